@@ -1,0 +1,175 @@
+/* Validating and indexing a content blob: see blob.h and blob_format.h. */
+#include "blob.h"
+
+#include <string.h>
+
+#include <bearssl.h>
+
+_Static_assert(sizeof(struct blob_preamble) == 56, "preamble layout is part of the format");
+_Static_assert(sizeof(struct blob_http_file) == 64, "record layout is part of the format");
+_Static_assert(sizeof(struct blob_dns_zone) == 32, "record layout is part of the format");
+_Static_assert(sizeof(struct blob_dns_node) == 32, "record layout is part of the format");
+_Static_assert(sizeof(struct blob_dns_rrset) == 16, "record layout is part of the format");
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
+#error "the blob is read in place: this reader needs a little-endian machine"
+#endif
+
+static const size_t record_size[BLOB_TABLE_COUNT] = {
+    [BLOB_TABLE_HTTP_FILES] = sizeof(struct blob_http_file),
+    [BLOB_TABLE_DNS_ZONES] = sizeof(struct blob_dns_zone),
+    [BLOB_TABLE_DNS_NODES] = sizeof(struct blob_dns_node),
+    [BLOB_TABLE_DNS_RRSETS] = sizeof(struct blob_dns_rrset),
+    [BLOB_TABLE_DNS_RDATAS] = sizeof(struct blob_ref),
+};
+
+static int ref_ok(const struct blob *b, struct blob_ref r)
+{
+    return r.len == 0 || ((uint64_t)r.off + r.len <= b->size);
+}
+
+static int range_ok(uint32_t first, uint32_t count, uint32_t limit)
+{
+    return (uint64_t)first + count <= limit;
+}
+
+static int check_http(const struct blob *b, const char **error)
+{
+    for (uint32_t i = 0; i < b->http_file_count; i++) {
+        const struct blob_http_file *f = &b->http_files[i];
+        if (!ref_ok(b, f->path) || !ref_ok(b, f->content_type) || !ref_ok(b, f->body) ||
+            !ref_ok(b, f->etag) || !ref_ok(b, f->gzip_body) || !ref_ok(b, f->gzip_etag)) {
+            *error = "an HTTP file refers outside the blob";
+            return -1;
+        }
+        if (f->path.len == 0 || blob_bytes(b, f->path)[0] != '/') {
+            *error = "an HTTP file path does not start with '/'";
+            return -1;
+        }
+        if (i > 0) {
+            const struct blob_http_file *p = &b->http_files[i - 1];
+            size_t n = p->path.len < f->path.len ? p->path.len : f->path.len;
+            int c = memcmp(blob_bytes(b, p->path), blob_bytes(b, f->path), n);
+            if (c > 0 || (c == 0 && p->path.len >= f->path.len)) {
+                *error = "HTTP files are not sorted by path";
+                return -1;
+            }
+        }
+    }
+    return 0;
+}
+
+static int check_dns(const struct blob *b, const char **error)
+{
+    for (uint32_t i = 0; i < b->zone_count; i++) {
+        const struct blob_dns_zone *z = &b->zones[i];
+        if (!ref_ok(b, z->apex) || !ref_ok(b, z->apex_key) || z->node_count == 0 ||
+            !range_ok(z->node_first, z->node_count, b->node_count) ||
+            z->soa_rrset >= b->rrset_count) {
+            *error = "a DNS zone refers outside the blob";
+            return -1;
+        }
+    }
+    for (uint32_t i = 0; i < b->node_count; i++) {
+        const struct blob_dns_node *n = &b->nodes[i];
+        if (!ref_ok(b, n->name) || !ref_ok(b, n->key) || n->name.len == 0 || n->name.len > 255 ||
+            !range_ok(n->rrset_first, n->rrset_count, b->rrset_count)) {
+            *error = "a DNS name refers outside the blob";
+            return -1;
+        }
+    }
+    for (uint32_t i = 0; i < b->rrset_count; i++) {
+        const struct blob_dns_rrset *s = &b->rrsets[i];
+        if (s->rdata_count == 0 || !range_ok(s->rdata_first, s->rdata_count, b->rdata_count)) {
+            *error = "a DNS RRset refers outside the blob";
+            return -1;
+        }
+    }
+    for (uint32_t i = 0; i < b->rdata_count; i++) {
+        if (!ref_ok(b, b->rdatas[i]) || b->rdatas[i].len > 65535) {
+            *error = "a DNS record's data lies outside the blob";
+            return -1;
+        }
+    }
+    return 0;
+}
+
+int blob_open(struct blob *b, const void *data, size_t size, const char **error)
+{
+    memset(b, 0, sizeof *b);
+    const struct blob_preamble *pre = data;
+    if (size < sizeof *pre + sizeof(struct blob_directory) || ((uintptr_t)data % BLOB_ALIGN) != 0) {
+        *error = "blob too short or misaligned";
+        return -1;
+    }
+    if (memcmp(pre->magic, BLOB_MAGIC, BLOB_MAGIC_LEN) != 0) {
+        *error = "not a unihost blob (bad magic)";
+        return -1;
+    }
+    if (pre->version != BLOB_VERSION) {
+        *error = "blob format version not supported by this unihost (rebuild it with this crunch)";
+        return -1;
+    }
+    if (pre->preamble_size != sizeof *pre || pre->total_size != size) {
+        *error = "blob size does not match its header (truncated or padded)";
+        return -1;
+    }
+    br_sha256_context ctx;
+    uint8_t digest[32];
+    br_sha256_init(&ctx);
+    br_sha256_update(&ctx, (const uint8_t *)data + sizeof *pre, size - sizeof *pre);
+    br_sha256_out(&ctx, digest);
+    if (memcmp(digest, pre->payload_sha256, sizeof digest) != 0) {
+        *error = "blob is corrupt (SHA-256 of its payload does not match)";
+        return -1;
+    }
+
+    b->base = data;
+    b->size = size;
+    b->dir = (const void *)(b->base + sizeof *pre);
+    const void *table[BLOB_TABLE_COUNT];
+    for (int t = 0; t < BLOB_TABLE_COUNT; t++) {
+        struct blob_table tab = b->dir->tables[t];
+        if ((uint64_t)tab.off + (uint64_t)tab.count * record_size[t] > size ||
+            (tab.off % BLOB_ALIGN) != 0) {
+            *error = "a blob table lies outside the blob or is misaligned";
+            return -1;
+        }
+        table[t] = b->base + tab.off;
+    }
+    b->http_files = table[BLOB_TABLE_HTTP_FILES];
+    b->http_file_count = b->dir->tables[BLOB_TABLE_HTTP_FILES].count;
+    b->zones = table[BLOB_TABLE_DNS_ZONES];
+    b->zone_count = b->dir->tables[BLOB_TABLE_DNS_ZONES].count;
+    b->nodes = table[BLOB_TABLE_DNS_NODES];
+    b->node_count = b->dir->tables[BLOB_TABLE_DNS_NODES].count;
+    b->rrsets = table[BLOB_TABLE_DNS_RRSETS];
+    b->rrset_count = b->dir->tables[BLOB_TABLE_DNS_RRSETS].count;
+    b->rdatas = table[BLOB_TABLE_DNS_RDATAS];
+    b->rdata_count = b->dir->tables[BLOB_TABLE_DNS_RDATAS].count;
+
+    if (check_http(b, error) != 0 || check_dns(b, error) != 0) {
+        memset(b, 0, sizeof *b);
+        return -1;
+    }
+    return 0;
+}
+
+const struct blob_http_file *blob_http_find(const struct blob *b, const char *path, size_t len)
+{
+    uint32_t lo = 0, hi = b->http_file_count;
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        const struct blob_http_file *f = &b->http_files[mid];
+        size_t n = f->path.len < len ? f->path.len : len;
+        int c = memcmp(blob_bytes(b, f->path), path, n);
+        if (c == 0)
+            c = (f->path.len > len) - (f->path.len < len);
+        if (c == 0)
+            return f;
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return NULL;
+}

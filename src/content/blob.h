@@ -1,0 +1,45 @@
+/*
+ * Reading a content blob (see blob_format.h). blob_open() checks the whole
+ * blob once -- magic, version, size, SHA-256, and that every offset and index
+ * stays inside it -- so the servers can then read it without further checks.
+ */
+#ifndef UNIHOST_BLOB_H
+#define UNIHOST_BLOB_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "blob_format.h"
+
+struct blob {
+    const uint8_t *base;
+    size_t size;
+    const struct blob_directory *dir;
+    const struct blob_http_file *http_files;
+    uint32_t http_file_count;
+    const struct blob_dns_zone *zones;
+    uint32_t zone_count;
+    const struct blob_dns_node *nodes;
+    uint32_t node_count;
+    const struct blob_dns_rrset *rrsets;
+    uint32_t rrset_count;
+    const struct blob_ref *rdatas;
+    uint32_t rdata_count;
+};
+
+/*
+ * Validates `data` (which must stay mapped and unchanged while in use, and
+ * be 8-byte aligned) and fills `b`. Returns 0, or -1 with *error set to a
+ * static sentence saying what is wrong.
+ */
+int blob_open(struct blob *b, const void *data, size_t size, const char **error);
+
+static inline const uint8_t *blob_bytes(const struct blob *b, struct blob_ref r)
+{
+    return b->base + r.off;
+}
+
+/* The file whose path is exactly `path` (no decoding), or NULL. */
+const struct blob_http_file *blob_http_find(const struct blob *b, const char *path, size_t len);
+
+#endif

@@ -1,0 +1,135 @@
+/*
+ * The unihost content blob, format version 1: the one description shared by
+ * the writer (tools/crunch) and the reader (src/content/blob.c).
+ *
+ * The blob is read-only and position-independent: every reference is a byte
+ * offset from the start of the blob, never a pointer, so the same bytes work
+ * when embedded in the binary, mmap'ed from a file or loaded by Xen.
+ * All integers are little-endian. Every table starts on an 8-byte boundary
+ * and the blob itself is loaded 8-byte aligned, so a little-endian reader
+ * can use the structures below in place. Sizes and offsets are 32-bit: a
+ * blob is at most 4 GiB.
+ *
+ *   offset 0   struct blob_preamble   magic, version, size, SHA-256
+ *   offset 56  struct blob_directory  where each table starts and its count
+ *   ...        tables and the byte pool, in any order, 8-byte aligned
+ *
+ * The SHA-256 covers every byte after the preamble (directory included),
+ * so the reader checks the hash once at start-up and then trusts the
+ * structure after validating every offset against the blob size.
+ *
+ * HTTP: struct blob_http_file[], sorted by path (memcmp, shorter first).
+ * DNS:  zones -> nodes (one per owner name, empty non-terminals included,
+ *       in DNSSEC canonical order within each zone) -> RRsets (sorted by
+ *       type) -> rdatas (uncompressed wire-format RDATA).
+ */
+#ifndef UNIHOST_BLOB_FORMAT_H
+#define UNIHOST_BLOB_FORMAT_H
+
+#include <stdint.h>
+
+#define BLOB_MAGIC "UNIHBLOB"       /* 8 bytes, no terminator stored */
+#define BLOB_MAGIC_LEN 8
+#define BLOB_VERSION 1u
+#define BLOB_ALIGN 8u
+
+struct blob_preamble {
+    uint8_t magic[BLOB_MAGIC_LEN];
+    uint32_t version;               /* BLOB_VERSION */
+    uint32_t preamble_size;         /* sizeof(struct blob_preamble) */
+    uint32_t total_size;            /* whole blob, preamble included */
+    uint32_t reserved;              /* zero */
+    uint8_t payload_sha256[32];     /* of bytes [preamble_size, total_size) */
+};
+
+/* A run of bytes inside the blob. len may be 0 (then off is ignored). */
+struct blob_ref {
+    uint32_t off;
+    uint32_t len;
+};
+
+/* A table: `count` fixed-size records starting at `off`. */
+struct blob_table {
+    uint32_t off;
+    uint32_t count;
+};
+
+enum blob_table_id {
+    BLOB_TABLE_HTTP_FILES = 0,      /* struct blob_http_file */
+    BLOB_TABLE_DNS_ZONES,           /* struct blob_dns_zone */
+    BLOB_TABLE_DNS_NODES,           /* struct blob_dns_node */
+    BLOB_TABLE_DNS_RRSETS,          /* struct blob_dns_rrset */
+    BLOB_TABLE_DNS_RDATAS,          /* struct blob_ref: one RDATA each */
+    BLOB_TABLE_COUNT
+};
+
+struct blob_directory {
+    struct blob_table tables[BLOB_TABLE_COUNT];
+    uint64_t created;               /* seconds since the epoch (SOURCE_DATE_EPOCH if set) */
+};
+
+/* ---- HTTP ---------------------------------------------------------------- */
+
+enum blob_http_flags {
+    BLOB_HTTP_COMPRESSIBLE = 1u << 0,   /* text-like: a gzip variant may exist */
+};
+
+struct blob_http_file {
+    struct blob_ref path;           /* URL path, starts with '/', e.g. "/docs/crunch.html" */
+    struct blob_ref content_type;   /* full header value, e.g. "text/html; charset=utf-8" */
+    struct blob_ref body;           /* identity representation */
+    struct blob_ref etag;           /* strong ETag with its quotes, of `body` */
+    struct blob_ref gzip_body;      /* gzip representation; len 0 when none pays */
+    struct blob_ref gzip_etag;      /* strong ETag with its quotes, of `gzip_body` */
+    uint64_t mtime;                 /* Last-Modified, seconds since the epoch */
+    uint32_t flags;                 /* enum blob_http_flags */
+    uint32_t reserved;
+};
+
+/* ---- DNS ----------------------------------------------------------------- */
+
+/*
+ * Names are stored twice:
+ *  - `name`: uncompressed wire format, lower-cased, ending in the root label;
+ *  - `key`:  the same labels in reverse order (root side first), each with its
+ *            length byte, without the root label; so "www.example.org." has the
+ *            key "\3org\7example\3www". Comparing keys label by label (bytes,
+ *            then the shorter label first, then the shorter key first) is the
+ *            DNSSEC canonical order of RFC 4034 section 6.1, and the key of an
+ *            ancestor is a prefix of the key of its descendants.
+ */
+
+enum blob_dns_node_flags {
+    BLOB_DNS_NODE_APEX = 1u << 0,       /* the zone's apex (has SOA and NS) */
+    BLOB_DNS_NODE_DELEGATION = 1u << 1, /* NS below the apex: a zone cut */
+    BLOB_DNS_NODE_BELOW_CUT = 1u << 2,  /* strictly below a zone cut: glue only */
+    BLOB_DNS_NODE_WILDCARD = 1u << 3,   /* first label is "*" */
+};
+
+struct blob_dns_zone {
+    struct blob_ref apex;           /* wire name */
+    struct blob_ref apex_key;       /* key, as for nodes */
+    uint32_t node_first;            /* index of the apex node; nodes of a zone are contiguous */
+    uint32_t node_count;
+    uint32_t soa_rrset;             /* index of the apex SOA RRset */
+    uint32_t flags;                 /* zero */
+};
+
+struct blob_dns_node {
+    struct blob_ref name;           /* wire name */
+    struct blob_ref key;            /* reversed-label key */
+    uint32_t rrset_first;           /* RRsets of this name, sorted by type */
+    uint32_t rrset_count;           /* 0 for an empty non-terminal */
+    uint32_t flags;                 /* enum blob_dns_node_flags */
+    uint32_t reserved;
+};
+
+struct blob_dns_rrset {
+    uint16_t type;
+    uint16_t rclass;                /* always 1 (IN) in version 1 */
+    uint32_t ttl;
+    uint32_t rdata_first;           /* index into BLOB_TABLE_DNS_RDATAS */
+    uint32_t rdata_count;           /* at least 1 */
+};
+
+#endif

@@ -1,0 +1,102 @@
+/* Command-line parsing: see config.h. */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char config_usage[] =
+    "usage: unihost --tap NAME --ipv4 ADDR/PREFIX [options]\n"
+    "  --tap NAME            tap device to use (unix platform)\n"
+    "  --ipv4 ADDR/PREFIX    IPv4 address and prefix length, e.g. 192.0.2.2/24\n"
+    "  --ipv4-gateway ADDR   IPv4 default gateway\n"
+    "  --ipv6 ADDR/PREFIX    IPv6 address and prefix length, e.g. 2001:db8::2/64\n"
+    "  --blob FILE           serve this content blob instead of the embedded one\n"
+    "  --help                print this text\n";
+
+/* Splits "ADDR/PREFIX" (PREFIX required, at most max_prefix). */
+static int parse_prefixed(const char *value, char *addr, size_t addr_size, uint8_t *prefix,
+                          unsigned max_prefix)
+{
+    const char *slash = strchr(value, '/');
+    if (!slash || (size_t)(slash - value) >= addr_size || slash[1] == '\0')
+        return -1;
+    memcpy(addr, value, (size_t)(slash - value));
+    addr[slash - value] = '\0';
+    char *end;
+    unsigned long p = strtoul(slash + 1, &end, 10);
+    if (*end != '\0' || p > max_prefix || slash[1] < '0' || slash[1] > '9')
+        return -1;
+    *prefix = (uint8_t)p;
+    return 0;
+}
+
+int config_parse(int argc, char **argv, struct unihost_config *cfg, char *err, size_t err_size)
+{
+    memset(cfg, 0, sizeof *cfg);
+    for (int i = 1; i < argc; i++) {
+        const char *word = argv[i];
+        if (strcmp(word, "--help") == 0 || strcmp(word, "-h") == 0) {
+            cfg->help = true;
+            continue;
+        }
+        if (strncmp(word, "--", 2) != 0) {
+            snprintf(err, err_size, "unexpected argument '%s' (flags start with --)", word);
+            return -1;
+        }
+        /* "--flag=value" or "--flag value" */
+        char flag[32];
+        const char *value;
+        const char *eq = strchr(word, '=');
+        size_t flag_len = eq ? (size_t)(eq - word) : strlen(word);
+        if (flag_len >= sizeof flag) {
+            snprintf(err, err_size, "unknown flag '%s'", word);
+            return -1;
+        }
+        memcpy(flag, word, flag_len);
+        flag[flag_len] = '\0';
+        if (eq) {
+            value = eq + 1;
+        } else if (i + 1 < argc) {
+            value = argv[++i];
+        } else {
+            snprintf(err, err_size, "flag %s needs a value", flag);
+            return -1;
+        }
+
+        char addr[64];
+        if (strcmp(flag, "--tap") == 0) {
+            cfg->tap = value;
+        } else if (strcmp(flag, "--blob") == 0) {
+            cfg->blob_path = value;
+        } else if (strcmp(flag, "--ipv4") == 0) {
+            if (parse_prefixed(value, addr, sizeof addr, &cfg->ipv4_prefix, 32) != 0 ||
+                !ip4addr_aton(addr, &cfg->ipv4)) {
+                snprintf(err, err_size, "--ipv4 wants ADDR/PREFIX like 192.0.2.2/24, not '%s'", value);
+                return -1;
+            }
+            cfg->has_ipv4 = true;
+        } else if (strcmp(flag, "--ipv4-gateway") == 0) {
+            if (!ip4addr_aton(value, &cfg->ipv4_gateway)) {
+                snprintf(err, err_size, "--ipv4-gateway wants an IPv4 address, not '%s'", value);
+                return -1;
+            }
+            cfg->has_ipv4_gateway = true;
+        } else if (strcmp(flag, "--ipv6") == 0) {
+            if (parse_prefixed(value, addr, sizeof addr, &cfg->ipv6_prefix, 128) != 0 ||
+                !ip6addr_aton(addr, &cfg->ipv6)) {
+                snprintf(err, err_size, "--ipv6 wants ADDR/PREFIX like 2001:db8::2/64, not '%s'", value);
+                return -1;
+            }
+            cfg->has_ipv6 = true;
+        } else {
+            snprintf(err, err_size, "unknown flag '%s'", flag);
+            return -1;
+        }
+    }
+    if (!cfg->help && !cfg->has_ipv4 && !cfg->has_ipv6) {
+        snprintf(err, err_size, "give an address with --ipv4 ADDR/PREFIX (and/or --ipv6)");
+        return -1;
+    }
+    return 0;
+}

@@ -1,0 +1,113 @@
+/*
+ * lwIP configuration for unihost: NO_SYS=1 (no threads: one event loop calls
+ * lwIP), raw API only, IPv4 and IPv6, ARP/ICMP/NDP/MLD, TCP and UDP, no DHCP
+ * or autoconfiguration (addresses come from the command line).
+ *
+ * Memory is fixed at start-up: lwIP's heap and pools are static arrays sized
+ * here, so a flood runs the pools dry (lwIP then drops or refuses) instead of
+ * growing without bound.
+ */
+#ifndef UNIHOST_LWIPOPTS_H
+#define UNIHOST_LWIPOPTS_H
+
+#define NO_SYS 1
+#define SYS_LIGHTWEIGHT_PROT 0
+#define LWIP_SOCKET 0
+#define LWIP_NETCONN 0
+#define LWIP_ALTCP 0
+#define LWIP_TIMERS 1
+#define LWIP_SINGLE_NETIF 1
+
+/* Protocols. */
+#define LWIP_IPV4 1
+#define LWIP_IPV6 1
+#define LWIP_ARP 1
+#define LWIP_ETHERNET 1
+#define LWIP_ICMP 1
+#define LWIP_ICMP6 1
+#define LWIP_IPV6_MLD 1
+#define LWIP_IPV6_AUTOCONFIG 0
+#define LWIP_IPV6_DHCP6 0
+#define LWIP_IPV6_SEND_ROUTER_SOLICIT 0
+#define LWIP_IPV6_DUP_DETECT_ATTEMPTS 0   /* static, operator-chosen address */
+#define LWIP_IPV6_NUM_ADDRESSES 3
+#define LWIP_IGMP 0
+#define LWIP_DHCP 0
+#define LWIP_AUTOIP 0
+#define LWIP_DNS 0
+#define LWIP_RAW 0
+#define LWIP_UDP 1
+#define LWIP_TCP 1
+#define IP_REASSEMBLY 1
+#define IP_FRAG 1
+#define LWIP_IPV6_REASS 1
+#define LWIP_IPV6_FRAG 1
+#define IPV6_FRAG_COPYHEADER 1         /* 64-bit pointers do not fit in the header */
+#define ARP_TABLE_SIZE 64
+#define ARP_QUEUEING 1
+#define LWIP_ND6_NUM_NEIGHBORS 64
+#define LWIP_ND6_NUM_DESTINATIONS 64
+#define ETHARP_SUPPORT_STATIC_ENTRIES 0
+
+/* Memory: one static heap for PBUF_RAM (TCP headers, copied data, replies) and
+ * fixed pools for the rest. */
+#define MEM_ALIGNMENT 8
+#define MEM_SIZE (4 * 1024 * 1024)
+#define MEMP_NUM_PBUF 2048                /* PBUF_ROM/REF: bodies sent from the blob */
+#define MEMP_NUM_UDP_PCB 4
+#define MEMP_NUM_TCP_PCB 512
+#define MEMP_NUM_TCP_PCB_LISTEN 4
+#define MEMP_NUM_TCP_SEG 4096
+#define MEMP_NUM_REASSDATA 8
+#define IP_REASS_MAX_PBUFS 64
+#define MEMP_NUM_FRAG_PBUF 32
+#define MEMP_NUM_ARP_QUEUE 64
+#define MEMP_NUM_ND6_QUEUE 64
+#define PBUF_POOL_SIZE 1024
+#define PBUF_POOL_BUFSIZE 1536            /* one Ethernet frame per pool pbuf */
+
+/* TCP. */
+#define TCP_MSS 1460
+#define TCP_WND (32 * TCP_MSS)
+#define TCP_SND_BUF (64 * 1024 - 1)
+#define TCP_SND_QUEUELEN (4 * TCP_SND_BUF / TCP_MSS + 8)
+#define TCP_SNDLOWAT (TCP_SND_BUF / 2)
+#define TCP_QUEUE_OOSEQ 1
+#define TCP_OVERSIZE TCP_MSS
+#define LWIP_TCP_TIMESTAMPS 0
+#define LWIP_TCP_KEEPALIVE 0
+#define LWIP_WND_SCALE 1
+#define TCP_RCV_SCALE 2
+#define LWIP_TCP_SACK_OUT 0
+#define TCP_LISTEN_BACKLOG 0
+
+/* Checksums are computed and checked in software: tap and netfront hand us
+ * plain frames. */
+#define CHECKSUM_GEN_IP 1
+#define CHECKSUM_GEN_UDP 1
+#define CHECKSUM_GEN_TCP 1
+#define CHECKSUM_CHECK_IP 1
+#define CHECKSUM_CHECK_UDP 1
+#define CHECKSUM_CHECK_TCP 1
+#define LWIP_CHECKSUM_ON_COPY 1
+
+/* Callbacks and features we do not use. */
+#define LWIP_NETIF_STATUS_CALLBACK 0
+#define LWIP_NETIF_LINK_CALLBACK 0
+#define LWIP_NETIF_HOSTNAME 0
+#define LWIP_NETIF_API 0
+#define LWIP_STATS 0
+#define LWIP_STATS_DISPLAY 0
+#define PPP_SUPPORT 0
+
+/* Randomness for TCP ISNs, ports and IPv6 reasons: see lwip_glue.c. */
+#define LWIP_RAND() unihost_lwip_rand()
+#ifndef __ASSEMBLER__
+#include <stdint.h>
+uint32_t unihost_lwip_rand(void);
+#endif
+
+#define LWIP_DEBUG 0
+#define LWIP_NOASSERT_ON_ERROR 0
+
+#endif

@@ -1,0 +1,108 @@
+/*
+ * Moves Ethernet frames between the platform contract and lwIP, and does
+ * nothing else: frames in are copied into pool pbufs (the platform owns its
+ * receive buffer), frames out are flattened into one buffer for the platform.
+ */
+#include "netif_platform.h"
+
+#include <string.h>
+
+#include "lwip/etharp.h"
+#include "lwip/ethip6.h"
+#include "lwip/init.h"
+#include "lwip/pbuf.h"
+#include "netif/ethernet.h"
+#include "platform.h"
+
+#define FRAME_MAX (14 + 1500 + 4)   /* Ethernet header, MTU 1500, a VLAN tag */
+
+static struct netif the_netif;
+static uint8_t frame_in[2048];
+static uint8_t frame_out[2048];
+
+static err_t linkoutput(struct netif *netif, struct pbuf *p)
+{
+    (void)netif;
+    if (p->tot_len > sizeof frame_out)
+        return ERR_BUF;
+    const void *frame = p->payload;
+    if (p->len != p->tot_len) {
+        pbuf_copy_partial(p, frame_out, p->tot_len, 0);
+        frame = frame_out;
+    }
+    return plat_net_write(frame, p->tot_len) == 0 ? ERR_OK : ERR_IF;
+}
+
+static err_t netif_setup(struct netif *netif)
+{
+    struct plat_net_info info;
+    plat_net_info(&info);
+    netif->name[0] = 'e';
+    netif->name[1] = 'n';
+    netif->hwaddr_len = ETH_HWADDR_LEN;
+    memcpy(netif->hwaddr, info.mac, ETH_HWADDR_LEN);
+    netif->mtu = info.mtu;
+#if LWIP_IPV6
+    netif->mtu6 = info.mtu;
+#endif
+    netif->flags = NETIF_FLAG_BROADCAST | NETIF_FLAG_ETHARP | NETIF_FLAG_ETHERNET |
+                   NETIF_FLAG_IGMP | NETIF_FLAG_MLD6;
+    netif->output = etharp_output;
+    netif->output_ip6 = ethip6_output;
+    netif->linkoutput = linkoutput;
+    return ERR_OK;
+}
+
+struct netif *netif_platform_start(const struct unihost_config *cfg)
+{
+    ip4_addr_t addr, mask, gw;
+    ip4_addr_set_zero(&addr);
+    ip4_addr_set_zero(&mask);
+    ip4_addr_set_zero(&gw);
+    if (cfg->has_ipv4) {
+        addr = cfg->ipv4;
+        ip4_addr_set_u32(&mask, cfg->ipv4_prefix == 0 ? 0 : lwip_htonl(0xffffffffu << (32 - cfg->ipv4_prefix)));
+    }
+    if (cfg->has_ipv4_gateway)
+        gw = cfg->ipv4_gateway;
+    if (!netif_add(&the_netif, &addr, &mask, &gw, NULL, netif_setup, ethernet_input))
+        return NULL;
+    netif_set_default(&the_netif);
+
+    /* IPv6: a link-local address (NDP needs one) plus the configured one.
+     * lwIP models on-link prefixes only as /64 per address; other prefix
+     * lengths still work for the address itself. */
+    netif_create_ip6_linklocal_address(&the_netif, 1);
+    if (cfg->has_ipv6) {
+        s8_t index;
+        ip6_addr_t a = cfg->ipv6;
+        ip6_addr_assign_zone(&a, IP6_UNICAST, &the_netif);
+        if (netif_add_ip6_address(&the_netif, &a, &index) == ERR_OK)
+            netif_ip6_addr_set_state(&the_netif, index, IP6_ADDR_PREFERRED);
+    }
+    netif_set_link_up(&the_netif);
+    netif_set_up(&the_netif);
+    return &the_netif;
+}
+
+int netif_platform_poll(struct netif *netif, int budget)
+{
+    int handled = 0;
+    while (handled < budget) {
+        long n = plat_net_read(frame_in, sizeof frame_in);
+        if (n < 0)
+            return -1;
+        if (n == 0)
+            break;
+        handled++;
+        if ((size_t)n > FRAME_MAX)
+            continue;
+        struct pbuf *p = pbuf_alloc(PBUF_RAW, (u16_t)n, PBUF_POOL);
+        if (!p)
+            continue;   /* pool dry: drop, as a NIC would */
+        pbuf_take(p, frame_in, (u16_t)n);
+        if (netif->input(p, netif) != ERR_OK)
+            pbuf_free(p);
+    }
+    return handled;
+}

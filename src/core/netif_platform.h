@@ -1,0 +1,17 @@
+/* The lwIP network interface over the platform's one Ethernet device. */
+#ifndef UNIHOST_NETIF_PLATFORM_H
+#define UNIHOST_NETIF_PLATFORM_H
+
+#include "config.h"
+#include "lwip/netif.h"
+
+/* Adds and brings up the interface with cfg's addresses; returns it. */
+struct netif *netif_platform_start(const struct unihost_config *cfg);
+
+/*
+ * Hands up to `budget` pending frames to lwIP. Returns the number handled,
+ * or -1 if the device failed.
+ */
+int netif_platform_poll(struct netif *netif, int budget);
+
+#endif

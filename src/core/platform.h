@@ -1,0 +1,88 @@
+/*
+ * The platform contract: everything the unihost core needs from below.
+ *
+ * src/unix/ (a Linux process on a tap device) and src/xen/ (a PVH guest with
+ * netfront) each implement exactly these functions; nothing above this header
+ * includes a platform header. The model is Solo5's solo5.h: a handful of
+ * calls, each with its contract written above it.
+ *
+ * Threading: the core is single-threaded; every function here is called from
+ * the one thread that runs unihost_run(). None of them may call back into the
+ * core.
+ */
+#ifndef UNIHOST_PLATFORM_H
+#define UNIHOST_PLATFORM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* ---- time ------------------------------------------------------------ */
+
+/* Nanoseconds on a clock that never goes backwards nor jumps; its zero is
+ * arbitrary (boot time, say). Cheap enough to call once per event. */
+uint64_t plat_monotonic_ns(void);
+
+/* Nanoseconds since 1970-01-01T00:00:00Z, as well as the platform knows;
+ * used for HTTP Date headers only, so it may step. */
+uint64_t plat_wallclock_ns(void);
+
+/* ---- waiting --------------------------------------------------------- */
+
+/*
+ * Blocks until a frame may be readable with plat_net_read(), or the
+ * monotonic clock reaches `deadline_ns`, or a stop was requested, whichever
+ * comes first. Returns at once if a frame is already pending. Spurious
+ * returns are allowed: callers re-check everything after it returns. Never
+ * spins: the waiting costs no CPU.
+ */
+void plat_wait(uint64_t deadline_ns);
+
+/* True once the host asked unihost to stop (SIGINT/SIGTERM on unix, a
+ * shutdown request on Xen). The core then closes down and returns. */
+bool plat_stop_requested(void);
+
+/* ---- console --------------------------------------------------------- */
+
+/* Writes `len` bytes to the console (the log). Never fails from the
+ * caller's point of view: bytes may be dropped if the console is gone. */
+void plat_console_write(const char *buf, size_t len);
+
+/* ---- the network interface ------------------------------------------ */
+
+struct plat_net_info {
+    uint8_t mac[6];         /* the interface's own Ethernet address */
+    uint16_t mtu;           /* largest IP packet (frame minus Ethernet header) */
+};
+
+/* Facts about the one network interface. Valid once the platform started
+ * the core (the interface is open before unihost_run() is called). */
+void plat_net_info(struct plat_net_info *info);
+
+/*
+ * Reads one Ethernet frame into buf (room for `size` bytes, at least MTU +
+ * 14). Returns its length; 0 if no frame is pending (never blocks); -1 on a
+ * hard error of the interface (the core logs it and stops). A frame larger
+ * than `size` is dropped whole and the call returns 0.
+ */
+long plat_net_read(void *buf, size_t size);
+
+/*
+ * Sends one Ethernet frame of `len` bytes (14 + at most MTU). Returns 0 on
+ * success (queued or sent: the bytes may be reused at once), -1 if the
+ * interface could not take it now (the frame is dropped; TCP retransmits).
+ */
+int plat_net_write(const void *frame, size_t len);
+
+/* ---- randomness ------------------------------------------------------ */
+
+/* Fills buf with `len` unpredictable bytes (ISNs, ports, DNS IDs, TLS).
+ * Never returns fewer: a platform without entropy does not start. */
+void plat_random(void *buf, size_t len);
+
+/* ---- leaving --------------------------------------------------------- */
+
+/* Ends unihost with `status` (0 = clean stop). Does not return. */
+_Noreturn void plat_exit(int status);
+
+#endif

@@ -1,0 +1,86 @@
+/* The boot sequence and the event loop: see unihost.h. */
+#include "unihost.h"
+
+#include "blob.h"
+#include "dns_service.h"
+#include "http_service.h"
+#include "lwip/init.h"
+#include "lwip/timeouts.h"
+#include "log.h"
+#include "netif_platform.h"
+#include "platform.h"
+
+#define FRAMES_PER_ROUND 64     /* input handled before timers get a turn */
+
+static struct blob the_blob;
+
+static void log_addresses(const struct netif *netif)
+{
+    const uint8_t *m = netif->hwaddr;
+    log_line("interface: mac %02x:%02x:%02x:%02x:%02x:%02x, mtu %u", m[0], m[1], m[2], m[3], m[4],
+             m[5], netif->mtu);
+    if (!ip4_addr_isany_val(*netif_ip4_addr(netif)))
+        log_line("interface: ipv4 %s/%d", ip4addr_ntoa(netif_ip4_addr(netif)),
+                 32 - __builtin_popcount(~lwip_ntohl(ip4_addr_get_u32(netif_ip4_netmask(netif)))));
+    for (int i = 0; i < LWIP_IPV6_NUM_ADDRESSES; i++)
+        if (ip6_addr_isvalid(netif_ip6_addr_state(netif, i)))
+            log_line("interface: ipv6 %s", ip6addr_ntoa(netif_ip6_addr(netif, i)));
+}
+
+static int serve(struct netif *netif)
+{
+    while (!plat_stop_requested()) {
+        int handled = netif_platform_poll(netif, FRAMES_PER_ROUND);
+        if (handled < 0) {
+            log_line("network device failed; stopping");
+            return 1;
+        }
+        sys_check_timeouts();
+        if (handled == FRAMES_PER_ROUND)
+            continue;           /* more is waiting: no need to ask the platform */
+        u32_t sleep_ms = sys_timeouts_sleeptime();
+        if (sleep_ms == SYS_TIMEOUTS_SLEEPTIME_INFINITE || sleep_ms > 1000)
+            sleep_ms = 1000;
+        plat_wait(plat_monotonic_ns() + (uint64_t)sleep_ms * 1000000u);
+    }
+    return 0;
+}
+
+int unihost_run(const struct unihost_config *cfg, const void *blob, size_t blob_size)
+{
+    log_line("unihost %s starting", UNIHOST_VERSION);
+    const char *error;
+    if (blob_open(&the_blob, blob, blob_size, &error) != 0) {
+        log_line("refusing the content blob: %s", error);
+        return 1;
+    }
+    log_line("content: %zu bytes, %u files, %u zones, SHA-256 verified", blob_size,
+             the_blob.http_file_count, the_blob.zone_count);
+
+    lwip_init();
+    log_line("lwIP %s started", LWIP_VERSION_STRING);
+    struct netif *netif = netif_platform_start(cfg);
+    if (!netif) {
+        log_line("could not bring up the network interface");
+        return 1;
+    }
+    log_addresses(netif);
+    if (cfg->has_ipv4_gateway)
+        log_line("interface: ipv4 gateway %s", ip4addr_ntoa(&cfg->ipv4_gateway));
+
+    if (dns_service_start(&the_blob) != 0) {
+        log_line("could not bind DNS port 53");
+        return 1;
+    }
+    log_line("dns: serving %u zones on UDP and TCP port 53", the_blob.zone_count);
+    if (http_service_start(&the_blob) != 0) {
+        log_line("could not bind HTTP port 80");
+        return 1;
+    }
+    log_line("http: serving %u files on TCP port 80", the_blob.http_file_count);
+    log_line("ready");
+
+    int status = serve(netif);
+    log_line("stopped%s", status == 0 ? "" : " after an error");
+    return status;
+}

@@ -1,0 +1,95 @@
+/* Wire-format names and canonical-order keys: see dns_name.h. */
+#include "dns_name.h"
+
+#include <string.h>
+
+static uint8_t lower(uint8_t c)
+{
+    return (c >= 'A' && c <= 'Z') ? (uint8_t)(c + 32) : c;
+}
+
+size_t dns_name_wire_len(const uint8_t *p, size_t avail)
+{
+    size_t n = 0;
+    for (;;) {
+        if (n >= avail)
+            return 0;
+        uint8_t l = p[n];
+        if (l == 0)
+            return n + 1 <= DNS_NAME_MAX ? n + 1 : 0;
+        if (l > DNS_LABEL_MAX)      /* compression pointer or reserved label type */
+            return 0;
+        n += 1u + l;
+        if (n >= DNS_NAME_MAX)
+            return 0;
+    }
+}
+
+void dns_name_lower(uint8_t *dst, const uint8_t *src, size_t len)
+{
+    size_t i = 0;
+    while (i < len) {
+        uint8_t l = src[i];
+        dst[i] = l;
+        for (size_t j = 1; j <= l && i + j < len; j++)
+            dst[i + j] = lower(src[i + j]);
+        i += 1u + l;
+        if (l == 0)
+            break;
+    }
+}
+
+size_t dns_name_to_key(const uint8_t *wire, size_t len, uint8_t *key)
+{
+    /* Label start offsets, then copy them from the last (rightmost) one. */
+    size_t starts[DNS_NAME_MAX / 2 + 1];
+    size_t count = 0, i = 0;
+    while (i < len && wire[i] != 0) {
+        starts[count++] = i;
+        i += 1u + wire[i];
+    }
+    size_t out = 0;
+    while (count > 0) {
+        size_t s = starts[--count];
+        uint8_t l = wire[s];
+        key[out++] = l;
+        for (size_t j = 1; j <= l; j++)
+            key[out++] = lower(wire[s + j]);
+    }
+    return out;
+}
+
+int dns_key_compare(const uint8_t *a, size_t alen, const uint8_t *b, size_t blen)
+{
+    size_t i = 0, j = 0;
+    while (i < alen && j < blen) {
+        uint8_t la = a[i], lb = b[j];
+        size_t n = la < lb ? la : lb;
+        int c = memcmp(a + i + 1, b + j + 1, n);
+        if (c != 0)
+            return c;
+        if (la != lb)
+            return la < lb ? -1 : 1;
+        i += 1u + la;
+        j += 1u + lb;
+    }
+    return (i < alen) - (j < blen);
+}
+
+unsigned dns_name_label_count(const uint8_t *wire)
+{
+    unsigned n = 0;
+    for (size_t i = 0; wire[i] != 0; i += 1u + wire[i])
+        n++;
+    return n;
+}
+
+int dns_name_equal(const uint8_t *a, size_t alen, const uint8_t *b, size_t blen)
+{
+    if (alen != blen)
+        return 0;
+    for (size_t i = 0; i < alen; i++)
+        if (lower(a[i]) != lower(b[i]))
+            return 0;
+    return 1;
+}

@@ -1,0 +1,39 @@
+/*
+ * Domain names in wire format, and the reversed-label keys the blob sorts
+ * them by (see blob_format.h). Shared by crunch, which sorts names, and the
+ * DNS engine, which searches them; no allocation.
+ */
+#ifndef UNIHOST_DNS_NAME_H
+#define UNIHOST_DNS_NAME_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define DNS_NAME_MAX 255        /* wire length, root label included */
+#define DNS_LABEL_MAX 63
+
+/*
+ * Length of the uncompressed wire name at p (root label included), reading at
+ * most `avail` bytes; 0 if it is malformed, compressed or longer than 255.
+ */
+size_t dns_name_wire_len(const uint8_t *p, size_t avail);
+
+/* ASCII lower-casing of a wire name (labels keep their length bytes). */
+void dns_name_lower(uint8_t *dst, const uint8_t *src, size_t len);
+
+/*
+ * Writes the lower-cased reversed-label key of a valid wire name to `key`
+ * (room for DNS_NAME_MAX bytes) and returns its length.
+ */
+size_t dns_name_to_key(const uint8_t *wire, size_t len, uint8_t *key);
+
+/* DNSSEC canonical order of two keys: <0, 0 or >0. */
+int dns_key_compare(const uint8_t *a, size_t alen, const uint8_t *b, size_t blen);
+
+/* Number of labels in a wire name, root excluded. */
+unsigned dns_name_label_count(const uint8_t *wire);
+
+/* Case-insensitive equality of two wire names. */
+int dns_name_equal(const uint8_t *a, size_t alen, const uint8_t *b, size_t blen);
+
+#endif

@@ -1,0 +1,100 @@
+/* Parsing a DNS query: see dns_query.h. RFC 1035 4.1, RFC 6891 6.1. */
+#include "dns_query.h"
+
+#include <string.h>
+
+#include "dns_wire.h"
+
+/* Skips a possibly compressed name; returns the offset after it, 0 if bad. */
+static size_t skip_name(const uint8_t *msg, size_t len, size_t off)
+{
+    size_t total = 0;
+    while (off < len) {
+        uint8_t l = msg[off];
+        if (l == 0)
+            return off + 1;
+        if ((l & 0xc0) == 0xc0)
+            return off + 2 <= len ? off + 2 : 0;
+        if (l > DNS_LABEL_MAX)
+            return 0;
+        total += 1u + l;
+        if (total >= DNS_NAME_MAX)
+            return 0;
+        off += 1u + l;
+    }
+    return 0;
+}
+
+/* Skips one resource record; returns the offset after it, 0 if bad. */
+static size_t skip_rr(const uint8_t *msg, size_t len, size_t off)
+{
+    off = skip_name(msg, len, off);
+    if (off == 0 || off + 10 > len)
+        return 0;
+    size_t rdlen = dns_get16(msg + off + 8);
+    off += 10 + rdlen;
+    return off <= len ? off : 0;
+}
+
+enum dns_parse_result dns_query_parse(const uint8_t *msg, size_t len, struct dns_query *q)
+{
+    memset(q, 0, sizeof *q);
+    if (len < DNS_HEADER_SIZE)
+        return DNS_PARSE_DROP;
+    q->id = dns_get16(msg);
+    q->flags = dns_get16(msg + 2);
+    if (q->flags & DNS_FLAG_QR)
+        return DNS_PARSE_DROP;      /* never answer a response: no loops, no reflection */
+
+    uint16_t qdcount = dns_get16(msg + 4), ancount = dns_get16(msg + 6);
+    uint16_t nscount = dns_get16(msg + 8), arcount = dns_get16(msg + 10);
+    size_t off = DNS_HEADER_SIZE;
+
+    if (qdcount == 1) {
+        /* The question's name is never compressed in practice, and a pointer
+         * there could only point backwards into the header: reject it. */
+        size_t name_len = dns_name_wire_len(msg + off, len - off);
+        if (name_len != 0 && off + name_len + 4 <= len) {
+            q->qname = msg + off;
+            q->qname_len = name_len;
+            q->qtype = dns_get16(msg + off + name_len);
+            q->qclass = dns_get16(msg + off + name_len + 2);
+            q->question_len = name_len + 4;
+            off += q->question_len;
+        }
+    }
+    if (DNS_OPCODE(q->flags) != 0)
+        return DNS_PARSE_NOTIMP;
+    if (qdcount != 1 || q->question_len == 0)
+        return DNS_PARSE_FORMERR;
+
+    /* A query carries no answer or authority records. */
+    if (ancount != 0 || nscount != 0)
+        return DNS_PARSE_FORMERR;
+
+    bool badvers = false;
+    for (uint16_t i = 0; i < arcount; i++) {
+        size_t rr = off;
+        size_t end = skip_rr(msg, len, off);
+        if (end == 0)
+            return DNS_PARSE_FORMERR;
+        if (msg[rr] == 0 && dns_get16(msg + rr + 1) == DNS_TYPE_OPT) {
+            if (q->has_edns)
+                return DNS_PARSE_FORMERR;   /* RFC 6891 6.1.1: more than one OPT */
+            q->has_edns = true;
+            uint16_t payload = dns_get16(msg + rr + 3);
+            q->edns_payload = payload < DNS_UDP_MAX_PLAIN ? DNS_UDP_MAX_PLAIN : payload;
+            uint32_t ttl = dns_get32(msg + rr + 5);
+            q->edns_do = (ttl & DNS_EDNS_DO) != 0;
+            if (((ttl >> 16) & 0xff) != 0)
+                badvers = true;
+            /* Options are ignored, unknown ones included (RFC 6891 6.1.2). */
+        } else if (dns_get16(msg + skip_name(msg, len, rr)) == DNS_TYPE_OPT) {
+            return DNS_PARSE_FORMERR;       /* OPT must be owned by the root */
+        }
+        off = end;
+    }
+    if (off != len)
+        return DNS_PARSE_FORMERR;           /* trailing garbage */
+    return badvers ? DNS_PARSE_BADVERS : DNS_PARSE_OK;
+}

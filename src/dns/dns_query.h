@@ -1,0 +1,36 @@
+/*
+ * Parsing a DNS query message into the facts the engine answers from.
+ * Reads only inside the given bytes; allocates nothing.
+ */
+#ifndef UNIHOST_DNS_QUERY_H
+#define UNIHOST_DNS_QUERY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "dns_name.h"
+
+enum dns_parse_result {
+    DNS_PARSE_OK,           /* a well-formed query */
+    DNS_PARSE_DROP,         /* not worth an answer (too short for a header, or a response) */
+    DNS_PARSE_FORMERR,      /* answer FORMERR (question echoed if question_len > 0) */
+    DNS_PARSE_NOTIMP,       /* opcode we do not implement */
+    DNS_PARSE_BADVERS,      /* EDNS version we do not speak */
+};
+
+struct dns_query {
+    uint16_t id;
+    uint16_t flags;                 /* as received */
+    size_t question_len;            /* bytes of the question section (0: none usable) */
+    const uint8_t *qname;           /* wire name inside the message, client's case */
+    size_t qname_len;
+    uint16_t qtype, qclass;
+    bool has_edns;
+    uint16_t edns_payload;          /* client's UDP payload size (>= 512 when has_edns) */
+    bool edns_do;                   /* DNSSEC OK */
+};
+
+enum dns_parse_result dns_query_parse(const uint8_t *msg, size_t len, struct dns_query *q);
+
+#endif

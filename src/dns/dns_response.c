@@ -1,0 +1,124 @@
+/* Writing a DNS response: see dns_response.h. */
+#include "dns_response.h"
+
+#include <string.h>
+
+#include "dns_wire.h"
+
+static size_t question_end(const struct dns_response *r)
+{
+    return r->qname_off ? r->qname_off + r->qname_len + 4 : DNS_HEADER_SIZE;
+}
+
+void dns_response_begin(struct dns_response *r, uint8_t *buf, size_t limit,
+                        const uint8_t *query, const struct dns_query *q)
+{
+    memset(r, 0, sizeof *r);
+    r->buf = buf;
+    r->limit = limit;
+    dns_put16(buf, q->id);
+    /* QR set, opcode and RD copied; everything else starts clear. */
+    dns_put16(buf + 2, (uint16_t)(DNS_FLAG_QR | (q->flags & (0x7800u | DNS_FLAG_RD))));
+    memset(buf + 4, 0, 8);
+    r->len = DNS_HEADER_SIZE;
+    if (q->question_len > 0 && DNS_HEADER_SIZE + q->question_len <= limit) {
+        memcpy(buf + DNS_HEADER_SIZE, query + DNS_HEADER_SIZE, q->question_len);
+        dns_put16(buf + 4, 1);
+        r->qname_off = DNS_HEADER_SIZE;
+        r->qname_len = q->qname_len;
+        for (size_t i = 0; i < q->qname_len && q->qname[i] != 0; i += 1u + q->qname[i])
+            r->qlabel[i] = 1;
+        r->len += q->question_len;
+    }
+}
+
+void dns_response_set(struct dns_response *r, unsigned rcode, uint16_t add_flags)
+{
+    uint16_t flags = dns_get16(r->buf + 2);
+    flags = (uint16_t)((flags & ~0x000fu) | (rcode & 0xfu) | add_flags);
+    dns_put16(r->buf + 2, flags);
+}
+
+/* Case-insensitive: does name[from..] equal the question name's suffix of
+ * the same length, starting on one of its label boundaries? */
+static bool matches_question_suffix(const struct dns_response *r, const uint8_t *name,
+                                    size_t name_len, size_t from, size_t *q_at)
+{
+    size_t tail = name_len - from;
+    if (r->qname_off == 0 || tail > r->qname_len)
+        return false;
+    size_t at = r->qname_len - tail;
+    if (!r->qlabel[at])
+        return false;
+    if (!dns_name_equal(name + from, tail, r->buf + r->qname_off + at, tail))
+        return false;
+    *q_at = r->qname_off + at;
+    return true;
+}
+
+/* Writes `name`, ending in a pointer into the question where a suffix of it
+ * matches; returns bytes written, or 0 if it does not fit. */
+static size_t put_name(struct dns_response *r, size_t at, const uint8_t *name, size_t name_len)
+{
+    for (size_t from = 0; name[from] != 0; from += 1u + name[from]) {
+        size_t q_at;
+        if (matches_question_suffix(r, name, name_len, from, &q_at)) {
+            if (at + from + 2 > r->limit)
+                return 0;
+            memcpy(r->buf + at, name, from);
+            dns_put16(r->buf + at + from, (uint16_t)(0xc000u | q_at));
+            return from + 2;
+        }
+    }
+    if (at + name_len > r->limit)
+        return 0;
+    memcpy(r->buf + at, name, name_len);
+    return name_len;
+}
+
+bool dns_response_add_rrset(struct dns_response *r, enum dns_section section,
+                            const uint8_t *owner, size_t owner_len, const struct blob *b,
+                            const struct blob_dns_rrset *set, uint32_t ttl)
+{
+    size_t at = r->len;
+    if (ttl == UINT32_MAX)
+        ttl = set->ttl;
+    for (uint32_t i = 0; i < set->rdata_count; i++) {
+        struct blob_ref rd = b->rdatas[set->rdata_first + i];
+        size_t n = put_name(r, at, owner, owner_len);
+        if (n == 0 || at + n + 10 + rd.len > r->limit)
+            return false;
+        at += n;
+        dns_put16(r->buf + at, set->type);
+        dns_put16(r->buf + at + 2, set->rclass);
+        dns_put32(r->buf + at + 4, ttl);
+        dns_put16(r->buf + at + 8, (uint16_t)rd.len);
+        memcpy(r->buf + at + 10, blob_bytes(b, rd), rd.len);
+        at += 10 + rd.len;
+    }
+    r->len = at;
+    r->counts[section] = (uint16_t)(r->counts[section] + set->rdata_count);
+    dns_put16(r->buf + 6 + 2 * section, r->counts[section]);
+    return true;
+}
+
+void dns_response_add_opt(struct dns_response *r, unsigned rcode, bool dnssec_ok)
+{
+    r->limit += DNS_OPT_SIZE;
+    uint8_t *p = r->buf + r->len;
+    p[0] = 0;                               /* root owner */
+    dns_put16(p + 1, DNS_TYPE_OPT);
+    dns_put16(p + 3, DNS_EDNS_PAYLOAD);
+    dns_put32(p + 5, ((uint32_t)(rcode >> 4) << 24) | (dnssec_ok ? DNS_EDNS_DO : 0));
+    dns_put16(p + 9, 0);
+    r->len += DNS_OPT_SIZE;
+    r->counts[DNS_SECTION_ADDITIONAL]++;
+    dns_put16(r->buf + 10, r->counts[DNS_SECTION_ADDITIONAL]);
+}
+
+void dns_response_clear_sections(struct dns_response *r)
+{
+    r->len = question_end(r);
+    memset(r->counts, 0, sizeof r->counts);
+    memset(r->buf + 6, 0, 6);
+}

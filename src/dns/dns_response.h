@@ -1,0 +1,64 @@
+/*
+ * Writing a DNS response into a caller-owned buffer: header, the question
+ * copied byte for byte (so the client's letter case survives), then RRsets
+ * section by section. Owner names are compressed against the question, so an
+ * owner that matches the query name is written as a pointer to it and the
+ * client sees its own case. Every write is all-or-nothing: an RRset that does
+ * not fit leaves the message as it was.
+ */
+#ifndef UNIHOST_DNS_RESPONSE_H
+#define UNIHOST_DNS_RESPONSE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "blob.h"
+#include "dns_query.h"
+
+enum dns_section { DNS_SECTION_ANSWER, DNS_SECTION_AUTHORITY, DNS_SECTION_ADDITIONAL };
+
+struct dns_response {
+    uint8_t *buf;
+    size_t limit;           /* the message may not grow past this */
+    size_t len;
+    uint16_t counts[3];
+    size_t qname_off;       /* where the question's name sits in buf (0: no question) */
+    size_t qname_len;
+    uint8_t qlabel[DNS_NAME_MAX];   /* 1 where a label starts in the question name */
+};
+
+/* Starts a response to q (question echoed when q has one). `limit` >= 12. */
+void dns_response_begin(struct dns_response *r, uint8_t *buf, size_t limit,
+                        const uint8_t *query, const struct dns_query *q);
+
+/* Sets the rcode (low 4 bits; extended bits go in OPT) and flags to add. */
+void dns_response_set(struct dns_response *r, unsigned rcode, uint16_t add_flags);
+
+/*
+ * Appends every record of an RRset owned by `owner` (wire name). `ttl`
+ * replaces the stored TTL when not UINT32_MAX. Returns false, writing
+ * nothing, if it does not fit.
+ */
+bool dns_response_add_rrset(struct dns_response *r, enum dns_section section,
+                            const uint8_t *owner, size_t owner_len, const struct blob *b,
+                            const struct blob_dns_rrset *set, uint32_t ttl);
+
+/*
+ * Appends the OPT record (RFC 6891) with our payload size, the extended
+ * rcode bits and the DO flag echoed. Always fits if the caller reserved
+ * DNS_OPT_SIZE bytes below `limit` (see dns_response_reserve()).
+ */
+#define DNS_OPT_SIZE 11
+void dns_response_add_opt(struct dns_response *r, unsigned rcode, bool dnssec_ok);
+
+/* Lowers or raises the usable limit (e.g. to keep room for OPT). */
+static inline void dns_response_reserve(struct dns_response *r, size_t bytes)
+{
+    r->limit -= bytes;
+}
+
+/* Empties the answer, authority and additional sections (before OPT). */
+void dns_response_clear_sections(struct dns_response *r);
+
+#endif

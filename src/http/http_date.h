@@ -1,0 +1,16 @@
+/* HTTP dates (RFC 9110 5.6.7): formatting IMF-fixdate, parsing it back. */
+#ifndef UNIHOST_HTTP_DATE_H
+#define UNIHOST_HTTP_DATE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define HTTP_DATE_LEN 29    /* "Sun, 06 Nov 1994 08:49:37 GMT" */
+
+/* Writes the IMF-fixdate of `seconds` since the epoch (29 bytes, no NUL). */
+void http_date_format(uint64_t seconds, char out[HTTP_DATE_LEN]);
+
+/* Parses an IMF-fixdate; returns 0 and the seconds, or -1 if it is not one. */
+int http_date_parse(const char *s, size_t len, uint64_t *seconds);
+
+#endif

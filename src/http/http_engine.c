@@ -1,0 +1,432 @@
+/*
+ * The HTTP/1.1 engine: see http_engine.h. Static files from the blob with
+ * GET and HEAD; Content-Type, Content-Length, strong ETags, Last-Modified,
+ * If-None-Match, gzip variants by Accept-Encoding; clean URLs and the
+ * directory-slash redirect by site_path.h; a 404 page with status 404.
+ */
+#include "http_engine.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "http_date.h"
+#include "http_path.h"
+#include "site_path.h"
+
+static int on_message_begin(llhttp_t *p);
+static int on_url(llhttp_t *p, const char *at, size_t len);
+static int on_header_field(llhttp_t *p, const char *at, size_t len);
+static int on_header_value(llhttp_t *p, const char *at, size_t len);
+static int on_header_value_complete(llhttp_t *p);
+static int on_message_complete(llhttp_t *p);
+
+static llhttp_settings_t settings;
+static bool settings_ready;
+
+void http_conn_init(struct http_conn *c, const struct blob *blob)
+{
+    if (!settings_ready) {
+        llhttp_settings_init(&settings);
+        settings.on_message_begin = on_message_begin;
+        settings.on_url = on_url;
+        settings.on_header_field = on_header_field;
+        settings.on_header_value = on_header_value;
+        settings.on_header_value_complete = on_header_value_complete;
+        settings.on_message_complete = on_message_complete;
+        settings_ready = true;
+    }
+    memset(c, 0, sizeof *c);
+    c->blob = blob;
+    llhttp_init(&c->parser, HTTP_REQUEST, &settings);
+    c->parser.data = c;
+}
+
+static struct http_conn *conn_of(llhttp_t *p)
+{
+    return p->data;
+}
+
+/* ---- request callbacks -------------------------------------------------- */
+
+static int on_message_begin(llhttp_t *p)
+{
+    struct http_conn *c = conn_of(p);
+    c->url_len = 0;
+    c->field_len = 0;
+    c->value_len = 0;
+    c->header_bytes = 0;
+    c->has_host = false;
+    c->accept_gzip = false;
+    c->if_none_match_len = 0;
+    return 0;
+}
+
+static int on_url(llhttp_t *p, const char *at, size_t len)
+{
+    struct http_conn *c = conn_of(p);
+    if (c->url_len + len > sizeof c->url) {
+        c->reject_status = 414;
+        return HPE_USER;
+    }
+    memcpy(c->url + c->url_len, at, len);
+    c->url_len += len;
+    return 0;
+}
+
+static int count_header_bytes(struct http_conn *c, size_t len)
+{
+    c->header_bytes += len;
+    if (c->header_bytes > HTTP_HEADERS_MAX) {
+        c->reject_status = 431;
+        return HPE_USER;
+    }
+    return 0;
+}
+
+static int on_header_field(llhttp_t *p, const char *at, size_t len)
+{
+    struct http_conn *c = conn_of(p);
+    size_t room = c->field_len < sizeof c->field ? sizeof c->field - c->field_len : 0;
+    size_t n = len < room ? len : room;
+    memcpy(c->field + c->field_len, at, n);
+    c->field_len += len;    /* may exceed the buffer: such a name is not one we read */
+    return count_header_bytes(c, len);
+}
+
+static int on_header_value(llhttp_t *p, const char *at, size_t len)
+{
+    struct http_conn *c = conn_of(p);
+    size_t room = sizeof c->value - c->value_len;
+    size_t n = len < room ? len : room;
+    memcpy(c->value + c->value_len, at, n);
+    c->value_len += n;
+    return count_header_bytes(c, len);
+}
+
+static bool field_is(const struct http_conn *c, const char *name)
+{
+    size_t n = strlen(name);
+    if (c->field_len != n)
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        char a = c->field[i];
+        if (a >= 'A' && a <= 'Z')
+            a = (char)(a + 32);
+        if (a != name[i])
+            return false;
+    }
+    return true;
+}
+
+/* Does an Accept-Encoding value accept gzip (RFC 9110 12.5.3)? gzip or "*"
+ * listed with a q-value above zero; an explicit gzip entry wins over "*". */
+static bool accepts_gzip(const char *v, size_t len)
+{
+    int gzip = -1, star = -1;       /* -1 unseen, 0 refused, 1 accepted */
+    size_t i = 0;
+    while (i < len) {
+        while (i < len && (v[i] == ' ' || v[i] == '\t' || v[i] == ','))
+            i++;
+        size_t tok = i;
+        while (i < len && v[i] != ',' && v[i] != ';' && v[i] != ' ' && v[i] != '\t')
+            i++;
+        size_t tok_len = i - tok;
+        bool q_zero = false;
+        /* parameters up to the next comma; only q matters */
+        while (i < len && v[i] != ',') {
+            if ((v[i] == 'q' || v[i] == 'Q') && i + 1 < len && v[i + 1] == '=') {
+                size_t j = i + 2;
+                q_zero = j < len && v[j] == '0';
+                for (j++; q_zero && j < len && v[j] != ',' && v[j] != ';'; j++)
+                    if (v[j] != '.' && v[j] != '0' && v[j] != ' ')
+                        q_zero = false;
+            }
+            i++;
+        }
+        int verdict = q_zero ? 0 : 1;
+        if (tok_len == 4 && (strncmp(v + tok, "gzip", 4) == 0 || strncmp(v + tok, "GZIP", 4) == 0))
+            gzip = verdict;
+        else if (tok_len == 1 && v[tok] == '*')
+            star = verdict;
+    }
+    return gzip == 1 || (gzip == -1 && star == 1);
+}
+
+static int on_header_value_complete(llhttp_t *p)
+{
+    struct http_conn *c = conn_of(p);
+    if (field_is(c, "host")) {
+        c->has_host = true;
+    } else if (field_is(c, "accept-encoding")) {
+        c->accept_gzip = accepts_gzip(c->value, c->value_len);
+    } else if (field_is(c, "if-none-match")) {
+        size_t n = c->value_len < sizeof c->if_none_match ? c->value_len : sizeof c->if_none_match;
+        memcpy(c->if_none_match, c->value, n);
+        c->if_none_match_len = n;
+    }
+    c->field_len = 0;
+    c->value_len = 0;
+    return 0;
+}
+
+/* ---- responses --------------------------------------------------------- */
+
+struct head_writer {
+    struct http_conn *c;
+    bool overflow;
+};
+
+static void put(struct head_writer *w, const char *s, size_t n)
+{
+    struct http_conn *c = w->c;
+    if (c->head_len + n > sizeof c->head) {
+        w->overflow = true;
+        return;
+    }
+    memcpy(c->head + c->head_len, s, n);
+    c->head_len += n;
+}
+
+static void puts_(struct head_writer *w, const char *s)
+{
+    put(w, s, strlen(s));
+}
+
+static void put_header(struct head_writer *w, const char *name, const char *value, size_t len)
+{
+    puts_(w, name);
+    put(w, ": ", 2);
+    put(w, value, len);
+    put(w, "\r\n", 2);
+}
+
+static const char *reason(int status)
+{
+    switch (status) {
+    case 200: return "OK";
+    case 301: return "Moved Permanently";
+    case 304: return "Not Modified";
+    case 400: return "Bad Request";
+    case 404: return "Not Found";
+    case 405: return "Method Not Allowed";
+    case 414: return "URI Too Long";
+    case 431: return "Request Header Fields Too Large";
+    case 505: return "HTTP Version Not Supported";
+    default: return "Internal Server Error";
+    }
+}
+
+/* Status line, Date, Server and Connection: the start of every response. */
+static void begin_response(struct head_writer *w, int status)
+{
+    struct http_conn *c = w->c;
+    char line[64];
+    int n = snprintf(line, sizeof line, "HTTP/1.1 %d %s\r\n", status, reason(status));
+    c->head_len = 0;
+    c->head_sent = 0;
+    c->body = NULL;
+    c->body_len = 0;
+    c->body_sent = 0;
+    put(w, line, (size_t)n);
+    char date[HTTP_DATE_LEN];
+    http_date_format(c->now, date);
+    put_header(w, "Date", date, sizeof date);
+    puts_(w, "Server: unihost\r\n");
+    if (c->close_after)
+        puts_(w, "Connection: close\r\n");
+    else if (llhttp_get_http_major(&c->parser) == 1 && llhttp_get_http_minor(&c->parser) == 0)
+        puts_(w, "Connection: keep-alive\r\n");
+}
+
+static void put_length(struct head_writer *w, size_t len)
+{
+    char num[24];
+    int n = snprintf(num, sizeof num, "%zu", len);
+    put_header(w, "Content-Length", num, (size_t)n);
+}
+
+/* A short plain-text response for errors and redirects. */
+static void respond_text(struct http_conn *c, int status, const char *text, const char *location,
+                         size_t location_len, bool head_only)
+{
+    struct head_writer w = {c, false};
+    begin_response(&w, status);
+    if (location)
+        put_header(&w, "Location", location, location_len);
+    if (status == 405)
+        puts_(&w, "Allow: GET, HEAD\r\n");
+    puts_(&w, "Content-Type: text/plain; charset=utf-8\r\n");
+    puts_(&w, "X-Content-Type-Options: nosniff\r\n");
+    size_t len = strlen(text);
+    put_length(&w, len);
+    put(&w, "\r\n", 2);
+    if (!head_only)
+        put(&w, text, len);
+}
+
+/* Does an If-None-Match list name this ETag (weak comparison, RFC 9110 13.1.2)? */
+static bool etag_matches(const struct http_conn *c, const uint8_t *etag, size_t len)
+{
+    const char *v = c->if_none_match;
+    size_t n = c->if_none_match_len;
+    for (size_t i = 0; i < n;) {
+        while (i < n && (v[i] == ' ' || v[i] == ',' || v[i] == '\t'))
+            i++;
+        if (i < n && v[i] == '*')
+            return true;
+        if (i + 2 < n && v[i] == 'W' && v[i + 1] == '/')
+            i += 2;
+        size_t start = i;
+        while (i < n && v[i] != ',')
+            i++;
+        size_t end = i;
+        while (end > start && (v[end - 1] == ' ' || v[end - 1] == '\t'))
+            end--;
+        if (end - start == len && memcmp(v + start, etag, len) == 0)
+            return true;
+    }
+    return false;
+}
+
+static void respond_file(struct http_conn *c, const struct blob_http_file *f, int status, bool head_only)
+{
+    const struct blob *b = c->blob;
+    bool gzip = c->accept_gzip && f->gzip_body.len > 0;
+    struct blob_ref body = gzip ? f->gzip_body : f->body;
+    struct blob_ref etag = gzip ? f->gzip_etag : f->etag;
+    bool not_modified = status == 200 && c->if_none_match_len > 0 &&
+                        etag_matches(c, blob_bytes(b, etag), etag.len);
+    struct head_writer w = {c, false};
+    begin_response(&w, not_modified ? 304 : status);
+    put_header(&w, "ETag", (const char *)blob_bytes(b, etag), etag.len);
+    char date[HTTP_DATE_LEN];
+    http_date_format(f->mtime, date);
+    put_header(&w, "Last-Modified", date, sizeof date);
+    if (f->flags & BLOB_HTTP_COMPRESSIBLE)
+        puts_(&w, "Vary: Accept-Encoding\r\n");
+    if (!not_modified) {
+        put_header(&w, "Content-Type", (const char *)blob_bytes(b, f->content_type), f->content_type.len);
+        if (gzip)
+            puts_(&w, "Content-Encoding: gzip\r\n");
+        put_length(&w, body.len);
+    }
+    puts_(&w, "X-Content-Type-Options: nosniff\r\n");
+    put(&w, "\r\n", 2);
+    if (w.overflow) {
+        respond_text(c, 500, "response header too large\n", NULL, 0, head_only);
+        return;
+    }
+    if (!head_only && !not_modified) {
+        c->body = blob_bytes(b, body);
+        c->body_len = body.len;
+    }
+}
+
+static const void *lookup_in_blob(void *ctx, const char *path, size_t len)
+{
+    return blob_http_find(ctx, path, len);
+}
+
+static void respond_to_request(struct http_conn *c)
+{
+    uint8_t method = llhttp_get_method(&c->parser);
+    bool head_only = method == HTTP_HEAD;
+    if (method != HTTP_GET && method != HTTP_HEAD) {
+        respond_text(c, 405, "method not allowed\n", NULL, 0, false);
+        return;
+    }
+    if (llhttp_get_http_major(&c->parser) == 1 && llhttp_get_http_minor(&c->parser) == 1 && !c->has_host) {
+        c->close_after = true;
+        respond_text(c, 400, "HTTP/1.1 request without Host\n", NULL, 0, head_only);
+        return;
+    }
+    char path[HTTP_URL_MAX + 1];
+    size_t len = http_path_normalize(c->url, c->url_len, path, sizeof path);
+    if (len == 0) {
+        c->close_after = true;
+        respond_text(c, 400, "bad request target\n", NULL, 0, head_only);
+        return;
+    }
+    const void *found;
+    switch (site_path_resolve(path, len, lookup_in_blob, (void *)c->blob, &found)) {
+    case SITE_PATH_FILE:
+        respond_file(c, found, 200, head_only);
+        return;
+    case SITE_PATH_ADD_SLASH:
+        path[len] = '/';
+        respond_text(c, 301, "moved to the directory's URL\n", path, len + 1, head_only);
+        return;
+    case SITE_PATH_NONE:
+        break;
+    }
+    const struct blob_http_file *not_found = blob_http_find(c->blob, "/404.html", 9);
+    if (not_found)
+        respond_file(c, not_found, 404, head_only);
+    else
+        respond_text(c, 404, "not found\n", NULL, 0, head_only);
+}
+
+static int on_message_complete(llhttp_t *p)
+{
+    struct http_conn *c = conn_of(p);
+    c->close_after = !llhttp_should_keep_alive(p);
+    respond_to_request(c);
+    return HPE_PAUSED;      /* one request at a time: see http_conn_feed() */
+}
+
+/* ---- the transport's side --------------------------------------------- */
+
+size_t http_conn_feed(struct http_conn *c, const uint8_t *data, size_t len, uint64_t now)
+{
+    if (c->failed || c->close_after || c->head_sent < c->head_len || c->body_sent < c->body_len)
+        return 0;
+    c->now = now;
+    enum llhttp_errno e = llhttp_execute(&c->parser, (const char *)data, len);
+    if (e == HPE_OK)
+        return len;
+    if (e == HPE_PAUSED) {
+        size_t used = (size_t)(llhttp_get_error_pos(&c->parser) - (const char *)data);
+        llhttp_resume(&c->parser);
+        return used;
+    }
+    /* A malformed request: answer it, then close (RFC 9112 9.6 lets us). */
+    int status = c->reject_status ? c->reject_status : 400;
+    if (e == HPE_INVALID_VERSION)
+        status = 505;
+    c->failed = true;
+    c->close_after = true;
+    respond_text(c, status, status == 431 ? "request header fields too large\n"
+                            : status == 414 ? "request target too long\n"
+                            : "bad request\n", NULL, 0, false);
+    return len;
+}
+
+bool http_conn_output(const struct http_conn *c, const uint8_t **data, size_t *len, bool *in_blob)
+{
+    if (c->head_sent < c->head_len) {
+        *data = c->head + c->head_sent;
+        *len = c->head_len - c->head_sent;
+        *in_blob = false;
+        return true;
+    }
+    if (c->body_sent < c->body_len) {
+        *data = c->body + c->body_sent;
+        *len = c->body_len - c->body_sent;
+        *in_blob = true;
+        return true;
+    }
+    return false;
+}
+
+void http_conn_sent(struct http_conn *c, size_t n)
+{
+    size_t head_left = c->head_len - c->head_sent;
+    size_t from_head = n < head_left ? n : head_left;
+    c->head_sent += from_head;
+    c->body_sent += n - from_head;
+}
+
+bool http_conn_should_close(const struct http_conn *c)
+{
+    return c->close_after && c->head_sent == c->head_len && c->body_sent == c->body_len;
+}

@@ -1,0 +1,75 @@
+/*
+ * The HTTP/1.1 engine: a per-connection state machine over llhttp. The
+ * transport feeds it received bytes and sends what it produces; it does no
+ * I/O and allocates nothing (the connection is caller-owned memory).
+ *
+ * Pipelining: feeding stops after each complete request until its response
+ * has been taken, so responses go out in request order and the transport
+ * keeps unconsumed bytes (and TCP's window) as back-pressure.
+ */
+#ifndef UNIHOST_HTTP_ENGINE_H
+#define UNIHOST_HTTP_ENGINE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <llhttp.h>
+
+#include "blob.h"
+
+#define HTTP_URL_MAX 2048           /* longer request targets get 414 */
+#define HTTP_HEADERS_MAX 8192       /* more header bytes get 431 */
+#define HTTP_HEAD_MAX 1024          /* room for one response's header block */
+
+struct http_conn {
+    llhttp_t parser;
+    const struct blob *blob;
+    uint64_t now;                   /* wall clock seconds, for Date */
+
+    /* The request being parsed. */
+    char url[HTTP_URL_MAX];
+    size_t url_len;
+    char field[32];                 /* current header name (longer names are not ours) */
+    size_t field_len;
+    char value[512];                /* current header value, cut at the buffer size */
+    size_t value_len;
+    size_t header_bytes;
+    int reject_status;              /* 414/431 decided inside a callback */
+    bool has_host, accept_gzip;
+    char if_none_match[256];
+    size_t if_none_match_len;
+
+    /* The response being sent: the header block, then a body in the blob. */
+    uint8_t head[HTTP_HEAD_MAX];
+    size_t head_len, head_sent;
+    const uint8_t *body;
+    size_t body_len, body_sent;
+    bool close_after;               /* close once the response is out */
+    bool failed;                    /* a protocol error: take no more input */
+};
+
+/* Prepares `c` for a new connection serving `blob`. */
+void http_conn_init(struct http_conn *c, const struct blob *blob);
+
+/*
+ * Feeds received bytes; `now` is the wall clock in seconds. Returns how many
+ * were consumed: fewer than `len` while a response is pending (feed the rest
+ * once http_conn_output() has nothing more), all of them otherwise.
+ */
+size_t http_conn_feed(struct http_conn *c, const uint8_t *data, size_t len, uint64_t now);
+
+/*
+ * The next bytes to send, if any. *in_blob tells whether they live in the
+ * blob (immutable for the whole run, so a transport may send them without
+ * copying) or in `c` (copy them before calling http_conn_sent()).
+ */
+bool http_conn_output(const struct http_conn *c, const uint8_t **data, size_t *len, bool *in_blob);
+
+/* Marks n bytes of the current output as taken by the transport. */
+void http_conn_sent(struct http_conn *c, size_t n);
+
+/* True when everything is sent and the connection should now be closed. */
+bool http_conn_should_close(const struct http_conn *c);
+
+#endif

@@ -1,0 +1,16 @@
+/* The Linux tap device behind the platform's network calls. */
+#ifndef UNIHOST_UNIX_TAP_H
+#define UNIHOST_UNIX_TAP_H
+
+/*
+ * Attaches to tap device `name` (creating it if it does not exist and we
+ * may), non-blocking, with a random locally administered MAC for unihost's
+ * side. Returns 0, or -1 with a sentence in err.
+ */
+int tap_open(const char *name, char *err, size_t err_size);
+void tap_close(void);
+
+/* The tap's file descriptor, for plat_wait(). */
+int tap_fd(void);
+
+#endif

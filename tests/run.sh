@@ -1,0 +1,51 @@
+#!/bin/sh
+# unihost's test driver (make check). Runs every test program and script;
+# each prints one line per check, "ok - NAME" or "not ok - NAME: why" (other
+# lines are diagnostics). Prints every line, then the closing
+# "N passed, M failed" line, and exits non-zero on any failure -- including a
+# test program that crashes or exits non-zero without saying why.
+set -u
+BUILD=${BUILD:-build}
+export BUILD
+export CRUNCH="${CRUNCH:-$BUILD/crunch}" UNIHOST="${UNIHOST:-$BUILD/unihost}"
+export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}"
+export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
+
+passed=0
+failed=0
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+
+run() {     # run NAME COMMAND...
+    name=$1
+    shift
+    echo "# $name"
+    "$@" > "$log" 2>&1
+    status=$?
+    cat "$log"
+    p=$(grep -c '^ok - ' "$log")
+    f=$(grep -c '^not ok - ' "$log")
+    if [ "$status" -ne 0 ] && [ "$f" -eq 0 ]; then
+        echo "not ok - $name: exited with status $status without naming a failed check"
+        f=1
+    fi
+    if [ "$p" -eq 0 ] && [ "$f" -eq 0 ]; then
+        echo "not ok - $name: ran no check"
+        f=1
+    fi
+    passed=$((passed + p))
+    failed=$((failed + f))
+}
+
+for t in "$BUILD"/tests/test_*; do
+    [ -x "$t" ] || continue
+    run "unit: $(basename "$t")" "$t"
+done
+run "crunch" sh tests/crunch/run.sh
+for t in tests/integration/*.sh; do
+    [ -f "$t" ] || continue
+    run "integration: $(basename "$t" .sh)" sh "$t"
+done
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

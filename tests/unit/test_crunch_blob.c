@@ -1,0 +1,279 @@
+/*
+ * Checks the blob crunch builds from tests/crunch/good/ with the reader the
+ * unikernel uses: HTTP files sorted with the right types, ETags and gzip
+ * variants; DNS nodes in canonical order with empty non-terminals and the
+ * right flags. Usage: test_crunch_blob BLOB SOURCE_DATE_EPOCH SITE_DIR
+ * Prints "ok - ..." / "not ok - ..." lines; exits 1 if any check failed.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <zlib.h>
+
+#include "blob.h"
+#include "dns_name.h"
+
+static int failures;
+
+static void check(int ok, const char *what)
+{
+    printf("%s - %s\n", ok ? "ok" : "not ok", what);
+    if (!ok)
+        failures++;
+}
+
+static uint8_t *read_all(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    uint8_t *p = aligned_alloc(8, ((size_t)n + 7) / 8 * 8 + 8);
+    if (p && fread(p, 1, (size_t)n, f) != (size_t)n) {
+        free(p);
+        p = NULL;
+    }
+    fclose(f);
+    *len = (size_t)n;
+    return p;
+}
+
+static int ref_equals(const struct blob *b, struct blob_ref r, const char *s)
+{
+    return r.len == strlen(s) && memcmp(blob_bytes(b, r), s, r.len) == 0;
+}
+
+static int etag_well_formed(const struct blob *b, struct blob_ref r)
+{
+    if (r.len != 34)
+        return 0;
+    const uint8_t *p = blob_bytes(b, r);
+    if (p[0] != '"' || p[33] != '"')
+        return 0;
+    for (int i = 1; i < 33; i++)
+        if (!strchr("0123456789abcdef", p[i]))
+            return 0;
+    return 1;
+}
+
+static int gunzip_equals(const uint8_t *gz, size_t gz_len, const uint8_t *plain, size_t plain_len)
+{
+    uint8_t *out = malloc(plain_len + 16);
+    z_stream zs;
+    memset(&zs, 0, sizeof zs);
+    if (inflateInit2(&zs, 31) != Z_OK)
+        return 0;
+    zs.next_in = (Bytef *)gz;
+    zs.avail_in = (uInt)gz_len;
+    zs.next_out = out;
+    zs.avail_out = (uInt)plain_len + 16;
+    int rc = inflate(&zs, Z_FINISH);
+    int ok = rc == Z_STREAM_END && zs.total_out == plain_len && memcmp(out, plain, plain_len) == 0;
+    inflateEnd(&zs);
+    free(out);
+    return ok;
+}
+
+static void check_http(const struct blob *b, unsigned long long epoch, const char *site_dir)
+{
+    static const struct {
+        const char *path, *type;
+        int compressible;
+    } expected[] = {
+        {"/css/style.css", "text/css; charset=utf-8", 1},
+        {"/docs/crunch.html", "text/html; charset=utf-8", 1},
+        {"/docs/index.html", "text/html; charset=utf-8", 1},
+        {"/img/logo.png", "image/png", 0},
+        {"/index.html", "text/html; charset=utf-8", 1},
+        {"/robots.txt", "text/plain; charset=utf-8", 1},
+    };
+    size_t n = sizeof expected / sizeof expected[0];
+    check(b->http_file_count == n, "http: exactly the published files (no _ or . names)");
+    int paths_ok = 1, types_ok = 1, flags_ok = 1, etags_ok = 1, distinct = 1, mtimes_ok = 1;
+    for (size_t i = 0; i < n && i < b->http_file_count; i++) {
+        const struct blob_http_file *f = &b->http_files[i];
+        paths_ok &= ref_equals(b, f->path, expected[i].path);
+        types_ok &= ref_equals(b, f->content_type, expected[i].type);
+        flags_ok &= ((f->flags & BLOB_HTTP_COMPRESSIBLE) != 0) == expected[i].compressible;
+        etags_ok &= etag_well_formed(b, f->etag);
+        if (f->gzip_body.len)
+            etags_ok &= etag_well_formed(b, f->gzip_etag);
+        mtimes_ok &= f->mtime <= epoch && f->mtime > 0;
+        for (size_t j = 0; j < i; j++) {
+            const struct blob_http_file *g = &b->http_files[j];
+            distinct &= memcmp(blob_bytes(b, f->etag), blob_bytes(b, g->etag), 34) != 0;
+        }
+        if (f->gzip_body.len)
+            distinct &= memcmp(blob_bytes(b, f->etag), blob_bytes(b, f->gzip_etag), 34) != 0;
+    }
+    check(paths_ok, "http: files sorted by path");
+    check(types_ok, "http: content types by extension");
+    check(flags_ok, "http: compressible flag for text types only");
+    check(etags_ok, "http: strong ETags, quoted lowercase hex of 16 bytes");
+    check(distinct, "http: ETags distinct, gzip ETag differs from identity ETag");
+    check(mtimes_ok, "http: mtimes clamped to SOURCE_DATE_EPOCH");
+    check(b->dir->created == epoch, "blob: created is SOURCE_DATE_EPOCH");
+
+    const struct blob_http_file *css = blob_http_find(b, "/css/style.css", 14);
+    check(css && css->gzip_body.len > 0 && css->gzip_body.len < css->body.len,
+          "http: style.css has a smaller gzip variant");
+    check(css && gunzip_equals(blob_bytes(b, css->gzip_body), css->gzip_body.len,
+                               blob_bytes(b, css->body), css->body.len),
+          "http: gzip variant decompresses to the identity body");
+    const struct blob_http_file *png = blob_http_find(b, "/img/logo.png", 13);
+    char path[4096];
+    snprintf(path, sizeof path, "%s/img/logo.png", site_dir);
+    size_t png_len;
+    uint8_t *png_src = read_all(path, &png_len);
+    check(png && png_src && png->body.len == png_len &&
+              memcmp(blob_bytes(b, png->body), png_src, png_len) == 0 && png->gzip_body.len == 0,
+          "http: an asset is stored byte for byte, without gzip");
+    free(png_src);
+    const struct blob_http_file *robots = blob_http_find(b, "/robots.txt", 11);
+    check(robots && robots->gzip_body.len == 0, "http: a tiny text file gets no gzip variant (does not pay)");
+    const struct blob_http_file *index = blob_http_find(b, "/index.html", 11);
+    check(index && index->body.len > 0 &&
+              memmem(blob_bytes(b, index->body), index->body.len,
+                     "<title>Welcome &amp; &quot;hello&quot; - fixture</title>", 55) &&
+              memmem(blob_bytes(b, index->body), index->body.len, "data-path=\"/\"", 13) &&
+              !memmem(blob_bytes(b, index->body), index->body.len, "<script>", 8),
+          "http: index page has escaped title, path, and no raw HTML");
+}
+
+struct expected_node {
+    const char *name;       /* dotted, lower-case */
+    unsigned rrsets;
+    uint32_t flags;
+};
+
+static void name_to_text(const uint8_t *wire, char *out)
+{
+    size_t o = 0;
+    for (size_t i = 0; wire[i]; i += 1u + wire[i]) {
+        memcpy(out + o, wire + i + 1, wire[i]);
+        o += wire[i];
+        out[o++] = '.';
+    }
+    out[o] = '\0';
+}
+
+static void check_zone(const struct blob *b, uint32_t zi, const char *apex,
+                       const struct expected_node *nodes, size_t count)
+{
+    char what[256], name[1024];
+    const struct blob_dns_zone *z = &b->zones[zi];
+    name_to_text(blob_bytes(b, z->apex), name);
+    snprintf(what, sizeof what, "dns: zone %u is %s", zi, apex);
+    check(strcmp(name, apex) == 0, what);
+    snprintf(what, sizeof what, "dns: %s has %zu nodes", apex, count);
+    check(z->node_count == count, what);
+    int names_ok = 1, rrsets_ok = 1, flags_ok = 1, order_ok = 1, keys_ok = 1;
+    for (uint32_t i = 0; i < count && i < z->node_count; i++) {
+        const struct blob_dns_node *n = &b->nodes[z->node_first + i];
+        name_to_text(blob_bytes(b, n->name), name);
+        if (strcmp(name, nodes[i].name) != 0) {
+            printf("# node %u: got %s, expected %s\n", i, name, nodes[i].name);
+            names_ok = 0;
+        }
+        rrsets_ok &= n->rrset_count == nodes[i].rrsets;
+        if (n->flags != nodes[i].flags) {
+            printf("# node %s: flags %u, expected %u\n", name, n->flags, nodes[i].flags);
+            flags_ok = 0;
+        }
+        uint8_t key[DNS_NAME_MAX];
+        size_t key_len = dns_name_to_key(blob_bytes(b, n->name), n->name.len, key);
+        keys_ok &= key_len == n->key.len && memcmp(key, blob_bytes(b, n->key), key_len) == 0;
+        if (i > 0) {
+            const struct blob_dns_node *p = &b->nodes[z->node_first + i - 1];
+            order_ok &= dns_key_compare(blob_bytes(b, p->key), p->key.len,
+                                        blob_bytes(b, n->key), n->key.len) < 0;
+        }
+        for (uint32_t s = 1; s < n->rrset_count; s++)
+            rrsets_ok &= b->rrsets[n->rrset_first + s - 1].type < b->rrsets[n->rrset_first + s].type;
+    }
+    snprintf(what, sizeof what, "dns: %s node names, empty non-terminals included", apex);
+    check(names_ok, what);
+    snprintf(what, sizeof what, "dns: %s nodes in canonical order with matching keys", apex);
+    check(order_ok && keys_ok, what);
+    snprintf(what, sizeof what, "dns: %s RRset counts (0 for empty non-terminals), sorted by type", apex);
+    check(rrsets_ok, what);
+    snprintf(what, sizeof what, "dns: %s node flags (apex, delegation, below cut, wildcard)", apex);
+    check(flags_ok, what);
+    const struct blob_dns_rrset *soa = &b->rrsets[z->soa_rrset];
+    snprintf(what, sizeof what, "dns: %s soa_rrset is the apex SOA", apex);
+    const struct blob_dns_node *apex_node = &b->nodes[z->node_first];
+    check(soa->type == 6 && z->soa_rrset >= apex_node->rrset_first &&
+              z->soa_rrset < apex_node->rrset_first + apex_node->rrset_count,
+          what);
+}
+
+static void check_dns(const struct blob *b)
+{
+    enum { A = BLOB_DNS_NODE_APEX, D = BLOB_DNS_NODE_DELEGATION, B = BLOB_DNS_NODE_BELOW_CUT,
+           W = BLOB_DNS_NODE_WILDCARD };
+    static const struct expected_node parent[] = {
+        {"unihost.test.", 3, A},            /* NS, SOA, MX */
+        {"alias.unihost.test.", 1, 0},
+        {"b.unihost.test.", 0, 0},
+        {"a.b.unihost.test.", 0, 0},
+        {"host.a.b.unihost.test.", 1, 0},
+        {"mail.unihost.test.", 1, 0},
+        {"ns1.unihost.test.", 1, 0},
+        {"ns2.unihost.test.", 1, 0},
+        {"sub.unihost.test.", 2, D},        /* NS, DS */
+        {"ns.sub.unihost.test.", 1, B},
+        {"wild.unihost.test.", 0, 0},
+        {"*.wild.unihost.test.", 1, W},
+        {"www.unihost.test.", 1, 0},
+    };
+    static const struct expected_node child[] = {
+        {"sub.unihost.test.", 2, A},
+        {"ns.sub.unihost.test.", 1, 0},
+    };
+    check(b->zone_count == 2, "dns: two zones, the nested one separate");
+    if (b->zone_count != 2)
+        return;
+    check_zone(b, 0, "unihost.test.", parent, sizeof parent / sizeof parent[0]);
+    check_zone(b, 1, "sub.unihost.test.", child, sizeof child / sizeof child[0]);
+
+    const struct blob_dns_zone *z = &b->zones[0];
+    const struct blob_dns_node *www = &b->nodes[z->node_first + 12];
+    const struct blob_dns_rrset *a = &b->rrsets[www->rrset_first];
+    static const uint8_t a80[4] = {192, 0, 2, 80}, a81[4] = {192, 0, 2, 81};
+    check(a->type == 1 && a->rclass == 1 && a->ttl == 300 && a->rdata_count == 2 &&
+              b->rdatas[a->rdata_first].len == 4 &&
+              memcmp(blob_bytes(b, b->rdatas[a->rdata_first]), a80, 4) == 0 &&
+              memcmp(blob_bytes(b, b->rdatas[a->rdata_first + 1]), a81, 4) == 0,
+          "dns: www A RRset in file order, exact duplicate dropped, $TTL applied");
+    const struct blob_dns_node *apex = &b->nodes[z->node_first];
+    const struct blob_dns_rrset *ns = &b->rrsets[apex->rrset_first];
+    static const uint8_t ns1[] = "\3ns1\7unihost\4test";
+    check(ns->type == 2 && ns->rdata_count == 2 && b->rdatas[ns->rdata_first].len == sizeof ns1 &&
+              memcmp(blob_bytes(b, b->rdatas[ns->rdata_first]), ns1, sizeof ns1) == 0,
+          "dns: NS RDATA is the uncompressed wire name");
+}
+
+int main(int argc, char **argv)
+{
+    if (argc != 4) {
+        fprintf(stderr, "usage: %s BLOB SOURCE_DATE_EPOCH SITE_DIR\n", argv[0]);
+        return 2;
+    }
+    size_t len;
+    uint8_t *data = read_all(argv[1], &len);
+    struct blob b;
+    const char *error = "cannot read the file";
+    int opened = data && blob_open(&b, data, len, &error) == 0;
+    if (!opened)
+        printf("# %s\n", error);
+    check(opened, "blob: opens with blob_open");
+    if (opened) {
+        check_http(&b, strtoull(argv[2], NULL, 10), argv[3]);
+        check_dns(&b);
+    }
+    free(data);
+    return failures ? 1 : 0;
+}

@@ -1,0 +1,73 @@
+/* HTTP table of the blob: see http_emit.h. */
+#include "http_emit.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <bearssl_hash.h>
+
+#include "gzip.h"
+
+/* "\"" + 32 hex digits + "\"" */
+#define ETAG_LEN 34
+
+/*
+ * Strong ETag from the content itself: the first 16 bytes of its SHA-256 in
+ * lowercase hex. Content-derived, so it stays the same across rebuilds of an
+ * unchanged file and differs between the identity and gzip representations.
+ */
+static void etag_of(const uint8_t *data, size_t len, char out[ETAG_LEN])
+{
+    static const char hex[] = "0123456789abcdef";
+    uint8_t digest[32];
+    br_sha256_context ctx;
+    br_sha256_init(&ctx);
+    br_sha256_update(&ctx, data, len);
+    br_sha256_out(&ctx, digest);
+    out[0] = '"';
+    for (int i = 0; i < 16; i++) {
+        out[1 + 2 * i] = hex[digest[i] >> 4];
+        out[2 + 2 * i] = hex[digest[i] & 15];
+    }
+    out[ETAG_LEN - 1] = '"';
+}
+
+/* A gzip variant is kept only if it saves at least 5% and at least 64 bytes. */
+static int gzip_pays(size_t identity_len, size_t gzip_len)
+{
+    if (gzip_len >= identity_len)
+        return 0;
+    size_t saved = identity_len - gzip_len;
+    return saved >= 64 && saved * 20 >= identity_len;
+}
+
+int http_emit(struct blob_writer *w, const struct http_files *files)
+{
+    for (size_t i = 0; i < files->count; i++) {
+        const struct http_file *f = &files->items[i];
+        struct blob_http_file rec;
+        memset(&rec, 0, sizeof rec);
+        char etag[ETAG_LEN];
+        rec.path = blob_writer_bytes(w, f->path, strlen(f->path));
+        rec.content_type = blob_writer_bytes(w, f->content_type, strlen(f->content_type));
+        rec.body = blob_writer_bytes(w, f->body, f->body_len);
+        etag_of(f->body, f->body_len, etag);
+        rec.etag = blob_writer_bytes(w, etag, ETAG_LEN);
+        rec.mtime = f->mtime;
+        if (f->compressible) {
+            rec.flags |= BLOB_HTTP_COMPRESSIBLE;
+            uint8_t *gz;
+            size_t gz_len;
+            if (gzip_compress(f->body, f->body_len, &gz, &gz_len) != 0)
+                return -1;
+            if (gzip_pays(f->body_len, gz_len)) {
+                rec.gzip_body = blob_writer_bytes(w, gz, gz_len);
+                etag_of(gz, gz_len, etag);
+                rec.gzip_etag = blob_writer_bytes(w, etag, ETAG_LEN);
+            }
+            free(gz);
+        }
+        blob_writer_add(w, BLOB_TABLE_HTTP_FILES, &rec);
+    }
+    return 0;
+}

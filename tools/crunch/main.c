@@ -1,0 +1,241 @@
+/*
+ * crunch: the content compiler of unihost. Turns a site directory
+ * (Markdown pages, a template, assets) and a zones directory (RFC 1035
+ * master files) into one content blob (-o) and/or a directory of the
+ * published files (--export). Every input error is reported as
+ * "FILE:LINE: what is wrong"; with any error nothing is written.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "blob.h"
+#include "blob_writer.h"
+#include "diag.h"
+#include "export.h"
+#include "http_emit.h"
+#include "site.h"
+#include "util.h"
+#include "zone.h"
+#include "zone_emit.h"
+
+#define EXIT_INPUT_ERROR 1
+#define EXIT_USAGE 2
+
+struct options {
+    const char *site_dir;
+    const char *zones_dir;
+    const char *output;
+    const char *export_dir;
+    int quiet;
+    int have_epoch;         /* SOURCE_DATE_EPOCH is set */
+    uint64_t epoch;
+};
+
+static void usage(FILE *out)
+{
+    fputs("usage: crunch [--site DIR] [--zones DIR] [-o FILE] [--export DIR] [--quiet]\n"
+          "\n"
+          "Compiles a website and DNS zones into a unihost content blob.\n"
+          "\n"
+          "  --site DIR     the website: NAME.md pages rendered into DIR/_template.html\n"
+          "                 and published as NAME.html; every other file published as is;\n"
+          "                 names starting with '_' or '.' are not published\n"
+          "  --zones DIR    DNS zones: one master file per zone, DIR/NAME.zone\n"
+          "  -o FILE        write the content blob to FILE\n"
+          "  --export DIR   write every published file under DIR at its URL path\n"
+          "  --quiet        print nothing on success\n"
+          "  --help         show this help\n"
+          "\n"
+          "At least one of -o and --export is needed. Errors are reported as\n"
+          "FILE:LINE: message; then nothing is written and the exit status is 1.\n"
+          "SOURCE_DATE_EPOCH, if set, caps file times and dates the blob.\n",
+          out);
+}
+
+static int parse_epoch(struct options *opt)
+{
+    const char *s = getenv("SOURCE_DATE_EPOCH");
+    if (!s)
+        return 0;
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (errno || end == s || *end != '\0' || s[0] == '-') {
+        fprintf(stderr, "crunch: SOURCE_DATE_EPOCH must be a number of seconds, not \"%s\"\n", s);
+        return -1;
+    }
+    opt->have_epoch = 1;
+    opt->epoch = v;
+    return 0;
+}
+
+/* Returns 0, or an exit status to leave with (usage error or --help). */
+static int parse_args(int argc, char **argv, struct options *opt)
+{
+    enum { OPT_SITE = 256, OPT_ZONES, OPT_EXPORT, OPT_QUIET, OPT_HELP };
+    static const struct option long_options[] = {
+        {"site", required_argument, NULL, OPT_SITE},
+        {"zones", required_argument, NULL, OPT_ZONES},
+        {"export", required_argument, NULL, OPT_EXPORT},
+        {"output", required_argument, NULL, 'o'},
+        {"quiet", no_argument, NULL, OPT_QUIET},
+        {"help", no_argument, NULL, OPT_HELP},
+        {NULL, 0, NULL, 0},
+    };
+    int c;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, ":o:q", long_options, NULL)) != -1) {
+        switch (c) {
+        case OPT_SITE: opt->site_dir = optarg; break;
+        case OPT_ZONES: opt->zones_dir = optarg; break;
+        case OPT_EXPORT: opt->export_dir = optarg; break;
+        case 'o': opt->output = optarg; break;
+        case 'q':
+        case OPT_QUIET: opt->quiet = 1; break;
+        case OPT_HELP:
+            usage(stdout);
+            return EXIT_SUCCESS + 256;      /* leave with 0 */
+        case ':':
+            fprintf(stderr, "crunch: %s needs an argument\n", argv[optind - 1]);
+            usage(stderr);
+            return EXIT_USAGE;
+        default:
+            fprintf(stderr, "crunch: unknown option %s\n", argv[optind - 1]);
+            usage(stderr);
+            return EXIT_USAGE;
+        }
+    }
+    if (optind < argc) {
+        fprintf(stderr, "crunch: unexpected argument %s\n", argv[optind]);
+        usage(stderr);
+        return EXIT_USAGE;
+    }
+    if (!opt->output && !opt->export_dir) {
+        fputs("crunch: nothing to write: give -o FILE and/or --export DIR\n", stderr);
+        usage(stderr);
+        return EXIT_USAGE;
+    }
+    if (!opt->site_dir && !opt->zones_dir) {
+        fputs("crunch: no input: give --site DIR and/or --zones DIR\n", stderr);
+        usage(stderr);
+        return EXIT_USAGE;
+    }
+    if (parse_epoch(opt) != 0)
+        return EXIT_USAGE;
+    return 0;
+}
+
+static uint64_t now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+/*
+ * Self-check: the blob must open with the same reader the unikernel uses,
+ * and find every file it should serve.
+ */
+static int check_blob(const uint8_t *data, size_t len, const struct http_files *files)
+{
+    struct blob b;
+    const char *error;
+    if (blob_open(&b, data, len, &error) != 0) {
+        fprintf(stderr, "crunch: internal error: the blob just built does not open: %s\n", error);
+        return -1;
+    }
+    for (size_t i = 0; i < files->count; i++) {
+        if (!blob_http_find(&b, files->items[i].path, strlen(files->items[i].path))) {
+            fprintf(stderr, "crunch: internal error: %s is missing from the blob just built\n",
+                    files->items[i].path);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static const char *plural(unsigned n, const char *one, const char *many)
+{
+    return n == 1 ? one : many;
+}
+
+int main(int argc, char **argv)
+{
+    uint64_t started = now_ms();
+    struct options opt;
+    memset(&opt, 0, sizeof opt);
+    int rc = parse_args(argc, argv, &opt);
+    if (rc)
+        return rc == 256 ? EXIT_SUCCESS : rc;
+
+    struct http_files files = {0};
+    struct site_summary site = {0, 0};
+    struct zone_set zones = {0};
+    if (opt.site_dir)
+        site_load(opt.site_dir, opt.have_epoch ? &opt.epoch : NULL, &files, &site);
+    if (opt.zones_dir)
+        zones_load(opt.zones_dir, &zones);
+    if (diag_error_count()) {
+        diag_flush();
+        unsigned n = diag_error_count();
+        fprintf(stderr, "crunch: %u %s; nothing written\n", n, plural(n, "error", "errors"));
+        http_files_free(&files);
+        zones_free(&zones);
+        return EXIT_INPUT_ERROR;
+    }
+
+    int failed = 0;
+    unsigned records = 0;
+    size_t blob_len = 0;
+    if (opt.output) {
+        struct blob_writer *w = blob_writer_new();
+        uint8_t *blob = NULL;
+        if (!w || http_emit(w, &files) != 0) {
+            fputs("crunch: cannot build the blob (out of memory or compression failed)\n", stderr);
+            failed = 1;
+        } else {
+            records = zone_emit(w, &zones);
+            uint64_t created = opt.have_epoch ? opt.epoch : (uint64_t)time(NULL);
+            if (blob_writer_finish(w, created, &blob, &blob_len) != 0) {
+                fputs("crunch: cannot build the blob: larger than 4 GiB or out of memory\n", stderr);
+                failed = 1;
+            } else if (check_blob(blob, blob_len, &files) != 0) {
+                failed = 1;
+            } else {
+                int err = write_file_atomic(opt.output, blob, blob_len);
+                if (err) {
+                    fprintf(stderr, "%s: cannot write the blob: %s\n", opt.output, strerror(err));
+                    failed = 1;
+                }
+            }
+        }
+        free(blob);
+        blob_writer_free(w);
+    } else {
+        for (size_t i = 0; i < zones.count; i++)
+            records += (unsigned)zones.items[i].rr_count;
+    }
+    if (!failed && opt.export_dir && export_files(opt.export_dir, &files) != 0) {
+        diag_flush();
+        failed = 1;
+    }
+
+    if (!failed && !opt.quiet) {
+        unsigned zone_count = (unsigned)zones.count;
+        printf("crunch: %u %s, %u %s, %u %s (%u %s) -> ", site.pages, plural(site.pages, "page", "pages"),
+               site.assets, plural(site.assets, "asset", "assets"), zone_count,
+               plural(zone_count, "zone", "zones"), records, plural(records, "record", "records"));
+        if (opt.output)
+            printf("%s (%zu bytes)%s", opt.output, blob_len, opt.export_dir ? ", " : "");
+        if (opt.export_dir)
+            printf("%s/ (export)", opt.export_dir);
+        printf(" in %llu ms\n", (unsigned long long)(now_ms() - started));
+    }
+    http_files_free(&files);
+    zones_free(&zones);
+    return failed ? EXIT_INPUT_ERROR : EXIT_SUCCESS;
+}

@@ -1,0 +1,134 @@
+/* DNS tables of the blob: see zone_emit.h. */
+#include "zone_emit.h"
+
+#include <string.h>
+
+#include <ldns/ldns.h>
+
+#include "dns_name.h"
+
+/* State while walking one zone's names in canonical order. */
+struct zone_walk {
+    struct blob_writer *w;
+    const struct zone *zone;
+    const uint8_t *last_key;    /* key of the node emitted last */
+    size_t last_key_len;
+    const uint8_t *cut_key;     /* the zone cut we are inside, if any */
+    size_t cut_key_len;
+};
+
+static int is_wildcard(const uint8_t *wire)
+{
+    return wire[0] == 1 && wire[1] == '*';
+}
+
+/* Leaves the current cut once names are no longer below it; flags a name inside it. */
+static uint32_t below_cut_flag(struct zone_walk *walk, const uint8_t *key, size_t key_len)
+{
+    if (walk->cut_key && !zone_key_at_or_below(key, key_len, walk->cut_key, walk->cut_key_len))
+        walk->cut_key = NULL;
+    if (walk->cut_key && key_len > walk->cut_key_len)
+        return BLOB_DNS_NODE_BELOW_CUT;
+    return 0;
+}
+
+static void add_node(struct zone_walk *walk, const uint8_t *wire, size_t wire_len,
+                     const uint8_t *key, size_t key_len, uint32_t flags,
+                     uint32_t rrset_first, uint32_t rrset_count)
+{
+    struct blob_dns_node node;
+    memset(&node, 0, sizeof node);
+    node.name = blob_writer_bytes(walk->w, wire, wire_len);
+    node.key = blob_writer_bytes(walk->w, key, key_len);
+    node.rrset_first = rrset_first;
+    node.rrset_count = rrset_count;
+    node.flags = flags | (is_wildcard(wire) ? BLOB_DNS_NODE_WILDCARD : 0);
+    blob_writer_add(walk->w, BLOB_TABLE_DNS_NODES, &node);
+    walk->last_key = key;
+    walk->last_key_len = key_len;
+}
+
+/*
+ * Emits the empty non-terminals above an owner name: its ancestors strictly
+ * below the apex that are not yet emitted. In canonical order an ancestor
+ * comes before all its descendants, which follow it contiguously; so an
+ * ancestor was already emitted exactly when the previous node lies at or
+ * below it.
+ */
+static void add_empty_non_terminals(struct zone_walk *walk, const struct zone_rr *owner)
+{
+    size_t label_offsets[DNS_NAME_MAX / 2 + 1];
+    size_t labels = 0;
+    for (size_t i = 0; owner->owner[i] != 0; i += 1u + owner->owner[i])
+        label_offsets[labels++] = i;
+    /* Ancestors from the one just below the apex down to the owner's parent. */
+    for (size_t k = labels; k-- > 1;) {
+        size_t wire_len = owner->owner_len - label_offsets[k];
+        size_t key_len = wire_len - 1;      /* a key is its wire name without the root label */
+        if (key_len <= walk->zone->apex_key_len)
+            continue;
+        if (walk->last_key &&
+            zone_key_at_or_below(walk->last_key, walk->last_key_len, owner->key, key_len))
+            continue;
+        uint32_t flags = below_cut_flag(walk, owner->key, key_len);
+        add_node(walk, owner->owner + label_offsets[k], wire_len, owner->key, key_len, flags,
+                 blob_writer_count(walk->w, BLOB_TABLE_DNS_RRSETS), 0);
+    }
+}
+
+static unsigned emit_zone(struct blob_writer *w, const struct zone *z)
+{
+    struct zone_walk walk = {w, z, NULL, 0, NULL, 0};
+    struct blob_dns_zone rec;
+    memset(&rec, 0, sizeof rec);
+    rec.apex = blob_writer_bytes(w, z->apex, z->apex_len);
+    rec.apex_key = blob_writer_bytes(w, z->apex_key, z->apex_key_len);
+    rec.node_first = blob_writer_count(w, BLOB_TABLE_DNS_NODES);
+
+    for (size_t start = 0, end; start < z->rr_count; start = end) {
+        const struct zone_rr *owner = &z->rrs[start];
+        for (end = start + 1; end < z->rr_count && z->rrs[end].key_len == owner->key_len &&
+                              memcmp(z->rrs[end].key, owner->key, owner->key_len) == 0; end++)
+            ;
+        add_empty_non_terminals(&walk, owner);
+        int apex = owner->key_len == z->apex_key_len;
+        uint32_t flags = below_cut_flag(&walk, owner->key, owner->key_len);
+        uint32_t rrset_first = blob_writer_count(w, BLOB_TABLE_DNS_RRSETS);
+        for (size_t i = start, next; i < end; i = next) {
+            struct blob_dns_rrset set;
+            memset(&set, 0, sizeof set);
+            set.type = z->rrs[i].type;
+            set.rclass = LDNS_RR_CLASS_IN;
+            set.ttl = z->rrs[i].ttl;
+            set.rdata_first = blob_writer_count(w, BLOB_TABLE_DNS_RDATAS);
+            for (next = i; next < end && z->rrs[next].type == set.type; next++) {
+                struct blob_ref rdata = blob_writer_bytes(w, z->rrs[next].rdata, z->rrs[next].rdata_len);
+                blob_writer_add(w, BLOB_TABLE_DNS_RDATAS, &rdata);
+                set.rdata_count++;
+            }
+            uint32_t index = blob_writer_add(w, BLOB_TABLE_DNS_RRSETS, &set);
+            if (apex && set.type == LDNS_RR_TYPE_SOA)
+                rec.soa_rrset = index;
+            if (set.type == LDNS_RR_TYPE_NS && !apex && !(flags & BLOB_DNS_NODE_BELOW_CUT)) {
+                flags |= BLOB_DNS_NODE_DELEGATION;
+                walk.cut_key = owner->key;
+                walk.cut_key_len = owner->key_len;
+            }
+        }
+        if (apex)
+            flags |= BLOB_DNS_NODE_APEX;
+        add_node(&walk, owner->owner, owner->owner_len, owner->key, owner->key_len, flags,
+                 rrset_first, blob_writer_count(w, BLOB_TABLE_DNS_RRSETS) - rrset_first);
+    }
+    rec.node_count = blob_writer_count(w, BLOB_TABLE_DNS_NODES) - rec.node_first;
+    blob_writer_add(w, BLOB_TABLE_DNS_ZONES, &rec);
+    return (unsigned)z->rr_count;
+}
+
+unsigned zone_emit(struct blob_writer *w, const struct zone_set *set)
+{
+    unsigned records = 0;
+    for (size_t i = 0; i < set->count; i++)
+        records += emit_zone(w, &set->items[i]);
+    return records;
+}
