@@ -1,0 +1,150 @@
+/*
+ * The blob writer and reader together: what is written is read back, and a
+ * damaged blob is refused with the right reason.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "blob.h"
+#include "blob_writer.h"
+#include "check.h"
+#include "dns_name.h"
+
+static struct blob_ref text(struct blob_writer *w, const char *s)
+{
+    return blob_writer_bytes(w, s, strlen(s));
+}
+
+/* A blob with two files and one zone of two names. */
+static uint8_t *build(size_t *len)
+{
+    struct blob_writer *w = blob_writer_new();
+    const char *paths[] = {"/a.html", "/b/index.html"};
+    for (int i = 0; i < 2; i++) {
+        struct blob_http_file f = {0};
+        f.path = text(w, paths[i]);
+        f.content_type = text(w, "text/html; charset=utf-8");
+        f.body = text(w, i ? "<p>b</p>" : "<p>a</p>");
+        f.etag = text(w, i ? "\"b\"" : "\"a\"");
+        f.mtime = 1000 + (uint64_t)i;
+        blob_writer_add(w, BLOB_TABLE_HTTP_FILES, &f);
+    }
+    static const uint8_t apex[] = "\7example\4test";
+    static const uint8_t www[] = "\3www\7example\4test";
+    uint8_t key[DNS_NAME_MAX];
+    struct blob_dns_zone z = {0};
+    z.apex = blob_writer_bytes(w, apex, sizeof apex);
+    z.apex_key = blob_writer_bytes(w, key, dns_name_to_key(apex, sizeof apex, key));
+    z.node_first = 0;
+    z.node_count = 2;
+    static const uint8_t soa_rdata[22] = {0};
+    struct blob_ref rd = blob_writer_bytes(w, soa_rdata, sizeof soa_rdata);
+    uint32_t rdata = blob_writer_add(w, BLOB_TABLE_DNS_RDATAS, &rd);
+    struct blob_dns_rrset soa = {6, 1, 3600, rdata, 1};
+    z.soa_rrset = blob_writer_add(w, BLOB_TABLE_DNS_RRSETS, &soa);
+    struct blob_dns_node n = {0};
+    n.name = z.apex;
+    n.key = z.apex_key;
+    n.rrset_first = z.soa_rrset;
+    n.rrset_count = 1;
+    n.flags = BLOB_DNS_NODE_APEX;
+    blob_writer_add(w, BLOB_TABLE_DNS_NODES, &n);
+    n.name = blob_writer_bytes(w, www, sizeof www);
+    n.key = blob_writer_bytes(w, key, dns_name_to_key(www, sizeof www, key));
+    n.rrset_count = 0;
+    n.flags = 0;
+    blob_writer_add(w, BLOB_TABLE_DNS_NODES, &n);
+    blob_writer_add(w, BLOB_TABLE_DNS_ZONES, &z);
+    uint8_t *out = NULL;
+    if (blob_writer_finish(w, 42, &out, len) != 0)
+        out = NULL;
+    blob_writer_free(w);
+    return out;
+}
+
+static const char *open_error(const uint8_t *data, size_t len)
+{
+    struct blob b;
+    const char *err = NULL;
+    return blob_open(&b, data, len, &err) == 0 ? NULL : err;
+}
+
+/* Recomputes the hash after a deliberate change, so the structure checks
+ * (not the hash) are what must catch it. */
+#include <bearssl.h>
+static void rehash(uint8_t *data, size_t len)
+{
+    br_sha256_context c;
+    br_sha256_init(&c);
+    br_sha256_update(&c, data + sizeof(struct blob_preamble), len - sizeof(struct blob_preamble));
+    br_sha256_out(&c, ((struct blob_preamble *)data)->payload_sha256);
+}
+
+int main(void)
+{
+    size_t len;
+    uint8_t *data = build(&len);
+    CHECK("writer: builds a blob", data != NULL);
+    if (!data)
+        return 1;
+    struct blob b;
+    const char *err = NULL;
+    CHECK("reader: opens what the writer wrote", blob_open(&b, data, len, &err) == 0);
+    CHECK("reader: counts", b.http_file_count == 2 && b.zone_count == 1 && b.node_count == 2 &&
+          b.rrset_count == 1 && b.rdata_count == 1);
+    CHECK("reader: creation time", b.dir->created == 42);
+    const struct blob_http_file *f = blob_http_find(&b, "/b/index.html", 13);
+    CHECK("reader: finds a file by path", f && f->body.len == 8 && memcmp(blob_bytes(&b, f->body), "<p>b</p>", 8) == 0);
+    CHECK("reader: a missing path", blob_http_find(&b, "/c", 2) == NULL && blob_http_find(&b, "/a.htm", 6) == NULL);
+    CHECK("writer: identical bytes stored once", b.http_files[0].content_type.off == b.http_files[1].content_type.off);
+    CHECK("reader: tables 8-byte aligned", b.dir->tables[BLOB_TABLE_DNS_NODES].off % 8 == 0);
+
+    uint8_t *copy = malloc(len);
+    memcpy(copy, data, len);
+    copy[len / 2] ^= 1;
+    err = open_error(copy, len);
+    CHECK("reader: a flipped byte is refused as corrupt", err && strstr(err, "SHA-256"));
+    memcpy(copy, data, len);
+    copy[0] = 'X';
+    err = open_error(copy, len);
+    CHECK("reader: bad magic is refused", err && strstr(err, "magic"));
+    memcpy(copy, data, len);
+    ((struct blob_preamble *)copy)->version = 99;
+    err = open_error(copy, len);
+    CHECK("reader: another format version is refused", err && strstr(err, "version"));
+    err = open_error(data, len - 8);
+    CHECK("reader: a truncated blob is refused", err && strstr(err, "size"));
+    err = open_error(data, 20);
+    CHECK("reader: a tiny blob is refused", err != NULL);
+
+    memcpy(copy, data, len);
+    struct blob_directory *dir = (void *)(copy + sizeof(struct blob_preamble));
+    struct blob_http_file *files = (void *)(copy + dir->tables[BLOB_TABLE_HTTP_FILES].off);
+    files[1].body.off = (uint32_t)len - 2;
+    rehash(copy, len);
+    err = open_error(copy, len);
+    CHECK("reader: a reference past the end is refused", err && strstr(err, "outside"));
+
+    memcpy(copy, data, len);
+    files[0].path = files[1].path;
+    rehash(copy, len);
+    err = open_error(copy, len);
+    CHECK("reader: unsorted files are refused", err && strstr(err, "sorted"));
+
+    memcpy(copy, data, len);
+    dir->tables[BLOB_TABLE_DNS_NODES].count = 1000;
+    rehash(copy, len);
+    err = open_error(copy, len);
+    CHECK("reader: a table past the end is refused", err != NULL);
+
+    memcpy(copy, data, len);
+    struct blob_dns_rrset *sets = (void *)(copy + dir->tables[BLOB_TABLE_DNS_RRSETS].off);
+    sets[0].rdata_first = 5;
+    rehash(copy, len);
+    err = open_error(copy, len);
+    CHECK("reader: an index past its table is refused", err && strstr(err, "outside"));
+
+    free(copy);
+    free(data);
+    return CHECK_DONE();
+}

@@ -1,0 +1,491 @@
+/*
+ * The DNS engine over the fixture zones (tests/fixtures/zones): queries are
+ * built byte by byte (so malformed ones can be too), answers decoded with
+ * ldns and checked section by section.
+ */
+#include <ldns/ldns.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "blob_file.h"
+#include "check.h"
+#include "dns_engine.h"
+#include "dns_wire.h"
+
+static struct blob blob;
+
+/* ---- building queries ---------------------------------------------------- */
+
+struct query {
+    uint8_t b[1024];
+    size_t len;
+};
+
+static void q_begin(struct query *q, uint16_t id, uint16_t flags, uint16_t qd, uint16_t ar)
+{
+    memset(q, 0, sizeof *q);
+    dns_put16(q->b, id);
+    dns_put16(q->b + 2, flags);
+    dns_put16(q->b + 4, qd);
+    dns_put16(q->b + 10, ar);
+    q->len = 12;
+}
+
+static void q_name(struct query *q, const char *dotted)
+{
+    const char *p = dotted;
+    while (*p) {
+        const char *dot = strchr(p, '.');
+        size_t n = dot ? (size_t)(dot - p) : strlen(p);
+        q->b[q->len++] = (uint8_t)n;
+        memcpy(q->b + q->len, p, n);
+        q->len += n;
+        p += n + (dot ? 1 : 0);
+    }
+    q->b[q->len++] = 0;
+}
+
+static void q_u16(struct query *q, uint16_t v)
+{
+    dns_put16(q->b + q->len, v);
+    q->len += 2;
+}
+
+static void q_opt(struct query *q, uint16_t payload, uint8_t version, bool do_bit)
+{
+    q->b[q->len++] = 0;
+    q_u16(q, DNS_TYPE_OPT);
+    q_u16(q, payload);
+    q->b[q->len++] = 0;         /* extended rcode */
+    q->b[q->len++] = version;
+    q_u16(q, do_bit ? DNS_EDNS_DO : 0);
+    q_u16(q, 0);                /* no options */
+}
+
+/* A standard query for name/type (RD set), optionally with EDNS. */
+static void q_simple(struct query *q, const char *name, uint16_t type, bool edns)
+{
+    q_begin(q, 0x1234, DNS_FLAG_RD, 1, edns ? 1 : 0);
+    q_name(q, name);
+    q_u16(q, type);
+    q_u16(q, DNS_CLASS_IN);
+    if (edns)
+        q_opt(q, 1232, 0, false);
+}
+
+/* ---- answering and decoding ---------------------------------------------- */
+
+static uint8_t out[65535];
+static size_t out_len;
+
+static ldns_pkt *ask(const struct query *q, enum dns_transport t)
+{
+    out_len = dns_engine_answer(&blob, q->b, q->len, t, out, sizeof out);
+    if (out_len == 0)
+        return NULL;
+    ldns_pkt *p = NULL;
+    if (ldns_wire2pkt(&p, out, out_len) != LDNS_STATUS_OK)
+        return NULL;
+    return p;
+}
+
+static ldns_pkt *ask_name(const char *name, uint16_t type)
+{
+    struct query q;
+    q_simple(&q, name, type, false);
+    return ask(&q, DNS_OVER_UDP);
+}
+
+static unsigned rcode_of(void)
+{
+    return out_len >= 4 ? (out[3] & 0xf) : 99;
+}
+
+/* Does the section hold an RR with this owner, type and rdata text? */
+static bool has_rr(ldns_rr_list *list, const char *owner, ldns_rr_type type, const char *rdata)
+{
+    for (size_t i = 0; list && i < ldns_rr_list_rr_count(list); i++) {
+        ldns_rr *rr = ldns_rr_list_rr(list, i);
+        char *o = ldns_rdf2str(ldns_rr_owner(rr));
+        char *r = ldns_rr_rd_count(rr) ? ldns_rdf2str(ldns_rr_rdf(rr, 0)) : strdup("");
+        bool match = ldns_rr_get_type(rr) == type && strcasecmp(o, owner) == 0 &&
+                     (!rdata || strcmp(r, rdata) == 0);
+        free(o);
+        free(r);
+        if (match)
+            return true;
+    }
+    return false;
+}
+
+static uint32_t ttl_of_first(ldns_rr_list *list)
+{
+    return ldns_rr_list_rr_count(list) ? ldns_rr_ttl(ldns_rr_list_rr(list, 0)) : 0;
+}
+
+/* ---- the cases ----------------------------------------------------------- */
+
+static void test_exact_match(void)
+{
+    ldns_pkt *p = ask_name("www.example.test", DNS_TYPE_A);
+    CHECK("exact: answered", p != NULL);
+    if (!p)
+        return;
+    CHECK("exact: NOERROR", ldns_pkt_get_rcode(p) == LDNS_RCODE_NOERROR);
+    CHECK("exact: AA set", ldns_pkt_aa(p));
+    CHECK("exact: QR set", ldns_pkt_qr(p));
+    CHECK("exact: RD copied", ldns_pkt_rd(p));
+    CHECK("exact: RA clear", !ldns_pkt_ra(p));
+    CHECK("exact: ID echoed", ldns_pkt_id(p) == 0x1234);
+    CHECK("exact: one A record", ldns_pkt_ancount(p) == 1 &&
+          has_rr(ldns_pkt_answer(p), "www.example.test.", LDNS_RR_TYPE_A, "192.0.2.13"));
+    CHECK("exact: TTL from the zone", ttl_of_first(ldns_pkt_answer(p)) == 3600);
+    CHECK("exact: no authority", ldns_pkt_nscount(p) == 0);
+    ldns_pkt_free(p);
+
+    p = ask_name("www.example.test", DNS_TYPE_AAAA);
+    CHECK("exact: AAAA", p && has_rr(ldns_pkt_answer(p), "www.example.test.", LDNS_RR_TYPE_AAAA, "2001:db8::13"));
+    ldns_pkt_free(p);
+}
+
+static void test_case_preserved(void)
+{
+    struct query q;
+    q_simple(&q, "WwW.ExAmPlE.TeSt", DNS_TYPE_A, false);
+    ldns_pkt *p = ask(&q, DNS_OVER_UDP);
+    CHECK("0x20: answered", p && ldns_pkt_ancount(p) == 1);
+    /* The question is echoed byte for byte ... */
+    CHECK("0x20: question echoed exactly", out_len > q.len - 0 && memcmp(out + 12, q.b + 12, q.len - 12) == 0);
+    /* ... and the answer's owner points at it, so the client sees its case. */
+    size_t answer_at = q.len;
+    CHECK("0x20: answer owner compressed to the question", out[answer_at] == 0xc0 && out[answer_at + 1] == 12);
+    ldns_pkt_free(p);
+}
+
+static void test_nodata(void)
+{
+    ldns_pkt *p = ask_name("www.example.test", DNS_TYPE_TXT);
+    CHECK("nodata: NOERROR", p && ldns_pkt_get_rcode(p) == LDNS_RCODE_NOERROR);
+    CHECK("nodata: AA", p && ldns_pkt_aa(p));
+    CHECK("nodata: empty answer", p && ldns_pkt_ancount(p) == 0);
+    CHECK("nodata: SOA in authority", p && ldns_pkt_nscount(p) == 1 &&
+          has_rr(ldns_pkt_authority(p), "example.test.", LDNS_RR_TYPE_SOA, NULL));
+    CHECK("nodata: SOA TTL is min(TTL, MINIMUM) (RFC 2308)", p && ttl_of_first(ldns_pkt_authority(p)) == 300);
+    ldns_pkt_free(p);
+}
+
+static void test_nxdomain(void)
+{
+    ldns_pkt *p = ask_name("nope.example.test", DNS_TYPE_A);
+    CHECK("nxdomain: NXDOMAIN", p && ldns_pkt_get_rcode(p) == LDNS_RCODE_NXDOMAIN);
+    CHECK("nxdomain: AA", p && ldns_pkt_aa(p));
+    CHECK("nxdomain: SOA in authority", p && ldns_pkt_nscount(p) == 1 &&
+          has_rr(ldns_pkt_authority(p), "example.test.", LDNS_RR_TYPE_SOA, NULL));
+    ldns_pkt_free(p);
+    p = ask_name("deeper.nope.example.test", DNS_TYPE_A);
+    CHECK("nxdomain: below a missing name too", p && ldns_pkt_get_rcode(p) == LDNS_RCODE_NXDOMAIN);
+    ldns_pkt_free(p);
+}
+
+static void test_empty_non_terminal(void)
+{
+    ldns_pkt *p = ask_name("b.ent.example.test", DNS_TYPE_A);
+    CHECK("ENT: NOERROR, not NXDOMAIN", p && ldns_pkt_get_rcode(p) == LDNS_RCODE_NOERROR);
+    CHECK("ENT: NODATA with SOA", p && ldns_pkt_ancount(p) == 0 && ldns_pkt_nscount(p) == 1);
+    ldns_pkt_free(p);
+    p = ask_name("ent.example.test", DNS_TYPE_A);
+    CHECK("ENT: two levels up too", p && ldns_pkt_get_rcode(p) == LDNS_RCODE_NOERROR);
+    ldns_pkt_free(p);
+    p = ask_name("a.b.ent.example.test", DNS_TYPE_A);
+    CHECK("ENT: the name below exists", p && ldns_pkt_ancount(p) == 1);
+    ldns_pkt_free(p);
+}
+
+static void test_cname(void)
+{
+    ldns_pkt *p = ask_name("alias.example.test", DNS_TYPE_A);
+    CHECK("cname: answer is the CNAME", p && ldns_pkt_ancount(p) >= 1 &&
+          has_rr(ldns_pkt_answer(p), "alias.example.test.", LDNS_RR_TYPE_CNAME, "www.example.test."));
+    ldns_pkt_free(p);
+    p = ask_name("alias.example.test", DNS_TYPE_CNAME);
+    CHECK("cname: asked for CNAME", p && ldns_pkt_ancount(p) == 1);
+    ldns_pkt_free(p);
+}
+
+static void test_referral(void)
+{
+    ldns_pkt *p = ask_name("x.sub.example.test", DNS_TYPE_A);
+    CHECK("referral: NOERROR", p && ldns_pkt_get_rcode(p) == LDNS_RCODE_NOERROR);
+    CHECK("referral: not authoritative", p && !ldns_pkt_aa(p));
+    CHECK("referral: empty answer", p && ldns_pkt_ancount(p) == 0);
+    CHECK("referral: NS set in authority", p && ldns_pkt_nscount(p) == 2 &&
+          has_rr(ldns_pkt_authority(p), "sub.example.test.", LDNS_RR_TYPE_NS, "ns.sub.example.test."));
+    CHECK("referral: glue A", p && has_rr(ldns_pkt_additional(p), "ns.sub.example.test.", LDNS_RR_TYPE_A, "192.0.2.15"));
+    CHECK("referral: glue AAAA", p && has_rr(ldns_pkt_additional(p), "ns.sub.example.test.", LDNS_RR_TYPE_AAAA, "2001:db8::15"));
+    ldns_pkt_free(p);
+
+    p = ask_name("sub.example.test", DNS_TYPE_NS);
+    CHECK("referral: at the cut itself", p && !ldns_pkt_aa(p) && ldns_pkt_nscount(p) == 2);
+    ldns_pkt_free(p);
+    p = ask_name("ns.sub.example.test", DNS_TYPE_A);
+    CHECK("referral: glue names are referred, not answered", p && !ldns_pkt_aa(p) && ldns_pkt_ancount(p) == 0);
+    ldns_pkt_free(p);
+    p = ask_name("sub.example.test", DNS_TYPE_DS);
+    CHECK("referral: DS answered from the parent side", p && ldns_pkt_aa(p) && ldns_pkt_ancount(p) == 1);
+    ldns_pkt_free(p);
+    p = ask_name("away.example.test", DNS_TYPE_A);
+    CHECK("referral: without glue still refers", p && !ldns_pkt_aa(p) && ldns_pkt_nscount(p) == 1 &&
+          ldns_pkt_arcount(p) == 0);
+    ldns_pkt_free(p);
+}
+
+static void test_refused_and_zones(void)
+{
+    ldns_pkt *p = ask_name("example.com", DNS_TYPE_A);
+    CHECK("refused: outside our zones", p && ldns_pkt_get_rcode(p) == LDNS_RCODE_REFUSED && !ldns_pkt_aa(p));
+    CHECK("refused: question echoed", p && ldns_pkt_qdcount(p) == 1);
+    ldns_pkt_free(p);
+    p = ask_name("test", DNS_TYPE_SOA);
+    CHECK("refused: parent of a zone", p && ldns_pkt_get_rcode(p) == LDNS_RCODE_REFUSED);
+    ldns_pkt_free(p);
+
+    struct query q;
+    q_begin(&q, 7, 0, 1, 0);
+    q_name(&q, "www.example.test");
+    q_u16(&q, DNS_TYPE_A);
+    q_u16(&q, 3);   /* CHAOS */
+    p = ask(&q, DNS_OVER_UDP);
+    CHECK("refused: class CH for a served zone", p && ldns_pkt_get_rcode(p) == LDNS_RCODE_REFUSED);
+    ldns_pkt_free(p);
+
+    p = ask_name("host.nested.example.test", DNS_TYPE_A);
+    CHECK("zones: the longest apex wins", p && has_rr(ldns_pkt_answer(p), "host.nested.example.test.",
+                                                      LDNS_RR_TYPE_A, "198.51.100.1"));
+    ldns_pkt_free(p);
+    p = ask_name("nope.nested.example.test", DNS_TYPE_A);
+    CHECK("zones: NXDOMAIN carries the nested zone's SOA", p && ldns_pkt_get_rcode(p) == LDNS_RCODE_NXDOMAIN &&
+          has_rr(ldns_pkt_authority(p), "nested.example.test.", LDNS_RR_TYPE_SOA, NULL) &&
+          ttl_of_first(ldns_pkt_authority(p)) == 60);
+    ldns_pkt_free(p);
+
+    p = ask_name("example.test", DNS_TYPE_AXFR);
+    CHECK("refused: AXFR (no transfer is allowed yet)", p && ldns_pkt_get_rcode(p) == LDNS_RCODE_REFUSED);
+    ldns_pkt_free(p);
+}
+
+static void test_additional(void)
+{
+    ldns_pkt *p = ask_name("example.test", DNS_TYPE_MX);
+    CHECK("additional: MX target address", p && ldns_pkt_ancount(p) == 1 &&
+          has_rr(ldns_pkt_additional(p), "mail.example.test.", LDNS_RR_TYPE_A, "192.0.2.12"));
+    ldns_pkt_free(p);
+    p = ask_name("example.test", DNS_TYPE_NS);
+    CHECK("additional: NS target addresses in zone only", p && ldns_pkt_ancount(p) == 2 &&
+          has_rr(ldns_pkt_additional(p), "ns1.example.test.", LDNS_RR_TYPE_A, "192.0.2.11") &&
+          has_rr(ldns_pkt_additional(p), "ns1.example.test.", LDNS_RR_TYPE_AAAA, "2001:db8::11") &&
+          ldns_pkt_arcount(p) == 2);
+    ldns_pkt_free(p);
+}
+
+static void test_any(void)
+{
+    ldns_pkt *p = ask_name("example.test", DNS_TYPE_ANY);
+    CHECK("ANY: one RRset only (RFC 8482)", p && ldns_pkt_ancount(p) >= 1 &&
+          ldns_pkt_ancount(p) < 6);
+    bool one_type = true;
+    for (size_t i = 1; p && i < ldns_pkt_ancount(p); i++)
+        one_type &= ldns_rr_get_type(ldns_rr_list_rr(ldns_pkt_answer(p), i)) ==
+                    ldns_rr_get_type(ldns_rr_list_rr(ldns_pkt_answer(p), 0));
+    CHECK("ANY: all answers of one type", p && one_type);
+    ldns_pkt_free(p);
+}
+
+static void test_edns(void)
+{
+    struct query q;
+    q_simple(&q, "www.example.test", DNS_TYPE_A, true);
+    ldns_pkt *p = ask(&q, DNS_OVER_UDP);
+    CHECK("edns: OPT in the answer", p && ldns_pkt_edns(p));
+    CHECK("edns: our payload size 1232", p && ldns_pkt_edns_udp_size(p) == 1232);
+    CHECK("edns: DO clear when not asked", p && !ldns_pkt_edns_do(p));
+    ldns_pkt_free(p);
+
+    q_begin(&q, 1, 0, 1, 1);
+    q_name(&q, "www.example.test");
+    q_u16(&q, DNS_TYPE_A);
+    q_u16(&q, DNS_CLASS_IN);
+    q_opt(&q, 4096, 0, true);
+    p = ask(&q, DNS_OVER_UDP);
+    CHECK("edns: DO echoed", p && ldns_pkt_edns_do(p));
+    ldns_pkt_free(p);
+
+    p = ask_name("www.example.test", DNS_TYPE_A);
+    CHECK("edns: no OPT without EDNS in the query", p && !ldns_pkt_edns(p));
+    ldns_pkt_free(p);
+
+    q_begin(&q, 1, 0, 1, 1);
+    q_name(&q, "www.example.test");
+    q_u16(&q, DNS_TYPE_A);
+    q_u16(&q, DNS_CLASS_IN);
+    q_opt(&q, 1232, 1, false);
+    p = ask(&q, DNS_OVER_UDP);
+    CHECK("edns: version 1 gets BADVERS", p && ldns_pkt_edns(p) && ldns_pkt_edns_extended_rcode(p) == 1 &&
+          ldns_pkt_ancount(p) == 0);
+    ldns_pkt_free(p);
+
+    q_begin(&q, 1, 0, 1, 2);
+    q_name(&q, "www.example.test");
+    q_u16(&q, DNS_TYPE_A);
+    q_u16(&q, DNS_CLASS_IN);
+    q_opt(&q, 1232, 0, false);
+    q_opt(&q, 1232, 0, false);
+    p = ask(&q, DNS_OVER_UDP);
+    CHECK("edns: two OPT records are FORMERR", p && ldns_pkt_get_rcode(p) == LDNS_RCODE_FORMERR);
+    ldns_pkt_free(p);
+}
+
+static void test_truncation(void)
+{
+    struct query q;
+    q_simple(&q, "big.example.test", DNS_TYPE_TXT, false);
+    ldns_pkt *p = ask(&q, DNS_OVER_UDP);
+    CHECK("tc: UDP without EDNS stays within 512 bytes", out_len <= 512);
+    CHECK("tc: TC set when the RRset does not fit", p && ldns_pkt_tc(p) && ldns_pkt_ancount(p) == 0);
+    ldns_pkt_free(p);
+    p = ask(&q, DNS_OVER_TCP);
+    CHECK("tc: TCP carries the whole RRset", p && !ldns_pkt_tc(p) && ldns_pkt_ancount(p) == 6);
+    ldns_pkt_free(p);
+    q_simple(&q, "big.example.test", DNS_TYPE_TXT, true);
+    p = ask(&q, DNS_OVER_UDP);
+    CHECK("tc: EDNS 1232 fits the RRset", p && !ldns_pkt_tc(p) && ldns_pkt_ancount(p) == 6 && out_len <= 1232);
+    ldns_pkt_free(p);
+
+    /* A client offering less than 512 still gets 512 (RFC 6891 6.2.5): an
+     * answer of more than 100 bytes arrives whole. */
+    q_begin(&q, 1, 0, 1, 1);
+    q_name(&q, "example.test");
+    q_u16(&q, DNS_TYPE_NS);
+    q_u16(&q, DNS_CLASS_IN);
+    q_opt(&q, 100, 0, false);
+    p = ask(&q, DNS_OVER_UDP);
+    CHECK("tc: EDNS size below 512 is read as 512", p && !ldns_pkt_tc(p) && out_len > 100 &&
+          ldns_pkt_ancount(p) == 2 && ldns_pkt_arcount(p) == 2 && ldns_pkt_edns(p));
+    ldns_pkt_free(p);
+}
+
+static void test_malformed(void)
+{
+    struct query q;
+    q_simple(&q, "www.example.test", DNS_TYPE_A, false);
+    CHECK("malformed: shorter than a header gets nothing",
+          dns_engine_answer(&blob, q.b, 11, DNS_OVER_UDP, out, sizeof out) == 0);
+
+    q_begin(&q, 9, DNS_FLAG_QR, 1, 0);
+    q_name(&q, "www.example.test");
+    q_u16(&q, DNS_TYPE_A);
+    q_u16(&q, DNS_CLASS_IN);
+    CHECK("malformed: a response (QR=1) gets nothing",
+          dns_engine_answer(&blob, q.b, q.len, DNS_OVER_UDP, out, sizeof out) == 0);
+
+    q_begin(&q, 9, 0, 0, 0);
+    ldns_pkt *p = ask(&q, DNS_OVER_UDP);
+    CHECK("malformed: QDCOUNT 0 is FORMERR", rcode_of() == DNS_RCODE_FORMERR);
+    ldns_pkt_free(p);
+
+    q_begin(&q, 9, 0, 2, 0);
+    q_name(&q, "www.example.test");
+    q_u16(&q, DNS_TYPE_A);
+    q_u16(&q, DNS_CLASS_IN);
+    q_name(&q, "example.test");
+    q_u16(&q, DNS_TYPE_A);
+    q_u16(&q, DNS_CLASS_IN);
+    p = ask(&q, DNS_OVER_UDP);
+    CHECK("malformed: QDCOUNT 2 is FORMERR", rcode_of() == DNS_RCODE_FORMERR);
+    ldns_pkt_free(p);
+
+    q_begin(&q, 9, 4u << 11, 1, 0);     /* NOTIFY */
+    q_name(&q, "example.test");
+    q_u16(&q, DNS_TYPE_SOA);
+    q_u16(&q, DNS_CLASS_IN);
+    p = ask(&q, DNS_OVER_UDP);
+    CHECK("malformed: NOTIFY is NOTIMP", rcode_of() == DNS_RCODE_NOTIMP && ((out[2] >> 3) & 0xf) == 4);
+    ldns_pkt_free(p);
+
+    q_simple(&q, "www.example.test", DNS_TYPE_A, false);
+    q.b[q.len++] = 0xab;
+    p = ask(&q, DNS_OVER_UDP);
+    CHECK("malformed: trailing garbage is FORMERR", rcode_of() == DNS_RCODE_FORMERR);
+    ldns_pkt_free(p);
+
+    q_simple(&q, "www.example.test", DNS_TYPE_A, false);
+    p = NULL;
+    out_len = dns_engine_answer(&blob, q.b, 20, DNS_OVER_UDP, out, sizeof out);
+    CHECK("malformed: a question cut short is FORMERR", out_len >= 12 && rcode_of() == DNS_RCODE_FORMERR);
+
+    q_begin(&q, 9, 0, 1, 0);
+    q.b[q.len++] = 0xc0;    /* a compression pointer in the question */
+    q.b[q.len++] = 12;
+    q_u16(&q, DNS_TYPE_A);
+    q_u16(&q, DNS_CLASS_IN);
+    out_len = dns_engine_answer(&blob, q.b, q.len, DNS_OVER_UDP, out, sizeof out);
+    CHECK("malformed: a pointer loop in the question is FORMERR", out_len >= 12 && rcode_of() == DNS_RCODE_FORMERR);
+
+    q_simple(&q, "www.example.test", DNS_TYPE_A, false);
+    dns_put16(q.b + 6, 1);  /* claims an answer record it does not carry */
+    out_len = dns_engine_answer(&blob, q.b, q.len, DNS_OVER_UDP, out, sizeof out);
+    CHECK("malformed: ANCOUNT in a query is FORMERR", out_len >= 12 && rcode_of() == DNS_RCODE_FORMERR);
+}
+
+/* Random and mutated messages: never a crash, never an answer past the
+ * limits (ASan/UBSan watch the reads). Deterministic, so failures repeat. */
+static void test_random_input(void)
+{
+    uint64_t state = 0x9e3779b97f4a7c15ull;
+    bool ok = true;
+    struct query base;
+    q_simple(&base, "a.b.ent.example.test", DNS_TYPE_A, true);
+    for (int i = 0; i < 200000; i++) {
+        uint8_t msg[600];
+        state = state * 6364136223846793005ull + 1442695040888963407ull;
+        size_t len = (state >> 33) % sizeof msg;
+        if (i % 2 == 0) {
+            memcpy(msg, base.b, base.len);
+            len = base.len;
+            for (int k = 0; k < 3; k++) {
+                state = state * 6364136223846793005ull + 1442695040888963407ull;
+                msg[(state >> 33) % len] = (uint8_t)(state >> 20);
+            }
+        } else {
+            for (size_t k = 0; k < len; k++) {
+                state = state * 6364136223846793005ull + 1442695040888963407ull;
+                msg[k] = (uint8_t)(state >> 40);
+            }
+        }
+        size_t n = dns_engine_answer(&blob, msg, len, (i & 4) ? DNS_OVER_TCP : DNS_OVER_UDP, out, sizeof out);
+        if (n > 0 && (n < 12 || (!(i & 4) && n > 1232)))
+            ok = false;
+    }
+    CHECK("random input: 200000 messages, no crash, sizes within limits", ok);
+}
+
+int main(void)
+{
+    size_t size;
+    void *data = load_fixture_blob(&blob, &size);
+    test_exact_match();
+    test_case_preserved();
+    test_nodata();
+    test_nxdomain();
+    test_empty_non_terminal();
+    test_cname();
+    test_referral();
+    test_refused_and_zones();
+    test_additional();
+    test_any();
+    test_edns();
+    test_truncation();
+    test_malformed();
+    test_random_input();
+    free(data);
+    return CHECK_DONE();
+}
