@@ -6,6 +6,13 @@
  * includes a platform header. The model is Solo5's solo5.h: a handful of
  * calls, each with its contract written above it.
  *
+ * Start-up and the command line: the platform's own entry code (main() on
+ * unix, the PVH entry on Xen) brings up the console, the clock and the one
+ * network interface, turns its command line into words (argv on unix, the
+ * kernel command line split at spaces on Xen), parses them with the core's
+ * config_parse() (src/core/config.h) -- so the flags are the same on every
+ * platform -- and calls unihost_run() (src/core/unihost.h) with the blob.
+ *
  * Threading: the core is single-threaded; every function here is called from
  * the one thread that runs unihost_run(). None of them may call back into the
  * core.
