@@ -5,6 +5,8 @@
 
 #include <bearssl.h>
 
+#include "dns_name.h"
+
 _Static_assert(sizeof(struct blob_preamble) == 56, "preamble layout is part of the format");
 _Static_assert(sizeof(struct blob_http_file) == 64, "record layout is part of the format");
 _Static_assert(sizeof(struct blob_dns_zone) == 32, "record layout is part of the format");
@@ -58,23 +60,66 @@ static int check_http(const struct blob *b, const char **error)
     return 0;
 }
 
-static int check_dns(const struct blob *b, const char **error)
+/* A node's name must be a valid wire name and its key must be that name's
+ * key: the engine walks names and binary-searches keys without checks. */
+static int node_name_ok(const struct blob *b, const struct blob_dns_node *n)
 {
-    for (uint32_t i = 0; i < b->zone_count; i++) {
-        const struct blob_dns_zone *z = &b->zones[i];
-        if (!ref_ok(b, z->apex) || !ref_ok(b, z->apex_key) || z->node_count == 0 ||
-            !range_ok(z->node_first, z->node_count, b->node_count) ||
-            z->soa_rrset >= b->rrset_count) {
-            *error = "a DNS zone refers outside the blob";
+    if (!ref_ok(b, n->name) || !ref_ok(b, n->key) || n->name.len == 0 ||
+        dns_name_wire_len(blob_bytes(b, n->name), n->name.len) != n->name.len)
+        return 0;
+    uint8_t key[DNS_NAME_MAX];
+    size_t key_len = dns_name_to_key(blob_bytes(b, n->name), n->name.len, key);
+    return key_len == n->key.len && memcmp(key, blob_bytes(b, n->key), key_len) == 0;
+}
+
+static int check_zone(const struct blob *b, const struct blob_dns_zone *z, const char **error)
+{
+    const struct blob_dns_node *apex = &b->nodes[z->node_first];
+    if (apex->key.len != z->apex_key.len || apex->name.len != z->apex.len ||
+        memcmp(blob_bytes(b, apex->key), blob_bytes(b, z->apex_key), z->apex_key.len) != 0 ||
+        memcmp(blob_bytes(b, apex->name), blob_bytes(b, z->apex), z->apex.len) != 0) {
+        *error = "a DNS zone does not start with its apex";
+        return -1;
+    }
+    const struct blob_dns_rrset *soa = &b->rrsets[z->soa_rrset];
+    if (z->soa_rrset < apex->rrset_first || z->soa_rrset >= apex->rrset_first + apex->rrset_count ||
+        soa->type != 6 || soa->rdata_count != 1 || b->rdatas[soa->rdata_first].len < 22) {
+        *error = "a DNS zone's SOA is missing or malformed";
+        return -1;
+    }
+    for (uint32_t i = 1; i < z->node_count; i++) {
+        const struct blob_dns_node *prev = &b->nodes[z->node_first + i - 1];
+        const struct blob_dns_node *n = &b->nodes[z->node_first + i];
+        if (dns_key_compare(blob_bytes(b, prev->key), prev->key.len, blob_bytes(b, n->key), n->key.len) >= 0) {
+            *error = "DNS names are not in canonical order";
+            return -1;
+        }
+        if (n->key.len <= z->apex_key.len ||
+            memcmp(blob_bytes(b, n->key), blob_bytes(b, z->apex_key), z->apex_key.len) != 0) {
+            *error = "a DNS name lies outside its zone";
             return -1;
         }
     }
+    return 0;
+}
+
+static int check_dns(const struct blob *b, const char **error)
+{
     for (uint32_t i = 0; i < b->node_count; i++) {
         const struct blob_dns_node *n = &b->nodes[i];
-        if (!ref_ok(b, n->name) || !ref_ok(b, n->key) || n->name.len == 0 || n->name.len > 255 ||
-            !range_ok(n->rrset_first, n->rrset_count, b->rrset_count)) {
-            *error = "a DNS name refers outside the blob";
+        if (!node_name_ok(b, n)) {
+            *error = "a DNS name is malformed or refers outside the blob";
             return -1;
+        }
+        if (!range_ok(n->rrset_first, n->rrset_count, b->rrset_count)) {
+            *error = "a DNS name's RRsets lie outside the blob";
+            return -1;
+        }
+        for (uint32_t k = 1; k < n->rrset_count; k++) {
+            if (b->rrsets[n->rrset_first + k - 1].type >= b->rrsets[n->rrset_first + k].type) {
+                *error = "a DNS name's RRsets are not sorted by type";
+                return -1;
+            }
         }
     }
     for (uint32_t i = 0; i < b->rrset_count; i++) {
@@ -89,6 +134,17 @@ static int check_dns(const struct blob *b, const char **error)
             *error = "a DNS record's data lies outside the blob";
             return -1;
         }
+    }
+    /* Zones last: they rely on the nodes, RRsets and rdatas checked above. */
+    for (uint32_t i = 0; i < b->zone_count; i++) {
+        const struct blob_dns_zone *z = &b->zones[i];
+        if (!ref_ok(b, z->apex) || !ref_ok(b, z->apex_key) || z->node_count == 0 ||
+            !range_ok(z->node_first, z->node_count, b->node_count) || z->soa_rrset >= b->rrset_count) {
+            *error = "a DNS zone refers outside the blob";
+            return -1;
+        }
+        if (check_zone(b, z, error) != 0)
+            return -1;
     }
     return 0;
 }

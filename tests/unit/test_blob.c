@@ -144,6 +144,33 @@ int main(void)
     err = open_error(copy, len);
     CHECK("reader: an index past its table is refused", err && strstr(err, "outside"));
 
+    memcpy(copy, data, len);
+    struct blob_dns_node *nodes = (void *)(copy + dir->tables[BLOB_TABLE_DNS_NODES].off);
+    struct blob_dns_node first = nodes[0];
+    nodes[0] = nodes[1];
+    nodes[1] = first;
+    rehash(copy, len);
+    err = open_error(copy, len);
+    CHECK("reader: a zone that does not start at its apex is refused", err && strstr(err, "apex"));
+
+    memcpy(copy, data, len);
+    nodes[1].key = nodes[0].key;
+    rehash(copy, len);
+    err = open_error(copy, len);
+    CHECK("reader: a key that is not its name's is refused", err && strstr(err, "malformed"));
+
+    memcpy(copy, data, len);
+    nodes[1].name.len -= 1;     /* no longer ends in the root label */
+    rehash(copy, len);
+    err = open_error(copy, len);
+    CHECK("reader: a malformed wire name is refused", err && strstr(err, "malformed"));
+
+    memcpy(copy, data, len);
+    sets[0].type = 1;
+    rehash(copy, len);
+    err = open_error(copy, len);
+    CHECK("reader: a zone without its SOA is refused", err && strstr(err, "SOA"));
+
     free(copy);
     free(data);
     return CHECK_DONE();

@@ -23,6 +23,9 @@ static unsigned next_seq;
 
 static unsigned rank_of(const char *file)
 {
+    /* Errors come in runs from one file: try the last one first. */
+    if (pending_count > 0 && strcmp(pending[pending_count - 1].file, file) == 0)
+        return pending[pending_count - 1].file_rank;
     /* Few files report, so a linear search over pending messages is enough. */
     unsigned max_rank = 0;
     for (size_t i = 0; i < pending_count; i++) {

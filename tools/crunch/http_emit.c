@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <bearssl_hash.h>
+#include <bearssl.h>
 
 #include "gzip.h"
 

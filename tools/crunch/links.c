@@ -1,4 +1,4 @@
-/* URL path resolution and link targets: see links.h. */
+/* Link targets: see links.h. */
 #include "links.h"
 
 #include <ctype.h>
@@ -6,35 +6,6 @@
 #include <string.h>
 
 #include "util.h"
-
-enum url_resolution url_path_resolve(const char *path, size_t len,
-                                     url_path_exists_fn exists, const void *ctx)
-{
-    if (len == 0 || path[0] != '/')
-        return URL_NOT_PUBLISHED;
-    if (exists(ctx, path, len))
-        return URL_EXACT;
-    int dir = path[len - 1] == '/';
-    char *candidate = xmalloc(len + sizeof "/index.html");
-    memcpy(candidate, path, len);
-    enum url_resolution r = URL_NOT_PUBLISHED;
-    if (dir) {
-        memcpy(candidate + len, "index.html", 10);
-        if (exists(ctx, candidate, len + 10))
-            r = URL_INDEX;
-    } else {
-        memcpy(candidate + len, ".html", 5);
-        if (exists(ctx, candidate, len + 5)) {
-            r = URL_HTML;
-        } else {
-            memcpy(candidate + len, "/index.html", 11);
-            if (exists(ctx, candidate, len + 11))
-                r = URL_REDIRECT_TO_DIR;
-        }
-    }
-    free(candidate);
-    return r;
-}
 
 /* RFC 3986 scheme: ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ) ":" */
 static int has_scheme(const char *url)

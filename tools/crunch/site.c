@@ -11,12 +11,15 @@
 
 #include "diag.h"
 #include "links.h"
+#include "site_path.h"
 #include "mime.h"
 #include "template.h"
 #include "utf8.h"
 #include "util.h"
 
 #define TEMPLATE_NAME "_template.html"
+/* Deeper than any real site; reached only through a symbolic link loop. */
+#define MAX_DEPTH 32
 
 struct source_file {
     char *rel;          /* relative to the site directory, e.g. "docs/crunch.md" */
@@ -46,9 +49,14 @@ static int by_name(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static void walk(const char *root, const char *rel, struct source_list *list)
+static void walk(const char *root, const char *rel, unsigned depth, struct source_list *list)
 {
     char *dir_path = rel[0] ? path_join(root, rel) : xstrdup(root);
+    if (depth > MAX_DEPTH) {
+        diag_error(dir_path, 0, "directories nested more than %d deep (a symbolic link loop?)", MAX_DEPTH);
+        free(dir_path);
+        return;
+    }
     DIR *d = opendir(dir_path);
     if (!d) {
         diag_error(dir_path, 0, "cannot read the site directory: %s", strerror(errno));
@@ -77,7 +85,7 @@ static void walk(const char *root, const char *rel, struct source_list *list)
             free(full);
             free(child_rel);
         } else if (S_ISDIR(st.st_mode)) {
-            walk(root, child_rel, list);
+            walk(root, child_rel, depth + 1, list);
             free(full);
             free(child_rel);
         } else if (S_ISREG(st.st_mode)) {
@@ -133,9 +141,10 @@ static char *heading_text(cmark_node *heading)
     return title;
 }
 
-static int published_exactly(const void *ctx, const char *path, size_t len)
+/* site_path_resolve()'s lookup over the files crunch publishes. */
+static const void *published_exactly(void *ctx, const char *path, size_t len)
 {
-    return http_files_find(ctx, path, len) >= 0;
+    return http_files_find(ctx, path, len) >= 0 ? ctx : NULL;
 }
 
 /*
@@ -164,7 +173,9 @@ static char *check_page(const char *source, const char *url_path, cmark_node *do
         char *target = link_target_path(url_path, url ? url : "");
         if (!target)
             continue;
-        if (url_path_resolve(target, strlen(target), published_exactly, published) == URL_NOT_PUBLISHED) {
+        const void *found;
+        if (site_path_resolve(target, strlen(target), published_exactly, (void *)published, &found) ==
+            SITE_PATH_NONE) {
             const char *what = type == CMARK_NODE_IMAGE ? "image" : "link to";
             unsigned line = (unsigned)cmark_node_get_start_line(n);
             if (strcmp(target, url) == 0)
@@ -248,7 +259,7 @@ unsigned site_load(const char *dir, const uint64_t *mtime_limit,
 {
     unsigned errors_before = diag_error_count();
     struct source_list sources = {0};
-    walk(dir, "", &sources);
+    walk(dir, "", 0, &sources);
     summary->pages = summary->assets = 0;
 
     for (size_t i = 0; i < sources.count; i++) {

@@ -96,15 +96,29 @@ static void line_text(const struct source_text *src, unsigned line, const char *
     *len = (size_t)(stop - s);
 }
 
-/*
- * ldns reports the line counter after what it consumed (comments and blank
- * lines included), so the record starts at the first line in [first, last]
- * that holds something other than blanks and a comment.
- */
-static unsigned first_content_line(const struct source_text *src, unsigned first, unsigned last)
+/* Line holding the byte at offset (1-based). */
+static unsigned line_of_offset(const struct source_text *src, size_t offset)
 {
-    if (last > src->line_count)
-        last = src->line_count;
+    unsigned lo = 0, hi = src->line_count;     /* last line starting at or before offset */
+    while (hi - lo > 1) {
+        unsigned mid = lo + (hi - lo) / 2;
+        if (src->line_start[mid] <= offset)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    return lo + 1;
+}
+
+/*
+ * The line where what ldns consumed in [from, to) starts: the first line
+ * there holding more than blanks and a comment. Taken from file offsets,
+ * not from ldns's line counter, which a stray ')' throws off.
+ */
+static unsigned first_content_line(const struct source_text *src, size_t from, size_t to)
+{
+    unsigned first = line_of_offset(src, from);
+    unsigned last = line_of_offset(src, to > from ? to - 1 : from);
     for (unsigned l = first; l <= last; l++) {
         const char *s;
         size_t len;
@@ -112,7 +126,7 @@ static unsigned first_content_line(const struct source_text *src, unsigned first
         if (len > 0)
             return l;
     }
-    return first <= src->line_count ? first : src->line_count;
+    return first;
 }
 
 /* "$TTL 3600" or "$TTL 1h30m": what ldns_str2period accepts; ldns itself takes "abc" as 0. */
@@ -224,11 +238,11 @@ static unsigned parse_file(const char *path, const char *origin_text, struct rr_
     /* fmemopen of a zero-length buffer is not portable; an empty file has no records. */
     FILE *fp = len ? fmemopen(data, len, "r") : NULL;
     while (fp && !feof(fp)) {
-        unsigned before = (unsigned)line_nr;
         long pos = ftell(fp);
         ldns_rr *rr = NULL;
         ldns_status status = ldns_rr_new_frm_fp_l(&rr, fp, &default_ttl, &origin, &prev, &line_nr);
-        unsigned line = first_content_line(&src, before, (unsigned)line_nr);
+        long end = feof(fp) ? (long)len : ftell(fp);
+        unsigned line = first_content_line(&src, (size_t)pos, (size_t)end);
         const char *text;
         size_t text_len;
         line_text(&src, line, &text, &text_len);
@@ -259,7 +273,7 @@ static unsigned parse_file(const char *path, const char *origin_text, struct rr_
         }
         ldns_rr_free(rr);
         /* ldns consumes at least a line per call; stop rather than loop if it did not. */
-        if (status == LDNS_STATUS_MEM_ERR || (ftell(fp) == pos && !feof(fp)))
+        if (status == LDNS_STATUS_MEM_ERR || (end == pos && !feof(fp)))
             break;
     }
     if (fp)
@@ -396,6 +410,11 @@ static unsigned check_rrsets(struct zone *z, const char *path)
     return errors;
 }
 
+static int is_apex(const struct zone *z, const struct zone_rr *r)
+{
+    return r->key_len == z->apex_key_len && memcmp(r->key, z->apex_key, r->key_len) == 0;
+}
+
 /* Types that may sit beside a CNAME (RFC 2181 section 10.1, RFC 4035). */
 static int allowed_beside_cname(uint16_t type)
 {
@@ -418,8 +437,7 @@ static unsigned check_cnames(struct zone *z, const char *path)
                 continue;
             if (!cname) {
                 cname = r;
-                if (z->apex_len && r->key_len == z->apex_key_len &&
-                    memcmp(r->key, z->apex_key, r->key_len) == 0) {
+                if (z->apex_len && is_apex(z, r)) {
                     diag_error(path, r->line, "CNAME at the zone apex %s: the apex holds the SOA and NS records, which cannot coexist with a CNAME",
                                zone_name_text(r->owner, name));
                     errors++;
@@ -430,7 +448,8 @@ static unsigned check_cnames(struct zone *z, const char *path)
                 errors++;
             }
         }
-        if (!cname)
+        /* At the apex the CNAME itself is the error; the SOA and NS are not. */
+        if (!cname || (z->apex_len && is_apex(z, cname)))
             continue;
         for (size_t i = start; i < end; i++) {
             const struct zone_rr *r = &z->rrs[i];
@@ -445,11 +464,6 @@ static unsigned check_cnames(struct zone *z, const char *path)
         }
     }
     return errors;
-}
-
-static int is_apex(const struct zone *z, const struct zone_rr *r)
-{
-    return r->key_len == z->apex_key_len && memcmp(r->key, z->apex_key, r->key_len) == 0;
 }
 
 static unsigned check_apex_ns(const struct zone *z, const char *path)

@@ -46,6 +46,16 @@ static int ref_equals(const struct blob *b, struct blob_ref r, const char *s)
     return r.len == strlen(s) && memcmp(blob_bytes(b, r), s, r.len) == 0;
 }
 
+/* memmem is a GNU extension; this test builds with the project's C11 flags. */
+static int contains(const uint8_t *hay, size_t len, const char *needle)
+{
+    size_t n = strlen(needle);
+    for (size_t i = 0; n <= len && i <= len - n; i++)
+        if (memcmp(hay + i, needle, n) == 0)
+            return 1;
+    return 0;
+}
+
 static int etag_well_formed(const struct blob *b, struct blob_ref r)
 {
     if (r.len != 34)
@@ -133,13 +143,13 @@ static void check_http(const struct blob *b, unsigned long long epoch, const cha
           "http: an asset is stored byte for byte, without gzip");
     free(png_src);
     const struct blob_http_file *robots = blob_http_find(b, "/robots.txt", 11);
-    check(robots && robots->gzip_body.len == 0, "http: a tiny text file gets no gzip variant (does not pay)");
+    check(robots && robots->gzip_body.len == 0, "http: no gzip variant when it saves under 64 bytes (robots.txt)");
     const struct blob_http_file *index = blob_http_find(b, "/index.html", 11);
     check(index && index->body.len > 0 &&
-              memmem(blob_bytes(b, index->body), index->body.len,
-                     "<title>Welcome &amp; &quot;hello&quot; - fixture</title>", 55) &&
-              memmem(blob_bytes(b, index->body), index->body.len, "data-path=\"/\"", 13) &&
-              !memmem(blob_bytes(b, index->body), index->body.len, "<script>", 8),
+              contains(blob_bytes(b, index->body), index->body.len,
+                       "<title>Welcome &amp; &quot;hello&quot; - fixture</title>") &&
+              contains(blob_bytes(b, index->body), index->body.len, "data-path=\"/\"") &&
+              !contains(blob_bytes(b, index->body), index->body.len, "<script>"),
           "http: index page has escaped title, path, and no raw HTML");
 }
 
@@ -240,6 +250,8 @@ static void check_dns(const struct blob *b)
     check_zone(b, 1, "sub.unihost.test.", child, sizeof child / sizeof child[0]);
 
     const struct blob_dns_zone *z = &b->zones[0];
+    if (z->node_count != sizeof parent / sizeof parent[0])
+        return;     /* already reported; the node indexes below would be wrong */
     const struct blob_dns_node *www = &b->nodes[z->node_first + 12];
     const struct blob_dns_rrset *a = &b->rrsets[www->rrset_first];
     static const uint8_t a80[4] = {192, 0, 2, 80}, a81[4] = {192, 0, 2, 81};
@@ -262,6 +274,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "usage: %s BLOB SOURCE_DATE_EPOCH SITE_DIR\n", argv[0]);
         return 2;
     }
+    setvbuf(stdout, NULL, _IOLBF, 0);   /* keep the lines printed before any crash */
     size_t len;
     uint8_t *data = read_all(argv[1], &len);
     struct blob b;

@@ -1,0 +1,209 @@
+#!/bin/sh
+# Tests of tools/crunch: every bad fixture under tests/crunch/bad/<case>/
+# must fail with exit status 1, print each line of its `expect` file (with
+# @DIR@ standing for the fixture directory) as part of a "FILE:LINE: message"
+# diagnostic, and write nothing; the good fixture under tests/crunch/good/
+# must compile, export what it publishes, and build a blob that the reader
+# accepts (checked in depth by tests/crunch/blob_check.c, built by make check).
+#
+# Usage: tests/crunch/run.sh   (env CRUNCH, default build/crunch;
+#                               env TEST_CRUNCH_BLOB, default $BUILD/tests/crunch_blob_check)
+# Prints one "ok - NAME" or "not ok - NAME: why" line per test, and
+# diagnostics prefixed with "# "; exits 0 if all passed, 1 otherwise.
+set -u
+
+top=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$top" || exit 1
+crunch=${CRUNCH:-build/crunch}
+blob_test=${TEST_CRUNCH_BLOB:-${BUILD:-build}/tests/crunch_blob_check}
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/crunch-test.XXXXXX") || exit 1
+trap 'rm -rf "$tmp"' EXIT INT TERM
+failed=0
+
+ok() { echo "ok - $1"; }
+not_ok() {
+    echo "not ok - $1: $2"
+    failed=1
+}
+# Shows a file's lines as "# " diagnostics.
+show() { sed 's/^/# /' "$1"; }
+
+if [ ! -x "$crunch" ]; then
+    not_ok "crunch binary" "$crunch is not built"
+    exit 1
+fi
+
+# Arguments naming the inputs of a fixture directory.
+inputs_of() {
+    args=""
+    [ -d "$1/site" ] && args="$args --site $1/site"
+    [ -d "$1/zones" ] && args="$args --zones $1/zones"
+    echo "$args"
+}
+
+# ---- bad inputs ------------------------------------------------------------
+for case_dir in tests/crunch/bad/*/; do
+    case_dir=${case_dir%/}
+    name=${case_dir##*/}
+    out="$tmp/$name"
+    mkdir -p "$out"
+    # shellcheck disable=SC2046
+    "$crunch" $(inputs_of "$case_dir") -o "$out/content.blob" --export "$out/export" \
+        >"$out/stdout" 2>"$out/stderr"
+    status=$?
+    why=""
+    if [ "$status" -ne 1 ]; then
+        why="exit status $status, expected 1"
+    elif [ -e "$out/content.blob" ] || [ -e "$out/content.blob.tmp" ]; then
+        why="wrote an output blob despite errors"
+    elif [ -e "$out/export" ]; then
+        why="exported files despite errors"
+    elif [ -s "$out/stdout" ]; then
+        why="printed to stdout on failure"
+    else
+        while IFS= read -r expected || [ -n "$expected" ]; do
+            [ -n "$expected" ] || continue
+            line=$(printf '%s\n' "$expected" | sed "s|@DIR@|$case_dir|g")
+            if ! grep -qF -- "$line" "$out/stderr"; then
+                why="stderr lacks: $line"
+                break
+            fi
+        done <"$case_dir/expect"
+        # Every diagnostic names a file (and a line, except for directories).
+        if [ -z "$why" ] && grep -v '^crunch: ' "$out/stderr" | grep -qv "^$case_dir/[^:]*\(:[0-9][0-9]*\)\{0,1\}: "; then
+            why="a diagnostic is not in FILE:LINE: form"
+        fi
+    fi
+    if [ -n "$why" ]; then
+        not_ok "bad input $name" "$why"
+        show "$out/stderr"
+    else
+        ok "bad input $name"
+    fi
+done
+
+# A failing run leaves an existing output file untouched.
+printf 'old\n' >"$tmp/keep.blob"
+"$crunch" --zones tests/crunch/bad/zone-syntax/zones -o "$tmp/keep.blob" 2>/dev/null
+if [ "$(cat "$tmp/keep.blob")" = old ] && [ ! -e "$tmp/keep.blob.tmp" ]; then
+    ok "failing run keeps the previous output"
+else
+    not_ok "failing run keeps the previous output" "output file changed"
+fi
+
+# ---- usage -------------------------------------------------------------------
+check_usage() {
+    name=$1 expected=$2
+    shift 2
+    "$crunch" "$@" >"$tmp/usage.out" 2>"$tmp/usage.err"
+    status=$?
+    if [ "$status" -eq "$expected" ]; then
+        ok "usage: $name"
+    else
+        not_ok "usage: $name" "exit status $status, expected $expected"
+        show "$tmp/usage.err"
+    fi
+}
+check_usage "no arguments" 2
+check_usage "no output given" 2 --site tests/crunch/good/site
+check_usage "no input given" 2 -o "$tmp/x.blob"
+check_usage "unknown option" 2 --bogus -o "$tmp/x.blob"
+check_usage "option without its argument" 2 --site
+check_usage "--help" 0 --help
+if grep -q '^usage: crunch' "$tmp/usage.out"; then
+    ok "usage: --help prints usage on stdout"
+else
+    not_ok "usage: --help prints usage on stdout" "no usage line"
+fi
+
+# ---- the good fixture --------------------------------------------------------
+good=tests/crunch/good
+epoch=1000000000
+SOURCE_DATE_EPOCH=$epoch "$crunch" --site $good/site --zones $good/zones \
+    -o "$tmp/good.blob" --export "$tmp/export" >"$tmp/good.out" 2>"$tmp/good.err"
+status=$?
+if [ "$status" -eq 0 ] && [ ! -s "$tmp/good.err" ] && [ -s "$tmp/good.blob" ] && [ ! -e "$tmp/good.blob.tmp" ]; then
+    ok "good input compiles"
+else
+    not_ok "good input compiles" "exit status $status"
+    show "$tmp/good.err"
+fi
+summary='^crunch: 3 pages, 3 assets, 2 zones (18 records) -> [^ ]*/good\.blob ([0-9][0-9]* bytes), [^ ]*/export/ (export) in [0-9][0-9]* ms$'
+if grep -q "$summary" "$tmp/good.out" && [ "$(wc -l <"$tmp/good.out")" -eq 1 ]; then
+    ok "summary line"
+else
+    not_ok "summary line" "unexpected stdout"
+    show "$tmp/good.out"
+fi
+if [ "$(head -c 8 "$tmp/good.blob" 2>/dev/null)" = UNIHBLOB ]; then
+    ok "blob starts with the magic"
+else
+    not_ok "blob starts with the magic" "bad magic"
+fi
+
+# Exactly the published files, at their URL paths.
+(cd "$tmp/export" 2>/dev/null && find . -type f | sort) >"$tmp/exported"
+printf '%s\n' ./css/style.css ./docs/crunch.html ./docs/index.html ./img/logo.png ./index.html ./robots.txt \
+    >"$tmp/exported.expected"
+if cmp -s "$tmp/exported" "$tmp/exported.expected"; then
+    ok "export: exactly the published files"
+else
+    not_ok "export: exactly the published files" "different file list"
+    show "$tmp/exported"
+fi
+
+contains() {
+    name=$1 file=$2 text=$3
+    if grep -qF -- "$text" "$tmp/export/$file" 2>/dev/null; then
+        ok "$name"
+    else
+        not_ok "$name" "$file lacks $text"
+    fi
+}
+contains "export: page title from the first h1, HTML-escaped" index.html \
+    '<title>Welcome &amp; &quot;hello&quot; - fixture</title>'
+contains "export: page rendered from Markdown" index.html '<a href="/docs/crunch">docs page</a>'
+contains "export: raw HTML left out" index.html '<!-- raw HTML omitted -->'
+contains "export: {{path}} of the index page" index.html 'data-path="/"'
+contains "export: h1 found after other content, inline markup in title dropped" docs/crunch.html \
+    '<title>The crunch tool - fixture</title>'
+contains "export: inline markup kept in the body" docs/crunch.html '<h1>The <em>crunch</em> <code>tool</code></h1>'
+contains "export: code escaped" docs/crunch.html 'code block with &lt;angle&gt; &amp; ampersand'
+contains "export: {{path}} is the clean URL" docs/crunch.html 'data-path="/docs/crunch"'
+contains "export: {{path}} of a directory index" docs/index.html 'data-path="/docs/"'
+if cmp -s "$tmp/export/img/logo.png" $good/site/img/logo.png &&
+    cmp -s "$tmp/export/css/style.css" $good/site/css/style.css; then
+    ok "export: assets byte-identical to their sources"
+else
+    not_ok "export: assets byte-identical to their sources" "content differs"
+fi
+
+# Same inputs and SOURCE_DATE_EPOCH: the same bytes.
+SOURCE_DATE_EPOCH=$epoch "$crunch" --quiet --site $good/site --zones $good/zones -o "$tmp/again.blob" \
+    >"$tmp/quiet.out" 2>&1
+if cmp -s "$tmp/good.blob" "$tmp/again.blob"; then
+    ok "blob is reproducible"
+else
+    not_ok "blob is reproducible" "two runs differ"
+fi
+if [ ! -s "$tmp/quiet.out" ]; then
+    ok "--quiet prints nothing"
+else
+    not_ok "--quiet prints nothing" "printed output"
+fi
+
+# The deep checks of the blob, with the reader the unikernel uses.
+if [ -x "$blob_test" ]; then
+    "$blob_test" "$tmp/good.blob" "$epoch" "$good/site" >"$tmp/blob_test.out" 2>&1
+    status=$?
+    grep -E '^(ok|not ok) - ' "$tmp/blob_test.out"
+    grep -vE '^(ok|not ok) - ' "$tmp/blob_test.out" | sed 's/^\(# \)\{0,1\}/# /'
+    if [ "$status" -ne 0 ] && ! grep -q '^not ok - ' "$tmp/blob_test.out"; then
+        not_ok "blob: deep checks" "$blob_test exited with status $status"
+    fi
+    [ "$status" -eq 0 ] || failed=1
+else
+    not_ok "blob: deep checks" "$blob_test is not built (make check builds it)"
+fi
+
+exit $failed
