@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 
 #include <cmark.h>
@@ -147,6 +148,65 @@ static const void *published_exactly(void *ctx, const char *path, size_t len)
     return http_files_find(ctx, path, len) >= 0 ? ctx : NULL;
 }
 
+/* Reports a link (or image) of the page at url_path whose target the site
+ * does not publish, by the rule the server answers with. */
+static void check_link(const char *source, unsigned line, const char *url_path, const char *url,
+                       const char *what, const struct http_files *published, unsigned *errors)
+{
+    char *target = link_target_path(url_path, url);
+    if (!target)
+        return;
+    const void *found;
+    if (site_path_resolve(target, strlen(target), published_exactly, (void *)published, &found) ==
+        SITE_PATH_NONE) {
+        if (strcmp(target, url) == 0)
+            diag_error(source, line, "%s %s, which the site does not publish", what, target);
+        else
+            diag_error(source, line, "%s %s (resolves to %s), which the site does not publish", what,
+                       url, target);
+        (*errors)++;
+    }
+    free(target);
+}
+
+/*
+ * The template's own links (navigation, stylesheet, icons) appear on every
+ * page, so a broken one is broken everywhere: check every href="..." and
+ * src="..." in it, resolved as on the home page.
+ */
+static void check_template_links(const char *source, const struct template *tmpl,
+                                  const struct http_files *published, unsigned *errors)
+{
+    size_t len;
+    const char *text = (const char *)template_text(tmpl, &len);
+    unsigned line = 1;
+    for (size_t i = 0; i < len; i++) {
+        if (text[i] == '\n') {
+            line++;
+            continue;
+        }
+        size_t name_len = 0;
+        if (i + 6 <= len && strncasecmp(text + i, "href=", 5) == 0)
+            name_len = 5;
+        else if (i + 5 <= len && strncasecmp(text + i, "src=", 4) == 0)
+            name_len = 4;
+        if (name_len == 0 || (i > 0 && text[i - 1] != ' ' && text[i - 1] != '\t' && text[i - 1] != '\n'))
+            continue;
+        char quote = text[i + name_len];
+        if (quote != '"' && quote != '\'')
+            continue;
+        const char *start = text + i + name_len + 1;
+        const char *end = memchr(start, quote, len - (size_t)(start - text));
+        if (!end)
+            continue;
+        char *url = xstrndup(start, (size_t)(end - start));
+        if (!strstr(url, "{{"))
+            check_link(source, line, "/index.html", url, "link to", published, errors);
+        free(url);
+        i = (size_t)(end - text);
+    }
+}
+
 /*
  * Finds the title and checks every link and image of a parsed page.
  * Returns the title (malloc'ed) or NULL, with errors reported.
@@ -170,22 +230,8 @@ static char *check_page(const char *source, const char *url_path, cmark_node *do
         if (type != CMARK_NODE_LINK && type != CMARK_NODE_IMAGE)
             continue;
         const char *url = cmark_node_get_url(n);
-        char *target = link_target_path(url_path, url ? url : "");
-        if (!target)
-            continue;
-        const void *found;
-        if (site_path_resolve(target, strlen(target), published_exactly, (void *)published, &found) ==
-            SITE_PATH_NONE) {
-            const char *what = type == CMARK_NODE_IMAGE ? "image" : "link to";
-            unsigned line = (unsigned)cmark_node_get_start_line(n);
-            if (strcmp(target, url) == 0)
-                diag_error(source, line, "%s %s, which the site does not publish", what, target);
-            else
-                diag_error(source, line, "%s %s (resolves to %s), which the site does not publish",
-                           what, url, target);
-            (*errors)++;
-        }
-        free(target);
+        check_link(source, (unsigned)cmark_node_get_start_line(n), url_path, url ? url : "",
+                   type == CMARK_NODE_IMAGE ? "image" : "link to", published, errors);
     }
     cmark_iter_free(it);
     if (!title) {
@@ -292,6 +338,9 @@ unsigned site_load(const char *dir, const uint64_t *mtime_limit,
     if (summary->pages > 0) {
         char *template_path = path_join(dir, TEMPLATE_NAME);
         tmpl = template_load(template_path);
+        unsigned template_errors = 0;
+        if (tmpl)
+            check_template_links(template_path, tmpl, out, &template_errors);
         free(template_path);
     }
     for (size_t i = 0; i < out->count; i++) {

@@ -169,3 +169,9 @@ void template_free(struct template *t)
     free(t->segments);
     free(t);
 }
+
+const uint8_t *template_text(const struct template *t, size_t *len)
+{
+    *len = t->len;
+    return t->text;
+}

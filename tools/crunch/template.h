@@ -25,6 +25,9 @@ uint64_t template_mtime(const struct template *t);
 void template_render(const struct template *t, struct buf *out,
                      const char *title, const char *content_html, const char *path);
 
+/* The template's text as read (for checking the links it holds). */
+const uint8_t *template_text(const struct template *t, size_t *len);
+
 void template_free(struct template *t);
 
 #endif
