@@ -7,7 +7,7 @@
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 if [ "$(id -u)" -ne 0 ]; then
-    exec sudo "$0" "$@"
+    exec sudo ${UNIHOST_NETNS:+UNIHOST_NETNS="$UNIHOST_NETNS"} "$0" "$@"
 fi
 cd "$top"
 NS=${UNIHOST_NETNS:-unihost}

@@ -6,13 +6,14 @@
 #include <string.h>
 
 const char config_usage[] =
-    "usage: unihost --tap NAME --ipv4 ADDR/PREFIX [options]\n"
+    "usage: unihost --tap NAME (--ipv4 ADDR/PREFIX | --ipv6 ADDR/PREFIX) [options]\n"
     "  --tap NAME            tap device to use (unix platform)\n"
     "  --ipv4 ADDR/PREFIX    IPv4 address and prefix length, e.g. 192.0.2.2/24\n"
     "  --ipv4-gateway ADDR   IPv4 default gateway\n"
     "  --ipv6 ADDR/PREFIX    IPv6 address and prefix length, e.g. 2001:db8::2/64\n"
     "  --blob FILE           serve this content blob instead of the embedded one\n"
-    "  --help                print this text\n";
+    "  -h, --help            print this text\n"
+    "Flags also take the --flag=VALUE form.\n";
 
 /* Splits "ADDR/PREFIX" (PREFIX required, at most max_prefix). */
 static int parse_prefixed(const char *value, char *addr, size_t addr_size, uint8_t *prefix,
@@ -33,6 +34,8 @@ static int parse_prefixed(const char *value, char *addr, size_t addr_size, uint8
 
 int config_parse(int argc, char **argv, struct unihost_config *cfg, char *err, size_t err_size)
 {
+    static const char *const flags[] = {"--tap", "--blob", "--ipv4", "--ipv4-gateway", "--ipv6"};
+    unsigned seen = 0;
     memset(cfg, 0, sizeof *cfg);
     for (int i = 1; i < argc; i++) {
         const char *word = argv[i];
@@ -55,6 +58,19 @@ int config_parse(int argc, char **argv, struct unihost_config *cfg, char *err, s
         }
         memcpy(flag, word, flag_len);
         flag[flag_len] = '\0';
+        int known = -1;
+        for (size_t k = 0; k < sizeof flags / sizeof flags[0]; k++)
+            if (strcmp(flag, flags[k]) == 0)
+                known = (int)k;
+        if (known < 0) {
+            snprintf(err, err_size, "unknown flag '%s'", flag);
+            return -1;
+        }
+        if (seen & (1u << known)) {
+            snprintf(err, err_size, "flag %s given twice", flag);
+            return -1;
+        }
+        seen |= 1u << known;
         if (eq) {
             value = eq + 1;
         } else if (i + 1 < argc) {
@@ -89,9 +105,6 @@ int config_parse(int argc, char **argv, struct unihost_config *cfg, char *err, s
                 return -1;
             }
             cfg->has_ipv6 = true;
-        } else {
-            snprintf(err, err_size, "unknown flag '%s'", flag);
-            return -1;
         }
     }
     if (!cfg->help && !cfg->has_ipv4 && !cfg->has_ipv6) {

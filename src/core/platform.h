@@ -83,7 +83,8 @@ int plat_net_write(const void *frame, size_t len);
 
 /* ---- randomness ------------------------------------------------------ */
 
-/* Fills buf with `len` unpredictable bytes (ISNs, ports, DNS IDs, TLS).
+/* Fills buf with `len` unpredictable bytes (lwIP's TCP sequence numbers
+ * and local ports today; TLS keys later).
  * Never returns fewer: a platform without entropy does not start. */
 void plat_random(void *buf, size_t len);
 

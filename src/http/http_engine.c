@@ -8,6 +8,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "http_date.h"
 #include "http_path.h"
@@ -144,7 +145,7 @@ static bool accepts_gzip(const char *v, size_t len)
             i++;
         }
         int verdict = q_zero ? 0 : 1;
-        if (tok_len == 4 && (strncmp(v + tok, "gzip", 4) == 0 || strncmp(v + tok, "GZIP", 4) == 0))
+        if (tok_len == 4 && strncasecmp(v + tok, "gzip", 4) == 0)
             gzip = verdict;
         else if (tok_len == 1 && v[tok] == '*')
             star = verdict;
@@ -262,6 +263,12 @@ static void respond_text(struct http_conn *c, int status, const char *text, cons
     put(&w, "\r\n", 2);
     if (!head_only)
         put(&w, text, len);
+    if (w.overflow) {
+        /* Only a Location too long for the header block gets here: refuse
+         * rather than send a truncated header. */
+        c->close_after = true;
+        respond_text(c, 414, "request target too long\n", NULL, 0, head_only);
+    }
 }
 
 /* Does an If-None-Match list name this ETag (weak comparison, RFC 9110 13.1.2)? */

@@ -200,8 +200,16 @@ static void check_template_links(const char *source, const struct template *tmpl
         if (!end)
             continue;
         char *url = xstrndup(start, (size_t)(end - start));
-        if (!strstr(url, "{{"))
+        if (strstr(url, "{{")) {
+            /* filled in per page: nothing to check here */
+        } else if (url[0] != '/' && link_target_path("/index.html", url) != NULL) {
+            /* A relative link would point elsewhere on every directory level. */
+            diag_error(source, line, "relative link %s in the template; the template is shared by "
+                       "every page, so its links must start with /", url);
+            (*errors)++;
+        } else {
             check_link(source, line, "/index.html", url, "link to", published, errors);
+        }
         free(url);
         i = (size_t)(end - text);
     }

@@ -1,0 +1,301 @@
+#!/bin/sh
+# Integration test: unihost's HTTP service with the embedded content blob
+# (built from site/), in a network namespace. Every expected body comes from
+# `crunch --site site --export DIR`: each exported file must be served
+# byte-identical, with the right headers.
+UH_TEST=http
+. "$(dirname "$0")/lib/uh.sh"
+
+uh_require_root
+for tool in curl gzip bash timeout; do
+    command -v "$tool" > /dev/null || { notok "tools" "$tool is not installed"; exit 1; }
+done
+
+uh_setup "uh-http-$$" "uhhttp$$"
+
+SITE=$UH_TMP/site
+if ! "$CRUNCH" --quiet --site site --export "$SITE" > "$UH_TMP/crunch.log" 2>&1; then
+    notok "crunch --export" "$(tr '\n' ' ' < "$UH_TMP/crunch.log")"
+    exit 1
+fi
+(cd "$SITE" && find . -type f | sed 's|^\./||' | sort) > "$UH_TMP/files"
+echo "# exported $(wc -l < "$UH_TMP/files") files"
+check "crunch exported index.html and 404.html" "missing in the export" \
+    [ -f "$SITE/index.html" -a -f "$SITE/404.html" ]
+
+stale=$(find site -type f -newer "$UNIHOST" 2>/dev/null | head -n 3 | tr '\n' ' ')
+[ -z "$stale" ] || echo "# note: $stale(in site/) changed after $UNIHOST was built: its embedded blob may be stale (run make)"
+if uh_start; then ok "unihost starts and is ready"; else notok "unihost starts and is ready" "see the log above"; exit 1; fi
+
+BASE=http://$UNIHOST_GUEST4
+H=$UH_TMP/hdr
+B=$UH_TMP/body
+
+# get URL [curl options...]: response headers in $H (CR removed), body in $B
+get() {
+    _u=$1
+    shift
+    rm -f "$H" "$B"
+    if ! uh_alive "$UH_PID"; then
+        echo "unihost is not running" > "$UH_TMP/curl.err"
+        : > "$H"; : > "$B"
+        return 1
+    fi
+    nsx curl -sS -m 5 -g -D "$H.raw" -o "$B" "$@" "$_u" > "$UH_TMP/curl.err" 2>&1 < /dev/null
+    _rc=$?
+    tr -d '\r' < "$H.raw" > "$H" 2>/dev/null
+    rm -f "$H.raw"
+    [ -f "$B" ] || : > "$B"
+    return $_rc
+}
+status() { awk 'NR == 1 {print $2}' "$H"; }
+# hval NAME: the value of response header NAME in $H
+hval() { awk -v h="$1" 'index($0, ":") && tolower(substr($0, 1, index($0, ":") - 1)) == tolower(h) {
+    v = substr($0, index($0, ":") + 1); sub(/^[ \t]+/, "", v); sub(/[ \t]+$/, "", v); print v }' "$H"; }
+hcount() { hval "$1" | wc -l; }
+fsize() { wc -c < "$1" | tr -d ' '; }
+
+# The media type a file should be served with, from its extension.
+want_type() {
+    case $1 in
+    *.html|*.htm) echo "text/html; charset=utf-8" ;;
+    *.css) echo "text/css; charset=utf-8" ;;
+    *.js|*.mjs) echo "text/javascript" ;;
+    *.json) echo "application/json" ;;
+    *.txt) echo "text/plain; charset=utf-8" ;;
+    *.xml) echo "application/xml" ;;
+    *.svg) echo "image/svg+xml" ;;
+    *.png) echo "image/png" ;;
+    *.jpg|*.jpeg) echo "image/jpeg" ;;
+    *.gif) echo "image/gif" ;;
+    *.webp) echo "image/webp" ;;
+    *.ico) echo "image/x-icon" ;;
+    *.woff2) echo "font/woff2" ;;
+    *.woff) echo "font/woff" ;;
+    *.pdf) echo "application/pdf" ;;
+    esac
+}
+compressible() {
+    case $1 in *.html|*.htm|*.css|*.js|*.mjs|*.json|*.txt|*.xml|*.svg) return 0 ;; esac
+    return 1
+}
+# type_ok GOT WANT: same media type; for text/* also the UTF-8 charset
+type_ok() {
+    _g=$(echo "$1" | tr 'A-Z' 'a-z' | tr -d ' ')
+    _w=$(echo "$2" | tr 'A-Z' 'a-z' | tr -d ' ')
+    [ "${_g%%;*}" = "${_w%%;*}" ] || return 1
+    case $_w in *charset=*) [ "$_g" = "$_w" ] ;; esac
+}
+HTTP_DATE='^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), [0-3][0-9] (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) [0-9]{4} [0-2][0-9]:[0-5][0-9]:[0-6][0-9] GMT$'
+
+# headers_problems FILE: what is wrong with the 200 headers in $H for FILE
+headers_problems() {
+    _f=$1
+    _cl=$(hval Content-Length)
+    [ "$(hcount Content-Length)" = 1 ] && [ "$_cl" = "$(fsize "$SITE/$_f")" ] ||
+        printf 'Content-Length %s, file has %s bytes; ' "$_cl" "$(fsize "$SITE/$_f")"
+    _ct=$(hval Content-Type)
+    _wt=$(want_type "$_f")
+    if [ -n "$_wt" ]; then
+        type_ok "$_ct" "$_wt" || printf "Content-Type '%s', want '%s'; " "$_ct" "$_wt"
+    else
+        [ -n "$_ct" ] || printf 'no Content-Type; '
+    fi
+    _et=$(hval ETag)
+    [ "$(hcount ETag)" = 1 ] && echo "$_et" | grep -Eq '^"[!#-~]+"$' ||
+        printf "ETag '%s' is not one strong quoted tag; " "$_et"
+    hval Last-Modified | grep -Eq "$HTTP_DATE" || printf "Last-Modified '%s' not an HTTP date; " "$(hval Last-Modified)"
+    hval Date | grep -Eq "$HTTP_DATE" || printf "Date '%s' not an HTTP date; " "$(hval Date)"
+    if compressible "$_f"; then
+        hval Vary | grep -qi 'accept-encoding' || printf "no 'Vary: Accept-Encoding' for a compressible type; "
+    fi
+    [ -z "$(hval Content-Encoding)" ] || printf "Content-Encoding '%s' without Accept-Encoding; " "$(hval Content-Encoding)"
+}
+
+# url_of FILE: the URL path of an exported file
+url_of() { echo "/$1"; }
+# clean_urls FILE: the other URLs of a page: without .html, and the
+# directory URL for an index.html
+clean_urls() {
+    case $1 in
+    index.html) echo / ; echo /index ;;
+    */index.html) echo "/${1%index.html}" ; echo "/${1%.html}" ;;
+    *.html) echo "/${1%.html}" ;;
+    esac
+}
+
+largest=    # the largest html and css files, for the gzip checks
+largest_css=
+while read -r f; do
+    # ---- GET: bytes and headers
+    why=
+    if ! get "$BASE$(url_of "$f")"; then
+        why="curl failed: $(cat "$UH_TMP/curl.err")"
+    else
+        [ "$(status)" = 200 ] || why="status $(status); "
+        cmp -s "$B" "$SITE/$f" || why="${why}body differs from the exported file ($(fsize "$B") bytes vs $(fsize "$SITE/$f")); "
+        why="$why$(headers_problems "$f")"
+    fi
+    if [ -z "$why" ]; then ok "GET /$f: 200, same bytes as the export, Content-Length, Content-Type $(hval Content-Type), strong ETag, dates"
+    else notok "GET /$f" "$why"; fi
+    cp "$H" "$UH_TMP/get.hdr"
+    etag=$(hval ETag)
+
+    # ---- HEAD: the same headers (but Date), no body
+    why=
+    if ! get "$BASE$(url_of "$f")" -I; then
+        why="curl -I failed: $(cat "$UH_TMP/curl.err")"
+    else
+        grep -vi '^date:' "$UH_TMP/get.hdr" > "$UH_TMP/a"
+        grep -vi '^date:' "$H" > "$UH_TMP/b"
+        cmp -s "$UH_TMP/a" "$UH_TMP/b" || why="headers differ from GET's: $(diff "$UH_TMP/a" "$UH_TMP/b" | grep '^[<>]' | tr '\n' ' ')"
+    fi
+    if [ -z "$why" ]; then ok "HEAD /$f: same status and headers as GET"; else notok "HEAD /$f" "$why"; fi
+
+    # ---- clean URLs of pages
+    for u in $(clean_urls "$f"); do
+        if get "$BASE$u" && [ "$(status)" = 200 ] && cmp -s "$B" "$SITE/$f" && [ "$(hval ETag)" = "$etag" ]; then
+            ok "GET $u: same bytes and ETag as /$f"
+        else
+            notok "GET $u" "status $(status), $(fsize "$B") bytes, ETag $(hval ETag); want 200 with the bytes of /$f ($(fsize "$SITE/$f") bytes), ETag $etag"
+        fi
+    done
+
+    # ---- gzip: the same bytes once decoded; the encoded variant has its own ETag
+    why=
+    if ! get "$BASE$(url_of "$f")" --compressed; then
+        why="curl --compressed failed: $(cat "$UH_TMP/curl.err")"
+    else
+        [ "$(status)" = 200 ] || why="status $(status); "
+        cmp -s "$B" "$SITE/$f" || why="${why}decoded body differs from the export; "
+        enc=$(hval Content-Encoding)
+        case $enc in
+        "") ;;
+        gzip)
+            [ "$(hval ETag)" != "$etag" ] || why="${why}gzip variant has the identity ETag $etag; "
+            hval ETag | grep -Eq '^"[!#-~]+"$' || why="${why}gzip ETag '$(hval ETag)' not strong; "
+            hval Vary | grep -qi 'accept-encoding' || why="${why}no Vary: Accept-Encoding; "
+            gzip_etag=$(hval ETag)
+            # the raw encoded bytes: Content-Length is theirs, and they gunzip to the file
+            if get "$BASE$(url_of "$f")" -H 'Accept-Encoding: gzip'; then
+                [ "$(hval Content-Length)" = "$(fsize "$B")" ] || why="${why}gzip Content-Length $(hval Content-Length) but $(fsize "$B") bytes; "
+                gzip -dc < "$B" 2>/dev/null | cmp -s - "$SITE/$f" || why="${why}raw gzip body does not gunzip to the file; "
+            fi
+            # conditional GET of the gzip variant
+            get "$BASE$(url_of "$f")" -H 'Accept-Encoding: gzip' -H "If-None-Match: $gzip_etag"
+            [ "$(status)" = 304 ] || why="${why}If-None-Match with the gzip ETag: status $(status), want 304; " ;;
+        *) why="${why}Content-Encoding '$enc'; " ;;
+        esac
+    fi
+    if [ -z "$why" ]; then ok "GET /$f with Accept-Encoding gzip: same bytes${enc:+ (Content-Encoding $enc, own ETag)}"
+    else notok "GET /$f --compressed" "$why"; fi
+    case $f in
+    *.html) if [ -z "$largest" ] || [ "$(fsize "$SITE/$f")" -gt "$(fsize "$SITE/$largest")" ]; then largest=$f; fi ;;
+    *.css) if [ -z "$largest_css" ] || [ "$(fsize "$SITE/$f")" -gt "$(fsize "$SITE/$largest_css")" ]; then largest_css=$f; fi ;;
+    esac
+
+    # ---- conditional GET: If-None-Match with the ETag -> 304, no body
+    if get "$BASE$(url_of "$f")" -H "If-None-Match: $etag" && [ "$(status)" = 304 ] && [ ! -s "$B" ] &&
+       [ "$(hval ETag)" = "$etag" ]; then
+        ok "GET /$f with If-None-Match: its ETag: 304, no body, same ETag"
+    else
+        notok "GET /$f If-None-Match" "status $(status), $(fsize "$B") body bytes, ETag $(hval ETag); want 304, 0, $etag"
+    fi
+
+    # ---- IPv6
+    if get "http://[$UNIHOST_GUEST6]$(url_of "$f")" && [ "$(status)" = 200 ] && cmp -s "$B" "$SITE/$f"; then
+        ok "GET http://[$UNIHOST_GUEST6]/$f: same bytes"
+    else
+        notok "GET /$f over IPv6" "status $(status), $(fsize "$B") bytes: $(cat "$UH_TMP/curl.err")"
+    fi
+done < "$UH_TMP/files"
+
+# ---- gzip really is used for the big text files
+for f in $largest $largest_css; do
+    get "$BASE/$f" --compressed
+    if [ "$(hval Content-Encoding)" = gzip ] && cmp -s "$B" "$SITE/$f"; then
+        ok "/$f ($(fsize "$SITE/$f") bytes) is served with Content-Encoding: gzip to a client that accepts it"
+    else
+        notok "gzip for /$f" "Content-Encoding '$(hval Content-Encoding)' for a $(fsize "$SITE/$f")-byte file"
+    fi
+done
+# a client that does not accept gzip gets identity even with other codings offered
+get "$BASE/$largest" -H 'Accept-Encoding: br, gzip;q=0'
+check "Accept-Encoding 'br, gzip;q=0': identity /$largest" "Content-Encoding '$(hval Content-Encoding)'" \
+    eval '[ -z "$(hval Content-Encoding)" ] && cmp -s "$B" "$SITE/$largest"'
+
+# ---- If-None-Match with another ETag: 200
+get "$BASE/" -H 'If-None-Match: "0123456789"'
+check "If-None-Match with a different ETag: 200 with the body" "status $(status)" \
+    eval '[ "$(status)" = 200 ] && cmp -s "$B" "$SITE/index.html"'
+get "$BASE/" -H 'If-None-Match: *'
+check "If-None-Match: * : 304" "status $(status)" [ "$(status)" = 304 ]
+
+# ---- directories without the slash: 301 to the slash
+for d in $(sed -n 's|^\(.*\)/index\.html$|\1|p' "$UH_TMP/files"); do
+    get "$BASE/$d"
+    if [ "$(status)" = 301 ] && [ "$(hval Location)" = "/$d/" ]; then
+        ok "GET /$d: 301 with Location: /$d/"
+    else
+        notok "GET /$d redirect" "status $(status), Location '$(hval Location)'"
+    fi
+done
+
+# ---- missing paths: 404 with the body of /404.html
+for u in "/no-such-page-$$" "/docs/no-such-page-$$.html" "/no/such/dir/"; do
+    get "$BASE$u"
+    if [ "$(status)" = 404 ] && cmp -s "$B" "$SITE/404.html" && [ "$(hval Content-Length)" = "$(fsize "$SITE/404.html")" ] &&
+       type_ok "$(hval Content-Type)" "text/html; charset=utf-8"; then
+        ok "GET $u: 404 with the body of /404.html"
+    else
+        notok "GET $u" "status $(status), $(fsize "$B") bytes, Content-Type '$(hval Content-Type)'; want 404 with 404.html ($(fsize "$SITE/404.html") bytes)"
+    fi
+done
+
+# ---- other methods: 405 with Allow
+for m in POST PUT DELETE; do
+    get "$BASE/" -X "$m" -d x
+    allow=$(hval Allow | tr -d ' ')
+    if [ "$(status)" = 405 ] && [ "$allow" = "GET,HEAD" ]; then
+        ok "$m /: 405 with Allow: $(hval Allow)"
+    else
+        notok "$m /" "status $(status), Allow '$(hval Allow)'; want 405 with Allow: GET, HEAD"
+    fi
+done
+
+# ---- Host header
+get "$BASE/" -H 'Host:'
+check "HTTP/1.1 without Host: 400" "status $(status)" [ "$(status)" = 400 ]
+get "$BASE/" -0 -H 'Host:'
+check "HTTP/1.0 without Host: 200 with index.html" "status $(status)" \
+    eval '[ "$(status)" = 200 ] && cmp -s "$B" "$SITE/index.html"'
+
+# ---- raw HEAD: nothing at all after the headers (bash's /dev/tcp, inside the namespace)
+raw() {  # raw REQUEST-PRINTF-FORMAT: the whole response, the server closing
+    nsx timeout 5 bash -c 'exec 3<>/dev/tcp/$0/80 && printf "$1" >&3 && cat <&3' "$UNIHOST_GUEST4" "$1" < /dev/null
+}
+for hp in "/index.html 200" "/no-such-page-$$ 404"; do
+    set -- $hp
+    raw "HEAD $1 HTTP/1.1\r\nHost: www.unihost.test\r\nConnection: close\r\n\r\n" > "$UH_TMP/raw"
+    after=$(tr -d '\r' < "$UH_TMP/raw" | awk 'f {n += length($0) + 1} /^$/ && !f {f = 1} END {print f ? n + 0 : -1}')
+    if ! head -n 1 "$UH_TMP/raw" | grep -q "^HTTP/1.1 $2 " || [ "$after" -lt 0 ]; then
+        notok "raw HEAD $1" "no complete $2 response: $(head -c 200 "$UH_TMP/raw" | tr '\r\n' '  ')"
+    else
+        check "raw HEAD $1: $2 and no byte after the header block" "$after bytes after the headers" [ "$after" -eq 0 ]
+    fi
+done
+raw 'GET / HTTP/1.1\r\nHost: www.unihost.test\r\n\r\nGET /docs/ HTTP/1.1\r\nHost: www.unihost.test\r\nConnection: close\r\n\r\n' > "$UH_TMP/raw"
+n=$(grep -c '^HTTP/1.1 200' "$UH_TMP/raw")
+check "two pipelined requests on one connection: two 200 responses" "$n responses" [ "$n" -eq 2 ]
+
+# ---- persistent connections: several URLs, one connection
+set --
+for f in index.html docs/index.html css/style.css; do set -- "$@" -o /dev/null "$BASE/$f"; done
+conns=$(nsx curl -sS -m 5 -w '%{num_connects}\n' "$@" < /dev/null 2> "$UH_TMP/curl.err" | awk '{s += $1} END {print s + 0}')
+check "3 URLs in one curl run reuse one connection (num_connects total $conns)" "$conns connections: $(cat "$UH_TMP/curl.err")" \
+    [ "$conns" -eq 1 ]
+
+# ---- the server is still healthy after all this
+check "unihost is still running" "it exited: $(tail -n 3 "$UH_LOG" | tr '\n' ' ')" uh_alive "$UH_PID"
+
+uh_finish
