@@ -115,41 +115,6 @@ static void refer(struct dns_response *r, const struct lookup *l, const struct b
     }
 }
 
-/* Answers from the node that owns the query name exactly. */
-static void answer_node(struct dns_response *r, const struct lookup *l, const struct dns_query *q,
-                        const struct blob_dns_node *n)
-{
-    const struct blob *b = l->b;
-    const struct blob_dns_rrset *set = NULL;
-    if (q->qtype == DNS_TYPE_ANY) {
-        /* RFC 8482: one RRset is a complete answer; never the whole node. */
-        if (n->rrset_count > 0)
-            set = &b->rrsets[n->rrset_first];
-    } else {
-        set = find_rrset(b, n, q->qtype);
-        if (!set)
-            set = find_rrset(b, n, DNS_TYPE_CNAME);
-    }
-    dns_response_set(r, DNS_RCODE_NOERROR, DNS_FLAG_AA);
-    if (!set) {
-        if (!add_negative_soa(r, l))
-            dns_response_set(r, DNS_RCODE_NOERROR, DNS_FLAG_TC);
-        return;
-    }
-    if (!dns_response_add_rrset(r, DNS_SECTION_ANSWER, q->qname, q->qname_len, b, set, UINT32_MAX)) {
-        dns_response_set(r, DNS_RCODE_NOERROR, DNS_FLAG_TC);
-        return;
-    }
-    if (set->type == DNS_TYPE_MX || set->type == DNS_TYPE_NS) {
-        for (uint32_t i = 0; i < set->rdata_count; i++) {
-            struct blob_ref rd = b->rdatas[set->rdata_first + i];
-            size_t skip = set->type == DNS_TYPE_MX ? 2 : 0;     /* MX preference */
-            if (rd.len > skip)
-                add_addresses(r, l, blob_bytes(b, rd) + skip, rd.len - skip);
-        }
-    }
-}
-
 /* Length of the key's first `labels` labels (root side first). */
 static size_t key_prefix(const uint8_t *key, size_t key_len, unsigned labels)
 {
@@ -159,29 +124,133 @@ static size_t key_prefix(const uint8_t *key, size_t key_len, unsigned labels)
     return at;
 }
 
-static void answer_in_zone(struct dns_response *r, struct lookup *l, const struct dns_query *q)
+enum outcome {
+    FOUND,          /* the name exists (node) */
+    SYNTHESISED,    /* a wildcard matches it (node is the wildcard, RFC 4592) */
+    REFERRAL,       /* it lies at or below a zone cut (node is the cut) */
+    NO_SUCH_NAME,   /* NXDOMAIN */
+};
+
+/*
+ * Looks a name up in l->zone (RFC 1034 4.3.2 step 3, RFC 4592 section 3.3):
+ * walk down from the apex one label at a time; the first zone cut refers,
+ * the first missing label ends the walk at the closest encloser, whose
+ * "*" child, if any, is the source of synthesis.
+ */
+static enum outcome look_up(const struct lookup *l, const uint8_t *key, size_t key_len, uint16_t qtype,
+                            const struct blob_dns_node **node)
 {
     unsigned apex_labels = dns_name_label_count(blob_bytes(l->b, l->zone->apex));
-    unsigned labels = dns_name_label_count(q->qname);
+    unsigned labels = 0;
+    for (size_t at = 0; at < key_len; at += 1u + key[at])
+        labels++;
     const struct blob_dns_node *n = &l->b->nodes[l->zone->node_first];
-    /* Walk down from the apex one label at a time: the first missing name
-     * means NXDOMAIN, the first zone cut means a referral (RFC 1034 4.3.2). */
     for (unsigned depth = apex_labels + 1; depth <= labels; depth++) {
-        size_t len = key_prefix(l->key, l->key_len, depth);
-        n = find_node(l, l->key, len);
-        if (!n) {
-            dns_response_set(r, DNS_RCODE_NXDOMAIN, DNS_FLAG_AA);
+        size_t len = key_prefix(key, key_len, depth);
+        const struct blob_dns_node *next = find_node(l, key, len);
+        if (!next) {
+            uint8_t wild[DNS_NAME_MAX + 2];
+            size_t encloser = key_prefix(key, key_len, depth - 1);
+            memcpy(wild, key, encloser);
+            wild[encloser] = 1;
+            wild[encloser + 1] = '*';
+            *node = find_node(l, wild, encloser + 2);
+            return *node ? SYNTHESISED : NO_SUCH_NAME;
+        }
+        n = next;
+        /* DS lives on the parent side of a cut (RFC 4035 3.1.4.1). */
+        if ((n->flags & BLOB_DNS_NODE_DELEGATION) && !(depth == labels && qtype == DNS_TYPE_DS)) {
+            *node = n;
+            return REFERRAL;
+        }
+    }
+    *node = n;
+    return FOUND;
+}
+
+/* The RRset a node answers qtype with: the type itself, else its CNAME;
+ * for ANY, one RRset (RFC 8482: never the whole node). */
+static const struct blob_dns_rrset *pick_rrset(const struct blob *b, const struct blob_dns_node *n,
+                                               uint16_t qtype)
+{
+    if (qtype == DNS_TYPE_ANY)
+        return n->rrset_count > 0 ? &b->rrsets[n->rrset_first] : NULL;
+    const struct blob_dns_rrset *set = find_rrset(b, n, qtype);
+    return set ? set : find_rrset(b, n, DNS_TYPE_CNAME);
+}
+
+static void add_target_addresses(struct dns_response *r, const struct lookup *l,
+                                 const struct blob_dns_rrset *set)
+{
+    size_t skip = set->type == DNS_TYPE_MX ? 2 : set->type == DNS_TYPE_SRV ? 6 : 0;
+    if (set->type != DNS_TYPE_MX && set->type != DNS_TYPE_NS && set->type != DNS_TYPE_SRV)
+        return;
+    for (uint32_t i = 0; i < set->rdata_count; i++) {
+        struct blob_ref rd = l->b->rdatas[set->rdata_first + i];
+        if (rd.len > skip)
+            add_addresses(r, l, blob_bytes(l->b, rd) + skip, rd.len - skip);
+    }
+}
+
+#define CNAME_CHAIN_MAX 8   /* links followed before giving up (loops included) */
+
+/*
+ * Answers inside the zone found for the query name, following CNAMEs
+ * through every zone in the blob (RFC 1034 4.3.2 step 3a, RFC 6604 for the
+ * rcode of a chain): the chain ends at the wanted data, at a name that does
+ * not exist, at data we do not serve, or after CNAME_CHAIN_MAX links.
+ */
+static void answer_in_zone(struct dns_response *r, struct lookup *l, const struct dns_query *q)
+{
+    const uint8_t *name = q->qname;
+    size_t name_len = q->qname_len;
+    const struct blob_dns_node *visited[CNAME_CHAIN_MAX];
+    for (unsigned link = 0;; link++) {
+        const struct blob_dns_node *n;
+        enum outcome outcome = look_up(l, l->key, l->key_len, q->qtype, &n);
+        if (outcome == REFERRAL) {
+            if (link == 0)
+                refer(r, l, n);     /* not ours to answer: no AA */
+            return;                 /* a chain into a delegation ends here */
+        }
+        if (link == 0)
+            dns_response_set(r, DNS_RCODE_NOERROR, DNS_FLAG_AA);
+        for (unsigned i = 0; outcome != NO_SUCH_NAME && i < link; i++)
+            if (visited[i] == n)
+                return;             /* a CNAME loop: what we have is the answer */
+        if (outcome == NO_SUCH_NAME) {
+            dns_response_set(r, DNS_RCODE_NXDOMAIN, 0);
             if (!add_negative_soa(r, l))
                 dns_response_set(r, DNS_RCODE_NXDOMAIN, DNS_FLAG_TC);
             return;
         }
-        /* DS lives on the parent side of a cut (RFC 4035 3.1.4.1). */
-        if ((n->flags & BLOB_DNS_NODE_DELEGATION) && !(depth == labels && q->qtype == DNS_TYPE_DS)) {
-            refer(r, l, n);
+        const struct blob_dns_rrset *set = pick_rrset(l->b, n, q->qtype);
+        if (!set) {             /* NODATA, at an empty non-terminal too */
+            if (!add_negative_soa(r, l))
+                dns_response_set(r, DNS_RCODE_NOERROR, DNS_FLAG_TC);
             return;
         }
+        /* A synthesised answer is owned by the name asked for, not "*". */
+        if (!dns_response_add_rrset(r, DNS_SECTION_ANSWER, name, name_len, l->b, set, UINT32_MAX)) {
+            dns_response_set(r, DNS_RCODE_NOERROR, DNS_FLAG_TC);
+            return;
+        }
+        if (set->type != DNS_TYPE_CNAME || q->qtype == DNS_TYPE_CNAME || q->qtype == DNS_TYPE_ANY) {
+            add_target_addresses(r, l, set);
+            return;
+        }
+        /* Follow the CNAME, if its target is in one of our zones. */
+        visited[link] = n;
+        if (link + 1 == CNAME_CHAIN_MAX)
+            return;
+        struct blob_ref target = l->b->rdatas[set->rdata_first];
+        name = blob_bytes(l->b, target);
+        name_len = target.len;
+        l->key_len = dns_name_to_key(name, name_len, l->key);
+        l->zone = find_zone(l->b, l->key, l->key_len);
+        if (!l->zone)
+            return;                 /* the chain leaves the data we serve */
     }
-    answer_node(r, l, q, n);
 }
 
 size_t dns_engine_answer(const struct blob *b, const uint8_t *msg, size_t len,

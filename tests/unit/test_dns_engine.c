@@ -212,6 +212,81 @@ static void test_cname(void)
     ldns_pkt_free(p);
 }
 
+static void test_wildcards(void)
+{
+    ldns_pkt *p = ask_name("foo.wild.example.test", DNS_TYPE_A);
+    CHECK("wildcard: synthesised A, owned by the query name", p && ldns_pkt_aa(p) &&
+          ldns_pkt_get_rcode(p) == LDNS_RCODE_NOERROR && ldns_pkt_ancount(p) == 1 &&
+          has_rr(ldns_pkt_answer(p), "foo.wild.example.test.", LDNS_RR_TYPE_A, "192.0.2.20"));
+    ldns_pkt_free(p);
+    p = ask_name("a.b.c.wild.example.test", DNS_TYPE_TXT);
+    CHECK("wildcard: several labels below the closest encloser", p && ldns_pkt_ancount(p) == 1 &&
+          has_rr(ldns_pkt_answer(p), "a.b.c.wild.example.test.", LDNS_RR_TYPE_TXT, NULL));
+    ldns_pkt_free(p);
+    p = ask_name("foo.wild.example.test", DNS_TYPE_MX);
+    CHECK("wildcard: NODATA when the wildcard lacks the type", p && ldns_pkt_get_rcode(p) == LDNS_RCODE_NOERROR &&
+          ldns_pkt_ancount(p) == 0 && has_rr(ldns_pkt_authority(p), "example.test.", LDNS_RR_TYPE_SOA, NULL));
+    ldns_pkt_free(p);
+    p = ask_name("sub.wild.example.test", DNS_TYPE_TXT);
+    CHECK("wildcard: no synthesis where the name exists", p && ldns_pkt_get_rcode(p) == LDNS_RCODE_NOERROR &&
+          ldns_pkt_ancount(p) == 0);
+    ldns_pkt_free(p);
+    p = ask_name("y.wild.example.test", DNS_TYPE_A);
+    CHECK("wildcard: no synthesis at an empty non-terminal", p && ldns_pkt_get_rcode(p) == LDNS_RCODE_NOERROR &&
+          ldns_pkt_ancount(p) == 0);
+    ldns_pkt_free(p);
+    p = ask_name("z.y.wild.example.test", DNS_TYPE_A);
+    CHECK("wildcard: below an ENT the closest encloser has no wildcard: NXDOMAIN",
+          p && ldns_pkt_get_rcode(p) == LDNS_RCODE_NXDOMAIN);
+    ldns_pkt_free(p);
+    p = ask_name("a.*.wild.example.test", DNS_TYPE_A);
+    CHECK("wildcard: a child of the wildcard answers for itself", p && ldns_pkt_ancount(p) == 1 &&
+          has_rr(ldns_pkt_answer(p), "a.*.wild.example.test.", LDNS_RR_TYPE_A, "192.0.2.23"));
+    ldns_pkt_free(p);
+    p = ask_name("b.*.wild.example.test", DNS_TYPE_A);
+    /* RFC 4592 2.2.1: "*.wild" exists, so it is the closest encloser, and
+     * it has no "*" child of its own. */
+    CHECK("wildcard: below the wildcard node itself, no synthesis: NXDOMAIN",
+          p && ldns_pkt_get_rcode(p) == LDNS_RCODE_NXDOMAIN && ldns_pkt_ancount(p) == 0);
+    ldns_pkt_free(p);
+    p = ask_name("foo.cwild.example.test", DNS_TYPE_A);
+    CHECK("wildcard: a wildcard CNAME is synthesised and followed", p && ldns_pkt_ancount(p) == 2 &&
+          has_rr(ldns_pkt_answer(p), "foo.cwild.example.test.", LDNS_RR_TYPE_CNAME, "www.example.test.") &&
+          has_rr(ldns_pkt_answer(p), "www.example.test.", LDNS_RR_TYPE_A, "192.0.2.13"));
+    ldns_pkt_free(p);
+}
+
+static void test_cname_chains(void)
+{
+    ldns_pkt *p = ask_name("chain1.example.test", DNS_TYPE_A);
+    CHECK("chain: followed to the data", p && ldns_pkt_aa(p) && ldns_pkt_ancount(p) == 3 &&
+          has_rr(ldns_pkt_answer(p), "chain1.example.test.", LDNS_RR_TYPE_CNAME, "chain2.example.test.") &&
+          has_rr(ldns_pkt_answer(p), "chain2.example.test.", LDNS_RR_TYPE_CNAME, "www.example.test.") &&
+          has_rr(ldns_pkt_answer(p), "www.example.test.", LDNS_RR_TYPE_A, "192.0.2.13"));
+    ldns_pkt_free(p);
+    p = ask_name("loop1.example.test", DNS_TYPE_A);
+    CHECK("chain: a loop ends, each link once", p && ldns_pkt_get_rcode(p) == LDNS_RCODE_NOERROR &&
+          ldns_pkt_ancount(p) == 2);
+    ldns_pkt_free(p);
+    p = ask_name("dangling.example.test", DNS_TYPE_A);
+    CHECK("chain: a target that does not exist is NXDOMAIN (RFC 6604), CNAME kept",
+          p && ldns_pkt_get_rcode(p) == LDNS_RCODE_NXDOMAIN && ldns_pkt_ancount(p) == 1 &&
+          has_rr(ldns_pkt_authority(p), "example.test.", LDNS_RR_TYPE_SOA, NULL));
+    ldns_pkt_free(p);
+    p = ask_name("outside.example.test", DNS_TYPE_A);
+    CHECK("chain: a target outside our zones ends the chain", p && ldns_pkt_get_rcode(p) == LDNS_RCODE_NOERROR &&
+          ldns_pkt_ancount(p) == 1 && ldns_pkt_nscount(p) == 0);
+    ldns_pkt_free(p);
+    p = ask_name("tonested.example.test", DNS_TYPE_A);
+    CHECK("chain: into another zone we serve", p && ldns_pkt_aa(p) && ldns_pkt_ancount(p) == 2 &&
+          has_rr(ldns_pkt_answer(p), "host.nested.example.test.", LDNS_RR_TYPE_A, "198.51.100.1"));
+    ldns_pkt_free(p);
+    p = ask_name("chain1.example.test", DNS_TYPE_TXT);
+    CHECK("chain: NODATA at the end carries the SOA", p && ldns_pkt_get_rcode(p) == LDNS_RCODE_NOERROR &&
+          ldns_pkt_ancount(p) == 2 && ldns_pkt_nscount(p) == 1);
+    ldns_pkt_free(p);
+}
+
 static void test_referral(void)
 {
     ldns_pkt *p = ask_name("x.sub.example.test", DNS_TYPE_A);
@@ -478,6 +553,8 @@ int main(void)
     test_nxdomain();
     test_empty_non_terminal();
     test_cname();
+    test_wildcards();
+    test_cname_chains();
     test_referral();
     test_refused_and_zones();
     test_additional();
