@@ -42,9 +42,9 @@ for t in "$BUILD"/tests/test_*; do
     run "unit: $(basename "$t")" "$t"
 done
 run "crunch" sh tests/crunch/run.sh
-for t in tests/integration/*.sh; do
+for t in tests/integration/*.sh tests/differential/*.sh; do
     [ -f "$t" ] || continue
-    run "integration: $(basename "$t" .sh)" sh "$t"
+    run "$(basename "$(dirname "$t")"): $(basename "$t" .sh)" sh "$t"
 done
 
 echo "$passed passed, $failed failed"

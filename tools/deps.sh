@@ -10,7 +10,8 @@ deps_dir=${1:-"$top/build/deps"}
 
 packages="build-essential pkg-config dpkg-dev ca-certificates
 libcmark-dev libldns-dev ldnsutils zlib1g-dev libbearssl-dev node-llhttp
-dnsutils knot-dnsutils curl iproute2 iputils-ping ndisc6 netcat-openbsd"
+dnsutils knot-dnsutils curl iproute2 iputils-ping ndisc6 netcat-openbsd
+nsd python3"
 
 as_root() {
     if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi

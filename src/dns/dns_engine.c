@@ -12,11 +12,21 @@
 #include "dns_response.h"
 #include "dns_wire.h"
 
+#define ADDITIONAL_NAMES_MAX 16
+#define CNAME_CHAIN_MAX 8   /* links followed before giving up (loops included) */
+
 struct lookup {
     const struct blob *b;
     const struct blob_dns_zone *zone;
     uint8_t key[DNS_NAME_MAX];      /* the query name's key */
     size_t key_len;
+    /* Names whose addresses are already in the additional section. */
+    const struct blob_dns_node *additional[ADDITIONAL_NAMES_MAX];
+    unsigned additional_count;
+    /* RRsets in the answer section: not repeated in the additional one. */
+    const struct blob_dns_rrset *answered[CNAME_CHAIN_MAX];
+    unsigned answered_count;
+    bool no_authority;      /* class ANY: the IN data, nothing about the zone */
 };
 
 /* The zone whose apex is the longest ancestor-or-self of the query name. */
@@ -73,6 +83,8 @@ static const struct blob_dns_node *find_name(const struct lookup *l, const uint8
  * the smaller of the SOA's own TTL and its MINIMUM field. */
 static bool add_negative_soa(struct dns_response *r, const struct lookup *l)
 {
+    if (l->no_authority)
+        return true;
     const struct blob *b = l->b;
     const struct blob_dns_rrset *soa = &b->rrsets[l->zone->soa_rrset];
     struct blob_ref rd = b->rdatas[soa->rdata_first];
@@ -82,25 +94,43 @@ static bool add_negative_soa(struct dns_response *r, const struct lookup *l)
                                   l->zone->apex.len, b, soa, ttl);
 }
 
-/* Additional-section addresses for a target name held in the zone. */
-static void add_addresses(struct dns_response *r, const struct lookup *l, const uint8_t *target,
-                          size_t target_len)
+/* Notes a target name held in the current zone whose addresses belong in
+ * the additional section; they are written last (sections are written in
+ * order), each name once. */
+static void add_addresses(struct lookup *l, const uint8_t *target, size_t target_len)
 {
     const struct blob_dns_node *n = find_name(l, target, target_len);
     if (!n)
         return;
+    for (unsigned i = 0; i < l->additional_count; i++)
+        if (l->additional[i] == n)
+            return;
+    if (l->additional_count < ADDITIONAL_NAMES_MAX)
+        l->additional[l->additional_count++] = n;
+}
+
+/* Writes the noted addresses: optional data, so what does not fit is left
+ * out without TC. */
+static void write_additional(struct dns_response *r, const struct lookup *l)
+{
     static const uint16_t types[] = {DNS_TYPE_A, DNS_TYPE_AAAA};
-    for (size_t i = 0; i < sizeof types / sizeof types[0]; i++) {
-        const struct blob_dns_rrset *s = find_rrset(l->b, n, types[i]);
-        if (s)
-            (void)dns_response_add_rrset(r, DNS_SECTION_ADDITIONAL, blob_bytes(l->b, n->name),
-                                         n->name.len, l->b, s, UINT32_MAX);
+    for (unsigned i = 0; i < l->additional_count; i++) {
+        const struct blob_dns_node *n = l->additional[i];
+        for (size_t t = 0; t < sizeof types / sizeof types[0]; t++) {
+            const struct blob_dns_rrset *s = find_rrset(l->b, n, types[t]);
+            for (unsigned k = 0; s && k < l->answered_count; k++)
+                if (l->answered[k] == s)
+                    s = NULL;
+            if (s)
+                (void)dns_response_add_rrset(r, DNS_SECTION_ADDITIONAL, blob_bytes(l->b, n->name),
+                                             n->name.len, l->b, s, UINT32_MAX);
+        }
     }
 }
 
 /* A referral (RFC 1034 4.3.2 step 3b): not authoritative, the cut's NS set
  * in authority, glue addresses in additional. */
-static void refer(struct dns_response *r, const struct lookup *l, const struct blob_dns_node *cut)
+static void refer(struct dns_response *r, struct lookup *l, const struct blob_dns_node *cut)
 {
     const struct blob *b = l->b;
     const struct blob_dns_rrset *ns = find_rrset(b, cut, DNS_TYPE_NS);
@@ -111,7 +141,7 @@ static void refer(struct dns_response *r, const struct lookup *l, const struct b
     }
     for (uint32_t i = 0; i < ns->rdata_count; i++) {
         struct blob_ref rd = b->rdatas[ns->rdata_first + i];
-        add_addresses(r, l, blob_bytes(b, rd), rd.len);
+        add_addresses(l, blob_bytes(b, rd), rd.len);
     }
 }
 
@@ -169,17 +199,20 @@ static enum outcome look_up(const struct lookup *l, const uint8_t *key, size_t k
 }
 
 /* The RRset a node answers qtype with: the type itself, else its CNAME;
- * for ANY, one RRset (RFC 8482: never the whole node). */
+ * for ANY, one RRset (RFC 8482: never the whole node), the SOA at an apex
+ * as NSD does, else the lowest type. */
 static const struct blob_dns_rrset *pick_rrset(const struct blob *b, const struct blob_dns_node *n,
                                                uint16_t qtype)
 {
-    if (qtype == DNS_TYPE_ANY)
-        return n->rrset_count > 0 ? &b->rrsets[n->rrset_first] : NULL;
+    if (qtype == DNS_TYPE_ANY) {
+        const struct blob_dns_rrset *soa = find_rrset(b, n, DNS_TYPE_SOA);
+        return soa ? soa : n->rrset_count > 0 ? &b->rrsets[n->rrset_first] : NULL;
+    }
     const struct blob_dns_rrset *set = find_rrset(b, n, qtype);
     return set ? set : find_rrset(b, n, DNS_TYPE_CNAME);
 }
 
-static void add_target_addresses(struct dns_response *r, const struct lookup *l,
+static void add_target_addresses(struct lookup *l,
                                  const struct blob_dns_rrset *set)
 {
     size_t skip = set->type == DNS_TYPE_MX ? 2 : set->type == DNS_TYPE_SRV ? 6 : 0;
@@ -188,11 +221,33 @@ static void add_target_addresses(struct dns_response *r, const struct lookup *l,
     for (uint32_t i = 0; i < set->rdata_count; i++) {
         struct blob_ref rd = l->b->rdatas[set->rdata_first + i];
         if (rd.len > skip)
-            add_addresses(r, l, blob_bytes(l->b, rd) + skip, rd.len - skip);
+            add_addresses(l, blob_bytes(l->b, rd) + skip, rd.len - skip);
     }
 }
 
-#define CNAME_CHAIN_MAX 8   /* links followed before giving up (loops included) */
+/*
+ * A positive answer also carries the zone's NS RRset in the authority
+ * section and the name servers' addresses in the additional section, as
+ * NSD does by default (RFC 1034 allows it; it tells resolvers who else
+ * serves the zone). Optional data: left out when it does not fit, and not
+ * repeated when the answer is that NS RRset itself.
+ */
+static void add_zone_ns(struct dns_response *r, struct lookup *l, const struct blob_dns_node *answered,
+                        const struct blob_dns_rrset *set)
+{
+    const struct blob_dns_node *apex = &l->b->nodes[l->zone->node_first];
+    if (l->no_authority)
+        return;
+    /* NSD leaves it out of ANY answers (RFC 8482 keeps those small), of the
+     * apex NS answer itself, and of a DS answer at a zone cut. */
+    if ((answered == apex && set->type == DNS_TYPE_NS) ||
+        (set->type == DNS_TYPE_DS && (answered->flags & BLOB_DNS_NODE_DELEGATION)))
+        return;
+    const struct blob_dns_rrset *ns = find_rrset(l->b, apex, DNS_TYPE_NS);
+    if (ns && dns_response_add_rrset(r, DNS_SECTION_AUTHORITY, blob_bytes(l->b, apex->name),
+                                     apex->name.len, l->b, ns, UINT32_MAX))
+        add_target_addresses(l, ns);
+}
 
 /*
  * Answers inside the zone found for the query name, following CNAMEs
@@ -235,8 +290,11 @@ static void answer_in_zone(struct dns_response *r, struct lookup *l, const struc
             dns_response_set(r, DNS_RCODE_NOERROR, DNS_FLAG_TC);
             return;
         }
+        l->answered[l->answered_count++] = set;
         if (set->type != DNS_TYPE_CNAME || q->qtype == DNS_TYPE_CNAME || q->qtype == DNS_TYPE_ANY) {
-            add_target_addresses(r, l, set);
+            add_target_addresses(l, set);
+            if (q->qtype != DNS_TYPE_ANY)
+                add_zone_ns(r, l, n, set);
             return;
         }
         /* Follow the CNAME, if its target is in one of our zones. */
@@ -247,10 +305,66 @@ static void answer_in_zone(struct dns_response *r, struct lookup *l, const struc
         name = blob_bytes(l->b, target);
         name_len = target.len;
         l->key_len = dns_name_to_key(name, name_len, l->key);
-        l->zone = find_zone(l->b, l->key, l->key_len);
-        if (!l->zone)
+        const struct blob_dns_zone *next_zone = find_zone(l->b, l->key, l->key_len);
+        if (!next_zone)
             return;                 /* the chain leaves the data we serve */
+        l->zone = next_zone;
     }
+}
+
+/* The zone a DS query for a zone's own apex is answered from: the parent
+ * side (RFC 4035 3.1.4.1), when we serve the parent too. */
+static const struct blob_dns_zone *parent_zone(const struct blob *b, const struct lookup *l)
+{
+    unsigned labels = 0;
+    for (size_t at = 0; at < l->key_len; at += 1u + l->key[at])
+        labels++;
+    return labels > 0 ? find_zone(b, l->key, key_prefix(l->key, l->key_len, labels - 1)) : NULL;
+}
+
+/* Answers a well-formed query; returns the rcode (sections written into r). */
+static unsigned answer_query(const struct blob *b, const struct dns_query *q, enum dns_transport transport,
+                             struct dns_response *r, uint16_t *ede)
+{
+    struct lookup l = {.b = b, .no_authority = q->qclass == DNS_CLASS_ANY};
+    l.key_len = dns_name_to_key(q->qname, q->qname_len, l.key);
+    l.zone = find_zone(b, l.key, l.key_len);
+
+    /* Zone transfers (RFC 5936): not over UDP; only at a zone apex; and
+     * no client is allowed one yet. Rcodes as NSD gives them. */
+    if (q->qtype == DNS_TYPE_AXFR && transport == DNS_OVER_UDP)
+        return DNS_RCODE_NOTIMP;
+    if (q->qtype == DNS_TYPE_AXFR || q->qtype == DNS_TYPE_IXFR)
+        return l.zone && l.zone->apex_key.len == l.key_len ? DNS_RCODE_REFUSED : DNS_RCODE_NOTAUTH;
+    if (!l.zone) {
+        *ede = 20;              /* Not Authoritative (RFC 8914) */
+        return DNS_RCODE_REFUSED;
+    }
+    if (q->qclass != DNS_CLASS_IN && q->qclass != DNS_CLASS_ANY) {
+        *ede = 21;              /* Not Supported */
+        return DNS_RCODE_REFUSED;
+    }
+    bool ds_at_apex = q->qtype == DNS_TYPE_DS && l.zone->apex_key.len == l.key_len;
+    const struct blob_dns_zone *parent = ds_at_apex ? parent_zone(b, &l) : NULL;
+    if (parent) {
+        /* The child's apex exists for the parent too, even without records
+         * there: NODATA, never NXDOMAIN. */
+        l.zone = parent;
+        const struct blob_dns_node *n = find_node(&l, l.key, l.key_len);
+        const struct blob_dns_rrset *ds = n ? find_rrset(b, n, DNS_TYPE_DS) : NULL;
+        dns_response_set(r, DNS_RCODE_NOERROR, DNS_FLAG_AA);
+        if (ds ? !dns_response_add_rrset(r, DNS_SECTION_ANSWER, q->qname, q->qname_len, b, ds, UINT32_MAX)
+               : !add_negative_soa(r, &l))
+            dns_response_set(r, DNS_RCODE_NOERROR, DNS_FLAG_TC);
+    } else {
+        answer_in_zone(r, &l, q);
+        write_additional(r, &l);
+    }
+    if (q->qclass == DNS_CLASS_ANY)     /* data of class IN only: not the whole answer */
+        dns_put16(r->buf + 2, (uint16_t)(dns_get16(r->buf + 2) & ~DNS_FLAG_AA));
+    if (dns_get16(r->buf + 2) & DNS_FLAG_TC)
+        dns_response_clear_sections(r);
+    return dns_get16(r->buf + 2) & 0xfu;
 }
 
 size_t dns_engine_answer(const struct blob *b, const uint8_t *msg, size_t len,
@@ -274,36 +388,27 @@ size_t dns_engine_answer(const struct blob *b, const uint8_t *msg, size_t len,
     dns_response_begin(&r, out, limit, msg, &q);
     bool edns = q.has_edns && parsed != DNS_PARSE_FORMERR;
     if (edns)
-        dns_response_reserve(&r, DNS_OPT_SIZE);
+        dns_response_reserve(&r, DNS_OPT_SIZE + DNS_EDE_SIZE);
     unsigned rcode = DNS_RCODE_NOERROR;
+    uint16_t ede = DNS_EDE_NONE;
 
     switch (parsed) {
     case DNS_PARSE_FORMERR:
         rcode = DNS_RCODE_FORMERR;
         break;
     case DNS_PARSE_NOTIMP:
+        dns_response_drop_question(&r);
         rcode = DNS_RCODE_NOTIMP;
         break;
     case DNS_PARSE_BADVERS:
         rcode = DNS_RCODE_BADVERS;
         break;
-    default: {
-        struct lookup l = {.b = b};
-        l.key_len = dns_name_to_key(q.qname, q.qname_len, l.key);
-        l.zone = find_zone(b, l.key, l.key_len);
-        if (!l.zone || q.qclass != DNS_CLASS_IN || q.qtype == DNS_TYPE_AXFR || q.qtype == DNS_TYPE_IXFR) {
-            rcode = DNS_RCODE_REFUSED;
-            break;
-        }
-        answer_in_zone(&r, &l, &q);
-        if (dns_get16(out + 2) & DNS_FLAG_TC)
-            dns_response_clear_sections(&r);
-        rcode = dns_get16(out + 2) & 0xfu;
+    default:
+        rcode = answer_query(b, &q, transport, &r, &ede);
         break;
-    }
     }
     dns_response_set(&r, rcode, 0);
     if (edns)
-        dns_response_add_opt(&r, rcode, q.edns_do);
+        dns_response_add_opt(&r, rcode, q.edns_do, ede);
     return r.len;
 }

@@ -102,9 +102,9 @@ bool dns_response_add_rrset(struct dns_response *r, enum dns_section section,
     return true;
 }
 
-void dns_response_add_opt(struct dns_response *r, unsigned rcode, bool dnssec_ok)
+void dns_response_add_opt(struct dns_response *r, unsigned rcode, bool dnssec_ok, uint16_t ede)
 {
-    r->limit += DNS_OPT_SIZE;
+    r->limit += DNS_OPT_SIZE + DNS_EDE_SIZE;
     uint8_t *p = r->buf + r->len;
     p[0] = 0;                               /* root owner */
     dns_put16(p + 1, DNS_TYPE_OPT);
@@ -112,8 +112,24 @@ void dns_response_add_opt(struct dns_response *r, unsigned rcode, bool dnssec_ok
     dns_put32(p + 5, ((uint32_t)(rcode >> 4) << 24) | (dnssec_ok ? DNS_EDNS_DO : 0));
     dns_put16(p + 9, 0);
     r->len += DNS_OPT_SIZE;
+    if (ede != DNS_EDE_NONE) {
+        dns_put16(p + 9, DNS_EDE_SIZE);
+        dns_put16(p + 11, 15);              /* option code: Extended DNS Error */
+        dns_put16(p + 13, 2);
+        dns_put16(p + 15, ede);
+        r->len += DNS_EDE_SIZE;
+    }
     r->counts[DNS_SECTION_ADDITIONAL]++;
     dns_put16(r->buf + 10, r->counts[DNS_SECTION_ADDITIONAL]);
+}
+
+void dns_response_drop_question(struct dns_response *r)
+{
+    r->qname_off = 0;
+    r->qname_len = 0;
+    memset(r->qlabel, 0, sizeof r->qlabel);
+    r->len = DNS_HEADER_SIZE;
+    dns_put16(r->buf + 4, 0);
 }
 
 void dns_response_clear_sections(struct dns_response *r)

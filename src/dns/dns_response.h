@@ -46,17 +46,23 @@ bool dns_response_add_rrset(struct dns_response *r, enum dns_section section,
 
 /*
  * Appends the OPT record (RFC 6891) with our payload size, the extended
- * rcode bits and the DO flag echoed. Always fits if the caller reserved
- * DNS_OPT_SIZE bytes below `limit` (see dns_response_reserve()).
+ * rcode bits, the DO flag echoed and, unless `ede` is DNS_EDE_NONE, an
+ * Extended DNS Error (RFC 8914). Always fits if the caller reserved
+ * DNS_OPT_SIZE + DNS_EDE_SIZE bytes below `limit` (dns_response_reserve()).
  */
 #define DNS_OPT_SIZE 11
-void dns_response_add_opt(struct dns_response *r, unsigned rcode, bool dnssec_ok);
+#define DNS_EDE_SIZE 6              /* an Extended DNS Error option without text */
+#define DNS_EDE_NONE 0xffffu
+void dns_response_add_opt(struct dns_response *r, unsigned rcode, bool dnssec_ok, uint16_t ede);
 
 /* Lowers or raises the usable limit (e.g. to keep room for OPT). */
 static inline void dns_response_reserve(struct dns_response *r, size_t bytes)
 {
     r->limit -= bytes;
 }
+
+/* Removes the echoed question (NOTIMP answers carry none, as NSD's). */
+void dns_response_drop_question(struct dns_response *r);
 
 /* Empties the answer, authority and additional sections (before OPT). */
 void dns_response_clear_sections(struct dns_response *r);

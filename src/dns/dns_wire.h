@@ -26,6 +26,7 @@ enum dns_rcode {
     DNS_RCODE_NXDOMAIN = 3,
     DNS_RCODE_NOTIMP = 4,
     DNS_RCODE_REFUSED = 5,
+    DNS_RCODE_NOTAUTH = 9,
     DNS_RCODE_BADVERS = 16,     /* extended: needs OPT */
 };
 
@@ -49,6 +50,7 @@ enum dns_type {
 };
 
 #define DNS_CLASS_IN 1
+#define DNS_CLASS_ANY 255
 #define DNS_EDNS_DO 0x8000u         /* in the OPT TTL's low 16 bits */
 
 static inline uint16_t dns_get16(const uint8_t *p)

@@ -175,7 +175,9 @@ for how in "dig 4 udp" "dig 4 tcp"; do
     set -- $how
     dq "$UH_TMP/resp" "$1" "$2" "$3" "$www" A +noedns || { why="$why [$how: no answer]"; continue; }
     grep -q 'OPT PSEUDOSECTION\|EDNS' "$UH_TMP/resp" && why="$why [$how: response has an OPT record]"
-    grep -q 'ADDITIONAL: 0$' "$UH_TMP/resp" || why="$why [$how: additional count not 0]"
+    # ARCOUNT counts an OPT record too: it must equal the records shown.
+    n_add=$(section "$UH_TMP/resp" ADDITIONAL | grep -c .)
+    grep -q "ADDITIONAL: $n_add\$" "$UH_TMP/resp" || why="$why [$how: ARCOUNT is not the $n_add records shown]"
 done
 if [ -z "$why" ]; then ok "query without EDNS: response has no OPT"; else notok "no EDNS, no OPT" "$why"; fi
 

@@ -134,17 +134,21 @@ neg_soa nested.example.test. > "$UH_TMP/nested.soa"
 report "longest zone match: missing.nested.example.test. NXDOMAIN with the nested zone's SOA (TTL $(awk '{print $2}' "$UH_TMP/nested.soa"))" \
     "$(expect missing.nested.example.test. A NXDOMAIN aa "$E" "$UH_TMP/nested.soa" -)"
 
-# ---- additional addresses for MX and NS targets (in-zone only)
+# ---- positive answers: the zone's NS set in authority (as NSD gives it,
+# except for the apex NS answer itself), and in additional the in-zone
+# addresses of the answer's targets and of the name servers, each once
 for type in MX NS; do
     zone_rrset example.test. "$type" > "$UH_TMP/set"
+    zone_rrset example.test. NS > "$UH_TMP/ns"
+    if [ "$type" = NS ]; then : > "$UH_TMP/auth"; else cp "$UH_TMP/ns" "$UH_TMP/auth"; fi
     : > "$UH_TMP/add"
-    for t in $(awk '{print $NF}' "$UH_TMP/set"); do
+    for t in $(awk '{print $NF}' "$UH_TMP/set" "$UH_TMP/ns" | sort -u); do
         zone_rrset "$t" A >> "$UH_TMP/add"
         zone_rrset "$t" AAAA >> "$UH_TMP/add"
     done
-    sort -o "$UH_TMP/add" "$UH_TMP/add"
-    report "example.test. $type: answer = zone RRset, additional = A/AAAA of its in-zone targets" \
-        "$(expect example.test. "$type" NOERROR aa "$UH_TMP/set" - "$UH_TMP/add")"
+    sort -u -o "$UH_TMP/add" "$UH_TMP/add"
+    report "example.test. $type: answer = zone RRset, authority = $( [ "$type" = NS ] && echo empty || echo 'apex NS' ), additional = in-zone target and name-server addresses" \
+        "$(expect example.test. "$type" NOERROR aa "$UH_TMP/set" "$UH_TMP/auth" "$UH_TMP/add")"
 done
 
 # ---- truncation

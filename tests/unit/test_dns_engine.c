@@ -140,7 +140,11 @@ static void test_exact_match(void)
     CHECK("exact: one A record", ldns_pkt_ancount(p) == 1 &&
           has_rr(ldns_pkt_answer(p), "www.example.test.", LDNS_RR_TYPE_A, "192.0.2.13"));
     CHECK("exact: TTL from the zone", ttl_of_first(ldns_pkt_answer(p)) == 3600);
-    CHECK("exact: no authority", ldns_pkt_nscount(p) == 0);
+    CHECK("exact: the zone's NS in authority, as NSD", ldns_pkt_nscount(p) == 2 &&
+          has_rr(ldns_pkt_authority(p), "example.test.", LDNS_RR_TYPE_NS, "ns1.example.test."));
+    CHECK("exact: the in-zone name server's addresses in additional",
+          has_rr(ldns_pkt_additional(p), "ns1.example.test.", LDNS_RR_TYPE_A, "192.0.2.11") &&
+          has_rr(ldns_pkt_additional(p), "ns1.example.test.", LDNS_RR_TYPE_AAAA, "2001:db8::11"));
     ldns_pkt_free(p);
 
     p = ask_name("www.example.test", DNS_TYPE_AAAA);
@@ -343,8 +347,46 @@ static void test_refused_and_zones(void)
           ttl_of_first(ldns_pkt_authority(p)) == 60);
     ldns_pkt_free(p);
 
-    p = ask_name("example.test", DNS_TYPE_AXFR);
-    CHECK("refused: AXFR (no transfer is allowed yet)", p && ldns_pkt_get_rcode(p) == LDNS_RCODE_REFUSED);
+    struct query x;
+    q_simple(&x, "example.test", DNS_TYPE_AXFR, false);
+    ldns_pkt_free(ask(&x, DNS_OVER_UDP));
+    CHECK("transfer: AXFR over UDP is NOTIMP", rcode_of() == DNS_RCODE_NOTIMP);
+    p = ask(&x, DNS_OVER_TCP);
+    CHECK("transfer: AXFR at the apex over TCP is REFUSED (nobody is allowed)",
+          p && ldns_pkt_get_rcode(p) == LDNS_RCODE_REFUSED);
+    ldns_pkt_free(p);
+    q_simple(&x, "www.example.test", DNS_TYPE_AXFR, false);
+    ldns_pkt_free(ask(&x, DNS_OVER_TCP));
+    CHECK("transfer: AXFR below an apex is NOTAUTH", rcode_of() == DNS_RCODE_NOTAUTH);
+    q_simple(&x, "example.com", DNS_TYPE_IXFR, false);
+    ldns_pkt_free(ask(&x, DNS_OVER_UDP));
+    CHECK("transfer: IXFR outside our zones is NOTAUTH", rcode_of() == DNS_RCODE_NOTAUTH);
+
+    q_simple(&x, "example.com", DNS_TYPE_A, true);
+    p = ask(&x, DNS_OVER_UDP);
+    CHECK("ede: REFUSED outside our zones says Not Authoritative (20)", p && ldns_pkt_edns(p) &&
+          out_len >= 6 && dns_get16(out + out_len - 6) == 15 && dns_get16(out + out_len - 2) == 20);
+    ldns_pkt_free(p);
+
+    p = ask_name("nested.example.test", DNS_TYPE_DS);
+    CHECK("ds: at a child apex, answered from the parent zone we also serve",
+          p && ldns_pkt_aa(p) && ldns_pkt_get_rcode(p) == LDNS_RCODE_NOERROR && ldns_pkt_ancount(p) == 0 &&
+          has_rr(ldns_pkt_authority(p), "example.test.", LDNS_RR_TYPE_SOA, NULL) &&
+          ttl_of_first(ldns_pkt_authority(p)) == 300);
+    ldns_pkt_free(p);
+    p = ask_name("example.test", DNS_TYPE_DS);
+    CHECK("ds: at an apex whose parent we do not serve, from the zone itself",
+          p && ldns_pkt_get_rcode(p) == LDNS_RCODE_NOERROR && ldns_pkt_ancount(p) == 0);
+    ldns_pkt_free(p);
+
+    q_begin(&x, 7, 0, 1, 0);
+    q_name(&x, "www.example.test");
+    q_u16(&x, DNS_TYPE_A);
+    q_u16(&x, DNS_CLASS_ANY);
+    p = ask(&x, DNS_OVER_UDP);
+    CHECK("class ANY: the IN data, not authoritative, no authority section", p &&
+          ldns_pkt_get_rcode(p) == LDNS_RCODE_NOERROR && !ldns_pkt_aa(p) && ldns_pkt_ancount(p) == 1 &&
+          ldns_pkt_nscount(p) == 0);
     ldns_pkt_free(p);
 }
 
@@ -372,6 +414,8 @@ static void test_any(void)
         one_type &= ldns_rr_get_type(ldns_rr_list_rr(ldns_pkt_answer(p), i)) ==
                     ldns_rr_get_type(ldns_rr_list_rr(ldns_pkt_answer(p), 0));
     CHECK("ANY: all answers of one type", p && one_type);
+    CHECK("ANY: the SOA at an apex (as NSD)", p && ldns_pkt_ancount(p) == 1 &&
+          has_rr(ldns_pkt_answer(p), "example.test.", LDNS_RR_TYPE_SOA, NULL));
     ldns_pkt_free(p);
 }
 
@@ -484,6 +528,7 @@ static void test_malformed(void)
     q_u16(&q, DNS_CLASS_IN);
     p = ask(&q, DNS_OVER_UDP);
     CHECK("malformed: NOTIFY is NOTIMP", rcode_of() == DNS_RCODE_NOTIMP && ((out[2] >> 3) & 0xf) == 4);
+    CHECK("malformed: NOTIMP carries no question (as NSD)", out_len == 12 && dns_get16(out + 4) == 0);
     ldns_pkt_free(p);
 
     q_simple(&q, "www.example.test", DNS_TYPE_A, false);
