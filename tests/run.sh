@@ -47,5 +47,9 @@ for t in tests/integration/*.sh tests/differential/*.sh; do
     run "$(basename "$(dirname "$t")"): $(basename "$t" .sh)" sh "$t"
 done
 
+# libFuzzer targets (tests/fuzz/): their reproducers, then a bounded run of
+# each; `make fuzz` runs them as long as you like.
+run "fuzz" env FUZZ_SECONDS="${FUZZ_SECONDS:-10}" sh tests/fuzz/run.sh
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

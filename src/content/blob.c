@@ -1,6 +1,7 @@
 /* Validating and indexing a content blob: see blob.h and blob_format.h. */
 #include "blob.h"
 
+#include <stdbool.h>
 #include <string.h>
 
 #include <bearssl.h>
@@ -115,11 +116,27 @@ static int check_dns(const struct blob *b, const char **error)
             *error = "a DNS name's RRsets lie outside the blob";
             return -1;
         }
-        for (uint32_t k = 1; k < n->rrset_count; k++) {
-            if (b->rrsets[n->rrset_first + k - 1].type >= b->rrsets[n->rrset_first + k].type) {
+        bool has_ns = false, has_soa = false;
+        for (uint32_t k = 0; k < n->rrset_count; k++) {
+            uint16_t type = b->rrsets[n->rrset_first + k].type;
+            has_ns |= type == 2;
+            has_soa |= type == 6;
+            if (k > 0 && b->rrsets[n->rrset_first + k - 1].type >= type) {
                 *error = "a DNS name's RRsets are not sorted by type";
                 return -1;
             }
+        }
+        /* The engine follows these flags straight to the records. */
+        if (((n->flags & BLOB_DNS_NODE_DELEGATION) && !has_ns) ||
+            ((n->flags & BLOB_DNS_NODE_APEX) && !(has_ns && has_soa))) {
+            *error = "a DNS name's flags do not match its records";
+            return -1;
+        }
+    }
+    for (uint32_t i = 0; i < b->rdata_count; i++) {
+        if (!ref_ok(b, b->rdatas[i]) || b->rdatas[i].len > 65535) {
+            *error = "a DNS record's data lies outside the blob";
+            return -1;
         }
     }
     for (uint32_t i = 0; i < b->rrset_count; i++) {
@@ -128,11 +145,18 @@ static int check_dns(const struct blob *b, const char **error)
             *error = "a DNS RRset refers outside the blob";
             return -1;
         }
-    }
-    for (uint32_t i = 0; i < b->rdata_count; i++) {
-        if (!ref_ok(b, b->rdatas[i]) || b->rdatas[i].len > 65535) {
-            *error = "a DNS record's data lies outside the blob";
-            return -1;
+        /* Target names the engine reads out of RDATA must be whole wire
+         * names: NS and CNAME are one name, MX and SRV one after a fixed
+         * prefix. */
+        size_t skip = s->type == 15 ? 2 : s->type == 33 ? 6 : 0;
+        if (s->type != 2 && s->type != 5 && s->type != 15 && s->type != 33)
+            continue;
+        for (uint32_t k = 0; k < s->rdata_count; k++) {
+            struct blob_ref rd = b->rdatas[s->rdata_first + k];
+            if (rd.len <= skip || dns_name_wire_len(blob_bytes(b, rd) + skip, rd.len - skip) != rd.len - skip) {
+                *error = "a DNS record's target name is malformed";
+                return -1;
+            }
         }
     }
     /* Zones last: they rely on the nodes, RRsets and rdatas checked above. */

@@ -87,9 +87,10 @@ static int count_header_bytes(struct http_conn *c, size_t len)
 static int on_header_field(llhttp_t *p, const char *at, size_t len)
 {
     struct http_conn *c = conn_of(p);
-    size_t room = c->field_len < sizeof c->field ? sizeof c->field - c->field_len : 0;
-    size_t n = len < room ? len : room;
-    memcpy(c->field + c->field_len, at, n);
+    if (c->field_len < sizeof c->field) {
+        size_t room = sizeof c->field - c->field_len;
+        memcpy(c->field + c->field_len, at, len < room ? len : room);
+    }
     c->field_len += len;    /* may exceed the buffer: such a name is not one we read */
     return count_header_bytes(c, len);
 }

@@ -37,16 +37,22 @@ static uint8_t *build(size_t *len)
     z.apex_key = blob_writer_bytes(w, key, dns_name_to_key(apex, sizeof apex, key));
     z.node_first = 0;
     z.node_count = 2;
-    static const uint8_t soa_rdata[22] = {0};
-    struct blob_ref rd = blob_writer_bytes(w, soa_rdata, sizeof soa_rdata);
+    /* The apex holds NS (a whole wire name) and SOA, sorted by type. */
+    static const uint8_t ns_target[] = "\2ns\5other\4test";   /* stored nowhere else */
+    struct blob_ref rd = blob_writer_bytes(w, ns_target, sizeof ns_target);
     uint32_t rdata = blob_writer_add(w, BLOB_TABLE_DNS_RDATAS, &rd);
+    struct blob_dns_rrset ns = {2, 1, 3600, rdata, 1};
+    uint32_t ns_index = blob_writer_add(w, BLOB_TABLE_DNS_RRSETS, &ns);
+    static const uint8_t soa_rdata[22] = {0};
+    rd = blob_writer_bytes(w, soa_rdata, sizeof soa_rdata);
+    rdata = blob_writer_add(w, BLOB_TABLE_DNS_RDATAS, &rd);
     struct blob_dns_rrset soa = {6, 1, 3600, rdata, 1};
     z.soa_rrset = blob_writer_add(w, BLOB_TABLE_DNS_RRSETS, &soa);
     struct blob_dns_node n = {0};
     n.name = z.apex;
     n.key = z.apex_key;
-    n.rrset_first = z.soa_rrset;
-    n.rrset_count = 1;
+    n.rrset_first = ns_index;
+    n.rrset_count = 2;
     n.flags = BLOB_DNS_NODE_APEX;
     blob_writer_add(w, BLOB_TABLE_DNS_NODES, &n);
     n.name = blob_writer_bytes(w, www, sizeof www);
@@ -91,7 +97,7 @@ int main(void)
     const char *err = NULL;
     CHECK("reader: opens what the writer wrote", blob_open(&b, data, len, &err) == 0);
     CHECK("reader: counts", b.http_file_count == 2 && b.zone_count == 1 && b.node_count == 2 &&
-          b.rrset_count == 1 && b.rdata_count == 1);
+          b.rrset_count == 2 && b.rdata_count == 2);
     CHECK("reader: creation time", b.dir->created == 42);
     const struct blob_http_file *f = blob_http_find(&b, "/b/index.html", 13);
     CHECK("reader: finds a file by path", f && f->body.len == 8 && memcmp(blob_bytes(&b, f->body), "<p>b</p>", 8) == 0);
@@ -166,10 +172,23 @@ int main(void)
     CHECK("reader: a malformed wire name is refused", err && strstr(err, "malformed"));
 
     memcpy(copy, data, len);
+    sets[1].type = 7;
+    rehash(copy, len);
+    err = open_error(copy, len);
+    CHECK("reader: an apex without its SOA is refused", err && (strstr(err, "SOA") || strstr(err, "flags")));
+
+    memcpy(copy, data, len);
     sets[0].type = 1;
     rehash(copy, len);
     err = open_error(copy, len);
-    CHECK("reader: a zone without its SOA is refused", err && strstr(err, "SOA"));
+    CHECK("reader: an apex flag without NS records is refused", err && strstr(err, "flags"));
+
+    memcpy(copy, data, len);
+    struct blob_ref *rdatas = (void *)(copy + dir->tables[BLOB_TABLE_DNS_RDATAS].off);
+    copy[rdatas[0].off + rdatas[0].len - 1] = 0xfb;     /* the NS target loses its root label */
+    rehash(copy, len);
+    err = open_error(copy, len);
+    CHECK("reader: an NS target that is not a whole name is refused", err && strstr(err, "target"));
 
     free(copy);
     free(data);

@@ -1,0 +1,294 @@
+/*
+ * libFuzzer target: blob_open()'s structural checks, and the engines over
+ * whatever blob they accept.
+ *
+ * Random bytes would almost never get past the blob's SHA-256, so the input
+ * is a list of edits to the fixture blob instead: 3 bytes each, a 16-bit
+ * little-endian offset into the payload (taken modulo its size, the
+ * preamble is never edited) and the byte to write there; a trailing partial
+ * edit is ignored. The SHA-256 is then recomputed into the preamble, so
+ * what gets fuzzed is everything blob_open() checks after the hash.
+ *
+ * blob_open() must never crash. When it accepts, every reference in every
+ * table is walked and its bytes summed (ASan sees the blob as a heap buffer
+ * of its exact size), blob_http_find() must find each file at its own
+ * index, and the DNS and HTTP engines answer a set of queries derived from
+ * the blob's own names and paths: the engines read the blob without checks
+ * of their own, so whatever blob_open() lets through must be safe for them.
+ */
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <bearssl.h>
+
+#include "dns_engine.h"
+#include "dns_name.h"
+#include "fuzz_common.h"
+#include "http_engine.h"
+
+static uint8_t *base;           /* the fixture blob, as loaded */
+static size_t base_size;
+static uint8_t *work;           /* the edited copy, exactly base_size bytes */
+static uint8_t *answer;         /* 65535 bytes of room for DNS answers */
+static struct http_conn conn;
+static volatile uint64_t sink;  /* keeps the sums from being optimised away */
+
+int LLVMFuzzerInitialize(int *argc, char ***argv);
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+    (void)argc;
+    (void)argv;
+    struct blob b;
+    base = fuzz_load_blob(&b, &base_size);
+    if (base_size % 8 != 0 || base_size <= sizeof(struct blob_preamble)) {
+        fprintf(stderr, "fuzz: the fixture blob's size is not a multiple of 8\n");
+        exit(1);
+    }
+    work = aligned_alloc(8, base_size);
+    answer = malloc(65535);
+    if (!work || !answer)
+        abort();
+    return 0;
+}
+
+/* ---- walking every reference --------------------------------------------- */
+
+static uint64_t sum_ref(const struct blob *b, struct blob_ref r)
+{
+    if (r.len == 0)
+        return 0;
+    FUZZ_CHECK((uint64_t)r.off + r.len <= b->size, "an accepted reference lies inside the blob");
+    const uint8_t *p = blob_bytes(b, r);
+    uint64_t s = 0;
+    for (uint32_t i = 0; i < r.len; i++)
+        s += p[i];
+    return s;
+}
+
+static void check_table(const struct blob *b, const void *table, uint32_t count, size_t record)
+{
+    const uint8_t *t = table;
+    FUZZ_CHECK(t >= b->base && (uint64_t)(t - b->base) + (uint64_t)count * record <= b->size,
+               "an accepted table lies inside the blob");
+    FUZZ_CHECK((uintptr_t)t % 8 == 0, "an accepted table is aligned");
+}
+
+static uint64_t walk_http(const struct blob *b)
+{
+    uint64_t s = 0;
+    check_table(b, b->http_files, b->http_file_count, sizeof *b->http_files);
+    for (uint32_t i = 0; i < b->http_file_count; i++) {
+        const struct blob_http_file *f = &b->http_files[i];
+        s += sum_ref(b, f->path) + sum_ref(b, f->content_type) + sum_ref(b, f->body) +
+             sum_ref(b, f->etag) + sum_ref(b, f->gzip_body) + sum_ref(b, f->gzip_etag) + f->mtime +
+             f->flags;
+        FUZZ_CHECK(f->path.len > 0 && blob_bytes(b, f->path)[0] == '/', "an accepted path starts with '/'");
+        FUZZ_CHECK(blob_http_find(b, (const char *)blob_bytes(b, f->path), f->path.len) == f,
+                   "blob_http_find() finds each file at its own index");
+    }
+    return s;
+}
+
+static uint64_t walk_rrset(const struct blob *b, uint32_t index)
+{
+    FUZZ_CHECK(index < b->rrset_count, "an accepted RRset index is in range");
+    const struct blob_dns_rrset *s = &b->rrsets[index];
+    FUZZ_CHECK((uint64_t)s->rdata_first + s->rdata_count <= b->rdata_count,
+               "an accepted RRset's records are in range");
+    uint64_t sum = s->type + s->rclass + s->ttl;
+    for (uint32_t i = 0; i < s->rdata_count; i++)
+        sum += sum_ref(b, b->rdatas[s->rdata_first + i]);
+    return sum;
+}
+
+static uint64_t walk_node(const struct blob *b, uint32_t index)
+{
+    FUZZ_CHECK(index < b->node_count, "an accepted node index is in range");
+    const struct blob_dns_node *n = &b->nodes[index];
+    uint64_t s = sum_ref(b, n->name) + sum_ref(b, n->key) + n->flags;
+    FUZZ_CHECK(dns_name_wire_len(blob_bytes(b, n->name), n->name.len) == n->name.len,
+               "an accepted node name is a whole wire name");
+    FUZZ_CHECK((uint64_t)n->rrset_first + n->rrset_count <= b->rrset_count,
+               "an accepted node's RRsets are in range");
+    for (uint32_t i = 0; i < n->rrset_count; i++)
+        s += walk_rrset(b, n->rrset_first + i);
+    return s;
+}
+
+static uint64_t walk_dns(const struct blob *b)
+{
+    uint64_t s = 0;
+    check_table(b, b->zones, b->zone_count, sizeof *b->zones);
+    check_table(b, b->nodes, b->node_count, sizeof *b->nodes);
+    check_table(b, b->rrsets, b->rrset_count, sizeof *b->rrsets);
+    check_table(b, b->rdatas, b->rdata_count, sizeof *b->rdatas);
+    for (uint32_t i = 0; i < b->zone_count; i++) {
+        const struct blob_dns_zone *z = &b->zones[i];
+        s += sum_ref(b, z->apex) + sum_ref(b, z->apex_key);
+        FUZZ_CHECK(z->node_count > 0 && (uint64_t)z->node_first + z->node_count <= b->node_count,
+                   "an accepted zone's nodes are in range");
+        s += walk_rrset(b, z->soa_rrset);
+        for (uint32_t k = 0; k < z->node_count; k++)
+            s += walk_node(b, z->node_first + k);
+    }
+    for (uint32_t i = 0; i < b->node_count; i++)
+        s += walk_node(b, i);
+    for (uint32_t i = 0; i < b->rrset_count; i++)
+        s += walk_rrset(b, i);
+    for (uint32_t i = 0; i < b->rdata_count; i++)
+        s += sum_ref(b, b->rdatas[i]);
+    return s;
+}
+
+/* ---- the engines over the accepted blob --------------------------------- */
+
+static void ask(const struct blob *b, const uint8_t *name, size_t name_len, uint16_t qtype,
+                enum dns_transport t, bool edns)
+{
+    uint8_t q[12 + DNS_NAME_MAX + 4 + 11];
+    if (name_len > DNS_NAME_MAX)
+        return;
+    static uint16_t id;
+    id++;
+    memset(q, 0, 12);
+    q[0] = (uint8_t)(id >> 8);
+    q[1] = (uint8_t)id;
+    q[2] = 0x01;                        /* RD */
+    q[5] = 1;                           /* QDCOUNT */
+    memcpy(q + 12, name, name_len);
+    size_t len = 12 + name_len;
+    q[len++] = (uint8_t)(qtype >> 8);
+    q[len++] = (uint8_t)qtype;
+    q[len++] = 0;
+    q[len++] = 1;                       /* IN */
+    if (edns) {
+        q[11] = 1;                      /* ARCOUNT */
+        static const uint8_t opt[11] = {0, 0, 41, 0x04, 0xd0, 0, 0, 0x80, 0, 0, 0};
+        memcpy(q + len, opt, sizeof opt);
+        len += sizeof opt;
+    }
+    size_t n = dns_engine_answer(b, q, len, t, answer, 65535);
+    fuzz_check_dns_answer(q, len, answer, n, t, 65535, false);
+}
+
+static void ask_dns(const struct blob *b)
+{
+    static const uint16_t types[] = {1, 2, 5, 6, 15, 16, 28, 33, 43, 255};
+    uint32_t nodes = b->node_count < 48 ? b->node_count : 48;
+    for (uint32_t i = 0; i < nodes; i++) {
+        const struct blob_dns_node *n = &b->nodes[i];
+        const uint8_t *name = blob_bytes(b, n->name);
+        enum dns_transport t = (i & 1) ? DNS_OVER_TCP : DNS_OVER_UDP;
+        ask(b, name, n->name.len, types[i % 10], t, i & 2);
+        ask(b, name, n->name.len, 1, DNS_OVER_UDP, false);
+        ask(b, name, n->name.len, 255, DNS_OVER_TCP, false);
+        for (uint32_t k = 0; k < n->rrset_count && k < 4; k++)
+            ask(b, name, n->name.len, b->rrsets[n->rrset_first + k].type, t, true);
+        /* a child: NXDOMAIN, a wildcard or a referral below a cut */
+        uint8_t child[DNS_NAME_MAX];
+        if (n->name.len + 2 <= sizeof child) {
+            child[0] = 1;
+            child[1] = 'z';
+            memcpy(child + 2, name, n->name.len);
+            ask(b, child, n->name.len + 2, 1, DNS_OVER_UDP, true);
+            ask(b, child, n->name.len + 2, 2, DNS_OVER_TCP, false);
+        }
+    }
+    static const uint8_t root[] = {0};
+    ask(b, root, sizeof root, 6, DNS_OVER_UDP, false);
+}
+
+static void get(const struct blob *b, const uint8_t *path, size_t path_len, bool head, bool gzip)
+{
+    char req[1024];
+    if (path_len > 512)
+        return;
+    size_t len = 0;
+    memcpy(req, head ? "HEAD " : "GET ", head ? 5 : 4);
+    len += head ? 5 : 4;
+    memcpy(req + len, path, path_len);
+    len += path_len;
+    static const char rest[] = " HTTP/1.1\r\nHost: fuzz\r\nIf-None-Match: \"x\"\r\n";
+    memcpy(req + len, rest, sizeof rest - 1);
+    len += sizeof rest - 1;
+    static const char ae[] = "Accept-Encoding: gzip\r\n";
+    if (gzip) {
+        memcpy(req + len, ae, sizeof ae - 1);
+        len += sizeof ae - 1;
+    }
+    memcpy(req + len, "\r\n", 2);
+    len += 2;
+
+    http_conn_init(&conn, b);
+    size_t fed = 0;
+    bool started = false;
+    for (unsigned steps = 0;; steps++) {
+        FUZZ_CHECK(steps < 64, "an HTTP exchange over an accepted blob ends");
+        const uint8_t *out;
+        size_t n;
+        bool in_blob;
+        while (http_conn_output(&conn, &out, &n, &in_blob)) {
+            FUZZ_CHECK(n > 0, "offered output is never empty");
+            if (!started)
+                FUZZ_CHECK(!in_blob && n >= 9 && memcmp(out, "HTTP/1.1 ", 9) == 0,
+                           "a response starts with \"HTTP/1.1 \"");
+            started = true;
+            if (in_blob)
+                FUZZ_CHECK(out >= b->base && out + n <= b->base + b->size, "blob output lies in the blob");
+            uint64_t s = 0;
+            for (size_t i = 0; i < n; i++)
+                s += out[i];
+            sink += s;
+            http_conn_sent(&conn, n);
+        }
+        if (fed == len || http_conn_should_close(&conn))
+            break;
+        size_t used = http_conn_feed(&conn, (const uint8_t *)req + fed, len - fed, 784111777);
+        FUZZ_CHECK(used <= len - fed, "the engine takes no more than it is given");
+        fed += used;
+    }
+}
+
+static void ask_http(const struct blob *b)
+{
+    uint32_t files = b->http_file_count < 16 ? b->http_file_count : 16;
+    for (uint32_t i = 0; i < files; i++) {
+        const struct blob_http_file *f = &b->http_files[i];
+        get(b, blob_bytes(b, f->path), f->path.len, false, i & 1);
+        get(b, blob_bytes(b, f->path), f->path.len, true, !(i & 1));
+    }
+    get(b, (const uint8_t *)"/", 1, false, true);
+    get(b, (const uint8_t *)"/docs", 5, false, false);
+    get(b, (const uint8_t *)"/no/such/page", 13, false, true);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    const size_t pre = sizeof(struct blob_preamble);
+    memcpy(work, base, base_size);
+    for (size_t i = 0; i + 3 <= size; i += 3) {
+        size_t off = (size_t)data[i] | (size_t)data[i + 1] << 8;
+        work[pre + off % (base_size - pre)] = data[i + 2];
+    }
+    br_sha256_context ctx;
+    br_sha256_init(&ctx);
+    br_sha256_update(&ctx, work + pre, base_size - pre);
+    br_sha256_out(&ctx, work + offsetof(struct blob_preamble, payload_sha256));
+
+    struct blob b;
+    const char *error = NULL;
+    if (blob_open(&b, work, base_size, &error) != 0) {
+        FUZZ_CHECK(error != NULL && *error != '\0', "a refusal says why");
+        return 0;
+    }
+    FUZZ_CHECK(b.base == work && b.size == base_size, "an accepted blob is the one given");
+    sink += walk_http(&b) + walk_dns(&b);
+    ask_dns(&b);
+    ask_http(&b);
+    return 0;
+}

@@ -1,0 +1,178 @@
+#!/usr/bin/env python3
+"""Writes the fuzzers' seed corpora under tests/fuzz/corpus/ (run from the
+repository root: python3 tests/fuzz/gen_corpus.py [FIXTURE_BLOB]).
+
+dns/   DNS queries for names in tests/fixtures/zones, with and without EDNS,
+       and a few malformed ones;
+http/  two shaping bytes (see fuzz_http.c) and a client byte stream;
+blob/  edit lists (3 bytes each: 16-bit LE payload offset, new byte) aimed at
+       fields of the fixture blob, whose layout is read from the blob itself.
+The files are small and few on purpose; libFuzzer grows the corpus itself.
+"""
+import os
+import struct
+import sys
+
+ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "corpus")
+
+A, NS, CNAME, SOA, MX, TXT, AAAA, SRV, OPT, DS, AXFR, ANY = 1, 2, 5, 6, 15, 16, 28, 33, 41, 43, 252, 255
+
+
+def wire(name):
+    out = b""
+    for label in name.rstrip(".").split("."):
+        if label:
+            out += bytes([len(label)]) + label.encode()
+    return out + b"\0"
+
+
+def query(name, qtype, qid=0x1234, flags=0x0100, edns=None, do=False, qclass=1, extra=b"",
+          counts=None, qname=None):
+    q = (qname if qname is not None else wire(name)) + struct.pack(">HH", qtype, qclass)
+    ar = 0
+    tail = b""
+    if edns is not None:
+        ar = 1
+        tail = b"\0" + struct.pack(">HHIH", OPT, edns, 0x8000 if do else 0, 0)
+    qd, an, ns, arc = counts if counts else (1, 0, 0, ar)
+    return struct.pack(">HHHHHH", qid, flags, qd, an, ns, arc) + q + tail + extra
+
+
+def write(kind, name, data):
+    d = os.path.join(ROOT, kind)
+    os.makedirs(d, exist_ok=True)
+    assert len(data) < 1024, name
+    with open(os.path.join(d, name), "wb") as f:
+        f.write(data)
+
+
+def dns():
+    z = "example.test"
+    seeds = {
+        "apex-soa": query(z, SOA),
+        "apex-ns-edns": query(z, NS, edns=1232),
+        "apex-mx": query(z, MX),
+        "apex-txt-do": query(z, TXT, edns=4096, do=True),
+        "apex-any": query(z, ANY),
+        "www-a": query("www." + z, A),
+        "www-aaaa-edns": query("WWW.Example.TEST", AAAA, edns=1232),
+        "mail-a": query("mail." + z, A),
+        "ns1-aaaa": query("ns1." + z, AAAA),
+        "alias-a": query("alias." + z, A),
+        "alias-cname": query("alias." + z, CNAME),
+        "ent-nodata": query("ent." + z, A),
+        "deep-a": query("a.b.ent." + z, A),
+        "sub-ns-referral": query("sub." + z, NS),
+        "sub-ds": query("sub." + z, DS, edns=1232),
+        "below-cut": query("x.y.sub." + z, A),
+        "glue-a": query("ns.sub." + z, A),
+        "away-referral": query("away." + z, A),
+        "big-txt-udp": query("big." + z, TXT),
+        "big-txt-edns": query("big." + z, TXT, edns=1232),
+        "big-txt-edns-small": query("big." + z, TXT, edns=600),
+        "wild-a": query("foo.wild." + z, A),
+        "wild-txt": query("foo.bar.wild." + z, TXT),
+        "wild-exists": query("sub.wild." + z, A),
+        "wild-star": query("a.*.wild." + z, A),
+        "cwild": query("x.cwild." + z, AAAA),
+        "chain": query("chain1." + z, A),
+        "loop": query("loop1." + z, A, edns=1232),
+        "dangling": query("dangling." + z, A),
+        "outside": query("outside." + z, A),
+        "tonested": query("tonested." + z, A),
+        "nested-soa": query("nested." + z, SOA),
+        "nested-host": query("host.nested." + z, A),
+        "nxdomain": query("nothere." + z, MX, edns=512),
+        "refused": query("example.org", A),
+        "root-soa": query(".", SOA),
+        "srv": query("_sip._udp." + z, SRV),
+        "axfr": query(z, AXFR),
+        "class-ch": query(z, TXT, qclass=3),
+        # malformed or unusual
+        "short": b"\x12\x34\x01\x00\x00\x01",
+        "response": query(z, A, flags=0x8100),
+        "notimp": query(z, A, flags=0x2800),
+        "two-questions": query(z, A, counts=(2, 0, 0, 0)),
+        "no-question": struct.pack(">HHHHHH", 7, 0x100, 0, 0, 0, 0),
+        "answer-count": query(z, A, counts=(1, 1, 0, 0)),
+        "badvers": query(z, A, counts=(1, 0, 0, 1),
+                         extra=b"\0" + struct.pack(">HHIH", OPT, 1232, 0x00010000, 0)),
+        "two-opts": query(z, A, edns=1232, counts=(1, 0, 0, 2),
+                          extra=b"\0" + struct.pack(">HHIH", OPT, 1232, 0, 0)),
+        "opt-not-root": query(z, A, counts=(1, 0, 0, 1),
+                              extra=b"\1a\0" + struct.pack(">HHIH", OPT, 1232, 0, 0)),
+        "opt-options": query(z, A, counts=(1, 0, 0, 1),
+                             extra=b"\0" + struct.pack(">HHIH", OPT, 1232, 0, 8) +
+                             struct.pack(">HH", 10, 4) + b"abcd"),
+        "trailing": query(z, A, extra=b"junk"),
+        "compressed-qname": query(z, A, qname=b"\xc0\x0c"),
+        "long-name": query(".".join(["a" * 63] * 3) + "." + "b" * 50 + "." + z, A),
+    }
+    for name, data in seeds.items():
+        write("dns", name, data)
+
+
+def http():
+    h = "Host: fuzz\r\n"
+    seeds = {
+        "get-index": (0, 0, "GET / HTTP/1.1\r\n" + h + "\r\n"),
+        "get-bytewise": (1, 1, "GET /docs/page HTTP/1.1\r\n" + h + "\r\n"),
+        "head": (7, 3, "HEAD /index.html HTTP/1.1\r\n" + h + "\r\n"),
+        "gzip": (0, 200, "GET /css/style.css HTTP/1.1\r\n" + h + "Accept-Encoding: br, gzip;q=0.5\r\n\r\n"),
+        "gzip-refused": (0, 0, "GET /docs/ HTTP/1.1\r\n" + h + "Accept-Encoding: gzip;q=0, *\r\n\r\n"),
+        "if-none-match": (0, 0, "GET /docs/page.html HTTP/1.1\r\n" + h +
+                          "If-None-Match: W/\"abc\", \"def\", *\r\n\r\n"),
+        "pipelined": (13, 50, "GET / HTTP/1.1\r\n" + h + "\r\nHEAD /docs HTTP/1.1\r\n" + h +
+                      "\r\nGET /nothere HTTP/1.1\r\n" + h + "Connection: close\r\n\r\nGET / HTTP/1.1\r\n\r\n"),
+        "http10-keepalive": (0, 0, "GET /docs/page HTTP/1.0\r\nConnection: keep-alive\r\n\r\n"
+                             "GET / HTTP/1.0\r\n\r\n"),
+        "absolute-form": (0, 0, "GET http://fuzz/docs/../css/style.css?x=1#y HTTP/1.1\r\n" + h + "\r\n"),
+        "percent": (2, 0, "GET /%64ocs/%2e%2E/index.html HTTP/1.1\r\n" + h + "\r\n"),
+        "no-host": (0, 0, "GET / HTTP/1.1\r\n\r\n"),
+        "post-body": (0, 0, "POST / HTTP/1.1\r\n" + h + "Content-Length: 5\r\n\r\nhello"
+                      "GET / HTTP/1.1\r\n" + h + "\r\n"),
+        "chunked": (5, 0, "PUT /x HTTP/1.1\r\n" + h + "Transfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n"),
+        "bad-version": (0, 0, "GET / HTTP/9.9\r\n" + h + "\r\n"),
+        "garbage": (0, 0, "\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03"),
+        "bad-header": (0, 0, "GET / HTTP/1.1\r\nHo st: x\r\n\r\n"),
+        "long-field": (64, 9, "GET / HTTP/1.1\r\n" + h + "X-" + "a" * 300 + ": " + "b" * 600 + "\r\n\r\n"),
+        "dir-redirect": (0, 0, "GET /docs HTTP/1.1\r\n" + h + "\r\n"),
+    }
+    for name, (feed, send, text) in seeds.items():
+        write("http", name, bytes([feed, send]) + text.encode("latin-1"))
+
+
+def blob(path):
+    with open(path, "rb") as f:
+        d = f.read()
+    pre = 56
+    tabs = [struct.unpack_from("<II", d, pre + 8 * i) for i in range(5)]
+    (files, _), (zones, _), (nodes, ncount), (rrsets, _), (rdatas, _) = tabs
+
+    def edit(blob_off, value):
+        o = blob_off - pre
+        return struct.pack("<HB", o, value)
+
+    def edit32(blob_off, value):
+        return b"".join(edit(blob_off + i, (value >> (8 * i)) & 0xFF) for i in range(4))
+
+    seeds = {
+        "none": b"",
+        "fewer-files": edit(pre + 4, tabs[0][1] - 1),
+        "file-body-len": edit32(files + 16 + 4, 0x40),
+        "file-path-len": edit(files + 4, 1),
+        "node-rrset-count": edit32(nodes + 32 * (ncount - 1) + 20, 2),
+        "node-flags": edit(nodes + 32 * 1 + 24, 0x08),
+        "rrset-type": edit(rrsets + 16 * 3, 0x10),
+        "rdata-len": edit32(rdatas + 8 * 4 + 4, 3),
+        "zone-soa": edit32(zones + 24, 1),
+        "name-label": edit(struct.unpack_from("<I", d, nodes + 32 * 2)[0], 0x03),
+    }
+    for name, data in seeds.items():
+        write("blob", name, data)
+
+
+if __name__ == "__main__":
+    dns()
+    http()
+    blob(sys.argv[1] if len(sys.argv) > 1 else "build/tests/fixture.blob")
