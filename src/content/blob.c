@@ -17,14 +17,6 @@ _Static_assert(sizeof(struct blob_dns_rrset) == 16, "record layout is part of th
 #error "the blob is read in place: this reader needs a little-endian machine"
 #endif
 
-static const size_t record_size[BLOB_TABLE_COUNT] = {
-    [BLOB_TABLE_HTTP_FILES] = sizeof(struct blob_http_file),
-    [BLOB_TABLE_DNS_ZONES] = sizeof(struct blob_dns_zone),
-    [BLOB_TABLE_DNS_NODES] = sizeof(struct blob_dns_node),
-    [BLOB_TABLE_DNS_RRSETS] = sizeof(struct blob_dns_rrset),
-    [BLOB_TABLE_DNS_RDATAS] = sizeof(struct blob_ref),
-};
-
 static int ref_ok(const struct blob *b, struct blob_ref r)
 {
     return r.len == 0 || ((uint64_t)r.off + r.len <= b->size);
@@ -209,7 +201,7 @@ int blob_open(struct blob *b, const void *data, size_t size, const char **error)
     const void *table[BLOB_TABLE_COUNT];
     for (int t = 0; t < BLOB_TABLE_COUNT; t++) {
         struct blob_table tab = b->dir->tables[t];
-        if ((uint64_t)tab.off + (uint64_t)tab.count * record_size[t] > size ||
+        if ((uint64_t)tab.off + (uint64_t)tab.count * blob_record_size[t] > size ||
             (tab.off % BLOB_ALIGN) != 0) {
             *error = "a blob table lies outside the blob or is misaligned";
             return -1;

@@ -132,4 +132,14 @@ struct blob_dns_rrset {
     uint32_t rdata_count;           /* at least 1 */
 };
 
+/* Size of one record of each table: part of the format, shared by the
+ * writer and the reader. */
+static const uint32_t blob_record_size[BLOB_TABLE_COUNT] = {
+    [BLOB_TABLE_HTTP_FILES] = sizeof(struct blob_http_file),
+    [BLOB_TABLE_DNS_ZONES] = sizeof(struct blob_dns_zone),
+    [BLOB_TABLE_DNS_NODES] = sizeof(struct blob_dns_node),
+    [BLOB_TABLE_DNS_RRSETS] = sizeof(struct blob_dns_rrset),
+    [BLOB_TABLE_DNS_RDATAS] = sizeof(struct blob_ref),
+};
+
 #endif

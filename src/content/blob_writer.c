@@ -8,14 +8,6 @@
 
 #define POOL_START (sizeof(struct blob_preamble) + sizeof(struct blob_directory))
 
-static const size_t record_size[BLOB_TABLE_COUNT] = {
-    [BLOB_TABLE_HTTP_FILES] = sizeof(struct blob_http_file),
-    [BLOB_TABLE_DNS_ZONES] = sizeof(struct blob_dns_zone),
-    [BLOB_TABLE_DNS_NODES] = sizeof(struct blob_dns_node),
-    [BLOB_TABLE_DNS_RRSETS] = sizeof(struct blob_dns_rrset),
-    [BLOB_TABLE_DNS_RDATAS] = sizeof(struct blob_ref),
-};
-
 struct growable {
     uint8_t *data;
     size_t len, cap;
@@ -137,24 +129,24 @@ struct blob_ref blob_writer_bytes(struct blob_writer *w, const void *data, size_
 uint32_t blob_writer_add(struct blob_writer *w, enum blob_table_id table, const void *record)
 {
     struct growable *g = &w->table[table];
-    uint32_t index = (uint32_t)(g->len / record_size[table]);
-    if (w->failed || grow(g, record_size[table]) != 0) {
+    uint32_t index = (uint32_t)(g->len / blob_record_size[table]);
+    if (w->failed || grow(g, blob_record_size[table]) != 0) {
         w->failed = 1;
         return index;
     }
-    memcpy(g->data + g->len, record, record_size[table]);
-    g->len += record_size[table];
+    memcpy(g->data + g->len, record, blob_record_size[table]);
+    g->len += blob_record_size[table];
     return index;
 }
 
 uint32_t blob_writer_count(const struct blob_writer *w, enum blob_table_id table)
 {
-    return (uint32_t)(w->table[table].len / record_size[table]);
+    return (uint32_t)(w->table[table].len / blob_record_size[table]);
 }
 
 void *blob_writer_record(struct blob_writer *w, enum blob_table_id table, uint32_t index)
 {
-    return w->table[table].data + (size_t)index * record_size[table];
+    return w->table[table].data + (size_t)index * blob_record_size[table];
 }
 
 static size_t align_up(size_t n)
