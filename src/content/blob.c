@@ -7,6 +7,7 @@
 #include <bearssl.h>
 
 #include "dns_name.h"
+#include "dns_wire.h"
 
 _Static_assert(sizeof(struct blob_preamble) == 56, "preamble layout is part of the format");
 _Static_assert(sizeof(struct blob_http_file) == 64, "record layout is part of the format");
@@ -138,11 +139,11 @@ static int check_dns(const struct blob *b, const char **error)
             return -1;
         }
         /* Target names the engine reads out of RDATA must be whole wire
-         * names: NS and CNAME are one name, MX and SRV one after a fixed
-         * prefix. */
-        size_t skip = s->type == 15 ? 2 : s->type == 33 ? 6 : 0;
-        if (s->type != 2 && s->type != 5 && s->type != 15 && s->type != 33)
+         * names. */
+        int target = dns_rdata_target_offset(s->type);
+        if (target < 0)
             continue;
+        size_t skip = (size_t)target;
         for (uint32_t k = 0; k < s->rdata_count; k++) {
             struct blob_ref rd = b->rdatas[s->rdata_first + k];
             if (rd.len <= skip || dns_name_wire_len(blob_bytes(b, rd) + skip, rd.len - skip) != rd.len - skip) {

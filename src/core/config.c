@@ -34,7 +34,11 @@ static int parse_prefixed(const char *value, char *addr, size_t addr_size, uint8
 
 int config_parse(int argc, char **argv, struct unihost_config *cfg, char *err, size_t err_size)
 {
-    static const char *const flags[] = {"--tap", "--blob", "--ipv4", "--ipv4-gateway", "--ipv6"};
+    enum { TAP, BLOB, IPV4, IPV4_GATEWAY, IPV6 };
+    static const char *const flags[] = {
+        [TAP] = "--tap", [BLOB] = "--blob", [IPV4] = "--ipv4",
+        [IPV4_GATEWAY] = "--ipv4-gateway", [IPV6] = "--ipv6",
+    };
     unsigned seen = 0;
     memset(cfg, 0, sizeof *cfg);
     for (int i = 1; i < argc; i++) {
@@ -81,30 +85,36 @@ int config_parse(int argc, char **argv, struct unihost_config *cfg, char *err, s
         }
 
         char addr[64];
-        if (strcmp(flag, "--tap") == 0) {
+        switch (known) {
+        case TAP:
             cfg->tap = value;
-        } else if (strcmp(flag, "--blob") == 0) {
+            break;
+        case BLOB:
             cfg->blob_path = value;
-        } else if (strcmp(flag, "--ipv4") == 0) {
+            break;
+        case IPV4:
             if (parse_prefixed(value, addr, sizeof addr, &cfg->ipv4_prefix, 32) != 0 ||
                 !ip4addr_aton(addr, &cfg->ipv4)) {
                 snprintf(err, err_size, "--ipv4 wants ADDR/PREFIX like 192.0.2.2/24, not '%s'", value);
                 return -1;
             }
             cfg->has_ipv4 = true;
-        } else if (strcmp(flag, "--ipv4-gateway") == 0) {
+            break;
+        case IPV4_GATEWAY:
             if (!ip4addr_aton(value, &cfg->ipv4_gateway)) {
                 snprintf(err, err_size, "--ipv4-gateway wants an IPv4 address, not '%s'", value);
                 return -1;
             }
             cfg->has_ipv4_gateway = true;
-        } else if (strcmp(flag, "--ipv6") == 0) {
+            break;
+        case IPV6:
             if (parse_prefixed(value, addr, sizeof addr, &cfg->ipv6_prefix, 128) != 0 ||
                 !ip6addr_aton(addr, &cfg->ipv6)) {
                 snprintf(err, err_size, "--ipv6 wants ADDR/PREFIX like 2001:db8::2/64, not '%s'", value);
                 return -1;
             }
             cfg->has_ipv6 = true;
+            break;
         }
     }
     if (!cfg->help && !cfg->has_ipv4 && !cfg->has_ipv6) {

@@ -145,6 +145,15 @@ static void refer(struct dns_response *r, struct lookup *l, const struct blob_dn
     }
 }
 
+/* Number of labels in a key. */
+static unsigned key_label_count(const uint8_t *key, size_t key_len)
+{
+    unsigned labels = 0;
+    for (size_t at = 0; at < key_len; at += 1u + key[at])
+        labels++;
+    return labels;
+}
+
 /* Length of the key's first `labels` labels (root side first). */
 static size_t key_prefix(const uint8_t *key, size_t key_len, unsigned labels)
 {
@@ -170,10 +179,8 @@ enum outcome {
 static enum outcome look_up(const struct lookup *l, const uint8_t *key, size_t key_len, uint16_t qtype,
                             const struct blob_dns_node **node)
 {
-    unsigned apex_labels = dns_name_label_count(blob_bytes(l->b, l->zone->apex));
-    unsigned labels = 0;
-    for (size_t at = 0; at < key_len; at += 1u + key[at])
-        labels++;
+    unsigned apex_labels = key_label_count(blob_bytes(l->b, l->zone->apex_key), l->zone->apex_key.len);
+    unsigned labels = key_label_count(key, key_len);
     const struct blob_dns_node *n = &l->b->nodes[l->zone->node_first];
     for (unsigned depth = apex_labels + 1; depth <= labels; depth++) {
         size_t len = key_prefix(key, key_len, depth);
@@ -212,12 +219,14 @@ static const struct blob_dns_rrset *pick_rrset(const struct blob *b, const struc
     return set ? set : find_rrset(b, n, DNS_TYPE_CNAME);
 }
 
-static void add_target_addresses(struct lookup *l,
-                                 const struct blob_dns_rrset *set)
+/* Notes the addresses of an NS, MX or SRV RRset's targets (a CNAME's
+ * target is followed instead, never given addresses). */
+static void add_target_addresses(struct lookup *l, const struct blob_dns_rrset *set)
 {
-    size_t skip = set->type == DNS_TYPE_MX ? 2 : set->type == DNS_TYPE_SRV ? 6 : 0;
-    if (set->type != DNS_TYPE_MX && set->type != DNS_TYPE_NS && set->type != DNS_TYPE_SRV)
+    int target = dns_rdata_target_offset(set->type);
+    if (target < 0 || set->type == DNS_TYPE_CNAME)
         return;
+    size_t skip = (size_t)target;
     for (uint32_t i = 0; i < set->rdata_count; i++) {
         struct blob_ref rd = l->b->rdatas[set->rdata_first + i];
         if (rd.len > skip)
@@ -238,8 +247,8 @@ static void add_zone_ns(struct dns_response *r, struct lookup *l, const struct b
     const struct blob_dns_node *apex = &l->b->nodes[l->zone->node_first];
     if (l->no_authority)
         return;
-    /* NSD leaves it out of ANY answers (RFC 8482 keeps those small), of the
-     * apex NS answer itself, and of a DS answer at a zone cut. */
+    /* As NSD: not beside the apex NS answer itself, nor beside a DS answer
+     * at a zone cut (the caller also leaves it out of ANY answers). */
     if ((answered == apex && set->type == DNS_TYPE_NS) ||
         (set->type == DNS_TYPE_DS && (answered->flags & BLOB_DNS_NODE_DELEGATION)))
         return;
@@ -316,9 +325,7 @@ static void answer_in_zone(struct dns_response *r, struct lookup *l, const struc
  * side (RFC 4035 3.1.4.1), when we serve the parent too. */
 static const struct blob_dns_zone *parent_zone(const struct blob *b, const struct lookup *l)
 {
-    unsigned labels = 0;
-    for (size_t at = 0; at < l->key_len; at += 1u + l->key[at])
-        labels++;
+    unsigned labels = key_label_count(l->key, l->key_len);
     return labels > 0 ? find_zone(b, l->key, key_prefix(l->key, l->key_len, labels - 1)) : NULL;
 }
 

@@ -53,6 +53,28 @@ enum dns_type {
 #define DNS_CLASS_ANY 255
 #define DNS_EDNS_DO 0x8000u         /* in the OPT TTL's low 16 bits */
 
+/*
+ * Where the domain name a record points at starts inside its RDATA, for the
+ * types whose target unihost reads (additional-section addresses, CNAME
+ * chains): NS and CNAME are one name, MX has a 2-byte preference before it,
+ * SRV priority, weight and port. -1 for every other type. The blob reader
+ * checks these names with the same offsets the engine reads them at.
+ */
+static inline int dns_rdata_target_offset(uint16_t type)
+{
+    switch (type) {
+    case DNS_TYPE_NS:
+    case DNS_TYPE_CNAME:
+        return 0;
+    case DNS_TYPE_MX:
+        return 2;
+    case DNS_TYPE_SRV:
+        return 6;
+    default:
+        return -1;
+    }
+}
+
 static inline uint16_t dns_get16(const uint8_t *p)
 {
     return (uint16_t)((p[0] << 8) | p[1]);
