@@ -11,9 +11,10 @@
 
 _Static_assert(sizeof(struct blob_preamble) == 56, "preamble layout is part of the format");
 _Static_assert(sizeof(struct blob_http_file) == 64, "record layout is part of the format");
-_Static_assert(sizeof(struct blob_dns_zone) == 32, "record layout is part of the format");
+_Static_assert(sizeof(struct blob_dns_zone) == 48, "record layout is part of the format");
 _Static_assert(sizeof(struct blob_dns_node) == 32, "record layout is part of the format");
 _Static_assert(sizeof(struct blob_dns_rrset) == 16, "record layout is part of the format");
+_Static_assert(sizeof(struct blob_dns_acl) == 20, "record layout is part of the format");
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
 #error "the blob is read in place: this reader needs a little-endian machine"
 #endif
@@ -66,6 +67,14 @@ static int node_name_ok(const struct blob *b, const struct blob_dns_node *n)
     return key_len == n->key.len && memcmp(key, blob_bytes(b, n->key), key_len) == 0;
 }
 
+static int node_has_type(const struct blob *b, const struct blob_dns_node *n, uint16_t type)
+{
+    for (uint32_t k = 0; k < n->rrset_count; k++)
+        if (b->rrsets[n->rrset_first + k].type == type)
+            return 1;
+    return 0;
+}
+
 static int check_zone(const struct blob *b, const struct blob_dns_zone *z, const char **error)
 {
     const struct blob_dns_node *apex = &b->nodes[z->node_first];
@@ -94,11 +103,96 @@ static int check_zone(const struct blob *b, const struct blob_dns_zone *z, const
             return -1;
         }
     }
+    /* Denial-of-existence links must stay inside the zone and point at
+     * nodes that hold the record the engine will read there. */
+    for (uint32_t i = 0; i < z->node_count; i++) {
+        uint32_t link = b->nodes[z->node_first + i].nsec_node;
+        if (link == UINT32_MAX)
+            continue;
+        if (!(z->flags & BLOB_DNS_ZONE_NSEC) || link < z->node_first || link > z->node_first + i ||
+            !node_has_type(b, &b->nodes[link], 47)) {
+            *error = "a DNS name's NSEC link is wrong";
+            return -1;
+        }
+    }
+    if (!range_ok(z->nsec3_first, z->nsec3_count, b->nsec3_count) ||
+        (z->nsec3_count > 0) != ((z->flags & BLOB_DNS_ZONE_NSEC3) != 0)) {
+        *error = "a DNS zone's NSEC3 index is wrong";
+        return -1;
+    }
+    for (uint32_t i = 0; i < z->nsec3_count; i++) {
+        uint32_t node = b->nsec3[z->nsec3_first + i];
+        if (node < z->node_first || node >= z->node_first + z->node_count ||
+            !node_has_type(b, &b->nodes[node], 50)) {
+            *error = "a DNS zone's NSEC3 index is wrong";
+            return -1;
+        }
+    }
+    if (!range_ok(z->acl_first, z->acl_count, b->acl_count)) {
+        *error = "a DNS zone's transfer ACL lies outside the blob";
+        return -1;
+    }
+    for (uint32_t i = 0; i < z->acl_count; i++) {
+        const struct blob_dns_acl *a = &b->acls[z->acl_first + i];
+        if (!((a->family == 4 && a->prefix_len <= 32) || (a->family == 6 && a->prefix_len <= 128))) {
+            *error = "a DNS zone's transfer ACL entry is malformed";
+            return -1;
+        }
+    }
     return 0;
+}
+
+/* RRsets by type; RRSIG RRsets by the type they cover (the first two
+ * bytes of each RRSIG's RDATA, checked to agree within the set). */
+static bool rrset_in_order(const struct blob *b, const struct blob_dns_rrset *prev,
+                           const struct blob_dns_rrset *next)
+{
+    if (prev->type != next->type)
+        return prev->type < next->type;
+    return next->type == DNS_TYPE_RRSIG &&
+           dns_get16(blob_bytes(b, b->rdatas[prev->rdata_first])) <
+           dns_get16(blob_bytes(b, b->rdatas[next->rdata_first]));
 }
 
 static int check_dns(const struct blob *b, const char **error)
 {
+    for (uint32_t i = 0; i < b->rdata_count; i++) {
+        if (!ref_ok(b, b->rdatas[i]) || b->rdatas[i].len > 65535) {
+            *error = "a DNS record's data lies outside the blob";
+            return -1;
+        }
+    }
+    for (uint32_t i = 0; i < b->rrset_count; i++) {
+        const struct blob_dns_rrset *s = &b->rrsets[i];
+        if (s->rdata_count == 0 || !range_ok(s->rdata_first, s->rdata_count, b->rdata_count)) {
+            *error = "a DNS RRset refers outside the blob";
+            return -1;
+        }
+        /* The engine reads the covered type of every RRSIG, and an RRSIG
+         * RRset holds the signatures of one covered type. */
+        for (uint32_t k = 0; s->type == DNS_TYPE_RRSIG && k < s->rdata_count; k++) {
+            struct blob_ref rd = b->rdatas[s->rdata_first + k];
+            if (rd.len < 18 || dns_get16(blob_bytes(b, rd)) !=
+                                   dns_get16(blob_bytes(b, b->rdatas[s->rdata_first]))) {
+                *error = "a DNS RRSIG RRset is malformed";
+                return -1;
+            }
+        }
+        /* Target names the engine reads out of RDATA must be whole wire
+         * names. */
+        int target = dns_rdata_target_offset(s->type);
+        if (target < 0)
+            continue;
+        size_t skip = (size_t)target;
+        for (uint32_t k = 0; k < s->rdata_count; k++) {
+            struct blob_ref rd = b->rdatas[s->rdata_first + k];
+            if (rd.len <= skip || dns_name_wire_len(blob_bytes(b, rd) + skip, rd.len - skip) != rd.len - skip) {
+                *error = "a DNS record's target name is malformed";
+                return -1;
+            }
+        }
+    }
+    /* Names after RRsets: their order check reads RRSIG data. */
     for (uint32_t i = 0; i < b->node_count; i++) {
         const struct blob_dns_node *n = &b->nodes[i];
         if (!node_name_ok(b, n)) {
@@ -114,7 +208,7 @@ static int check_dns(const struct blob *b, const char **error)
             uint16_t type = b->rrsets[n->rrset_first + k].type;
             has_ns |= type == 2;
             has_soa |= type == 6;
-            if (k > 0 && b->rrsets[n->rrset_first + k - 1].type >= type) {
+            if (k > 0 && !rrset_in_order(b, &b->rrsets[n->rrset_first + k - 1], &b->rrsets[n->rrset_first + k])) {
                 *error = "a DNS name's RRsets are not sorted by type";
                 return -1;
             }
@@ -124,32 +218,6 @@ static int check_dns(const struct blob *b, const char **error)
             ((n->flags & BLOB_DNS_NODE_APEX) && !(has_ns && has_soa))) {
             *error = "a DNS name's flags do not match its records";
             return -1;
-        }
-    }
-    for (uint32_t i = 0; i < b->rdata_count; i++) {
-        if (!ref_ok(b, b->rdatas[i]) || b->rdatas[i].len > 65535) {
-            *error = "a DNS record's data lies outside the blob";
-            return -1;
-        }
-    }
-    for (uint32_t i = 0; i < b->rrset_count; i++) {
-        const struct blob_dns_rrset *s = &b->rrsets[i];
-        if (s->rdata_count == 0 || !range_ok(s->rdata_first, s->rdata_count, b->rdata_count)) {
-            *error = "a DNS RRset refers outside the blob";
-            return -1;
-        }
-        /* Target names the engine reads out of RDATA must be whole wire
-         * names. */
-        int target = dns_rdata_target_offset(s->type);
-        if (target < 0)
-            continue;
-        size_t skip = (size_t)target;
-        for (uint32_t k = 0; k < s->rdata_count; k++) {
-            struct blob_ref rd = b->rdatas[s->rdata_first + k];
-            if (rd.len <= skip || dns_name_wire_len(blob_bytes(b, rd) + skip, rd.len - skip) != rd.len - skip) {
-                *error = "a DNS record's target name is malformed";
-                return -1;
-            }
         }
     }
     /* Zones last: they rely on the nodes, RRsets and rdatas checked above. */
@@ -219,6 +287,10 @@ int blob_open(struct blob *b, const void *data, size_t size, const char **error)
     b->rrset_count = b->dir->tables[BLOB_TABLE_DNS_RRSETS].count;
     b->rdatas = table[BLOB_TABLE_DNS_RDATAS];
     b->rdata_count = b->dir->tables[BLOB_TABLE_DNS_RDATAS].count;
+    b->nsec3 = table[BLOB_TABLE_DNS_NSEC3];
+    b->nsec3_count = b->dir->tables[BLOB_TABLE_DNS_NSEC3].count;
+    b->acls = table[BLOB_TABLE_DNS_TRANSFER_ACL];
+    b->acl_count = b->dir->tables[BLOB_TABLE_DNS_TRANSFER_ACL].count;
 
     if (check_http(b, error) != 0 || check_dns(b, error) != 0) {
         memset(b, 0, sizeof *b);

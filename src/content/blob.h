@@ -25,6 +25,10 @@ struct blob {
     uint32_t rrset_count;
     const struct blob_ref *rdatas;
     uint32_t rdata_count;
+    const uint32_t *nsec3;              /* node indexes, per zone in hash order */
+    uint32_t nsec3_count;
+    const struct blob_dns_acl *acls;
+    uint32_t acl_count;
 };
 
 /*

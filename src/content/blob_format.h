@@ -1,5 +1,5 @@
 /*
- * The unihost content blob, format version 1: the one description shared by
+ * The unihost content blob, format version 2: the one description shared by
  * the writer (tools/crunch) and the reader (src/content/blob.c).
  *
  * The blob is read-only and position-independent: every reference is a byte
@@ -21,7 +21,10 @@
  * HTTP: struct blob_http_file[], sorted by path (memcmp, shorter first).
  * DNS:  zones -> nodes (one per owner name, empty non-terminals included,
  *       in DNSSEC canonical order within each zone) -> RRsets (sorted by
- *       type) -> rdatas (uncompressed wire-format RDATA).
+ *       type) -> rdatas (uncompressed wire-format RDATA). RRSIGs form one
+ *       RRset per covered type (their TTLs follow the RRset they sign), in
+ *       order of covered type. Per zone, the transfer ACL and, for NSEC3
+ *       zones, the NSEC3 owners in hash order.
  */
 #ifndef UNIHOST_BLOB_FORMAT_H
 #define UNIHOST_BLOB_FORMAT_H
@@ -30,7 +33,7 @@
 
 #define BLOB_MAGIC "UNIHBLOB"       /* 8 bytes, no terminator stored */
 #define BLOB_MAGIC_LEN 8
-#define BLOB_VERSION 1u
+#define BLOB_VERSION 2u
 #define BLOB_ALIGN 8u
 
 struct blob_preamble {
@@ -60,6 +63,8 @@ enum blob_table_id {
     BLOB_TABLE_DNS_NODES,           /* struct blob_dns_node */
     BLOB_TABLE_DNS_RRSETS,          /* struct blob_dns_rrset */
     BLOB_TABLE_DNS_RDATAS,          /* struct blob_ref: one RDATA each */
+    BLOB_TABLE_DNS_NSEC3,           /* uint32_t node index: a zone's NSEC3 owners by hash */
+    BLOB_TABLE_DNS_TRANSFER_ACL,    /* struct blob_dns_acl */
     BLOB_TABLE_COUNT
 };
 
@@ -106,22 +111,40 @@ enum blob_dns_node_flags {
     BLOB_DNS_NODE_WILDCARD = 1u << 3,   /* first label is "*" */
 };
 
+enum blob_dns_zone_flags {
+    BLOB_DNS_ZONE_NSEC = 1u << 0,       /* signed, denial of existence by NSEC */
+    BLOB_DNS_ZONE_NSEC3 = 1u << 1,      /* signed, denial of existence by NSEC3 */
+};
+
 struct blob_dns_zone {
     struct blob_ref apex;           /* wire name */
     struct blob_ref apex_key;       /* key, as for nodes */
     uint32_t node_first;            /* index of the apex node; nodes of a zone are contiguous */
     uint32_t node_count;
     uint32_t soa_rrset;             /* index of the apex SOA RRset */
-    uint32_t flags;                 /* zero */
+    uint32_t flags;                 /* enum blob_dns_zone_flags */
+    uint32_t nsec3_first;           /* into BLOB_TABLE_DNS_NSEC3: this zone's NSEC3 */
+    uint32_t nsec3_count;           /*   owner nodes in hash order (0 unless NSEC3-signed) */
+    uint32_t acl_first;             /* into BLOB_TABLE_DNS_TRANSFER_ACL: who may AXFR */
+    uint32_t acl_count;             /*   this zone (0: nobody) */
+};
+
+/* Clients allowed to transfer a zone: an address prefix. */
+struct blob_dns_acl {
+    uint8_t family;                 /* 4 or 6 */
+    uint8_t prefix_len;             /* bits of `addr` that must match (<= 32 or 128) */
+    uint8_t reserved[2];
+    uint8_t addr[16];               /* network byte order; IPv4 in the first 4 bytes, rest zero */
 };
 
 struct blob_dns_node {
     struct blob_ref name;           /* wire name */
     struct blob_ref key;            /* reversed-label key */
-    uint32_t rrset_first;           /* RRsets of this name, sorted by type */
+    uint32_t rrset_first;           /* RRsets of this name, sorted by type (RRSIG: then covered type) */
     uint32_t rrset_count;           /* 0 for an empty non-terminal */
     uint32_t flags;                 /* enum blob_dns_node_flags */
-    uint32_t reserved;
+    uint32_t nsec_node;             /* NSEC-signed zones: index of the node whose NSEC
+                                       covers the names after this one; else UINT32_MAX */
 };
 
 struct blob_dns_rrset {
@@ -140,6 +163,8 @@ static const uint32_t blob_record_size[BLOB_TABLE_COUNT] = {
     [BLOB_TABLE_DNS_NODES] = sizeof(struct blob_dns_node),
     [BLOB_TABLE_DNS_RRSETS] = sizeof(struct blob_dns_rrset),
     [BLOB_TABLE_DNS_RDATAS] = sizeof(struct blob_ref),
+    [BLOB_TABLE_DNS_NSEC3] = sizeof(uint32_t),
+    [BLOB_TABLE_DNS_TRANSFER_ACL] = sizeof(struct blob_dns_acl),
 };
 
 #endif

@@ -54,6 +54,7 @@ static uint8_t *build(size_t *len)
     n.rrset_first = ns_index;
     n.rrset_count = 2;
     n.flags = BLOB_DNS_NODE_APEX;
+    n.nsec_node = UINT32_MAX;          /* an unsigned zone */
     blob_writer_add(w, BLOB_TABLE_DNS_NODES, &n);
     n.name = blob_writer_bytes(w, www, sizeof www);
     n.key = blob_writer_bytes(w, key, dns_name_to_key(www, sizeof www, key));

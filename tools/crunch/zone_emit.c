@@ -43,6 +43,7 @@ static void add_node(struct zone_walk *walk, const uint8_t *wire, size_t wire_le
     node.rrset_first = rrset_first;
     node.rrset_count = rrset_count;
     node.flags = flags | (is_wildcard(wire) ? BLOB_DNS_NODE_WILDCARD : 0);
+    node.nsec_node = UINT32_MAX;       /* set by the NSEC pass for signed zones */
     blob_writer_add(walk->w, BLOB_TABLE_DNS_NODES, &node);
     walk->last_key = key;
     walk->last_key_len = key_len;
