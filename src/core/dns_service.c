@@ -5,13 +5,15 @@
  * recently active one when a new client arrives and the pool is full.
  * Unanswered queries stay unacknowledged in the connection's buffer while
  * the send buffer is full, so a client that does not read cannot make us
- * buffer without bound.
+ * buffer without bound. Zone transfers (dns_transfer.h) go out one message
+ * at a time as the send buffer drains; queries behind one wait their turn.
  */
 #include "dns_service.h"
 
 #include <string.h>
 
 #include "dns_engine.h"
+#include "dns_transfer.h"
 #include "dns_wire.h"
 #include "lwip/sys.h"
 #include "lwip/tcp.h"
@@ -27,6 +29,8 @@
 struct dns_tcp_conn {
     struct tcp_pcb *pcb;            /* NULL: slot free */
     uint32_t last_active;           /* sys_now() of the last progress */
+    bool transferring;              /* `transfer` is sending a zone */
+    struct dns_transfer transfer;
     size_t len;                     /* bytes buffered in buf */
     uint8_t buf[2 + DNS_TCP_QUERY_MAX];
 };
@@ -35,6 +39,19 @@ static const struct blob *served;
 static struct dns_tcp_conn tcp_conns[DNS_TCP_CONNS];
 static uint8_t answer[2 + DNS_TCP_MAX];     /* one answer at a time: we are single-threaded */
 static uint8_t udp_query[DNS_TCP_QUERY_MAX];
+
+/* The client's address, as the transfer ACLs compare it. */
+static void peer_of(const ip_addr_t *addr, struct dns_peer *peer)
+{
+    memset(peer, 0, sizeof *peer);
+    if (IP_IS_V4(addr)) {
+        peer->family = 4;
+        memcpy(peer->addr, &ip_2_ip4(addr)->addr, 4);
+    } else {
+        peer->family = 6;
+        memcpy(peer->addr, ip_2_ip6(addr)->addr, 16);
+    }
+}
 
 /* ---- UDP ----------------------------------------------------------------- */
 
@@ -51,7 +68,14 @@ static void udp_received(void *arg, struct udp_pcb *pcb, struct pbuf *p, const i
         pbuf_copy_partial(p, udp_query, (u16_t)len, 0);
         msg = udp_query;
     }
-    size_t n = dns_engine_answer(served, msg, len, DNS_OVER_UDP, answer, sizeof answer);
+    /* An IXFR from an allowed client gets the current SOA (RFC 1995 2);
+     * every other query the engine's answer. */
+    static struct dns_transfer soa_only;
+    struct dns_peer peer;
+    peer_of(addr, &peer);
+    size_t n = dns_transfer_begin(&soa_only, served, msg, len, DNS_OVER_UDP, &peer)
+                   ? dns_transfer_next(&soa_only, answer, sizeof answer)
+                   : dns_engine_answer(served, msg, len, DNS_OVER_UDP, answer, sizeof answer);
     pbuf_free(p);
     if (n == 0)
         return;
@@ -69,6 +93,7 @@ static void conn_free(struct dns_tcp_conn *c)
 {
     c->pcb = NULL;
     c->len = 0;
+    c->transferring = false;
 }
 
 /* Closes gracefully; returns ERR_ABRT if it had to abort instead, which a
@@ -88,15 +113,59 @@ static err_t conn_close(struct dns_tcp_conn *c)
     return ERR_ABRT;
 }
 
-/* Answers every complete query in the buffer while the send buffer has
- * room; the rest waits for the sent callback. */
-static void answer_buffered(struct dns_tcp_conn *c)
+/*
+ * Sends transfer messages while the send buffer has room for one. Returns
+ * true once the transfer is over (or none is running); false while it goes
+ * on (the sent callback resumes it) or after closing the connection, which
+ * a record that can never fit forces; then *err is what a callback returns.
+ */
+static bool send_transfer(struct dns_tcp_conn *c, err_t *err)
 {
+    while (c->transferring) {
+        size_t room = tcp_sndbuf(c->pcb);
+        if (room < 2 + DNS_TRANSFER_MESSAGE_MAX || tcp_sndqueuelen(c->pcb) + 16 > TCP_SND_QUEUELEN)
+            return false;
+        size_t n = dns_transfer_next(&c->transfer, answer + 2, room - 2);
+        if (n == 0 && dns_transfer_done(&c->transfer)) {
+            c->transferring = false;
+            break;
+        }
+        if (n == 0 && room < TCP_SND_BUF)
+            return false;           /* a huge record: wait for the whole buffer */
+        dns_put16(answer, (uint16_t)n);
+        if (n == 0 || tcp_write(c->pcb, answer, (u16_t)(n + 2), TCP_WRITE_FLAG_COPY) != ERR_OK) {
+            /* A record that never fits, or a message half made: the
+             * stream cannot go on. */
+            *err = conn_close(c);
+            return false;
+        }
+        tcp_output(c->pcb);
+        c->last_active = sys_now();
+    }
+    return true;
+}
+
+/* Answers every complete query in the buffer while the send buffer has
+ * room; the rest waits for the sent callback. Returns what a callback
+ * returns (ERR_ABRT if the connection had to be aborted). */
+static err_t answer_buffered(struct dns_tcp_conn *c)
+{
+    err_t err = ERR_OK;
+    if (!send_transfer(c, &err))
+        return err;
     size_t done = 0;
     while (c->len - done >= 2) {
         size_t msg_len = dns_get16(c->buf + done);
         if (c->len - done < 2 + msg_len)
             break;
+        struct dns_peer peer;
+        peer_of(&c->pcb->remote_ip, &peer);
+        if (dns_transfer_begin(&c->transfer, served, c->buf + done + 2, msg_len, DNS_OVER_TCP, &peer)) {
+            log_line("dns: zone transfer to %s", ipaddr_ntoa(&c->pcb->remote_ip));
+            c->transferring = true;
+            done += 2 + msg_len;
+            break;
+        }
         size_t n = dns_engine_answer(served, c->buf + done + 2, msg_len, DNS_OVER_TCP, answer + 2,
                                      sizeof answer - 2);
         if (n > 0) {
@@ -115,6 +184,8 @@ static void answer_buffered(struct dns_tcp_conn *c)
         tcp_output(c->pcb);
         c->last_active = sys_now();
     }
+    /* A transfer that just began: start sending, then the queries behind it. */
+    return c->transferring ? answer_buffered(c) : ERR_OK;
 }
 
 static err_t tcp_received(void *arg, struct tcp_pcb *pcb, struct pbuf *p, err_t err)
@@ -135,8 +206,7 @@ static err_t tcp_received(void *arg, struct tcp_pcb *pcb, struct pbuf *p, err_t 
     pbuf_copy_partial(p, c->buf + c->len, p->tot_len, 0);
     c->len += p->tot_len;
     pbuf_free(p);
-    answer_buffered(c);
-    return ERR_OK;
+    return answer_buffered(c);
 }
 
 static err_t tcp_sent_more(void *arg, struct tcp_pcb *pcb, u16_t len)
@@ -145,8 +215,7 @@ static err_t tcp_sent_more(void *arg, struct tcp_pcb *pcb, u16_t len)
     (void)len;
     struct dns_tcp_conn *c = arg;
     c->last_active = sys_now();
-    answer_buffered(c);
-    return ERR_OK;
+    return answer_buffered(c);
 }
 
 static err_t tcp_polled(void *arg, struct tcp_pcb *pcb)
@@ -191,6 +260,7 @@ static err_t on_tcp_accept(void *arg, struct tcp_pcb *pcb, err_t err)
     struct dns_tcp_conn *c = take_slot();
     c->pcb = pcb;
     c->len = 0;
+    c->transferring = false;
     c->last_active = sys_now();
     tcp_arg(pcb, c);
     tcp_recv(pcb, tcp_received);

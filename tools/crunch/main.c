@@ -20,6 +20,7 @@
 #include "site.h"
 #include "util.h"
 #include "zone.h"
+#include "transfer.h"
 #include "zone_emit.h"
 
 #define EXIT_INPUT_ERROR 1
@@ -177,8 +178,8 @@ int main(int argc, char **argv)
     struct zone_set zones = {0};
     if (opt.site_dir)
         site_load(opt.site_dir, opt.have_epoch ? &opt.epoch : NULL, &files, &site);
-    if (opt.zones_dir)
-        zones_load(opt.zones_dir, &zones);
+    if (opt.zones_dir && zones_load(opt.zones_dir, &zones) == 0)
+        transfers_load(opt.zones_dir, &zones);
     if (diag_error_count()) {
         diag_flush();
         unsigned n = diag_error_count();

@@ -710,6 +710,7 @@ void zones_free(struct zone_set *set)
         for (size_t j = 0; j < z->rr_count; j++)
             free_rr(&z->rrs[j]);
         free(z->rrs);
+        free(z->acl);
         free(z->file);
     }
     free(set->items);

@@ -25,6 +25,13 @@ struct zone_rr {
     int dropped;            /* excluded (error or exact duplicate) */
 };
 
+/* A client allowed to transfer the zone: an address prefix. */
+struct zone_acl {
+    uint8_t family;         /* 4 or 6 */
+    uint8_t prefix_len;
+    uint8_t addr[16];
+};
+
 struct zone {
     char *file;             /* as given on the command line joined with the name */
     uint8_t apex[DNS_NAME_MAX];     /* lower-cased wire name of the SOA owner */
@@ -34,6 +41,9 @@ struct zone {
     unsigned soa_line;
     struct zone_rr *rrs;    /* sorted by (key, type, file order), without duplicates */
     size_t rr_count;
+    struct zone_acl *acl;   /* who may transfer it (transfer.h); none: nobody */
+    size_t acl_count;
+    unsigned acl_line;      /* its line in transfers.conf, 0 if none */
 };
 
 struct zone_set {

@@ -122,6 +122,16 @@ static unsigned emit_zone(struct blob_writer *w, const struct zone *z)
                  rrset_first, blob_writer_count(w, BLOB_TABLE_DNS_RRSETS) - rrset_first);
     }
     rec.node_count = blob_writer_count(w, BLOB_TABLE_DNS_NODES) - rec.node_first;
+    rec.acl_first = blob_writer_count(w, BLOB_TABLE_DNS_TRANSFER_ACL);
+    for (size_t i = 0; i < z->acl_count; i++) {
+        struct blob_dns_acl acl;
+        memset(&acl, 0, sizeof acl);
+        acl.family = z->acl[i].family;
+        acl.prefix_len = z->acl[i].prefix_len;
+        memcpy(acl.addr, z->acl[i].addr, sizeof acl.addr);
+        blob_writer_add(w, BLOB_TABLE_DNS_TRANSFER_ACL, &acl);
+    }
+    rec.acl_count = (uint32_t)z->acl_count;
     blob_writer_add(w, BLOB_TABLE_DNS_ZONES, &rec);
     return (unsigned)z->rr_count;
 }

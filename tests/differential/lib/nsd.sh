@@ -1,0 +1,116 @@
+# NSD as a peer of the differential tests, sourced after
+# tests/integration/lib/uh.sh (it uses nsx, uh_alive, uh_wait_exit, notok).
+#
+#   nsd_require                       installs nsd if missing (its package
+#                                     service is stopped again at once)
+#   nsd_server_conf DIR ADDR4 ADDR6   prints the server: section of a config
+#                                     for an NSD listening on ADDR4/ADDR6,
+#                                     keeping all its files in DIR
+#   nsd_zone_rr_lists ZONES_DIR OUT   writes, for every NAME.zone, the zone
+#                                     as ldns-read-zone prints it into
+#                                     OUT/rr/NAME. and the list "NAME. FILE"
+#                                     dnsdiff.py's corpus reads into
+#                                     OUT/zonelist
+#   nsd_start CONF LOG                starts NSD in the test's namespace;
+#                                     its PID is added to NSD_PIDS
+#   nsd_wait_soa ADDR ZONE TRIES      waits (0.5 s a try) until ADDR answers
+#                                     ZONE's SOA with NOERROR and AA
+#   nsd_stop_all                      ends every NSD started, by PID
+
+NSD_PIDS=
+
+nsd_require() {
+    command -v nsd > /dev/null && return 0
+    echo "# installing nsd"
+    DEBIAN_FRONTEND=noninteractive apt-get install -y nsd > /dev/null 2>&1 || return 1
+    # The package starts its own service in the root namespace with
+    # /etc/nsd/nsd.conf; the tests never use it, so stop it again.
+    invoke-rc.d nsd stop > /dev/null 2>&1 || true
+}
+
+nsd_server_conf() {
+    cat <<CONF
+server:
+    ip-address: $2
+    ip-address: $3
+    port: 53
+    server-count: 1
+    verbosity: 1
+    username: ""
+    chroot: ""
+    zonesdir: "$1/zones"
+    pidfile: "$1/nsd.pid"
+    xfrdfile: "$1/xfrd.state"
+    xfrdir: "$1"
+    zonelistfile: "$1/zone.list"
+    database: ""
+    logfile: "$1/nsd.log"
+    rrl-ratelimit: 0
+    rrl-whitelist-ratelimit: 0
+    refuse-any: no
+    minimal-responses: no
+    round-robin: no
+    hide-version: yes
+    hide-identity: yes
+    ipv4-edns-size: 1232
+    ipv6-edns-size: 1232
+    zonefiles-write: 0
+remote-control:
+    control-enable: no
+CONF
+}
+
+nsd_zone_rr_lists() {
+    mkdir -p "$2/rr"
+    : > "$2/zonelist"
+    for _f in "$1"/*.zone; do
+        _zone=$(basename "$_f" .zone).
+        { echo "\$ORIGIN $_zone"; cat "$_f"; } > "$2/one.zone"
+        if ! ldns-read-zone -z "$2/one.zone" > "$2/rr/$_zone" 2> "$2/zone.err"; then
+            echo "ldns-read-zone $_f failed: $(tr '\n' ' ' < "$2/zone.err")"
+            return 1
+        fi
+        echo "$_zone $2/rr/$_zone" >> "$2/zonelist"
+    done
+}
+
+nsd_start() {
+    # not through nsx: a backgrounded function runs in a subshell, and $!
+    # would be that subshell's PID instead of NSD's
+    ip netns exec "$UH_NS" nsd -d -c "$1" > "$2" 2>&1 &
+    NSD_PIDS="$NSD_PIDS $!"     # ip netns exec execs nsd: NSD's first process
+}
+
+nsd_wait_soa() {
+    _i=0
+    until nsx dig @"$1" +time=1 +tries=1 +norec "$2" SOA 2>/dev/null | grep -q 'status: NOERROR.*' &&
+          nsx dig @"$1" +time=1 +tries=1 +norec "$2" SOA 2>/dev/null | grep -q 'flags:.* aa'; do
+        _i=$((_i + 1))
+        [ "$_i" -ge "$3" ] && return 1
+        sleep 0.5
+    done
+}
+
+nsd_stop_all() {
+    for _p in $NSD_PIDS; do
+        # NSD's first process becomes xfrd and forks the main and server
+        # processes: note them before the kill, then make sure they end.
+        _children=
+        for _c in $(pgrep -P "$_p" 2>/dev/null); do
+            _children="$_children $_c $(pgrep -P "$_c" 2>/dev/null | tr '\n' ' ')"
+        done
+        if uh_alive "$_p"; then
+            kill -TERM "$_p" 2>/dev/null
+            uh_wait_exit "$_p" 50 || { kill -KILL "$_p" 2>/dev/null; wait "$_p" 2>/dev/null; }
+        fi
+        for _c in $_children; do
+            _i=0
+            while uh_alive "$_c" && [ "$_i" -lt 30 ]; do
+                _i=$((_i + 1))
+                sleep 0.1
+            done
+            uh_alive "$_c" && kill -KILL "$_c" 2>/dev/null
+        done
+    done
+    NSD_PIDS=
+}

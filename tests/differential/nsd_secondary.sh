@@ -1,0 +1,152 @@
+#!/bin/sh
+# Scale-out test: NSD as a secondary of unihost. In one network namespace,
+# unihost serves the fixture zones (tests/fixtures/zones, whose
+# transfers.conf lets 192.0.2.54 and 2001:db8::54 transfer them); NSD,
+# listening on those addresses (on the namespace's side of the tap), is configured
+# as a secondary of every zone with unihost as its primary (some zones over
+# IPv4, some over IPv6), so it transfers each zone by AXFR over TCP. Then:
+#   - a client the ACL does not list is refused (dig AXFR from 192.0.2.1);
+#   - dig's own AXFR from an allowed address returns the zone, SOA first and
+#     last, with the same records as the zone file (ldns-read-zone's view);
+#   - the differential corpus of nsd_diff.sh is sent to unihost and to the
+#     secondary and the answers compared the same way (the tolerated
+#     differences of tests/differential/tolerated.tsv and of
+#     tolerated-secondary.tsv, which says why each is correct, apply).
+# Needs root. Environment: as tests/differential/nsd_diff.sh.
+# shellcheck disable=SC2034 # used by lib/uh.sh
+UH_TEST="nsd secondary"
+# shellcheck source=tests/integration/lib/uh.sh
+. "$(dirname "$0")/../integration/lib/uh.sh"
+# shellcheck source=tests/differential/lib/nsd.sh
+. "$(dirname "$0")/lib/nsd.sh"
+
+SECONDARY4=192.0.2.54
+SECONDARY6=2001:db8::54
+ZONES=tests/fixtures/zones
+
+# shellcheck disable=SC2317 # called from the EXIT trap
+ns_cleanup() {
+    nsd_stop_all
+    if [ -n "${DIFF_KEEP:-}" ] && [ -n "$UH_TMP" ] && [ -d "$UH_TMP" ]; then
+        mkdir -p "$DIFF_KEEP" && cp -r "$UH_TMP"/. "$DIFF_KEEP"/ 2>/dev/null
+    fi
+    uh_cleanup
+}
+
+uh_require_root
+for tool in python3 ldns-read-zone dig; do
+    command -v "$tool" > /dev/null || { notok "tools" "$tool is not installed"; exit 1; }
+done
+nsd_require || { notok "nsd" "apt-get install -y nsd failed"; exit 1; }
+[ -x "$UNIHOST" ] || { notok "unihost" "$UNIHOST is missing (run make)"; exit 1; }
+
+uh_setup "uh-nsds-$$" "uhnsds$$"
+trap 'ns_cleanup' EXIT
+trap 'exit 1' INT TERM HUP
+
+uh_fixture_blob || { notok "fixture blob" "neither make nor $CRUNCH could build it"; exit 1; }
+if ! nsd_zone_rr_lists "$ZONES" "$UH_TMP" > "$UH_TMP/rr.err"; then
+    notok "zone files" "$(cat "$UH_TMP/rr.err")"
+    exit 1
+fi
+
+# ---- the secondary's config: every zone, from unihost, alternating the
+# address family so both ACL families and both transports are exercised
+DIR=$UH_TMP/nsd
+mkdir -p "$DIR/zones"
+CONF=$DIR/nsd.conf
+nsd_server_conf "$DIR" "$SECONDARY4" "$SECONDARY6" > "$CONF"
+n=0
+while read -r zone _rr; do
+    n=$((n + 1))
+    if [ $((n % 2)) -eq 1 ]; then
+        primary=$UNIHOST_GUEST4 from=$SECONDARY4
+    else
+        primary=$UNIHOST_GUEST6 from=$SECONDARY6
+    fi
+    # transfers leave from the secondary's own address, the one the ACL lists
+    printf 'zone:\n    name: "%s"\n    zonefile: "%s.zone"\n    request-xfr: AXFR %s NOKEY\n    allow-notify: %s NOKEY\n    outgoing-interface: %s\n' \
+        "$zone" "$zone" "$primary" "$primary" "$from" >> "$CONF"
+    echo "# $zone: secondary of unihost at $primary"
+done < "$UH_TMP/zonelist"
+if ! nsd-checkconf "$CONF" > "$UH_TMP/checkconf.log" 2>&1; then
+    notok "nsd config" "nsd-checkconf: $(tr '\n' ' ' < "$UH_TMP/checkconf.log")"
+    exit 1
+fi
+
+if ! uh_start --blob "$BLOB"; then
+    notok "unihost" "did not start with --blob $BLOB"
+    exit 1
+fi
+# On the tap itself, not on lo: unihost must find them by ARP and neighbour
+# discovery, and Linux answers the latter only for the link's own addresses.
+if ! nsx ip addr add "$SECONDARY4/32" dev "$UH_TAP" || ! nsx ip -6 addr add "$SECONDARY6/128" dev "$UH_TAP" nodad; then
+    notok "addresses" "could not add $SECONDARY4 and $SECONDARY6 to $UH_TAP"
+    exit 1
+fi
+
+# ---- the ACL, seen from outside: the host side of the tap is not listed
+FIRST_ZONE=$(awk 'NR == 1 {print $1}' "$UH_TMP/zonelist")
+nsx dig @"$UNIHOST_GUEST4" +time=2 +tries=1 "$FIRST_ZONE" AXFR > "$UH_TMP/refused.txt" 2>&1
+check "AXFR from an address outside the ACL is refused" "$(head -c 600 "$UH_TMP/refused.txt")" \
+    grep -q 'Transfer failed\|REFUSED' "$UH_TMP/refused.txt"
+
+# ---- dig's own AXFR from an allowed address, against the zone file
+all_match=1
+while read -r zone rr; do
+    nsx dig @"$UNIHOST_GUEST4" -b "$SECONDARY4" +time=3 +tries=1 +nocmd +nostats +onesoa "$zone" AXFR \
+        > "$UH_TMP/axfr.txt" 2>&1
+    # dig prints the closing SOA only without +onesoa: count SOAs separately
+    soas=$(nsx dig @"$UNIHOST_GUEST4" -b "$SECONDARY4" +time=3 +tries=1 +nocmd +nostats "$zone" AXFR 2>/dev/null |
+           awk '$4 == "SOA"' | wc -l)
+    grep -v '^;' "$UH_TMP/axfr.txt" | grep -v '^$' > "$UH_TMP/axfr.rr"
+    ldns-read-zone -z "$UH_TMP/axfr.rr" > "$UH_TMP/axfr.norm" 2> "$UH_TMP/axfr.err"
+    # both as canonical, lower-cased text, sorted
+    norm() { tr 'A-Z' 'a-z' < "$1" | sed 's/[[:space:]]\{1,\}/ /g' | sort; }
+    if [ "$soas" -ne 2 ] || ! norm "$rr" > "$UH_TMP/want" || ! norm "$UH_TMP/axfr.norm" > "$UH_TMP/got" ||
+       ! cmp -s "$UH_TMP/want" "$UH_TMP/got"; then
+        all_match=0
+        echo "# $zone: $soas SOA records in dig's AXFR (want 2); differences (< zone file, > AXFR):"
+        diff "$UH_TMP/want" "$UH_TMP/got" | head -20 | diag
+    fi
+done < "$UH_TMP/zonelist"
+check "dig AXFR of every zone from an allowed address: SOA first and last, exactly the zone file's records" \
+    "see the differences above" [ "$all_match" -eq 1 ]
+
+# ---- the secondary transfers every zone
+nsd_start "$CONF" "$DIR/stderr"
+ready=1
+while read -r zone _rr; do
+    if ! nsd_wait_soa "$SECONDARY4" "$zone" 40; then
+        ready=0
+        echo "# the secondary has no $zone"
+    fi
+done < "$UH_TMP/zonelist"
+if [ "$ready" -ne 1 ]; then
+    notok "NSD transfers every zone from unihost" "see the NSD log"
+    cat "$DIR/stderr" "$DIR/nsd.log" 2>/dev/null | tail -30 | diag
+    exit 1
+fi
+ok "NSD transfers every zone from unihost ($(wc -l < "$UH_TMP/zonelist") zones, over IPv4 and IPv6)"
+grep -c 'zone transfer to' "$UH_LOG" | sed 's/^/# unihost logged transfers: /'
+
+# ---- the same answers
+CORPUS=$UH_TMP/corpus.txt
+python3 tests/differential/dnsdiff.py corpus "$UH_TMP/zonelist" "$CORPUS" ||
+    { notok "corpus" "dnsdiff.py corpus failed"; exit 1; }
+echo "# corpus: $(wc -l < "$CORPUS") queries"
+cat tests/differential/tolerated.tsv tests/differential/tolerated-secondary.tsv > "$UH_TMP/tolerated"
+nsx timeout 170 python3 tests/differential/dnsdiff.py run "$CORPUS" "$UH_TMP/tolerated" \
+    "$UNIHOST_GUEST4" "$UNIHOST_GUEST6" "$SECONDARY4" "$SECONDARY6" > "$UH_TMP/result" 2>&1
+status=$?
+grep -v '^AGREEMENT ' "$UH_TMP/result"
+# shellcheck disable=SC2046
+set -- $(sed -n 's/^AGREEMENT //p' "$UH_TMP/result")
+if [ $# -ne 4 ]; then
+    notok "secondary agreement" "the comparison did not complete (status $status)"
+elif [ "$status" -eq 0 ]; then
+    ok "secondary agreement $1 of $2 queries identical ($3%), the rest differ only in tolerated ways"
+else
+    notok "secondary agreement $1 of $2 queries identical ($3%)" "$4 queries differ (see the # DIFF lines)"
+fi
+uh_finish

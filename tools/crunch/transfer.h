@@ -1,0 +1,24 @@
+/*
+ * Who may transfer which zone (AXFR/IXFR, RFC 5936): the optional file
+ * `transfers.conf` in the zones directory, one line per zone:
+ *
+ *     # zone           clients allowed to transfer it
+ *     example.org.     192.0.2.53 2001:db8::53 198.51.100.0/24
+ *
+ * A zone without a line may be transferred by nobody. Each client is an
+ * IPv4 or IPv6 address, optionally with a prefix length.
+ */
+#ifndef CRUNCH_TRANSFER_H
+#define CRUNCH_TRANSFER_H
+
+#include "zone.h"
+
+#define TRANSFER_FILE_NAME "transfers.conf"
+
+/*
+ * Reads DIR/transfers.conf, if present, into the zones' ACLs. Reports every
+ * problem (with file:line) through diag and returns the number of errors.
+ */
+unsigned transfers_load(const char *dir, struct zone_set *zones);
+
+#endif
