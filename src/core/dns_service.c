@@ -89,8 +89,11 @@ static err_t conn_close(struct dns_tcp_conn *c)
 }
 
 /* Answers every complete query in the buffer while the send buffer has
- * room; the rest waits for the sent callback. */
-static void answer_buffered(struct dns_tcp_conn *c)
+ * room; the rest waits for the sent callback. A message the engine does not
+ * answer (shorter than a header, or a response) ends the connection, as NSD
+ * does: skipped in silence, it would leave the client waiting for an answer
+ * until the idle time-out. Returns what a callback must return. */
+static err_t answer_buffered(struct dns_tcp_conn *c)
 {
     size_t done = 0;
     while (c->len - done >= 2) {
@@ -99,13 +102,17 @@ static void answer_buffered(struct dns_tcp_conn *c)
             break;
         size_t n = dns_engine_answer(served, c->buf + done + 2, msg_len, DNS_OVER_TCP, answer + 2,
                                      sizeof answer - 2);
-        if (n > 0) {
-            if (tcp_sndbuf(c->pcb) < n + 2 || tcp_sndqueuelen(c->pcb) + 4 > TCP_SND_QUEUELEN)
-                break;      /* resume from the sent callback */
-            dns_put16(answer, (uint16_t)n);
-            if (tcp_write(c->pcb, answer, (u16_t)(n + 2), TCP_WRITE_FLAG_COPY) != ERR_OK)
-                break;
+        if (n == 0) {
+            /* Acknowledge all we hold, so tcp_close sends the answers queued
+             * so far and a FIN, not a RST that would discard them. */
+            tcp_recved(c->pcb, (u16_t)c->len);
+            return conn_close(c);
         }
+        if (tcp_sndbuf(c->pcb) < n + 2 || tcp_sndqueuelen(c->pcb) + 4 > TCP_SND_QUEUELEN)
+            break;      /* resume from the sent callback */
+        dns_put16(answer, (uint16_t)n);
+        if (tcp_write(c->pcb, answer, (u16_t)(n + 2), TCP_WRITE_FLAG_COPY) != ERR_OK)
+            break;
         done += 2 + msg_len;
     }
     if (done > 0) {
@@ -115,6 +122,7 @@ static void answer_buffered(struct dns_tcp_conn *c)
         tcp_output(c->pcb);
         c->last_active = sys_now();
     }
+    return ERR_OK;
 }
 
 static err_t tcp_received(void *arg, struct tcp_pcb *pcb, struct pbuf *p, err_t err)
@@ -127,16 +135,19 @@ static err_t tcp_received(void *arg, struct tcp_pcb *pcb, struct pbuf *p, err_t 
         return conn_close(c);   /* the client finished sending: so do we */
     }
     if (c->len + p->tot_len > sizeof c->buf) {
-        /* Unanswered bytes beyond one maximal query: the client sent a
-         * query longer than we accept, or does not read its answers. */
+        /* A complete query waits for send room (the client pipelines faster
+         * than it reads): refuse these bytes; lwIP keeps them unacknowledged
+         * and offers them again, so the client is slowed, not cut off. */
+        if (c->len >= 2 && c->len >= 2 + (size_t)dns_get16(c->buf))
+            return ERR_MEM;
+        /* Otherwise the query being received is longer than we accept. */
         pbuf_free(p);
         return conn_close(c);
     }
     pbuf_copy_partial(p, c->buf + c->len, p->tot_len, 0);
     c->len += p->tot_len;
     pbuf_free(p);
-    answer_buffered(c);
-    return ERR_OK;
+    return answer_buffered(c);
 }
 
 static err_t tcp_sent_more(void *arg, struct tcp_pcb *pcb, u16_t len)
@@ -145,8 +156,7 @@ static err_t tcp_sent_more(void *arg, struct tcp_pcb *pcb, u16_t len)
     (void)len;
     struct dns_tcp_conn *c = arg;
     c->last_active = sys_now();
-    answer_buffered(c);
-    return ERR_OK;
+    return answer_buffered(c);
 }
 
 static err_t tcp_polled(void *arg, struct tcp_pcb *pcb)
