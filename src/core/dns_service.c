@@ -146,8 +146,11 @@ static bool send_transfer(struct dns_tcp_conn *c, err_t *err)
 }
 
 /* Answers every complete query in the buffer while the send buffer has
- * room; the rest waits for the sent callback. Returns what a callback
- * returns (ERR_ABRT if the connection had to be aborted). */
+ * room; the rest waits for the sent callback. A message the engine does not
+ * answer (shorter than a header, or a response) ends the connection, as NSD
+ * does: skipped in silence, it would leave the client waiting for an answer
+ * until the idle time-out. Returns what a callback must return (ERR_ABRT if
+ * the connection had to be aborted). */
 static err_t answer_buffered(struct dns_tcp_conn *c)
 {
     err_t err = ERR_OK;
@@ -168,13 +171,17 @@ static err_t answer_buffered(struct dns_tcp_conn *c)
         }
         size_t n = dns_engine_answer(served, c->buf + done + 2, msg_len, DNS_OVER_TCP, answer + 2,
                                      sizeof answer - 2);
-        if (n > 0) {
-            if (tcp_sndbuf(c->pcb) < n + 2 || tcp_sndqueuelen(c->pcb) + 4 > TCP_SND_QUEUELEN)
-                break;      /* resume from the sent callback */
-            dns_put16(answer, (uint16_t)n);
-            if (tcp_write(c->pcb, answer, (u16_t)(n + 2), TCP_WRITE_FLAG_COPY) != ERR_OK)
-                break;
+        if (n == 0) {
+            /* Acknowledge all we hold, so tcp_close sends the answers queued
+             * so far and a FIN, not a RST that would discard them. */
+            tcp_recved(c->pcb, (u16_t)c->len);
+            return conn_close(c);
         }
+        if (tcp_sndbuf(c->pcb) < n + 2 || tcp_sndqueuelen(c->pcb) + 4 > TCP_SND_QUEUELEN)
+            break;      /* resume from the sent callback */
+        dns_put16(answer, (uint16_t)n);
+        if (tcp_write(c->pcb, answer, (u16_t)(n + 2), TCP_WRITE_FLAG_COPY) != ERR_OK)
+            break;
         done += 2 + msg_len;
     }
     if (done > 0) {
@@ -198,8 +205,12 @@ static err_t tcp_received(void *arg, struct tcp_pcb *pcb, struct pbuf *p, err_t 
         return conn_close(c);   /* the client finished sending: so do we */
     }
     if (c->len + p->tot_len > sizeof c->buf) {
-        /* Unanswered bytes beyond one maximal query: the client sent a
-         * query longer than we accept, or does not read its answers. */
+        /* A complete query waits for send room (the client pipelines faster
+         * than it reads): refuse these bytes; lwIP keeps them unacknowledged
+         * and offers them again, so the client is slowed, not cut off. */
+        if (c->len >= 2 && c->len >= 2 + (size_t)dns_get16(c->buf))
+            return ERR_MEM;
+        /* Otherwise the query being received is longer than we accept. */
         pbuf_free(p);
         return conn_close(c);
     }
