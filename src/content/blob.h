@@ -25,6 +25,8 @@ struct blob {
     uint32_t rrset_count;
     const struct blob_ref *rdatas;
     uint32_t rdata_count;
+    const struct blob_http_redirect *redirects;
+    uint32_t redirect_count;
 };
 
 /*
@@ -41,5 +43,8 @@ static inline const uint8_t *blob_bytes(const struct blob *b, struct blob_ref r)
 
 /* The file whose path is exactly `path` (no decoding), or NULL. */
 const struct blob_http_file *blob_http_find(const struct blob *b, const char *path, size_t len);
+
+/* The redirect whose source is exactly `path`, or NULL. */
+const struct blob_http_redirect *blob_http_find_redirect(const struct blob *b, const char *path, size_t len);
 
 #endif

@@ -1,5 +1,5 @@
 /*
- * The unihost content blob, format version 1: the one description shared by
+ * The unihost content blob, format version 2: the one description shared by
  * the writer (tools/crunch) and the reader (src/content/blob.c).
  *
  * The blob is read-only and position-independent: every reference is a byte
@@ -18,7 +18,8 @@
  * so the reader checks the hash once at start-up and then trusts the
  * structure after validating every offset against the blob size.
  *
- * HTTP: struct blob_http_file[], sorted by path (memcmp, shorter first).
+ * HTTP: struct blob_http_file[], sorted by path (memcmp, shorter first);
+ *       struct blob_http_redirect[], sorted by `from` the same way.
  * DNS:  zones -> nodes (one per owner name, empty non-terminals included,
  *       in DNSSEC canonical order within each zone) -> RRsets (sorted by
  *       type) -> rdatas (uncompressed wire-format RDATA).
@@ -30,7 +31,7 @@
 
 #define BLOB_MAGIC "UNIHBLOB"       /* 8 bytes, no terminator stored */
 #define BLOB_MAGIC_LEN 8
-#define BLOB_VERSION 1u
+#define BLOB_VERSION 2u           /* 2: Cache-Control per file, the redirect table */
 #define BLOB_ALIGN 8u
 
 struct blob_preamble {
@@ -60,6 +61,7 @@ enum blob_table_id {
     BLOB_TABLE_DNS_NODES,           /* struct blob_dns_node */
     BLOB_TABLE_DNS_RRSETS,          /* struct blob_dns_rrset */
     BLOB_TABLE_DNS_RDATAS,          /* struct blob_ref: one RDATA each */
+    BLOB_TABLE_HTTP_REDIRECTS,      /* struct blob_http_redirect (version 2) */
     BLOB_TABLE_COUNT
 };
 
@@ -84,6 +86,23 @@ struct blob_http_file {
     uint64_t mtime;                 /* Last-Modified, seconds since the epoch */
     uint32_t flags;                 /* enum blob_http_flags */
     uint32_t reserved;
+    /* version 2 */
+    struct blob_ref cache_control;  /* Cache-Control value; len 0: send none */
+};
+
+/*
+ * A redirect declared in the site's _redirects file: a request whose
+ * normalised path is exactly `from` (and names no published file) is
+ * answered `status` with `Location: to`. Header values from the blob go
+ * out verbatim, so the reader checks they hold no control bytes.
+ */
+#define BLOB_HTTP_REDIRECT_TARGET_MAX 512u
+
+struct blob_http_redirect {
+    struct blob_ref from;           /* normalised URL path, starts with '/' */
+    struct blob_ref to;             /* Location value: a path or an http(s) URL */
+    uint32_t status;                /* 301, 302, 307 or 308 */
+    uint32_t reserved;              /* zero */
 };
 
 /* ---- DNS ----------------------------------------------------------------- */
@@ -140,6 +159,7 @@ static const uint32_t blob_record_size[BLOB_TABLE_COUNT] = {
     [BLOB_TABLE_DNS_NODES] = sizeof(struct blob_dns_node),
     [BLOB_TABLE_DNS_RRSETS] = sizeof(struct blob_dns_rrset),
     [BLOB_TABLE_DNS_RDATAS] = sizeof(struct blob_ref),
+    [BLOB_TABLE_HTTP_REDIRECTS] = sizeof(struct blob_http_redirect),
 };
 
 #endif
