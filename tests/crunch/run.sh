@@ -128,7 +128,7 @@ else
     not_ok "good input compiles" "exit status $status"
     show "$tmp/good.err"
 fi
-summary='^crunch: 3 pages, 3 assets, 2 zones (18 records) -> [^ ]*/good\.blob ([0-9][0-9]* bytes), [^ ]*/export/ (export) in [0-9][0-9]* ms$'
+summary='^crunch: 3 pages, 4 assets, 2 zones (18 records) -> [^ ]*/good\.blob ([0-9][0-9]* bytes), [^ ]*/export/ (export) in [0-9][0-9]* ms$'
 if grep -q "$summary" "$tmp/good.out" && [ "$(wc -l <"$tmp/good.out")" -eq 1 ]; then
     ok "summary line"
 else
@@ -143,7 +143,7 @@ fi
 
 # Exactly the published files, at their URL paths.
 (cd "$tmp/export" 2>/dev/null && find . -type f | sort) >"$tmp/exported"
-printf '%s\n' ./css/style.css ./docs/crunch.html ./docs/index.html ./img/logo.png ./index.html ./robots.txt \
+printf '%s\n' ./css/style.css ./docs/crunch.html ./docs/index.html ./img/logo.png ./img/pattern.png ./index.html ./robots.txt \
     >"$tmp/exported.expected"
 if cmp -s "$tmp/exported" "$tmp/exported.expected"; then
     ok "export: exactly the published files"
