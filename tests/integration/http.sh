@@ -365,7 +365,7 @@ check "If-Range with another date: 200" "status $(status)" [ "$(status)" = 200 ]
 # ---- If-Modified-Since (curl -z sends it)
 get "$BASE/$largest" -H "If-Modified-Since: $lm"
 check "If-Modified-Since: its Last-Modified: 304, no body, ETag and Cache-Control kept" \
-    "status $(status), $(fsize "$B") bytes" \
+    "status $(status), $(fsize "$B") bytes: $(cat "$UH_TMP/curl.err")" \
     eval '[ "$(status)" = 304 ] && [ ! -s "$B" ] && [ "$(hval ETag)" = "$etag" ] && [ -n "$(hval Cache-Control)" ]'
 get "$BASE/$largest" -z 'Thu, 01 Jan 1998 00:00:00 GMT'
 check "If-Modified-Since long before: 200" "status $(status)" [ "$(status)" = 200 ]
