@@ -84,6 +84,11 @@ static int check_http(const struct blob *b, const char **error)
             *error = "an HTTP file refers outside the blob";
             return -1;
         }
+        if (f->cache_control.len > BLOB_HTTP_CACHE_CONTROL_MAX || f->content_type.len > 128 ||
+            f->etag.len > 64 || f->gzip_etag.len > 64) {
+            *error = "an HTTP file's header value is too long";
+            return -1;
+        }
         if (!header_value_ok(b, f->content_type) || !header_value_ok(b, f->etag) ||
             !header_value_ok(b, f->gzip_etag) || !header_value_ok(b, f->cache_control)) {
             *error = "an HTTP file's header value holds control bytes";

@@ -90,6 +90,10 @@ struct blob_http_file {
     struct blob_ref cache_control;  /* Cache-Control value; len 0: send none */
 };
 
+/* Bounds that keep every response's header block within the engine's
+ * fixed buffer (HTTP_HEAD_MAX). */
+#define BLOB_HTTP_CACHE_CONTROL_MAX 256u
+
 /*
  * A redirect declared in the site's _redirects file: a request whose
  * normalised path is exactly `from` (and names no published file) is

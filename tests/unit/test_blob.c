@@ -236,6 +236,12 @@ int main(void)
     CHECK("reader: a control byte in Cache-Control is refused", err && strstr(err, "control"));
 
     memcpy(copy, data, len);
+    files[0].cache_control.len = BLOB_HTTP_CACHE_CONTROL_MAX + 1;    /* still inside the blob */
+    rehash(copy, len);
+    err = open_error(copy, len);
+    CHECK("reader: a Cache-Control too long for a response header is refused", err && strstr(err, "long"));
+
+    memcpy(copy, data, len);
     dir->tables[BLOB_TABLE_HTTP_REDIRECTS].count = 1000;
     rehash(copy, len);
     err = open_error(copy, len);

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "blob_format.h"
 #include "diag.h"
 #include "rules_file.h"
 #include "util.h"
@@ -65,6 +66,11 @@ static void parse_rule(void *ctx, const char *path, struct rules_line *l)
     }
     if (pattern[0] != '/' && pattern[0] != '*') {
         diag_error(path, l->number, "pattern %s must start with / or *", pattern);
+        st->errors++;
+        return;
+    }
+    if (strlen(l->rest_after_first) > BLOB_HTTP_CACHE_CONTROL_MAX) {
+        diag_error(path, l->number, "Cache-Control value is longer than %u bytes", BLOB_HTTP_CACHE_CONTROL_MAX);
         st->errors++;
         return;
     }
