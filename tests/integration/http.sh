@@ -46,6 +46,7 @@ get() {
     tr -d '\r' < "$H.raw" > "$H" 2>/dev/null
     rm -f "$H.raw"
     [ -f "$B" ] || : > "$B"
+    [ "$_rc" -eq 0 ] || echo "# curl $_u failed ($_rc): $(tr '\n' ' ' < "$UH_TMP/curl.err")"
     return $_rc
 }
 status() { awk 'NR == 1 {print $2}' "$H"; }
