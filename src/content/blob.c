@@ -10,11 +10,12 @@
 #include "dns_wire.h"
 
 _Static_assert(sizeof(struct blob_preamble) == 56, "preamble layout is part of the format");
-_Static_assert(sizeof(struct blob_http_file) == 64, "record layout is part of the format");
+_Static_assert(sizeof(struct blob_http_file) == 72, "record layout is part of the format");
 _Static_assert(sizeof(struct blob_dns_zone) == 48, "record layout is part of the format");
 _Static_assert(sizeof(struct blob_dns_node) == 32, "record layout is part of the format");
 _Static_assert(sizeof(struct blob_dns_rrset) == 16, "record layout is part of the format");
 _Static_assert(sizeof(struct blob_dns_acl) == 20, "record layout is part of the format");
+_Static_assert(sizeof(struct blob_http_redirect) == 24, "record layout is part of the format");
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
 #error "the blob is read in place: this reader needs a little-endian machine"
 #endif
@@ -29,13 +30,69 @@ static int range_ok(uint32_t first, uint32_t count, uint32_t limit)
     return (uint64_t)first + count <= limit;
 }
 
+/* Bytes the engine copies into a response header: visible ASCII and spaces
+ * only, so no blob can split or inject a header line. */
+static int header_value_ok(const struct blob *b, struct blob_ref r)
+{
+    const uint8_t *p = blob_bytes(b, r);
+    for (uint32_t i = 0; i < r.len; i++)
+        if (p[i] < 0x20 || p[i] > 0x7e)
+            return 0;
+    return 1;
+}
+
+/* Sorted strictly by memcmp, the shorter first on a tie (so no duplicates). */
+static int sorted_after(const struct blob *b, struct blob_ref prev, struct blob_ref cur)
+{
+    size_t n = prev.len < cur.len ? prev.len : cur.len;
+    int c = memcmp(blob_bytes(b, prev), blob_bytes(b, cur), n);
+    return c < 0 || (c == 0 && prev.len < cur.len);
+}
+
+static int check_redirects(const struct blob *b, const char **error)
+{
+    for (uint32_t i = 0; i < b->redirect_count; i++) {
+        const struct blob_http_redirect *r = &b->redirects[i];
+        if (!ref_ok(b, r->from) || !ref_ok(b, r->to)) {
+            *error = "an HTTP redirect refers outside the blob";
+            return -1;
+        }
+        if (r->from.len == 0 || blob_bytes(b, r->from)[0] != '/' || r->to.len == 0 ||
+            r->to.len > BLOB_HTTP_REDIRECT_TARGET_MAX || !header_value_ok(b, r->to) ||
+            !header_value_ok(b, r->from)) {
+            *error = "an HTTP redirect's source or target is malformed";
+            return -1;
+        }
+        if (r->status != 301 && r->status != 302 && r->status != 307 && r->status != 308) {
+            *error = "an HTTP redirect's status is not 301, 302, 307 or 308";
+            return -1;
+        }
+        if (i > 0 && !sorted_after(b, b->redirects[i - 1].from, r->from)) {
+            *error = "HTTP redirects are not sorted by source";
+            return -1;
+        }
+    }
+    return 0;
+}
+
 static int check_http(const struct blob *b, const char **error)
 {
     for (uint32_t i = 0; i < b->http_file_count; i++) {
         const struct blob_http_file *f = &b->http_files[i];
         if (!ref_ok(b, f->path) || !ref_ok(b, f->content_type) || !ref_ok(b, f->body) ||
-            !ref_ok(b, f->etag) || !ref_ok(b, f->gzip_body) || !ref_ok(b, f->gzip_etag)) {
+            !ref_ok(b, f->etag) || !ref_ok(b, f->gzip_body) || !ref_ok(b, f->gzip_etag) ||
+            !ref_ok(b, f->cache_control)) {
             *error = "an HTTP file refers outside the blob";
+            return -1;
+        }
+        if (f->cache_control.len > BLOB_HTTP_CACHE_CONTROL_MAX || f->content_type.len > 128 ||
+            f->etag.len > 64 || f->gzip_etag.len > 64) {
+            *error = "an HTTP file's header value is too long";
+            return -1;
+        }
+        if (!header_value_ok(b, f->content_type) || !header_value_ok(b, f->etag) ||
+            !header_value_ok(b, f->gzip_etag) || !header_value_ok(b, f->cache_control)) {
+            *error = "an HTTP file's header value holds control bytes";
             return -1;
         }
         if (f->path.len == 0 || blob_bytes(b, f->path)[0] != '/') {
@@ -291,8 +348,10 @@ int blob_open(struct blob *b, const void *data, size_t size, const char **error)
     b->nsec3_count = b->dir->tables[BLOB_TABLE_DNS_NSEC3].count;
     b->acls = table[BLOB_TABLE_DNS_TRANSFER_ACL];
     b->acl_count = b->dir->tables[BLOB_TABLE_DNS_TRANSFER_ACL].count;
+    b->redirects = table[BLOB_TABLE_HTTP_REDIRECTS];
+    b->redirect_count = b->dir->tables[BLOB_TABLE_HTTP_REDIRECTS].count;
 
-    if (check_http(b, error) != 0 || check_dns(b, error) != 0) {
+    if (check_http(b, error) != 0 || check_redirects(b, error) != 0 || check_dns(b, error) != 0) {
         memset(b, 0, sizeof *b);
         return -1;
     }
@@ -311,6 +370,26 @@ const struct blob_http_file *blob_http_find(const struct blob *b, const char *pa
             c = (f->path.len > len) - (f->path.len < len);
         if (c == 0)
             return f;
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return NULL;
+}
+
+const struct blob_http_redirect *blob_http_find_redirect(const struct blob *b, const char *path, size_t len)
+{
+    uint32_t lo = 0, hi = b->redirect_count;
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        const struct blob_http_redirect *r = &b->redirects[mid];
+        size_t n = r->from.len < len ? r->from.len : len;
+        int c = memcmp(blob_bytes(b, r->from), path, n);
+        if (c == 0)
+            c = (r->from.len > len) - (r->from.len < len);
+        if (c == 0)
+            return r;
         if (c < 0)
             lo = mid + 1;
         else

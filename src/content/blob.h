@@ -29,6 +29,8 @@ struct blob {
     uint32_t nsec3_count;
     const struct blob_dns_acl *acls;
     uint32_t acl_count;
+    const struct blob_http_redirect *redirects;
+    uint32_t redirect_count;
 };
 
 /*
@@ -45,5 +47,8 @@ static inline const uint8_t *blob_bytes(const struct blob *b, struct blob_ref r)
 
 /* The file whose path is exactly `path` (no decoding), or NULL. */
 const struct blob_http_file *blob_http_find(const struct blob *b, const char *path, size_t len);
+
+/* The redirect whose source is exactly `path`, or NULL. */
+const struct blob_http_redirect *blob_http_find_redirect(const struct blob *b, const char *path, size_t len);
 
 #endif

@@ -18,7 +18,8 @@
  * so the reader checks the hash once at start-up and then trusts the
  * structure after validating every offset against the blob size.
  *
- * HTTP: struct blob_http_file[], sorted by path (memcmp, shorter first).
+ * HTTP: struct blob_http_file[], sorted by path (memcmp, shorter first);
+ *       struct blob_http_redirect[], sorted by `from` the same way.
  * DNS:  zones -> nodes (one per owner name, empty non-terminals included,
  *       in DNSSEC canonical order within each zone) -> RRsets (sorted by
  *       type) -> rdatas (uncompressed wire-format RDATA). RRSIGs form one
@@ -33,7 +34,7 @@
 
 #define BLOB_MAGIC "UNIHBLOB"       /* 8 bytes, no terminator stored */
 #define BLOB_MAGIC_LEN 8
-#define BLOB_VERSION 2u
+#define BLOB_VERSION 2u           /* 2: Cache-Control per file, redirects, NSEC3 index, transfer ACLs */
 #define BLOB_ALIGN 8u
 
 struct blob_preamble {
@@ -65,6 +66,7 @@ enum blob_table_id {
     BLOB_TABLE_DNS_RDATAS,          /* struct blob_ref: one RDATA each */
     BLOB_TABLE_DNS_NSEC3,           /* uint32_t node index: a zone's NSEC3 owners by hash */
     BLOB_TABLE_DNS_TRANSFER_ACL,    /* struct blob_dns_acl */
+    BLOB_TABLE_HTTP_REDIRECTS,      /* struct blob_http_redirect (version 2) */
     BLOB_TABLE_COUNT
 };
 
@@ -89,6 +91,27 @@ struct blob_http_file {
     uint64_t mtime;                 /* Last-Modified, seconds since the epoch */
     uint32_t flags;                 /* enum blob_http_flags */
     uint32_t reserved;
+    /* version 2 */
+    struct blob_ref cache_control;  /* Cache-Control value; len 0: send none */
+};
+
+/* Bounds that keep every response's header block within the engine's
+ * fixed buffer (HTTP_HEAD_MAX). */
+#define BLOB_HTTP_CACHE_CONTROL_MAX 256u
+
+/*
+ * A redirect declared in the site's _redirects file: a request whose
+ * normalised path is exactly `from` (and names no published file) is
+ * answered `status` with `Location: to`. Header values from the blob go
+ * out verbatim, so the reader checks they hold no control bytes.
+ */
+#define BLOB_HTTP_REDIRECT_TARGET_MAX 512u
+
+struct blob_http_redirect {
+    struct blob_ref from;           /* normalised URL path, starts with '/' */
+    struct blob_ref to;             /* Location value: a path or an http(s) URL */
+    uint32_t status;                /* 301, 302, 307 or 308 */
+    uint32_t reserved;              /* zero */
 };
 
 /* ---- DNS ----------------------------------------------------------------- */
@@ -165,6 +188,7 @@ static const uint32_t blob_record_size[BLOB_TABLE_COUNT] = {
     [BLOB_TABLE_DNS_RDATAS] = sizeof(struct blob_ref),
     [BLOB_TABLE_DNS_NSEC3] = sizeof(uint32_t),
     [BLOB_TABLE_DNS_TRANSFER_ACL] = sizeof(struct blob_dns_acl),
+    [BLOB_TABLE_HTTP_REDIRECTS] = sizeof(struct blob_http_redirect),
 };
 
 #endif

@@ -1,8 +1,11 @@
 /*
  * The HTTP/1.1 engine: see http_engine.h. Static files from the blob with
- * GET and HEAD; Content-Type, Content-Length, strong ETags, Last-Modified,
- * If-None-Match, gzip variants by Accept-Encoding; clean URLs and the
- * directory-slash redirect by site_path.h; a 404 page with status 404.
+ * GET and HEAD (OPTIONS answered with Allow); Content-Type, Content-Length,
+ * strong ETags, Last-Modified, Cache-Control from the site's policy,
+ * If-None-Match and If-Modified-Since (304), single byte ranges with
+ * If-Range (206/416), gzip variants by Accept-Encoding; clean URLs and the
+ * directory-slash redirect by site_path.h; the site's declared redirects; a
+ * 404 page with status 404.
  */
 #include "http_engine.h"
 
@@ -12,6 +15,7 @@
 
 #include "http_date.h"
 #include "http_path.h"
+#include "http_range.h"
 #include "site_path.h"
 
 static int on_message_begin(llhttp_t *p);
@@ -19,6 +23,8 @@ static int on_url(llhttp_t *p, const char *at, size_t len);
 static int on_header_field(llhttp_t *p, const char *at, size_t len);
 static int on_header_value(llhttp_t *p, const char *at, size_t len);
 static int on_header_value_complete(llhttp_t *p);
+static int on_headers_complete(llhttp_t *p);
+static int on_body(llhttp_t *p, const char *at, size_t len);
 static int on_message_complete(llhttp_t *p);
 
 static llhttp_settings_t settings;
@@ -33,6 +39,8 @@ void http_conn_init(struct http_conn *c, const struct blob *blob)
         settings.on_header_field = on_header_field;
         settings.on_header_value = on_header_value;
         settings.on_header_value_complete = on_header_value_complete;
+        settings.on_headers_complete = on_headers_complete;
+        settings.on_body = on_body;
         settings.on_message_complete = on_message_complete;
         settings_ready = true;
     }
@@ -56,9 +64,17 @@ static int on_message_begin(llhttp_t *p)
     c->field_len = 0;
     c->value_len = 0;
     c->header_bytes = 0;
+    c->value_cut = false;
     c->has_host = false;
     c->accept_gzip = false;
+    c->in_request = true;
     c->if_none_match_len = 0;
+    c->has_if_none_match = false;
+    c->has_if_modified_since = false;
+    c->range_len = 0;
+    c->if_range_len = 0;
+    c->has_if_range = false;
+    c->body_bytes = 0;
     return 0;
 }
 
@@ -102,6 +118,7 @@ static int on_header_value(llhttp_t *p, const char *at, size_t len)
     size_t n = len < room ? len : room;
     memcpy(c->value + c->value_len, at, n);
     c->value_len += n;
+    c->value_cut |= n < len;
     return count_header_bytes(c, len);
 }
 
@@ -165,9 +182,53 @@ static int on_header_value_complete(llhttp_t *p)
         size_t n = c->value_len < sizeof c->if_none_match ? c->value_len : sizeof c->if_none_match;
         memcpy(c->if_none_match, c->value, n);
         c->if_none_match_len = n;
+        c->has_if_none_match = true;
+    } else if (field_is(c, "if-modified-since")) {
+        /* Not an HTTP-date: ignored (RFC 9110 13.1.3). */
+        c->has_if_modified_since = http_date_parse(c->value, c->value_len, &c->if_modified_since) == 0;
+    } else if (field_is(c, "range")) {
+        /* A value too long to keep whole is no single range we would take. */
+        bool fits = !c->value_cut && c->value_len <= sizeof c->range;
+        c->range_len = fits ? c->value_len : 0;
+        if (fits)
+            memcpy(c->range, c->value, c->value_len);
+    } else if (field_is(c, "if-range")) {
+        /* Present but unreadable still means "do not trust the range": a
+         * value that does not fit can match no validator of ours. */
+        c->has_if_range = true;
+        bool fits = !c->value_cut && c->value_len <= sizeof c->if_range;
+        c->if_range_len = fits ? c->value_len : 0;
+        if (fits)
+            memcpy(c->if_range, c->value, c->value_len);
     }
     c->field_len = 0;
     c->value_len = 0;
+    c->value_cut = false;
+    return 0;
+}
+
+/* A body announced larger than we discard is refused before it arrives. */
+static int on_headers_complete(llhttp_t *p)
+{
+    struct http_conn *c = conn_of(p);
+    if ((p->flags & F_CONTENT_LENGTH) && p->content_length > HTTP_BODY_MAX) {
+        c->reject_status = 413;
+        return HPE_USER;
+    }
+    return 0;
+}
+
+/* Request bodies (GET with a body, or the body of a refused method) are
+ * read and dropped; a chunked one is counted as it comes. */
+static int on_body(llhttp_t *p, const char *at, size_t len)
+{
+    (void)at;
+    struct http_conn *c = conn_of(p);
+    c->body_bytes += len;
+    if (c->body_bytes > HTTP_BODY_MAX) {
+        c->reject_status = 413;
+        return HPE_USER;
+    }
     return 0;
 }
 
@@ -206,12 +267,19 @@ static const char *reason(int status)
 {
     switch (status) {
     case 200: return "OK";
+    case 204: return "No Content";
+    case 206: return "Partial Content";
     case 301: return "Moved Permanently";
+    case 302: return "Found";
     case 304: return "Not Modified";
+    case 307: return "Temporary Redirect";
+    case 308: return "Permanent Redirect";
     case 400: return "Bad Request";
     case 404: return "Not Found";
     case 405: return "Method Not Allowed";
+    case 413: return "Content Too Large";
     case 414: return "URI Too Long";
+    case 416: return "Range Not Satisfiable";
     case 431: return "Request Header Fields Too Large";
     case 505: return "HTTP Version Not Supported";
     default: return "Internal Server Error";
@@ -247,16 +315,22 @@ static void put_length(struct head_writer *w, size_t len)
     put_header(w, "Content-Length", num, (size_t)n);
 }
 
-/* A short plain-text response for errors and redirects. */
-static void respond_text(struct http_conn *c, int status, const char *text, const char *location,
-                         size_t location_len, bool head_only)
+/* The methods every resource allows: in 405s and OPTIONS answers alike. */
+#define ALLOW_HEADER "Allow: GET, HEAD, OPTIONS\r\n"
+
+/* A short plain-text response for errors and redirects. `extra` is a
+ * header line ("Name: value\r\n") or NULL. */
+static void respond_text_with(struct http_conn *c, int status, const char *text, const char *location,
+                              size_t location_len, const char *extra, bool head_only)
 {
     struct head_writer w = {c, false};
     begin_response(&w, status);
     if (location)
         put_header(&w, "Location", location, location_len);
+    if (extra)
+        puts_(&w, extra);
     if (status == 405)
-        puts_(&w, "Allow: GET, HEAD\r\n");
+        puts_(&w, ALLOW_HEADER);
     puts_(&w, "Content-Type: text/plain; charset=utf-8\r\n");
     puts_(&w, "X-Content-Type-Options: nosniff\r\n");
     size_t len = strlen(text);
@@ -268,8 +342,14 @@ static void respond_text(struct http_conn *c, int status, const char *text, cons
         /* Only a Location too long for the header block gets here: refuse
          * rather than send a truncated header. */
         c->close_after = true;
-        respond_text(c, 414, "request target too long\n", NULL, 0, head_only);
+        respond_text_with(c, 414, "request target too long\n", NULL, 0, NULL, head_only);
     }
+}
+
+static void respond_text(struct http_conn *c, int status, const char *text, const char *location,
+                         size_t location_len, bool head_only)
+{
+    respond_text_with(c, status, text, location, location_len, NULL, head_only);
 }
 
 /* Does an If-None-Match list name this ETag (weak comparison, RFC 9110 13.1.2)? */
@@ -296,27 +376,104 @@ static bool etag_matches(const struct http_conn *c, const uint8_t *etag, size_t 
     return false;
 }
 
+/* Does If-Range name this representation (RFC 9110 13.1.5)? A strong
+ * ETag equal to ours, or a date equal to Last-Modified; weak tags never. */
+static bool if_range_matches(const struct http_conn *c, const uint8_t *etag, size_t etag_len, uint64_t mtime)
+{
+    const char *v = c->if_range;
+    size_t n = c->if_range_len;
+    if (n > 0 && v[0] == '"')
+        return n == etag_len && memcmp(v, etag, n) == 0;
+    uint64_t date;
+    return http_date_parse(v, n, &date) == 0 && date == mtime;
+}
+
+/* What a GET of a 200 resource becomes under the request's conditions. */
+struct selection {
+    int status;                 /* 200, 206, 304 or 416 */
+    uint64_t first, last;       /* the range, for 206 */
+};
+
+static struct selection select_response(const struct http_conn *c, bool get, const uint8_t *etag,
+                                        size_t etag_len, uint64_t mtime, size_t size)
+{
+    struct selection s = {200, 0, 0};
+    /* RFC 9110 13.2.2: If-None-Match, else If-Modified-Since; then Range. */
+    if (c->has_if_none_match) {
+        if (etag_matches(c, etag, etag_len)) {
+            s.status = 304;
+            return s;
+        }
+    } else if (c->has_if_modified_since && mtime <= c->if_modified_since) {
+        s.status = 304;
+        return s;
+    }
+    /* Range applies to GET only (RFC 9110 14.2). */
+    if (!get || c->range_len == 0)
+        return s;
+    if (c->has_if_range && !if_range_matches(c, etag, etag_len, mtime))
+        return s;
+    switch (http_range_parse(c->range, c->range_len, size, &s.first, &s.last)) {
+    case HTTP_RANGE_OK:
+        s.status = 206;
+        break;
+    case HTTP_RANGE_UNSATISFIABLE:
+        s.status = 416;
+        break;
+    case HTTP_RANGE_IGNORE:
+        break;
+    }
+    return s;
+}
+
+/* The validators and caching headers every response about a file carries
+ * (a 304 included: RFC 9110 15.4.5). */
+static void put_file_meta(struct head_writer *w, const struct blob_http_file *f, struct blob_ref etag)
+{
+    const struct blob *b = w->c->blob;
+    put_header(w, "ETag", (const char *)blob_bytes(b, etag), etag.len);
+    char date[HTTP_DATE_LEN];
+    http_date_format(f->mtime, date);
+    put_header(w, "Last-Modified", date, sizeof date);
+    if (f->cache_control.len > 0)
+        put_header(w, "Cache-Control", (const char *)blob_bytes(b, f->cache_control), f->cache_control.len);
+    if (f->flags & BLOB_HTTP_COMPRESSIBLE)
+        puts_(w, "Vary: Accept-Encoding\r\n");
+}
+
 static void respond_file(struct http_conn *c, const struct blob_http_file *f, int status, bool head_only)
 {
     const struct blob *b = c->blob;
     bool gzip = c->accept_gzip && f->gzip_body.len > 0;
     struct blob_ref body = gzip ? f->gzip_body : f->body;
     struct blob_ref etag = gzip ? f->gzip_etag : f->etag;
-    bool not_modified = status == 200 && c->if_none_match_len > 0 &&
-                        etag_matches(c, blob_bytes(b, etag), etag.len);
+    struct selection sel = {status, 0, 0};
+    if (status == 200)
+        sel = select_response(c, !head_only, blob_bytes(b, etag), etag.len, f->mtime, body.len);
     struct head_writer w = {c, false};
-    begin_response(&w, not_modified ? 304 : status);
-    put_header(&w, "ETag", (const char *)blob_bytes(b, etag), etag.len);
-    char date[HTTP_DATE_LEN];
-    http_date_format(f->mtime, date);
-    put_header(&w, "Last-Modified", date, sizeof date);
-    if (f->flags & BLOB_HTTP_COMPRESSIBLE)
-        puts_(&w, "Vary: Accept-Encoding\r\n");
-    if (!not_modified) {
+    char line[80];
+    if (sel.status == 416) {
+        snprintf(line, sizeof line, "Content-Range: bytes */%u\r\n", (unsigned)body.len);
+        respond_text_with(c, 416, "range not satisfiable\n", NULL, 0, line, head_only);
+        return;
+    }
+    begin_response(&w, sel.status);
+    put_file_meta(&w, f, etag);
+    size_t offset = 0, length = body.len;
+    if (sel.status != 304) {
         put_header(&w, "Content-Type", (const char *)blob_bytes(b, f->content_type), f->content_type.len);
         if (gzip)
             puts_(&w, "Content-Encoding: gzip\r\n");
-        put_length(&w, body.len);
+        if (sel.status == 200 || sel.status == 206)
+            puts_(&w, "Accept-Ranges: bytes\r\n");
+        if (sel.status == 206) {
+            offset = (size_t)sel.first;
+            length = (size_t)(sel.last - sel.first + 1);
+            int n = snprintf(line, sizeof line, "Content-Range: bytes %zu-%zu/%u\r\n", offset,
+                             (size_t)sel.last, (unsigned)body.len);
+            put(&w, line, (size_t)n);
+        }
+        put_length(&w, length);
     }
     puts_(&w, "X-Content-Type-Options: nosniff\r\n");
     put(&w, "\r\n", 2);
@@ -324,10 +481,26 @@ static void respond_file(struct http_conn *c, const struct blob_http_file *f, in
         respond_text(c, 500, "response header too large\n", NULL, 0, head_only);
         return;
     }
-    if (!head_only && !not_modified) {
-        c->body = blob_bytes(b, body);
-        c->body_len = body.len;
+    if (!head_only && sel.status != 304) {
+        /* Straight from the blob, offset into it for a range: no copy. */
+        c->body = blob_bytes(b, body) + offset;
+        c->body_len = length;
     }
+}
+
+static void respond_options(struct http_conn *c)
+{
+    struct head_writer w = {c, false};
+    begin_response(&w, 204);
+    puts_(&w, ALLOW_HEADER);
+    puts_(&w, "\r\n");
+}
+
+static void respond_redirect(struct http_conn *c, const struct blob_http_redirect *r, bool head_only)
+{
+    char text[40];
+    snprintf(text, sizeof text, "%s\n", reason((int)r->status));
+    respond_text(c, (int)r->status, text, (const char *)blob_bytes(c->blob, r->to), r->to.len, head_only);
 }
 
 static const void *lookup_in_blob(void *ctx, const char *path, size_t len)
@@ -339,13 +512,18 @@ static void respond_to_request(struct http_conn *c)
 {
     uint8_t method = llhttp_get_method(&c->parser);
     bool head_only = method == HTTP_HEAD;
-    if (method != HTTP_GET && method != HTTP_HEAD) {
-        respond_text(c, 405, "method not allowed\n", NULL, 0, false);
-        return;
-    }
     if (llhttp_get_http_major(&c->parser) == 1 && llhttp_get_http_minor(&c->parser) == 1 && !c->has_host) {
         c->close_after = true;
         respond_text(c, 400, "HTTP/1.1 request without Host\n", NULL, 0, head_only);
+        return;
+    }
+    if (method == HTTP_OPTIONS) {
+        /* Every resource (and the server, "*") allows the same methods. */
+        respond_options(c);
+        return;
+    }
+    if (method != HTTP_GET && method != HTTP_HEAD) {
+        respond_text(c, 405, "method not allowed\n", NULL, 0, false);
         return;
     }
     char path[HTTP_URL_MAX + 1];
@@ -367,6 +545,11 @@ static void respond_to_request(struct http_conn *c)
     case SITE_PATH_NONE:
         break;
     }
+    const struct blob_http_redirect *redirect = blob_http_find_redirect(c->blob, path, len);
+    if (redirect) {
+        respond_redirect(c, redirect, head_only);
+        return;
+    }
     const struct blob_http_file *not_found = blob_http_find(c->blob, "/404.html", 9);
     if (not_found)
         respond_file(c, not_found, 404, head_only);
@@ -377,6 +560,7 @@ static void respond_to_request(struct http_conn *c)
 static int on_message_complete(llhttp_t *p)
 {
     struct http_conn *c = conn_of(p);
+    c->in_request = false;
     c->close_after = !llhttp_should_keep_alive(p);
     respond_to_request(c);
     return HPE_PAUSED;      /* one request at a time: see http_conn_feed() */
@@ -403,8 +587,10 @@ size_t http_conn_feed(struct http_conn *c, const uint8_t *data, size_t len, uint
         status = 505;
     c->failed = true;
     c->close_after = true;
+    c->in_request = false;
     respond_text(c, status, status == 431 ? "request header fields too large\n"
                             : status == 414 ? "request target too long\n"
+                            : status == 413 ? "request body too large\n"
                             : "bad request\n", NULL, 0, false);
     return len;
 }
@@ -437,4 +623,9 @@ void http_conn_sent(struct http_conn *c, size_t n)
 bool http_conn_should_close(const struct http_conn *c)
 {
     return c->close_after && c->head_sent == c->head_len && c->body_sent == c->body_len;
+}
+
+bool http_conn_mid_request(const struct http_conn *c)
+{
+    return c->in_request && !c->failed;
 }

@@ -3,6 +3,10 @@
  * transport feeds it received bytes and sends what it produces; it does no
  * I/O and allocates nothing (the connection is caller-owned memory).
  *
+ * Request bodies (Content-Length or chunked) are read and discarded up to
+ * HTTP_BODY_MAX bytes; a larger one is answered 413 and the connection
+ * closes.
+ *
  * Pipelining: feeding stops after each complete request until its response
  * has been taken, so responses go out in request order and the transport
  * keeps unconsumed bytes (and TCP's window) as back-pressure.
@@ -21,6 +25,7 @@
 #define HTTP_URL_MAX 2048           /* longer request targets get 414 */
 #define HTTP_HEADERS_MAX 8192       /* more header bytes get 431 */
 #define HTTP_HEAD_MAX 1024          /* room for one response's header block */
+#define HTTP_BODY_MAX 16384         /* request bodies up to this are read and discarded; larger get 413 */
 
 struct http_conn {
     llhttp_t parser;
@@ -36,9 +41,20 @@ struct http_conn {
     size_t value_len;
     size_t header_bytes;
     int reject_status;              /* 414/431 decided inside a callback */
+    bool value_cut;                 /* the current value did not fit in `value` */
     bool has_host, accept_gzip;
+    bool in_request;                /* a request has begun and is not complete */
     char if_none_match[256];
     size_t if_none_match_len;
+    bool has_if_none_match;
+    bool has_if_modified_since;
+    uint64_t if_modified_since;
+    char range[128];                /* the Range value (absent or cut: len 0) */
+    size_t range_len;
+    char if_range[64];              /* the If-Range value (an ETag or a date) */
+    size_t if_range_len;
+    bool has_if_range;
+    uint64_t body_bytes;            /* request body bytes seen (discarded) */
 
     /* The response being sent: the header block, then a body in the blob. */
     uint8_t head[HTTP_HEAD_MAX];
@@ -71,5 +87,12 @@ void http_conn_sent(struct http_conn *c, size_t n);
 
 /* True when everything is sent and the connection should now be closed. */
 bool http_conn_should_close(const struct http_conn *c);
+
+/*
+ * True while a request has begun arriving (its first byte was fed) but is
+ * not complete yet: the transport's cue for a request timeout (slowloris),
+ * as opposed to an idle keep-alive timeout between requests.
+ */
+bool http_conn_mid_request(const struct http_conn *c);
 
 #endif

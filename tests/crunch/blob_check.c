@@ -97,6 +97,7 @@ static void check_http(const struct blob *b, unsigned long long epoch, const cha
         {"/docs/crunch.html", "text/html; charset=utf-8", 1},
         {"/docs/index.html", "text/html; charset=utf-8", 1},
         {"/img/logo.png", "image/png", 0},
+        {"/img/pattern.png", "image/png", 0},
         {"/index.html", "text/html; charset=utf-8", 1},
         {"/robots.txt", "text/plain; charset=utf-8", 1},
     };
@@ -142,7 +143,37 @@ static void check_http(const struct blob *b, unsigned long long epoch, const cha
               memcmp(blob_bytes(b, png->body), png_src, png_len) == 0 && png->gzip_body.len == 0,
           "http: an asset is stored byte for byte, without gzip");
     free(png_src);
+    /* 4000 bytes of 'a' would gzip to almost nothing: still no variant,
+     * because PNG is an already-compressed type. */
+    const struct blob_http_file *pattern = blob_http_find(b, "/img/pattern.png", 16);
+    check(pattern && pattern->body.len == 4000 && pattern->gzip_body.len == 0 &&
+              !(pattern->flags & BLOB_HTTP_COMPRESSIBLE),
+          "http: an already-compressed type (PNG) is never compressed, however well it would");
+
+    check(css && ref_equals(b, css->cache_control, "public, max-age=3600"),
+          "cache: default for non-HTML files is public, max-age=3600");
+    const struct blob_http_file *crunch_page = blob_http_find(b, "/docs/crunch.html", 17);
+    check(crunch_page && ref_equals(b, crunch_page->cache_control, "no-cache"), "cache: default for pages is no-cache");
+    check(png && pattern && ref_equals(b, png->cache_control, "public, max-age=604800, immutable") &&
+              ref_equals(b, pattern->cache_control, "public, max-age=604800, immutable"),
+          "cache: /img/* rule from _cache");
     const struct blob_http_file *robots = blob_http_find(b, "/robots.txt", 11);
+    check(robots && ref_equals(b, robots->cache_control, "public, max-age=60"), "cache: exact-path rule from _cache");
+
+    static const struct { const char *from, *to; uint32_t status; } redirects[] = {
+        {"/ext", "https://example.org/", 308},
+        {"/old/crunch", "/docs/crunch", 301},
+        {"/tmp-link", "/docs/", 302},
+    };
+    int redirects_ok = b->redirect_count == 3;
+    for (uint32_t i = 0; redirects_ok && i < 3; i++)
+        redirects_ok = ref_equals(b, b->redirects[i].from, redirects[i].from) &&
+                       ref_equals(b, b->redirects[i].to, redirects[i].to) && b->redirects[i].status == redirects[i].status;
+    check(redirects_ok, "redirects: from _redirects, sorted by source, 301 by default");
+    check(blob_http_find_redirect(b, "/old/crunch", 11) == &b->redirects[1] &&
+              blob_http_find_redirect(b, "/old", 4) == NULL,
+          "redirects: found by exact source");
+
     check(robots && robots->gzip_body.len == 0, "http: no gzip variant when it saves under 64 bytes (robots.txt)");
     const struct blob_http_file *index = blob_http_find(b, "/index.html", 11);
     check(index && index->body.len > 0 &&

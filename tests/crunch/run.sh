@@ -128,7 +128,7 @@ else
     not_ok "good input compiles" "exit status $status"
     show "$tmp/good.err"
 fi
-summary='^crunch: 3 pages, 3 assets, 2 zones (18 records) -> [^ ]*/good\.blob ([0-9][0-9]* bytes), [^ ]*/export/ (export) in [0-9][0-9]* ms$'
+summary='^crunch: 3 pages, 4 assets, 2 zones (18 records) -> [^ ]*/good\.blob ([0-9][0-9]* bytes), [^ ]*/export/ (export) in [0-9][0-9]* ms$'
 if grep -q "$summary" "$tmp/good.out" && [ "$(wc -l <"$tmp/good.out")" -eq 1 ]; then
     ok "summary line"
 else
@@ -143,7 +143,7 @@ fi
 
 # Exactly the published files, at their URL paths.
 (cd "$tmp/export" 2>/dev/null && find . -type f | sort) >"$tmp/exported"
-printf '%s\n' ./css/style.css ./docs/crunch.html ./docs/index.html ./img/logo.png ./index.html ./robots.txt \
+printf '%s\n' ./css/style.css ./docs/crunch.html ./docs/index.html ./img/logo.png ./img/pattern.png ./index.html ./robots.txt \
     >"$tmp/exported.expected"
 if cmp -s "$tmp/exported" "$tmp/exported.expected"; then
     ok "export: exactly the published files"
@@ -190,6 +190,49 @@ if [ ! -s "$tmp/quiet.out" ]; then
     ok "--quiet prints nothing"
 else
     not_ok "--quiet prints nothing" "printed output"
+fi
+
+# SOURCE_DATE_EPOCH clamps file times: two checkouts of the same sources,
+# made at different times after the epoch, give the same bytes; a file older
+# than the epoch keeps its own time (its Last-Modified).
+for copy in a b; do
+    rm -rf "$tmp/co-$copy"
+    cp -R $good "$tmp/co-$copy"
+done
+find "$tmp/co-a" -exec touch -d '@1700000000' {} +
+find "$tmp/co-b" -exec touch -d '@1800000000' {} +
+touch -d '@900000000' "$tmp/co-a/site/robots.txt" "$tmp/co-b/site/robots.txt"
+for copy in a b; do
+    SOURCE_DATE_EPOCH=$epoch "$crunch" --quiet --site "$tmp/co-$copy/site" --zones "$tmp/co-$copy/zones" \
+        -o "$tmp/co-$copy.blob" >/dev/null 2>&1
+done
+if [ -s "$tmp/co-a.blob" ] && cmp -s "$tmp/co-a.blob" "$tmp/co-b.blob"; then
+    ok "SOURCE_DATE_EPOCH: checkouts at different times give the same blob"
+else
+    not_ok "SOURCE_DATE_EPOCH: checkouts at different times give the same blob" "the blobs differ"
+fi
+# mtime of each HTTP file record (format version 2: 72-byte records, mtime at 48)
+mtimes=$(python3 - "$tmp/co-a.blob" <<'PY'
+import struct, sys
+d = open(sys.argv[1], "rb").read()
+off, count = struct.unpack_from("<II", d, 56)
+for i in range(count):
+    r = off + 72 * i
+    poff, plen = struct.unpack_from("<II", d, r)
+    print(d[poff:poff + plen].decode(), struct.unpack_from("<Q", d, r + 48)[0])
+PY
+)
+want_mtimes="/css/style.css $epoch
+/docs/crunch.html $epoch
+/docs/index.html $epoch
+/img/logo.png $epoch
+/img/pattern.png $epoch
+/index.html $epoch
+/robots.txt 900000000"
+if [ "$mtimes" = "$want_mtimes" ]; then
+    ok "SOURCE_DATE_EPOCH: newer times clamped to it, an older file keeps its own"
+else
+    not_ok "SOURCE_DATE_EPOCH: newer times clamped to it, an older file keeps its own" "$(echo "$mtimes" | tr '\n' ' ')"
 fi
 
 # The deep checks of the blob, with the reader the unikernel uses.

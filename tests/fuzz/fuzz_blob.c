@@ -86,10 +86,22 @@ static uint64_t walk_http(const struct blob *b)
         const struct blob_http_file *f = &b->http_files[i];
         s += sum_ref(b, f->path) + sum_ref(b, f->content_type) + sum_ref(b, f->body) +
              sum_ref(b, f->etag) + sum_ref(b, f->gzip_body) + sum_ref(b, f->gzip_etag) + f->mtime +
-             f->flags;
+             f->flags + sum_ref(b, f->cache_control);
         FUZZ_CHECK(f->path.len > 0 && blob_bytes(b, f->path)[0] == '/', "an accepted path starts with '/'");
         FUZZ_CHECK(blob_http_find(b, (const char *)blob_bytes(b, f->path), f->path.len) == f,
                    "blob_http_find() finds each file at its own index");
+    }
+    check_table(b, b->redirects, b->redirect_count, sizeof *b->redirects);
+    for (uint32_t i = 0; i < b->redirect_count; i++) {
+        const struct blob_http_redirect *r = &b->redirects[i];
+        s += sum_ref(b, r->from) + sum_ref(b, r->to) + r->status;
+        FUZZ_CHECK(r->status == 301 || r->status == 302 || r->status == 307 || r->status == 308,
+                   "an accepted redirect has a redirect status");
+        for (uint32_t k = 0; k < r->to.len; k++)
+            FUZZ_CHECK(blob_bytes(b, r->to)[k] >= 0x20 && blob_bytes(b, r->to)[k] < 0x7f,
+                       "an accepted redirect target holds no control byte");
+        FUZZ_CHECK(blob_http_find_redirect(b, (const char *)blob_bytes(b, r->from), r->from.len) == r,
+                   "blob_http_find_redirect() finds each redirect at its own index");
     }
     return s;
 }

@@ -17,8 +17,11 @@
  *    blob, as http_conn_output() says;
  *  - every response starts with "HTTP/1.1 NNN ", has a complete header
  *    block of CRLF-terminated lines without control bytes, carries a
- *    Content-Length (all but 304), and what follows the header block is
- *    either nothing (HEAD, 304) or exactly Content-Length bytes;
+ *    Content-Length (all but 304 and 204), and what follows the header block
+ *    is either nothing (HEAD, 304, 204) or exactly Content-Length bytes;
+ *  - a 206 has one Content-Range "bytes A-B/N" with A <= B < N and
+ *    B - A + 1 == Content-Length; a 416 has "Content-Range: bytes * /N";
+ *  - a 3xx redirect (not 304) has a Location;
  *  - the conversation ends within a bound set by the input's length.
  */
 #include <stdbool.h>
@@ -64,6 +67,50 @@ struct response {
     size_t after_head;      /* bytes after the header block, head and blob body */
 };
 
+/* The value of a header in the block head[0..end), or NULL. `name` is
+ * "\r\nName: ". */
+static const uint8_t *find_header(const uint8_t *head, size_t end, const char *name)
+{
+    size_t n = strlen(name);
+    for (size_t i = 0; i + n <= end; i++)
+        if (memcmp(head + i, name, n) == 0)
+            return head + i + n;
+    return NULL;
+}
+
+static uint64_t read_number(const uint8_t **p)
+{
+    uint64_t v = 0;
+    FUZZ_CHECK(**p >= '0' && **p <= '9', "a number in Content-Range");
+    while (**p >= '0' && **p <= '9')
+        v = v * 10 + (uint64_t)(*(*p)++ - '0');
+    return v;
+}
+
+static void check_range_headers(const struct response *r, const uint8_t *head, size_t end)
+{
+    const uint8_t *v = find_header(head, end, "\r\nContent-Range: ");
+    FUZZ_CHECK((v != NULL) == (r->status == 206 || r->status == 416), "Content-Range exactly on 206 and 416");
+    if (!v)
+        return;
+    FUZZ_CHECK(memcmp(v, "bytes ", 6) == 0, "Content-Range in bytes");
+    v += 6;
+    if (r->status == 416) {
+        FUZZ_CHECK(*v == '*' && v[1] == '/', "416: bytes */N");
+        v += 2;
+        (void)read_number(&v);
+    } else {
+        uint64_t a = read_number(&v);
+        FUZZ_CHECK(*v++ == '-', "206: A-B");
+        uint64_t b = read_number(&v);
+        FUZZ_CHECK(*v++ == '/', "206: A-B/N");
+        uint64_t total = read_number(&v);
+        FUZZ_CHECK(a <= b && b < total && b - a + 1 == r->length, "206: the range lies in the representation "
+                   "and Content-Length is its size");
+    }
+    FUZZ_CHECK(*v == '\r', "Content-Range ends with its value");
+}
+
 /* Checks the start of a response: `head` is its whole header block as the
  * engine first offers it (nothing of it has been sent yet). */
 static void begin_response(struct response *r, const uint8_t *head, size_t n)
@@ -106,7 +153,11 @@ static void begin_response(struct response *r, const uint8_t *head, size_t n)
             FUZZ_CHECK(head[j] == '\r', "Content-Length is only a number");
         }
     }
-    FUZZ_CHECK(r->has_length || r->status == 304, "every response but 304 has a Content-Length");
+    FUZZ_CHECK(r->has_length == (r->status != 304 && r->status != 204),
+               "every response but 304 and 204 has a Content-Length, and those have none");
+    check_range_headers(r, head, end);
+    if (r->status >= 300 && r->status < 400 && r->status != 304)
+        FUZZ_CHECK(find_header(head, end, "\r\nLocation: ") != NULL, "a redirect has a Location");
     r->after_head = n - end;
 }
 

@@ -137,6 +137,19 @@ def http():
         "bad-header": (0, 0, "GET / HTTP/1.1\r\nHo st: x\r\n\r\n"),
         "long-field": (64, 9, "GET / HTTP/1.1\r\n" + h + "X-" + "a" * 300 + ": " + "b" * 600 + "\r\n\r\n"),
         "dir-redirect": (0, 0, "GET /docs HTTP/1.1\r\n" + h + "\r\n"),
+        "options": (0, 0, "OPTIONS * HTTP/1.1\r\n" + h + "\r\nOPTIONS /docs/ HTTP/1.1\r\n" + h + "\r\n"),
+        "range": (0, 7, "GET /docs/page HTTP/1.1\r\n" + h + "Range: bytes=10-20\r\n\r\n"
+                  "GET /docs/page HTTP/1.1\r\n" + h + "Range: bytes=-7\r\nAccept-Encoding: gzip\r\n\r\n"
+                  "GET /css/style.css HTTP/1.1\r\n" + h + "Range: bytes=99999-\r\n\r\n"),
+        "range-multi": (3, 0, "GET / HTTP/1.1\r\n" + h + "Range: bytes=0-1,4-5\r\n\r\n"),
+        "if-range": (0, 0, "GET /docs/page HTTP/1.1\r\n" + h + "Range: bytes=0-0\r\n"
+                     "If-Range: Sun, 06 Nov 1994 08:49:37 GMT\r\n\r\nGET / HTTP/1.1\r\n" + h +
+                     "Range: bytes=1-\r\nIf-Range: \"x\"\r\n\r\n"),
+        "if-modified-since": (0, 0, "GET /css/style.css HTTP/1.1\r\n" + h +
+                              "If-Modified-Since: Fri, 01 Jan 2100 00:00:00 GMT\r\n\r\n"),
+        "redirects": (0, 0, "GET /old-page HTTP/1.1\r\n" + h + "\r\nHEAD /temporary HTTP/1.1\r\n" + h +
+                      "\r\nGET /elsewhere?q HTTP/1.1\r\n" + h + "\r\n"),
+        "body-too-large": (0, 0, "GET / HTTP/1.1\r\n" + h + "Content-Length: 99999\r\n\r\nxx"),
     }
     for name, (feed, send, text) in seeds.items():
         write("http", name, bytes([feed, send]) + text.encode("latin-1"))

@@ -7,7 +7,7 @@ UH_TEST=http
 . "$(dirname "$0")/lib/uh.sh"
 
 uh_require_root
-for tool in curl gzip bash timeout; do
+for tool in curl gzip bash timeout python3; do
     command -v "$tool" > /dev/null || { notok "tools" "$tool is not installed"; exit 1; }
 done
 
@@ -46,6 +46,7 @@ get() {
     tr -d '\r' < "$H.raw" > "$H" 2>/dev/null
     rm -f "$H.raw"
     [ -f "$B" ] || : > "$B"
+    [ "$_rc" -eq 0 ] || echo "# curl $_u failed ($_rc): $(tr '\n' ' ' < "$UH_TMP/curl.err")"
     return $_rc
 }
 status() { awk 'NR == 1 {print $2}' "$H"; }
@@ -110,6 +111,25 @@ headers_problems() {
         hval Vary | grep -qi 'accept-encoding' || printf "no 'Vary: Accept-Encoding' for a compressible type; "
     fi
     [ -z "$(hval Content-Encoding)" ] || printf "Content-Encoding '%s' without Accept-Encoding; " "$(hval Content-Encoding)"
+    [ "$(hval X-Content-Type-Options)" = nosniff ] || printf 'no X-Content-Type-Options: nosniff; '
+    [ "$(hval Accept-Ranges)" = bytes ] || printf "Accept-Ranges '%s', want bytes; " "$(hval Accept-Ranges)"
+    _cc=$(hval Cache-Control)
+    _wcc=$(want_cache "$_f")
+    [ "$(hcount Cache-Control)" = 1 ] && [ "$_cc" = "$_wcc" ] || printf "Cache-Control '%s', want '%s'; " "$_cc" "$_wcc"
+}
+
+# want_cache FILE: the Cache-Control site/_cache gives FILE (first matching
+# pattern, '*' matching anything), else crunch's defaults.
+want_cache() {
+    _p="/$1"
+    if [ -f site/_cache ]; then
+        while read -r _pat _val; do
+            case $_pat in ''|'#'*) continue ;; esac
+            # shellcheck disable=SC2254
+            case $_p in $_pat) echo "$_val"; return ;; esac
+        done < site/_cache
+    fi
+    case $1 in *.html) echo no-cache ;; *) echo "public, max-age=3600" ;; esac
 }
 
 # url_of FILE: the URL path of an exported file
@@ -256,10 +276,10 @@ done
 for m in POST PUT DELETE; do
     get "$BASE/" -X "$m" -d x
     allow=$(hval Allow | tr -d ' ')
-    if [ "$(status)" = 405 ] && [ "$allow" = "GET,HEAD" ]; then
+    if [ "$(status)" = 405 ] && [ "$allow" = "GET,HEAD,OPTIONS" ]; then
         ok "$m /: 405 with Allow: $(hval Allow)"
     else
-        notok "$m /" "status $(status), Allow '$(hval Allow)'; want 405 with Allow: GET, HEAD"
+        notok "$m /" "status $(status), Allow '$(hval Allow)'; want 405 with Allow: GET, HEAD, OPTIONS"
     fi
 done
 
@@ -288,12 +308,145 @@ raw 'GET / HTTP/1.1\r\nHost: www.unihost.test\r\n\r\nGET /docs/ HTTP/1.1\r\nHost
 n=$(grep -c '^HTTP/1.1 200' "$UH_TMP/raw")
 check "two pipelined requests on one connection: two 200 responses" "$n responses" [ "$n" -eq 2 ]
 
+# ---- OPTIONS: 204 with the same Allow, no body
+get "$BASE/docs/" -X OPTIONS
+check "OPTIONS /docs/: 204 with Allow: GET, HEAD, OPTIONS and no body" \
+    "status $(status), Allow '$(hval Allow)', $(fsize "$B") body bytes" \
+    eval '[ "$(status)" = 204 ] && [ "$(hval Allow | tr -d " ")" = GET,HEAD,OPTIONS ] && [ ! -s "$B" ]'
+get "$BASE" --request-target '*' -X OPTIONS
+check "OPTIONS *: 204" "status $(status)" [ "$(status)" = 204 ]
+
+# ---- ranges (on the largest page, identity and gzip)
+big=$SITE/$largest
+size=$(fsize "$big")
+get "$BASE/$largest" -r 0-99
+head -c 100 "$big" > "$UH_TMP/want"
+check "Range: bytes=0-99 of /$largest: 206, Content-Range bytes 0-99/$size, the first 100 bytes" \
+    "status $(status), Content-Range '$(hval Content-Range)', Content-Length $(hval Content-Length), $(fsize "$B") bytes" \
+    eval '[ "$(status)" = 206 ] && [ "$(hval Content-Range)" = "bytes 0-99/$size" ] && [ "$(hval Content-Length)" = 100 ] && cmp -s "$B" "$UH_TMP/want"'
+get "$BASE/$largest" -r -50
+tail -c 50 "$big" > "$UH_TMP/want"
+check "Range: bytes=-50: 206 with the last 50 bytes" "status $(status), Content-Range '$(hval Content-Range)'" \
+    eval '[ "$(status)" = 206 ] && [ "$(hval Content-Range)" = "bytes $((size - 50))-$((size - 1))/$size" ] && cmp -s "$B" "$UH_TMP/want"'
+get "$BASE/$largest" -r "$size-"
+check "Range past the end: 416 with Content-Range: bytes */$size" "status $(status), Content-Range '$(hval Content-Range)'" \
+    eval '[ "$(status)" = 416 ] && [ "$(hval Content-Range)" = "bytes */$size" ]'
+get "$BASE/$largest" -r 0-9,20-29
+check "two ranges: the whole page with 200 (multipart is not served)" "status $(status)" \
+    eval '[ "$(status)" = 200 ] && cmp -s "$B" "$big"'
+# a range of the gzip representation: its bytes, its length, its ETag
+get "$BASE/$largest" -H 'Accept-Encoding: gzip'
+cp "$B" "$UH_TMP/full.gz"
+gz_etag=$(hval ETag)
+gz_size=$(fsize "$UH_TMP/full.gz")
+get "$BASE/$largest" -H 'Accept-Encoding: gzip' -r 10-109
+tail -c +11 "$UH_TMP/full.gz" | head -c 100 > "$UH_TMP/want"
+check "Range with gzip: 206 over the gzip bytes, Content-Range bytes 10-109/$gz_size, gzip ETag" \
+    "status $(status), Content-Range '$(hval Content-Range)', Content-Encoding '$(hval Content-Encoding)', ETag $(hval ETag) vs $gz_etag" \
+    eval '[ "$(status)" = 206 ] && [ "$(hval Content-Encoding)" = gzip ] && [ "$(hval Content-Range)" = "bytes 10-109/$gz_size" ] && [ "$(hval ETag)" = "$gz_etag" ] && cmp -s "$B" "$UH_TMP/want"'
+# a resumed download: curl -C asks for the rest and appends it
+head -c 1000 "$big" > "$UH_TMP/partial"
+nsx curl -sS -m 5 -C - -o "$UH_TMP/partial" "$BASE/$largest" < /dev/null 2> "$UH_TMP/curl.err"
+check "curl -C - resumes a partial download to the exact file" "$(cat "$UH_TMP/curl.err")" cmp -s "$UH_TMP/partial" "$big"
+
+# ---- If-Range: the range only while the validator matches
+get "$BASE/$largest"
+etag=$(hval ETag)
+lm=$(hval Last-Modified)
+get "$BASE/$largest" -r 0-9 -H "If-Range: $etag"
+check "If-Range with the current ETag: 206" "status $(status)" [ "$(status)" = 206 ]
+get "$BASE/$largest" -r 0-9 -H 'If-Range: "stale"'
+check "If-Range with another ETag: 200 with the whole page" "status $(status)" \
+    eval '[ "$(status)" = 200 ] && cmp -s "$B" "$big"'
+get "$BASE/$largest" -r 0-9 -H "If-Range: $lm"
+check "If-Range with Last-Modified: 206" "status $(status)" [ "$(status)" = 206 ]
+get "$BASE/$largest" -r 0-9 -H 'If-Range: Thu, 01 Jan 1998 00:00:00 GMT'
+check "If-Range with another date: 200" "status $(status)" [ "$(status)" = 200 ]
+
+# ---- If-Modified-Since (curl -z sends it)
+get "$BASE/$largest" -H "If-Modified-Since: $lm"
+check "If-Modified-Since: its Last-Modified: 304, no body, ETag and Cache-Control kept" \
+    "status $(status), $(fsize "$B") bytes: $(cat "$UH_TMP/curl.err")" \
+    eval '[ "$(status)" = 304 ] && [ ! -s "$B" ] && [ "$(hval ETag)" = "$etag" ] && [ -n "$(hval Cache-Control)" ]'
+get "$BASE/$largest" -z 'Thu, 01 Jan 1998 00:00:00 GMT'
+check "If-Modified-Since long before: 200" "status $(status)" [ "$(status)" = 200 ]
+get "$BASE/$largest" -H "If-Modified-Since: $lm" -H 'If-None-Match: "other"'
+check "If-Modified-Since is ignored beside If-None-Match: 200" "status $(status)" [ "$(status)" = 200 ]
+
+# ---- redirects declared in site/_redirects
+nred=0
+while read -r from to code; do
+    case $from in ''|'#'*) continue ;; esac
+    code=${code:-301}
+    nred=$((nred + 1))
+    get "$BASE$from"
+    if [ "$(status)" = "$code" ] && [ "$(hval Location)" = "$to" ] && [ "$(hval Content-Length)" = "$(fsize "$B")" ]; then
+        ok "GET $from: $code with Location: $to (site/_redirects)"
+    else
+        notok "redirect $from" "status $(status), Location '$(hval Location)'; want $code to $to"
+    fi
+done < site/_redirects
+if [ "$nred" -gt 0 ]; then
+    first=$(awk '$1 !~ /^#/ && NF >= 2 {print $1; exit}' site/_redirects)
+    target=$(awk '$1 !~ /^#/ && NF >= 2 {print $2; exit}' site/_redirects)
+    get "$BASE$first" -L
+    final=$(awk '/^HTTP\// {s = $2} END {print s}' "$H")
+    check "curl -L follows $first to the page at $target" "final status $final" eval '[ "$final" = 200 ] && [ -s "$B" ]'
+fi
+
+# ---- raw sockets: pipelining in one write, limits, HTTP/1.0
+rawpy() { nsx python3 tests/integration/lib/rawhttp.py "$UNIHOST_GUEST4" 80 5; }
+# four different requests in one write: responses in request order
+{
+    printf 'GET /%s HTTP/1.1\r\nHost: p\r\n\r\n' "$largest" "$largest_css"
+    printf 'GET /no-such-%s HTTP/1.1\r\nHost: p\r\n\r\n' "$$"
+    printf 'GET /index.html HTTP/1.1\r\nHost: p\r\nConnection: close\r\n\r\n'
+} | rawpy > "$UH_TMP/pipe"
+want="200 $(fsize "$SITE/$largest")|200 $(fsize "$SITE/$largest_css")|404 $(fsize "$SITE/404.html")|200 $(fsize "$SITE/index.html")|closed"
+got=$(awk -F '\t' 'NF > 1 {printf "%s %s|", $1, $2} NF == 1 {printf "%s", $1}' "$UH_TMP/pipe")
+check "4 pipelined requests in one write: 4 responses in request order, then close" "got $got, want $want" [ "$got" = "$want" ]
+
+printf 'GET /index.html HTTP/1.0\r\n\r\n' | rawpy > "$UH_TMP/raw10"
+check "HTTP/1.0 without keep-alive: one response, then the server closes" "$(tr '\n\t' '| ' < "$UH_TMP/raw10")" \
+    eval '[ "$(head -n 1 "$UH_TMP/raw10" | cut -f1)" = 200 ] && [ "$(tail -n 1 "$UH_TMP/raw10")" = closed ]'
+printf 'GET /index.html HTTP/1.0\r\nConnection: keep-alive\r\n\r\n' | nsx python3 tests/integration/lib/rawhttp.py "$UNIHOST_GUEST4" 80 1 > "$UH_TMP/raw10k"
+check "HTTP/1.0 with Connection: keep-alive: the connection stays open" "$(tr '\n\t' '| ' < "$UH_TMP/raw10k")" \
+    eval '[ "$(head -n 1 "$UH_TMP/raw10k" | cut -f1)" = 200 ] && [ "$(tail -n 1 "$UH_TMP/raw10k")" = timeout ]'
+
+python3 -c 'import sys; sys.stdout.write("GET / HTTP/1.1\r\nHost: p\r\nX-Fill: " + "a" * 9000 + "\r\n\r\n")' | rawpy > "$UH_TMP/r431"
+check "9000-byte header: 431, then close" "$(tr '\n\t' '| ' < "$UH_TMP/r431")" \
+    eval '[ "$(head -n 1 "$UH_TMP/r431" | cut -f1)" = 431 ] && [ "$(tail -n 1 "$UH_TMP/r431")" = closed ]'
+python3 -c 'import sys; sys.stdout.write("GET /" + "u" * 3000 + " HTTP/1.1\r\nHost: p\r\n\r\n")' | rawpy > "$UH_TMP/r414"
+check "3000-byte request target: 414, then close" "$(tr '\n\t' '| ' < "$UH_TMP/r414")" \
+    eval '[ "$(head -n 1 "$UH_TMP/r414" | cut -f1)" = 414 ] && [ "$(tail -n 1 "$UH_TMP/r414")" = closed ]'
+printf 'GET / HTTP/1.1\r\nHost: p\r\nContent-Length: 1000000\r\n\r\n' | rawpy > "$UH_TMP/r413"
+check "GET announcing a 1 MB body: 413, then close" "$(tr '\n\t' '| ' < "$UH_TMP/r413")" \
+    eval '[ "$(head -n 1 "$UH_TMP/r413" | cut -f1)" = 413 ] && [ "$(tail -n 1 "$UH_TMP/r413")" = closed ]'
+printf 'GET / HTTP/1.1\r\nHost: p\r\nContent-Length: 11\r\n\r\nhello worldGET /index.html HTTP/1.1\r\nHost: p\r\nConnection: close\r\n\r\n' | rawpy > "$UH_TMP/rbody"
+check "GET with a small body: body discarded, the next request answered" "$(tr '\n\t' '| ' < "$UH_TMP/rbody")" \
+    eval '[ "$(cut -f1 "$UH_TMP/rbody" | tr "\n" " ")" = "200 200 closed " ]'
+python3 -c 'import sys; sys.stdout.write("GET / HTTP/1.1\r\nHost: p\r\nTransfer-Encoding: chunked\r\n\r\n" + "1000\r\n" + "z" * 4096 + "\r\n" + "1000\r\n" + "z" * 4096 + "\r\n" + "1000\r\n" + "z" * 4096 + "\r\n" + "1000\r\n" + "z" * 4096 + "\r\n" + "1000\r\n" + "z" * 4096 + "\r\n0\r\n\r\n")' | rawpy > "$UH_TMP/rchunk"
+check "GET with a 20 KiB chunked body: 413, then close" "$(tr '\n\t' '| ' < "$UH_TMP/rchunk")" \
+    eval '[ "$(head -n 1 "$UH_TMP/rchunk" | cut -f1)" = 413 ] && [ "$(tail -n 1 "$UH_TMP/rchunk")" != timeout ]'
+
+# ---- Vary and nosniff on a 404 and a redirect too
+get "$BASE/no-such-page-$$"
+check "404: X-Content-Type-Options: nosniff" "'$(hval X-Content-Type-Options)'" [ "$(hval X-Content-Type-Options)" = nosniff ]
+
 # ---- persistent connections: several URLs, one connection
 set --
 for f in index.html docs/index.html css/style.css; do set -- "$@" -o /dev/null "$BASE/$f"; done
 conns=$(nsx curl -sS -m 5 -w '%{num_connects}\n' "$@" < /dev/null 2> "$UH_TMP/curl.err" | awk '{s += $1} END {print s + 0}')
 check "3 URLs in one curl run reuse one connection (num_connects total $conns)" "$conns connections: $(cat "$UH_TMP/curl.err")" \
     [ "$conns" -eq 1 ]
+# every exported file, compressed, ranged and conditional, on one connection
+set --
+while read -r f; do set -- "$@" -o /dev/null "$BASE/$f"; done < "$UH_TMP/files"
+codes=$(nsx curl -sS -m 10 --compressed -w '%{num_connects} %{http_code}\n' "$@" < /dev/null 2> "$UH_TMP/curl.err")
+conns=$(echo "$codes" | awk '{s += $1} END {print s + 0}')
+bad=$(echo "$codes" | awk '$2 != 200' | wc -l)
+check "all $(wc -l < "$UH_TMP/files") files with --compressed on one connection, all 200" \
+    "$conns connections, $bad not 200: $(cat "$UH_TMP/curl.err")" eval '[ "$conns" -eq 1 ] && [ "$bad" -eq 0 ]'
 
 # ---- the server is still healthy after all this
 check "unihost is still running" "it exited: $(tail -n 3 "$UH_LOG" | tr '\n' ' ')" uh_alive "$UH_PID"

@@ -15,7 +15,7 @@ static struct blob_ref text(struct blob_writer *w, const char *s)
     return blob_writer_bytes(w, s, strlen(s));
 }
 
-/* A blob with two files and one zone of two names. */
+/* A blob with two files, two redirects and one zone of two names. */
 static uint8_t *build(size_t *len)
 {
     struct blob_writer *w = blob_writer_new();
@@ -27,8 +27,14 @@ static uint8_t *build(size_t *len)
         f.body = text(w, i ? "<p>b</p>" : "<p>a</p>");
         f.etag = text(w, i ? "\"b\"" : "\"a\"");
         f.mtime = 1000 + (uint64_t)i;
+        f.cache_control = text(w, i ? "no-cache" : "public, max-age=60");
         blob_writer_add(w, BLOB_TABLE_HTTP_FILES, &f);
     }
+    /* Two redirects, sorted by source. */
+    struct blob_http_redirect r = {text(w, "/moved"), text(w, "/a.html"), 301, 0};
+    blob_writer_add(w, BLOB_TABLE_HTTP_REDIRECTS, &r);
+    r = (struct blob_http_redirect){text(w, "/old"), text(w, "https://example.org/x"), 308, 0};
+    blob_writer_add(w, BLOB_TABLE_HTTP_REDIRECTS, &r);
     static const uint8_t apex[] = "\7example\4test";
     static const uint8_t www[] = "\3www\7example\4test";
     uint8_t key[DNS_NAME_MAX];
@@ -190,6 +196,57 @@ int main(void)
     rehash(copy, len);
     err = open_error(copy, len);
     CHECK("reader: an NS target that is not a whole name is refused", err && strstr(err, "target"));
+
+    /* ---- version 2: Cache-Control and redirects ---- */
+    CHECK("reader: redirects read back", b.redirect_count == 2 &&
+          blob_http_find_redirect(&b, "/old", 4) == &b.redirects[1] && b.redirects[1].status == 308 &&
+          blob_http_find_redirect(&b, "/moved", 6) == &b.redirects[0] &&
+          blob_http_find_redirect(&b, "/mov", 4) == NULL && blob_http_find_redirect(&b, "/", 1) == NULL);
+    CHECK("reader: Cache-Control read back", f && f->cache_control.len == 8 &&
+          memcmp(blob_bytes(&b, f->cache_control), "no-cache", 8) == 0);
+
+    struct blob_http_redirect *redirects = (void *)(copy + dir->tables[BLOB_TABLE_HTTP_REDIRECTS].off);
+    memcpy(copy, data, len);
+    redirects[0].status = 200;
+    rehash(copy, len);
+    err = open_error(copy, len);
+    CHECK("reader: a redirect status other than 301/302/307/308 is refused", err && strstr(err, "status"));
+
+    memcpy(copy, data, len);
+    redirects[1].from = redirects[0].from;
+    rehash(copy, len);
+    err = open_error(copy, len);
+    CHECK("reader: duplicate or unsorted redirect sources are refused", err && strstr(err, "sorted"));
+
+    memcpy(copy, data, len);
+    redirects[0].to.off = (uint32_t)len - 2;
+    rehash(copy, len);
+    err = open_error(copy, len);
+    CHECK("reader: a redirect target past the end is refused", err && strstr(err, "outside"));
+
+    memcpy(copy, data, len);
+    copy[redirects[1].to.off + 5] = '\n';     /* "https\n//...": a header split */
+    rehash(copy, len);
+    err = open_error(copy, len);
+    CHECK("reader: a control byte in a redirect target is refused", err && strstr(err, "malformed"));
+
+    memcpy(copy, data, len);
+    copy[files[0].cache_control.off + 3] = '\r';
+    rehash(copy, len);
+    err = open_error(copy, len);
+    CHECK("reader: a control byte in Cache-Control is refused", err && strstr(err, "control"));
+
+    memcpy(copy, data, len);
+    files[0].cache_control.len = BLOB_HTTP_CACHE_CONTROL_MAX + 1;    /* still inside the blob */
+    rehash(copy, len);
+    err = open_error(copy, len);
+    CHECK("reader: a Cache-Control too long for a response header is refused", err && strstr(err, "long"));
+
+    memcpy(copy, data, len);
+    dir->tables[BLOB_TABLE_HTTP_REDIRECTS].count = 1000;
+    rehash(copy, len);
+    err = open_error(copy, len);
+    CHECK("reader: a redirect table past the end is refused", err && strstr(err, "outside"));
 
     free(copy);
     free(data);

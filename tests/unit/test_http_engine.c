@@ -8,6 +8,7 @@
 
 #include "blob_file.h"
 #include "check.h"
+#include "http_date.h"
 #include "http_engine.h"
 
 static struct blob blob;
@@ -144,7 +145,7 @@ static void test_not_found_and_methods(void)
     CHECK("404: the site's 404 page", body_is(file("/404.html")->body));
     fresh();
     converse("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\nabc", 0);
-    CHECK("405: POST", status() == 405 && has_header("\r\nAllow: GET, HEAD\r\n"));
+    CHECK("405: POST", status() == 405 && has_header("\r\nAllow: GET, HEAD, OPTIONS\r\n"));
     fresh();
     converse("GET / HTTP/1.1\r\n\r\n", 0);
     CHECK("400: HTTP/1.1 without Host", status() == 400 && http_conn_should_close(&conn));
@@ -266,6 +267,251 @@ static void test_pipelining_and_limits(void)
           strstr(response, "HTTP/1.1 400") != NULL && http_conn_should_close(&conn));
 }
 
+/* The Nth response of a pipelined conversation (0-based), or NULL. */
+static const char *nth_response(int n)
+{
+    const char *p = response;
+    for (int i = 0; p && i < n; i++)
+        p = strstr(p + 1, "HTTP/1.1 ");
+    return p;
+}
+
+static void test_options(void)
+{
+    fresh();
+    converse("OPTIONS / HTTP/1.1\r\nHost: x\r\n\r\n", 0);
+    CHECK("options: 204 with Allow", status() == 204 && has_header("\r\nAllow: GET, HEAD, OPTIONS\r\n"));
+    CHECK("options: no Content-Length and no body (RFC 9110 8.6)", !has_header("Content-Length") &&
+          body_len() == 0 && !http_conn_should_close(&conn));
+    fresh();
+    converse("OPTIONS * HTTP/1.1\r\nHost: x\r\n\r\nGET /docs/page HTTP/1.1\r\nHost: x\r\n\r\n", 0);
+    const char *second = nth_response(1);
+    CHECK("options: OPTIONS * then a GET on the same connection", status() == 204 && second &&
+          strncmp(second, "HTTP/1.1 200", 12) == 0);
+    fresh();
+    converse("DELETE /docs/page HTTP/1.1\r\nHost: x\r\n\r\n", 0);
+    CHECK("options: a 405 names the same methods", status() == 405 &&
+          has_header("\r\nAllow: GET, HEAD, OPTIONS\r\n"));
+}
+
+static void request_with(const char *path, const char *headers)
+{
+    char req[1024];
+    snprintf(req, sizeof req, "GET %s HTTP/1.1\r\nHost: x\r\n%s\r\n", path, headers);
+    fresh();
+    converse(req, 0);
+}
+
+static void test_if_modified_since(void)
+{
+    const struct blob_http_file *page = file("/docs/page.html");
+    char date[HTTP_DATE_LEN + 1], earlier[HTTP_DATE_LEN + 1], h[512];
+    http_date_format(page->mtime, date);
+    date[HTTP_DATE_LEN] = '\0';
+    http_date_format(page->mtime - 1, earlier);
+    earlier[HTTP_DATE_LEN] = '\0';
+
+    snprintf(h, sizeof h, "If-Modified-Since: %s\r\n", date);
+    request_with("/docs/page", h);
+    CHECK("ims: Last-Modified itself gives 304 with the validators", status() == 304 && body_len() == 0 &&
+          header_equals_ref("ETag", page->etag) && has_header("\r\nLast-Modified: ") &&
+          has_header("\r\nCache-Control: no-cache\r\n") && !has_header("Content-Length"));
+    snprintf(h, sizeof h, "If-Modified-Since: %s\r\n", earlier);
+    request_with("/docs/page", h);
+    CHECK("ims: a second earlier gives the page", status() == 200 && body_is(page->body));
+    snprintf(h, sizeof h, "If-Modified-Since: %s\r\nIf-None-Match: \"other\"\r\n", date);
+    request_with("/docs/page", h);
+    CHECK("ims: ignored when If-None-Match is present (RFC 9110 13.2.2)", status() == 200);
+    request_with("/docs/page", "If-Modified-Since: yesterday\r\n");
+    CHECK("ims: not a date: ignored", status() == 200);
+    snprintf(h, sizeof h, "HEAD /docs/page HTTP/1.1\r\nHost: x\r\nIf-Modified-Since: %s\r\n\r\n", date);
+    fresh();
+    converse(h, 0);
+    CHECK("ims: HEAD too", status() == 304);
+    snprintf(h, sizeof h, "If-Modified-Since: %s\r\n", date);
+    request_with("/nowhere", h);
+    CHECK("ims: a 404 stays a 404", status() == 404);
+}
+
+static bool body_is_slice(struct blob_ref r, size_t first, size_t len)
+{
+    return body_len() == len && first + len <= r.len && memcmp(body(), blob_bytes(&blob, r) + first, len) == 0;
+}
+
+static void test_ranges(void)
+{
+    const struct blob_http_file *page = file("/docs/page.html");
+    size_t n = page->body.len;
+    char want[128], h[512];
+    CHECK("range: fixture page is long enough", n > 100);
+
+    request_with("/docs/page", "");
+    CHECK("range: 200s say Accept-Ranges: bytes", has_header("\r\nAccept-Ranges: bytes\r\n"));
+
+    request_with("/docs/page", "Range: bytes=0-9\r\n");
+    snprintf(want, sizeof want, "\r\nContent-Range: bytes 0-9/%zu\r\n", n);
+    CHECK("range: bytes=0-9 is 206 with Content-Range, Content-Length 10 and the first 10 bytes",
+          status() == 206 && has_header(want) && has_header("\r\nContent-Length: 10\r\n") &&
+          body_is_slice(page->body, 0, 10) && header_equals_ref("ETag", page->etag));
+
+    request_with("/docs/page", "Range: bytes=-5\r\n");
+    snprintf(want, sizeof want, "\r\nContent-Range: bytes %zu-%zu/%zu\r\n", n - 5, n - 1, n);
+    CHECK("range: suffix bytes=-5", status() == 206 && has_header(want) && body_is_slice(page->body, n - 5, 5));
+
+    request_with("/docs/page", "Range: bytes=10-\r\n");
+    CHECK("range: open bytes=10-", status() == 206 && body_is_slice(page->body, 10, n - 10));
+
+    request_with("/docs/page", "Range: bytes=10-999999999999999999999999\r\n");
+    CHECK("range: a last-pos past the end is cut at the end", status() == 206 && body_is_slice(page->body, 10, n - 10));
+
+    snprintf(h, sizeof h, "Range: bytes=%zu-\r\n", n);
+    request_with("/docs/page", h);
+    snprintf(want, sizeof want, "\r\nContent-Range: bytes */%zu\r\n", n);
+    CHECK("range: starting at the length is 416 with bytes */N", status() == 416 && has_header(want) &&
+          !http_conn_should_close(&conn));
+    request_with("/docs/page", "Range: bytes=-0\r\n");
+    CHECK("range: an empty suffix is 416", status() == 416);
+
+    request_with("/docs/page", "Range: bytes=0-1, 5-6\r\n");
+    CHECK("range: several ranges get the whole page (200)", status() == 200 && body_is(page->body));
+    request_with("/docs/page", "Range: bytes=9-3\r\n");
+    CHECK("range: an invalid range is ignored", status() == 200 && body_is(page->body));
+    request_with("/docs/page", "Range: items=0-3\r\n");
+    CHECK("range: other units are ignored", status() == 200);
+
+    fresh();
+    converse("HEAD /docs/page HTTP/1.1\r\nHost: x\r\nRange: bytes=0-9\r\n\r\n", 0);
+    CHECK("range: ignored for HEAD", status() == 200 && body_len() == 0);
+    request_with("/nowhere", "Range: bytes=0-9\r\n");
+    CHECK("range: ignored for a 404", status() == 404);
+
+    request_with("/docs/page", "Range: bytes=0-9\r\nAccept-Encoding: gzip\r\n");
+    snprintf(want, sizeof want, "\r\nContent-Range: bytes 0-9/%u\r\n", page->gzip_body.len);
+    CHECK("range: of the gzip representation, with its ETag", status() == 206 && has_header(want) &&
+          has_header("\r\nContent-Encoding: gzip\r\n") && body_is_slice(page->gzip_body, 0, 10) &&
+          header_equals_ref("ETag", page->gzip_etag));
+
+    snprintf(h, sizeof h, "Range: bytes=0-9\r\nIf-Range: %.*s\r\n", (int)page->etag.len,
+             (const char *)blob_bytes(&blob, page->etag));
+    request_with("/docs/page", h);
+    CHECK("if-range: its ETag gives the range", status() == 206 && body_is_slice(page->body, 0, 10));
+    snprintf(h, sizeof h, "Range: bytes=0-9\r\nAccept-Encoding: gzip\r\nIf-Range: %.*s\r\n", (int)page->etag.len,
+             (const char *)blob_bytes(&blob, page->etag));
+    request_with("/docs/page", h);
+    CHECK("if-range: the identity ETag does not match the gzip representation", status() == 200 &&
+          body_is(page->gzip_body));
+    request_with("/docs/page", "Range: bytes=0-9\r\nIf-Range: \"stale\"\r\n");
+    CHECK("if-range: another ETag gives the whole page", status() == 200 && body_is(page->body));
+    snprintf(h, sizeof h, "Range: bytes=0-9\r\nIf-Range: W/%.*s\r\n", (int)page->etag.len,
+             (const char *)blob_bytes(&blob, page->etag));
+    request_with("/docs/page", h);
+    CHECK("if-range: a weak ETag never matches", status() == 200);
+    char date[HTTP_DATE_LEN + 1];
+    http_date_format(page->mtime, date);
+    date[HTTP_DATE_LEN] = '\0';
+    snprintf(h, sizeof h, "Range: bytes=0-9\r\nIf-Range: %s\r\n", date);
+    request_with("/docs/page", h);
+    CHECK("if-range: Last-Modified gives the range", status() == 206);
+    http_date_format(page->mtime + 1, date);
+    snprintf(h, sizeof h, "Range: bytes=0-9\r\nIf-Range: %s\r\n", date);
+    request_with("/docs/page", h);
+    CHECK("if-range: another date gives the whole page", status() == 200);
+    snprintf(h, sizeof h, "Range: bytes=0-9\r\nIf-None-Match: %.*s\r\n", (int)page->etag.len,
+             (const char *)blob_bytes(&blob, page->etag));
+    request_with("/docs/page", h);
+    CHECK("range: a matching If-None-Match wins (304)", status() == 304);
+}
+
+static void test_cache_and_headers(void)
+{
+    const struct blob_http_file *css = file("/css/style.css");
+    request_with("/css/style.css", "");
+    CHECK("cache: the fixture's _cache rule for /css/*", status() == 200 &&
+          has_header("\r\nCache-Control: public, max-age=86400, immutable\r\n") && header_equals_ref("Cache-Control", css->cache_control));
+    request_with("/", "");
+    CHECK("cache: pages default to no-cache", has_header("\r\nCache-Control: no-cache\r\n"));
+    request_with("/nowhere", "");
+    CHECK("cache: the 404 page carries nosniff and its type", status() == 404 &&
+          has_header("\r\nX-Content-Type-Options: nosniff\r\n"));
+}
+
+static void test_redirects(void)
+{
+    static const struct { const char *path; int status; const char *location; } cases[] = {
+        {"/old-page", 301, "/docs/page"},
+        {"/old-page?from=mail", 301, "/docs/page"},
+        {"/temporary", 302, "/docs/"},
+        {"/kept-method", 307, "/docs/page"},
+        {"/permanent", 308, "/"},
+        {"/elsewhere", 301, "https://www.example.org/x?y=1"},
+        {"http://x/old-%70age", 301, "/docs/page"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char want[256], name[128];
+        request_with(cases[i].path, "");
+        snprintf(want, sizeof want, "\r\nLocation: %s\r\n", cases[i].location);
+        snprintf(name, sizeof name, "redirect: %s -> %d %s", cases[i].path, cases[i].status, cases[i].location);
+        CHECK(name, status() == cases[i].status && has_header(want) && body_len() > 0 &&
+              !http_conn_should_close(&conn));
+    }
+    fresh();
+    converse("HEAD /old-page HTTP/1.1\r\nHost: x\r\n\r\n", 0);
+    CHECK("redirect: HEAD has no body", status() == 301 && body_len() == 0);
+    request_with("/old-page/", "");
+    CHECK("redirect: sources match exactly", status() == 404);
+}
+
+static void test_request_bodies(void)
+{
+    fresh();
+    converse("GET /docs/page HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhelloGET / HTTP/1.1\r\nHost: x\r\n\r\n", 0);
+    const char *second = nth_response(1);
+    CHECK("body: a small GET body is discarded, the next request answered", status() == 200 && second &&
+          strncmp(second, "HTTP/1.1 200", 12) == 0 && !http_conn_should_close(&conn));
+    fresh();
+    converse("GET / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n"
+             "GET /docs/ HTTP/1.1\r\nHost: x\r\n\r\n", 0);
+    second = nth_response(1);
+    CHECK("body: a small chunked body is discarded too", status() == 200 && second &&
+          strncmp(second, "HTTP/1.1 200", 12) == 0);
+    fresh();
+    converse("GET / HTTP/1.1\r\nHost: x\r\nContent-Length: 1000000\r\n\r\n", 0);
+    CHECK("body: an announced body past the limit is 413, then close", status() == 413 &&
+          http_conn_should_close(&conn));
+    static char req[40000];
+    size_t at = (size_t)sprintf(req, "POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n");
+    for (int i = 0; i < 5; i++) {           /* 5 chunks of 4096 bytes: past HTTP_BODY_MAX */
+        at += (size_t)sprintf(req + at, "1000\r\n");
+        memset(req + at, 'z', 4096);
+        at += 4096;
+        at += (size_t)sprintf(req + at, "\r\n");
+    }
+    fresh();
+    converse(req, 0);
+    CHECK("body: a chunked body past the limit is 413, then close", status() == 413 &&
+          http_conn_should_close(&conn));
+}
+
+static void test_mid_request(void)
+{
+    fresh();
+    CHECK("mid-request: not before any byte", !http_conn_mid_request(&conn));
+    const char *part = "GET /docs/page HT";
+    size_t used = http_conn_feed(&conn, (const uint8_t *)part, strlen(part), 1);
+    CHECK("mid-request: true after part of a request", used == strlen(part) && http_conn_mid_request(&conn));
+    const char *rest = "TP/1.1\r\nHost: x\r\n\r\n";
+    http_conn_feed(&conn, (const uint8_t *)rest, strlen(rest), 1);
+    CHECK("mid-request: false once complete (response pending)", !http_conn_mid_request(&conn));
+    const uint8_t *data;
+    size_t n;
+    bool in_blob;
+    while (http_conn_output(&conn, &data, &n, &in_blob))
+        http_conn_sent(&conn, n);
+    CHECK("mid-request: false when idle between requests", !http_conn_mid_request(&conn));
+    http_conn_feed(&conn, (const uint8_t *)"G", 1, 1);
+    CHECK("mid-request: true at the first byte of the next request", http_conn_mid_request(&conn));
+}
+
 int main(void)
 {
     size_t size;
@@ -275,6 +521,13 @@ int main(void)
     test_paths();
     test_conditional_and_gzip();
     test_pipelining_and_limits();
+    test_options();
+    test_if_modified_since();
+    test_ranges();
+    test_cache_and_headers();
+    test_redirects();
+    test_request_bodies();
+    test_mid_request();
     free(data);
     return CHECK_DONE();
 }

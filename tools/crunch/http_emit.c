@@ -54,6 +54,8 @@ int http_emit(struct blob_writer *w, const struct http_files *files)
         etag_of(f->body, f->body_len, etag);
         rec.etag = blob_writer_bytes(w, etag, ETAG_LEN);
         rec.mtime = f->mtime;
+        if (f->cache_control)
+            rec.cache_control = blob_writer_bytes(w, f->cache_control, strlen(f->cache_control));
         if (f->compressible) {
             rec.flags |= BLOB_HTTP_COMPRESSIBLE;
             uint8_t *gz;
@@ -68,6 +70,15 @@ int http_emit(struct blob_writer *w, const struct http_files *files)
             free(gz);
         }
         blob_writer_add(w, BLOB_TABLE_HTTP_FILES, &rec);
+    }
+    for (size_t i = 0; i < files->redirect_count; i++) {
+        const struct http_redirect *r = &files->redirects[i];
+        struct blob_http_redirect rec;
+        memset(&rec, 0, sizeof rec);
+        rec.from = blob_writer_bytes(w, r->from, strlen(r->from));
+        rec.to = blob_writer_bytes(w, r->to, strlen(r->to));
+        rec.status = r->status;
+        blob_writer_add(w, BLOB_TABLE_HTTP_REDIRECTS, &rec);
     }
     return 0;
 }

@@ -60,7 +60,13 @@ void http_files_free(struct http_files *files)
         free(files->items[i].path);
         free(files->items[i].source);
         free(files->items[i].body);
+        free(files->items[i].cache_control_owned);
     }
     free(files->items);
+    for (size_t i = 0; i < files->redirect_count; i++) {
+        free(files->redirects[i].from);
+        free(files->redirects[i].to);
+    }
+    free(files->redirects);
     memset(files, 0, sizeof *files);
 }

@@ -17,11 +17,23 @@ struct http_file {
     uint64_t mtime;
     uint8_t *body;              /* identity representation */
     size_t body_len;
+    const char *cache_control;  /* static default or owned by the cache policy */
+    char *cache_control_owned;
+};
+
+/* A redirect from the site's _redirects file. */
+struct http_redirect {
+    char *from;                 /* exact URL path */
+    char *to;                   /* Location value */
+    unsigned status;            /* 301, 302, 307 or 308 */
+    unsigned line;              /* in the _redirects file, for diagnostics */
 };
 
 struct http_files {
     struct http_file *items;
     size_t count, cap;
+    struct http_redirect *redirects;    /* sorted by `from` */
+    size_t redirect_count;
 };
 
 struct http_file *http_files_add(struct http_files *files);

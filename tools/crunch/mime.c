@@ -8,7 +8,9 @@
 struct mime_entry {
     const char *extension;
     const char *content_type;
-    int compressible;       /* text-like; binary formats are already compressed */
+    int compressible;       /* text-like; 0 for formats that are already compressed
+                               (images, fonts, media, archives): gzip would only
+                               cost CPU and bytes there */
 };
 
 static const struct mime_entry mime_table[] = {
@@ -33,6 +35,12 @@ static const struct mime_entry mime_table[] = {
     {"woff2", "font/woff2", 0},
     {"woff", "font/woff", 0},
     {"pdf", "application/pdf", 0},
+    {"avif", "image/avif", 0},
+    {"mp4", "video/mp4", 0},
+    {"webm", "video/webm", 0},
+    {"mp3", "audio/mpeg", 0},
+    {"zip", "application/zip", 0},
+    {"gz", "application/gzip", 0},
 };
 
 const char *mime_type_for(const char *path, int *compressible)

@@ -10,15 +10,19 @@
 
 #include <cmark.h>
 
+#include "cache_policy.h"
 #include "diag.h"
 #include "links.h"
 #include "site_path.h"
 #include "mime.h"
+#include "redirects.h"
 #include "template.h"
 #include "utf8.h"
 #include "util.h"
 
 #define TEMPLATE_NAME "_template.html"
+#define REDIRECTS_NAME "_redirects"
+#define CACHE_NAME "_cache"
 /* Deeper than any real site; reached only through a symbolic link loop. */
 #define MAX_DEPTH 32
 
@@ -158,7 +162,8 @@ static void check_link(const char *source, unsigned line, const char *url_path, 
         return;
     const void *found;
     if (site_path_resolve(target, strlen(target), published_exactly, (void *)published, &found) ==
-        SITE_PATH_NONE) {
+            SITE_PATH_NONE &&
+        !redirects_has_source(published, target, strlen(target))) {
         if (strcmp(target, url) == 0)
             diag_error(source, line, "%s %s, which the site does not publish", what, target);
         else
@@ -341,6 +346,14 @@ unsigned site_load(const char *dir, const uint64_t *mtime_limit,
     }
     if (out->count == 0 && diag_error_count() == errors_before)
         diag_error(dir, 0, "the site directory has nothing to publish");
+
+    /* Before the pages: their links may point at redirect sources. */
+    char *rules_path = path_join(dir, REDIRECTS_NAME);
+    redirects_load(rules_path, out);
+    free(rules_path);
+    rules_path = path_join(dir, CACHE_NAME);
+    cache_policy_apply(rules_path, out);
+    free(rules_path);
 
     struct template *tmpl = NULL;
     if (summary->pages > 0) {
