@@ -385,7 +385,9 @@ static void tls_log_handshake(struct http_tcp_conn *c)
 static err_t tls_advance(struct http_tcp_conn *c)
 {
     struct tls_conn *t = &c->tls->tls;
-    for (int rounds = 0; rounds < 64; rounds++) {
+    /* Each round moves bytes one step; it ends when nothing moves. The bound
+     * is only a guard: every step consumes finite input or output. */
+    for (int rounds = 0; rounds < 4096; rounds++) {
         bool moved = false;
         /* Wire bytes into BearSSL. */
         skip_empty(c);

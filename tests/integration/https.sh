@@ -224,6 +224,29 @@ else
     notok "unihost starts with an RSA key" "see the log above"
 fi
 
+# ---- a 2 MB file: back-pressure from lwIP's send buffer, fast and slow readers ----
+mkdir -p "$UH_TMP/big"
+cp -r tests/fixtures/site "$UH_TMP/big/site"
+head -c 2000000 /dev/urandom > "$UH_TMP/big/site/big.bin"
+if "$CRUNCH" --quiet --site "$UH_TMP/big/site" --zones tests/fixtures/zones -o "$UH_TMP/big.blob" > "$UH_TMP/crunch-big.log" 2>&1 &&
+   uh_start --blob "$UH_TMP/big.blob" --tls-cert "$FIX/ec-cert.pem" --tls-key "$FIX/ec-key.pem" --no-https-redirect; then
+    CERT=$FIX/ec-cert.pem
+    for how in "HTTPS:https:" "HTTPS, a reader limited to 4 MB/s:https:--limit-rate 4M" \
+               "plain HTTP (zero-copy from the blob):http:" "plain HTTP, limited to 4 MB/s:http:--limit-rate 4M"; do
+        label=${how%%:*} rest=${how#*:}
+        scheme=${rest%%:*} opts=${rest#*:}
+        # shellcheck disable=SC2086
+        if get "$scheme://$NAME/big.bin" $opts && [ "$(status)" = 200 ] && cmp -s "$B" "$UH_TMP/big/site/big.bin"; then
+            ok "$label: a 2 MB file arrives intact"
+        else
+            notok "$label: a 2 MB file" "status $(status), $(wc -c < "$B") bytes, $(cat "$UH_TMP/curl.err")"
+        fi
+    done
+    uh_stop
+else
+    notok "start with a blob holding a 2 MB file" "$(cat "$UH_TMP/crunch-big.log")"
+fi
+
 # ---- bad credentials stop the start with a clear line ----------------------------
 bad_start() {     # bad_start NAME WANT-IN-LOG FLAGS...
     _name=$1 _want=$2
