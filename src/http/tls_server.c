@@ -335,6 +335,23 @@ void tls_server_init(struct tls_server *server, const struct tls_credentials *cr
     server->creds = creds;
     br_ssl_session_cache_lru_init(&server->lru, server->cache_store, sizeof server->cache_store);
     server->cache = &cache_class;
+    /* The same choices as br_ssl_engine_set_default_aes_gcm/_chapol make. */
+    server->aes_ctr = br_aes_x86ni_ctr_get_vtable();
+    if (!server->aes_ctr)
+        server->aes_ctr = br_aes_pwr8_ctr_get_vtable();
+    if (!server->aes_ctr)
+        server->aes_ctr = &br_aes_ct64_ctr_vtable;
+    server->ghash = br_ghash_pclmul_get();
+    if (!server->ghash)
+        server->ghash = br_ghash_pwr8_get();
+    if (!server->ghash)
+        server->ghash = &br_ghash_ctmul64;
+    server->chacha20 = br_chacha20_sse2_get();
+    if (!server->chacha20)
+        server->chacha20 = &br_chacha20_ct_run;
+    server->poly1305 = br_poly1305_ctmulq_get();
+    if (!server->poly1305)
+        server->poly1305 = &br_poly1305_ctmul_run;
 }
 
 /* ---- one connection ------------------------------------------------------- */
@@ -365,8 +382,12 @@ int tls_conn_init(struct tls_conn *conn, struct tls_server *server, const void *
     br_ssl_engine_set_hash(eng, br_sha512_ID, &br_sha512_vtable);
     br_ssl_engine_set_prf_sha256(eng, &br_tls12_sha256_prf);
     br_ssl_engine_set_prf_sha384(eng, &br_tls12_sha384_prf);
-    br_ssl_engine_set_default_aes_gcm(eng);
-    br_ssl_engine_set_default_chapol(eng);
+    br_ssl_engine_set_gcm(eng, &br_sslrec_in_gcm_vtable, &br_sslrec_out_gcm_vtable);
+    br_ssl_engine_set_aes_ctr(eng, server->aes_ctr);
+    br_ssl_engine_set_ghash(eng, server->ghash);
+    br_ssl_engine_set_chapol(eng, &br_sslrec_in_chapol_vtable, &br_sslrec_out_chapol_vtable);
+    br_ssl_engine_set_chacha20(eng, server->chacha20);
+    br_ssl_engine_set_poly1305(eng, server->poly1305);
     br_ssl_engine_set_default_ec(eng);
     if (ec)
         br_ssl_server_set_single_ec(sc, cr->chain, cr->chain_len, &cr->ec, BR_KEYTYPE_SIGN,

@@ -61,6 +61,12 @@ struct tls_server {
     const struct tls_credentials *creds;
     br_ssl_session_cache_lru lru;
     const br_ssl_session_cache_class *cache;     /* points to tls_server.c's wrapper class */
+    /* The fastest AEAD building blocks this CPU has, chosen once: BearSSL's
+     * defaults ask CPUID on every connection, which costs a VM exit. */
+    const br_block_ctr_class *aes_ctr;
+    br_ghash ghash;
+    br_chacha20_run chacha20;
+    br_poly1305_run poly1305;
     unsigned char cache_store[TLS_SESSION_CACHE_BYTES];
 };
 
