@@ -12,6 +12,12 @@ const char config_usage[] =
     "  --ipv4-gateway ADDR   IPv4 default gateway\n"
     "  --ipv6 ADDR/PREFIX    IPv6 address and prefix length, e.g. 2001:db8::2/64\n"
     "  --blob FILE           serve this content blob instead of the embedded one\n"
+    "  --tls-cert FILE       serve HTTPS on port 443 with this PEM certificate chain (leaf first)\n"
+    "  --tls-key FILE        ... and this PEM private key (EC P-256 or RSA)\n"
+    "  --no-https-redirect   with HTTPS, still serve plain HTTP on port 80 (default: 301 to https://)\n"
+    "  --hsts-max-age SECS   Strict-Transport-Security max-age on HTTPS (default 31536000; 0: none)\n"
+    "  --http-request-timeout SECS  time for a request (and TLS handshake) to arrive (default 60)\n"
+    "  --http-idle-timeout SECS     time an idle keep-alive connection stays open (default 75)\n"
     "  -h, --help            print this text\n"
     "Flags also take the --flag=VALUE form.\n";
 
@@ -34,13 +40,22 @@ static int parse_prefixed(const char *value, char *addr, size_t addr_size, uint8
 
 int config_parse(int argc, char **argv, struct unihost_config *cfg, char *err, size_t err_size)
 {
-    enum { TAP, BLOB, IPV4, IPV4_GATEWAY, IPV6 };
+    enum { TAP, BLOB, IPV4, IPV4_GATEWAY, IPV6, TLS_CERT, TLS_KEY, NO_HTTPS_REDIRECT, HSTS_MAX_AGE,
+           REQUEST_TIMEOUT, IDLE_TIMEOUT };
     static const char *const flags[] = {
         [TAP] = "--tap", [BLOB] = "--blob", [IPV4] = "--ipv4",
         [IPV4_GATEWAY] = "--ipv4-gateway", [IPV6] = "--ipv6",
+        [TLS_CERT] = "--tls-cert", [TLS_KEY] = "--tls-key",
+        [NO_HTTPS_REDIRECT] = "--no-https-redirect", [HSTS_MAX_AGE] = "--hsts-max-age",
+        [REQUEST_TIMEOUT] = "--http-request-timeout", [IDLE_TIMEOUT] = "--http-idle-timeout",
     };
+    const unsigned switches = 1u << NO_HTTPS_REDIRECT;     /* flags that take no value */
     unsigned seen = 0;
     memset(cfg, 0, sizeof *cfg);
+    cfg->https_redirect = true;
+    cfg->hsts_max_age = CONFIG_HSTS_MAX_AGE_DEFAULT;
+    cfg->http_request_timeout = CONFIG_REQUEST_TIMEOUT_DEFAULT;
+    cfg->http_idle_timeout = CONFIG_IDLE_TIMEOUT_DEFAULT;
     for (int i = 1; i < argc; i++) {
         const char *word = argv[i];
         if (strcmp(word, "--help") == 0 || strcmp(word, "-h") == 0) {
@@ -75,7 +90,13 @@ int config_parse(int argc, char **argv, struct unihost_config *cfg, char *err, s
             return -1;
         }
         seen |= 1u << known;
-        if (eq) {
+        if (switches & (1u << known)) {
+            if (eq) {
+                snprintf(err, err_size, "flag %s takes no value", flag);
+                return -1;
+            }
+            value = NULL;
+        } else if (eq) {
             value = eq + 1;
         } else if (i + 1 < argc) {
             value = argv[++i];
@@ -85,6 +106,8 @@ int config_parse(int argc, char **argv, struct unihost_config *cfg, char *err, s
         }
 
         char addr[64];
+        uint32_t *seconds = NULL;
+        uint32_t max_seconds = 0;
         switch (known) {
         case TAP:
             cfg->tap = value;
@@ -115,7 +138,43 @@ int config_parse(int argc, char **argv, struct unihost_config *cfg, char *err, s
             }
             cfg->has_ipv6 = true;
             break;
+        case TLS_CERT:
+            cfg->tls_cert_path = value;
+            break;
+        case TLS_KEY:
+            cfg->tls_key_path = value;
+            break;
+        case NO_HTTPS_REDIRECT:
+            cfg->https_redirect = false;
+            break;
+        case HSTS_MAX_AGE:
+            seconds = &cfg->hsts_max_age;
+            max_seconds = 63072000;     /* two years, what the preload list asks */
+            break;
+        case REQUEST_TIMEOUT:
+            seconds = &cfg->http_request_timeout;
+            max_seconds = 3600;
+            break;
+        case IDLE_TIMEOUT:
+            seconds = &cfg->http_idle_timeout;
+            max_seconds = 3600;
+            break;
         }
+        if (seconds) {
+            char *end;
+            unsigned long v = strtoul(value, &end, 10);
+            bool zero_ok = known == HSTS_MAX_AGE;
+            if (value[0] < '0' || value[0] > '9' || *end != '\0' || v > max_seconds || (v == 0 && !zero_ok)) {
+                snprintf(err, err_size, "%s wants whole seconds from %d to %lu, not '%s'", flag,
+                         zero_ok ? 0 : 1, (unsigned long)max_seconds, value);
+                return -1;
+            }
+            *seconds = (uint32_t)v;
+        }
+    }
+    if (!cfg->tls_cert_path != !cfg->tls_key_path) {
+        snprintf(err, err_size, "give --tls-cert and --tls-key together");
+        return -1;
     }
     if (!cfg->help && !cfg->has_ipv4 && !cfg->has_ipv6) {
         snprintf(err, err_size, "give an address with --ipv4 ADDR/PREFIX (and/or --ipv6)");

@@ -23,7 +23,24 @@ struct unihost_config {
     ip6_addr_t ipv6;            /* --ipv6 ADDR/PREFIX */
     uint8_t ipv6_prefix;
     bool help;                  /* --help: print usage and stop */
+
+    /* HTTPS. On unix, --tls-cert/--tls-key name PEM files that main() reads
+     * into the *_pem bytes; another platform (Xen) sets the bytes itself,
+     * e.g. to credentials embedded at build time. No bytes: no HTTPS. */
+    const char *tls_cert_path, *tls_key_path;
+    const char *tls_cert_pem, *tls_key_pem;
+    size_t tls_cert_pem_len, tls_key_pem_len;
+    bool https_redirect;        /* with HTTPS: port 80 answers 301 (--no-https-redirect: off) */
+    uint32_t hsts_max_age;      /* --hsts-max-age SECONDS; 0: no Strict-Transport-Security */
+
+    /* Connection time limits, in seconds. */
+    uint32_t http_request_timeout;  /* --http-request-timeout: a request (and TLS handshake) must arrive within it */
+    uint32_t http_idle_timeout;     /* --http-idle-timeout: a connection without progress is closed */
 };
+
+#define CONFIG_HSTS_MAX_AGE_DEFAULT 31536000u     /* one year */
+#define CONFIG_REQUEST_TIMEOUT_DEFAULT 60u        /* nginx's client_header_timeout */
+#define CONFIG_IDLE_TIMEOUT_DEFAULT 75u           /* nginx's keepalive_timeout */
 
 /*
  * Parses argv[1..argc-1]; flags take "--flag VALUE" or "--flag=VALUE".

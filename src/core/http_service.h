@@ -1,10 +1,24 @@
-/* HTTP on TCP port 80: moves bytes between lwIP and the HTTP engine. */
+/* HTTP on TCP port 80 and HTTPS on 443: moves bytes between lwIP, the TLS
+ * server and the HTTP engine. */
 #ifndef UNIHOST_HTTP_SERVICE_H
 #define UNIHOST_HTTP_SERVICE_H
 
-#include "blob.h"
+#include <stdbool.h>
+#include <stdint.h>
 
-/* Listens on TCP port 80 on every address; returns 0 or -1. */
-int http_service_start(const struct blob *blob);
+#include "blob.h"
+#include "tls_server.h"
+
+struct http_service_options {
+    const struct tls_credentials *tls;  /* NULL: plain HTTP only */
+    bool https_redirect;                /* with tls: port 80 answers 301 to https:// */
+    uint32_t hsts_max_age;              /* with tls: Strict-Transport-Security max-age; 0: none */
+    uint32_t request_timeout_ms;        /* a request (and the TLS handshake) must arrive within it */
+    uint32_t idle_timeout_ms;           /* a connection without progress is closed after it */
+};
+
+/* Listens on TCP port 80 (and 443 with TLS) on every address; returns 0 or
+ * -1. `opt` is copied; what opt->tls points to must stay. */
+int http_service_start(const struct blob *blob, const struct http_service_options *opt);
 
 #endif

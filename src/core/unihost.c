@@ -9,10 +9,12 @@
 #include "log.h"
 #include "netif_platform.h"
 #include "platform.h"
+#include "tls_server.h"
 
 #define FRAMES_PER_ROUND 64     /* input handled before timers get a turn */
 
 static struct blob the_blob;
+static struct tls_credentials the_credentials;
 
 static void log_addresses(const struct netif *netif)
 {
@@ -57,6 +59,25 @@ int unihost_run(const struct unihost_config *cfg, const void *blob, size_t blob_
     log_line("content: %zu bytes, %u files, %u zones, SHA-256 verified", blob_size,
              the_blob.http_file_count, the_blob.zone_count);
 
+    struct http_service_options http = {
+        .https_redirect = cfg->https_redirect,
+        .hsts_max_age = cfg->hsts_max_age,
+        .request_timeout_ms = cfg->http_request_timeout * 1000u,
+        .idle_timeout_ms = cfg->http_idle_timeout * 1000u,
+    };
+    if (cfg->tls_cert_pem) {
+        char err[256];
+        if (tls_credentials_load(&the_credentials, cfg->tls_cert_pem, cfg->tls_cert_pem_len,
+                                 cfg->tls_cert_path ? cfg->tls_cert_path : "the certificate",
+                                 cfg->tls_key_pem, cfg->tls_key_pem_len,
+                                 cfg->tls_key_path ? cfg->tls_key_path : "the key", err, sizeof err) != 0) {
+            log_line("refusing the TLS credentials: %s", err);
+            return 1;
+        }
+        http.tls = &the_credentials;
+        log_line("tls: %s key, %zu certificate%s in the chain", the_credentials.key_type == BR_KEYTYPE_EC ?
+                 "EC P-256" : "RSA", the_credentials.chain_len, the_credentials.chain_len == 1 ? "" : "s");
+    }
     lwip_init();
     log_line("lwIP %s started", LWIP_VERSION_STRING);
     struct netif *netif = netif_platform_start(cfg);
@@ -73,11 +94,17 @@ int unihost_run(const struct unihost_config *cfg, const void *blob, size_t blob_
         return 1;
     }
     log_line("dns: serving %u zones on UDP and TCP port 53", the_blob.zone_count);
-    if (http_service_start(&the_blob) != 0) {
-        log_line("could not bind HTTP port 80");
+    if (http_service_start(&the_blob, &http) != 0) {
+        log_line("could not bind HTTP port 80%s", http.tls ? " or HTTPS port 443" : "");
         return 1;
     }
-    log_line("http: serving %u files on TCP port 80", the_blob.http_file_count);
+    if (!http.tls)
+        log_line("http: serving %u files on TCP port 80", the_blob.http_file_count);
+    else if (http.https_redirect)
+        log_line("http: serving %u files on TCP port 443 (HTTPS); port 80 redirects to it",
+                 the_blob.http_file_count);
+    else
+        log_line("http: serving %u files on TCP ports 80 and 443 (HTTPS)", the_blob.http_file_count);
     log_line("ready");
 
     int status = serve(netif);

@@ -42,6 +42,31 @@ static const void *map_blob(const char *path, size_t *size)
     return p;
 }
 
+/* Reads a whole PEM file (they are small: at most 64 KB) into `buf` for
+ * the TLS code, which takes bytes, not file names. */
+enum { PEM_MAX = 64 * 1024 };
+static char cert_pem[PEM_MAX], key_pem[PEM_MAX];
+
+static const char *read_pem(const char *flag, const char *path, char *buf, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        log_line("cannot open %s %s: %s", flag, path, strerror(errno));
+        return NULL;
+    }
+    size_t n = fread(buf, 1, PEM_MAX, f);
+    int too_big = n == PEM_MAX;
+    int failed = ferror(f);
+    fclose(f);
+    if (failed || too_big || n == 0) {
+        log_line("cannot use %s %s: %s", flag, path,
+                 failed ? "read error" : too_big ? "larger than 64 KB" : "empty file");
+        return NULL;
+    }
+    *len = n;
+    return buf;
+}
+
 int main(int argc, char **argv)
 {
     struct unihost_config cfg;
@@ -69,6 +94,13 @@ int main(int argc, char **argv)
         log_line("content: using blob file %s", cfg.blob_path);
     } else {
         log_line("content: using the embedded blob");
+    }
+
+    if (cfg.tls_cert_path) {
+        cfg.tls_cert_pem = read_pem("--tls-cert", cfg.tls_cert_path, cert_pem, &cfg.tls_cert_pem_len);
+        cfg.tls_key_pem = read_pem("--tls-key", cfg.tls_key_path, key_pem, &cfg.tls_key_pem_len);
+        if (!cfg.tls_cert_pem || !cfg.tls_key_pem)
+            return 1;
     }
 
     if (tap_open(cfg.tap, err, sizeof err) != 0) {

@@ -1,0 +1,29 @@
+/*
+ * Plain HTTP's answer when HTTPS is on: every request gets a 301 to the
+ * same target over HTTPS, built from its request line and Host header. It
+ * is its own small parser, not the HTTP engine: it only needs the request
+ * head, answers everything alike, and closes the connection after.
+ */
+#ifndef UNIHOST_HTTPS_REDIRECT_H
+#define UNIHOST_HTTPS_REDIRECT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define HTTPS_REDIRECT_HEAD_MAX 8192    /* a longer request head gets 431 */
+#define HTTPS_REDIRECT_OUT_MAX 4096     /* room the caller gives for the answer */
+
+/*
+ * Looks at the first `len` bytes received on a connection. Returns 0 while
+ * the request head is incomplete (and shorter than
+ * HTTPS_REDIRECT_HEAD_MAX); otherwise writes the whole answer into `out`
+ * (`out_size` at least HTTPS_REDIRECT_OUT_MAX) and returns its length: 301
+ * with Location https://HOST/TARGET, or 400 (no usable Host, a malformed
+ * request line or target), 414 (target too long for a Location) or 431
+ * (head too large). Every answer says Connection: close. `now` is the wall
+ * clock in seconds, for Date.
+ */
+size_t https_redirect_answer(const uint8_t *req, size_t len, uint64_t now, char *out, size_t out_size);
+
+#endif

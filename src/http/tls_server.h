@@ -1,0 +1,144 @@
+/*
+ * The TLS 1.2 server, a sans-I/O wrapper around BearSSL's br_ssl_server
+ * engine: the transport puts the bytes it received from the peer in, takes
+ * the records to send out, and exchanges plaintext with the HTTP engine in
+ * between. Nothing here does I/O, reads a file, asks for the time or
+ * allocates: credentials arrive as PEM bytes (read from files on unix,
+ * embedded at build time on Xen), entropy arrives as bytes from the caller
+ * (plat_random), and every buffer is caller-owned memory.
+ *
+ * Policy (fixed, not configurable): TLS 1.2 only; ECDHE key exchange with
+ * AES-GCM or ChaCha20-Poly1305 only, authenticated by the key's type (ECDSA
+ * for an EC P-256 key, RSA for an RSA key); ALPN "http/1.1" (a client that
+ * offers ALPN without it is refused, RFC 7301); no renegotiation; session
+ * resumption from one shared LRU cache of fixed size.
+ */
+#ifndef UNIHOST_TLS_SERVER_H
+#define UNIHOST_TLS_SERVER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <bearssl.h>
+
+#define TLS_CHAIN_MAX 4                 /* certificates in the chain */
+#define TLS_CHAIN_BYTES (16 * 1024)     /* their DER, all together */
+#define TLS_RSA_PART_MAX 512            /* one RSA private key part (up to 4096-bit keys) */
+#define TLS_SESSION_CACHE_BYTES (64 * 1024)     /* 100 bytes a session: 655 sessions */
+#define TLS_SEED_BYTES 32               /* entropy each connection needs */
+#define TLS_SNI_MAX 256
+
+/* The certificate chain and private key, decoded from PEM into DER and key
+ * parts that BearSSL uses in place. */
+struct tls_credentials {
+    br_x509_certificate chain[TLS_CHAIN_MAX];
+    size_t chain_len;
+    unsigned char chain_der[TLS_CHAIN_BYTES];
+    int key_type;                       /* BR_KEYTYPE_EC or BR_KEYTYPE_RSA */
+    unsigned cert_issuer_key_type;      /* the type of the key that signed the leaf */
+    br_ec_private_key ec;
+    unsigned char ec_x[BR_EC_KBUF_PRIV_MAX_SIZE];
+    br_rsa_private_key rsa;
+    unsigned char rsa_parts[5][TLS_RSA_PART_MAX];
+};
+
+/*
+ * Decodes a PEM certificate chain (leaf first; "CERTIFICATE" blocks) and a
+ * PEM private key ("PRIVATE KEY" PKCS#8, "EC PRIVATE KEY" or "RSA PRIVATE
+ * KEY"), and checks that they fit together: an EC key must be on P-256,
+ * and the key must be the one the leaf certificate names. Returns 0, or -1
+ * with a sentence in err saying what is wrong (naming `cert_name` or
+ * `key_name`, e.g. the file names).
+ */
+int tls_credentials_load(struct tls_credentials *creds, const char *cert_pem, size_t cert_len,
+                         const char *cert_name, const char *key_pem, size_t key_len,
+                         const char *key_name, char *err, size_t err_size);
+
+/* What every connection shares: the credentials and the session cache.
+ * `cache` wraps BearSSL's LRU cache to learn which handshakes resumed. */
+struct tls_server {
+    const struct tls_credentials *creds;
+    br_ssl_session_cache_lru lru;
+    const br_ssl_session_cache_class *cache;     /* points to tls_server.c's wrapper class */
+    /* The fastest AEAD building blocks this CPU has, chosen once: BearSSL's
+     * defaults ask CPUID on every connection, which costs a VM exit. */
+    const br_block_ctr_class *aes_ctr;
+    br_ghash ghash;
+    br_chacha20_run chacha20;
+    br_poly1305_run poly1305;
+    unsigned char cache_store[TLS_SESSION_CACHE_BYTES];
+};
+
+/* Prepares `server` to serve with `creds` (kept by pointer). */
+void tls_server_init(struct tls_server *server, const struct tls_credentials *creds);
+
+/* One TLS connection: BearSSL's server context and its two record buffers
+ * (about 33 KB, most of a connection's memory). */
+struct tls_conn {
+    br_ssl_server_context sc;           /* first: the cache wrapper finds the conn from it */
+    struct tls_server *server;
+    bool resumed;                       /* the handshake resumed a cached session */
+    bool established;                   /* the handshake completed (latched) */
+    unsigned char iobuf[BR_SSL_BUFSIZE_BIDI];
+};
+
+/*
+ * Starts a server handshake on `conn`, seeded with `seed_len` (at least
+ * TLS_SEED_BYTES) unpredictable bytes. Returns 0, or -1 if BearSSL refused
+ * to start (it does not with a seed of the right size).
+ */
+int tls_conn_init(struct tls_conn *conn, struct tls_server *server, const void *seed,
+                  size_t seed_len);
+
+/* ---- the wire side ----------------------------------------------------- */
+
+/* Takes bytes received from the peer; returns how many were taken (fewer
+ * than `len`, maybe 0, while BearSSL's input buffer is full: offer the rest
+ * after the plaintext was taken out). */
+size_t tls_conn_put_received(struct tls_conn *conn, const uint8_t *data, size_t len);
+
+/* The record bytes waiting to be sent, if any; then tls_conn_records_sent()
+ * with how many were taken (they must be copied: the buffer is reused). */
+const uint8_t *tls_conn_records(struct tls_conn *conn, size_t *len);
+void tls_conn_records_sent(struct tls_conn *conn, size_t n);
+
+/* ---- the plaintext side ------------------------------------------------ */
+
+/* Plaintext received from the peer, if any; then tls_conn_plain_taken(). */
+const uint8_t *tls_conn_plain_in(struct tls_conn *conn, size_t *len);
+void tls_conn_plain_taken(struct tls_conn *conn, size_t n);
+
+/* Room for plaintext to send, if any; write into it, then
+ * tls_conn_plain_written() with how much. */
+uint8_t *tls_conn_plain_room(struct tls_conn *conn, size_t *len);
+void tls_conn_plain_written(struct tls_conn *conn, size_t n);
+
+/* Makes a record of the plaintext written so far (call when the response,
+ * or what the HTTP engine has for now, is all written). */
+void tls_conn_flush(struct tls_conn *conn);
+
+/* Starts the closing handshake (close_notify); records then follow. */
+void tls_conn_close(struct tls_conn *conn);
+
+/* ---- state ------------------------------------------------------------- */
+
+/* True once the handshake is complete (application data flows). */
+bool tls_conn_handshake_done(struct tls_conn *conn);
+
+/* True once the connection is over (closed cleanly or failed) and every
+ * record has been taken; the transport then closes TCP. */
+bool tls_conn_closed(const struct tls_conn *conn);
+
+/* BearSSL's error code (BR_ERR_*; 0 after a clean close) and a short
+ * explanation of it. */
+int tls_conn_error(const struct tls_conn *conn);
+const char *tls_error_text(int err);
+
+/* After the handshake: the server name the client asked for (SNI; "" if
+ * none), the protocol chosen by ALPN (NULL if none), the suite's name. */
+const char *tls_conn_server_name(const struct tls_conn *conn);
+const char *tls_conn_alpn(const struct tls_conn *conn);
+const char *tls_conn_suite_name(const struct tls_conn *conn);
+
+#endif

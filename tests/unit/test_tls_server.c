@@ -1,0 +1,394 @@
+/*
+ * Unit tests of the TLS server wrapper (src/http/tls_server.c), driven by a
+ * BearSSL *client* engine in the same process: records move between the two
+ * in memory. Credentials are the test pairs in tests/fixtures/tls/.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+
+#include "check.h"
+#include "tls_server.h"
+
+static char *read_text(const char *name, size_t *len)
+{
+    char path[256];
+    snprintf(path, sizeof path, "tests/fixtures/tls/%s", name);
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        printf("not ok - read %s (run from the repository's top directory)\n", path);
+        exit(1);
+    }
+    static char bufs[8][8192];
+    static int next;
+    char *buf = bufs[next++ % 8];
+    *len = fread(buf, 1, sizeof bufs[0], f);
+    fclose(f);
+    return buf;
+}
+
+static int load(struct tls_credentials *c, const char *cert, const char *key, char *err, size_t errsz)
+{
+    size_t cl, kl;
+    const char *cp = read_text(cert, &cl);
+    const char *kp = read_text(key, &kl);
+    return tls_credentials_load(c, cp, cl, cert, kp, kl, key, err, errsz);
+}
+
+static void seed(void *buf, size_t len)
+{
+    if (getrandom(buf, len, 0) != (ssize_t)len) {
+        printf("not ok - getrandom\n");
+        exit(1);
+    }
+}
+
+/* ---- a BearSSL client that trusts the server's key ------------------------- */
+
+struct client {
+    br_ssl_client_context cc;
+    br_x509_minimal_context minimal;   /* init_full wants one; knownkey replaces it */
+    br_x509_knownkey_context knownkey;
+    unsigned char iobuf[BR_SSL_BUFSIZE_BIDI];
+};
+
+static void client_init(struct client *cl, const struct tls_credentials *creds, unsigned vmin,
+                        unsigned vmax, const uint16_t *suites, size_t n_suites,
+                        const char **alpn, size_t n_alpn)
+{
+    memset(cl, 0, sizeof *cl);
+    br_ssl_client_init_full(&cl->cc, &cl->minimal, NULL, 0);
+    br_x509_decoder_context xd;
+    br_x509_decoder_init(&xd, NULL, NULL);
+    br_x509_decoder_push(&xd, creds->chain[0].data, creds->chain[0].data_len);
+    static br_x509_pkey pub;           /* knownkey keeps the pointer */
+    static unsigned char keybuf[1024];
+    const br_x509_pkey *p = br_x509_decoder_get_pkey(&xd);
+    pub = *p;
+    if (p->key_type == BR_KEYTYPE_EC) {
+        memcpy(keybuf, p->key.ec.q, p->key.ec.qlen);
+        pub.key.ec.q = keybuf;
+        br_x509_knownkey_init_ec(&cl->knownkey, &pub.key.ec, BR_KEYTYPE_KEYX | BR_KEYTYPE_SIGN);
+    } else {
+        memcpy(keybuf, p->key.rsa.n, p->key.rsa.nlen);
+        memcpy(keybuf + 768, p->key.rsa.e, p->key.rsa.elen);
+        pub.key.rsa.n = keybuf;
+        pub.key.rsa.e = keybuf + 768;
+        br_x509_knownkey_init_rsa(&cl->knownkey, &pub.key.rsa, BR_KEYTYPE_KEYX | BR_KEYTYPE_SIGN);
+    }
+    br_ssl_engine_set_x509(&cl->cc.eng, &cl->knownkey.vtable);
+    br_ssl_engine_set_versions(&cl->cc.eng, vmin, vmax);
+    if (suites)
+        br_ssl_engine_set_suites(&cl->cc.eng, suites, n_suites);
+    if (alpn)
+        br_ssl_engine_set_protocol_names(&cl->cc.eng, alpn, n_alpn);
+    br_ssl_engine_set_buffer(&cl->cc.eng, cl->iobuf, sizeof cl->iobuf, 1);
+}
+
+/* Moves records both ways until neither side has anything to move. */
+static void pump(struct client *cl, struct tls_conn *sv)
+{
+    for (int round = 0; round < 1000; round++) {
+        bool moved = false;
+        size_t len;
+        unsigned char *buf = br_ssl_engine_sendrec_buf(&cl->cc.eng, &len);
+        if (buf && len) {
+            size_t n = tls_conn_put_received(sv, buf, len);
+            if (n) {
+                br_ssl_engine_sendrec_ack(&cl->cc.eng, n);
+                moved = true;
+            }
+        }
+        const uint8_t *rec = tls_conn_records(sv, &len);
+        if (rec && len) {
+            size_t room;
+            unsigned char *in = br_ssl_engine_recvrec_buf(&cl->cc.eng, &room);
+            if (in && room) {
+                size_t n = len < room ? len : room;
+                memcpy(in, rec, n);
+                br_ssl_engine_recvrec_ack(&cl->cc.eng, n);
+                tls_conn_records_sent(sv, n);
+                moved = true;
+            }
+        }
+        if (!moved)
+            return;
+    }
+}
+
+static struct tls_credentials ec_creds, rsa_creds;
+static struct tls_server server_ec, server_rsa;
+static struct tls_conn conn;
+static struct client client;
+
+static bool handshake(struct client *cl, struct tls_server *s, struct tls_conn *c, const char *sni,
+                      bool resume)
+{
+    unsigned char sd[TLS_SEED_BYTES];
+    seed(sd, sizeof sd);
+    if (tls_conn_init(c, s, sd, sizeof sd) != 0)
+        return false;
+    if (!br_ssl_client_reset(&cl->cc, sni, resume))
+        return false;
+    pump(cl, c);
+    return tls_conn_handshake_done(c) &&
+           (br_ssl_engine_current_state(&cl->cc.eng) & BR_SSL_SENDAPP);
+}
+
+static void test_credentials(void)
+{
+    char err[256];
+    CHECK("an EC P-256 pair loads", load(&ec_creds, "ec-cert.pem", "ec-key.pem", err, sizeof err) == 0);
+    CHECK("the EC pair is an EC key", ec_creds.key_type == BR_KEYTYPE_EC && ec_creds.chain_len == 1);
+    CHECK("an RSA pair loads", load(&rsa_creds, "rsa-cert.pem", "rsa-key.pem", err, sizeof err) == 0);
+    CHECK("the RSA pair is an RSA key", rsa_creds.key_type == BR_KEYTYPE_RSA);
+
+    struct tls_credentials bad;
+    CHECK("a key file as the certificate is refused",
+          load(&bad, "ec-key.pem", "ec-key.pem", err, sizeof err) != 0 &&
+              strstr(err, "ec-key.pem: no CERTIFICATE block") != NULL);
+    CHECK("a key that is not the certificate's is refused",
+          load(&bad, "ec-cert.pem", "rsa-key.pem", err, sizeof err) != 0 &&
+              strstr(err, "does not match the certificate") != NULL);
+    CHECK("an RSA key for the EC certificate... and the other way round",
+          load(&bad, "rsa-cert.pem", "ec-key.pem", err, sizeof err) != 0 &&
+              strstr(err, "does not match") != NULL);
+    CHECK("a P-384 key is refused with a reason",
+          load(&bad, "ec-cert.pem", "p384-key.pem", err, sizeof err) != 0 &&
+              strstr(err, "not on P-256") != NULL);
+    CHECK("a certificate as the key is refused",
+          load(&bad, "ec-cert.pem", "ec-cert.pem", err, sizeof err) != 0 &&
+              strstr(err, "no PRIVATE KEY") != NULL);
+    static const char junk[] = "-----BEGIN CERTIFICATE-----\nnot base64 at all!!\n-----END CERTIFICATE-----\n";
+    size_t kl;
+    const char *key = read_text("ec-key.pem", &kl);
+    CHECK("broken PEM is refused",
+          tls_credentials_load(&bad, junk, sizeof junk - 1, "junk.pem", key, kl, "k", err, sizeof err) != 0 &&
+              strstr(err, "junk.pem: ") == err);
+    CHECK("an empty certificate file is refused",
+          tls_credentials_load(&bad, "", 0, "empty.pem", key, kl, "k", err, sizeof err) != 0 &&
+              strstr(err, "no CERTIFICATE block") != NULL);
+    /* A chain: the same certificate twice stands in for leaf + intermediate. */
+    size_t cl;
+    const char *cert = read_text("ec-cert.pem", &cl);
+    static char chain[4096];
+    memcpy(chain, cert, cl);
+    memcpy(chain + cl, cert, cl);
+    CHECK("a chain of two certificates loads",
+          tls_credentials_load(&bad, chain, 2 * cl, "chain.pem", key, kl, "k", err, sizeof err) == 0 &&
+              bad.chain_len == 2);
+}
+
+static void test_handshake_ec(void)
+{
+    const char *alpn[] = {"h2", "http/1.1"};
+    client_init(&client, &ec_creds, BR_TLS10, BR_TLS12, NULL, 0, alpn, 2);
+    CHECK("EC: a TLS 1.2 handshake completes", handshake(&client, &server_ec, &conn, "www.unihost.test", 0));
+    CHECK("EC: TLS 1.2 was negotiated", br_ssl_engine_get_version(&client.cc.eng) == BR_TLS12);
+    CHECK("EC: the SNI is seen by the server", strcmp(tls_conn_server_name(&conn), "www.unihost.test") == 0);
+    CHECK("EC: ALPN chose http/1.1",
+          tls_conn_alpn(&conn) && strcmp(tls_conn_alpn(&conn), "http/1.1") == 0 &&
+              br_ssl_engine_get_selected_protocol(&client.cc.eng) &&
+              strcmp(br_ssl_engine_get_selected_protocol(&client.cc.eng), "http/1.1") == 0);
+    CHECK("EC: an ECDHE-ECDSA AEAD suite", strncmp(tls_conn_suite_name(&conn), "ECDHE-ECDSA-", 12) == 0);
+    CHECK("EC: a first handshake is not resumed", !conn.resumed);
+
+    /* Application data both ways. */
+    static const char req[] = "GET / HTTP/1.1\r\nHost: x\r\n\r\n";
+    size_t room;
+    unsigned char *out = br_ssl_engine_sendapp_buf(&client.cc.eng, &room);
+    memcpy(out, req, sizeof req - 1);
+    br_ssl_engine_sendapp_ack(&client.cc.eng, sizeof req - 1);
+    br_ssl_engine_flush(&client.cc.eng, 0);
+    pump(&client, &conn);
+    size_t len;
+    const uint8_t *in = tls_conn_plain_in(&conn, &len);
+    CHECK("EC: the server reads the client's plaintext", in && len == sizeof req - 1 && memcmp(in, req, len) == 0);
+    tls_conn_plain_taken(&conn, len);
+
+    /* A response larger than one record, written as room appears. */
+    static uint8_t big[40000];
+    for (size_t i = 0; i < sizeof big; i++)
+        big[i] = (uint8_t)(i * 7);
+    size_t written = 0, got = 0;
+    bool same = true;
+    for (int i = 0; i < 100 && got < sizeof big; i++) {
+        uint8_t *w = tls_conn_plain_room(&conn, &room);
+        if (w && written < sizeof big) {
+            size_t n = sizeof big - written < room ? sizeof big - written : room;
+            memcpy(w, big + written, n);
+            tls_conn_plain_written(&conn, n);
+            written += n;
+            if (written == sizeof big)
+                tls_conn_flush(&conn);
+        }
+        pump(&client, &conn);
+        unsigned char *r = br_ssl_engine_recvapp_buf(&client.cc.eng, &len);
+        if (r) {
+            if (got + len > sizeof big || memcmp(r, big + got, len) != 0)
+                same = false;
+            got += len;
+            br_ssl_engine_recvapp_ack(&client.cc.eng, len);
+        }
+    }
+    CHECK("EC: 40000 bytes reach the client intact, over several records", got == sizeof big && same);
+
+    /* The server closes: close_notify reaches the client. */
+    tls_conn_close(&conn);
+    pump(&client, &conn);
+    CHECK("EC: close_notify reaches the client",
+          br_ssl_engine_current_state(&client.cc.eng) == BR_SSL_CLOSED &&
+              br_ssl_engine_last_error(&client.cc.eng) == BR_ERR_OK);
+}
+
+static void test_resumption(void)
+{
+    const char *alpn[] = {"http/1.1"};
+    client_init(&client, &ec_creds, BR_TLS12, BR_TLS12, NULL, 0, alpn, 1);
+    CHECK("resumption: a first handshake", handshake(&client, &server_ec, &conn, "unihost.test", 0));
+    br_ssl_session_parameters sp;
+    br_ssl_engine_get_session_parameters(&client.cc.eng, &sp);
+    CHECK("resumption: the first is full", !conn.resumed);
+
+    static struct client again;
+    static struct tls_conn conn2;
+    client_init(&again, &ec_creds, BR_TLS12, BR_TLS12, NULL, 0, alpn, 1);
+    br_ssl_engine_set_session_parameters(&again.cc.eng, &sp);
+    CHECK("resumption: a second handshake with the session", handshake(&again, &server_ec, &conn2, "unihost.test", 1));
+    br_ssl_session_parameters sp2;
+    br_ssl_engine_get_session_parameters(&again.cc.eng, &sp2);
+    CHECK("resumption: the server resumed it", conn2.resumed);
+    CHECK("resumption: same session ID", memcmp(sp.session_id, sp2.session_id, 32) == 0);
+
+    /* A session the server never issued: a full handshake, not a failure. */
+    static struct client stranger;
+    static struct tls_conn conn3;
+    client_init(&stranger, &ec_creds, BR_TLS12, BR_TLS12, NULL, 0, alpn, 1);
+    sp.session_id[0] ^= 0xff;
+    br_ssl_engine_set_session_parameters(&stranger.cc.eng, &sp);
+    CHECK("resumption: an unknown session falls back to a full handshake",
+          handshake(&stranger, &server_ec, &conn3, "unihost.test", 1) && !conn3.resumed);
+}
+
+/* The handshake must fail, with the server closed on an error. */
+static void refused(const char *name, const struct tls_credentials *creds, struct tls_server *s, unsigned vmin,
+                    unsigned vmax, const uint16_t *suites, size_t n, const char **alpn, size_t n_alpn)
+{
+    static struct client cl;
+    client_init(&cl, creds, vmin, vmax, suites, n, alpn, n_alpn);
+    bool done = handshake(&cl, s, &conn, NULL, 0);
+    char what[160];
+    snprintf(what, sizeof what, "refused: %s (server says: %s)", name, tls_error_text(tls_conn_error(&conn)));
+    CHECK(what, !done && tls_conn_closed(&conn) && tls_conn_error(&conn) != BR_ERR_OK &&
+                    !tls_conn_handshake_done(&conn));
+}
+
+/*
+ * BearSSL's client will not offer TLS 1.1 with its full suite list, so a
+ * real TLS 1.2 ClientHello is taken and its versions lowered (the record's
+ * and the hello's client_version): the server must refuse it.
+ */
+static void refused_old_version(const char *name, unsigned version)
+{
+    static struct client cl;
+    client_init(&cl, &ec_creds, BR_TLS12, BR_TLS12, NULL, 0, NULL, 0);
+    br_ssl_client_reset(&cl.cc, "unihost.test", 0);
+    size_t len;
+    unsigned char *hello = br_ssl_engine_sendrec_buf(&cl.cc.eng, &len);
+    static unsigned char rec[4096];
+    bool is_hello = hello && len > 11 && len <= sizeof rec && hello[0] == 22 && hello[5] == 1;
+    if (is_hello) {
+        memcpy(rec, hello, len);
+        rec[1] = 3, rec[2] = 1;                     /* record version: TLS 1.0, as clients send */
+        rec[9] = (unsigned char)(version >> 8);     /* ClientHello.client_version */
+        rec[10] = (unsigned char)version;
+    }
+    unsigned char sd[TLS_SEED_BYTES];
+    seed(sd, sizeof sd);
+    tls_conn_init(&conn, &server_ec, sd, sizeof sd);
+    if (is_hello)
+        tls_conn_put_received(&conn, rec, len);
+    const uint8_t *out;
+    bool alert = false;
+    while ((out = tls_conn_records(&conn, &len)) != NULL) {
+        if (len >= 7 && out[0] == 21 && out[5] == 2)  /* a fatal alert record */
+            alert = true;
+        tls_conn_records_sent(&conn, len);
+    }
+    char what[160];
+    snprintf(what, sizeof what, "refused: a %s ClientHello, with a fatal alert (server says: %s)", name,
+             tls_error_text(tls_conn_error(&conn)));
+    CHECK(what, is_hello && alert && tls_conn_closed(&conn) && !tls_conn_handshake_done(&conn) &&
+                    tls_conn_error(&conn) == BR_ERR_SEND_FATAL_ALERT + 70);     /* protocol_version */
+}
+
+static void test_refusals(void)
+{
+    refused_old_version("TLS 1.0", BR_TLS10);
+    refused_old_version("TLS 1.1", BR_TLS11);
+    static const uint16_t cbc[] = {BR_TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256,
+                                   BR_TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256,
+                                   BR_TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA};
+    refused("CBC suites only", &ec_creds, &server_ec, BR_TLS12, BR_TLS12, cbc, 3, NULL, 0);
+    static const uint16_t rsa_kx[] = {BR_TLS_RSA_WITH_AES_128_GCM_SHA256, BR_TLS_RSA_WITH_AES_256_GCM_SHA384};
+    refused("RSA key exchange only (RSA key)", &rsa_creds, &server_rsa, BR_TLS12, BR_TLS12, rsa_kx, 2, NULL, 0);
+    static const uint16_t rsa_auth[] = {BR_TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256};
+    refused("ECDHE-RSA with an EC key", &ec_creds, &server_ec, BR_TLS12, BR_TLS12, rsa_auth, 1, NULL, 0);
+    const char *h2[] = {"h2"};
+    refused("ALPN without http/1.1", &ec_creds, &server_ec, BR_TLS12, BR_TLS12, NULL, 0, h2, 1);
+}
+
+static void test_suites(void)
+{
+    static const struct {
+        uint16_t id;
+        const char *name;
+        bool rsa;
+    } want[] = {
+        {BR_TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256, "ECDHE-ECDSA-AES128-GCM-SHA256", false},
+        {BR_TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384, "ECDHE-ECDSA-AES256-GCM-SHA384", false},
+        {BR_TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256, "ECDHE-ECDSA-CHACHA20-POLY1305", false},
+        {BR_TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256, "ECDHE-RSA-AES128-GCM-SHA256", true},
+        {BR_TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384, "ECDHE-RSA-AES256-GCM-SHA384", true},
+        {BR_TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256, "ECDHE-RSA-CHACHA20-POLY1305", true},
+    };
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+        const struct tls_credentials *cr = want[i].rsa ? &rsa_creds : &ec_creds;
+        struct tls_server *s = want[i].rsa ? &server_rsa : &server_ec;
+        client_init(&client, cr, BR_TLS12, BR_TLS12, &want[i].id, 1, NULL, 0);
+        char name[96];
+        snprintf(name, sizeof name, "suite %s is accepted", want[i].name);
+        CHECK(name, handshake(&client, s, &conn, NULL, 0) && strcmp(tls_conn_suite_name(&conn), want[i].name) == 0);
+    }
+    CHECK("no SNI: the server name is empty", strcmp(tls_conn_server_name(&conn), "") == 0);
+    CHECK("no ALPN offered: none chosen", tls_conn_alpn(&conn) == NULL);
+}
+
+static void test_garbage(void)
+{
+    unsigned char sd[TLS_SEED_BYTES];
+    seed(sd, sizeof sd);
+    tls_conn_init(&conn, &server_ec, sd, sizeof sd);
+    static const char http[] = "GET / HTTP/1.1\r\nHost: x\r\n\r\n";
+    tls_conn_put_received(&conn, (const uint8_t *)http, sizeof http - 1);
+    size_t len;
+    while (tls_conn_records(&conn, &len))
+        tls_conn_records_sent(&conn, len);
+    CHECK("plain HTTP on the TLS port closes with an error",
+          tls_conn_closed(&conn) && tls_conn_error(&conn) != BR_ERR_OK);
+    CHECK("a short seed is refused", tls_conn_init(&conn, &server_ec, sd, 8) != 0);
+}
+
+int main(void)
+{
+    test_credentials();
+    tls_server_init(&server_ec, &ec_creds);
+    tls_server_init(&server_rsa, &rsa_creds);
+    test_handshake_ec();
+    test_resumption();
+    test_refusals();
+    test_suites();
+    test_garbage();
+    return CHECK_DONE();
+}
