@@ -12,7 +12,7 @@
 #   FUZZ_SECONDS=60 sh tests/fuzz/run.sh
 #   FUZZ_TARGETS="dns http" sh tests/fuzz/run.sh      # a subset
 #
-# Environment: BUILD (build), FUZZ_SECONDS (20), FUZZ_TARGETS (dns http blob tls),
+# Environment: BUILD (build), FUZZ_SECONDS (20), FUZZ_TARGETS (dns http blob tls transfer),
 # FUZZ_CC (clang), LLHTTP_SRC (/usr/share/llhttp), LLHTTP_INCLUDE
 # (/usr/share/include/llhttp), UNIHOST_FUZZ_BLOB ($BUILD/tests/fixture.blob).
 set -u
@@ -20,7 +20,7 @@ cd "$(dirname "$0")/../.." || exit 1
 
 BUILD=${BUILD:-build}
 FUZZ_SECONDS=${FUZZ_SECONDS:-20}
-FUZZ_TARGETS=${FUZZ_TARGETS:-dns http blob tls}
+FUZZ_TARGETS=${FUZZ_TARGETS:-dns http blob tls transfer}
 CC=${FUZZ_CC:-clang}
 LLHTTP_SRC=${LLHTTP_SRC:-/usr/share/llhttp}
 LLHTTP_INCLUDE=${LLHTTP_INCLUDE:-/usr/share/include/llhttp}
