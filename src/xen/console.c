@@ -6,6 +6,7 @@
 
 #include "evtchn.h"
 #include "hypercall.h"
+#include "time.h"
 #include "xen_abi.h"
 #include <xen/hvm/params.h>
 #include <xen/io/console.h>
@@ -43,7 +44,8 @@ void xen_console_flush(void)
         if (__atomic_load_n(&ring->out_cons, __ATOMIC_ACQUIRE) == ring->out_prod)
             return;
         evtchn_notify(ring_port);
-        evtchn_poll(&ring_port, 1, 0);
+        evtchn_poll(&ring_port, 1, xen_system_time_ns() + 10000000u);
+        evtchn_take_pending(ring_port);
     }
 }
 
@@ -63,7 +65,7 @@ void xen_console_write(const char *buf, size_t len)
             if (++stalls > 50)
                 return;
             evtchn_notify(ring_port);
-            evtchn_poll(&ring_port, 1, 0);
+            evtchn_poll(&ring_port, 1, xen_system_time_ns() + 10000000u);
             evtchn_take_pending(ring_port);
             continue;
         }

@@ -11,12 +11,25 @@ extern char __image_end[];
 
 static uintptr_t next_free, region_end;
 
+static uintptr_t max_end(uintptr_t a, uint64_t start, uint64_t len)
+{
+    return start + len > a ? (uintptr_t)(start + len) : a;
+}
+
 size_t memory_init(const struct hvm_start_info *si)
 {
-    uintptr_t image_end = ((uintptr_t)__image_end + XEN_PAGE_SIZE - 1) & ~(uintptr_t)(XEN_PAGE_SIZE - 1);
     if (si->version < 1 || si->memmap_entries == 0)
         return 0;
     const struct hvm_memmap_table_entry *map = (const void *)(uintptr_t)si->memmap_paddr;
+    /* The builder puts the start info, the memory map and the command line
+     * in RAM right after the image: hand out pages only above all of them
+     * (the command line was copied, but the map is read below). */
+    uintptr_t image_end = max_end((uintptr_t)__image_end, (uintptr_t)si, sizeof *si);
+    image_end = max_end(image_end, si->memmap_paddr, si->memmap_entries * sizeof *map);
+    if (si->cmdline_paddr)
+        image_end = max_end(image_end, si->cmdline_paddr,
+                            strlen((const char *)(uintptr_t)si->cmdline_paddr) + 1);
+    image_end = (image_end + XEN_PAGE_SIZE - 1) & ~(uintptr_t)(XEN_PAGE_SIZE - 1);
     uint64_t limit = (uint64_t)4 << 30;
     for (uint32_t i = 0; i < si->memmap_entries; i++) {
         if (map[i].type != XEN_HVM_MEMMAP_TYPE_RAM)

@@ -171,6 +171,10 @@ static int publish(struct netfront *nf, char *err, size_t err_size)
             {"event-channel", nf->evtchn},
             {"request-rx-copy", 1},
             {"feature-rx-notify", 1},
+            /* Without this, netback passes on frames from dom0's own stack
+             * with the TCP/UDP checksum left blank (NETRXF_csum_blank), and
+             * lwIP, which checks every checksum, would drop them. */
+            {"feature-no-csum-offload", 1},
         };
         for (size_t i = 0; rc == 0 && i < sizeof keys / sizeof keys[0]; i++) {
             snprintf(path, sizeof path, "%s/%s", nf->node, keys[i].key);

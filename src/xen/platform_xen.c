@@ -24,7 +24,9 @@
 #include <xen/hvm/params.h>
 
 #define SHUTDOWN_WATCH_TOKEN "control-shutdown"
-#define XENSTORE_PATIENCE_NS (10ull * 1000000000u)
+/* How long xenstored or the backend may stay silent before we give up: the
+ * vif hotplug script alone takes 6-8 s under QEMU TCG, so be generous. */
+#define XENSTORE_PATIENCE_NS (60ull * 1000000000u)
 #define GNTTAB_FRAMES 4
 
 static struct xs_client xenstore;
@@ -166,16 +168,19 @@ uint64_t plat_wallclock_ns(void)
 
 void plat_wait(uint64_t deadline_ns)
 {
-    evtchn_port_t ports[2] = {xenstore_port, net.evtchn};
     for (;;) {
+        /* Take every pending bit first (a bit left set would make the poll
+         * below return at once, forever), then act on what they said. */
         bool store = evtchn_take_pending(xenstore_port);
-        bool frames = net.link == NETFRONT_CONNECTED &&
-                      (evtchn_take_pending(net.evtchn) || RING_HAS_UNCONSUMED_RESPONSES(&net.rx));
+        bool net_event = net.evtchn != 0 && evtchn_take_pending(net.evtchn);
         if (store)
             handle_xenstore_events();
+        bool frames = net.link == NETFRONT_CONNECTED &&
+                      (net_event || RING_HAS_UNCONSUMED_RESPONSES(&net.rx));
         if (frames || store || stop_requested || xen_system_time_ns() >= deadline_ns)
             return;
-        evtchn_poll(ports, 2, deadline_ns);
+        evtchn_port_t ports[2] = {xenstore_port, net.evtchn};
+        evtchn_poll(ports, net.evtchn != 0 ? 2 : 1, deadline_ns);
     }
 }
 

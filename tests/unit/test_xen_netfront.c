@@ -83,8 +83,9 @@ int main(void)
     static const uint8_t mac[6] = {0x00, 0x16, 0x3e, 0x12, 0x34, 0x56};
     CHECK("handshake: MAC from xenstore", memcmp(nf.mac, mac, 6) == 0);
     CHECK("handshake: backend id and path", nf.backend_id == 0 && strcmp(nf.backend, "backend/vif/1/0") == 0);
-    CHECK("handshake: request-rx-copy=1 and feature-rx-notify=1",
-          store_is("device/vif/0/request-rx-copy", "1") && store_is("device/vif/0/feature-rx-notify", "1"));
+    CHECK("handshake: request-rx-copy=1, feature-rx-notify=1, feature-no-csum-offload=1",
+          store_is("device/vif/0/request-rx-copy", "1") && store_is("device/vif/0/feature-rx-notify", "1") &&
+              store_is("device/vif/0/feature-no-csum-offload", "1"));
     CHECK("handshake: our state Connected, the backend's too",
           store_is("device/vif/0/state", "4") && store_is("backend/vif/1/0/state", "4") && sim.backend_connected);
     CHECK("handshake: the keys were written in one committed transaction", sim.commits == 1);
