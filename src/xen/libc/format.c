@@ -1,16 +1,18 @@
 /*
- * vsnprintf and snprintf for the Xen guest: the C11 conversions the core,
+ * vsnprintf and snprintf for the Xen guest (tests/unit/test_xen_libc.c
+ * compares them with the host's C library): the C11 conversions the core,
  * lwIP and our drivers use (d i u x X o c s p %, flags - 0 + space #, width
  * and precision with *, length hh h l ll z j t). No floating point: nothing
  * in the guest formats a double.
  */
 #include <stdio.h>
 
+#include <stdarg.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <string.h>
 
-#include "../console.h"
 
 struct out {
     char *buf;
@@ -217,20 +219,5 @@ int snprintf(char *restrict buf, size_t size, const char *restrict fmt, ...)
     va_start(ap, fmt);
     int n = vsnprintf(buf, size, fmt, ap);
     va_end(ap);
-    return n;
-}
-
-FILE *const stderr = NULL;
-
-int fprintf(FILE *f, const char *restrict fmt, ...)
-{
-    (void)f;
-    char line[256];
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(line, sizeof line, fmt, ap);
-    va_end(ap);
-    if (n > 0)
-        xen_console_write(line, (size_t)n < sizeof line ? (size_t)n : sizeof line - 1);
     return n;
 }
