@@ -36,6 +36,8 @@ static uint8_t grant_frames[GNTTAB_FRAMES * XEN_PAGE_SIZE] __attribute__((aligne
 static struct netfront net;
 static bool stop_requested, net_up;
 
+static void check_shutdown_request(void);
+
 /* ---- transports ------------------------------------------------------ */
 
 static void xenstore_notify(void *ctx)
@@ -127,7 +129,21 @@ int xen_platform_start(char *err, unsigned long err_size)
     if (netfront_connect(&net, &xenstore, &np, "device/vif/0", err, err_size) != 0)
         return -1;
     net_up = true;
+    /* The handshake drained the watch events: a request made meanwhile
+     * would otherwise wait for the next one. */
+    check_shutdown_request();
     return 0;
+}
+
+/* The toolstack writes poweroff, reboot, halt or suspend (which we cannot
+ * do: we stop) to control/shutdown; acknowledging means clearing it. */
+static void check_shutdown_request(void)
+{
+    char request[32];
+    if (xs_read(&xenstore, 0, "control/shutdown", request, sizeof request) > 0) {
+        (void)xs_write(&xenstore, 0, "control/shutdown", "");
+        stop_requested = true;
+    }
 }
 
 /* Handles what xenstore told us: the toolstack's shutdown request and the
@@ -142,14 +158,8 @@ static void handle_xenstore_events(void)
         else if (strcmp(token, SHUTDOWN_WATCH_TOKEN) == 0)
             control = true;
     }
-    if (control) {
-        char request[32];
-        if (xs_read(&xenstore, 0, "control/shutdown", request, sizeof request) > 0) {
-            /* poweroff, reboot, halt, suspend (which we cannot do: stop). */
-            (void)xs_write(&xenstore, 0, "control/shutdown", "");
-            stop_requested = true;
-        }
-    }
+    if (control)
+        check_shutdown_request();
     if (backend && net_up)
         netfront_backend_changed(&net);
 }
