@@ -11,6 +11,7 @@
 #include "blob.h"
 #include "config.h"
 #include "console.h"
+#include "exceptions.h"
 #include "hypercall.h"
 #include "memory.h"
 #include "platform.h"
@@ -76,6 +77,7 @@ _Noreturn void xen_c_entry(const struct hvm_start_info *si);
 
 _Noreturn void xen_c_entry(const struct hvm_start_info *si)
 {
+    xen_exceptions_init();
     xen_console_printf("unihost: PVH entry reached C");
     if (si->magic != XEN_HVM_START_MAGIC_VALUE)
         xen_shutdown_with_reason(XEN_EXIT_CRASH, "bad hvm_start_info magic: not a PVH boot");
