@@ -71,7 +71,7 @@ static bool ready_for_rings(int state)
     return state == XenbusStateInitWait || state == XenbusStateConnected;
 }
 
-static bool connected(int state)
+static bool connected_or_closing(int state)
 {
     return state == XenbusStateConnected || state >= XenbusStateClosing;
 }
@@ -220,7 +220,7 @@ static int attach(struct netfront *nf, char *err, size_t err_size)
     }
     if (publish(nf, err, err_size) != 0)
         return -1;
-    state = wait_backend(nf, connected);
+    state = wait_backend(nf, connected_or_closing);
     if (state != XenbusStateConnected) {
         if (state < 0)
             set_err(err, err_size, "backend did not connect", state);
