@@ -1,6 +1,6 @@
 #!/bin/sh
 # Installs what unihost's build and tests need on Debian 12, and fetches the
-# sources of the dependencies we compile ourselves (lwIP) with apt-get source,
+# sources of the dependencies we compile ourselves (lwIP; BearSSL for Xen) with apt-get source,
 # through a private APT configuration so that /etc/apt is never touched.
 # Usage: tools/deps.sh [BUILD_DIR]   (default: build/deps)
 set -eu
@@ -12,7 +12,7 @@ packages="build-essential pkg-config dpkg-dev ca-certificates
 libcmark-dev libldns-dev ldnsutils zlib1g-dev libbearssl-dev node-llhttp
 dnsutils knot-dnsutils curl iproute2 iputils-ping ndisc6 netcat-openbsd
 nsd python3 clang libclang-rt-14-dev openssl
-chromium nginx wrk"
+chromium nginx wrk libxen-dev qemu-system-x86"
 
 as_root() {
     if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
@@ -84,4 +84,7 @@ CONF
 }
 
 fetch_source lwip src/core/tcp.c
+# BearSSL: the Xen guest compiles it freestanding (the packaged library is
+# built for a hosted Linux process).
+fetch_source bearssl src/hash/sha2small.c
 echo "deps: ready in $deps_dir"

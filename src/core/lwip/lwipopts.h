@@ -50,26 +50,41 @@
 #define ETHARP_SUPPORT_STATIC_ENTRIES 0
 
 /* Memory: one static heap for PBUF_RAM (TCP headers, copied data, replies) and
- * fixed pools for the rest. */
+ * fixed pools for the rest. The sizes marked #ifndef can be overridden with
+ * -D by a platform with less memory (the Xen build, for memory = 16). */
 #define MEM_ALIGNMENT 8
+#ifndef MEM_SIZE
 #define MEM_SIZE (4 * 1024 * 1024)
+#endif
+#ifndef MEMP_NUM_PBUF
 #define MEMP_NUM_PBUF 2048                /* PBUF_ROM/REF: bodies sent from the blob */
+#endif
 #define MEMP_NUM_UDP_PCB 4
+#ifndef MEMP_NUM_TCP_PCB
 #define MEMP_NUM_TCP_PCB 512
+#endif
 #define MEMP_NUM_TCP_PCB_LISTEN 4
+#ifndef MEMP_NUM_TCP_SEG
 #define MEMP_NUM_TCP_SEG 4096
+#endif
 #define MEMP_NUM_REASSDATA 8
 #define IP_REASS_MAX_PBUFS 64
 #define MEMP_NUM_FRAG_PBUF 32
 #define MEMP_NUM_ARP_QUEUE 64
 #define MEMP_NUM_ND6_QUEUE 64
+#ifndef PBUF_POOL_SIZE
 #define PBUF_POOL_SIZE 1024
+#endif
 #define PBUF_POOL_BUFSIZE 1536            /* one Ethernet frame per pool pbuf */
 
 /* TCP. */
 #define TCP_MSS 1460
+#ifndef TCP_WND
 #define TCP_WND (32 * TCP_MSS)
+#endif
+#ifndef TCP_SND_BUF
 #define TCP_SND_BUF (64 * 1024 - 1)
+#endif
 #define TCP_SND_QUEUELEN (4 * TCP_SND_BUF / TCP_MSS + 8)
 #define TCP_SNDLOWAT (TCP_SND_BUF / 2)
 #define TCP_QUEUE_OOSEQ 1

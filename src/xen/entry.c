@@ -1,0 +1,131 @@
+/*
+ * The guest's C entry, called by boot.S in long mode: check the start info,
+ * find Xen, bring up the console, shared info, memory, xenstore and netfront,
+ * turn the kernel command line into words for the core's config_parse(),
+ * and run the core. Without Xen (QEMU -kernel), it still checks the embedded
+ * blob's SHA-256, says it is not on Xen and powers the machine off.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "blob.h"
+#include "config.h"
+#include "console.h"
+#include "exceptions.h"
+#include "hypercall.h"
+#include "memory.h"
+#include "platform.h"
+#include "platform_xen.h"
+#include "shared_info.h"
+#include "shutdown.h"
+#include "unihost.h"
+
+#define MAX_WORDS 32
+#define CMDLINE_MAX 1024
+
+static bool on_xen;
+static char cmdline[CMDLINE_MAX];
+static struct blob blob_check;
+
+bool xen_on_xen(void)
+{
+    return on_xen;
+}
+
+/* Splits the command line at spaces, in place; argv[0] is "unihost". */
+static int split_words(char *line, char **argv, int max)
+{
+    static char name[] = "unihost";
+    int argc = 0;
+    argv[argc++] = name;
+    for (char *p = line; *p;) {
+        while (*p == ' ' || *p == '\t')
+            *p++ = '\0';
+        if (!*p)
+            break;
+        if (argc == max - 1)
+            return -1;
+        argv[argc++] = p;
+        while (*p && *p != ' ' && *p != '\t')
+            p++;
+    }
+    argv[argc] = NULL;
+    return argc;
+}
+
+static size_t embedded_blob_size(void)
+{
+    return (size_t)(unihost_embedded_blob_end - unihost_embedded_blob);
+}
+
+/* The boot without a hypervisor: prove the image and the blob are sound. */
+static _Noreturn void report_not_on_xen(void)
+{
+    const char *error;
+    if (blob_open(&blob_check, unihost_embedded_blob, embedded_blob_size(), &error) != 0) {
+        xen_console_printf("unihost: content blob rejected: %s", error);
+        xen_console_printf("unihost: not on Xen (no Xen CPUID leaves); powering off");
+        xen_emulator_poweroff();
+    }
+    xen_console_printf("unihost: content: %zu bytes, %u files, %u zones, SHA-256 verified",
+                       embedded_blob_size(), blob_check.http_file_count, blob_check.zone_count);
+    xen_console_printf("unihost: not on Xen (no Xen CPUID leaves); powering off");
+    xen_emulator_poweroff();
+}
+
+_Noreturn void xen_c_entry(const struct hvm_start_info *si);
+
+_Noreturn void xen_c_entry(const struct hvm_start_info *si)
+{
+    xen_exceptions_init();
+    xen_console_printf("unihost: PVH entry reached C");
+    if (si->magic != XEN_HVM_START_MAGIC_VALUE)
+        xen_shutdown_with_reason(XEN_EXIT_CRASH, "bad hvm_start_info magic: not a PVH boot");
+    if (si->cmdline_paddr) {
+        const char *src = (const char *)(uintptr_t)si->cmdline_paddr;
+        size_t n = strnlen(src, sizeof cmdline);
+        if (n == sizeof cmdline)
+            xen_shutdown_with_reason(XEN_EXIT_CRASH, "kernel command line longer than 1023 bytes");
+        memcpy(cmdline, src, n + 1);
+    }
+    on_xen = xen_hypercall_init();
+    if (!on_xen)
+        report_not_on_xen();
+
+    if (xen_shared_info_map() != 0)
+        xen_shutdown_with_reason(XEN_EXIT_CRASH, "cannot map the shared info page");
+    bool ring = xen_console_init();
+    uint32_t v = xen_version();
+    xen_console_printf("unihost: on Xen %u.%u, console %s", v >> 16, v & 0xffff,
+                       ring ? "ring" : "debug port only");
+    size_t free_bytes = memory_init(si);
+    if (free_bytes == 0)
+        xen_shutdown_with_reason(XEN_EXIT_CRASH, "no usable RAM in the PVH memory map");
+    xen_console_printf("unihost: memory: %zu KiB free for pages", free_bytes / 1024);
+
+    char *argv[MAX_WORDS + 1];
+    int argc = split_words(cmdline, argv, MAX_WORDS + 1);
+    struct unihost_config cfg;
+    char err[256];
+    if (argc < 0)
+        xen_shutdown_with_reason(XEN_EXIT_CRASH, "too many words on the kernel command line");
+    if (config_parse(argc, argv, &cfg, err, sizeof err) != 0) {
+        xen_console_printf("unihost: %s", err);
+        xen_console_write(config_usage, strlen(config_usage));
+        xen_shutdown_with_reason(XEN_EXIT_CRASH, "bad kernel command line");
+    }
+    if (cfg.help) {
+        xen_console_write(config_usage, strlen(config_usage));
+        xen_shutdown_with_reason(XEN_EXIT_POWEROFF, "--help given");
+    }
+    if (cfg.tap || cfg.blob_path)
+        xen_shutdown_with_reason(XEN_EXIT_CRASH,
+                                 "--tap and --blob are for the unix build; on Xen the interface "
+                                 "is the vif and the blob is embedded");
+
+    if (xen_platform_start(err, sizeof err) != 0)
+        xen_shutdown_with_reason(XEN_EXIT_CRASH, err);
+    xen_console_printf("unihost: netfront connected (device/vif/0)");
+    int status = unihost_run(&cfg, unihost_embedded_blob, embedded_blob_size());
+    plat_exit(status);
+}

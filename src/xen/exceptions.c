@@ -1,0 +1,66 @@
+/* CPU exceptions: see exceptions.h; the stubs are in exception_stubs.S. */
+#include "exceptions.h"
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "shutdown.h"
+
+struct idt_gate {
+    uint16_t offset_low;
+    uint16_t selector;
+    uint8_t ist;
+    uint8_t type;               /* present, DPL 0, 64-bit interrupt gate */
+    uint16_t offset_mid;
+    uint32_t offset_high;
+    uint32_t reserved;
+} __attribute__((packed));
+
+extern const uint64_t xen_exception_stubs[32];
+static struct idt_gate idt[32] __attribute__((aligned(16)));
+
+void xen_exceptions_init(void)
+{
+    for (int i = 0; i < 32; i++) {
+        uint64_t a = xen_exception_stubs[i];
+        idt[i] = (struct idt_gate){
+            .offset_low = (uint16_t)a,
+            .selector = 0x08,   /* boot.S's 64-bit code segment */
+            .type = 0x8e,
+            .offset_mid = (uint16_t)(a >> 16),
+            .offset_high = (uint32_t)(a >> 32),
+        };
+    }
+    struct {
+        uint16_t limit;
+        uint64_t base;
+    } __attribute__((packed)) descriptor = {sizeof idt - 1, (uint64_t)(uintptr_t)idt};
+    __asm__ volatile("lidt %0" ::"m"(descriptor));
+}
+
+static const char *const names[32] = {
+    [0] = "divide error",   [1] = "debug",          [2] = "NMI",
+    [3] = "breakpoint",     [4] = "overflow",       [5] = "bound range",
+    [6] = "invalid opcode", [7] = "no FPU",         [8] = "double fault",
+    [10] = "invalid TSS",   [11] = "segment not present", [12] = "stack fault",
+    [13] = "general protection", [14] = "page fault", [16] = "x87 error",
+    [17] = "alignment check", [18] = "machine check", [19] = "SIMD error",
+};
+
+_Noreturn void xen_exception(uint64_t vector, uint64_t error, uint64_t rip);
+
+_Noreturn void xen_exception(uint64_t vector, uint64_t error, uint64_t rip)
+{
+    uint64_t cr2;
+    __asm__ volatile("mov %%cr2, %0" : "=r"(cr2));
+    char reason[160];
+    const char *name = vector < 32 && names[vector] ? names[vector] : "reserved";
+    if (vector == 14)
+        snprintf(reason, sizeof reason, "CPU exception %lu (%s) at rip %#lx, address %#lx, error %#lx",
+                 (unsigned long)vector, name, (unsigned long)rip, (unsigned long)cr2,
+                 (unsigned long)error);
+    else
+        snprintf(reason, sizeof reason, "CPU exception %lu (%s) at rip %#lx, error %#lx",
+                 (unsigned long)vector, name, (unsigned long)rip, (unsigned long)error);
+    xen_shutdown_with_reason(XEN_EXIT_CRASH, reason);
+}

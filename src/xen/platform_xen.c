@@ -1,0 +1,299 @@
+/*
+ * The platform contract on Xen: time from pvclock, waiting in SCHEDOP_poll
+ * on the netfront and xenstore event channels, the PV console, netfront
+ * for the interface, and the toolstack's control/shutdown key as the stop
+ * request.
+ */
+#include "platform.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include <bearssl.h>
+
+#include "console.h"
+#include "evtchn.h"
+#include "gnttab.h"
+#include "hypercall.h"
+#include "memory.h"
+#include "netfront.h"
+#include "platform_xen.h"
+#include "shutdown.h"
+#include "time.h"
+#include "xenstore.h"
+#include <xen/hvm/params.h>
+
+#define SHUTDOWN_WATCH_TOKEN "control-shutdown"
+/* How long xenstored or the backend may stay silent before we give up: the
+ * vif hotplug script alone takes 6-8 s under QEMU TCG, so be generous. */
+#define XENSTORE_PATIENCE_NS (60ull * 1000000000u)
+#define GNTTAB_FRAMES 4
+
+static struct xs_client xenstore;
+static evtchn_port_t xenstore_port;
+static struct gnttab grant_table;
+static uint8_t grant_frames[GNTTAB_FRAMES * XEN_PAGE_SIZE] __attribute__((aligned(XEN_PAGE_SIZE)));
+static struct netfront net;
+static bool stop_requested, net_up;
+
+static void check_shutdown_request(void);
+
+/* ---- transports ------------------------------------------------------ */
+
+static void xenstore_notify(void *ctx)
+{
+    (void)ctx;
+    evtchn_notify(xenstore_port);
+}
+
+/* Blocks on `ports` for up to the patience; false if nothing came. */
+static bool wait_ports(evtchn_port_t *ports, unsigned count)
+{
+    uint64_t deadline = xen_system_time_ns() + XENSTORE_PATIENCE_NS;
+    for (;;) {
+        bool any = false;
+        for (unsigned i = 0; i < count; i++)
+            any |= evtchn_take_pending(ports[i]);
+        if (any)
+            return true;
+        if (xen_system_time_ns() >= deadline)
+            return false;
+        evtchn_poll(ports, count, deadline);
+    }
+}
+
+static bool xenstore_wait(void *ctx)
+{
+    (void)ctx;
+    return wait_ports(&xenstore_port, 1);
+}
+
+static int net_alloc_evtchn(void *ctx, domid_t remote, evtchn_port_t *port)
+{
+    (void)ctx;
+    return evtchn_alloc_unbound(remote, port);
+}
+
+static void net_notify(void *ctx, evtchn_port_t port)
+{
+    (void)ctx;
+    evtchn_notify(port);
+}
+
+static void *net_alloc_page(void *ctx)
+{
+    (void)ctx;
+    return memory_alloc_page();
+}
+
+static bool net_wait(void *ctx)
+{
+    (void)ctx;
+    evtchn_port_t ports[2] = {xenstore_port, net.evtchn};
+    return wait_ports(ports, net.evtchn ? 2 : 1);
+}
+
+/* ---- start-up -------------------------------------------------------- */
+
+int xen_platform_start(char *err, unsigned long err_size)
+{
+    uint64_t pfn, port;
+    if (xen_hvm_get_param(HVM_PARAM_STORE_PFN, &pfn) != 0 ||
+        xen_hvm_get_param(HVM_PARAM_STORE_EVTCHN, &port) != 0 || pfn == 0) {
+        snprintf(err, err_size, "xenstore: Xen gave no ring (HVM_PARAM_STORE_PFN)");
+        return -1;
+    }
+    xenstore_port = (evtchn_port_t)port;
+    struct xs_transport t = {
+        .ring = (struct xenstore_domain_interface *)(uintptr_t)(pfn * XEN_PAGE_SIZE),
+        .notify = xenstore_notify,
+        .wait = xenstore_wait,
+    };
+    xs_init(&xenstore, &t);
+    int rc = xs_watch(&xenstore, "control/shutdown", SHUTDOWN_WATCH_TOKEN);
+    if (rc < 0) {
+        snprintf(err, err_size, "xenstore: cannot watch control/shutdown (%s)", xs_error_name(rc));
+        return -1;
+    }
+    if ((rc = gnttab_map_frames(&grant_table, grant_frames, GNTTAB_FRAMES)) != 0) {
+        snprintf(err, err_size, "grant table: cannot map its frames (Xen error %d)", rc);
+        return -1;
+    }
+    struct netfront_port np = {
+        .gnttab = &grant_table,
+        .alloc_evtchn = net_alloc_evtchn,
+        .notify = net_notify,
+        .alloc_page = net_alloc_page,
+        .wait = net_wait,
+    };
+    if (netfront_connect(&net, &xenstore, &np, "device/vif/0", err, err_size) != 0)
+        return -1;
+    net_up = true;
+    /* The handshake drained the watch events: a request made meanwhile
+     * would otherwise wait for the next one. */
+    check_shutdown_request();
+    return 0;
+}
+
+/* The toolstack writes poweroff, reboot, halt or suspend (which we cannot
+ * do: we stop) to control/shutdown; acknowledging means clearing it. */
+static void check_shutdown_request(void)
+{
+    char request[32];
+    if (xs_read(&xenstore, 0, "control/shutdown", request, sizeof request) > 0) {
+        (void)xs_write(&xenstore, 0, "control/shutdown", "");
+        stop_requested = true;
+    }
+}
+
+/* Handles what xenstore told us: the toolstack's shutdown request and the
+ * backend's state changes. */
+static void handle_xenstore_events(void)
+{
+    const char *path, *token;
+    bool backend = false, control = false;
+    while (xs_next_watch_event(&xenstore, &path, &token)) {
+        if (strcmp(token, NETFRONT_WATCH_TOKEN) == 0)
+            backend = true;
+        else if (strcmp(token, SHUTDOWN_WATCH_TOKEN) == 0)
+            control = true;
+    }
+    if (control)
+        check_shutdown_request();
+    if (backend && net_up)
+        netfront_backend_changed(&net);
+}
+
+/* ---- the contract ---------------------------------------------------- */
+
+uint64_t plat_monotonic_ns(void)
+{
+    return xen_system_time_ns();
+}
+
+uint64_t plat_wallclock_ns(void)
+{
+    return xen_wallclock_ns();
+}
+
+void plat_wait(uint64_t deadline_ns)
+{
+    for (;;) {
+        /* Take every pending bit first (a bit left set would make the poll
+         * below return at once, forever), then act on what they said. */
+        bool store = evtchn_take_pending(xenstore_port);
+        bool net_event = net.evtchn != 0 && evtchn_take_pending(net.evtchn);
+        if (store)
+            handle_xenstore_events();
+        bool frames = net.link == NETFRONT_CONNECTED &&
+                      (net_event || RING_HAS_UNCONSUMED_RESPONSES(&net.rx));
+        if (frames || store || stop_requested || xen_system_time_ns() >= deadline_ns)
+            return;
+        evtchn_port_t ports[2] = {xenstore_port, net.evtchn};
+        evtchn_poll(ports, net.evtchn != 0 ? 2 : 1, deadline_ns);
+    }
+}
+
+bool plat_stop_requested(void)
+{
+    return stop_requested;
+}
+
+void plat_console_write(const char *buf, size_t len)
+{
+    xen_console_write(buf, len);
+}
+
+void plat_net_info(struct plat_net_info *info)
+{
+    memcpy(info->mac, net.mac, sizeof info->mac);
+    info->mtu = 1500;
+}
+
+long plat_net_read(void *buf, size_t size)
+{
+    /* A backend that went away is not a hard error: it may come back, and
+     * netfront reconnects; meanwhile there is simply nothing to read. */
+    return netfront_receive(&net, buf, size);
+}
+
+int plat_net_write(const void *frame, size_t len)
+{
+    return netfront_transmit(&net, frame, len);
+}
+
+/*
+ * Randomness. Xen has no entropy hypercall. With RDRAND (CPUID.1:ECX bit
+ * 30; Xen passes it through when the host CPU has it) we use the CPU's
+ * generator. Without it, the best we have is timing jitter: SHA-256 over
+ * many TSC readings taken around hypercalls, whose exit and scheduling
+ * costs vary. That is NOT a cryptographic-quality source -- fine for TCP
+ * sequence numbers and ephemeral ports, not for TLS keys; HTTPS on Xen will
+ * need RDRAND or a seed passed in by the toolstack.
+ */
+static bool have_rdrand(void)
+{
+    uint32_t a, b, c, d;
+    __asm__ volatile("cpuid" : "=a"(a), "=b"(b), "=c"(c), "=d"(d) : "a"(1), "c"(0));
+    return (c >> 30) & 1;
+}
+
+static bool rdrand64(uint64_t *out)
+{
+    for (int tries = 0; tries < 32; tries++) {
+        unsigned char ok;
+        __asm__ volatile("rdrand %0; setc %1" : "=r"(*out), "=qm"(ok));
+        if (ok)
+            return true;
+    }
+    return false;
+}
+
+static void jitter_block(uint8_t out[32], uint64_t counter)
+{
+    br_sha256_context ctx;
+    br_sha256_init(&ctx);
+    br_sha256_update(&ctx, &counter, sizeof counter);
+    for (int i = 0; i < 64; i++) {
+        uint32_t lo, hi;
+        __asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+        br_sha256_update(&ctx, &lo, sizeof lo);
+        br_sha256_update(&ctx, &hi, sizeof hi);
+        if (xen_on_xen())
+            (void)xen_hypercall(__HYPERVISOR_xen_version, 0, 0, 0, 0, 0);   /* XENVER_version */
+    }
+    br_sha256_out(&ctx, out);
+}
+
+void plat_random(void *buf, size_t len)
+{
+    static int rdrand = -1;
+    static uint64_t counter;
+    if (rdrand < 0)
+        rdrand = have_rdrand();
+    uint8_t *p = buf;
+    while (len > 0) {
+        uint8_t block[32];
+        size_t n;
+        uint64_t word;
+        if (rdrand && rdrand64(&word)) {
+            memcpy(block, &word, sizeof word);
+            n = sizeof word;
+        } else {
+            jitter_block(block, counter++);
+            n = sizeof block;
+        }
+        if (n > len)
+            n = len;
+        memcpy(p, block, n);
+        p += n;
+        len -= n;
+    }
+}
+
+_Noreturn void plat_exit(int status)
+{
+    char reason[48];
+    snprintf(reason, sizeof reason, "exit status %d", status);
+    xen_shutdown_with_reason(status == 0 ? XEN_EXIT_POWEROFF : XEN_EXIT_CRASH, reason);
+}
