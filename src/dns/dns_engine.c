@@ -7,6 +7,7 @@
 
 #include <string.h>
 
+#include "dns_dnssec.h"
 #include "dns_name.h"
 #include "dns_query.h"
 #include "dns_response.h"
@@ -27,7 +28,39 @@ struct lookup {
     const struct blob_dns_rrset *answered[CNAME_CHAIN_MAX];
     unsigned answered_count;
     bool no_authority;      /* class ANY: the IN data, nothing about the zone */
+    bool dnssec_ok;         /* DO: signatures and denial proofs (RFC 4035 3.1) */
+    struct dnssec_proof proof;
+    /* Wildcard answers along a CNAME chain: their proofs go in the
+     * authority section once the answer section is complete. */
+    struct {
+        const struct blob_dns_zone *zone;
+        const uint8_t *name;
+        size_t name_len;
+        unsigned ce_labels;
+    } synthesised[CNAME_CHAIN_MAX];
+    unsigned synthesised_count;
 };
+
+/* Denial proofs for DO queries, in the zones that carry them. */
+static bool proving(struct lookup *l)
+{
+    if (!l->dnssec_ok || l->no_authority || !dnssec_zone_signed(l->zone))
+        return false;
+    dnssec_proof_zone(&l->proof, l->zone);
+    return true;
+}
+
+/* An RRset and, for DO queries, its RRSIGs from the same node (owned, as
+ * the RRset, by the query name for a wildcard answer). */
+static bool add_signed(struct dns_response *r, const struct lookup *l, enum dns_section section,
+                       const uint8_t *owner, size_t owner_len, const struct blob_dns_node *n,
+                       const struct blob_dns_rrset *set, uint32_t ttl)
+{
+    if (!dns_response_add_rrset(r, section, owner, owner_len, l->b, set, ttl))
+        return false;
+    return !l->dnssec_ok || set->type == DNS_TYPE_RRSIG ||
+           dnssec_add_signatures(r, section, owner, owner_len, l->b, n, set->type, ttl);
+}
 
 /* The zone whose apex is the longest ancestor-or-self of the query name. */
 static const struct blob_dns_zone *find_zone(const struct blob *b, const uint8_t *key, size_t key_len)
@@ -90,8 +123,8 @@ static bool add_negative_soa(struct dns_response *r, const struct lookup *l)
     struct blob_ref rd = b->rdatas[soa->rdata_first];
     uint32_t minimum = rd.len >= 4 ? dns_get32(blob_bytes(b, rd) + rd.len - 4) : 0;
     uint32_t ttl = soa->ttl < minimum ? soa->ttl : minimum;
-    return dns_response_add_rrset(r, DNS_SECTION_AUTHORITY, blob_bytes(b, l->zone->apex),
-                                  l->zone->apex.len, b, soa, ttl);
+    return add_signed(r, l, DNS_SECTION_AUTHORITY, blob_bytes(b, l->zone->apex), l->zone->apex.len,
+                      &b->nodes[l->zone->node_first], soa, ttl);
 }
 
 /* Notes a target name held in the current zone whose addresses belong in
@@ -110,7 +143,9 @@ static void add_addresses(struct lookup *l, const uint8_t *target, size_t target
 }
 
 /* Writes the noted addresses: optional data, so what does not fit is left
- * out without TC. */
+ * out without TC; for DO queries with their RRSIGs (glue has none), an
+ * address whose signatures do not fit left out with them (RFC 4035
+ * 3.1.1). */
 static void write_additional(struct dns_response *r, const struct lookup *l)
 {
     static const uint16_t types[] = {DNS_TYPE_A, DNS_TYPE_AAAA};
@@ -121,15 +156,20 @@ static void write_additional(struct dns_response *r, const struct lookup *l)
             for (unsigned k = 0; s && k < l->answered_count; k++)
                 if (l->answered[k] == s)
                     s = NULL;
-            if (s)
-                (void)dns_response_add_rrset(r, DNS_SECTION_ADDITIONAL, blob_bytes(l->b, n->name),
-                                             n->name.len, l->b, s, UINT32_MAX);
+            if (!s)
+                continue;
+            struct dns_response_mark mark = dns_response_mark(r);
+            if (!add_signed(r, l, DNS_SECTION_ADDITIONAL, blob_bytes(l->b, n->name), n->name.len, n, s,
+                            UINT32_MAX))
+                dns_response_rewind(r, mark);
         }
     }
 }
 
 /* A referral (RFC 1034 4.3.2 step 3b): not authoritative, the cut's NS set
- * in authority, glue addresses in additional. */
+ * in authority, glue addresses in additional. For DO queries into a signed
+ * zone the DS RRset and its RRSIGs beside the NS set, or the proof that
+ * the cut has none (RFC 4035 3.1.4). */
 static void refer(struct dns_response *r, struct lookup *l, const struct blob_dns_node *cut)
 {
     const struct blob *b = l->b;
@@ -138,6 +178,15 @@ static void refer(struct dns_response *r, struct lookup *l, const struct blob_dn
                                 b, ns, UINT32_MAX)) {
         dns_response_set(r, DNS_RCODE_NOERROR, DNS_FLAG_TC);
         return;
+    }
+    if (proving(l)) {
+        const struct blob_dns_rrset *ds = find_rrset(b, cut, DNS_TYPE_DS);
+        if (ds ? !add_signed(r, l, DNS_SECTION_AUTHORITY, blob_bytes(b, cut->name), cut->name.len, cut, ds,
+                             UINT32_MAX)
+               : !dnssec_prove_unsigned_referral(&l->proof, cut)) {
+            dns_response_set(r, DNS_RCODE_NOERROR, DNS_FLAG_TC);
+            return;
+        }
     }
     for (uint32_t i = 0; i < ns->rdata_count; i++) {
         struct blob_ref rd = b->rdatas[ns->rdata_first + i];
@@ -177,7 +226,7 @@ enum outcome {
  * "*" child, if any, is the source of synthesis.
  */
 static enum outcome look_up(const struct lookup *l, const uint8_t *key, size_t key_len, uint16_t qtype,
-                            const struct blob_dns_node **node)
+                            const struct blob_dns_node **node, unsigned *ce_labels)
 {
     unsigned apex_labels = key_label_count(blob_bytes(l->b, l->zone->apex_key), l->zone->apex_key.len);
     unsigned labels = key_label_count(key, key_len);
@@ -192,6 +241,7 @@ static enum outcome look_up(const struct lookup *l, const uint8_t *key, size_t k
             wild[encloser] = 1;
             wild[encloser + 1] = '*';
             *node = find_node(l, wild, encloser + 2);
+            *ce_labels = depth - 1;
             return *node ? SYNTHESISED : NO_SUCH_NAME;
         }
         n = next;
@@ -253,9 +303,40 @@ static void add_zone_ns(struct dns_response *r, struct lookup *l, const struct b
         (set->type == DNS_TYPE_DS && (answered->flags & BLOB_DNS_NODE_DELEGATION)))
         return;
     const struct blob_dns_rrset *ns = find_rrset(l->b, apex, DNS_TYPE_NS);
-    if (ns && dns_response_add_rrset(r, DNS_SECTION_AUTHORITY, blob_bytes(l->b, apex->name),
-                                     apex->name.len, l->b, ns, UINT32_MAX))
+    struct dns_response_mark mark = dns_response_mark(r);
+    if (!ns)
+        return;
+    if (add_signed(r, l, DNS_SECTION_AUTHORITY, blob_bytes(l->b, apex->name), apex->name.len, apex, ns,
+                   UINT32_MAX))
         add_target_addresses(l, ns);
+    else
+        dns_response_rewind(r, mark);
+}
+
+/* Writes the proofs noted for the wildcard answers of a chain. */
+static bool prove_synthesised(struct lookup *l)
+{
+    const struct blob_dns_zone *zone = l->zone;
+    bool fits = true;
+    for (unsigned i = 0; fits && i < l->synthesised_count; i++) {
+        l->zone = l->synthesised[i].zone;
+        fits = !proving(l) || dnssec_prove_wildcard_answer(&l->proof, l->synthesised[i].name,
+                                                           l->synthesised[i].name_len,
+                                                           l->synthesised[i].ce_labels);
+    }
+    l->zone = zone;
+    return fits;
+}
+
+/* The answer section of an RRset found for qtype: for qtype RRSIG every
+ * signature at the node (they are one RRset per covered type), otherwise
+ * the RRset and, for DO queries, its own signatures. */
+static bool add_answer(struct dns_response *r, struct lookup *l, const struct dns_query *q, const uint8_t *name,
+                       size_t name_len, const struct blob_dns_node *n, const struct blob_dns_rrset *set)
+{
+    if (set->type == DNS_TYPE_RRSIG && q->qtype == DNS_TYPE_RRSIG)
+        return dnssec_add_all_signatures(r, DNS_SECTION_ANSWER, name, name_len, l->b, n);
+    return add_signed(r, l, DNS_SECTION_ANSWER, name, name_len, n, set, UINT32_MAX);
 }
 
 /*
@@ -263,61 +344,94 @@ static void add_zone_ns(struct dns_response *r, struct lookup *l, const struct b
  * through every zone in the blob (RFC 1034 4.3.2 step 3a, RFC 6604 for the
  * rcode of a chain): the chain ends at the wanted data, at a name that does
  * not exist, at data we do not serve, or after CNAME_CHAIN_MAX links.
+ * The answer section is written link by link; the authority section
+ * (negative SOA, denial proofs, the zone's NS) once the chain has ended.
  */
 static void answer_in_zone(struct dns_response *r, struct lookup *l, const struct dns_query *q)
 {
     const uint8_t *name = q->qname;
     size_t name_len = q->qname_len;
     const struct blob_dns_node *visited[CNAME_CHAIN_MAX];
+    enum { ENDED, NEGATIVE, POSITIVE } end = ENDED;
+    const struct blob_dns_node *n = NULL;
+    const struct blob_dns_rrset *set = NULL;
+    enum outcome outcome = FOUND;
+    unsigned ce_labels = 0;
     for (unsigned link = 0;; link++) {
-        const struct blob_dns_node *n;
-        enum outcome outcome = look_up(l, l->key, l->key_len, q->qtype, &n);
+        outcome = look_up(l, l->key, l->key_len, q->qtype, &n, &ce_labels);
         if (outcome == REFERRAL) {
             if (link == 0)
                 refer(r, l, n);     /* not ours to answer: no AA */
-            return;                 /* a chain into a delegation ends here */
+            break;                  /* a chain into a delegation ends here */
         }
         if (link == 0)
             dns_response_set(r, DNS_RCODE_NOERROR, DNS_FLAG_AA);
+        bool loop = false;
         for (unsigned i = 0; outcome != NO_SUCH_NAME && i < link; i++)
-            if (visited[i] == n)
-                return;             /* a CNAME loop: what we have is the answer */
+            loop |= visited[i] == n;
+        if (loop)
+            break;                  /* a CNAME loop: what we have is the answer */
         if (outcome == NO_SUCH_NAME) {
             dns_response_set(r, DNS_RCODE_NXDOMAIN, 0);
-            if (!add_negative_soa(r, l))
-                dns_response_set(r, DNS_RCODE_NXDOMAIN, DNS_FLAG_TC);
-            return;
+            end = NEGATIVE;
+            break;
         }
-        const struct blob_dns_rrset *set = pick_rrset(l->b, n, q->qtype);
+        set = pick_rrset(l->b, n, q->qtype);
         if (!set) {             /* NODATA, at an empty non-terminal too */
-            if (!add_negative_soa(r, l))
-                dns_response_set(r, DNS_RCODE_NOERROR, DNS_FLAG_TC);
-            return;
+            end = NEGATIVE;
+            break;
         }
         /* A synthesised answer is owned by the name asked for, not "*". */
-        if (!dns_response_add_rrset(r, DNS_SECTION_ANSWER, name, name_len, l->b, set, UINT32_MAX)) {
+        if (!add_answer(r, l, q, name, name_len, n, set)) {
             dns_response_set(r, DNS_RCODE_NOERROR, DNS_FLAG_TC);
             return;
         }
         l->answered[l->answered_count++] = set;
+        if (outcome == SYNTHESISED) {
+            l->synthesised[l->synthesised_count].zone = l->zone;
+            l->synthesised[l->synthesised_count].name = name;
+            l->synthesised[l->synthesised_count].name_len = name_len;
+            l->synthesised[l->synthesised_count++].ce_labels = ce_labels;
+        }
         if (set->type != DNS_TYPE_CNAME || q->qtype == DNS_TYPE_CNAME || q->qtype == DNS_TYPE_ANY) {
-            add_target_addresses(l, set);
-            if (q->qtype != DNS_TYPE_ANY)
-                add_zone_ns(r, l, n, set);
-            return;
+            end = POSITIVE;
+            break;
         }
         /* Follow the CNAME, if its target is in one of our zones. */
         visited[link] = n;
         if (link + 1 == CNAME_CHAIN_MAX)
-            return;
+            break;
         struct blob_ref target = l->b->rdatas[set->rdata_first];
         name = blob_bytes(l->b, target);
         name_len = target.len;
         l->key_len = dns_name_to_key(name, name_len, l->key);
         const struct blob_dns_zone *next_zone = find_zone(l->b, l->key, l->key_len);
         if (!next_zone)
-            return;                 /* the chain leaves the data we serve */
+            break;                  /* the chain leaves the data we serve */
         l->zone = next_zone;
+    }
+
+    bool fits = true;
+    if (end == NEGATIVE) {
+        fits = add_negative_soa(r, l);
+        if (fits && proving(l)) {
+            if (outcome == NO_SUCH_NAME)
+                fits = dnssec_prove_no_name(&l->proof, name, name_len, ce_labels);
+            else if (outcome == SYNTHESISED)
+                fits = dnssec_prove_wildcard_no_type(&l->proof, name, name_len, ce_labels, n);
+            else
+                fits = dnssec_prove_no_type(&l->proof, n);
+        }
+    }
+    fits = fits && prove_synthesised(l);
+    if (!fits) {
+        dns_response_set(r, DNS_RCODE_NOERROR, DNS_FLAG_TC);
+        return;
+    }
+    if (end == POSITIVE) {
+        add_target_addresses(l, set);
+        if (q->qtype != DNS_TYPE_ANY)
+            add_zone_ns(r, l, n, set);
     }
 }
 
@@ -333,7 +447,8 @@ static const struct blob_dns_zone *parent_zone(const struct blob *b, const struc
 static unsigned answer_query(const struct blob *b, const struct dns_query *q, enum dns_transport transport,
                              struct dns_response *r, uint16_t *ede)
 {
-    struct lookup l = {.b = b, .no_authority = q->qclass == DNS_CLASS_ANY};
+    struct lookup l = {.b = b, .no_authority = q->qclass == DNS_CLASS_ANY, .dnssec_ok = q->edns_do};
+    dnssec_proof_begin(&l.proof, r, b);
     l.key_len = dns_name_to_key(q->qname, q->qname_len, l.key);
     l.zone = find_zone(b, l.key, l.key_len);
 
@@ -360,8 +475,8 @@ static unsigned answer_query(const struct blob *b, const struct dns_query *q, en
         const struct blob_dns_node *n = find_node(&l, l.key, l.key_len);
         const struct blob_dns_rrset *ds = n ? find_rrset(b, n, DNS_TYPE_DS) : NULL;
         dns_response_set(r, DNS_RCODE_NOERROR, DNS_FLAG_AA);
-        if (ds ? !dns_response_add_rrset(r, DNS_SECTION_ANSWER, q->qname, q->qname_len, b, ds, UINT32_MAX)
-               : !add_negative_soa(r, &l))
+        if (ds ? !add_signed(r, &l, DNS_SECTION_ANSWER, q->qname, q->qname_len, n, ds, UINT32_MAX)
+               : !add_negative_soa(r, &l) || (n && proving(&l) && !dnssec_prove_no_type(&l.proof, n)))
             dns_response_set(r, DNS_RCODE_NOERROR, DNS_FLAG_TC);
     } else {
         answer_in_zone(r, &l, q);

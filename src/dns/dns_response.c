@@ -138,3 +138,12 @@ void dns_response_clear_sections(struct dns_response *r)
     memset(r->counts, 0, sizeof r->counts);
     memset(r->buf + 6, 0, 6);
 }
+
+void dns_response_rewind(struct dns_response *r, struct dns_response_mark m)
+{
+    r->len = m.len;
+    for (int i = 0; i < 3; i++) {
+        r->counts[i] = m.counts[i];
+        dns_put16(r->buf + 6 + 2 * i, m.counts[i]);
+    }
+}

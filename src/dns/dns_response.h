@@ -61,6 +61,20 @@ static inline void dns_response_reserve(struct dns_response *r, size_t bytes)
     r->limit -= bytes;
 }
 
+/* A point to go back to: what was written after it is dropped. */
+struct dns_response_mark {
+    size_t len;
+    uint16_t counts[3];
+};
+
+static inline struct dns_response_mark dns_response_mark(const struct dns_response *r)
+{
+    struct dns_response_mark m = {r->len, {r->counts[0], r->counts[1], r->counts[2]}};
+    return m;
+}
+
+void dns_response_rewind(struct dns_response *r, struct dns_response_mark m);
+
 /* Removes the echoed question (NOTIMP answers carry none, as NSD's). */
 void dns_response_drop_question(struct dns_response *r);
 
