@@ -275,6 +275,10 @@ bool dnssec_prove_no_type(struct dnssec_proof *p, const struct blob_dns_node *n)
     const uint8_t *name = blob_bytes(p->b, n->name);
     unsigned labels = dns_name_label_count(name);
     bool found;
+    /* At a wildcard, the NSEC3 of its parent too: with it the answer is
+     * the closest encloser proof of RFC 5155 7.2.5, as NSD gives it. */
+    if ((n->flags & BLOB_DNS_NODE_WILDCARD) && !nsec3_add(p, name, n->name.len, labels - 1, false, true, NULL))
+        return false;
     if (!nsec3_add(p, name, n->name.len, labels, false, true, &found))
         return false;
     if (found)

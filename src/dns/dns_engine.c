@@ -212,6 +212,21 @@ static size_t key_prefix(const uint8_t *key, size_t key_len, unsigned labels)
     return at;
 }
 
+/* A hashed NSEC3 owner is not a name of the zone's namespace: queries for
+ * it and below it are answered as for a name that does not exist (RFC
+ * 5155 7.2.8, and NSD). */
+static bool only_nsec3(const struct blob *b, const struct blob_dns_node *n)
+{
+    if (n->rrset_count == 0)
+        return false;
+    for (uint32_t i = 0; i < n->rrset_count; i++) {
+        const struct blob_dns_rrset *s = &b->rrsets[n->rrset_first + i];
+        if (s->type != DNS_TYPE_NSEC3 && s->type != DNS_TYPE_RRSIG)
+            return false;
+    }
+    return true;
+}
+
 enum outcome {
     FOUND,          /* the name exists (node) */
     SYNTHESISED,    /* a wildcard matches it (node is the wildcard, RFC 4592) */
@@ -234,7 +249,7 @@ static enum outcome look_up(const struct lookup *l, const uint8_t *key, size_t k
     for (unsigned depth = apex_labels + 1; depth <= labels; depth++) {
         size_t len = key_prefix(key, key_len, depth);
         const struct blob_dns_node *next = find_node(l, key, len);
-        if (!next) {
+        if (!next || only_nsec3(l->b, next)) {
             uint8_t wild[DNS_NAME_MAX + 2];
             size_t encloser = key_prefix(key, key_len, depth - 1);
             memcpy(wild, key, encloser);
@@ -265,6 +280,10 @@ static const struct blob_dns_rrset *pick_rrset(const struct blob *b, const struc
         const struct blob_dns_rrset *soa = find_rrset(b, n, DNS_TYPE_SOA);
         return soa ? soa : n->rrset_count > 0 ? &b->rrsets[n->rrset_first] : NULL;
     }
+    /* NSEC3 records live at hashed names, not at the names they are
+     * about: at any name a query for them is NODATA, as NSD has it. */
+    if (qtype == DNS_TYPE_NSEC3)
+        return NULL;
     const struct blob_dns_rrset *set = find_rrset(b, n, qtype);
     return set ? set : find_rrset(b, n, DNS_TYPE_CNAME);
 }
@@ -292,15 +311,15 @@ static void add_target_addresses(struct lookup *l, const struct blob_dns_rrset *
  * repeated when the answer is that NS RRset itself.
  */
 static void add_zone_ns(struct dns_response *r, struct lookup *l, const struct blob_dns_node *answered,
-                        const struct blob_dns_rrset *set)
+                        const struct blob_dns_rrset *set, uint16_t qtype)
 {
     const struct blob_dns_node *apex = &l->b->nodes[l->zone->node_first];
     if (l->no_authority)
         return;
-    /* As NSD: not beside the apex NS answer itself, nor beside a DS answer
-     * at a zone cut (the caller also leaves it out of ANY answers). */
-    if ((answered == apex && set->type == DNS_TYPE_NS) ||
-        (set->type == DNS_TYPE_DS && (answered->flags & BLOB_DNS_NODE_DELEGATION)))
+    /* As NSD: not beside the apex NS answer itself, nor beside DS or
+     * DNSKEY answers, large already (the caller also leaves it out of ANY
+     * answers). */
+    if ((answered == apex && set->type == DNS_TYPE_NS) || qtype == DNS_TYPE_DS || qtype == DNS_TYPE_DNSKEY)
         return;
     const struct blob_dns_rrset *ns = find_rrset(l->b, apex, DNS_TYPE_NS);
     struct dns_response_mark mark = dns_response_mark(r);
@@ -431,7 +450,7 @@ static void answer_in_zone(struct dns_response *r, struct lookup *l, const struc
     if (end == POSITIVE) {
         add_target_addresses(l, set);
         if (q->qtype != DNS_TYPE_ANY)
-            add_zone_ns(r, l, n, set);
+            add_zone_ns(r, l, n, set, q->qtype);
     }
 }
 

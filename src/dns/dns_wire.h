@@ -43,6 +43,7 @@ enum dns_type {
     DNS_TYPE_DS = 43,
     DNS_TYPE_RRSIG = 46,
     DNS_TYPE_NSEC = 47,
+    DNS_TYPE_DNSKEY = 48,
     DNS_TYPE_NSEC3 = 50,
     DNS_TYPE_IXFR = 251,
     DNS_TYPE_AXFR = 252,

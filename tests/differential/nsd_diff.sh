@@ -4,7 +4,8 @@
 # One network namespace holds unihost's tap (unihost at 192.0.2.2 and
 # 2001:db8::2, from tools/netns.sh) and NSD, listening on 192.0.2.53 and
 # 2001:db8::53 on the namespace's loopback, serving every zone file of
-# tests/fixtures/zones (the zones unihost serves from build/tests/fixture.blob).
+# $BUILD/tests/zones: tests/fixtures/zones and the zones make signs from
+# tests/fixtures/dnssec (the zones unihost serves from build/tests/fixture.blob).
 # tests/differential/dnsdiff.py writes a deterministic corpus of queries,
 # sends each to both servers from inside the namespace, and compares rcode,
 # header flags, question, the answer/authority/additional sections as sets of
@@ -97,7 +98,9 @@ trap 'exit 1' INT TERM HUP
 uh_fixture_blob || { notok "fixture blob" "neither make nor $CRUNCH could build it"; exit 1; }
 
 # ---- the zones: NSD's config, and each zone as ldns-read-zone prints it
-ZONES=tests/fixtures/zones
+ZONES=$BUILD/tests/zones
+[ -f "$ZONES/stamp" ] || make B="$BUILD" "$ZONES/stamp" > "$UH_TMP/zones.log" 2>&1 ||
+    { diag < "$UH_TMP/zones.log"; notok "zones" "could not make $ZONES"; exit 1; }
 mkdir -p "$UH_TMP/nsd/zones" "$UH_TMP/rr"
 CONF=$UH_TMP/nsd/nsd.conf
 cat > "$CONF" <<EOF
