@@ -86,9 +86,12 @@ static bool add_denial_record(struct dnssec_proof *p, const struct blob_dns_node
     if (!set)
         return true;
     const uint8_t *owner = blob_bytes(p->b, n->name);
+    struct dns_response_mark mark = dns_response_mark(p->r);
     if (!dns_response_add_rrset(p->r, DNS_SECTION_AUTHORITY, owner, n->name.len, p->b, set, UINT32_MAX) ||
-        !dnssec_add_signatures(p->r, DNS_SECTION_AUTHORITY, owner, n->name.len, p->b, n, type, UINT32_MAX))
+        !dnssec_add_signatures(p->r, DNS_SECTION_AUTHORITY, owner, n->name.len, p->b, n, type, UINT32_MAX)) {
+        dns_response_rewind(p->r, mark);
         return false;
+    }
     if (p->sent_count < DNSSEC_PROOF_MAX)
         p->sent[p->sent_count++] = n;
     return true;

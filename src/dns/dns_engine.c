@@ -41,6 +41,13 @@ struct lookup {
     unsigned synthesised_count;
 };
 
+/* What the answer needs does not fit: TC (RFC 1035 4.1.1, RFC 4035
+ * 3.1.1), the rcode kept. */
+static void truncated(struct dns_response *r)
+{
+    dns_put16(r->buf + 2, (uint16_t)(dns_get16(r->buf + 2) | DNS_FLAG_TC));
+}
+
 /* Denial proofs for DO queries, in the zones that carry them. */
 static bool proving(struct lookup *l)
 {
@@ -56,10 +63,14 @@ static bool add_signed(struct dns_response *r, const struct lookup *l, enum dns_
                        const uint8_t *owner, size_t owner_len, const struct blob_dns_node *n,
                        const struct blob_dns_rrset *set, uint32_t ttl)
 {
+    struct dns_response_mark mark = dns_response_mark(r);
     if (!dns_response_add_rrset(r, section, owner, owner_len, l->b, set, ttl))
         return false;
-    return !l->dnssec_ok || set->type == DNS_TYPE_RRSIG ||
-           dnssec_add_signatures(r, section, owner, owner_len, l->b, n, set->type, ttl);
+    if (!l->dnssec_ok || set->type == DNS_TYPE_RRSIG ||
+        dnssec_add_signatures(r, section, owner, owner_len, l->b, n, set->type, ttl))
+        return true;
+    dns_response_rewind(r, mark);       /* never an RRset without its signatures */
+    return false;
 }
 
 /* The zone whose apex is the longest ancestor-or-self of the query name. */
@@ -176,7 +187,7 @@ static void refer(struct dns_response *r, struct lookup *l, const struct blob_dn
     const struct blob_dns_rrset *ns = find_rrset(b, cut, DNS_TYPE_NS);
     if (!dns_response_add_rrset(r, DNS_SECTION_AUTHORITY, blob_bytes(b, cut->name), cut->name.len,
                                 b, ns, UINT32_MAX)) {
-        dns_response_set(r, DNS_RCODE_NOERROR, DNS_FLAG_TC);
+        truncated(r);
         return;
     }
     if (proving(l)) {
@@ -184,7 +195,7 @@ static void refer(struct dns_response *r, struct lookup *l, const struct blob_dn
         if (ds ? !add_signed(r, l, DNS_SECTION_AUTHORITY, blob_bytes(b, cut->name), cut->name.len, cut, ds,
                              UINT32_MAX)
                : !dnssec_prove_unsigned_referral(&l->proof, cut)) {
-            dns_response_set(r, DNS_RCODE_NOERROR, DNS_FLAG_TC);
+            truncated(r);
             return;
         }
     }
@@ -402,7 +413,7 @@ static void answer_in_zone(struct dns_response *r, struct lookup *l, const struc
         }
         /* A synthesised answer is owned by the name asked for, not "*". */
         if (!add_answer(r, l, q, name, name_len, n, set)) {
-            dns_response_set(r, DNS_RCODE_NOERROR, DNS_FLAG_TC);
+            truncated(r);
             return;
         }
         l->answered[l->answered_count++] = set;
@@ -444,7 +455,7 @@ static void answer_in_zone(struct dns_response *r, struct lookup *l, const struc
     }
     fits = fits && prove_synthesised(l);
     if (!fits) {
-        dns_response_set(r, DNS_RCODE_NOERROR, DNS_FLAG_TC);
+        truncated(r);
         return;
     }
     if (end == POSITIVE) {
@@ -496,7 +507,7 @@ static unsigned answer_query(const struct blob *b, const struct dns_query *q, en
         dns_response_set(r, DNS_RCODE_NOERROR, DNS_FLAG_AA);
         if (ds ? !add_signed(r, &l, DNS_SECTION_ANSWER, q->qname, q->qname_len, n, ds, UINT32_MAX)
                : !add_negative_soa(r, &l) || (n && proving(&l) && !dnssec_prove_no_type(&l.proof, n)))
-            dns_response_set(r, DNS_RCODE_NOERROR, DNS_FLAG_TC);
+            truncated(r);
     } else {
         answer_in_zone(r, &l, q);
         write_additional(r, &l);

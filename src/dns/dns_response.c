@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "dns_name.h"
 #include "dns_wire.h"
 
 static size_t question_end(const struct dns_response *r)
@@ -76,6 +77,49 @@ static size_t put_name(struct dns_response *r, size_t at, const uint8_t *name, s
     return name_len;
 }
 
+/*
+ * Writes RDATA at `at`, compressing the domain names of the types RFC 3597
+ * section 4 lets us compress (as NSD does: it keeps signed answers within
+ * the same sizes): NS, CNAME, SOA, PTR, MX. Returns its length, or 0 if it
+ * does not fit.
+ */
+static size_t put_rdata(struct dns_response *r, size_t at, uint16_t type, const uint8_t *rd, size_t len)
+{
+    size_t names = 0, skip = 0;
+    switch (type) {
+    case 2: case 5: case 12:            /* NS, CNAME, PTR: one name */
+        names = 1;
+        break;
+    case 6:                             /* SOA: two names, then 20 bytes */
+        names = 2;
+        break;
+    case 15:                            /* MX: preference, then a name */
+        names = 1;
+        skip = 2;
+        break;
+    default:
+        break;
+    }
+    size_t in = skip, out = at + skip;
+    if (at + skip > r->limit)
+        return 0;
+    memcpy(r->buf + at, rd, skip);
+    for (size_t k = 0; k < names; k++) {
+        size_t name_len = in < len ? dns_name_wire_len(rd + in, len - in) : 0;
+        if (name_len == 0)
+            break;                      /* not a name after all: copied as it is */
+        size_t n = put_name(r, out, rd + in, name_len);
+        if (n == 0)
+            return 0;
+        in += name_len;
+        out += n;
+    }
+    if (out + (len - in) > r->limit)
+        return 0;
+    memcpy(r->buf + out, rd + in, len - in);
+    return out + (len - in) - at;
+}
+
 bool dns_response_add_rrset(struct dns_response *r, enum dns_section section,
                             const uint8_t *owner, size_t owner_len, const struct blob *b,
                             const struct blob_dns_rrset *set, uint32_t ttl)
@@ -86,15 +130,17 @@ bool dns_response_add_rrset(struct dns_response *r, enum dns_section section,
     for (uint32_t i = 0; i < set->rdata_count; i++) {
         struct blob_ref rd = b->rdatas[set->rdata_first + i];
         size_t n = put_name(r, at, owner, owner_len);
-        if (n == 0 || at + n + 10 + rd.len > r->limit)
+        if (n == 0 || at + n + 10 > r->limit)
             return false;
         at += n;
+        size_t rd_len = put_rdata(r, at + 10, set->type, blob_bytes(b, rd), rd.len);
+        if (rd_len == 0 && rd.len > 0)
+            return false;
         dns_put16(r->buf + at, set->type);
         dns_put16(r->buf + at + 2, set->rclass);
         dns_put32(r->buf + at + 4, ttl);
-        dns_put16(r->buf + at + 8, (uint16_t)rd.len);
-        memcpy(r->buf + at + 10, blob_bytes(b, rd), rd.len);
-        at += 10 + rd.len;
+        dns_put16(r->buf + at + 8, (uint16_t)rd_len);
+        at += 10 + rd_len;
     }
     r->len = at;
     r->counts[section] = (uint16_t)(r->counts[section] + set->rdata_count);
