@@ -514,8 +514,6 @@ static unsigned answer_query(const struct blob *b, const struct dns_query *q, en
     }
     if (q->qclass == DNS_CLASS_ANY)     /* data of class IN only: not the whole answer */
         dns_put16(r->buf + 2, (uint16_t)(dns_get16(r->buf + 2) & ~DNS_FLAG_AA));
-    if (dns_get16(r->buf + 2) & DNS_FLAG_TC)
-        dns_response_clear_sections(r);
     return dns_get16(r->buf + 2) & 0xfu;
 }
 
@@ -540,7 +538,7 @@ size_t dns_engine_answer(const struct blob *b, const uint8_t *msg, size_t len,
     dns_response_begin(&r, out, limit, msg, &q);
     bool edns = q.has_edns && parsed != DNS_PARSE_FORMERR;
     if (edns)
-        dns_response_reserve(&r, DNS_OPT_SIZE + DNS_EDE_SIZE);
+        dns_response_reserve(&r, DNS_OPT_SIZE);     /* EDE only beside no records */
     unsigned rcode = DNS_RCODE_NOERROR;
     uint16_t ede = DNS_EDE_NONE;
 

@@ -150,7 +150,7 @@ bool dns_response_add_rrset(struct dns_response *r, enum dns_section section,
 
 void dns_response_add_opt(struct dns_response *r, unsigned rcode, bool dnssec_ok, uint16_t ede)
 {
-    r->limit += DNS_OPT_SIZE + DNS_EDE_SIZE;
+    r->limit += DNS_OPT_SIZE;
     uint8_t *p = r->buf + r->len;
     p[0] = 0;                               /* root owner */
     dns_put16(p + 1, DNS_TYPE_OPT);
@@ -158,7 +158,7 @@ void dns_response_add_opt(struct dns_response *r, unsigned rcode, bool dnssec_ok
     dns_put32(p + 5, ((uint32_t)(rcode >> 4) << 24) | (dnssec_ok ? DNS_EDNS_DO : 0));
     dns_put16(p + 9, 0);
     r->len += DNS_OPT_SIZE;
-    if (ede != DNS_EDE_NONE) {
+    if (ede != DNS_EDE_NONE && r->len + DNS_EDE_SIZE <= r->limit) {
         dns_put16(p + 9, DNS_EDE_SIZE);
         dns_put16(p + 11, 15);              /* option code: Extended DNS Error */
         dns_put16(p + 13, 2);

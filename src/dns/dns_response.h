@@ -47,8 +47,10 @@ bool dns_response_add_rrset(struct dns_response *r, enum dns_section section,
 /*
  * Appends the OPT record (RFC 6891) with our payload size, the extended
  * rcode bits, the DO flag echoed and, unless `ede` is DNS_EDE_NONE, an
- * Extended DNS Error (RFC 8914). Always fits if the caller reserved
- * DNS_OPT_SIZE + DNS_EDE_SIZE bytes below `limit` (dns_response_reserve()).
+ * Extended DNS Error (RFC 8914). The OPT always fits if the caller
+ * reserved DNS_OPT_SIZE bytes below `limit` (dns_response_reserve()); the
+ * EDE option goes in when 6 more bytes fit (it comes with answers that
+ * hold no records, so a full message never loses space to it).
  */
 #define DNS_OPT_SIZE 11
 #define DNS_EDE_SIZE 6              /* an Extended DNS Error option without text */
