@@ -125,17 +125,35 @@ bool dns_response_add_rrset(struct dns_response *r, enum dns_section section,
                             const struct blob_dns_rrset *set, uint32_t ttl)
 {
     size_t at = r->len;
+    struct dns_response_mark mark = dns_response_mark(r);
     if (ttl == UINT32_MAX)
         ttl = set->ttl;
     for (uint32_t i = 0; i < set->rdata_count; i++) {
         struct blob_ref rd = b->rdatas[set->rdata_first + i];
-        size_t n = put_name(r, at, owner, owner_len);
-        if (n == 0 || at + n + 10 > r->limit)
+        size_t n;
+        if (r->last_owner && r->last_owner_off < 0x4000 &&
+            dns_name_equal(owner, owner_len, r->last_owner, r->last_owner_len)) {
+            n = at + 2 <= r->limit ? 2 : 0;
+            if (n)
+                dns_put16(r->buf + at, (uint16_t)(0xc000u | r->last_owner_off));
+        } else {
+            n = put_name(r, at, owner, owner_len);
+            if (n > 2 || (n == 2 && (r->buf[at] & 0xc0) != 0xc0)) {
+                r->last_owner = owner;
+                r->last_owner_len = owner_len;
+                r->last_owner_off = at;
+            }
+        }
+        if (n == 0 || at + n + 10 > r->limit) {
+            dns_response_rewind(r, mark);
             return false;
+        }
         at += n;
         size_t rd_len = put_rdata(r, at + 10, set->type, blob_bytes(b, rd), rd.len);
-        if (rd_len == 0 && rd.len > 0)
+        if (rd_len == 0 && rd.len > 0) {
+            dns_response_rewind(r, mark);
             return false;
+        }
         dns_put16(r->buf + at, set->type);
         dns_put16(r->buf + at + 2, set->rclass);
         dns_put32(r->buf + at + 4, ttl);
@@ -175,12 +193,14 @@ void dns_response_drop_question(struct dns_response *r)
     r->qname_len = 0;
     memset(r->qlabel, 0, sizeof r->qlabel);
     r->len = DNS_HEADER_SIZE;
+    r->last_owner = NULL;
     dns_put16(r->buf + 4, 0);
 }
 
 void dns_response_clear_sections(struct dns_response *r)
 {
     r->len = question_end(r);
+    r->last_owner = NULL;
     memset(r->counts, 0, sizeof r->counts);
     memset(r->buf + 6, 0, 6);
 }
@@ -188,6 +208,8 @@ void dns_response_clear_sections(struct dns_response *r)
 void dns_response_rewind(struct dns_response *r, struct dns_response_mark m)
 {
     r->len = m.len;
+    if (r->last_owner && r->last_owner_off >= m.len)
+        r->last_owner = NULL;       /* its bytes are gone */
     for (int i = 0; i < 3; i++) {
         r->counts[i] = m.counts[i];
         dns_put16(r->buf + 6 + 2 * i, m.counts[i]);

@@ -26,6 +26,10 @@ struct dns_response {
     size_t qname_off;       /* where the question's name sits in buf (0: no question) */
     size_t qname_len;
     uint8_t qlabel[DNS_NAME_MAX];   /* 1 where a label starts in the question name */
+    /* The owner name written last and where: the next records of its
+     * RRset, and the RRSIGs beside it, point at it (2 bytes each). */
+    const uint8_t *last_owner;
+    size_t last_owner_len, last_owner_off;
 };
 
 /* Starts a response to q (question echoed when q has one). `limit` >= 12. */
