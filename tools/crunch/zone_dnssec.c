@@ -87,6 +87,7 @@ unsigned zone_check_dnssec(const struct zone *z, const char *path)
     unsigned errors = check_rrsig_targets(z, path);
     char name[1024], apex[1024];
     const struct zone_rr *first_nsec = NULL, *first_nsec3 = NULL, *param = NULL;
+    int bad_param = 0;          /* reported already: no follow-up errors */
     int apex_nsec = 0;
     zone_name_text(z->apex, apex);
     for (size_t i = 0; i < z->rr_count; i++) {
@@ -108,14 +109,13 @@ unsigned zone_check_dnssec(const struct zone *z, const char *path)
                 diag_error(path, r->line, "second NSEC3PARAM at %s (the first is at line %u); unihost serves one NSEC3 chain per zone",
                            apex, param->line);
                 errors++;
-            } else if (r->rdata_len < 5 || r->rdata[0] != 1) {
+            } else if ((bad_param = r->rdata_len < 5 || r->rdata[0] != 1)) {
                 diag_error(path, r->line, "NSEC3PARAM with hash algorithm %u: only SHA-1 (1) is defined (RFC 5155 section 11)",
                            r->rdata_len ? r->rdata[0] : 0);
                 errors++;
-            } else if (((unsigned)r->rdata[2] << 8 | r->rdata[3]) > ZONE_NSEC3_ITERATIONS_MAX) {
-                diag_error(path, r->line, "NSEC3PARAM with %u iterations: unihost serves at most %u (RFC 9276 section 3.1 asks for 0; validators treat more than about %u as insecure)",
-                           (unsigned)r->rdata[2] << 8 | r->rdata[3], ZONE_NSEC3_ITERATIONS_MAX,
-                           ZONE_NSEC3_ITERATIONS_MAX);
+            } else if ((bad_param = ((unsigned)r->rdata[2] << 8 | r->rdata[3]) > ZONE_NSEC3_ITERATIONS_MAX)) {
+                diag_error(path, r->line, "NSEC3PARAM with %u iterations: unihost serves at most %u, as each query may hash three names that often (RFC 9276 section 3.1 asks signers for 0, and lets validators treat high counts as insecure)",
+                           (unsigned)r->rdata[2] << 8 | r->rdata[3], ZONE_NSEC3_ITERATIONS_MAX);
                 errors++;
             } else {
                 param = r;
@@ -132,6 +132,8 @@ unsigned zone_check_dnssec(const struct zone *z, const char *path)
                    apex);
         errors++;
     }
+    if (first_nsec3 && !param && bad_param)
+        return errors;
     if (first_nsec3 && !param) {
         diag_error(path, first_nsec3->line, "NSEC3 records but no valid NSEC3PARAM at the apex %s: it gives the hash parameters (RFC 5155 section 4)",
                    apex);
