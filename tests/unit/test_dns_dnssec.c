@@ -1,7 +1,7 @@
 /*
  * DNSSEC serving over the signed fixture zones (signed at build time from
  * tests/fixtures/dnssec: nsec.test with NSEC, nsec3.test with NSEC3,
- * optout.test with NSEC3 opt-out). Each behaviour is checked by what the
+ * optout.test and optskip.test with NSEC3 opt-out). Each behaviour is checked by what the
  * answer holds and, where ldns has a validator for it, by validating:
  * every signature against the zone's DNSKEYs, every denial of existence
  * with ldns_dnssec_verify_denial(_nsec3).
@@ -391,6 +391,21 @@ static void test_nsec3(void)
     CHECK("opt-out zone: signed referral carries the DS", p && has_rr(ldns_pkt_authority(p), "secure.optout.test.",
                                                                      LDNS_RR_TYPE_RRSIG, "DS"));
     ldns_pkt_free(p);
+    /* optskip.test: dnssec-signzone's opt-out leaves unsigned cuts out of
+     * the chain, so their proofs name the closest provable encloser */
+    p = ask_do("insecure.optskip.test", LDNS_RR_TYPE_DS, 1232, DNS_OVER_UDP);
+    CHECK("opt-out DS NODATA: closest provable encloser proof (apex match, opt-out cover)",
+          p && ldns_pkt_aa(p) && ldns_pkt_ancount(p) == 0 && ldns_pkt_get_rcode(p) == LDNS_RCODE_NOERROR &&
+          count_type(ldns_pkt_authority(p), LDNS_RR_TYPE_NSEC3) == 2 &&
+          denial_valid(p, "insecure.optskip.test.", LDNS_RR_TYPE_DS, true) && all_signed(p));
+    ldns_pkt_free(p);
+    p = ask_do("www.insecure.optskip.test", LDNS_RR_TYPE_A, 1232, DNS_OVER_UDP);
+    CHECK("opt-out unsigned referral: NS and the closest provable encloser proof",
+          p && !ldns_pkt_aa(p) && has_rr(ldns_pkt_authority(p), "insecure.optskip.test.", LDNS_RR_TYPE_NS, NULL) &&
+          count_type(ldns_pkt_authority(p), LDNS_RR_TYPE_DS) == 0 &&
+          count_type(ldns_pkt_authority(p), LDNS_RR_TYPE_NSEC3) == 2 &&
+          denial_valid(p, "insecure.optskip.test.", LDNS_RR_TYPE_DS, true));
+    ldns_pkt_free(p);
     p = ask_do("nx.optout.test", LDNS_RR_TYPE_A, 1232, DNS_OVER_UDP);
     CHECK("opt-out zone: NXDOMAIN proof accepted", p && ldns_pkt_get_rcode(p) == LDNS_RCODE_NXDOMAIN &&
           denial_valid(p, "nx.optout.test.", LDNS_RR_TYPE_A, true) && all_signed(p));
@@ -422,7 +437,8 @@ int main(void)
     load_keys("nsec.test");
     load_keys("nsec3.test");
     load_keys("optout.test");
-    CHECK("keys: the signed zones' DNSKEYs served", ldns_rr_list_rr_count(keys) == 6);
+    load_keys("optskip.test");
+    CHECK("keys: the signed zones' DNSKEYs served", ldns_rr_list_rr_count(keys) == 8);
     test_positive();
     test_no_do();
     test_nsec_nxdomain();
