@@ -8,8 +8,6 @@
 #include "dns_name.h"
 #include "dns_wire.h"
 
-#define DNS_TYPE_NSEC3PARAM 51
-
 static const struct blob_dns_rrset *rrset_of(const struct blob *b, const struct blob_dns_node *n, uint16_t type)
 {
     for (uint32_t i = 0; i < n->rrset_count; i++)

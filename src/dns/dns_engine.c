@@ -2,6 +2,8 @@
  * The authoritative DNS engine: see dns_engine.h. Answers per RFC 1034 4.3.2
  * over the zones in the blob: exact matches, CNAME, referrals at zone cuts,
  * NODATA and NXDOMAIN with the SOA (RFC 2308), REFUSED outside our zones.
+ * For DO queries into zones signed offline, the RRSIGs and denial proofs
+ * of RFC 4035 3.1 and RFC 5155 7.2 (dns_dnssec.c).
  */
 #include "dns_engine.h"
 

@@ -45,6 +45,7 @@ enum dns_type {
     DNS_TYPE_NSEC = 47,
     DNS_TYPE_DNSKEY = 48,
     DNS_TYPE_NSEC3 = 50,
+    DNS_TYPE_NSEC3PARAM = 51,
     DNS_TYPE_IXFR = 251,
     DNS_TYPE_AXFR = 252,
     DNS_TYPE_ANY = 255,
