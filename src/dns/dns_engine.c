@@ -2,11 +2,14 @@
  * The authoritative DNS engine: see dns_engine.h. Answers per RFC 1034 4.3.2
  * over the zones in the blob: exact matches, CNAME, referrals at zone cuts,
  * NODATA and NXDOMAIN with the SOA (RFC 2308), REFUSED outside our zones.
+ * For DO queries into zones signed offline, the RRSIGs and denial proofs
+ * of RFC 4035 3.1 and RFC 5155 7.2 (dns_dnssec.c).
  */
 #include "dns_engine.h"
 
 #include <string.h>
 
+#include "dns_dnssec.h"
 #include "dns_name.h"
 #include "dns_query.h"
 #include "dns_response.h"
@@ -27,7 +30,50 @@ struct lookup {
     const struct blob_dns_rrset *answered[CNAME_CHAIN_MAX];
     unsigned answered_count;
     bool no_authority;      /* class ANY: the IN data, nothing about the zone */
+    bool dnssec_ok;         /* DO: signatures and denial proofs (RFC 4035 3.1) */
+    struct dnssec_proof proof;
+    /* Wildcard answers along a CNAME chain: their proofs go in the
+     * authority section once the answer section is complete. */
+    struct {
+        const struct blob_dns_zone *zone;
+        const uint8_t *name;
+        size_t name_len;
+        unsigned ce_labels;
+    } synthesised[CNAME_CHAIN_MAX];
+    unsigned synthesised_count;
 };
+
+/* What the answer needs does not fit: TC (RFC 1035 4.1.1, RFC 4035
+ * 3.1.1), the rcode kept. */
+static void truncated(struct dns_response *r)
+{
+    dns_put16(r->buf + 2, (uint16_t)(dns_get16(r->buf + 2) | DNS_FLAG_TC));
+}
+
+/* Denial proofs for DO queries, in the zones that carry them. */
+static bool proving(struct lookup *l)
+{
+    if (!l->dnssec_ok || l->no_authority || !dnssec_zone_signed(l->zone))
+        return false;
+    dnssec_proof_zone(&l->proof, l->zone);
+    return true;
+}
+
+/* An RRset and, for DO queries, its RRSIGs from the same node (owned, as
+ * the RRset, by the query name for a wildcard answer). */
+static bool add_signed(struct dns_response *r, const struct lookup *l, enum dns_section section,
+                       const uint8_t *owner, size_t owner_len, const struct blob_dns_node *n,
+                       const struct blob_dns_rrset *set, uint32_t ttl)
+{
+    struct dns_response_mark mark = dns_response_mark(r);
+    if (!dns_response_add_rrset(r, section, owner, owner_len, l->b, set, ttl))
+        return false;
+    if (!l->dnssec_ok || set->type == DNS_TYPE_RRSIG ||
+        dnssec_add_signatures(r, section, owner, owner_len, l->b, n, set->type, ttl))
+        return true;
+    dns_response_rewind(r, mark);       /* never an RRset without its signatures */
+    return false;
+}
 
 /* The zone whose apex is the longest ancestor-or-self of the query name. */
 static const struct blob_dns_zone *find_zone(const struct blob *b, const uint8_t *key, size_t key_len)
@@ -90,8 +136,8 @@ static bool add_negative_soa(struct dns_response *r, const struct lookup *l)
     struct blob_ref rd = b->rdatas[soa->rdata_first];
     uint32_t minimum = rd.len >= 4 ? dns_get32(blob_bytes(b, rd) + rd.len - 4) : 0;
     uint32_t ttl = soa->ttl < minimum ? soa->ttl : minimum;
-    return dns_response_add_rrset(r, DNS_SECTION_AUTHORITY, blob_bytes(b, l->zone->apex),
-                                  l->zone->apex.len, b, soa, ttl);
+    return add_signed(r, l, DNS_SECTION_AUTHORITY, blob_bytes(b, l->zone->apex), l->zone->apex.len,
+                      &b->nodes[l->zone->node_first], soa, ttl);
 }
 
 /* Notes a target name held in the current zone whose addresses belong in
@@ -110,7 +156,9 @@ static void add_addresses(struct lookup *l, const uint8_t *target, size_t target
 }
 
 /* Writes the noted addresses: optional data, so what does not fit is left
- * out without TC. */
+ * out without TC; for DO queries with their RRSIGs (glue has none), an
+ * address whose signatures do not fit left out with them (RFC 4035
+ * 3.1.1). */
 static void write_additional(struct dns_response *r, const struct lookup *l)
 {
     static const uint16_t types[] = {DNS_TYPE_A, DNS_TYPE_AAAA};
@@ -121,23 +169,37 @@ static void write_additional(struct dns_response *r, const struct lookup *l)
             for (unsigned k = 0; s && k < l->answered_count; k++)
                 if (l->answered[k] == s)
                     s = NULL;
-            if (s)
-                (void)dns_response_add_rrset(r, DNS_SECTION_ADDITIONAL, blob_bytes(l->b, n->name),
-                                             n->name.len, l->b, s, UINT32_MAX);
+            if (!s)
+                continue;
+            struct dns_response_mark mark = dns_response_mark(r);
+            if (!add_signed(r, l, DNS_SECTION_ADDITIONAL, blob_bytes(l->b, n->name), n->name.len, n, s,
+                            UINT32_MAX))
+                dns_response_rewind(r, mark);
         }
     }
 }
 
 /* A referral (RFC 1034 4.3.2 step 3b): not authoritative, the cut's NS set
- * in authority, glue addresses in additional. */
+ * in authority, glue addresses in additional. For DO queries into a signed
+ * zone the DS RRset and its RRSIGs beside the NS set, or the proof that
+ * the cut has none (RFC 4035 3.1.4). */
 static void refer(struct dns_response *r, struct lookup *l, const struct blob_dns_node *cut)
 {
     const struct blob *b = l->b;
     const struct blob_dns_rrset *ns = find_rrset(b, cut, DNS_TYPE_NS);
     if (!dns_response_add_rrset(r, DNS_SECTION_AUTHORITY, blob_bytes(b, cut->name), cut->name.len,
                                 b, ns, UINT32_MAX)) {
-        dns_response_set(r, DNS_RCODE_NOERROR, DNS_FLAG_TC);
+        truncated(r);
         return;
+    }
+    if (proving(l)) {
+        const struct blob_dns_rrset *ds = find_rrset(b, cut, DNS_TYPE_DS);
+        if (ds ? !add_signed(r, l, DNS_SECTION_AUTHORITY, blob_bytes(b, cut->name), cut->name.len, cut, ds,
+                             UINT32_MAX)
+               : !dnssec_prove_unsigned_referral(&l->proof, cut)) {
+            truncated(r);
+            return;
+        }
     }
     for (uint32_t i = 0; i < ns->rdata_count; i++) {
         struct blob_ref rd = b->rdatas[ns->rdata_first + i];
@@ -163,6 +225,21 @@ static size_t key_prefix(const uint8_t *key, size_t key_len, unsigned labels)
     return at;
 }
 
+/* A hashed NSEC3 owner is not a name of the zone's namespace: queries for
+ * it and below it are answered as for a name that does not exist (RFC
+ * 5155 7.2.8, and NSD). */
+static bool only_nsec3(const struct blob *b, const struct blob_dns_node *n)
+{
+    if (n->rrset_count == 0)
+        return false;
+    for (uint32_t i = 0; i < n->rrset_count; i++) {
+        const struct blob_dns_rrset *s = &b->rrsets[n->rrset_first + i];
+        if (s->type != DNS_TYPE_NSEC3 && s->type != DNS_TYPE_RRSIG)
+            return false;
+    }
+    return true;
+}
+
 enum outcome {
     FOUND,          /* the name exists (node) */
     SYNTHESISED,    /* a wildcard matches it (node is the wildcard, RFC 4592) */
@@ -177,7 +254,7 @@ enum outcome {
  * "*" child, if any, is the source of synthesis.
  */
 static enum outcome look_up(const struct lookup *l, const uint8_t *key, size_t key_len, uint16_t qtype,
-                            const struct blob_dns_node **node)
+                            const struct blob_dns_node **node, unsigned *ce_labels)
 {
     unsigned apex_labels = key_label_count(blob_bytes(l->b, l->zone->apex_key), l->zone->apex_key.len);
     unsigned labels = key_label_count(key, key_len);
@@ -185,13 +262,14 @@ static enum outcome look_up(const struct lookup *l, const uint8_t *key, size_t k
     for (unsigned depth = apex_labels + 1; depth <= labels; depth++) {
         size_t len = key_prefix(key, key_len, depth);
         const struct blob_dns_node *next = find_node(l, key, len);
-        if (!next) {
+        if (!next || only_nsec3(l->b, next)) {
             uint8_t wild[DNS_NAME_MAX + 2];
             size_t encloser = key_prefix(key, key_len, depth - 1);
             memcpy(wild, key, encloser);
             wild[encloser] = 1;
             wild[encloser + 1] = '*';
             *node = find_node(l, wild, encloser + 2);
+            *ce_labels = depth - 1;
             return *node ? SYNTHESISED : NO_SUCH_NAME;
         }
         n = next;
@@ -215,6 +293,10 @@ static const struct blob_dns_rrset *pick_rrset(const struct blob *b, const struc
         const struct blob_dns_rrset *soa = find_rrset(b, n, DNS_TYPE_SOA);
         return soa ? soa : n->rrset_count > 0 ? &b->rrsets[n->rrset_first] : NULL;
     }
+    /* NSEC3 records live at hashed names, not at the names they are
+     * about: at any name a query for them is NODATA, as NSD has it. */
+    if (qtype == DNS_TYPE_NSEC3)
+        return NULL;
     const struct blob_dns_rrset *set = find_rrset(b, n, qtype);
     return set ? set : find_rrset(b, n, DNS_TYPE_CNAME);
 }
@@ -242,20 +324,51 @@ static void add_target_addresses(struct lookup *l, const struct blob_dns_rrset *
  * repeated when the answer is that NS RRset itself.
  */
 static void add_zone_ns(struct dns_response *r, struct lookup *l, const struct blob_dns_node *answered,
-                        const struct blob_dns_rrset *set)
+                        const struct blob_dns_rrset *set, uint16_t qtype)
 {
     const struct blob_dns_node *apex = &l->b->nodes[l->zone->node_first];
     if (l->no_authority)
         return;
-    /* As NSD: not beside the apex NS answer itself, nor beside a DS answer
-     * at a zone cut (the caller also leaves it out of ANY answers). */
-    if ((answered == apex && set->type == DNS_TYPE_NS) ||
-        (set->type == DNS_TYPE_DS && (answered->flags & BLOB_DNS_NODE_DELEGATION)))
+    /* As NSD: not beside the apex NS answer itself, nor beside DS or
+     * DNSKEY answers, large already (the caller also leaves it out of ANY
+     * answers). */
+    if ((answered == apex && set->type == DNS_TYPE_NS) || qtype == DNS_TYPE_DS || qtype == DNS_TYPE_DNSKEY)
         return;
     const struct blob_dns_rrset *ns = find_rrset(l->b, apex, DNS_TYPE_NS);
-    if (ns && dns_response_add_rrset(r, DNS_SECTION_AUTHORITY, blob_bytes(l->b, apex->name),
-                                     apex->name.len, l->b, ns, UINT32_MAX))
+    struct dns_response_mark mark = dns_response_mark(r);
+    if (!ns)
+        return;
+    if (add_signed(r, l, DNS_SECTION_AUTHORITY, blob_bytes(l->b, apex->name), apex->name.len, apex, ns,
+                   UINT32_MAX))
         add_target_addresses(l, ns);
+    else
+        dns_response_rewind(r, mark);
+}
+
+/* Writes the proofs noted for the wildcard answers of a chain. */
+static bool prove_synthesised(struct lookup *l)
+{
+    const struct blob_dns_zone *zone = l->zone;
+    bool fits = true;
+    for (unsigned i = 0; fits && i < l->synthesised_count; i++) {
+        l->zone = l->synthesised[i].zone;
+        fits = !proving(l) || dnssec_prove_wildcard_answer(&l->proof, l->synthesised[i].name,
+                                                           l->synthesised[i].name_len,
+                                                           l->synthesised[i].ce_labels);
+    }
+    l->zone = zone;
+    return fits;
+}
+
+/* The answer section of an RRset found for qtype: for qtype RRSIG every
+ * signature at the node (they are one RRset per covered type), otherwise
+ * the RRset and, for DO queries, its own signatures. */
+static bool add_answer(struct dns_response *r, struct lookup *l, const struct dns_query *q, const uint8_t *name,
+                       size_t name_len, const struct blob_dns_node *n, const struct blob_dns_rrset *set)
+{
+    if (set->type == DNS_TYPE_RRSIG && q->qtype == DNS_TYPE_RRSIG)
+        return dnssec_add_all_signatures(r, DNS_SECTION_ANSWER, name, name_len, l->b, n);
+    return add_signed(r, l, DNS_SECTION_ANSWER, name, name_len, n, set, UINT32_MAX);
 }
 
 /*
@@ -263,61 +376,94 @@ static void add_zone_ns(struct dns_response *r, struct lookup *l, const struct b
  * through every zone in the blob (RFC 1034 4.3.2 step 3a, RFC 6604 for the
  * rcode of a chain): the chain ends at the wanted data, at a name that does
  * not exist, at data we do not serve, or after CNAME_CHAIN_MAX links.
+ * The answer section is written link by link; the authority section
+ * (negative SOA, denial proofs, the zone's NS) once the chain has ended.
  */
 static void answer_in_zone(struct dns_response *r, struct lookup *l, const struct dns_query *q)
 {
     const uint8_t *name = q->qname;
     size_t name_len = q->qname_len;
     const struct blob_dns_node *visited[CNAME_CHAIN_MAX];
+    enum { ENDED, NEGATIVE, POSITIVE } end = ENDED;
+    const struct blob_dns_node *n = NULL;
+    const struct blob_dns_rrset *set = NULL;
+    enum outcome outcome = FOUND;
+    unsigned ce_labels = 0;
     for (unsigned link = 0;; link++) {
-        const struct blob_dns_node *n;
-        enum outcome outcome = look_up(l, l->key, l->key_len, q->qtype, &n);
+        outcome = look_up(l, l->key, l->key_len, q->qtype, &n, &ce_labels);
         if (outcome == REFERRAL) {
             if (link == 0)
                 refer(r, l, n);     /* not ours to answer: no AA */
-            return;                 /* a chain into a delegation ends here */
+            break;                  /* a chain into a delegation ends here */
         }
         if (link == 0)
             dns_response_set(r, DNS_RCODE_NOERROR, DNS_FLAG_AA);
+        bool loop = false;
         for (unsigned i = 0; outcome != NO_SUCH_NAME && i < link; i++)
-            if (visited[i] == n)
-                return;             /* a CNAME loop: what we have is the answer */
+            loop |= visited[i] == n;
+        if (loop)
+            break;                  /* a CNAME loop: what we have is the answer */
         if (outcome == NO_SUCH_NAME) {
             dns_response_set(r, DNS_RCODE_NXDOMAIN, 0);
-            if (!add_negative_soa(r, l))
-                dns_response_set(r, DNS_RCODE_NXDOMAIN, DNS_FLAG_TC);
-            return;
+            end = NEGATIVE;
+            break;
         }
-        const struct blob_dns_rrset *set = pick_rrset(l->b, n, q->qtype);
+        set = pick_rrset(l->b, n, q->qtype);
         if (!set) {             /* NODATA, at an empty non-terminal too */
-            if (!add_negative_soa(r, l))
-                dns_response_set(r, DNS_RCODE_NOERROR, DNS_FLAG_TC);
-            return;
+            end = NEGATIVE;
+            break;
         }
         /* A synthesised answer is owned by the name asked for, not "*". */
-        if (!dns_response_add_rrset(r, DNS_SECTION_ANSWER, name, name_len, l->b, set, UINT32_MAX)) {
-            dns_response_set(r, DNS_RCODE_NOERROR, DNS_FLAG_TC);
+        if (!add_answer(r, l, q, name, name_len, n, set)) {
+            truncated(r);
             return;
         }
         l->answered[l->answered_count++] = set;
+        if (outcome == SYNTHESISED) {
+            l->synthesised[l->synthesised_count].zone = l->zone;
+            l->synthesised[l->synthesised_count].name = name;
+            l->synthesised[l->synthesised_count].name_len = name_len;
+            l->synthesised[l->synthesised_count++].ce_labels = ce_labels;
+        }
         if (set->type != DNS_TYPE_CNAME || q->qtype == DNS_TYPE_CNAME || q->qtype == DNS_TYPE_ANY) {
-            add_target_addresses(l, set);
-            if (q->qtype != DNS_TYPE_ANY)
-                add_zone_ns(r, l, n, set);
-            return;
+            end = POSITIVE;
+            break;
         }
         /* Follow the CNAME, if its target is in one of our zones. */
         visited[link] = n;
         if (link + 1 == CNAME_CHAIN_MAX)
-            return;
+            break;
         struct blob_ref target = l->b->rdatas[set->rdata_first];
         name = blob_bytes(l->b, target);
         name_len = target.len;
         l->key_len = dns_name_to_key(name, name_len, l->key);
         const struct blob_dns_zone *next_zone = find_zone(l->b, l->key, l->key_len);
         if (!next_zone)
-            return;                 /* the chain leaves the data we serve */
+            break;                  /* the chain leaves the data we serve */
         l->zone = next_zone;
+    }
+
+    bool fits = true;
+    if (end == NEGATIVE) {
+        fits = add_negative_soa(r, l);
+        if (fits && proving(l)) {
+            if (outcome == NO_SUCH_NAME)
+                fits = dnssec_prove_no_name(&l->proof, name, name_len, ce_labels);
+            else if (outcome == SYNTHESISED)
+                fits = dnssec_prove_wildcard_no_type(&l->proof, name, name_len, ce_labels, n);
+            else
+                fits = dnssec_prove_no_type(&l->proof, n);
+        }
+    }
+    fits = fits && prove_synthesised(l);
+    if (!fits) {
+        truncated(r);
+        return;
+    }
+    if (end == POSITIVE) {
+        add_target_addresses(l, set);
+        if (q->qtype != DNS_TYPE_ANY)
+            add_zone_ns(r, l, n, set, q->qtype);
     }
 }
 
@@ -333,7 +479,8 @@ static const struct blob_dns_zone *parent_zone(const struct blob *b, const struc
 static unsigned answer_query(const struct blob *b, const struct dns_query *q, enum dns_transport transport,
                              struct dns_response *r, uint16_t *ede)
 {
-    struct lookup l = {.b = b, .no_authority = q->qclass == DNS_CLASS_ANY};
+    struct lookup l = {.b = b, .no_authority = q->qclass == DNS_CLASS_ANY, .dnssec_ok = q->edns_do};
+    dnssec_proof_begin(&l.proof, r, b);
     l.key_len = dns_name_to_key(q->qname, q->qname_len, l.key);
     l.zone = find_zone(b, l.key, l.key_len);
 
@@ -360,17 +507,15 @@ static unsigned answer_query(const struct blob *b, const struct dns_query *q, en
         const struct blob_dns_node *n = find_node(&l, l.key, l.key_len);
         const struct blob_dns_rrset *ds = n ? find_rrset(b, n, DNS_TYPE_DS) : NULL;
         dns_response_set(r, DNS_RCODE_NOERROR, DNS_FLAG_AA);
-        if (ds ? !dns_response_add_rrset(r, DNS_SECTION_ANSWER, q->qname, q->qname_len, b, ds, UINT32_MAX)
-               : !add_negative_soa(r, &l))
-            dns_response_set(r, DNS_RCODE_NOERROR, DNS_FLAG_TC);
+        if (ds ? !add_signed(r, &l, DNS_SECTION_ANSWER, q->qname, q->qname_len, n, ds, UINT32_MAX)
+               : !add_negative_soa(r, &l) || (n && proving(&l) && !dnssec_prove_no_type(&l.proof, n)))
+            truncated(r);
     } else {
         answer_in_zone(r, &l, q);
         write_additional(r, &l);
     }
     if (q->qclass == DNS_CLASS_ANY)     /* data of class IN only: not the whole answer */
         dns_put16(r->buf + 2, (uint16_t)(dns_get16(r->buf + 2) & ~DNS_FLAG_AA));
-    if (dns_get16(r->buf + 2) & DNS_FLAG_TC)
-        dns_response_clear_sections(r);
     return dns_get16(r->buf + 2) & 0xfu;
 }
 
@@ -395,7 +540,7 @@ size_t dns_engine_answer(const struct blob *b, const uint8_t *msg, size_t len,
     dns_response_begin(&r, out, limit, msg, &q);
     bool edns = q.has_edns && parsed != DNS_PARSE_FORMERR;
     if (edns)
-        dns_response_reserve(&r, DNS_OPT_SIZE + DNS_EDE_SIZE);
+        dns_response_reserve(&r, DNS_OPT_SIZE);     /* EDE only beside no records */
     unsigned rcode = DNS_RCODE_NOERROR;
     uint16_t ede = DNS_EDE_NONE;
 

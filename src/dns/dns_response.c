@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "dns_name.h"
 #include "dns_wire.h"
 
 static size_t question_end(const struct dns_response *r)
@@ -76,25 +77,88 @@ static size_t put_name(struct dns_response *r, size_t at, const uint8_t *name, s
     return name_len;
 }
 
+/*
+ * Writes RDATA at `at`, compressing the domain names of the types RFC 3597
+ * section 4 lets us compress (as NSD does: it keeps signed answers within
+ * the same sizes): NS, CNAME, SOA, PTR, MX. Returns its length, or 0 if it
+ * does not fit.
+ */
+static size_t put_rdata(struct dns_response *r, size_t at, uint16_t type, const uint8_t *rd, size_t len)
+{
+    size_t names = 0, skip = 0;
+    switch (type) {
+    case 2: case 5: case 12:            /* NS, CNAME, PTR: one name */
+        names = 1;
+        break;
+    case 6:                             /* SOA: two names, then 20 bytes */
+        names = 2;
+        break;
+    case 15:                            /* MX: preference, then a name */
+        names = 1;
+        skip = 2;
+        break;
+    default:
+        break;
+    }
+    size_t in = skip, out = at + skip;
+    if (at + skip > r->limit)
+        return 0;
+    memcpy(r->buf + at, rd, skip);
+    for (size_t k = 0; k < names; k++) {
+        size_t name_len = in < len ? dns_name_wire_len(rd + in, len - in) : 0;
+        if (name_len == 0)
+            break;                      /* not a name after all: copied as it is */
+        size_t n = put_name(r, out, rd + in, name_len);
+        if (n == 0)
+            return 0;
+        in += name_len;
+        out += n;
+    }
+    if (out + (len - in) > r->limit)
+        return 0;
+    memcpy(r->buf + out, rd + in, len - in);
+    return out + (len - in) - at;
+}
+
 bool dns_response_add_rrset(struct dns_response *r, enum dns_section section,
                             const uint8_t *owner, size_t owner_len, const struct blob *b,
                             const struct blob_dns_rrset *set, uint32_t ttl)
 {
     size_t at = r->len;
+    struct dns_response_mark mark = dns_response_mark(r);
     if (ttl == UINT32_MAX)
         ttl = set->ttl;
     for (uint32_t i = 0; i < set->rdata_count; i++) {
         struct blob_ref rd = b->rdatas[set->rdata_first + i];
-        size_t n = put_name(r, at, owner, owner_len);
-        if (n == 0 || at + n + 10 + rd.len > r->limit)
+        size_t n;
+        if (r->last_owner && r->last_owner_off < 0x4000 &&
+            dns_name_equal(owner, owner_len, r->last_owner, r->last_owner_len)) {
+            n = at + 2 <= r->limit ? 2 : 0;
+            if (n)
+                dns_put16(r->buf + at, (uint16_t)(0xc000u | r->last_owner_off));
+        } else {
+            n = put_name(r, at, owner, owner_len);
+            if (n > 2 || (n == 2 && (r->buf[at] & 0xc0) != 0xc0)) {
+                r->last_owner = owner;
+                r->last_owner_len = owner_len;
+                r->last_owner_off = at;
+            }
+        }
+        if (n == 0 || at + n + 10 > r->limit) {
+            dns_response_rewind(r, mark);
             return false;
+        }
         at += n;
+        size_t rd_len = put_rdata(r, at + 10, set->type, blob_bytes(b, rd), rd.len);
+        if (rd_len == 0 && rd.len > 0) {
+            dns_response_rewind(r, mark);
+            return false;
+        }
         dns_put16(r->buf + at, set->type);
         dns_put16(r->buf + at + 2, set->rclass);
         dns_put32(r->buf + at + 4, ttl);
-        dns_put16(r->buf + at + 8, (uint16_t)rd.len);
-        memcpy(r->buf + at + 10, blob_bytes(b, rd), rd.len);
-        at += 10 + rd.len;
+        dns_put16(r->buf + at + 8, (uint16_t)rd_len);
+        at += 10 + rd_len;
     }
     r->len = at;
     r->counts[section] = (uint16_t)(r->counts[section] + set->rdata_count);
@@ -104,7 +168,7 @@ bool dns_response_add_rrset(struct dns_response *r, enum dns_section section,
 
 void dns_response_add_opt(struct dns_response *r, unsigned rcode, bool dnssec_ok, uint16_t ede)
 {
-    r->limit += DNS_OPT_SIZE + DNS_EDE_SIZE;
+    r->limit += DNS_OPT_SIZE;
     uint8_t *p = r->buf + r->len;
     p[0] = 0;                               /* root owner */
     dns_put16(p + 1, DNS_TYPE_OPT);
@@ -112,7 +176,7 @@ void dns_response_add_opt(struct dns_response *r, unsigned rcode, bool dnssec_ok
     dns_put32(p + 5, ((uint32_t)(rcode >> 4) << 24) | (dnssec_ok ? DNS_EDNS_DO : 0));
     dns_put16(p + 9, 0);
     r->len += DNS_OPT_SIZE;
-    if (ede != DNS_EDE_NONE) {
+    if (ede != DNS_EDE_NONE && r->len + DNS_EDE_SIZE <= r->limit) {
         dns_put16(p + 9, DNS_EDE_SIZE);
         dns_put16(p + 11, 15);              /* option code: Extended DNS Error */
         dns_put16(p + 13, 2);
@@ -129,12 +193,25 @@ void dns_response_drop_question(struct dns_response *r)
     r->qname_len = 0;
     memset(r->qlabel, 0, sizeof r->qlabel);
     r->len = DNS_HEADER_SIZE;
+    r->last_owner = NULL;
     dns_put16(r->buf + 4, 0);
 }
 
 void dns_response_clear_sections(struct dns_response *r)
 {
     r->len = question_end(r);
+    r->last_owner = NULL;
     memset(r->counts, 0, sizeof r->counts);
     memset(r->buf + 6, 0, 6);
+}
+
+void dns_response_rewind(struct dns_response *r, struct dns_response_mark m)
+{
+    r->len = m.len;
+    if (r->last_owner && r->last_owner_off >= m.len)
+        r->last_owner = NULL;       /* its bytes are gone */
+    for (int i = 0; i < 3; i++) {
+        r->counts[i] = m.counts[i];
+        dns_put16(r->buf + 6 + 2 * i, m.counts[i]);
+    }
 }

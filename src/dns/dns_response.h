@@ -26,6 +26,10 @@ struct dns_response {
     size_t qname_off;       /* where the question's name sits in buf (0: no question) */
     size_t qname_len;
     uint8_t qlabel[DNS_NAME_MAX];   /* 1 where a label starts in the question name */
+    /* The owner name written last and where: the next records of its
+     * RRset, and the RRSIGs beside it, point at it (2 bytes each). */
+    const uint8_t *last_owner;
+    size_t last_owner_len, last_owner_off;
 };
 
 /* Starts a response to q (question echoed when q has one). `limit` >= 12. */
@@ -47,8 +51,10 @@ bool dns_response_add_rrset(struct dns_response *r, enum dns_section section,
 /*
  * Appends the OPT record (RFC 6891) with our payload size, the extended
  * rcode bits, the DO flag echoed and, unless `ede` is DNS_EDE_NONE, an
- * Extended DNS Error (RFC 8914). Always fits if the caller reserved
- * DNS_OPT_SIZE + DNS_EDE_SIZE bytes below `limit` (dns_response_reserve()).
+ * Extended DNS Error (RFC 8914). The OPT always fits if the caller
+ * reserved DNS_OPT_SIZE bytes below `limit` (dns_response_reserve()); the
+ * EDE option goes in when 6 more bytes fit (it comes with answers that
+ * hold no records, so a full message never loses space to it).
  */
 #define DNS_OPT_SIZE 11
 #define DNS_EDE_SIZE 6              /* an Extended DNS Error option without text */
@@ -60,6 +66,20 @@ static inline void dns_response_reserve(struct dns_response *r, size_t bytes)
 {
     r->limit -= bytes;
 }
+
+/* A point to go back to: what was written after it is dropped. */
+struct dns_response_mark {
+    size_t len;
+    uint16_t counts[3];
+};
+
+static inline struct dns_response_mark dns_response_mark(const struct dns_response *r)
+{
+    struct dns_response_mark m = {r->len, {r->counts[0], r->counts[1], r->counts[2]}};
+    return m;
+}
+
+void dns_response_rewind(struct dns_response *r, struct dns_response_mark m);
 
 /* Removes the echoed question (NOTIMP answers carry none, as NSD's). */
 void dns_response_drop_question(struct dns_response *r);

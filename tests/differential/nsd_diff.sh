@@ -4,7 +4,8 @@
 # One network namespace holds unihost's tap (unihost at 192.0.2.2 and
 # 2001:db8::2, from tools/netns.sh) and NSD, listening on 192.0.2.53 and
 # 2001:db8::53 on the namespace's loopback, serving every zone file of
-# tests/fixtures/zones (the zones unihost serves from build/tests/fixture.blob).
+# $BUILD/tests/zones: tests/fixtures/zones and the zones make signs from
+# tests/fixtures/dnssec (the zones unihost serves from build/tests/fixture.blob).
 # tests/differential/dnsdiff.py writes a deterministic corpus of queries,
 # sends each to both servers from inside the namespace, and compares rcode,
 # header flags, question, the answer/authority/additional sections as sets of
@@ -21,54 +22,18 @@
 UH_TEST="nsd differential"
 # shellcheck source=tests/integration/lib/uh.sh
 . "$(dirname "$0")/../integration/lib/uh.sh"
+# shellcheck source=tests/differential/lib/nsd.sh
+. "$(dirname "$0")/lib/nsd.sh"
 
-# ---- Differences that are tolerated, one a line:
-#   QUERY-REGEX<TAB>WHAT-REGEX<TAB>reason
-# QUERY-REGEX is matched against the query text as printed in the DIFF lines
-# (QNAME CLASS TYPE TRANSPORT FLAGS...), WHAT-REGEX against what differs
-# (rcode, flag aa, answer, authority, additional, opt, ...). Add an entry only
-# with a comment above it that shows, from an RFC, why both answers are
-# correct.
-#
-# 1. BADVERS answers to a query with DO set: unihost copies DO into the OPT,
-#    NSD clears it. RFC 3225 section 3 says the DO bit of the query is copied
-#    into the response; RFC 6891 section 7 asks nothing else of BADVERS, so
-#    both OPTs are valid and unihost's follows RFC 3225 to the letter.
-# 2. REFUSED for a class other than IN, CH and ANY (HS here): NSD sends no
-#    question section, unihost echoes the question. RFC 1035 section 4.1.1
-#    makes QDCOUNT the number of entries the response carries, so both are
-#    well formed; echoing is what every other answer does, NSD's CH ones too.
-TOLERATED=$(printf '%s\t%s\t%s\n' \
-    'ednsver=1 .*\bdo\b' '^opt$' 'DO copied into a BADVERS answer (RFC 3225 3)' \
-    '^\S+ HS ' '^question$' 'question echoed in REFUSED for class HS (RFC 1035 4.1.1)')
+# The differences tolerated, each with the RFC text that makes both answers
+# correct, are listed in tests/differential/tolerated.tsv.
 
 NSD_ADDR4=192.0.2.53
 NSD_ADDR6=2001:db8::53
-NSD_PID=
-NSD_CHILDREN=
 
 # shellcheck disable=SC2317 # called from the EXIT trap
 nd_cleanup() {
-    if [ -n "$NSD_PID" ]; then
-        for _c in $(pgrep -P "$NSD_PID" 2>/dev/null); do
-            NSD_CHILDREN="$NSD_CHILDREN $_c $(pgrep -P "$_c" 2>/dev/null | tr '\n' ' ')"
-        done
-        if uh_alive "$NSD_PID"; then
-            kill -TERM "$NSD_PID" 2>/dev/null
-            uh_wait_exit "$NSD_PID" 50 || { kill -KILL "$NSD_PID" 2>/dev/null; wait "$NSD_PID" 2>/dev/null; }
-        fi
-        # NSD's main and server processes end with it: give them 3 s, then
-        # make sure of it (by the PIDs noted before the kill)
-        for _c in $NSD_CHILDREN; do
-            _i=0
-            while uh_alive "$_c" && [ "$_i" -lt 30 ]; do
-                _i=$((_i + 1))
-                sleep 0.1
-            done
-            uh_alive "$_c" && kill -KILL "$_c" 2>/dev/null
-        done
-        NSD_PID=
-    fi
+    nsd_stop_all
     if [ -n "${DIFF_KEEP:-}" ] && [ -n "$UH_TMP" ] && [ -d "$UH_TMP" ]; then
         mkdir -p "$DIFF_KEEP" && cp -r "$UH_TMP"/. "$DIFF_KEEP"/ 2>/dev/null
     fi
@@ -79,15 +44,7 @@ uh_require_root
 for tool in python3 ldns-read-zone; do
     command -v "$tool" > /dev/null || { notok "tools" "$tool is not installed"; exit 1; }
 done
-if ! command -v nsd > /dev/null; then
-    echo "# installing nsd"
-    DEBIAN_FRONTEND=noninteractive apt-get install -y nsd > /dev/null 2>&1 ||
-        { notok "nsd" "apt-get install -y nsd failed"; exit 1; }
-    # The package starts its own service (init script or systemd unit) in
-    # the root namespace with /etc/nsd/nsd.conf; this test never uses it, so
-    # stop what the installation just started.
-    invoke-rc.d nsd stop > /dev/null 2>&1 || true
-fi
+nsd_require || { notok "nsd" "apt-get install -y nsd failed"; exit 1; }
 [ -x "$UNIHOST" ] || { notok "unihost" "$UNIHOST is missing (run make)"; exit 1; }
 
 uh_setup "uh-nsdd-$$" "uhnsdd$$"
@@ -97,49 +54,19 @@ trap 'exit 1' INT TERM HUP
 uh_fixture_blob || { notok "fixture blob" "neither make nor $CRUNCH could build it"; exit 1; }
 
 # ---- the zones: NSD's config, and each zone as ldns-read-zone prints it
-ZONES=tests/fixtures/zones
-mkdir -p "$UH_TMP/nsd/zones" "$UH_TMP/rr"
+ZONES=$(nsd_fixture_zones "$UH_TMP/zones.log") ||
+    { diag < "$UH_TMP/zones.log"; notok "zones" "could not make the fixture zones"; exit 1; }
+if ! nsd_zone_rr_lists "$ZONES" "$UH_TMP" > "$UH_TMP/rr.err"; then
+    notok "zone files" "$(cat "$UH_TMP/rr.err")"
+    exit 1
+fi
+mkdir -p "$UH_TMP/nsd/zones"
 CONF=$UH_TMP/nsd/nsd.conf
-cat > "$CONF" <<EOF
-server:
-    ip-address: $NSD_ADDR4
-    ip-address: $NSD_ADDR6
-    port: 53
-    server-count: 1
-    verbosity: 0
-    username: ""
-    chroot: ""
-    zonesdir: "$UH_TMP/nsd/zones"
-    pidfile: "$UH_TMP/nsd/nsd.pid"
-    xfrdfile: "$UH_TMP/nsd/xfrd.state"
-    xfrdir: "$UH_TMP/nsd"
-    zonelistfile: "$UH_TMP/nsd/zone.list"
-    database: ""
-    logfile: "$UH_TMP/nsd/nsd.log"
-    rrl-ratelimit: 0
-    rrl-whitelist-ratelimit: 0
-    refuse-any: no
-    minimal-responses: no
-    round-robin: no
-    hide-version: yes
-    hide-identity: yes
-    ipv4-edns-size: 1232
-    ipv6-edns-size: 1232
-    zonefiles-write: 0
-remote-control:
-    control-enable: no
-EOF
-: > "$UH_TMP/zonelist"
+nsd_server_conf "$UH_TMP/nsd" "$NSD_ADDR4" "$NSD_ADDR6" > "$CONF"
 for f in "$ZONES"/*.zone; do
     zone=$(basename "$f" .zone).
     cp "$f" "$UH_TMP/nsd/zones/$zone.zone"
     printf 'zone:\n    name: "%s"\n    zonefile: "%s.zone"\n' "$zone" "$zone" >> "$CONF"
-    { echo "\$ORIGIN $zone"; cat "$f"; } > "$UH_TMP/one.zone"
-    if ! ldns-read-zone -z "$UH_TMP/one.zone" > "$UH_TMP/rr/$zone" 2> "$UH_TMP/zone.err"; then
-        notok "zone file" "ldns-read-zone $f failed: $(tr '\n' ' ' < "$UH_TMP/zone.err")"
-        exit 1
-    fi
-    echo "$zone $UH_TMP/rr/$zone" >> "$UH_TMP/zonelist"
 done
 if ! nsd-checkconf "$CONF" > "$UH_TMP/checkconf.log" 2>&1; then
     notok "nsd config" "nsd-checkconf: $(tr '\n' ' ' < "$UH_TMP/checkconf.log")"
@@ -157,11 +84,8 @@ if ! nsx ip addr add "$NSD_ADDR4/32" dev lo || ! nsx ip -6 addr add "$NSD_ADDR6/
     notok "nsd addresses" "could not add $NSD_ADDR4 and $NSD_ADDR6 to the namespace's lo"
     exit 1
 fi
-# not through the nsx function: a backgrounded function runs in a subshell,
-# and $! would be that subshell's PID instead of NSD's
-ip netns exec "$UH_NS" nsd -d -c "$CONF" > "$UH_TMP/nsd/stderr" 2>&1 &
-NSD_PID=$!   # ip netns exec execs nsd: this is NSD's first process (it
-             # becomes xfrd and forks the main and server processes)
+nsd_start "$CONF" "$UH_TMP/nsd/stderr"
+NSD_PID=${NSD_PIDS# }
 
 # soa_ok ADDR: true when the server at ADDR answers example zone's SOA query
 FIRST_ZONE=$(awk 'NR == 1 {print $1}' "$UH_TMP/zonelist")
@@ -189,8 +113,7 @@ done
 echo "# unihost (pid $UH_PID) at $UNIHOST_GUEST4 $UNIHOST_GUEST6, nsd (pid $NSD_PID) at $NSD_ADDR4 $NSD_ADDR6"
 
 # ---- the comparison
-printf '%s\n' "$TOLERATED" > "$UH_TMP/tolerated"
-nsx timeout 170 python3 tests/differential/dnsdiff.py run "$CORPUS" "$UH_TMP/tolerated" \
+nsx timeout 170 python3 tests/differential/dnsdiff.py run "$CORPUS" tests/differential/tolerated.tsv \
     "$UNIHOST_GUEST4" "$UNIHOST_GUEST6" "$NSD_ADDR4" "$NSD_ADDR6" > "$UH_TMP/result" 2>&1
 status=$?
 grep -v '^AGREEMENT ' "$UH_TMP/result"

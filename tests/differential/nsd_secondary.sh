@@ -1,7 +1,7 @@
 #!/bin/sh
 # Scale-out test: NSD as a secondary of unihost. In one network namespace,
-# unihost serves the fixture zones (tests/fixtures/zones, whose
-# transfers.conf lets 192.0.2.54 and 2001:db8::54 transfer them); NSD,
+# unihost serves the fixture zones (tests/fixtures/zones and the signed
+# ones make builds into $BUILD/tests/zones; their transfers.conf lets 192.0.2.54 and 2001:db8::54 transfer them); NSD,
 # listening on those addresses (on the namespace's side of the tap), is configured
 # as a secondary of every zone with unihost as its primary (some zones over
 # IPv4, some over IPv6), so it transfers each zone by AXFR over TCP. Then:
@@ -22,7 +22,6 @@ UH_TEST="nsd secondary"
 
 SECONDARY4=192.0.2.54
 SECONDARY6=2001:db8::54
-ZONES=tests/fixtures/zones
 
 # shellcheck disable=SC2317 # called from the EXIT trap
 ns_cleanup() {
@@ -45,6 +44,8 @@ trap 'ns_cleanup' EXIT
 trap 'exit 1' INT TERM HUP
 
 uh_fixture_blob || { notok "fixture blob" "neither make nor $CRUNCH could build it"; exit 1; }
+ZONES=$(nsd_fixture_zones "$UH_TMP/zones.log") ||
+    { diag < "$UH_TMP/zones.log"; notok "zones" "could not make the fixture zones"; exit 1; }
 if ! nsd_zone_rr_lists "$ZONES" "$UH_TMP" > "$UH_TMP/rr.err"; then
     notok "zone files" "$(cat "$UH_TMP/rr.err")"
     exit 1

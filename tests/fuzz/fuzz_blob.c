@@ -3,7 +3,7 @@
  * whatever blob they accept.
  *
  * Random bytes would almost never get past the blob's SHA-256, so the input
- * is a list of edits to the fixture blob instead: 3 bytes each, a 16-bit
+ * is a list of edits to the fixture blob instead: 4 bytes each, a 24-bit
  * little-endian offset into the payload (taken modulo its size, the
  * preamble is never edited) and the byte to write there; a trailing partial
  * edit is ignored. The SHA-256 is then recomputed into the preamble, so
@@ -283,9 +283,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     const size_t pre = sizeof(struct blob_preamble);
     memcpy(work, base, base_size);
-    for (size_t i = 0; i + 3 <= size; i += 3) {
-        size_t off = (size_t)data[i] | (size_t)data[i + 1] << 8;
-        work[pre + off % (base_size - pre)] = data[i + 2];
+    for (size_t i = 0; i + 4 <= size; i += 4) {
+        size_t off = (size_t)data[i] | (size_t)data[i + 1] << 8 | (size_t)data[i + 2] << 16;
+        work[pre + off % (base_size - pre)] = data[i + 3];
     }
     br_sha256_context ctx;
     br_sha256_init(&ctx);

@@ -5,7 +5,7 @@ repository root: python3 tests/fuzz/gen_corpus.py [FIXTURE_BLOB]).
 dns/   DNS queries for names in tests/fixtures/zones, with and without EDNS,
        and a few malformed ones;
 http/  two shaping bytes (see fuzz_http.c) and a client byte stream;
-blob/  edit lists (3 bytes each: 16-bit LE payload offset, new byte) aimed at
+blob/  edit lists (4 bytes each: 24-bit LE payload offset, new byte) aimed at
        fields of the fixture blob, whose layout is read from the blob itself.
 The files are small and few on purpose; libFuzzer grows the corpus itself.
 """
@@ -108,6 +108,28 @@ def dns():
         "compressed-qname": query(z, A, qname=b"\xc0\x0c"),
         "long-name": query(".".join(["a" * 63] * 3) + "." + "b" * 50 + "." + z, A),
     }
+    # DNSSEC: the signed fixture zones (made at build time from
+    # tests/fixtures/dnssec), asked with DO: every proof the engine writes
+    for zone in ("nsec.test", "nsec3.test", "optout.test"):
+        p = zone.split(".")[0] + "-"
+        seeds.update({
+            p + "www-do": query("www." + zone, A, edns=4096, do=True),
+            p + "nodata-do": query("www." + zone, MX, edns=1232, do=True),
+            p + "nxdomain-do": query("a.nx." + zone, A, edns=1232, do=True),
+            p + "ent-do": query("b.ent." + zone, A, edns=1232, do=True),
+            p + "wild-do": query("w1.wild." + zone, A, edns=1232, do=True),
+            p + "wild-nodata-do": query("w1.wild." + zone, MX, edns=1232, do=True),
+            p + "cwild-do": query("x.cwild." + zone, A, edns=1232, do=True),
+            p + "secure-referral-do": query("www.secure." + zone, A, edns=1232, do=True),
+            p + "insecure-referral-do": query("www.insecure." + zone, A, edns=1232, do=True),
+            p + "ds-do": query("secure." + zone, DS, edns=1232, do=True),
+            p + "no-ds-do": query("insecure." + zone, DS, edns=1232, do=True),
+            p + "dnskey-do": query(zone, 48, edns=4096, do=True),
+            p + "rrsig": query("www." + zone, 46),
+            p + "nsec3-type-do": query("www." + zone, 50, edns=1232, do=True),
+            p + "small-do": query("big." + zone, TXT, edns=512, do=True),
+        })
+    seeds["nsec3-owner-do"] = query("v6d3uu5t7r6jpt50v33oivkd2it2isft.nsec3.test", A, edns=1232, do=True)
     for name, data in seeds.items():
         write("dns", name, data)
 
@@ -159,12 +181,12 @@ def blob(path):
     with open(path, "rb") as f:
         d = f.read()
     pre = 56
-    tabs = [struct.unpack_from("<II", d, pre + 8 * i) for i in range(5)]
+    tabs = [struct.unpack_from("<II", d, pre + 8 * i) for i in range(5)]   # the first five tables
     (files, _), (zones, _), (nodes, ncount), (rrsets, _), (rdatas, _) = tabs
 
     def edit(blob_off, value):
         o = blob_off - pre
-        return struct.pack("<HB", o, value)
+        return struct.pack("<I", o)[:3] + bytes([value])
 
     def edit32(blob_off, value):
         return b"".join(edit(blob_off + i, (value >> (8 * i)) & 0xFF) for i in range(4))

@@ -10,60 +10,9 @@
 #include "blob_file.h"
 #include "check.h"
 #include "dns_engine.h"
-#include "dns_query_builder.h"
 #include "dns_wire.h"
 
-static struct blob blob;
-
-/* ---- answering and decoding ---------------------------------------------- */
-
-static uint8_t out[65535];
-static size_t out_len;
-
-static ldns_pkt *ask(const struct query *q, enum dns_transport t)
-{
-    out_len = dns_engine_answer(&blob, q->b, q->len, t, out, sizeof out);
-    if (out_len == 0)
-        return NULL;
-    ldns_pkt *p = NULL;
-    if (ldns_wire2pkt(&p, out, out_len) != LDNS_STATUS_OK)
-        return NULL;
-    return p;
-}
-
-static ldns_pkt *ask_name(const char *name, uint16_t type)
-{
-    struct query q;
-    q_simple(&q, name, type, false);
-    return ask(&q, DNS_OVER_UDP);
-}
-
-static unsigned rcode_of(void)
-{
-    return out_len >= 4 ? (out[3] & 0xf) : 99;
-}
-
-/* Does the section hold an RR with this owner, type and rdata text? */
-static bool has_rr(ldns_rr_list *list, const char *owner, ldns_rr_type type, const char *rdata)
-{
-    for (size_t i = 0; list && i < ldns_rr_list_rr_count(list); i++) {
-        ldns_rr *rr = ldns_rr_list_rr(list, i);
-        char *o = ldns_rdf2str(ldns_rr_owner(rr));
-        char *r = ldns_rr_rd_count(rr) ? ldns_rdf2str(ldns_rr_rdf(rr, 0)) : strdup("");
-        bool match = ldns_rr_get_type(rr) == type && strcasecmp(o, owner) == 0 &&
-                     (!rdata || strcmp(r, rdata) == 0);
-        free(o);
-        free(r);
-        if (match)
-            return true;
-    }
-    return false;
-}
-
-static uint32_t ttl_of_first(ldns_rr_list *list)
-{
-    return ldns_rr_list_rr_count(list) ? ldns_rr_ttl(ldns_rr_list_rr(list, 0)) : 0;
-}
+#include "dns_client.h"
 
 /* ---- the cases ----------------------------------------------------------- */
 

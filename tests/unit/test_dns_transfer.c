@@ -11,12 +11,9 @@
 
 #include "blob_file.h"
 #include "check.h"
+#include "dns_client.h"
 #include "dns_engine.h"
-#include "dns_query_builder.h"
 #include "dns_transfer.h"
-
-static struct blob blob;
-static uint8_t out[65535];
 
 static struct dns_peer peer(const char *text)
 {

@@ -287,6 +287,21 @@ static unsigned parse_file(const char *path, const char *origin_text, struct rr_
 
 /* ---- checks ---------------------------------------------------------------- */
 
+uint32_t zone_rrset_subtype(const struct zone_rr *r)
+{
+    if (r->type != LDNS_RR_TYPE_RRSIG)
+        return 0;
+    return r->rdata_len >= 2 ? (uint32_t)((r->rdata[0] << 8) | r->rdata[1]) : 0;
+}
+
+int zone_same_rrset(const struct zone_rr *a, const struct zone_rr *b)
+{
+    return a->type == b->type && zone_rrset_subtype(a) == zone_rrset_subtype(b) &&
+           a->key_len == b->key_len && memcmp(a->key, b->key, a->key_len) == 0;
+}
+
+/* Names, then types; RRSIGs by the type they cover (one RRset each, as
+ * the blob stores them), then file order. */
 static int by_key_type_order(const void *a, const void *b)
 {
     const struct zone_rr *x = a, *y = b;
@@ -295,6 +310,9 @@ static int by_key_type_order(const void *a, const void *b)
         return c;
     if (x->type != y->type)
         return x->type < y->type ? -1 : 1;
+    uint32_t xs = zone_rrset_subtype(x), ys = zone_rrset_subtype(y);
+    if (xs != ys)
+        return xs < ys ? -1 : 1;
     return x->order < y->order ? -1 : (x->order > y->order);
 }
 
@@ -380,7 +398,9 @@ static unsigned check_soa_and_apex(struct zone *z, const char *path)
 
 /*
  * Per RRset (records sorted by key, type, file order): one TTL for all
- * (RFC 2181 section 5.2); exact duplicates dropped silently (section 5).
+ * (RFC 2181 section 5.2; for RRSIGs, per covered type, since the
+ * signatures of each RRset carry that RRset's TTL); exact duplicates
+ * dropped silently (section 5).
  */
 static unsigned check_rrsets(struct zone *z, const char *path)
 {
@@ -389,12 +409,18 @@ static unsigned check_rrsets(struct zone *z, const char *path)
     size_t first = 0;
     for (size_t i = 0; i < z->rr_count; i++) {
         struct zone_rr *r = &z->rrs[i];
-        if (i == 0 || !key_equal(r, &z->rrs[first]) || r->type != z->rrs[first].type) {
+        if (i == 0 || !zone_same_rrset(r, &z->rrs[first])) {
             first = i;
             continue;
         }
         const struct zone_rr *head = &z->rrs[first];
-        if (r->ttl != head->ttl) {
+        if (r->ttl != head->ttl && r->type == LDNS_RR_TYPE_RRSIG) {
+            char covered[32];
+            diag_error(path, r->line, "TTL %u of this RRSIG record at %s differs from TTL %u of the RRSIG at line %u covering the same type %s; signatures of one RRset must have the same TTL (RFC 2181 section 5.2)",
+                       r->ttl, zone_name_text(r->owner, name), head->ttl, head->line,
+                       type_text((uint16_t)zone_rrset_subtype(r), covered));
+            errors++;
+        } else if (r->ttl != head->ttl) {
             diag_error(path, r->line, "TTL %u of this %s record at %s differs from TTL %u of the same RRset at line %u; all records of an RRset must have the same TTL (RFC 2181 section 5.2)",
                        r->ttl, type_text(r->type, tbuf), zone_name_text(r->owner, name), head->ttl, head->line);
             errors++;
@@ -632,6 +658,7 @@ static unsigned load_zone(const char *path, const char *file_name, struct zone *
     if (z->apex_len) {
         errors += check_apex_ns(z, path);
         errors += check_delegations(z, path);
+        errors += zone_check_dnssec(z, path);
     }
     return errors;
 }

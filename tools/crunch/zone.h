@@ -64,6 +64,24 @@ void zones_free(struct zone_set *set);
 /* Text form of a wire name for messages, e.g. "www.example.org."; out holds 1024 bytes. */
 const char *zone_name_text(const uint8_t *wire, char out[1024]);
 
+/* NSEC3 iterations unihost serves: each query may cost three hashes of
+ * (iterations + 1) SHA-1 rounds; RFC 9276 asks signers for 0. */
+#define ZONE_NSEC3_ITERATIONS_MAX 150
+
+/*
+ * The DNSSEC records of a signed zone (zone_dnssec.c): RRSIGs beside the
+ * RRsets they cover, NSEC or NSEC3 (not both), NSEC3 with the apex
+ * NSEC3PARAM's parameters. Returns the number of errors reported.
+ */
+unsigned zone_check_dnssec(const struct zone *z, const char *path);
+
+/* The type an RRSIG covers (its RRset is one per covered type); 0 for
+ * other types. */
+uint32_t zone_rrset_subtype(const struct zone_rr *r);
+
+/* Do two records belong to the same RRset (name, type, covered type)? */
+int zone_same_rrset(const struct zone_rr *a, const struct zone_rr *b);
+
 /* Is the key `a` equal to or an ancestor of the key `b`? */
 int zone_key_at_or_below(const uint8_t *b, size_t blen, const uint8_t *a, size_t alen);
 

@@ -1,11 +1,13 @@
 /* DNS tables of the blob: see zone_emit.h. */
 #include "zone_emit.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include <ldns/ldns.h>
 
 #include "dns_name.h"
+#include "util.h"
 
 /* State while walking one zone's names in canonical order. */
 struct zone_walk {
@@ -15,7 +17,23 @@ struct zone_walk {
     size_t last_key_len;
     const uint8_t *cut_key;     /* the zone cut we are inside, if any */
     size_t cut_key_len;
+    int nsec_signed;            /* the zone proves denial with NSEC */
+    uint32_t last_nsec;         /* the last node emitted with an NSEC RRset */
 };
+
+/* An NSEC3 owner node and the hash label that orders it. */
+struct nsec3_owner {
+    const uint8_t *label;       /* first label of the owner, length byte first */
+    uint32_t node;
+};
+
+static int by_hash_label(const void *a, const void *b)
+{
+    const struct nsec3_owner *x = a, *y = b;
+    size_t n = x->label[0] < y->label[0] ? x->label[0] : y->label[0];
+    int c = memcmp(x->label + 1, y->label + 1, n);
+    return c ? c : (int)x->label[0] - (int)y->label[0];
+}
 
 static int is_wildcard(const uint8_t *wire)
 {
@@ -32,10 +50,18 @@ static uint32_t below_cut_flag(struct zone_walk *walk, const uint8_t *key, size_
     return 0;
 }
 
-static void add_node(struct zone_walk *walk, const uint8_t *wire, size_t wire_len,
-                     const uint8_t *key, size_t key_len, uint32_t flags,
-                     uint32_t rrset_first, uint32_t rrset_count)
+/*
+ * NSEC-signed zones: a node's link is itself when it holds an NSEC, else
+ * the nearest node before it that does (an empty non-terminal or glue is
+ * covered by the NSEC of the name before it in canonical order).
+ */
+static uint32_t add_node(struct zone_walk *walk, const uint8_t *wire, size_t wire_len,
+                         const uint8_t *key, size_t key_len, uint32_t flags,
+                         uint32_t rrset_first, uint32_t rrset_count, int has_nsec)
 {
+    uint32_t index = blob_writer_count(walk->w, BLOB_TABLE_DNS_NODES);
+    if (walk->nsec_signed && has_nsec)
+        walk->last_nsec = index;
     struct blob_dns_node node;
     memset(&node, 0, sizeof node);
     node.name = blob_writer_bytes(walk->w, wire, wire_len);
@@ -43,10 +69,11 @@ static void add_node(struct zone_walk *walk, const uint8_t *wire, size_t wire_le
     node.rrset_first = rrset_first;
     node.rrset_count = rrset_count;
     node.flags = flags | (is_wildcard(wire) ? BLOB_DNS_NODE_WILDCARD : 0);
-    node.nsec_node = UINT32_MAX;       /* set by the NSEC pass for signed zones */
+    node.nsec_node = walk->nsec_signed ? walk->last_nsec : UINT32_MAX;
     blob_writer_add(walk->w, BLOB_TABLE_DNS_NODES, &node);
     walk->last_key = key;
     walk->last_key_len = key_len;
+    return index;
 }
 
 /*
@@ -73,15 +100,31 @@ static void add_empty_non_terminals(struct zone_walk *walk, const struct zone_rr
             continue;
         uint32_t flags = below_cut_flag(walk, owner->key, key_len);
         add_node(walk, owner->owner + label_offsets[k], wire_len, owner->key, key_len, flags,
-                 blob_writer_count(walk->w, BLOB_TABLE_DNS_RRSETS), 0);
+                 blob_writer_count(walk->w, BLOB_TABLE_DNS_RRSETS), 0, 0);
     }
+}
+
+static int apex_has(const struct zone *z, uint16_t type)
+{
+    for (size_t i = 0; i < z->rr_count && z->rrs[i].key_len == z->apex_key_len; i++)
+        if (z->rrs[i].type == type && memcmp(z->rrs[i].key, z->apex_key, z->apex_key_len) == 0)
+            return 1;
+    return 0;
 }
 
 static unsigned emit_zone(struct blob_writer *w, const struct zone *z)
 {
-    struct zone_walk walk = {w, z, NULL, 0, NULL, 0};
+    struct zone_walk walk = {w, z, NULL, 0, NULL, 0, 0, UINT32_MAX};
     struct blob_dns_zone rec;
     memset(&rec, 0, sizeof rec);
+    /* Signed as the apex says (zone_check_dnssec made the rest agree). */
+    if (apex_has(z, LDNS_RR_TYPE_NSEC))
+        rec.flags |= BLOB_DNS_ZONE_NSEC;
+    else if (apex_has(z, LDNS_RR_TYPE_NSEC3PARAM))
+        rec.flags |= BLOB_DNS_ZONE_NSEC3;
+    walk.nsec_signed = (rec.flags & BLOB_DNS_ZONE_NSEC) != 0;
+    struct nsec3_owner *nsec3 = NULL;
+    size_t nsec3_count = 0;
     rec.apex = blob_writer_bytes(w, z->apex, z->apex_len);
     rec.apex_key = blob_writer_bytes(w, z->apex_key, z->apex_key_len);
     rec.node_first = blob_writer_count(w, BLOB_TABLE_DNS_NODES);
@@ -95,6 +138,7 @@ static unsigned emit_zone(struct blob_writer *w, const struct zone *z)
         int apex = owner->key_len == z->apex_key_len;
         uint32_t flags = below_cut_flag(&walk, owner->key, owner->key_len);
         uint32_t rrset_first = blob_writer_count(w, BLOB_TABLE_DNS_RRSETS);
+        int has_nsec = 0, has_nsec3 = 0;
         for (size_t i = start, next; i < end; i = next) {
             struct blob_dns_rrset set;
             memset(&set, 0, sizeof set);
@@ -102,7 +146,9 @@ static unsigned emit_zone(struct blob_writer *w, const struct zone *z)
             set.rclass = LDNS_RR_CLASS_IN;
             set.ttl = z->rrs[i].ttl;
             set.rdata_first = blob_writer_count(w, BLOB_TABLE_DNS_RDATAS);
-            for (next = i; next < end && z->rrs[next].type == set.type; next++) {
+            has_nsec |= set.type == LDNS_RR_TYPE_NSEC;
+            has_nsec3 |= set.type == LDNS_RR_TYPE_NSEC3;
+            for (next = i; next < end && zone_same_rrset(&z->rrs[next], &z->rrs[i]); next++) {
                 struct blob_ref rdata = blob_writer_bytes(w, z->rrs[next].rdata, z->rrs[next].rdata_len);
                 blob_writer_add(w, BLOB_TABLE_DNS_RDATAS, &rdata);
                 set.rdata_count++;
@@ -118,10 +164,24 @@ static unsigned emit_zone(struct blob_writer *w, const struct zone *z)
         }
         if (apex)
             flags |= BLOB_DNS_NODE_APEX;
-        add_node(&walk, owner->owner, owner->owner_len, owner->key, owner->key_len, flags,
-                 rrset_first, blob_writer_count(w, BLOB_TABLE_DNS_RRSETS) - rrset_first);
+        uint32_t node = add_node(&walk, owner->owner, owner->owner_len, owner->key, owner->key_len, flags,
+                                 rrset_first, blob_writer_count(w, BLOB_TABLE_DNS_RRSETS) - rrset_first,
+                                 has_nsec);
+        if (has_nsec3 && (rec.flags & BLOB_DNS_ZONE_NSEC3)) {
+            nsec3 = xrealloc(nsec3, (nsec3_count + 1) * sizeof *nsec3);
+            nsec3[nsec3_count++] = (struct nsec3_owner){owner->owner, node};
+        }
     }
     rec.node_count = blob_writer_count(w, BLOB_TABLE_DNS_NODES) - rec.node_first;
+    /* The NSEC3 owners by hash: base32hex keeps the hash order in ASCII
+     * (digits before letters), so sorting the labels sorts the hashes. */
+    if (nsec3_count > 1)
+        qsort(nsec3, nsec3_count, sizeof *nsec3, by_hash_label);
+    rec.nsec3_first = blob_writer_count(w, BLOB_TABLE_DNS_NSEC3);
+    rec.nsec3_count = (uint32_t)nsec3_count;
+    for (size_t i = 0; i < nsec3_count; i++)
+        blob_writer_add(w, BLOB_TABLE_DNS_NSEC3, &nsec3[i].node);
+    free(nsec3);
     rec.acl_first = blob_writer_count(w, BLOB_TABLE_DNS_TRANSFER_ACL);
     for (size_t i = 0; i < z->acl_count; i++) {
         struct blob_dns_acl acl;

@@ -6,6 +6,10 @@
 #   nsd_server_conf DIR ADDR4 ADDR6   prints the server: section of a config
 #                                     for an NSD listening on ADDR4/ADDR6,
 #                                     keeping all its files in DIR
+#   nsd_fixture_zones LOG             prints the directory of the fixture
+#                                     zones (tests/fixtures/zones and the
+#                                     signed ones, which make builds into
+#                                     $BUILD/tests/zones; its log in LOG)
 #   nsd_zone_rr_lists ZONES_DIR OUT   writes, for every NAME.zone, the zone
 #                                     as ldns-read-zone prints it into
 #                                     OUT/rr/NAME. and the list "NAME. FILE"
@@ -58,6 +62,11 @@ server:
 remote-control:
     control-enable: no
 CONF
+}
+
+nsd_fixture_zones() {
+    [ -f "$BUILD/tests/zones/stamp" ] || make B="$BUILD" "$BUILD/tests/zones/stamp" > "$1" 2>&1 || return 1
+    echo "$BUILD/tests/zones"
 }
 
 nsd_zone_rr_lists() {

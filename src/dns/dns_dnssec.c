@@ -1,0 +1,324 @@
+/* DNSSEC records beside answers, and denial of existence: see dns_dnssec.h. */
+#include "dns_dnssec.h"
+
+#include <string.h>
+
+#include <bearssl.h>
+
+#include "dns_name.h"
+#include "dns_wire.h"
+
+static const struct blob_dns_rrset *rrset_of(const struct blob *b, const struct blob_dns_node *n, uint16_t type)
+{
+    for (uint32_t i = 0; i < n->rrset_count; i++)
+        if (b->rrsets[n->rrset_first + i].type == type)
+            return &b->rrsets[n->rrset_first + i];
+    return NULL;
+}
+
+static uint16_t covered_type(const struct blob *b, const struct blob_dns_rrset *sig)
+{
+    return dns_get16(blob_bytes(b, b->rdatas[sig->rdata_first]));
+}
+
+bool dnssec_add_signatures(struct dns_response *r, enum dns_section section, const uint8_t *owner,
+                           size_t owner_len, const struct blob *b, const struct blob_dns_node *n,
+                           uint16_t type, uint32_t ttl)
+{
+    for (uint32_t i = 0; i < n->rrset_count; i++) {
+        const struct blob_dns_rrset *s = &b->rrsets[n->rrset_first + i];
+        if (s->type == DNS_TYPE_RRSIG && covered_type(b, s) == type)
+            return dns_response_add_rrset(r, section, owner, owner_len, b, s, ttl);
+    }
+    return true;
+}
+
+bool dnssec_add_all_signatures(struct dns_response *r, enum dns_section section, const uint8_t *owner,
+                               size_t owner_len, const struct blob *b, const struct blob_dns_node *n)
+{
+    for (uint32_t i = 0; i < n->rrset_count; i++) {
+        const struct blob_dns_rrset *s = &b->rrsets[n->rrset_first + i];
+        if (s->type == DNS_TYPE_RRSIG &&
+            !dns_response_add_rrset(r, section, owner, owner_len, b, s, UINT32_MAX))
+            return false;
+    }
+    return true;
+}
+
+void dnssec_proof_begin(struct dnssec_proof *p, struct dns_response *r, const struct blob *b)
+{
+    memset(p, 0, sizeof *p);
+    p->r = r;
+    p->b = b;
+}
+
+void dnssec_proof_zone(struct dnssec_proof *p, const struct blob_dns_zone *zone)
+{
+    const struct blob *b = p->b;
+    p->zone = zone;
+    p->nsec3_usable = false;
+    if (!(zone->flags & BLOB_DNS_ZONE_NSEC3))
+        return;
+    const struct blob_dns_rrset *param = rrset_of(b, &b->nodes[zone->node_first], DNS_TYPE_NSEC3PARAM);
+    if (!param)
+        return;
+    struct blob_ref rd = b->rdatas[param->rdata_first];
+    const uint8_t *d = blob_bytes(b, rd);
+    /* SHA-1 only; hashing stops at the iteration cap (RFC 9276). */
+    if (rd.len < 5 || rd.len < 5u + d[4] || d[0] != 1 || dns_get16(d + 2) > DNSSEC_NSEC3_ITERATIONS_MAX)
+        return;
+    p->iterations = dns_get16(d + 2);
+    p->salt_len = d[4];
+    p->salt = d + 5;
+    p->nsec3_usable = true;
+}
+
+/* Writes the denial record (NSEC or NSEC3) of node n with its RRSIGs,
+ * unless this answer already holds it. */
+static bool add_denial_record(struct dnssec_proof *p, const struct blob_dns_node *n, uint16_t type)
+{
+    for (unsigned i = 0; i < p->sent_count; i++)
+        if (p->sent[i] == n)
+            return true;
+    const struct blob_dns_rrset *set = rrset_of(p->b, n, type);
+    if (!set)
+        return true;
+    const uint8_t *owner = blob_bytes(p->b, n->name);
+    struct dns_response_mark mark = dns_response_mark(p->r);
+    if (!dns_response_add_rrset(p->r, DNS_SECTION_AUTHORITY, owner, n->name.len, p->b, set, UINT32_MAX) ||
+        !dnssec_add_signatures(p->r, DNS_SECTION_AUTHORITY, owner, n->name.len, p->b, n, type, UINT32_MAX)) {
+        dns_response_rewind(p->r, mark);
+        return false;
+    }
+    if (p->sent_count < DNSSEC_PROOF_MAX)
+        p->sent[p->sent_count++] = n;
+    return true;
+}
+
+/* The suffix of a wire name that has `labels` labels. */
+static const uint8_t *name_suffix(const uint8_t *name, size_t name_len, unsigned labels, size_t *suffix_len)
+{
+    unsigned skip = dns_name_label_count(name) - labels;
+    size_t at = 0;
+    while (skip-- > 0)
+        at += 1u + name[at];
+    *suffix_len = name_len - at;
+    return name + at;
+}
+
+/* ---- NSEC ----------------------------------------------------------------- */
+
+/* The NSEC that covers a name absent from the zone: the one linked from
+ * the last node before it in canonical order (the apex comes first). */
+static bool nsec_cover_key(struct dnssec_proof *p, const uint8_t *key, size_t key_len)
+{
+    const struct blob_dns_node *nodes = p->b->nodes + p->zone->node_first;
+    uint32_t lo = 0, hi = p->zone->node_count;
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (dns_key_compare(blob_bytes(p->b, nodes[mid].key), nodes[mid].key.len, key, key_len) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    uint32_t link = nodes[lo > 0 ? lo - 1 : 0].nsec_node;
+    return link == UINT32_MAX || add_denial_record(p, &p->b->nodes[link], DNS_TYPE_NSEC);
+}
+
+static bool nsec_cover_name(struct dnssec_proof *p, const uint8_t *name, size_t name_len)
+{
+    uint8_t key[DNS_NAME_MAX];
+    return nsec_cover_key(p, key, dns_name_to_key(name, name_len, key));
+}
+
+/* The NSEC covering "*.<closest encloser>": no wildcard could answer. */
+static bool nsec_cover_wildcard(struct dnssec_proof *p, const uint8_t *name, size_t name_len, unsigned ce_labels)
+{
+    uint8_t key[DNS_NAME_MAX + 2];
+    size_t ce_len;
+    const uint8_t *ce = name_suffix(name, name_len, ce_labels, &ce_len);
+    size_t key_len = dns_name_to_key(ce, ce_len, key);
+    if (key_len + 2 > DNS_NAME_MAX - 1)
+        return true;            /* "*.<ce>" would be too long to exist */
+    key[key_len] = 1;
+    key[key_len + 1] = '*';
+    return nsec_cover_key(p, key, key_len + 2);
+}
+
+static bool nsec_at(struct dnssec_proof *p, const struct blob_dns_node *n)
+{
+    return n->nsec_node == UINT32_MAX || add_denial_record(p, &p->b->nodes[n->nsec_node], DNS_TYPE_NSEC);
+}
+
+/* ---- NSEC3 ---------------------------------------------------------------- */
+
+void dnssec_nsec3_hash(const uint8_t *name, size_t name_len, const uint8_t *salt, size_t salt_len,
+                       unsigned iterations, char out[32])
+{
+    static const char digits[] = "0123456789abcdefghijklmnopqrstuv";
+    uint8_t h[20];
+    br_sha1_context ctx;
+    br_sha1_init(&ctx);
+    br_sha1_update(&ctx, name, name_len);
+    br_sha1_update(&ctx, salt, salt_len);
+    br_sha1_out(&ctx, h);
+    for (unsigned i = 0; i < iterations; i++) {
+        br_sha1_init(&ctx);
+        br_sha1_update(&ctx, h, sizeof h);
+        br_sha1_update(&ctx, salt, salt_len);
+        br_sha1_out(&ctx, h);
+    }
+    /* 20 bytes are 160 bits: 32 digits of 5 bits, no padding. */
+    for (unsigned i = 0; i < 32; i++) {
+        unsigned bit = i * 5, byte = bit / 8, shift = bit % 8;
+        unsigned v = (unsigned)h[byte] << 8 | (byte + 1 < sizeof h ? h[byte + 1] : 0);
+        out[i] = digits[(v >> (11 - shift)) & 31];
+    }
+}
+
+/* Orders a 32-digit hash against the first label of an NSEC3 owner. */
+static int hash_compare(const struct blob *b, const struct blob_dns_node *n, const char hash[32])
+{
+    const uint8_t *label = blob_bytes(b, n->name);
+    size_t len = label[0] < n->name.len ? label[0] : n->name.len - 1;
+    int c = memcmp(label + 1, hash, len < 32 ? len : 32);
+    return c ? c : (len > 32) - (len < 32);
+}
+
+/* The hash of a suffix of `name` with `labels` labels (or of "*." and
+ * that suffix). */
+static void hash_suffix(const struct dnssec_proof *p, const uint8_t *name, size_t name_len, unsigned labels,
+                        bool wildcard, char out[32])
+{
+    uint8_t buf[DNS_NAME_MAX + 2];
+    size_t len;
+    const uint8_t *suffix = name_suffix(name, name_len, labels, &len);
+    size_t at = 0;
+    if (wildcard) {
+        if (len + 2 > DNS_NAME_MAX)
+            len = DNS_NAME_MAX - 2;     /* cannot exist: any hash will be covered */
+        buf[at++] = 1;
+        buf[at++] = '*';
+    }
+    dns_name_lower(buf + at, suffix, len);
+    dnssec_nsec3_hash(buf, at + len, p->salt, p->salt_len, p->iterations, out);
+}
+
+/* Position in the zone's NSEC3 index of the owner of `hash` (*exact) or
+ * of the one covering it (the last one before it, wrapping round). */
+static const struct blob_dns_node *nsec3_find(const struct dnssec_proof *p, const char hash[32], bool *exact)
+{
+    const uint32_t *index = p->b->nsec3 + p->zone->nsec3_first;
+    uint32_t lo = 0, hi = p->zone->nsec3_count;
+    *exact = false;
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        int c = hash_compare(p->b, &p->b->nodes[index[mid]], hash);
+        if (c == 0) {
+            *exact = true;
+            return &p->b->nodes[index[mid]];
+        }
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return &p->b->nodes[index[lo > 0 ? lo - 1 : p->zone->nsec3_count - 1]];
+}
+
+/* Adds the NSEC3 matching the suffix (when `match`, if there is one; the
+ * result in *found) or covering it. */
+static bool nsec3_add(struct dnssec_proof *p, const uint8_t *name, size_t name_len, unsigned labels,
+                      bool wildcard, bool match, bool *found)
+{
+    char hash[32];
+    bool exact;
+    hash_suffix(p, name, name_len, labels, wildcard, hash);
+    const struct blob_dns_node *n = nsec3_find(p, hash, &exact);
+    if (found)
+        *found = exact;
+    if (match && !exact)
+        return true;
+    return add_denial_record(p, n, DNS_TYPE_NSEC3);
+}
+
+/* RFC 5155 7.2.1: the NSEC3 matching the closest encloser and the one
+ * covering the next closer name. */
+static bool nsec3_closest_encloser(struct dnssec_proof *p, const uint8_t *name, size_t name_len, unsigned ce_labels)
+{
+    return nsec3_add(p, name, name_len, ce_labels, false, true, NULL) &&
+           nsec3_add(p, name, name_len, ce_labels + 1, false, false, NULL);
+}
+
+static bool nsec3_active(const struct dnssec_proof *p)
+{
+    return (p->zone->flags & BLOB_DNS_ZONE_NSEC3) && p->nsec3_usable && p->zone->nsec3_count > 0;
+}
+
+/* ---- the proofs ------------------------------------------------------------- */
+
+bool dnssec_prove_no_name(struct dnssec_proof *p, const uint8_t *name, size_t name_len, unsigned ce_labels)
+{
+    if (p->zone->flags & BLOB_DNS_ZONE_NSEC)
+        return nsec_cover_name(p, name, name_len) && nsec_cover_wildcard(p, name, name_len, ce_labels);
+    if (!nsec3_active(p))
+        return true;
+    return nsec3_closest_encloser(p, name, name_len, ce_labels) &&
+           nsec3_add(p, name, name_len, ce_labels, true, false, NULL);
+}
+
+bool dnssec_prove_no_type(struct dnssec_proof *p, const struct blob_dns_node *n)
+{
+    if (p->zone->flags & BLOB_DNS_ZONE_NSEC)
+        return nsec_at(p, n);
+    if (!nsec3_active(p))
+        return true;
+    const uint8_t *name = blob_bytes(p->b, n->name);
+    unsigned labels = dns_name_label_count(name);
+    bool found;
+    /* At a wildcard, the NSEC3 of its parent too: with it the answer is
+     * the closest encloser proof of RFC 5155 7.2.5, as NSD gives it. */
+    if ((n->flags & BLOB_DNS_NODE_WILDCARD) && !nsec3_add(p, name, n->name.len, labels - 1, false, true, NULL))
+        return false;
+    if (!nsec3_add(p, name, n->name.len, labels, false, true, &found))
+        return false;
+    if (found)
+        return true;
+    /* No NSEC3 of its own: a name in an opt-out span (an unsigned cut, or
+     * an empty non-terminal above only such cuts). The closest provable
+     * encloser proof shows the span is opt-out (RFC 5155 7.2.4, 7.2.7). */
+    unsigned apex_labels = dns_name_label_count(blob_bytes(p->b, p->zone->apex));
+    for (unsigned k = labels; k-- > apex_labels;) {
+        if (!nsec3_add(p, name, n->name.len, k, false, true, &found))
+            return false;
+        if (found)
+            return nsec3_add(p, name, n->name.len, k + 1, false, false, NULL);
+    }
+    return true;
+}
+
+bool dnssec_prove_wildcard_answer(struct dnssec_proof *p, const uint8_t *name, size_t name_len,
+                                  unsigned ce_labels)
+{
+    if (p->zone->flags & BLOB_DNS_ZONE_NSEC)
+        return nsec_cover_name(p, name, name_len);
+    if (!nsec3_active(p))
+        return true;
+    return nsec3_add(p, name, name_len, ce_labels + 1, false, false, NULL);
+}
+
+bool dnssec_prove_wildcard_no_type(struct dnssec_proof *p, const uint8_t *name, size_t name_len,
+                                   unsigned ce_labels, const struct blob_dns_node *wildcard)
+{
+    if (p->zone->flags & BLOB_DNS_ZONE_NSEC)
+        return nsec_cover_name(p, name, name_len) && nsec_at(p, wildcard);
+    if (!nsec3_active(p))
+        return true;
+    return nsec3_closest_encloser(p, name, name_len, ce_labels) &&
+           nsec3_add(p, name, name_len, ce_labels, true, true, NULL);
+}
+
+bool dnssec_prove_unsigned_referral(struct dnssec_proof *p, const struct blob_dns_node *cut)
+{
+    return dnssec_prove_no_type(p, cut);
+}
