@@ -11,7 +11,8 @@ deps_dir=${1:-"$top/build/deps"}
 packages="build-essential pkg-config dpkg-dev ca-certificates
 libcmark-dev libldns-dev ldnsutils zlib1g-dev libbearssl-dev node-llhttp
 dnsutils knot-dnsutils curl iproute2 iputils-ping ndisc6 netcat-openbsd
-nsd python3 clang libclang-rt-14-dev"
+nsd python3 clang libclang-rt-14-dev
+debootstrap cpio qemu-system-x86"
 
 as_root() {
     if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi

@@ -31,9 +31,11 @@ console_log=/var/log/xen/console/guest-$guest.log
 pass() { echo "XENTEST PASS $1"; }
 fail() { echo "XENTEST FAIL $1: $2"; }
 info() { echo "XENTEST INFO $*"; }
+stamp() { echo "xentest: [dom0 uptime $(cut -d' ' -f1 /proc/uptime) s] $*"; }
 now() { date +%s.%N; }
 elapsed() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.2f", b - a }'; }
 finish() {
+    stamp "powering off"
     echo "XENTEST DONE"
     sync
     busybox poweroff -f
@@ -84,6 +86,7 @@ else
     fail "dom0-bridge" "cannot set up xenbr0"
     up=false
 fi
+stamp "toolstack and bridge up"
 $up || { fail "dom0" "the toolstack or the bridge did not come up; not starting the guest"; finish; }
 
 # ---- the guest ----------------------------------------------------------------------
@@ -106,6 +109,7 @@ CFG
 info "guest: $(wc -c < $T/guest.xen) bytes, memory $memory MiB, cmdline: $(cat $T/guest.cmdline)"
 
 created=false
+stamp "xl create"
 t0=$(now)
 if out=$(xl create /run/guest.cfg 2>&1); then
     info "xl create returned after $(elapsed "$t0") s"
@@ -127,6 +131,7 @@ saw_ready() {
 if $created; then
     waited=0
     while ! saw_ready && [ "$waited" -lt $((ready_timeout * 2)) ]; do
+        guest_running || break
         sleep 0.5
         waited=$((waited + 1))
     done
@@ -164,7 +169,11 @@ if $created; then
         info "time from xl create to the first DNS answer: $first s"
         pass "dns-first-answer"
     else
-        fail "dns-first-answer" "no NOERROR answer for $apex SOA from $guest4 within $dns_timeout s of xl create"
+        if guest_running; then
+            fail "dns-first-answer" "no NOERROR answer for $apex SOA from $guest4 within $dns_timeout s"
+        else
+            fail "dns-first-answer" "no NOERROR answer for $apex SOA from $guest4: the guest is no longer running"
+        fi
     fi
 
     # Every RRset of the zone, over UDP and TCP (IPv4), and over UDP on IPv6.
@@ -203,6 +212,7 @@ if $created; then
     run "ping6 guest" ping -6 -c 1 -W 2 $guest6 || true
 fi
 
+stamp "checks done"
 # ---- the guest's console, then teardown -------------------------------------------------
 echo "----- guest console ($console_log) -----"
 cat "$console_log" 2>/dev/null || echo "(no console log)"
