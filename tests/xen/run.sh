@@ -26,7 +26,7 @@ BUILD=${BUILD:-build}
 CRUNCH=${CRUNCH:-$BUILD/crunch}
 guest=${1:-${XEN_GUEST:-$BUILD/unihost.xen}}
 guest_cmdline=${XEN_GUEST_CMDLINE:-"--ipv4=192.0.2.2/24 --ipv6=2001:db8::2/64"}
-ready=${XEN_READY:-"unihost: serving"}
+ready=${XEN_READY:-"unihost: ready"}
 memory=${XEN_MEMORY:-16}
 qemu_timeout=${XEN_TIMEOUT:-600}
 zonefile=zones/unihost.test.zone
