@@ -209,7 +209,8 @@ if $created; then
             fail "http GET $url" "curl: $(tr '\n' ' ' < /tmp/curl.err)"
         fi
     done
-    run "ping6 guest" ping -6 -c 1 -W 2 $guest6 || true
+    run "ping guest over IPv4" ping -4 -c 1 -W 2 $guest4 || true
+    run "ping guest over IPv6" ping -6 -c 1 -W 2 $guest6 || true
 fi
 
 stamp "checks done"

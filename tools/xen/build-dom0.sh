@@ -70,11 +70,11 @@ mirror=$(find_mirror | head -n 1)
 [ -n "$mirror" ] || die "no 'deb' source for $suite in /etc/apt/sources.list or /etc/apt/sources.list.d/"
 
 # --- cache key: this script and the archive's versions -----------------------
-versions_of() {     # the version tables apt knows for the packages we take
-    for p in linux-image-amd64 xen-hypervisor-4.17-amd64 $dom0_packages; do
-        printf '%s: ' "$p"
-        apt-cache madison "$p" | awk '{printf "%s ", $3} END {print ""}'
-    done
+versions_of() {     # the version tables apt knows for the packages we take (one apt call)
+    # shellcheck disable=SC2086
+    apt-cache madison linux-image-amd64 xen-hypervisor-4.17-amd64 $dom0_packages |
+        awk -F' *[|] *' '{sub(/^ +/, "", $1); v[$1] = v[$1] " " $2}
+                         END {for (p in v) print p ":" v[p]}' | LC_ALL=C sort
 }
 archive_versions=$(versions_of) || die "apt-cache madison failed"
 echo "$archive_versions" | grep -q '^xen-utils-4.17: [^ ]' ||
