@@ -213,6 +213,10 @@ if $created; then
     run "ping guest over IPv6" ping -6 -c 1 -W 2 $guest6 || true
 fi
 
+# What dom0 saw of the guest on the link: its neighbour entries (ARP and
+# ND) and the vif's counters, for diagnosing a failed check.
+ip neigh show dev xenbr0 2>&1 | while read -r line; do info "neighbour: $line"; done
+ip -s link show 2>&1 | grep -A5 ': vif' | while read -r line; do info "link: $line"; done
 stamp "checks done"
 # ---- the guest's console, then teardown -------------------------------------------------
 echo "----- guest console ($console_log) -----"
