@@ -4,7 +4,12 @@
 # lines are diagnostics). Prints every line, then the closing
 # "N passed, M failed" line, and exits non-zero on any failure -- including a
 # test program that crashes or exits non-zero without saying why.
+#
+# RUN_SUITES picks what runs: "main" (default: make check's suite), "xen" (the
+# real-Xen test, tests/xen/run.sh: make check-xen), or "main xen" (both, one
+# closing line: make check-all, which tools/test.sh and CI run).
 set -u
+RUN_SUITES=${RUN_SUITES:-main}
 BUILD=${BUILD:-build}
 export BUILD
 export CRUNCH="${CRUNCH:-$BUILD/crunch}" UNIHOST="${UNIHOST:-$BUILD/unihost}"
@@ -37,6 +42,7 @@ run() {     # run NAME COMMAND...
     failed=$((failed + f))
 }
 
+case " $RUN_SUITES " in *" main "*)
 for t in "$BUILD"/tests/test_*; do
     [ -x "$t" ] || continue
     run "unit: $(basename "$t")" "$t"
@@ -50,6 +56,14 @@ done
 # libFuzzer targets (tests/fuzz/): their reproducers, then a bounded run of
 # each; `make fuzz` runs them as long as you like.
 run "fuzz" env FUZZ_SECONDS="${FUZZ_SECONDS:-10}" sh tests/fuzz/run.sh
+;; esac
+
+# Debian's Xen 4.17 and a Debian dom0 in QEMU (TCG), with the guest
+# (XEN_GUEST, default build/unihost.xen) started by xl create and tested from
+# dom0; minutes, not seconds, so make check leaves it to check-xen/check-all.
+case " $RUN_SUITES " in *" xen "*)
+run "xen: real Xen 4.17 in QEMU" sh tests/xen/run.sh
+;; esac
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

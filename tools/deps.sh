@@ -12,7 +12,7 @@ packages="build-essential pkg-config dpkg-dev ca-certificates
 libcmark-dev libldns-dev ldnsutils bind9-utils zlib1g-dev libbearssl-dev node-llhttp
 dnsutils knot-dnsutils curl iproute2 iputils-ping ndisc6 netcat-openbsd
 nsd python3 clang libclang-rt-14-dev openssl
-chromium nginx wrk libxen-dev qemu-system-x86"
+chromium nginx wrk libxen-dev debootstrap cpio qemu-system-x86"
 
 as_root() {
     if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi

@@ -1,0 +1,244 @@
+#!/bin/sh
+# /init of the real-Xen test's dom0 (copied into the small payload archive by
+# tests/xen/run.sh; the big dom0 archive from tools/xen/build-dom0.sh has no
+# /init). Brings up the Xen toolstack and a bridge, starts the guest with
+# xl create, tests it from dom0 with dig and curl, prints the guest's console
+# log, destroys it and powers off.
+#
+# Its report is on the console (hvc0, which Xen forwards to QEMU's serial
+# port): one "XENTEST PASS name" or "XENTEST FAIL name: why" line per check,
+# "XENTEST INFO ..." figures, and "XENTEST DONE" last. run.sh reads them.
+#
+# Settings arrive as KEY=VALUE words on dom0's kernel command line (the kernel
+# hands them to init as environment variables):
+#   XENTEST_MEMORY         guest memory in MiB (default 16)
+#   XENTEST_READY_TIMEOUT  seconds to wait for the guest's ready line (60)
+#   XENTEST_DNS_TIMEOUT    seconds to wait for the first DNS answer (60)
+# and from files in /xentest (also from the payload): guest.xen (the image),
+# guest.cmdline (its command line), ready (the console line that says it
+# serves), zone (the zone, one record a line), index.html (crunch's export).
+
+export PATH=/usr/sbin:/usr/bin:/sbin:/bin:/usr/lib/xen-4.17/bin
+memory=${XENTEST_MEMORY:-16}
+ready_timeout=${XENTEST_READY_TIMEOUT:-60}
+dns_timeout=${XENTEST_DNS_TIMEOUT:-60}
+guest=unihost
+guest4=192.0.2.2
+guest6=2001:db8::2
+T=/xentest
+console_log=/var/log/xen/console/guest-$guest.log
+
+pass() { echo "XENTEST PASS $1"; }
+fail() { echo "XENTEST FAIL $1: $2"; }
+info() { echo "XENTEST INFO $*"; }
+stamp() { echo "xentest: [dom0 uptime $(cut -d' ' -f1 /proc/uptime) s] $*"; }
+now() { date +%s.%N; }
+elapsed() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.2f", b - a }'; }
+finish() {
+    stamp "powering off"
+    echo "XENTEST DONE"
+    sync
+    busybox poweroff -f
+    # Not reached; if it were, init exiting panics the kernel, and with
+    # panic=-1 Xen reboots, which ends QEMU (-no-reboot).
+    exit 1
+}
+# run NAME COMMAND...: PASS if it succeeds, else FAIL with its output
+run() {
+    name=$1
+    shift
+    if out=$("$@" 2>&1); then pass "$name"; return 0; fi
+    fail "$name" "$* failed: $(echo "$out" | tail -n 3 | tr '\n' ' ')"
+    return 1
+}
+
+echo "xentest: dom0 /init starting"
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev 2>/dev/null
+mkdir -p /dev/pts /dev/shm
+mount -t devpts devpts /dev/pts
+mount -t tmpfs tmpfs /run
+mount -t tmpfs tmpfs /tmp
+mkdir -p /var/log/xen/console /var/lib/xen /var/run/xen /run/lock /run/xen /run/xenstored
+
+# ---- the toolstack ------------------------------------------------------------
+up=true
+run "dom0-modules" modprobe -a xenfs xen-evtchn xen-gntdev xen-gntalloc xen-privcmd xen-netback bridge || up=false
+run "dom0-xenfs" mount -t xenfs xenfs /proc/xen || up=false
+run "dom0-xenstored" xenstored --pid-file=/run/xenstored.pid || up=false
+run "dom0-xen-init-dom0" xen-init-dom0 || up=false
+run "dom0-xenconsoled" xenconsoled --log=guest --log-dir=/var/log/xen/console || up=false
+caps=$(xl info 2>&1 | sed -n 's/^virt_caps *: *//p')
+info "xl info virt_caps: $caps"
+case " $caps " in
+*" hvm "*) pass "xen-hvm-capable" ;;
+*) fail "xen-hvm-capable" "xl info virt_caps is '$caps' (PVH guests need hvm)"; up=false ;;
+esac
+
+ip link set lo up
+if ip link add xenbr0 type bridge &&
+   ip addr add 192.0.2.1/24 dev xenbr0 &&
+   ip -6 addr add 2001:db8::1/64 dev xenbr0 nodad &&
+   ip link set xenbr0 up; then
+    pass "dom0-bridge"
+else
+    fail "dom0-bridge" "cannot set up xenbr0"
+    up=false
+fi
+stamp "toolstack and bridge up"
+$up || { fail "dom0" "the toolstack or the bridge did not come up; not starting the guest"; finish; }
+
+# ---- the guest ----------------------------------------------------------------------
+if ! [ -s $T/guest.xen ]; then
+    fail "guest-image" "$(cat $T/guest.missing 2>/dev/null || echo "no guest image in the payload")"
+    finish
+fi
+cat > /run/guest.cfg <<CFG
+name = "$guest"
+type = "pvh"
+kernel = "$T/guest.xen"
+memory = $memory
+vcpus = 1
+vif = [ 'bridge=xenbr0,mac=00:16:3e:00:00:02' ]
+cmdline = "$(cat $T/guest.cmdline)"
+on_poweroff = "destroy"
+on_reboot = "destroy"
+on_crash = "destroy"
+CFG
+info "guest: $(wc -c < $T/guest.xen) bytes, memory $memory MiB, cmdline: $(cat $T/guest.cmdline)"
+
+created=false
+stamp "xl create"
+t0=$(now)
+if out=$(xl create /run/guest.cfg 2>&1); then
+    info "xl create returned after $(elapsed "$t0") s"
+    pass "xl-create"
+    created=true
+else
+    fail "xl-create" "$(echo "$out" | tail -n 5 | tr '\n' ' ')"
+    xl dmesg | tail -n 20
+fi
+
+guest_running() { xl domid "$guest" >/dev/null 2>&1; }
+# The ready line may come on the PVH console (xenconsoled's log) or on Xen's
+# debug port (xl dmesg, as "(dN) ...").
+saw_ready() {
+    grep -qF -- "$(cat $T/ready)" "$console_log" 2>/dev/null ||
+        xl dmesg 2>/dev/null | grep -qF -- "$(cat $T/ready)"
+}
+
+if $created; then
+    waited=0
+    while ! saw_ready && [ "$waited" -lt $((ready_timeout * 2)) ]; do
+        guest_running || break
+        sleep 0.5
+        waited=$((waited + 1))
+    done
+    if saw_ready; then
+        info "ready line after $(elapsed "$t0") s from xl create"
+        pass "guest-ready"
+    else
+        running=no
+        guest_running && running=yes
+        fail "guest-ready" "no line '$(cat $T/ready)' on the guest's console within $ready_timeout s (guest running: $running)"
+    fi
+fi
+
+# ---- DNS and HTTP from dom0 -----------------------------------------------------------
+# The same parsing helpers as the tap integration tests (tests/integration/lib/
+# dnsq.sh); there they query inside a namespace, here dom0 is the client.
+nsx() { "$@"; }
+uh_alive() { guest_running; }
+UNIHOST_GUEST4=$guest4
+UNIHOST_GUEST6=$guest6
+ZONE=$T/zone
+. $T/dnsq.sh
+
+if $created; then
+    apex=$(awk '$4 == "SOA" {print $1; exit}' "$ZONE")
+    # Poll both families until each has answered once (bounded): the time
+    # from xl create to the first answer is the guest's start-up figure.
+    first4= first6=
+    deadline=$(( $(date +%s) + dns_timeout ))
+    while [ "$(date +%s)" -lt "$deadline" ] && guest_running && { [ -z "$first4" ] || [ -z "$first6" ]; }; do
+        if [ -z "$first4" ] &&
+           dig @$guest4 +notcp +time=1 +tries=1 "$apex" SOA 2>/dev/null | grep -q 'status: NOERROR'; then
+            first4=$(elapsed "$t0")
+        fi
+        if [ -z "$first6" ] &&
+           dig @$guest6 +notcp +time=1 +tries=1 "$apex" SOA 2>/dev/null | grep -q 'status: NOERROR'; then
+            first6=$(elapsed "$t0")
+        fi
+    done
+    for fam in 4 6; do
+        eval "first=\$first$fam addr=\$guest$fam"
+        if [ -n "$first" ]; then
+            info "time from xl create to the first DNS answer over IPv$fam: $first s"
+            pass "dns-first-answer IPv$fam"
+        elif guest_running; then
+            fail "dns-first-answer IPv$fam" "no NOERROR answer for $apex SOA from $addr within $dns_timeout s"
+        else
+            fail "dns-first-answer IPv$fam" "no NOERROR answer for $apex SOA from $addr: the guest is no longer running"
+        fi
+    done
+
+    # Every RRset of the zone, over UDP and TCP (IPv4), and over UDP on IPv6.
+    awk '{print $1, $4}' "$ZONE" | sort -u > /tmp/rrsets
+    while read -r owner type; do
+        zone_rrset "$owner" "$type" > /tmp/want
+        for how in "4 udp" "4 tcp" "6 udp"; do
+            set -- $how
+            name="dns $owner $type IPv$1 $2"
+            if ! dq /tmp/resp dig "$1" "$2" "$owner" "$type" < /dev/null; then
+                fail "$name" "no answer: $(head -c 200 /tmp/resp | tr '\n' ' ')"
+                continue
+            fi
+            why=$(expect_header /tmp/resp NOERROR aa)
+            section /tmp/resp ANSWER | canon > /tmp/got
+            cmp -s /tmp/want /tmp/got ||
+                why="${why}answer is '$(oneline < /tmp/got)', zone has '$(oneline < /tmp/want)'"
+            if [ -z "$why" ]; then pass "$name"; else fail "$name" "$why"; fi
+        done
+    done < /tmp/rrsets
+
+    # The home page, byte for byte against crunch's export, on IPv4 and IPv6.
+    for url in "http://$guest4/" "http://[$guest6]/"; do
+        if code=$(curl -sS -g --max-time 10 -o /tmp/index.got -w '%{http_code}' "$url" 2>/tmp/curl.err); then
+            if [ "$code" != 200 ]; then
+                fail "http GET $url" "status $code"
+            elif cmp -s /tmp/index.got $T/index.html; then
+                pass "http GET $url"
+            else
+                fail "http GET $url" "body ($(wc -c < /tmp/index.got) bytes) differs from crunch's export of index.html ($(wc -c < $T/index.html) bytes)"
+            fi
+        else
+            fail "http GET $url" "curl: $(tr '\n' ' ' < /tmp/curl.err)"
+        fi
+    done
+    run "ping guest over IPv4" ping -4 -c 1 -W 2 $guest4 || true
+    run "ping guest over IPv6" ping -6 -c 1 -W 2 $guest6 || true
+fi
+
+# What dom0 saw of the guest on the link: its neighbour entries (ARP and
+# ND) and the vif's counters, for diagnosing a failed check.
+ip neigh show dev xenbr0 2>&1 | while read -r line; do info "neighbour: $line"; done
+ip -s link show 2>&1 | grep -A5 ': vif' | while read -r line; do info "link: $line"; done
+stamp "checks done"
+# ---- the guest's console, then teardown -------------------------------------------------
+echo "----- guest console ($console_log) -----"
+cat "$console_log" 2>/dev/null || echo "(no console log)"
+echo "----- guest lines in xl dmesg -----"
+xl dmesg 2>/dev/null | grep '(d[1-9]' | tail -n 50
+echo "----- end of guest output -----"
+
+if $created; then
+    if guest_running; then
+        run "xl-destroy" xl destroy "$guest"
+    else
+        info "the guest was no longer running at teardown"
+        pass "xl-destroy"
+    fi
+    guest_running && fail "guest-gone" "the guest still exists after xl destroy" || pass "guest-gone"
+fi
+finish

@@ -1,0 +1,121 @@
+#!/bin/sh
+# The real-Xen test (make check-xen): boots Debian's Xen 4.17 with a Debian
+# Linux dom0 inside QEMU under software emulation (TCG), and has dom0 start
+# the guest with xl create as a PVH guest with one vif on a bridge, query it
+# with dig (UDP and TCP) and curl, destroy it and power off. All the network
+# lives inside QEMU (-net none). See tests/xen/dom0-init.sh for the checks.
+#
+# Usage: tests/xen/run.sh [GUEST_IMAGE]        (root; default build/unihost.xen)
+# Environment (all optional):
+#   XEN_GUEST          the guest image, if not given as the argument
+#   XEN_GUEST_CMDLINE  its kernel command line
+#                      (default "--ipv4=192.0.2.2/24 --ipv6=2001:db8::2/64")
+#   XEN_READY          the console line that says the guest serves
+#   XEN_MEMORY         guest memory in MiB (default 16)
+#   XEN_TIMEOUT        bound on the whole QEMU run in seconds (default 600)
+#   BUILD, CRUNCH      build folder (build) and crunch (build/crunch)
+#
+# Prints "ok - xen: NAME" / "not ok - xen: NAME: why" lines (tests/run.sh
+# counts them) and "# ..." diagnostics, including the guest's console; exits
+# non-zero on any failure, and when dom0 never says XENTEST DONE. QEMU's whole
+# output is kept in $BUILD/xentest/qemu.log.
+set -u
+top=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$top"
+BUILD=${BUILD:-build}
+CRUNCH=${CRUNCH:-$BUILD/crunch}
+guest=${1:-${XEN_GUEST:-$BUILD/unihost.xen}}
+guest_cmdline=${XEN_GUEST_CMDLINE:-"--ipv4=192.0.2.2/24 --ipv6=2001:db8::2/64"}
+ready=${XEN_READY:-"unihost: ready"}
+memory=${XEN_MEMORY:-16}
+qemu_timeout=${XEN_TIMEOUT:-600}
+zonefile=zones/unihost.test.zone
+dom0=$BUILD/xen-dom0
+out=$BUILD/xentest
+
+notok() { echo "not ok - xen: $1: $2"; }
+
+[ "$(id -u)" -eq 0 ] || { notok "setup" "must run as root (the dom0 build uses debootstrap)"; exit 1; }
+for tool in qemu-system-x86_64 timeout ldns-read-zone cpio gzip; do
+    command -v "$tool" >/dev/null 2>&1 || { notok "setup" "$tool is missing (tools/deps.sh installs it)"; exit 1; }
+done
+[ -x "$CRUNCH" ] || { notok "setup" "$CRUNCH is missing (run make)"; exit 1; }
+case $memory in ''|*[!0-9]*) notok "setup" "XEN_MEMORY must be a number of MiB, not '$memory'"; exit 1 ;; esac
+
+# ---- dom0: Xen, the kernel, the big initramfs (cached) ------------------------
+t=$(date +%s)
+if ! sh tools/xen/build-dom0.sh "$dom0" > "$BUILD/xen-dom0.log" 2>&1; then
+    sed 's/^/# /' "$BUILD/xen-dom0.log"
+    notok "dom0 image" "tools/xen/build-dom0.sh failed (log: $BUILD/xen-dom0.log)"
+    exit 1
+fi
+sed 's/^/# /' "$BUILD/xen-dom0.log"
+echo "# dom0 image ready in $(( $(date +%s) - t )) s; $(tr '\n' ';' < "$dom0/versions")"
+
+# ---- the payload: /init, the guest and what the checks compare against ----------
+if ! [ -f "$guest" ]; then
+    notok "guest image" "$guest is missing (make xen builds build/unihost.xen)"
+    exit 1
+fi
+rm -rf "$out" && mkdir -p "$out/payload/xentest" || { notok "setup" "cannot create $out"; exit 1; }
+p=$out/payload
+cp tests/xen/dom0-init.sh "$p/init" && chmod 755 "$p/init" &&
+cp "$guest" "$p/xentest/guest.xen" &&
+cp tests/integration/lib/dnsq.sh "$p/xentest/dnsq.sh" &&
+printf '%s\n' "$guest_cmdline" > "$p/xentest/guest.cmdline" &&
+printf '%s\n' "$ready" > "$p/xentest/ready" ||
+    { notok "payload" "cannot copy into $p"; exit 1; }
+# The zone as ldns reads it, one record a line, single-spaced -- the form the
+# tap integration test compares dig's answers with.
+if ! ldns-read-zone -z "$zonefile" > "$out/zone.raw" 2> "$out/zone.err" ||
+   ! awk '!/^;/ && NF {$1=$1; print}' "$out/zone.raw" > "$p/xentest/zone" || ! [ -s "$p/xentest/zone" ]; then
+    notok "payload" "ldns-read-zone -z $zonefile failed: $(tr '\n' ' ' < "$out/zone.err")"
+    exit 1
+fi
+# The home page as crunch renders it: the body curl must get byte for byte.
+if ! "$CRUNCH" --quiet --site site --export "$out/site" > "$out/crunch.log" 2>&1 ||
+   ! cp "$out/site/index.html" "$p/xentest/index.html"; then
+    notok "payload" "crunch --export of site/ failed: $(tr '\n' ' ' < "$out/crunch.log")"
+    exit 1
+fi
+# Linux unpacks concatenated archives in order, later files replacing earlier
+# ones: the small payload goes after the big dom0 archive in one initrd.
+if ! (cd "$p" && find . -mindepth 1 | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet | gzip -1) > "$out/payload.cpio.gz" ||
+   ! cat "$dom0/dom0.cpio.gz" "$out/payload.cpio.gz" > "$out/initrd.img"; then
+    notok "payload" "cannot pack $out/initrd.img"
+    exit 1
+fi
+echo "# guest $guest ($(wc -c < "$guest") bytes), memory $memory MiB, cmdline '$guest_cmdline', ready line '$ready'"
+
+# ---- boot Xen in QEMU ---------------------------------------------------------------------
+# TCG: /dev/kvm here is paravirtual and cannot run Xen. qemu64 with SVM and NPT
+# gives Xen HVM with HAP, which PVH guests need (-cpu max crashes dom0). No
+# Xen "noreboot": if dom0 dies, Xen reboots and -no-reboot ends QEMU at once.
+# Commas separate multiboot modules in -initrd, so dom0's command line has none.
+t=$(date +%s)
+timeout "$qemu_timeout" qemu-system-x86_64 -accel tcg -cpu qemu64,+svm,+npt -m 2048 -smp 2 \
+    -nographic -no-reboot -net none \
+    -kernel "$dom0/xen" \
+    -append "console=com1 com1=115200,8n1 dom0_mem=1024M,max:1024M loglvl=all guest_loglvl=all" \
+    -initrd "$dom0/vmlinuz console=hvc0 earlyprintk=xen panic=-1 XENTEST_MEMORY=$memory,$out/initrd.img" \
+    < /dev/null > "$out/qemu.log" 2>&1
+status=$?
+secs=$(( $(date +%s) - t ))
+echo "# QEMU ran $secs s (exit status $status; 124 means killed at the $qemu_timeout s bound); log: $out/qemu.log"
+
+# ---- dom0's report -> TAP-like lines -----------------------------------------------------
+tr -d '\r' < "$out/qemu.log" > "$out/qemu.txt"
+awk '
+    /^----- guest console/, /^----- end of guest output/ { print "# " $0; next }
+    /XENTEST PASS / { sub(/.*XENTEST PASS /, ""); print "ok - xen: " $0; next }
+    /XENTEST FAIL / { sub(/.*XENTEST FAIL /, ""); print "not ok - xen: " $0; next }
+    /XENTEST INFO / { sub(/.*XENTEST INFO /, ""); print "# " $0; next }
+' "$out/qemu.txt"
+if ! grep -q 'XENTEST DONE' "$out/qemu.txt"; then
+    echo "# last lines of $out/qemu.log:"
+    tail -n 40 "$out/qemu.txt" | sed 's/^/#   /'
+    notok "dom0 finished" "no XENTEST DONE from dom0 (QEMU exit status $status after $secs s)"
+    exit 1
+fi
+grep -q 'XENTEST FAIL ' "$out/qemu.txt" && exit 1
+exit 0
