@@ -31,15 +31,6 @@ UH_TEST="nsd differential"
 NSD_ADDR4=192.0.2.53
 NSD_ADDR6=2001:db8::53
 
-# shellcheck disable=SC2317 # called from the EXIT trap
-nd_cleanup() {
-    nsd_stop_all
-    if [ -n "${DIFF_KEEP:-}" ] && [ -n "$UH_TMP" ] && [ -d "$UH_TMP" ]; then
-        mkdir -p "$DIFF_KEEP" && cp -r "$UH_TMP"/. "$DIFF_KEEP"/ 2>/dev/null
-    fi
-    uh_cleanup
-}
-
 uh_require_root
 for tool in python3 ldns-read-zone; do
     command -v "$tool" > /dev/null || { notok "tools" "$tool is not installed"; exit 1; }
@@ -48,7 +39,7 @@ nsd_require || { notok "nsd" "apt-get install -y nsd failed"; exit 1; }
 [ -x "$UNIHOST" ] || { notok "unihost" "$UNIHOST is missing (run make)"; exit 1; }
 
 uh_setup "uh-nsdd-$$" "uhnsdd$$"
-trap 'nd_cleanup' EXIT
+trap 'nsd_test_cleanup' EXIT
 trap 'exit 1' INT TERM HUP
 
 uh_fixture_blob || { notok "fixture blob" "neither make nor $CRUNCH could build it"; exit 1; }
@@ -113,20 +104,5 @@ done
 echo "# unihost (pid $UH_PID) at $UNIHOST_GUEST4 $UNIHOST_GUEST6, nsd (pid $NSD_PID) at $NSD_ADDR4 $NSD_ADDR6"
 
 # ---- the comparison
-nsx timeout 170 python3 tests/differential/dnsdiff.py run "$CORPUS" tests/differential/tolerated.tsv \
-    "$UNIHOST_GUEST4" "$UNIHOST_GUEST6" "$NSD_ADDR4" "$NSD_ADDR6" > "$UH_TMP/result" 2>&1
-status=$?
-grep -v '^AGREEMENT ' "$UH_TMP/result"
-# IDENTICAL TOTAL PERCENT DIFFERING, split into the positional parameters
-# shellcheck disable=SC2046
-set -- $(sed -n 's/^AGREEMENT //p' "$UH_TMP/result")
-if [ $# -ne 4 ]; then
-    notok "agreement" "the comparison did not complete (status $status)"
-elif ! uh_alive "$UH_PID"; then
-    notok "agreement $1 of $2 queries identical ($3%)" "unihost died during the run"
-elif [ "$status" -eq 0 ]; then
-    ok "agreement $1 of $2 queries identical ($3%), the rest differ only in tolerated ways"
-else
-    notok "agreement $1 of $2 queries identical ($3%)" "$4 queries differ from NSD (see the # DIFF lines)"
-fi
+nsd_compare "nsd" "$CORPUS" tests/differential/tolerated.tsv "$NSD_ADDR4" "$NSD_ADDR6"
 uh_finish

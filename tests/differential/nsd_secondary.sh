@@ -23,15 +23,6 @@ UH_TEST="nsd secondary"
 SECONDARY4=192.0.2.54
 SECONDARY6=2001:db8::54
 
-# shellcheck disable=SC2317 # called from the EXIT trap
-ns_cleanup() {
-    nsd_stop_all
-    if [ -n "${DIFF_KEEP:-}" ] && [ -n "$UH_TMP" ] && [ -d "$UH_TMP" ]; then
-        mkdir -p "$DIFF_KEEP" && cp -r "$UH_TMP"/. "$DIFF_KEEP"/ 2>/dev/null
-    fi
-    uh_cleanup
-}
-
 uh_require_root
 for tool in python3 ldns-read-zone dig; do
     command -v "$tool" > /dev/null || { notok "tools" "$tool is not installed"; exit 1; }
@@ -40,7 +31,7 @@ nsd_require || { notok "nsd" "apt-get install -y nsd failed"; exit 1; }
 [ -x "$UNIHOST" ] || { notok "unihost" "$UNIHOST is missing (run make)"; exit 1; }
 
 uh_setup "uh-nsds-$$" "uhnsds$$"
-trap 'ns_cleanup' EXIT
+trap 'nsd_test_cleanup' EXIT
 trap 'exit 1' INT TERM HUP
 
 uh_fixture_blob || { notok "fixture blob" "neither make nor $CRUNCH could build it"; exit 1; }
@@ -137,17 +128,5 @@ python3 tests/differential/dnsdiff.py corpus "$UH_TMP/zonelist" "$CORPUS" ||
     { notok "corpus" "dnsdiff.py corpus failed"; exit 1; }
 echo "# corpus: $(wc -l < "$CORPUS") queries"
 cat tests/differential/tolerated.tsv tests/differential/tolerated-secondary.tsv > "$UH_TMP/tolerated"
-nsx timeout 170 python3 tests/differential/dnsdiff.py run "$CORPUS" "$UH_TMP/tolerated" \
-    "$UNIHOST_GUEST4" "$UNIHOST_GUEST6" "$SECONDARY4" "$SECONDARY6" > "$UH_TMP/result" 2>&1
-status=$?
-grep -v '^AGREEMENT ' "$UH_TMP/result"
-# shellcheck disable=SC2046
-set -- $(sed -n 's/^AGREEMENT //p' "$UH_TMP/result")
-if [ $# -ne 4 ]; then
-    notok "secondary agreement" "the comparison did not complete (status $status)"
-elif [ "$status" -eq 0 ]; then
-    ok "secondary agreement $1 of $2 queries identical ($3%), the rest differ only in tolerated ways"
-else
-    notok "secondary agreement $1 of $2 queries identical ($3%)" "$4 queries differ (see the # DIFF lines)"
-fi
+nsd_compare "secondary" "$CORPUS" "$UH_TMP/tolerated" "$SECONDARY4" "$SECONDARY6"
 uh_finish

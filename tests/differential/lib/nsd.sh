@@ -20,6 +20,13 @@
 #   nsd_wait_soa ADDR ZONE TRIES      waits (0.5 s a try) until ADDR answers
 #                                     ZONE's SOA with NOERROR and AA
 #   nsd_stop_all                      ends every NSD started, by PID
+#   nsd_test_cleanup                  the tests' EXIT trap: ends NSD, keeps
+#                                     $UH_TMP in $DIFF_KEEP if set, then
+#                                     uh_cleanup
+#   nsd_compare NAME CORPUS TOLERATED PEER4 PEER6
+#                                     sends the corpus to unihost and to the
+#                                     peer, prints the differences and one
+#                                     "ok/not ok - NAME agreement ..." line
 
 NSD_PIDS=
 
@@ -122,4 +129,33 @@ nsd_stop_all() {
         done
     done
     NSD_PIDS=
+}
+
+# shellcheck disable=SC2317 # called from an EXIT trap
+nsd_test_cleanup() {
+    nsd_stop_all
+    if [ -n "${DIFF_KEEP:-}" ] && [ -n "$UH_TMP" ] && [ -d "$UH_TMP" ]; then
+        mkdir -p "$DIFF_KEEP" && cp -r "$UH_TMP"/. "$DIFF_KEEP"/ 2>/dev/null
+    fi
+    uh_cleanup
+}
+
+nsd_compare() {
+    nsx timeout 170 python3 tests/differential/dnsdiff.py run "$2" "$3" \
+        "$UNIHOST_GUEST4" "$UNIHOST_GUEST6" "$4" "$5" > "$UH_TMP/result" 2>&1
+    _status=$?
+    grep -v '^AGREEMENT ' "$UH_TMP/result"
+    # IDENTICAL TOTAL PERCENT DIFFERING
+    _agreement=$(sed -n 's/^AGREEMENT //p' "$UH_TMP/result")
+    # shellcheck disable=SC2086 # split into its four numbers
+    set -- "$1" $_agreement
+    if [ $# -ne 5 ]; then
+        notok "$1 agreement" "the comparison did not complete (status $_status)"
+    elif ! uh_alive "$UH_PID"; then
+        notok "$1 agreement $2 of $3 queries identical ($4%)" "unihost died during the run"
+    elif [ "$_status" -eq 0 ]; then
+        ok "$1 agreement $2 of $3 queries identical ($4%), the rest differ only in tolerated ways"
+    else
+        notok "$1 agreement $2 of $3 queries identical ($4%)" "$5 queries differ (see the # DIFF lines)"
+    fi
 }
