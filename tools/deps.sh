@@ -28,6 +28,13 @@ if [ -n "$missing" ]; then
     as_root apt-get update -q
     # shellcheck disable=SC2086
     as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $missing
+    # nginx and nsd are only run by the tests and benchmarks, inside their own
+    # namespaces: stop any service their packages just started on the host.
+    for service in nginx nsd; do
+        case " $(echo $missing) " in
+            *" $service "*) as_root invoke-rc.d "$service" stop > /dev/null 2>&1 || true ;;
+        esac
+    done
 fi
 
 # --- sources compiled from Debian's source packages -------------------------
