@@ -36,6 +36,7 @@
 #include "log.h"
 #include "lwip/sys.h"
 #include "lwip/tcp.h"
+#include "netif_platform.h"
 #include "platform.h"
 #include "tls_server.h"
 
@@ -535,6 +536,7 @@ static err_t accept_kind(struct tcp_pcb *pcb, enum conn_kind kind)
     tcp_poll(pcb, polled, POLL_TICKS);
     tcp_err(pcb, failed);
     tcp_nagle_disable(pcb);     /* responses are whole; don't hold their tails back */
+    netif_platform_tune_tcp(pcb);
     return ERR_OK;
 }
 

@@ -1,7 +1,15 @@
 /*
- * Moves Ethernet frames between the platform contract and lwIP, and does
- * nothing else: frames in are copied into pool pbufs (the platform owns its
- * receive buffer), frames out are flattened into one buffer for the platform.
+ * Moves Ethernet frames between the platform contract and lwIP: frames in
+ * are copied into pool pbufs (the platform owns its receive buffer), frames
+ * out are flattened into one buffer for the platform.
+ *
+ * With TCP segmentation offload (plat_net_info's tcp_segment_max) lwIP's
+ * IPv4 MTU is raised to the offload's size, so TCP segments of up to 64 KiB
+ * leave lwIP whole, and lwIP computes no TCP checksums (the platform does).
+ * Every other IPv4 packet larger than the wire's MTU (a big ICMP echo reply)
+ * is still fragmented by lwIP at the wire's MTU on its way out. IPv6 keeps
+ * the wire's MTU: lwIP's IPv6 path MTU comes from the interface MTU, and
+ * IPv6 TCP gets the checksum offload only.
  */
 #include "netif_platform.h"
 
@@ -10,7 +18,11 @@
 #include "lwip/etharp.h"
 #include "lwip/ethip6.h"
 #include "lwip/init.h"
+#include "lwip/ip4_frag.h"
 #include "lwip/pbuf.h"
+#include "lwip/prot/ip4.h"
+#include "lwip/prot/tcp.h"
+#include "lwip/tcp.h"
 #include "netif/ethernet.h"
 #include "platform.h"
 
@@ -18,13 +30,13 @@
 
 static struct netif the_netif;
 static uint8_t frame_in[2048];
-static uint8_t frame_out[2048];
+static uint8_t frame_out[0x10000];
+static struct plat_net_info info;
 
 static err_t linkoutput(struct netif *netif, struct pbuf *p)
 {
     (void)netif;
-    if (p->tot_len > sizeof frame_out)
-        return ERR_BUF;
+    /* A pbuf's tot_len is 16 bits: any frame fits frame_out. */
     const void *frame = p->payload;
     if (p->len != p->tot_len) {
         pbuf_copy_partial(p, frame_out, p->tot_len, 0);
@@ -33,9 +45,35 @@ static err_t linkoutput(struct netif *netif, struct pbuf *p)
     return plat_net_write(frame, p->tot_len) == 0 ? ERR_OK : ERR_IF;
 }
 
+#if LWIP_IPV4
+/* IPv4 output with a raised MTU: only TCP may use it. */
+static err_t output4(struct netif *netif, struct pbuf *p, const ip4_addr_t *next_hop)
+{
+    if (p->tot_len > info.mtu && p->len >= IP_HLEN &&
+        IPH_PROTO((const struct ip_hdr *)p->payload) != IP_PROTO_TCP) {
+        /* ip4_frag() cuts at netif->mtu and comes back here per fragment. */
+        u16_t raised = netif->mtu;
+        netif->mtu = info.mtu;
+        err_t err = ip4_frag(p, netif, next_hop);
+        netif->mtu = raised;
+        return err;
+    }
+    return etharp_output(netif, p, next_hop);
+}
+#endif
+
+void netif_platform_tune_tcp(struct tcp_pcb *pcb)
+{
+    u16_t wire_mss = (u16_t)(info.mtu - IP_HLEN - TCP_HLEN);
+    if (info.tcp_segment_max == 0 || !IP_IS_V4(&pcb->remote_ip) || pcb->mss < wire_mss)
+        return;
+    /* A whole number of wire segments, so that the kernel's cuts are full. */
+    u32_t max = info.tcp_segment_max > 0xffff ? 0xffff : info.tcp_segment_max;
+    pcb->mss = (u16_t)((max - IP_HLEN - TCP_HLEN) / wire_mss * wire_mss);
+}
+
 static err_t netif_setup(struct netif *netif)
 {
-    struct plat_net_info info;
     plat_net_info(&info);
     netif->name[0] = 'e';
     netif->name[1] = 'n';
@@ -49,6 +87,12 @@ static err_t netif_setup(struct netif *netif)
                    NETIF_FLAG_IGMP | NETIF_FLAG_MLD6;
     netif->output = etharp_output;
     netif->output_ip6 = ethip6_output;
+    if (info.tcp_segment_max > info.mtu) {
+        netif->mtu = (u16_t)(info.tcp_segment_max > 0xffff ? 0xffff : info.tcp_segment_max);
+        netif->output = output4;
+    }
+    if (info.tcp_segment_max)
+        NETIF_SET_CHECKSUM_CTRL(netif, NETIF_CHECKSUM_ENABLE_ALL & ~NETIF_CHECKSUM_GEN_TCP);
     netif->linkoutput = linkoutput;
     return ERR_OK;
 }

@@ -69,9 +69,15 @@
 /* TCP. */
 #define TCP_MSS 1460
 #define TCP_WND (32 * TCP_MSS)
-#define TCP_SND_BUF (64 * 1024 - 1)
+/* 256 KiB in flight per connection: with segmentation offload one segment
+ * is up to 64 KiB, and a 64 KiB buffer would allow one at a time. Bodies
+ * are sent from the blob without a copy, so this costs no memory per
+ * connection beyond pbuf and segment descriptors from the pools below. */
+#ifndef TCP_SND_BUF
+#define TCP_SND_BUF (256 * 1024)
+#endif
 #define TCP_SND_QUEUELEN (4 * TCP_SND_BUF / TCP_MSS + 8)
-#define TCP_SNDLOWAT (TCP_SND_BUF / 2)
+#define TCP_SNDLOWAT (32 * 1024)
 #define TCP_QUEUE_OOSEQ 1
 #define TCP_OVERSIZE TCP_MSS
 #define LWIP_TCP_TIMESTAMPS 0
@@ -82,7 +88,9 @@
 #define TCP_LISTEN_BACKLOG 0
 
 /* Checksums are computed and checked in software: tap and netfront hand us
- * plain frames. */
+ * plain frames. A platform with TCP segmentation offload computes outgoing
+ * TCP checksums itself: netif_platform.c turns lwIP's off for that netif. */
+#define LWIP_CHECKSUM_CTRL_PER_NETIF 1
 #define CHECKSUM_GEN_IP 1
 #define CHECKSUM_GEN_UDP 1
 #define CHECKSUM_GEN_TCP 1
