@@ -25,6 +25,7 @@
 #include "lwip/tcp.h"
 #include "netif/ethernet.h"
 #include "platform.h"
+#include "tcp_reuse.h"
 
 #define FRAME_MAX (14 + 1500 + 4)   /* Ethernet header, MTU 1500, a VLAN tag */
 
@@ -147,6 +148,7 @@ int netif_platform_poll(struct netif *netif, int budget)
         pbuf_take(p, frame_in, (u16_t)n);
         if (netif->input(p, netif) != ERR_OK)
             pbuf_free(p);
+        tcp_reuse_replay(netif);
     }
     return handled;
 }

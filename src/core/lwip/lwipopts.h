@@ -111,6 +111,17 @@
 #define LWIP_STATS_DISPLAY 0
 #define PPP_SUPPORT 0
 
+/* A SYN reusing the ports of a connection in TIME_WAIT: see tcp_reuse.h. */
+#define LWIP_HOOK_TCP_INPACKET_PCB(pcb, hdr, optlen, opt1len, opt2, p) \
+    tcp_reuse_inpacket(pcb, hdr, optlen, opt1len, opt2, p)
+#ifndef __ASSEMBLER__
+struct tcp_pcb;
+struct tcp_hdr;
+struct pbuf;
+signed char tcp_reuse_inpacket(struct tcp_pcb *pcb, struct tcp_hdr *hdr, unsigned short optlen,
+                               unsigned short opt1len, unsigned char *opt2, struct pbuf *p);
+#endif
+
 /* Randomness for TCP ISNs, ports and IPv6 reasons: see lwip_glue.c. */
 #define LWIP_RAND() unihost_lwip_rand()
 #ifndef __ASSEMBLER__
