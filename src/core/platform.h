@@ -94,6 +94,20 @@ long plat_net_read(void *buf, size_t size);
  */
 int plat_net_write(const void *frame, size_t len);
 
+/*
+ * As plat_net_write(), with the frame in `count` pieces (at most
+ * PLAT_NET_PIECES_MAX) that the platform gathers without the core
+ * flattening them first: a 64 KiB TCP segment is a header buffer plus
+ * bodies that point into the blob. The first piece holds at least the
+ * Ethernet, IP and TCP headers of the frame (the core flattens otherwise).
+ */
+#define PLAT_NET_PIECES_MAX 32
+struct plat_net_piece {
+    const void *data;
+    size_t len;
+};
+int plat_net_write_pieces(const struct plat_net_piece *pieces, int count);
+
 /* ---- randomness ------------------------------------------------------ */
 
 /* Fills buf with `len` unpredictable bytes (lwIP's TCP sequence numbers

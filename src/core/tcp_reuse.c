@@ -23,7 +23,7 @@ err_t tcp_reuse_inpacket(struct tcp_pcb *pcb, struct tcp_hdr *hdr, u16_t optlen,
         return ERR_OK;
     /* RFC 6191 without timestamps: only a SYN past the old connection's
      * sequence space may open a new one. */
-    if (!TCP_SEQ_GT(lwip_ntohl(hdr->seqno), pcb->rcv_nxt))
+    if (!TCP_SEQ_GT(hdr->seqno, pcb->rcv_nxt))    /* tcp_input() made it host order */
         return ERR_OK;
     if (opt2 != NULL)
         return ERR_OK;          /* options split over pbufs: never for a SYN in one frame */
@@ -39,6 +39,14 @@ err_t tcp_reuse_inpacket(struct tcp_pcb *pcb, struct tcp_hdr *hdr, u16_t optlen,
     if (!copy)
         return ERR_OK;
     pbuf_take(copy, ip, (u16_t)(ip_len + tcp_len));
+    /* tcp_input() turned these fields to host order in place: back to the
+     * wire's, so the replayed SYN (and its checksum) is the one received. */
+    struct tcp_hdr *th = (struct tcp_hdr *)((u8_t *)copy->payload + ip_len);
+    th->src = lwip_htons(hdr->src);
+    th->dest = lwip_htons(hdr->dest);
+    th->seqno = lwip_htonl(hdr->seqno);
+    th->ackno = lwip_htonl(hdr->ackno);
+    th->wnd = lwip_htons(hdr->wnd);
     if (p->tot_len > 0)
         pbuf_copy_partial(p, (u8_t *)copy->payload + ip_len + tcp_len, p->tot_len, 0);
     replay = copy;

@@ -149,17 +149,18 @@ static uint16_t fold(uint32_t sum)
  * the MTU, how to cut it. Returns false for a frame that is not TCP over
  * IPv4/IPv6 (sent as it is, with a zero header).
  */
-static bool describe_tcp(const uint8_t *f, size_t len, struct virtio_net_hdr *hdr, uint16_t *pseudo,
-                         size_t *check_at)
+static bool describe_tcp(const uint8_t *f, size_t head, size_t len, struct virtio_net_hdr *hdr,
+                         uint16_t *pseudo, size_t *check_at)
 {
-    if (len < ETH_HLEN + 40)
+    /* `head` bytes at f are contiguous, `len` is the whole frame's length */
+    if (head < ETH_HLEN + 40)
         return false;
     uint16_t type = get16(f + 12);
     size_t l4, tcp_len;
     uint32_t sum;
     if (type == 0x0800) {
         size_t ihl = (size_t)(f[ETH_HLEN] & 0x0f) * 4;
-        if (f[ETH_HLEN + 9] != 6 || ihl < 20)
+        if (f[ETH_HLEN + 9] != 6 || ihl < 20 || head < ETH_HLEN + ihl + 20)
             return false;
         l4 = ETH_HLEN + ihl;
         size_t total = get16(f + ETH_HLEN + 2);
@@ -169,7 +170,7 @@ static bool describe_tcp(const uint8_t *f, size_t len, struct virtio_net_hdr *hd
         sum = sum16(f + ETH_HLEN + 12, 8, 6 + (uint32_t)tcp_len);
         hdr->gso_type = VIRTIO_NET_HDR_GSO_TCPV4;
     } else if (type == 0x86dd) {
-        if (f[ETH_HLEN + 6] != 6)
+        if (f[ETH_HLEN + 6] != 6 || head < ETH_HLEN + 40 + 20)
             return false;
         l4 = ETH_HLEN + 40;
         tcp_len = get16(f + ETH_HLEN + 4);
@@ -181,7 +182,7 @@ static bool describe_tcp(const uint8_t *f, size_t len, struct virtio_net_hdr *hd
         return false;
     }
     size_t tcp_hlen = (size_t)(f[l4 + 12] >> 4) * 4;
-    if (tcp_hlen < 20 || tcp_hlen > tcp_len)
+    if (tcp_hlen < 20 || tcp_hlen > tcp_len || l4 + tcp_hlen > head)
         return false;
     hdr->flags = VIRTIO_NET_HDR_F_NEEDS_CSUM;
     hdr->csum_start = (uint16_t)l4;
@@ -197,38 +198,52 @@ static bool describe_tcp(const uint8_t *f, size_t len, struct virtio_net_hdr *hd
     return true;
 }
 
-int plat_net_write(const void *frame, size_t len)
+int plat_net_write_pieces(const struct plat_net_piece *pieces, int count)
 {
-    const uint8_t *f = frame;
+    if (count < 1 || count > PLAT_NET_PIECES_MAX)
+        return -1;
     struct virtio_net_hdr hdr;
     memset(&hdr, 0, sizeof hdr);
+    size_t len = 0;
+    for (int i = 0; i < count; i++)
+        len += pieces[i].len;
+    const uint8_t *f = pieces[0].data;
+    size_t head = pieces[0].len;
     uint16_t pseudo = 0;
     uint8_t check[2];
     size_t check_at = 0;
-    struct iovec iov[4];
-    int count = 0;
-    if (vnet) {
-        iov[count++] = (struct iovec){&hdr, sizeof hdr};
-        if (describe_tcp(f, len, &hdr, &pseudo, &check_at)) {
-            /* The frame is the caller's: the checksum field goes in its own piece. */
-            check[0] = (uint8_t)(pseudo >> 8);
-            check[1] = (uint8_t)pseudo;
-            iov[count++] = (struct iovec){(void *)f, check_at};
-            iov[count++] = (struct iovec){check, 2};
-            iov[count++] = (struct iovec){(void *)(f + check_at + 2), len - check_at - 2};
-        } else {
-            iov[count++] = (struct iovec){(void *)f, len};
-        }
+    /* vnet header, the pieces, and the first piece split around the checksum */
+    struct iovec iov[PLAT_NET_PIECES_MAX + 3];
+    int n = 0;
+    if (vnet)
+        iov[n++] = (struct iovec){&hdr, sizeof hdr};
+    int next = 0;
+    if (vnet && describe_tcp(f, head, len, &hdr, &pseudo, &check_at)) {
+        /* The caller's bytes stay untouched: the checksum goes in its own piece. */
+        check[0] = (uint8_t)(pseudo >> 8);
+        check[1] = (uint8_t)pseudo;
+        iov[n++] = (struct iovec){(void *)f, check_at};
+        iov[n++] = (struct iovec){check, 2};
+        iov[n++] = (struct iovec){(void *)(f + check_at + 2), head - check_at - 2};
+        next = 1;
     } else {
-        iov[count++] = (struct iovec){(void *)f, len};
+        memset(&hdr, 0, sizeof hdr);
     }
+    for (int i = next; i < count; i++)
+        iov[n++] = (struct iovec){(void *)pieces[i].data, pieces[i].len};
     size_t want = len + (vnet ? sizeof hdr : 0);
     for (;;) {
-        ssize_t n = writev(fd, iov, count);
-        if (n == (ssize_t)want)
+        ssize_t w = writev(fd, iov, n);
+        if (w == (ssize_t)want)
             return 0;
-        if (n < 0 && errno == EINTR)
+        if (w < 0 && errno == EINTR)
             continue;
         return -1;      /* the tap queue is full (or gone): drop, like a NIC */
     }
+}
+
+int plat_net_write(const void *frame, size_t len)
+{
+    struct plat_net_piece piece = {frame, len};
+    return plat_net_write_pieces(&piece, 1);
 }
