@@ -115,11 +115,14 @@
 #define LWIP_HOOK_TCP_INPACKET_PCB(pcb, hdr, optlen, opt1len, opt2, p) \
     tcp_reuse_inpacket(pcb, hdr, optlen, opt1len, opt2, p)
 #ifndef __ASSEMBLER__
+#include <stdint.h>
 struct tcp_pcb;
 struct tcp_hdr;
 struct pbuf;
-signed char tcp_reuse_inpacket(struct tcp_pcb *pcb, struct tcp_hdr *hdr, unsigned short optlen,
-                               unsigned short opt1len, unsigned char *opt2, struct pbuf *p);
+/* lwIP's types are not declared yet here: err_t is int8_t, u16_t uint16_t,
+ * u8_t uint8_t (lwip/arch.h); tcp_reuse.h has the same prototype in them. */
+int8_t tcp_reuse_inpacket(struct tcp_pcb *pcb, struct tcp_hdr *hdr, uint16_t optlen, uint16_t opt1len,
+                          uint8_t *opt2, struct pbuf *p);
 #endif
 
 /* Randomness for TCP ISNs, ports and IPv6 reasons: see lwip_glue.c. */
