@@ -1,15 +1,25 @@
 #!/bin/sh
-# bench/http: unihost's HTTP against nginx, same bytes, same machine, one
-# after the other. Both run inside a network namespace this script creates
-# (documentation addresses only): unihost on its tap at 192.0.2.2, nginx
-# (one worker, sendfile, keep-alive, no access log) at 198.51.100.80 on the
-# namespace's loopback, serving `crunch --export` of the same site unihost
-# serves from its blob. The site is site/ plus a bench-only 1 MB file
-# (random bytes, generated per run, so gzip never applies to it).
-# wrk runs in the namespace, keep-alive, one thread, 16 connections.
+# bench/http: unihost's HTTP and HTTPS against nginx, same bytes, same
+# machine, one after the other. Everything runs inside network namespaces
+# this script creates (documentation addresses only):
+#  - unihost on its tap at 192.0.2.2, as it runs (tap with TCP segmentation
+#    and checksum offload through IFF_VNET_HDR);
+#  - the same unihost build on a second tap at 203.0.113.2 with
+#    UNIHOST_TAP_OFFLOAD=0 (one 1500-byte frame per write, software
+#    checksums): what unihost did before the offload, measured in this run;
+#  - nginx (one worker, sendfile, keep-alive, no access log) twice, serving
+#    `crunch --export` of the same site: at 198.51.100.80 on the client
+#    namespace's loopback (64 KiB MTU, no device at all: nginx's best case),
+#    and at 198.51.100.2 in a second namespace behind a veth pair with MTU
+#    1500 (like for like with unihost's tap).
+# The site is site/ plus a bench-only 1 MB file (random bytes, generated per
+# run, so gzip never applies to it). wrk runs in the client namespace,
+# keep-alive, one thread, 16 connections. The ratio is unihost (offload)
+# over nginx on loopback, and over nginx behind the veth.
 #
 # Prints, per row and server: requests/s and p99 latency over DURATION
-# seconds, then the unihost/nginx requests/s ratio.
+# seconds, then the ratios; last the HTTPS handshake row from
+# bench/https.sh (full TLS 1.2 handshakes per second, same key for both).
 # Usage: sudo bench/http.sh [DURATION_SECONDS]   (default 10). Not a test:
 # timings on shared machines are noisy, so compare ratios from one run.
 set -eu
@@ -25,13 +35,16 @@ make -s -j2 >/dev/null
 
 . "$top/tools/netns.sh"
 ns=uh-hbench-$$
+ns_nginx=uh-hbench-ngx-$$
 tap=uhh$$
+tap_plain=uhp$$
 tmp=$(mktemp -d)
-uh_pid= nginx_pid=
+uh_pid= uh_plain_pid= nginx_pid=
 cleanup() {
-    for pid in $uh_pid $nginx_pid; do kill -TERM "$pid" 2>/dev/null || true; done
-    for pid in $uh_pid $nginx_pid; do wait "$pid" 2>/dev/null || true; done
+    for pid in $uh_pid $uh_plain_pid $nginx_pid; do kill -TERM "$pid" 2>/dev/null || true; done
+    for pid in $uh_pid $uh_plain_pid $nginx_pid; do wait "$pid" 2>/dev/null || true; done
     netns_delete "$ns"
+    netns_delete "$ns_nginx"
     rm -rf "$tmp"
 }
 trap cleanup EXIT INT TERM
@@ -43,9 +56,21 @@ head -c 1048576 /dev/urandom > "$tmp/site/bench/1mb.bin"
 build/crunch --quiet --site "$tmp/site" --zones zones -o "$tmp/bench.blob" --export "$tmp/www"
 
 netns_create "$ns" "$tap"
-# nginx's address sits on the namespace's loopback: its packets skip the
-# tap, which favours nginx slightly.
+# nginx on loopback: its packets skip any device and travel in 64 KiB
+# frames, which favours nginx.
 ip netns exec "$ns" ip addr add 198.51.100.80/32 dev lo
+# nginx behind a veth pair with MTU 1500, in its own namespace.
+ip netns add "$ns_nginx"
+ip netns exec "$ns_nginx" ip link set lo up
+ip netns exec "$ns" ip link add uhv$$ mtu 1500 type veth peer name uhw$$ netns "$ns_nginx" mtu 1500
+ip netns exec "$ns" ip addr add 198.51.100.1/24 dev uhv$$
+ip netns exec "$ns" ip link set uhv$$ up
+ip netns exec "$ns_nginx" ip addr add 198.51.100.2/24 dev uhw$$
+ip netns exec "$ns_nginx" ip link set uhw$$ up
+# unihost without offload, on a second tap.
+ip netns exec "$ns" ip tuntap add dev "$tap_plain" mode tap
+ip netns exec "$ns" ip addr add 203.0.113.1/24 dev "$tap_plain"
+ip netns exec "$ns" ip link set "$tap_plain" up
 
 cat > "$tmp/nginx.conf" <<CONF
 user root;
@@ -79,10 +104,17 @@ http {
 CONF
 ip netns exec "$ns" nginx -c "$tmp/nginx.conf" 2>"$tmp/nginx.log" &
 nginx_pid=$!
+# The veth nginx: the same configuration, its own address and pid file.
+sed -e 's|listen 198.51.100.80:80;|listen 198.51.100.2:80;|' -e "s|$tmp/nginx.pid|$tmp/nginx-veth.pid|" \
+    -e "s|$tmp/nginx.error.log|$tmp/nginx-veth.error.log|" "$tmp/nginx.conf" > "$tmp/nginx-veth.conf"
+ip netns exec "$ns_nginx" nginx -c "$tmp/nginx-veth.conf" 2>"$tmp/nginx-veth.log" &
+nginx_pid="$nginx_pid $!"
 ip netns exec "$ns" "$top/build/unihost" --tap "$tap" --ipv4 "$UNIHOST_GUEST4/24" --blob "$tmp/bench.blob" \
     2>"$tmp/unihost.log" &
 uh_pid=$!
-
+ip netns exec "$ns" env UNIHOST_TAP_OFFLOAD=0 "$top/build/unihost" --tap "$tap_plain" --ipv4 203.0.113.2/24 \
+    --blob "$tmp/bench.blob" 2>"$tmp/unihost-plain.log" &
+uh_plain_pid=$!
 wait_http() {       # wait_http ADDR: up to 10 s for the 1 MB file, byte-identical
     i=0
     while [ $i -lt 20 ]; do
@@ -97,7 +129,10 @@ wait_http() {       # wait_http ADDR: up to 10 s for the 1 MB file, byte-identic
     exit 1
 }
 wait_http "$UNIHOST_GUEST4"
+wait_http 203.0.113.2
 wait_http 198.51.100.80
+wait_http 198.51.100.2
+grep -q 'segmentation offload' "$tmp/unihost.log" || echo "# unihost on $tap: no segmentation offload (IFF_VNET_HDR refused?)"
 
 # to_ms VALUE: wrk's latency ("812.00us", "1.20ms", "2.01s") in ms
 to_ms() {
@@ -114,19 +149,30 @@ run() {
     [ -z "$errors" ] || echo "# $1 $3: $errors"
 }
 
-echo "bench/http: wrk -t1 -c$connections, keep-alive, ${duration} s per row and server; nginx $(nginx -v 2>&1 | sed 's|.*/||')"
-printf '%-22s %12s %10s %12s %10s %8s\n' row "nginx req/s" "p99 ms" "unihost r/s" "p99 ms" ratio
+echo "bench/http: wrk -t1 -c$connections, keep-alive, ${duration} s per row and server; nginx $(nginx -v 2>&1 | sed 's|.*/||'); load average $(cut -d' ' -f1-3 /proc/loadavg)"
+printf '%-22s %-34s %10s %9s %8s\n' row server "req/s" "p99 ms" ratio
+line() {    # line ROW SERVER RPS P99 [RATIO]
+    printf '%-22s %-34s %10s %9s %8s\n' "$1" "$2" "$3" "$4" "${5:-}"
+}
+ratio() { awk -v u="$1" -v n="$2" 'BEGIN { printf "%.2fx", (n > 0 ? u / n : 0) }'; }
 row() {     # row NAME PATH
-    run nginx 198.51.100.80 "$2"
-    n_rps=$rps n_p99=$p99
+    run nginx 198.51.100.80 "$2"; lo_rps=$rps
+    line "$1" "nginx, loopback (64 KiB MTU)" "$rps" "$p99"
+    run nginx-veth 198.51.100.2 "$2"; veth_rps=$rps
+    line "" "nginx, veth (MTU 1500)" "$rps" "$p99"
+    run unihost-plain 203.0.113.2 "$2"
+    line "" "unihost, tap without offload" "$rps" "$p99" "$(ratio "$rps" "$lo_rps")"
     run unihost "$UNIHOST_GUEST4" "$2"
-    awk -v name="$1" -v n="$n_rps" -v np="$n_p99" -v u="$rps" -v up="$p99" \
-        'BEGIN { printf "%-22s %12d %10s %12d %10s %7.2fx\n", name, n, np, u, up, (n > 0 ? u / n : 0) }'
+    line "" "unihost, tap with offload" "$rps" "$p99" "$(ratio "$rps" "$lo_rps")"
+    line "" "  (unihost with offload / nginx veth)" "" "" "$(ratio "$rps" "$veth_rps")"
 }
 row "small page ($(wc -c < "$tmp/www/index.html") B)" /
 row "1 MB file" /bench/1mb.bin
-# HTTPS handshakes per second (a new TLS connection per request, same key
-# type for both servers) belong here once unihost serves TLS: the TLS work
-# adds that row (nginx with `listen 443 ssl`, unihost with --tls-cert and
-# --tls-key, wrk or openssl s_time without session reuse).
-echo "https handshakes         (not measured: this build of unihost has no TLS yet)"
+
+# HTTPS handshakes: bench/https.sh, its own namespace, the same duration.
+sh "$top/bench/https.sh" "$duration" > "$tmp/https.out" 2>&1 || { sed 's/^/# /' "$tmp/https.out"; exit 1; }
+n_hs=$(awk '$1 == "nginx" { print $2 }' "$tmp/https.out")
+u_hs=$(awk '$1 == "unihost" { print $2 }' "$tmp/https.out")
+line "https handshakes/s" "nginx, loopback (64 KiB MTU)" "$n_hs" "-"
+line "" "unihost, tap with offload" "$u_hs" "-" "$(ratio "$u_hs" "$n_hs")"
+sed -n 's/^bench\/https: /# https: /p' "$tmp/https.out"

@@ -113,6 +113,18 @@ static err_t conn_close(struct dns_tcp_conn *c)
     return ERR_ABRT;
 }
 
+/* Queues the n-byte message in answer[2..] with its length prefix (the
+ * caller checked the room). tcp_write takes at most 65535 bytes a call, so
+ * the largest messages go in two. */
+static err_t write_message(struct tcp_pcb *pcb, size_t n)
+{
+    dns_put16(answer, (uint16_t)n);
+    if (n + 2 <= 0xffff)
+        return tcp_write(pcb, answer, (u16_t)(n + 2), TCP_WRITE_FLAG_COPY);
+    err_t err = tcp_write(pcb, answer, 2, TCP_WRITE_FLAG_COPY | TCP_WRITE_FLAG_MORE);
+    return err != ERR_OK ? err : tcp_write(pcb, answer + 2, (u16_t)n, TCP_WRITE_FLAG_COPY);
+}
+
 /*
  * Sends transfer messages while the send buffer has room for one. Returns
  * true once the transfer is over (or none is running); false while it goes
@@ -125,15 +137,15 @@ static bool send_transfer(struct dns_tcp_conn *c, err_t *err)
         size_t room = tcp_sndbuf(c->pcb);
         if (room < 2 + DNS_TRANSFER_MESSAGE_MAX || tcp_sndqueuelen(c->pcb) + 16 > TCP_SND_QUEUELEN)
             return false;
-        size_t n = dns_transfer_next(&c->transfer, answer + 2, room - 2);
+        size_t offer = room - 2 < sizeof answer - 2 ? room - 2 : sizeof answer - 2;
+        size_t n = dns_transfer_next(&c->transfer, answer + 2, offer);
         if (n == 0 && dns_transfer_done(&c->transfer)) {
             c->transferring = false;
             break;
         }
-        if (n == 0 && room < TCP_SND_BUF)
-            return false;           /* a huge record: wait for the whole buffer */
-        dns_put16(answer, (uint16_t)n);
-        if (n == 0 || tcp_write(c->pcb, answer, (u16_t)(n + 2), TCP_WRITE_FLAG_COPY) != ERR_OK) {
+        if (n == 0 && offer < sizeof answer - 2 && room < TCP_SND_BUF)
+            return false;           /* a huge record: wait for more room */
+        if (n == 0 || write_message(c->pcb, n) != ERR_OK) {
             /* A record that never fits, or a message half made: the
              * stream cannot go on. */
             *err = conn_close(c);
@@ -179,8 +191,7 @@ static err_t answer_buffered(struct dns_tcp_conn *c)
         }
         if (tcp_sndbuf(c->pcb) < n + 2 || tcp_sndqueuelen(c->pcb) + 4 > TCP_SND_QUEUELEN)
             break;      /* resume from the sent callback */
-        dns_put16(answer, (uint16_t)n);
-        if (tcp_write(c->pcb, answer, (u16_t)(n + 2), TCP_WRITE_FLAG_COPY) != ERR_OK)
+        if (write_message(c->pcb, n) != ERR_OK)
             break;
         done += 2 + msg_len;
     }

@@ -21,9 +21,14 @@
  *    full, the connection idle the longest is shed first, else the one
  *    quiet the longest.
  *
- * "Mid request" (bytes of a request received, its response not started) is
- * derived here from what the transport sees; the engine's
- * http_conn_mid_request() can replace mid_request() once it exists.
+ * "Mid request" (under the request timeout): a TLS handshake not done yet,
+ * or, while no response is going out, the engine in the middle of a
+ * request (http_conn_mid_request()), received bytes the engine has not
+ * taken yet, or bytes that arrived since the last response (over TLS they
+ * may still sit in BearSSL as a partial record, unseen by the engine).
+ *
+ * HSTS over HTTPS is the engine's extra header line (set per connection
+ * with http_conn_set_extra_headers()).
  */
 #include "http_service.h"
 
@@ -36,6 +41,7 @@
 #include "log.h"
 #include "lwip/sys.h"
 #include "lwip/tcp.h"
+#include "netif_platform.h"
 #include "platform.h"
 #include "tls_server.h"
 
@@ -64,8 +70,6 @@ struct http_tcp_conn {
     bool request_open;              /* bytes of a request arrived, its response did not start */
     bool response_open;             /* the engine's output is being taken */
     bool tls_logged;                /* the handshake was logged */
-    bool hsts_pending;              /* the HSTS line goes in after hsts_at more bytes of output */
-    size_t hsts_at, hsts_sent;
     uint32_t last_active;           /* ms: last byte received or acknowledged */
     uint32_t request_started;       /* ms: when the open request's first byte arrived */
     struct http_conn http;
@@ -122,10 +126,15 @@ static void conn_abort(struct http_tcp_conn *c)
     tcp_abort(pcb);
 }
 
-/* True while bytes of a request are in, but not its response. */
-static bool mid_request(const struct http_tcp_conn *c)
+/* True while bytes of a request are in, but not its response: see the top. */
+static bool mid_request(struct http_tcp_conn *c)
 {
-    return c->request_open;
+    if (c->kind == CONN_TLS && !tls_conn_handshake_done(&c->tls->tls))
+        return true;
+    if (c->response_open)
+        return false;
+    return c->request_open || c->unread != NULL ||
+           (c->kind != CONN_REDIRECT && http_conn_mid_request(&c->http));
 }
 
 /* Nothing received is waiting and nothing is being sent: shedding this
@@ -294,9 +303,8 @@ static err_t redirect_advance(struct http_tcp_conn *c)
 
 /* ---- HTTPS ---------------------------------------------------------------------- */
 
-/* Encrypts the engine's output into BearSSL's buffer while it has room,
- * adding the HSTS line to each response's header block. Returns true if
- * anything moved. */
+/* Encrypts the engine's output into BearSSL's buffer while it has room.
+ * Returns true if anything moved. */
 static bool tls_take_output(struct http_tcp_conn *c)
 {
     struct tls_conn *t = &c->tls->tls;
@@ -304,17 +312,6 @@ static bool tls_take_output(struct http_tcp_conn *c)
     for (;;) {
         size_t room;
         uint8_t *dst = tls_conn_plain_room(t, &room);
-        if (c->hsts_pending && c->hsts_at == 0) {
-            if (!dst)
-                return moved;
-            size_t n = hsts_len - c->hsts_sent < room ? hsts_len - c->hsts_sent : room;
-            memcpy(dst, hsts + c->hsts_sent, n);
-            tls_conn_plain_written(t, n);
-            c->hsts_sent += n;
-            c->hsts_pending = c->hsts_sent < hsts_len;
-            moved = true;
-            continue;
-        }
         const uint8_t *data;
         size_t len;
         bool in_blob;
@@ -327,24 +324,17 @@ static bool tls_take_output(struct http_tcp_conn *c)
             }
             return moved;
         }
-        if (!c->response_open) {        /* the first bytes of a response: its header block */
+        (void)in_blob;                  /* copied into BearSSL's buffer either way */
+        if (!c->response_open) {        /* the first bytes of a response */
             c->response_open = true;
             c->request_open = false;
-            size_t at = hsts_len && !in_blob ? hsts_insert_at(data, len) : 0;
-            c->hsts_pending = at > 0;
-            c->hsts_at = at;
-            c->hsts_sent = 0;
         }
         if (!dst)
             return moved;
         size_t n = len < room ? len : room;
-        if (c->hsts_pending && n > c->hsts_at)
-            n = c->hsts_at;
         memcpy(dst, data, n);
         tls_conn_plain_written(t, n);
         http_conn_sent(&c->http, n);
-        if (c->hsts_pending)
-            c->hsts_at -= n;
         moved = true;
     }
 }
@@ -529,12 +519,15 @@ static err_t accept_kind(struct tcp_pcb *pcb, enum conn_kind kind)
     c->request_open = kind == CONN_TLS;
     if (kind != CONN_REDIRECT)
         http_conn_init(&c->http, served);
+    if (kind == CONN_TLS)
+        http_conn_set_extra_headers(&c->http, hsts, hsts_len);
     tcp_arg(pcb, c);
     tcp_recv(pcb, received);
     tcp_sent(pcb, sent_more);
     tcp_poll(pcb, polled, POLL_TICKS);
     tcp_err(pcb, failed);
     tcp_nagle_disable(pcb);     /* responses are whole; don't hold their tails back */
+    netif_platform_tune_tcp(pcb);
     return ERR_OK;
 }
 

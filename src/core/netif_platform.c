@@ -1,7 +1,15 @@
 /*
- * Moves Ethernet frames between the platform contract and lwIP, and does
- * nothing else: frames in are copied into pool pbufs (the platform owns its
- * receive buffer), frames out are flattened into one buffer for the platform.
+ * Moves Ethernet frames between the platform contract and lwIP: frames in
+ * are copied into pool pbufs (the platform owns its receive buffer), frames
+ * out are flattened into one buffer for the platform.
+ *
+ * With TCP segmentation offload (plat_net_info's tcp_segment_max) lwIP's
+ * IPv4 MTU is raised to the offload's size, so TCP segments of up to 64 KiB
+ * leave lwIP whole, and lwIP computes no TCP checksums (the platform does).
+ * Every other IPv4 packet larger than the wire's MTU (a big ICMP echo reply)
+ * is still fragmented by lwIP at the wire's MTU on its way out. IPv6 keeps
+ * the wire's MTU: lwIP's IPv6 path MTU comes from the interface MTU, and
+ * IPv6 TCP gets the checksum offload only.
  */
 #include "netif_platform.h"
 
@@ -10,32 +18,95 @@
 #include "lwip/etharp.h"
 #include "lwip/ethip6.h"
 #include "lwip/init.h"
+#include "lwip/ip4_frag.h"
 #include "lwip/pbuf.h"
+#include "lwip/prot/ip4.h"
+#include "lwip/prot/tcp.h"
+#include "lwip/tcp.h"
 #include "netif/ethernet.h"
 #include "platform.h"
+#include "tcp_reuse.h"
 
 #define FRAME_MAX (14 + 1500 + 4)   /* Ethernet header, MTU 1500, a VLAN tag */
 
 static struct netif the_netif;
 static uint8_t frame_in[2048];
-static uint8_t frame_out[2048];
+static uint8_t frame_out[0x10000];
+static struct plat_net_info info;
+
+/* How many leading bytes of frame f (of which `first` are contiguous) the
+ * platform parses: Ethernet and IP headers, and TCP's for a TCP frame.
+ * More than `first` when they are not all there. */
+static size_t headers_needed(const u8_t *f, size_t first)
+{
+    if (first < 14 + 20)
+        return first + 1;
+    u16_t type = (u16_t)(f[12] << 8 | f[13]);
+    size_t l4;
+    if (type == 0x0800) {
+        l4 = 14 + (size_t)(f[14] & 0x0f) * 4;
+        if (f[14 + 9] != IP_PROTO_TCP)
+            return l4;
+    } else if (type == 0x86dd) {
+        l4 = 14 + 40;
+        if (first < l4 || f[14 + 6] != IP_PROTO_TCP)
+            return l4;
+    } else {
+        return 14;
+    }
+    if (first < l4 + 13)
+        return first + 1;
+    return l4 + (size_t)(f[l4 + 12] >> 4) * 4;
+}
 
 static err_t linkoutput(struct netif *netif, struct pbuf *p)
 {
     (void)netif;
-    if (p->tot_len > sizeof frame_out)
-        return ERR_BUF;
-    const void *frame = p->payload;
-    if (p->len != p->tot_len) {
-        pbuf_copy_partial(p, frame_out, p->tot_len, 0);
-        frame = frame_out;
+    /* A TCP segment is a header pbuf and the body's pbufs (pointing into
+     * the blob): handed over as pieces, uncopied, when the headers are all
+     * in the first one (as lwIP builds them). */
+    if (pbuf_clen(p) <= PLAT_NET_PIECES_MAX && headers_needed(p->payload, p->len) <= p->len) {
+        struct plat_net_piece pieces[PLAT_NET_PIECES_MAX];
+        int count = 0;
+        for (const struct pbuf *q = p; q; q = q->next)
+            if (q->len > 0 || q == p)
+                pieces[count++] = (struct plat_net_piece){q->payload, q->len};
+        return plat_net_write_pieces(pieces, count) == 0 ? ERR_OK : ERR_IF;
     }
-    return plat_net_write(frame, p->tot_len) == 0 ? ERR_OK : ERR_IF;
+    /* A pbuf's tot_len is 16 bits: any frame fits frame_out. */
+    pbuf_copy_partial(p, frame_out, p->tot_len, 0);
+    return plat_net_write(frame_out, p->tot_len) == 0 ? ERR_OK : ERR_IF;
+}
+
+#if LWIP_IPV4
+/* IPv4 output with a raised MTU: only TCP may use it. */
+static err_t output4(struct netif *netif, struct pbuf *p, const ip4_addr_t *next_hop)
+{
+    if (p->tot_len > info.mtu && p->len >= IP_HLEN &&
+        IPH_PROTO((const struct ip_hdr *)p->payload) != IP_PROTO_TCP) {
+        /* ip4_frag() cuts at netif->mtu and comes back here per fragment. */
+        u16_t raised = netif->mtu;
+        netif->mtu = info.mtu;
+        err_t err = ip4_frag(p, netif, next_hop);
+        netif->mtu = raised;
+        return err;
+    }
+    return etharp_output(netif, p, next_hop);
+}
+#endif
+
+void netif_platform_tune_tcp(struct tcp_pcb *pcb)
+{
+    u16_t wire_mss = (u16_t)(info.mtu - IP_HLEN - TCP_HLEN);
+    if (info.tcp_segment_max == 0 || !IP_IS_V4(&pcb->remote_ip) || pcb->mss < wire_mss)
+        return;
+    /* A whole number of wire segments, so that the kernel's cuts are full. */
+    u32_t max = info.tcp_segment_max > 0xffff ? 0xffff : info.tcp_segment_max;
+    pcb->mss = (u16_t)((max - IP_HLEN - TCP_HLEN) / wire_mss * wire_mss);
 }
 
 static err_t netif_setup(struct netif *netif)
 {
-    struct plat_net_info info;
     plat_net_info(&info);
     netif->name[0] = 'e';
     netif->name[1] = 'n';
@@ -49,6 +120,12 @@ static err_t netif_setup(struct netif *netif)
                    NETIF_FLAG_IGMP | NETIF_FLAG_MLD6;
     netif->output = etharp_output;
     netif->output_ip6 = ethip6_output;
+    if (info.tcp_segment_max > info.mtu) {
+        netif->mtu = (u16_t)(info.tcp_segment_max > 0xffff ? 0xffff : info.tcp_segment_max);
+        netif->output = output4;
+    }
+    if (info.tcp_segment_max)
+        NETIF_SET_CHECKSUM_CTRL(netif, NETIF_CHECKSUM_ENABLE_ALL & ~NETIF_CHECKSUM_GEN_TCP);
     netif->linkoutput = linkoutput;
     return ERR_OK;
 }
@@ -103,6 +180,7 @@ int netif_platform_poll(struct netif *netif, int budget)
         pbuf_take(p, frame_in, (u16_t)n);
         if (netif->input(p, netif) != ERR_OK)
             pbuf_free(p);
+        tcp_reuse_replay(netif);
     }
     return handled;
 }

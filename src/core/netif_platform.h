@@ -14,4 +14,12 @@ struct netif *netif_platform_start(const struct unihost_config *cfg);
  */
 int netif_platform_poll(struct netif *netif, int budget);
 
+struct tcp_pcb;
+/*
+ * Lets an accepted connection send segments as large as the platform's TCP
+ * segmentation offload takes (plat_net_info's tcp_segment_max), when it
+ * has one and the peer's MSS covers a full MTU. Changes nothing otherwise.
+ */
+void netif_platform_tune_tcp(struct tcp_pcb *pcb);
+
 #endif

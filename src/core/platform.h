@@ -59,7 +59,19 @@ void plat_console_write(const char *buf, size_t len);
 
 struct plat_net_info {
     uint8_t mac[6];         /* the interface's own Ethernet address */
-    uint16_t mtu;           /* largest IP packet (frame minus Ethernet header) */
+    uint16_t mtu;           /* largest IP packet on the wire (frame minus Ethernet header) */
+    /*
+     * TCP segmentation offload: 0 if the platform has none (every frame
+     * fits `mtu`, every checksum is the core's). Otherwise the largest IP
+     * packet the platform takes when it carries one TCP segment (IPv4 or
+     * IPv6, no IP options or extension headers): the platform cuts it into
+     * segments whose IP packets fit `mtu` (each of them with the same TCP
+     * header, sequence numbers advanced, FIN and PSH on the last only), and
+     * it computes the TCP checksum of every TCP frame it sends, large or
+     * not -- the core leaves that field zero. Frames of other protocols still
+     * fit `mtu` and carry their own checksums.
+     */
+    uint32_t tcp_segment_max;
 };
 
 /* Facts about the one network interface. Valid once the platform started
@@ -75,11 +87,26 @@ void plat_net_info(struct plat_net_info *info);
 long plat_net_read(void *buf, size_t size);
 
 /*
- * Sends one Ethernet frame of `len` bytes (14 + at most MTU). Returns 0 on
+ * Sends one Ethernet frame of `len` bytes (14 + at most MTU, or 14 + at most
+ * tcp_segment_max for a TCP frame; see plat_net_info). Returns 0 on
  * success (queued or sent: the bytes may be reused at once), -1 if the
  * interface could not take it now (the frame is dropped; TCP retransmits).
  */
 int plat_net_write(const void *frame, size_t len);
+
+/*
+ * As plat_net_write(), with the frame in `count` pieces (at most
+ * PLAT_NET_PIECES_MAX) that the platform gathers without the core
+ * flattening them first: a 64 KiB TCP segment is a header buffer plus
+ * bodies that point into the blob. The first piece holds at least the
+ * Ethernet, IP and TCP headers of the frame (the core flattens otherwise).
+ */
+#define PLAT_NET_PIECES_MAX 32
+struct plat_net_piece {
+    const void *data;
+    size_t len;
+};
+int plat_net_write_pieces(const struct plat_net_piece *pieces, int count);
 
 /* ---- randomness ------------------------------------------------------ */
 

@@ -19,8 +19,12 @@ static struct tls_credentials the_credentials;
 static void log_addresses(const struct netif *netif)
 {
     const uint8_t *m = netif->hwaddr;
+    struct plat_net_info info;
+    plat_net_info(&info);       /* netif->mtu is raised under segmentation offload */
     log_line("interface: mac %02x:%02x:%02x:%02x:%02x:%02x, mtu %u", m[0], m[1], m[2], m[3], m[4],
-             m[5], netif->mtu);
+             m[5], info.mtu);
+    if (info.tcp_segment_max)
+        log_line("interface: TCP segmentation offload, segments up to %u bytes", (unsigned)info.tcp_segment_max);
     if (!ip4_addr_isany_val(*netif_ip4_addr(netif)))
         log_line("interface: ipv4 %s/%d", ip4addr_ntoa(netif_ip4_addr(netif)),
                  32 - __builtin_popcount(~lwip_ntohl(ip4_addr_get_u32(netif_ip4_netmask(netif)))));

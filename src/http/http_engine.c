@@ -255,6 +255,14 @@ static void puts_(struct head_writer *w, const char *s)
     put(w, s, strlen(s));
 }
 
+/* The caller's extra lines, then the empty line that ends the block. */
+static void end_head(struct head_writer *w)
+{
+    if (w->c->extra_headers_len)
+        put(w, w->c->extra_headers, w->c->extra_headers_len);
+    put(w, "\r\n", 2);
+}
+
 static void put_header(struct head_writer *w, const char *name, const char *value, size_t len)
 {
     puts_(w, name);
@@ -335,7 +343,7 @@ static void respond_text_with(struct http_conn *c, int status, const char *text,
     puts_(&w, "X-Content-Type-Options: nosniff\r\n");
     size_t len = strlen(text);
     put_length(&w, len);
-    put(&w, "\r\n", 2);
+    end_head(&w);
     if (!head_only)
         put(&w, text, len);
     if (w.overflow) {
@@ -476,7 +484,7 @@ static void respond_file(struct http_conn *c, const struct blob_http_file *f, in
         put_length(&w, length);
     }
     puts_(&w, "X-Content-Type-Options: nosniff\r\n");
-    put(&w, "\r\n", 2);
+    end_head(&w);
     if (w.overflow) {
         respond_text(c, 500, "response header too large\n", NULL, 0, head_only);
         return;
@@ -493,7 +501,7 @@ static void respond_options(struct http_conn *c)
     struct head_writer w = {c, false};
     begin_response(&w, 204);
     puts_(&w, ALLOW_HEADER);
-    puts_(&w, "\r\n");
+    end_head(&w);
 }
 
 static void respond_redirect(struct http_conn *c, const struct blob_http_redirect *r, bool head_only)
@@ -623,6 +631,20 @@ void http_conn_sent(struct http_conn *c, size_t n)
 bool http_conn_should_close(const struct http_conn *c)
 {
     return c->close_after && c->head_sent == c->head_len && c->body_sent == c->body_len;
+}
+
+bool http_conn_set_extra_headers(struct http_conn *c, const char *lines, size_t len)
+{
+    if (!lines || len == 0) {
+        c->extra_headers = NULL;
+        c->extra_headers_len = 0;
+        return true;
+    }
+    if (len > HTTP_EXTRA_HEADERS_MAX || len < 2 || memcmp(lines + len - 2, "\r\n", 2) != 0)
+        return false;
+    c->extra_headers = lines;
+    c->extra_headers_len = len;
+    return true;
 }
 
 bool http_conn_mid_request(const struct http_conn *c)

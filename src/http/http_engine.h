@@ -25,6 +25,7 @@
 #define HTTP_URL_MAX 2048           /* longer request targets get 414 */
 #define HTTP_HEADERS_MAX 8192       /* more header bytes get 431 */
 #define HTTP_HEAD_MAX 1024          /* room for one response's header block */
+#define HTTP_EXTRA_HEADERS_MAX 256  /* the caller's extra lines: see http_conn_set_extra_headers() */
 #define HTTP_BODY_MAX 16384         /* request bodies up to this are read and discarded; larger get 413 */
 
 struct http_conn {
@@ -62,6 +63,8 @@ struct http_conn {
     const uint8_t *body;
     size_t body_len, body_sent;
     bool close_after;               /* close once the response is out */
+    const char *extra_headers;      /* the caller's lines for every response (HSTS) */
+    size_t extra_headers_len;
     bool failed;                    /* a protocol error: take no more input */
 };
 
@@ -87,6 +90,17 @@ void http_conn_sent(struct http_conn *c, size_t n);
 
 /* True when everything is sent and the connection should now be closed. */
 bool http_conn_should_close(const struct http_conn *c);
+
+/*
+ * Header lines ("Name: value\r\n", CRLF-terminated, `len` bytes) added to
+ * every response's header block from now on, e.g. Strict-Transport-Security
+ * over HTTPS. The bytes stay the caller's and must outlive `c`. They count
+ * within HTTP_HEAD_MAX; at most HTTP_EXTRA_HEADERS_MAX bytes, so that an
+ * error response always fits. Call after http_conn_init(). Returns false
+ * (and adds nothing) for lines too long or not ending in CRLF; NULL or 0
+ * removes them.
+ */
+bool http_conn_set_extra_headers(struct http_conn *c, const char *lines, size_t len);
 
 /*
  * True while a request has begun arriving (its first byte was fed) but is

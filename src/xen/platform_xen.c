@@ -208,6 +208,7 @@ void plat_net_info(struct plat_net_info *info)
 {
     memcpy(info->mac, net.mac, sizeof info->mac);
     info->mtu = 1500;
+    info->tcp_segment_max = 0;     /* netfront here offers no segmentation offload */
 }
 
 long plat_net_read(void *buf, size_t size)
@@ -219,6 +220,21 @@ long plat_net_read(void *buf, size_t size)
 
 int plat_net_write(const void *frame, size_t len)
 {
+    return netfront_transmit(&net, frame, len);
+}
+
+/* netfront copies every frame into a granted page anyway, so the pieces are
+ * gathered here first: one copy either way. */
+int plat_net_write_pieces(const struct plat_net_piece *pieces, int count)
+{
+    static uint8_t frame[1514];
+    size_t len = 0;
+    for (int i = 0; i < count; i++) {
+        if (pieces[i].len > sizeof frame - len)
+            return -1;      /* larger than a frame: without offload it cannot be */
+        memcpy(frame + len, pieces[i].data, pieces[i].len);
+        len += pieces[i].len;
+    }
     return netfront_transmit(&net, frame, len);
 }
 

@@ -48,6 +48,24 @@ else
     notok "ICMP echo, full MTU" "$(tail -n 2 "$UH_TMP/ping" | oneline)"
 fi
 
+# Larger than the MTU both ways: the request arrives in fragments, and the
+# reply must leave in fragments too (under segmentation offload lwIP's IPv4
+# MTU is raised for TCP only), which the namespace's kernel reassembles.
+reasm() { nsx awk '$1 == "Ip:" && $2 ~ /^[0-9]/ { print $'"$1"' }' /proc/net/snmp; }
+reasm_col=$(nsx awk '$1 == "Ip:" && $2 !~ /^[0-9]/ { for (i = 2; i <= NF; i++) if ($i == "ReasmOKs") print i; exit }' /proc/net/snmp)
+ok_before=$(reasm "$reasm_col")
+if nsx ping -4 -c 1 -W 2 -s 4000 "$UNIHOST_GUEST4" > "$UH_TMP/ping" 2>&1 < /dev/null &&
+   [ "$(reasm "$reasm_col")" -gt "$ok_before" ]; then
+    ok "ICMP echo with a 4000-byte payload answered in fragments (ReasmOKs $ok_before -> $(reasm "$reasm_col"))"
+else
+    notok "ICMP echo, 4000 bytes, fragmented" "ReasmOKs $ok_before -> $(reasm "$reasm_col"); $(tail -n 2 "$UH_TMP/ping" | oneline)"
+fi
+if nsx ping -6 -c 1 -W 2 -s 4000 "$UNIHOST_GUEST6" > "$UH_TMP/ping" 2>&1 < /dev/null; then
+    ok "ICMPv6 echo with a 4000-byte payload answered"
+else
+    notok "ICMPv6 echo, 4000 bytes" "$(tail -n 2 "$UH_TMP/ping" | oneline)"
+fi
+
 # NDP and ICMPv6 echo
 if nsx ping -6 -c 3 -i 0.2 -W 2 "$UNIHOST_GUEST6" > "$UH_TMP/ping" 2>&1 < /dev/null; then
     ok "ICMPv6 echo: 3 pings to $UNIHOST_GUEST6 answered"

@@ -512,6 +512,77 @@ static void test_mid_request(void)
     CHECK("mid-request: true at the first byte of the next request", http_conn_mid_request(&conn));
 }
 
+/* How many times `line` is in the header block of the last response. */
+static int header_count(const char *line)
+{
+    const char *end = strstr(response, "\r\n\r\n");
+    int n = 0;
+    for (const char *hit = strstr(response, line); hit && end && hit < end; hit = strstr(hit + 1, line))
+        n++;
+    return n;
+}
+
+static void test_extra_headers(void)
+{
+    static const char hsts[] = "Strict-Transport-Security: max-age=5\r\n";
+    const char *sts = "\r\nStrict-Transport-Security: max-age=5\r\n";
+    fresh();
+    CHECK("extra: accepted", http_conn_set_extra_headers(&conn, hsts, sizeof hsts - 1));
+    converse("GET / HTTP/1.1\r\nHost: a\r\n\r\n", 0);
+    CHECK("extra: in a 200, once, in the header block", status() == 200 && header_count(sts) == 1);
+    CHECK("extra: the body is untouched", body_is(file("/index.html")->body));
+    converse("HEAD / HTTP/1.1\r\nHost: a\r\n\r\n", 0);
+    CHECK("extra: in a HEAD answer", status() == 200 && header_count(sts) == 1 && body_len() == 0);
+    converse("GET /nowhere HTTP/1.1\r\nHost: a\r\n\r\n", 0);
+    CHECK("extra: in a 404", status() == 404 && header_count(sts) == 1);
+    converse("GET /docs HTTP/1.1\r\nHost: a\r\n\r\n", 0);
+    CHECK("extra: in a 301", status() == 301 && header_count(sts) == 1);
+    converse("OPTIONS / HTTP/1.1\r\nHost: a\r\n\r\n", 0);
+    CHECK("extra: in a 204 to OPTIONS", status() == 204 && header_count(sts) == 1);
+    char req[512];
+    const struct blob_http_file *index = file("/index.html");
+    snprintf(req, sizeof req, "GET / HTTP/1.1\r\nHost: a\r\nIf-None-Match: %.*s\r\n\r\n", (int)index->etag.len,
+             (const char *)blob_bytes(&blob, index->etag));
+    converse(req, 0);
+    CHECK("extra: in a 304", status() == 304 && header_count(sts) == 1);
+    converse("GET / HTTP/1.1\r\nHost: a\r\nRange: bytes=0-9\r\n\r\nGET / HTTP/1.1\r\nHost: a\r\n\r\n", 0);
+    const char *second = strstr(response + 1, "HTTP/1.1 200 ");
+    CHECK("extra: in each of two pipelined responses (206, 200)",
+          status() == 206 && header_count(sts) == 1 && second && strstr(second, sts) != NULL);
+    fresh();
+    converse("GET /a HTTP/1.1\r\n\r\n", 0);
+    CHECK("extra: none on a fresh connection (a 400)", status() == 400 && header_count(sts) == 0);
+    fresh();
+    CHECK("extra: accepted again after init", http_conn_set_extra_headers(&conn, hsts, sizeof hsts - 1));
+    converse("GET /a HTTP/1.1\r\n\r\n", 0);
+    CHECK("extra: in a 400 (no Host)", status() == 400 && header_count(sts) == 1);
+
+    fresh();
+    converse("GET / HTTP/1.1\r\nHost: a\r\n\r\n", 0);
+    CHECK("extra: none after init", status() == 200 && header_count("Strict-Transport-Security") == 0);
+    static char big[HTTP_EXTRA_HEADERS_MAX + 10];
+    memset(big, 'x', sizeof big);
+    memcpy(big, "X-Big: ", 7);
+    memcpy(big + sizeof big - 2, "\r\n", 2);
+    CHECK("extra: too long is refused", !http_conn_set_extra_headers(&conn, big, sizeof big));
+    CHECK("extra: without CRLF is refused", !http_conn_set_extra_headers(&conn, "X-A: b", 6));
+    converse("GET / HTTP/1.1\r\nHost: a\r\n\r\n", 0);
+    CHECK("extra: a refused set adds nothing", status() == 200 && header_count("X-Big") == 0);
+    /* The most the engine takes, still within HTTP_HEAD_MAX with a full
+     * 200 header block: the response is whole. */
+    static char most[HTTP_EXTRA_HEADERS_MAX];
+    memset(most, 'y', sizeof most);
+    memcpy(most, "X-Most: ", 8);
+    memcpy(most + sizeof most - 2, "\r\n", 2);
+    CHECK("extra: the largest allowed is accepted", http_conn_set_extra_headers(&conn, most, sizeof most));
+    converse("GET / HTTP/1.1\r\nHost: a\r\n\r\n", 0);
+    CHECK("extra: the largest allowed fits a 200's header block",
+          status() == 200 && header_count("\r\nX-Most: yyy") == 1 && body_is(file("/index.html")->body));
+    CHECK("extra: removed with NULL", http_conn_set_extra_headers(&conn, NULL, 0));
+    converse("GET / HTTP/1.1\r\nHost: a\r\n\r\n", 0);
+    CHECK("extra: gone after removal", status() == 200 && header_count("X-Most") == 0);
+}
+
 int main(void)
 {
     size_t size;
@@ -528,6 +599,7 @@ int main(void)
     test_redirects();
     test_request_bodies();
     test_mid_request();
+    test_extra_headers();
     free(data);
     return CHECK_DONE();
 }

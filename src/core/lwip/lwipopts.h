@@ -82,11 +82,17 @@
 #ifndef TCP_WND
 #define TCP_WND (32 * TCP_MSS)
 #endif
+/* 256 KiB in flight per connection: with segmentation offload one segment
+ * is up to 64 KiB, and a 64 KiB buffer would allow one at a time. Bodies
+ * are sent from the blob without a copy, so this costs no memory per
+ * connection beyond pbuf and segment descriptors from the pools below. */
 #ifndef TCP_SND_BUF
-#define TCP_SND_BUF (64 * 1024 - 1)
+#define TCP_SND_BUF (256 * 1024)
 #endif
 #define TCP_SND_QUEUELEN (4 * TCP_SND_BUF / TCP_MSS + 8)
-#define TCP_SNDLOWAT (TCP_SND_BUF / 2)
+/* Wake senders when 32 KiB are free (half the buffer on builds, like Xen's,
+ * that make it smaller). */
+#define TCP_SNDLOWAT (TCP_SND_BUF > 64 * 1024 ? 32 * 1024 : TCP_SND_BUF / 2)
 #define TCP_QUEUE_OOSEQ 1
 #define TCP_OVERSIZE TCP_MSS
 #define LWIP_TCP_TIMESTAMPS 0
@@ -97,14 +103,19 @@
 #define TCP_LISTEN_BACKLOG 0
 
 /* Checksums are computed and checked in software: tap and netfront hand us
- * plain frames. */
+ * plain frames. A platform with TCP segmentation offload computes outgoing
+ * TCP checksums itself: netif_platform.c turns lwIP's off for that netif. */
+#define LWIP_CHECKSUM_CTRL_PER_NETIF 1
 #define CHECKSUM_GEN_IP 1
 #define CHECKSUM_GEN_UDP 1
 #define CHECKSUM_GEN_TCP 1
 #define CHECKSUM_CHECK_IP 1
 #define CHECKSUM_CHECK_UDP 1
 #define CHECKSUM_CHECK_TCP 1
-#define LWIP_CHECKSUM_ON_COPY 1
+/* Off: with it on, lwIP checksums every zero-copy body at tcp_write() time,
+ * a pass over the data that a platform with checksum offload never needs
+ * (without offload the same sum is taken once at output instead). */
+#define LWIP_CHECKSUM_ON_COPY 0
 
 /* Callbacks and features we do not use. */
 #define LWIP_NETIF_STATUS_CALLBACK 0
@@ -114,6 +125,20 @@
 #define LWIP_STATS 0
 #define LWIP_STATS_DISPLAY 0
 #define PPP_SUPPORT 0
+
+/* A SYN reusing the ports of a connection in TIME_WAIT: see tcp_reuse.h. */
+#define LWIP_HOOK_TCP_INPACKET_PCB(pcb, hdr, optlen, opt1len, opt2, p) \
+    tcp_reuse_inpacket(pcb, hdr, optlen, opt1len, opt2, p)
+#ifndef __ASSEMBLER__
+#include <stdint.h>
+struct tcp_pcb;
+struct tcp_hdr;
+struct pbuf;
+/* lwIP's types are not declared yet here: err_t is int8_t, u16_t uint16_t,
+ * u8_t uint8_t (lwip/arch.h); tcp_reuse.h has the same prototype in them. */
+int8_t tcp_reuse_inpacket(struct tcp_pcb *pcb, struct tcp_hdr *hdr, uint16_t optlen, uint16_t opt1len,
+                          uint8_t *opt2, struct pbuf *p);
+#endif
 
 /* Randomness for TCP ISNs, ports and IPv6 reasons: see lwip_glue.c. */
 #define LWIP_RAND() unihost_lwip_rand()
