@@ -372,7 +372,7 @@ int sim_netback_inject(struct sim *s, const void *frame, size_t len)
     netif_rx_response_t *rsp = RING_GET_RESPONSE(&s->rx, s->rx.rsp_prod_pvt);
     rsp->id = req.id;
     rsp->offset = 0;
-    rsp->flags = 0;
+    rsp->flags = s->rx_flags;
     if (!page || len > XEN_PAGE_SIZE) {
         rsp->status = NETIF_RSP_ERROR;
     } else {

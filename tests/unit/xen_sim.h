@@ -66,6 +66,7 @@ struct sim {
     struct sim_frame *sent;         /* frames the guest transmitted */
     unsigned sent_count;
     unsigned rx_notifies;           /* times the backend had to kick the guest for rx */
+    uint16_t rx_flags;              /* NETRXF_* flags given to injected frames */
 };
 
 /* Sets up the store with a vif device/vif/0 whose backend is in InitWait. */
