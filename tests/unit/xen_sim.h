@@ -57,6 +57,9 @@ struct sim {
 
     /* netback */
     bool backend_connected;
+    bool connect_after_read;        /* connect only after answering a read of
+                                     * the backend's state (then attach_pending) */
+    bool attach_pending;
     bool tx_paused;                 /* leave tx requests on the ring */
     netif_tx_back_ring_t tx;
     netif_rx_back_ring_t rx;
