@@ -1,6 +1,8 @@
 /* netfront: see netfront.h. */
 #include "netfront.h"
 
+#include "rx_csum.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,10 +59,18 @@ static int wait_backend(struct netfront *nf, bool (*want)(int state))
             return state;
         if (state < 0 && state != XS_ERR_NOENT)
             return state;
-        /* Watch events only wake us; the state read above is the truth. */
+        /* Watch events only wake us; the state read above is the truth.
+         * But an event may have come in while that read waited for its
+         * reply -- the wait took the event channel's notification, so
+         * blocking now would sleep through the change (seen: the backend
+         * Connected, the guest asleep until its patience ran out). Any
+         * event drained here means: read the state again first. */
         const char *path, *token;
-        while (xs_next_watch_event(nf->xs, &path, &token)) {
-        }
+        bool events = false;
+        while (xs_next_watch_event(nf->xs, &path, &token))
+            events = true;
+        if (events)
+            continue;
         if (!nf->port.wait(nf->port.ctx))
             return XS_ERR_TIMEOUT;
     }
@@ -171,9 +181,10 @@ static int publish(struct netfront *nf, char *err, size_t err_size)
             {"event-channel", nf->evtchn},
             {"request-rx-copy", 1},
             {"feature-rx-notify", 1},
-            /* Without this, netback passes on frames from dom0's own stack
-             * with the TCP/UDP checksum left blank (NETRXF_csum_blank), and
-             * lwIP, which checks every checksum, would drop them. */
+            /* Without this, netback may pass on IPv4 frames from dom0's own
+             * stack with the TCP/UDP checksum left blank (NETRXF_csum_blank;
+             * for IPv6 that is off unless feature-ipv6-csum-offload is
+             * written). Frames flagged so anyway are completed (rx_csum.h). */
             {"feature-no-csum-offload", 1},
         };
         for (size_t i = 0; rc == 0 && i < sizeof keys / sizeof keys[0]; i++) {
@@ -364,6 +375,12 @@ long netfront_receive(struct netfront *nf, void *buf, size_t size)
         } else {
             memcpy(buf, (const uint8_t *)nf->rx_pages[rsp.id] + rsp.offset, (size_t)rsp.status);
             result = rsp.status;
+            /* The checksum was left for "hardware" to fill in: we are it. */
+            if (rsp.flags & NETRXF_csum_blank) {
+                nf->rx_csum_blank++;
+                if (!rx_csum_complete(buf, (size_t)rsp.status))
+                    nf->rx_csum_unknown++;
+            }
             nf->rx_frames++;
         }
         repost_rx(nf, rsp.id);

@@ -181,7 +181,9 @@ void plat_wait(uint64_t deadline_ns)
     for (;;) {
         /* Take every pending bit first (a bit left set would make the poll
          * below return at once, forever), then act on what they said. */
-        bool store = evtchn_take_pending(xenstore_port);
+        /* Events queued while a xenstore request awaited its reply had
+         * their notification taken by that wait: they count as pending. */
+        bool store = evtchn_take_pending(xenstore_port) | xs_watch_event_queued(&xenstore);
         bool net_event = net.evtchn != 0 && evtchn_take_pending(net.evtchn);
         if (store)
             handle_xenstore_events();
@@ -215,7 +217,18 @@ long plat_net_read(void *buf, size_t size)
 {
     /* A backend that went away is not a hard error: it may come back, and
      * netfront reconnects; meanwhile there is simply nothing to read. */
-    return netfront_receive(&net, buf, size);
+    long n = netfront_receive(&net, buf, size);
+    /* Said once: which checksums the backend leaves to us is the first
+     * thing to know when TCP or UDP fails on one address family only. */
+    static bool told;
+    if (!told && net.rx_csum_blank) {
+        told = true;
+        static const char line[] =
+            "unihost: netfront: the backend sends frames with blank checksums "
+            "(NETRXF_csum_blank); completing them\n";
+        xen_console_write(line, sizeof line - 1);
+    }
+    return n;
 }
 
 int plat_net_write(const void *frame, size_t len)

@@ -281,3 +281,8 @@ bool xs_next_watch_event(struct xs_client *c, const char **path, const char **to
     *token = slot + strlen(slot) + 1;
     return true;
 }
+
+bool xs_watch_event_queued(const struct xs_client *c)
+{
+    return c->event_count > 0;
+}

@@ -73,6 +73,11 @@ int xs_read_uint(struct xs_client *c, uint32_t tx, const char *path, unsigned lo
  * (never blocks): true and path/token (pointing into the client), or false. */
 bool xs_next_watch_event(struct xs_client *c, const char **path, const char **token);
 
+/* Whether watch events are queued: ones that came in while a request
+ * waited for its reply. Their event-channel notification was consumed by
+ * that wait, so a caller about to block must look here first. */
+bool xs_watch_event_queued(const struct xs_client *c);
+
 /* A short name for an error, for log lines. */
 const char *xs_error_name(int err);
 

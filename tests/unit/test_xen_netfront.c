@@ -73,6 +73,7 @@ static bool rx_works(unsigned seq)
 static void no_mac(void) { sim_store_write(&sim, "device/vif/0/mac", "00:16:3e:zz:00:01"); }
 static void no_backend_yet(void) { sim_backend_set_state(&sim, XenbusStateInitialising); }
 static void conflict_once(void) { sim.fail_next_commit = true; }
+static void connect_after_read(void) { sim.connect_after_read = true; }
 
 int main(void)
 {
@@ -187,6 +188,13 @@ int main(void)
     CHECK("handshake: a conflicting commit is retried", connect_fresh(conflict_once) == 0 &&
                                                            sim.conflicts == 1 && sim.commits == 1 &&
                                                            nf.link == NETFRONT_CONNECTED);
+    /* The backend's Connected watch event arrives while netfront's read of
+     * the state is still waiting for its reply (the reply says InitWait):
+     * netfront must read again, not block until its patience runs out. */
+    CHECK("handshake: a state change announced during the state read is seen",
+          connect_fresh(connect_after_read) == 0 && nf.link == NETFRONT_CONNECTED && sim.waits == 0);
+    if (err[0])
+        printf("# %s\n", err);
     CHECK("bad node: a malformed mac is refused with a reason",
           connect_fresh(no_mac) == -1 && strstr(err, "mac") != NULL);
     printf("# %s\n", err);

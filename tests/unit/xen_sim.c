@@ -113,6 +113,7 @@ static void fire_watches(struct sim *s, const char *path)
 }
 
 static void netback_on_write(struct sim *s, const char *path, const char *value);
+static void netback_attach(struct sim *s);
 
 static void store_set(struct sim *s, const char *path, const char *value)
 {
@@ -153,6 +154,12 @@ static void handle(struct sim *s, const struct xsd_sockmsg *h, char *body)
             reply_error(s, h->req_id, h->tx_id, "ENOENT");
         else
             reply(s, XS_READ, h->req_id, h->tx_id, v, strlen(v));
+        if (s->attach_pending && strcmp(body, "backend/vif/1/0/state") == 0) {
+            /* The backend connects right after answering: its watch event
+             * lands on the ring behind the reply (a real race on Xen). */
+            s->attach_pending = false;
+            netback_attach(s);
+        }
         return;
     }
     case XS_WRITE: {
@@ -315,8 +322,12 @@ static void netback_attach(struct sim *s)
 static void netback_on_write(struct sim *s, const char *path, const char *value)
 {
     const char *be = sim_store_read(s, BACK "/state");
-    if (strcmp(path, FRONT "/state") == 0 && strcmp(value, "4") == 0 && be && strcmp(be, "2") == 0)
-        netback_attach(s);
+    if (strcmp(path, FRONT "/state") == 0 && strcmp(value, "4") == 0 && be && strcmp(be, "2") == 0) {
+        if (s->connect_after_read)
+            s->attach_pending = true;
+        else
+            netback_attach(s);
+    }
 }
 
 void sim_backend_set_state(struct sim *s, int state)
@@ -372,7 +383,7 @@ int sim_netback_inject(struct sim *s, const void *frame, size_t len)
     netif_rx_response_t *rsp = RING_GET_RESPONSE(&s->rx, s->rx.rsp_prod_pvt);
     rsp->id = req.id;
     rsp->offset = 0;
-    rsp->flags = 0;
+    rsp->flags = s->rx_flags;
     if (!page || len > XEN_PAGE_SIZE) {
         rsp->status = NETIF_RSP_ERROR;
     } else {

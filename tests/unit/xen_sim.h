@@ -57,6 +57,9 @@ struct sim {
 
     /* netback */
     bool backend_connected;
+    bool connect_after_read;        /* connect only after answering a read of
+                                     * the backend's state (then attach_pending) */
+    bool attach_pending;
     bool tx_paused;                 /* leave tx requests on the ring */
     netif_tx_back_ring_t tx;
     netif_rx_back_ring_t rx;
@@ -66,6 +69,7 @@ struct sim {
     struct sim_frame *sent;         /* frames the guest transmitted */
     unsigned sent_count;
     unsigned rx_notifies;           /* times the backend had to kick the guest for rx */
+    uint16_t rx_flags;              /* NETRXF_* flags given to injected frames */
 };
 
 /* Sets up the store with a vif device/vif/0 whose backend is in InitWait. */

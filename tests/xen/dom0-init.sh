@@ -224,6 +224,9 @@ fi
 # ND) and the vif's counters, for diagnosing a failed check.
 ip neigh show dev xenbr0 2>&1 | while read -r line; do info "neighbour: $line"; done
 ip -s link show 2>&1 | grep -A5 ': vif' | while read -r line; do info "link: $line"; done
+# dom0's own count of TCP/UDP segments it dropped for a bad checksum: the
+# guest's replies would land here if it computed them wrong.
+nstat -az 2>&1 | grep -i csum | while read -r line; do info "dom0 nstat: $line"; done
 stamp "checks done"
 # ---- the guest's console, then teardown -------------------------------------------------
 echo "----- guest console ($console_log) -----"
