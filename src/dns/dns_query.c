@@ -68,8 +68,12 @@ enum dns_parse_result dns_query_parse(const uint8_t *msg, size_t len, struct dns
     if (qdcount != 1 || q->question_len == 0)
         return DNS_PARSE_FORMERR;
 
-    /* A query carries no answer or authority records. */
-    if (ancount != 0 || nscount != 0)
+    /* A query carries no answer or authority records, but for the client's
+     * SOA that an IXFR query holds in its authority section (RFC 1995 3). */
+    bool ixfr_soa = q->qtype == DNS_TYPE_IXFR && nscount == 1;
+    if (ancount != 0 || (nscount != 0 && !ixfr_soa))
+        return DNS_PARSE_FORMERR;
+    if (ixfr_soa && (off = skip_rr(msg, len, off)) == 0)
         return DNS_PARSE_FORMERR;
 
     bool badvers = false;

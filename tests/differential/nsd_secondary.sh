@@ -105,6 +105,21 @@ done < "$UH_TMP/zonelist"
 check "dig AXFR of every zone from an allowed address: SOA first and last, exactly the zone file's records" \
     "see the differences above" [ "$all_match" -eq 1 ]
 
+# IXFR as dig sends it (the client's SOA, serial 1, in the authority
+# section): unihost keeps no history, so the whole zone (RFC 1995 4)
+nsx dig @"$UNIHOST_GUEST4" -b "$SECONDARY4" +time=3 +tries=1 +tcp +nocmd +nostats "$FIRST_ZONE" IXFR=1 \
+    > "$UH_TMP/ixfr.txt" 2>&1
+nsx dig @"$UNIHOST_GUEST4" -b "$SECONDARY4" +time=3 +tries=1 +nocmd +nostats "$FIRST_ZONE" AXFR \
+    > "$UH_TMP/axfr-first.txt" 2>&1
+records() { grep -v '^;' "$1" | grep -c .; }
+ixfr_is_whole_zone() {
+    [ "$(records "$UH_TMP/axfr-first.txt")" -gt 2 ] &&
+        [ "$(records "$UH_TMP/ixfr.txt")" -eq "$(records "$UH_TMP/axfr-first.txt")" ]
+}
+check "dig IXFR=1 from an allowed address gets the whole zone, as AXFR does" \
+    "$(records "$UH_TMP/ixfr.txt") records by IXFR, $(records "$UH_TMP/axfr-first.txt") by AXFR: $(head -c 300 "$UH_TMP/ixfr.txt")" \
+    ixfr_is_whole_zone
+
 # ---- the secondary transfers every zone
 nsd_start "$CONF" "$DIR/stderr"
 ready=1

@@ -192,6 +192,26 @@ int main(void)
     CHECK("ixfr over TCP: the whole zone, as AXFR", res.soa_first && res.soa_last &&
           res.records == zone_records("nested.example.test") + 1);
     ldns_rr_list_deep_free(res.rrs);
+    /* As clients send it: the client's SOA in the authority section. */
+    struct query ixfr;
+    q_begin(&ixfr, 0x1234, 0, 1, 0);
+    dns_put16(ixfr.b + 8, 1);                   /* NSCOUNT */
+    q_name(&ixfr, "nested.example.test");
+    q_u16(&ixfr, DNS_TYPE_IXFR);
+    q_u16(&ixfr, DNS_CLASS_IN);
+    static const uint8_t soa_rr[] = {0xc0, 12, 0, 6, 0, 1, 0, 0, 0, 60, 0, 22,
+                                     0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
+    memcpy(ixfr.b + ixfr.len, soa_rr, sizeof soa_rr);
+    ixfr.len += sizeof soa_rr;
+    struct dns_peer allowed = peer("192.0.2.54");
+    CHECK("ixfr with the client's SOA in authority (RFC 1995 3): a transfer",
+          dns_transfer_begin(&t, &blob, ixfr.b, ixfr.len, DNS_OVER_TCP, &allowed));
+    n = dns_engine_answer(&blob, ixfr.b, ixfr.len, DNS_OVER_TCP, out, sizeof out);
+    CHECK("ixfr with the client's SOA, from a client outside the ACL: REFUSED, not FORMERR",
+          n >= 12 && (out[3] & 0xf) == DNS_RCODE_REFUSED);
+    dns_put16(ixfr.b + 8, 2);
+    CHECK("ixfr with two authority records: not a transfer",
+          !dns_transfer_begin(&t, &blob, ixfr.b, ixfr.len, DNS_OVER_TCP, &allowed));
     CHECK("ixfr over UDP: allowed", begin(&t, "nested.example.test", DNS_TYPE_IXFR, DNS_OVER_UDP, "192.0.2.54", false));
     run(&t, sizeof out, &res);
     CHECK("ixfr over UDP: one message with the current SOA only", res.messages == 1 && res.records == 1 && res.soa_first);
