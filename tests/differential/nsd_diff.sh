@@ -31,26 +31,9 @@ UH_TEST="nsd differential"
 NSD_ADDR4=192.0.2.53
 NSD_ADDR6=2001:db8::53
 
-uh_require_root
-for tool in python3 ldns-read-zone; do
-    command -v "$tool" > /dev/null || { notok "tools" "$tool is not installed"; exit 1; }
-done
-nsd_require || { notok "nsd" "apt-get install -y nsd failed"; exit 1; }
-[ -x "$UNIHOST" ] || { notok "unihost" "$UNIHOST is missing (run make)"; exit 1; }
+nsd_test_setup "uh-nsdd-$$" "uhnsdd$$"
 
-uh_setup "uh-nsdd-$$" "uhnsdd$$"
-trap 'nsd_test_cleanup' EXIT
-trap 'exit 1' INT TERM HUP
-
-uh_fixture_blob || { notok "fixture blob" "neither make nor $CRUNCH could build it"; exit 1; }
-
-# ---- the zones: NSD's config, and each zone as ldns-read-zone prints it
-ZONES=$(nsd_fixture_zones "$UH_TMP/zones.log") ||
-    { diag < "$UH_TMP/zones.log"; notok "zones" "could not make the fixture zones"; exit 1; }
-if ! nsd_zone_rr_lists "$ZONES" "$UH_TMP" > "$UH_TMP/rr.err"; then
-    notok "zone files" "$(cat "$UH_TMP/rr.err")"
-    exit 1
-fi
+# ---- NSD's config: every zone from its file
 mkdir -p "$UH_TMP/nsd/zones"
 CONF=$UH_TMP/nsd/nsd.conf
 nsd_server_conf "$UH_TMP/nsd" "$NSD_ADDR4" "$NSD_ADDR6" > "$CONF"
@@ -59,16 +42,6 @@ for f in "$ZONES"/*.zone; do
     cp "$f" "$UH_TMP/nsd/zones/$zone.zone"
     printf 'zone:\n    name: "%s"\n    zonefile: "%s.zone"\n' "$zone" "$zone" >> "$CONF"
 done
-if ! nsd-checkconf "$CONF" > "$UH_TMP/checkconf.log" 2>&1; then
-    notok "nsd config" "nsd-checkconf: $(tr '\n' ' ' < "$UH_TMP/checkconf.log")"
-    exit 1
-fi
-
-# ---- the corpus (deterministic: same zones, same queries)
-CORPUS=$UH_TMP/corpus.txt
-python3 tests/differential/dnsdiff.py corpus "$UH_TMP/zonelist" "$CORPUS" ||
-    { notok "corpus" "dnsdiff.py corpus failed"; exit 1; }
-echo "# corpus: $(wc -l < "$CORPUS") queries"
 
 # ---- NSD on the namespace's loopback
 if ! nsx ip addr add "$NSD_ADDR4/32" dev lo || ! nsx ip -6 addr add "$NSD_ADDR6/128" dev lo nodad; then

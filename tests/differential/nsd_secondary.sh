@@ -23,24 +23,7 @@ UH_TEST="nsd secondary"
 SECONDARY4=192.0.2.54
 SECONDARY6=2001:db8::54
 
-uh_require_root
-for tool in python3 ldns-read-zone dig; do
-    command -v "$tool" > /dev/null || { notok "tools" "$tool is not installed"; exit 1; }
-done
-nsd_require || { notok "nsd" "apt-get install -y nsd failed"; exit 1; }
-[ -x "$UNIHOST" ] || { notok "unihost" "$UNIHOST is missing (run make)"; exit 1; }
-
-uh_setup "uh-nsds-$$" "uhnsds$$"
-trap 'nsd_test_cleanup' EXIT
-trap 'exit 1' INT TERM HUP
-
-uh_fixture_blob || { notok "fixture blob" "neither make nor $CRUNCH could build it"; exit 1; }
-ZONES=$(nsd_fixture_zones "$UH_TMP/zones.log") ||
-    { diag < "$UH_TMP/zones.log"; notok "zones" "could not make the fixture zones"; exit 1; }
-if ! nsd_zone_rr_lists "$ZONES" "$UH_TMP" > "$UH_TMP/rr.err"; then
-    notok "zone files" "$(cat "$UH_TMP/rr.err")"
-    exit 1
-fi
+nsd_test_setup "uh-nsds-$$" "uhnsds$$"
 
 # ---- the secondary's config: every zone, from unihost, alternating the
 # address family so both ACL families and both transports are exercised
@@ -61,10 +44,6 @@ while read -r zone _rr; do
         "$zone" "$zone" "$primary" "$primary" "$from" >> "$CONF"
     echo "# $zone: secondary of unihost at $primary"
 done < "$UH_TMP/zonelist"
-if ! nsd-checkconf "$CONF" > "$UH_TMP/checkconf.log" 2>&1; then
-    notok "nsd config" "nsd-checkconf: $(tr '\n' ' ' < "$UH_TMP/checkconf.log")"
-    exit 1
-fi
 
 if ! uh_start --blob "$BLOB"; then
     notok "unihost" "did not start with --blob $BLOB"
@@ -138,10 +117,6 @@ ok "NSD transfers every zone from unihost ($(wc -l < "$UH_TMP/zonelist") zones, 
 grep -c 'zone transfer to' "$UH_LOG" | sed 's/^/# unihost logged transfers: /'
 
 # ---- the same answers
-CORPUS=$UH_TMP/corpus.txt
-python3 tests/differential/dnsdiff.py corpus "$UH_TMP/zonelist" "$CORPUS" ||
-    { notok "corpus" "dnsdiff.py corpus failed"; exit 1; }
-echo "# corpus: $(wc -l < "$CORPUS") queries"
 cat tests/differential/tolerated.tsv tests/differential/tolerated-secondary.tsv > "$UH_TMP/tolerated"
 nsd_compare "secondary" "$CORPUS" "$UH_TMP/tolerated" "$SECONDARY4" "$SECONDARY6"
 uh_finish

@@ -1,6 +1,13 @@
 # NSD as a peer of the differential tests, sourced after
 # tests/integration/lib/uh.sh (it uses nsx, uh_alive, uh_wait_exit, notok).
 #
+#   nsd_test_setup NS TAP             what both differential tests start
+#                                     with: root, tools, nsd and unihost
+#                                     present, the namespace NS with TAP,
+#                                     the EXIT trap, BLOB (the fixture
+#                                     blob), ZONES (its zone files), their
+#                                     rr lists and CORPUS (the queries);
+#                                     exits on failure
 #   nsd_require                       installs nsd if missing (its package
 #                                     service is stopped again at once)
 #   nsd_server_conf DIR ADDR4 ADDR6   prints the server: section of a config
@@ -15,8 +22,10 @@
 #                                     OUT/rr/NAME. and the list "NAME. FILE"
 #                                     dnsdiff.py's corpus reads into
 #                                     OUT/zonelist
-#   nsd_start CONF LOG                starts NSD in the test's namespace;
-#                                     its PID is added to NSD_PIDS
+#   nsd_start CONF LOG                checks CONF with nsd-checkconf (a
+#                                     failed check exits), starts NSD in the
+#                                     test's namespace; its PID is added to
+#                                     NSD_PIDS
 #   nsd_wait_soa ADDR ZONE TRIES      waits (0.5 s a try) until ADDR answers
 #                                     ZONE's SOA with NOERROR and AA
 #   nsd_stop_all                      ends every NSD started, by PID
@@ -91,6 +100,10 @@ nsd_zone_rr_lists() {
 }
 
 nsd_start() {
+    if ! nsd-checkconf "$1" > "$UH_TMP/checkconf.log" 2>&1; then
+        notok "nsd config" "nsd-checkconf: $(tr '\n' ' ' < "$UH_TMP/checkconf.log")"
+        exit 1
+    fi
     # not through nsx: a backgrounded function runs in a subshell, and $!
     # would be that subshell's PID instead of NSD's
     ip netns exec "$UH_NS" nsd -d -c "$1" > "$2" 2>&1 &
@@ -158,4 +171,30 @@ nsd_compare() {
     else
         notok "$1 agreement $2 of $3 queries identical ($4%)" "$5 queries differ (see the # DIFF lines)"
     fi
+}
+
+nsd_test_setup() {
+    uh_require_root
+    for _tool in python3 ldns-read-zone dig; do
+        command -v "$_tool" > /dev/null || { notok "tools" "$_tool is not installed"; exit 1; }
+    done
+    nsd_require || { notok "nsd" "apt-get install -y nsd failed"; exit 1; }
+    [ -x "$UNIHOST" ] || { notok "unihost" "$UNIHOST is missing (run make)"; exit 1; }
+
+    uh_setup "$1" "$2"
+    trap 'nsd_test_cleanup' EXIT
+    trap 'exit 1' INT TERM HUP
+
+    uh_fixture_blob || { notok "fixture blob" "neither make nor $CRUNCH could build it"; exit 1; }
+    ZONES=$(nsd_fixture_zones "$UH_TMP/zones.log") ||
+        { diag < "$UH_TMP/zones.log"; notok "zones" "could not make the fixture zones"; exit 1; }
+    if ! nsd_zone_rr_lists "$ZONES" "$UH_TMP" > "$UH_TMP/rr.err"; then
+        notok "zone files" "$(cat "$UH_TMP/rr.err")"
+        exit 1
+    fi
+    # deterministic: same zones, same queries
+    CORPUS=$UH_TMP/corpus.txt
+    python3 tests/differential/dnsdiff.py corpus "$UH_TMP/zonelist" "$CORPUS" ||
+        { notok "corpus" "dnsdiff.py corpus failed"; exit 1; }
+    echo "# corpus: $(wc -l < "$CORPUS") queries"
 }
