@@ -178,4 +178,17 @@ static inline void fuzz_check_dns_answer(const uint8_t *q, size_t qlen, const ui
         FUZZ_CHECK(opts == 1, "a UDP answer over 512 bytes goes to an EDNS client, with OPT");
 }
 
+/* A small deterministic generator (xorshift32) for the targets that split
+ * their input at positions derived from it: seed rng_state, never with 0. */
+static uint32_t rng_state;
+
+static inline uint32_t rng(void)
+{
+    uint32_t x = rng_state;
+    x ^= x << 13;
+    x ^= x >> 17;
+    x ^= x << 5;
+    return rng_state = x;
+}
+
 #endif

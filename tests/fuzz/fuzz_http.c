@@ -48,17 +48,6 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     return 0;
 }
 
-static uint32_t rng_state;
-
-static uint32_t rng(void)
-{
-    uint32_t x = rng_state;
-    x ^= x << 13;
-    x ^= x >> 17;
-    x ^= x << 5;
-    return rng_state = x;
-}
-
 struct response {
     bool open;              /* a response is being sent */
     bool has_length;
