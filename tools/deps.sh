@@ -1,6 +1,6 @@
 #!/bin/sh
 # Installs what unihost's build and tests need on Debian 12, and fetches the
-# sources of the dependencies we compile ourselves (lwIP; BearSSL for Xen) with apt-get source,
+# sources of the dependencies we compile ourselves (lwIP, BearSSL) with apt-get source,
 # through a private APT configuration so that /etc/apt is never touched.
 # Usage: tools/deps.sh [BUILD_DIR]   (default: build/deps)
 set -eu
@@ -9,7 +9,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 deps_dir=${1:-"$top/build/deps"}
 
 packages="build-essential pkg-config dpkg-dev ca-certificates
-libcmark-dev libldns-dev ldnsutils bind9-utils zlib1g-dev libbearssl-dev node-llhttp
+libcmark-dev libldns-dev ldnsutils bind9-utils zlib1g-dev node-llhttp
 dnsutils knot-dnsutils curl iproute2 iputils-ping ndisc6 netcat-openbsd
 nsd python3 clang libclang-rt-14-dev openssl
 chromium nginx wrk libxen-dev debootstrap cpio qemu-system-x86"
@@ -91,7 +91,8 @@ CONF
 }
 
 fetch_source lwip src/core/tcp.c
-# BearSSL: the Xen guest compiles it freestanding (the packaged library is
-# built for a hosted Linux process).
+# BearSSL: compiled by make for every build with one configuration (see
+# Makefile.in): the packaged libbearssl.a is built -Os, and the Xen guest
+# needs it freestanding anyway.
 fetch_source bearssl src/hash/sha2small.c
 echo "deps: ready in $deps_dir"

@@ -43,6 +43,13 @@ static void make_hello(void)
     static br_x509_minimal_context xc;
     static unsigned char buf[BR_SSL_BUFSIZE_BIDI];
     br_ssl_client_init_full(&cc, &xc, NULL, 0);
+    /* Within the 8 suites BearSSL is built for (BR_MAX_CIPHER_SUITES). */
+    static const uint16_t suites[] = {
+        BR_TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256, BR_TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256,
+        BR_TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384, BR_TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
+        BR_TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA, BR_TLS_RSA_WITH_AES_256_CBC_SHA256,
+    };
+    br_ssl_engine_set_suites(&cc.eng, suites, sizeof suites / sizeof suites[0]);
     static const char *alpn[] = {"h2", "http/1.1"};
     br_ssl_engine_set_protocol_names(&cc.eng, alpn, 2);
     br_ssl_engine_set_buffer(&cc.eng, buf, sizeof buf, 1);

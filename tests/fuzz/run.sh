@@ -33,7 +33,10 @@ OUT=$BUILD/fuzz
 LOGS=$OUT/log
 SANITIZE="-fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer"
 CFLAGS="-g -O1 -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L"
-INCLUDES="-Isrc/core -Isrc/core/lwip -Isrc/content -Isrc/dns -Isrc/http -I$LLHTTP_INCLUDE"
+# BearSSL as make builds it (its configured headers and library, see Makefile.in).
+BEARSSL_INC=${BEARSSL_INC:-$BUILD/bearssl/inc}
+BEARSSL_LIB=${BEARSSL_LIB:-$BUILD/bearssl/libbearssl.a}
+INCLUDES="-Isrc/core -Isrc/core/lwip -Isrc/content -Isrc/dns -Isrc/http -I$LLHTTP_INCLUDE -I$BEARSSL_INC"
 
 passed=0
 failed=0
@@ -111,7 +114,7 @@ for t in $FUZZ_TARGETS; do
     fi
     # shellcheck disable=SC2086
     if "$CC" -std=c11 -Wall -Wextra $CFLAGS $SANITIZE -fsanitize=fuzzer $INCLUDES -Itests/fuzz \
-            "tests/fuzz/fuzz_$t.c" $objs -lbearssl -o "$OUT/fuzz_$t" > "$LOGS/build_$t.log" 2>&1; then
+            "tests/fuzz/fuzz_$t.c" $objs "$BEARSSL_LIB" -o "$OUT/fuzz_$t" > "$LOGS/build_$t.log" 2>&1; then
         built="$built $t"
     else
         not_ok "fuzz $t: build failed (log $LOGS/build_$t.log)"

@@ -53,6 +53,16 @@ struct client {
     unsigned char iobuf[BR_SSL_BUFSIZE_BIDI];
 };
 
+/* What the client offers when a test names no suites: a browser's kind of
+ * list (ECDHE first, then CBC and static RSA ones the server must pass
+ * over), within the 8 suites BearSSL is built for (BR_MAX_CIPHER_SUITES). */
+static const uint16_t typical_suites[] = {
+    BR_TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,   BR_TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
+    BR_TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256, BR_TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256,
+    BR_TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,   BR_TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
+    BR_TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256,   BR_TLS_RSA_WITH_AES_128_GCM_SHA256,
+};
+
 static void client_init(struct client *cl, const struct tls_credentials *creds, unsigned vmin,
                         unsigned vmax, const uint16_t *suites, size_t n_suites,
                         const char **alpn, size_t n_alpn)
@@ -79,11 +89,19 @@ static void client_init(struct client *cl, const struct tls_credentials *creds, 
     }
     br_ssl_engine_set_x509(&cl->cc.eng, &cl->knownkey.vtable);
     br_ssl_engine_set_versions(&cl->cc.eng, vmin, vmax);
-    if (suites)
-        br_ssl_engine_set_suites(&cl->cc.eng, suites, n_suites);
+    if (!suites) {
+        suites = typical_suites;
+        n_suites = sizeof typical_suites / sizeof typical_suites[0];
+    }
+    br_ssl_engine_set_suites(&cl->cc.eng, suites, n_suites);
     if (alpn)
         br_ssl_engine_set_protocol_names(&cl->cc.eng, alpn, n_alpn);
     br_ssl_engine_set_buffer(&cl->cc.eng, cl->iobuf, sizeof cl->iobuf, 1);
+    /* BearSSL is built without its own seeders (entropy comes from the
+     * platform), so the client is seeded here as the server is. */
+    unsigned char sd[32];
+    seed(sd, sizeof sd);
+    br_ssl_engine_inject_entropy(&cl->cc.eng, sd, sizeof sd);
 }
 
 /* Moves records both ways until neither side has anything to move. */
