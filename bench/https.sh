@@ -8,10 +8,10 @@
 # (one worker, access log off) at 198.51.100.80 on the namespace's
 # loopback -- which spares nginx the tap, favouring it slightly.
 #
-# The client is `openssl s_time -new -tls1_2 -www /`: each connection does a
-# full handshake, one GET and a close; wrk and its kin keep connections
-# alive, which measures something else. One s_time is single-threaded, so
-# CLIENTS of them run in parallel (default 2) and their counts are summed.
+# The client is build/bench/tls_load (OpenSSL, like `openssl s_time -new`):
+# each connection does a full handshake, one GET and a close, and every
+# request is timed; wrk and its kin keep connections alive, which measures
+# something else. CLIENTS threads (default 2) run the loop in parallel.
 #
 # Usage: sudo bench/https.sh [SECONDS] [--rsa]   (default 10 s per server)
 # Needs nginx (apt-get install nginx-light). Not a test: timings on shared
@@ -31,7 +31,7 @@ for arg in "$@"; do
 done
 clients=${CLIENTS:-2}
 command -v nginx >/dev/null || { echo "bench/https: needs nginx (apt-get install nginx-light)" >&2; exit 1; }
-make -s -j"$(nproc)" >/dev/null
+make -s -j"$(nproc)" all build/bench/tls_load >/dev/null
 if [ "$key_kind" = rsa ]; then
     cert=$top/tests/fixtures/tls/rsa-cert.pem key=$top/tests/fixtures/tls/rsa-key.pem
     suites=ECDHE-RSA-AES128-GCM-SHA256:ECDHE-RSA-AES256-GCM-SHA384:ECDHE-RSA-CHACHA20-POLY1305
@@ -108,37 +108,28 @@ wait_https() {     # wait_https ADDR: up to 10 s for a 200 over HTTPS
 wait_https "$UNIHOST_GUEST4"
 wait_https "$nginx_addr"
 
-# rate ADDR: full handshakes + GET per second, CLIENTS s_time in parallel.
-rate() {
-    i=0
-    client_pids=
-    while [ $i -lt "$clients" ]; do
-        ip netns exec "$ns" timeout $((duration + 20)) openssl s_time -connect "$1:443" -new -tls1_2 \
-            -cipher "$suites" -www / -time "$duration" > "$tmp/s_time.$i" 2>&1 &
-        client_pids="$client_pids $!"
-        i=$((i + 1))
-    done
-    for pid in $client_pids; do wait "$pid" || true; done
-    total=0
-    i=0
-    while [ $i -lt "$clients" ]; do
-        n=$(sed -n 's/^\([0-9]*\) connections in [0-9.]* real seconds.*/\1/p' "$tmp/s_time.$i" | head -n 1)
-        if [ -z "$n" ]; then
-            echo "bench/https: s_time against $1 gave no count:" >&2
-            sed 's/^/  /' "$tmp/s_time.$i" >&2
-            exit 1
-        fi
-        total=$((total + n))
-        i=$((i + 1))
-    done
-    echo "$total" | awk -v d="$duration" '{printf "%.0f", $1 / d}'
+# load ADDR: full handshakes + GET / per second and their latency, from
+# CLIENTS threads of build/bench/tls_load; sets RATE, P99 (and P50).
+load() {
+    line=$(ip netns exec "$ns" timeout $((duration + 20)) "$top/build/bench/tls_load" "$1" 443 \
+           "$duration" "$clients" "$suites" / 2>"$tmp/load.err") || true
+    RATE=$(echo "$line" | sed -n 's/.* rate \([0-9]*\)\/s .*/\1/p')
+    P50=$(echo "$line" | sed -n 's/.* p50 \([0-9.]*\) ms.*/\1/p')
+    P99=$(echo "$line" | sed -n 's/.* p99 \([0-9.]*\) ms.*/\1/p')
+    errors=$(echo "$line" | sed -n 's/.* errors \([0-9]*\) .*/\1/p')
+    if [ -z "$RATE" ] || [ -z "$P99" ]; then
+        echo "bench/https: tls_load against $1 gave no figures: $line" >&2
+        sed 's/^/  /' "$tmp/load.err" >&2
+        exit 1
+    fi
+    [ "${errors:-0}" -eq 0 ] || echo "bench/https: $errors failed requests against $1" >&2
 }
 
 echo "bench/https: $key_kind key, TLS 1.2, $suites"
-echo "bench/https: openssl s_time -new (full handshake + GET / + close), $clients clients, $duration s each"
-nginx_rate=$(rate "$nginx_addr")
-uh_rate=$(rate "$UNIHOST_GUEST4")
-printf '%-10s %14s\n' server "handshakes/s"
-printf '%-10s %14s\n' nginx "$nginx_rate"
-printf '%-10s %14s\n' unihost "$uh_rate"
+echo "bench/https: new connection per request (full handshake, GET /, close), $clients clients, $duration s each"
+load "$nginx_addr"; nginx_rate=$RATE nginx_p50=$P50 nginx_p99=$P99
+load "$UNIHOST_GUEST4"; uh_rate=$RATE uh_p50=$P50 uh_p99=$P99
+printf '%-10s %14s %10s %10s\n' server "handshakes/s" "p50 ms" "p99 ms"
+printf '%-10s %14s %10s %10s\n' nginx "$nginx_rate" "$nginx_p50" "$nginx_p99"
+printf '%-10s %14s %10s %10s\n' unihost "$uh_rate" "$uh_p50" "$uh_p99"
 awk -v u="$uh_rate" -v n="$nginx_rate" 'BEGIN { printf "ratio unihost/nginx: %.2f\n", (n > 0 ? u / n : 0) }'

@@ -111,9 +111,18 @@ int plat_net_write_pieces(const struct plat_net_piece *pieces, int count);
 /* ---- randomness ------------------------------------------------------ */
 
 /* Fills buf with `len` unpredictable bytes (lwIP's TCP sequence numbers
- * and local ports today; TLS keys later).
- * Never returns fewer: a platform without entropy does not start. */
+ * and local ports, the TLS server's per-connection seeds). Cheap enough to
+ * call once per connection. Never returns fewer: a platform without any
+ * entropy does not start. */
 void plat_random(void *buf, size_t len);
+
+/*
+ * True if plat_random() is fit for cryptographic keys: a kernel CSPRNG
+ * (getrandom on unix) or a CPU generator (RDSEED/RDRAND on Xen). False if
+ * the platform only has weaker sources (timing jitter): plat_random() still
+ * works, for TCP, but the core then declines to serve HTTPS.
+ */
+bool plat_random_is_cryptographic(void);
 
 /* ---- leaving --------------------------------------------------------- */
 

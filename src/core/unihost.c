@@ -69,7 +69,12 @@ int unihost_run(const struct unihost_config *cfg, const void *blob, size_t blob_
         .request_timeout_ms = cfg->http_request_timeout * 1000u,
         .idle_timeout_ms = cfg->http_idle_timeout * 1000u,
     };
-    if (cfg->tls_cert_pem) {
+    if (cfg->tls_cert_pem && !plat_random_is_cryptographic()) {
+        /* Keys from a weak generator are worse than no HTTPS: serve plain
+         * HTTP (without the redirect) and DNS, and say why. */
+        log_line("tls: NOT serving HTTPS: this platform has no random source fit for keys "
+                 "(on Xen: the CPU offers neither RDSEED nor RDRAND)");
+    } else if (cfg->tls_cert_pem) {
         char err[256];
         if (tls_credentials_load(&the_credentials, cfg->tls_cert_pem, cfg->tls_cert_pem_len,
                                  cfg->tls_cert_path ? cfg->tls_cert_path : "the certificate",

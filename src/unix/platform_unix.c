@@ -103,6 +103,11 @@ void plat_random(void *buf, size_t len)
     }
 }
 
+bool plat_random_is_cryptographic(void)
+{
+    return true;        /* getrandom: the kernel's CSPRNG, seeded before user space runs */
+}
+
 _Noreturn void plat_exit(int status)
 {
     exit(status);

@@ -23,6 +23,10 @@
 #define MAX_WORDS 32
 #define CMDLINE_MAX 1024
 
+/* The TLS credentials make xen embedded (tls_embed.S); empty for none. */
+extern const char unihost_tls_cert[], unihost_tls_cert_end[];
+extern const char unihost_tls_key[], unihost_tls_key_end[];
+
 static bool on_xen;
 static char cmdline[CMDLINE_MAX];
 static struct blob blob_check;
@@ -69,6 +73,7 @@ static _Noreturn void report_not_on_xen(void)
     }
     xen_console_printf("unihost: content: %zu bytes, %u files, %u zones, SHA-256 verified",
                        embedded_blob_size(), blob_check.http_file_count, blob_check.zone_count);
+    xen_console_printf("unihost: random: %s", xen_random_source());
     xen_console_printf("unihost: not on Xen (no Xen CPUID leaves); powering off");
     xen_emulator_poweroff();
 }
@@ -118,10 +123,22 @@ _Noreturn void xen_c_entry(const struct hvm_start_info *si)
         xen_console_write(config_usage, strlen(config_usage));
         xen_shutdown_with_reason(XEN_EXIT_POWEROFF, "--help given");
     }
-    if (cfg.tap || cfg.blob_path)
+    if (cfg.tap || cfg.blob_path || cfg.tls_cert_path)
         xen_shutdown_with_reason(XEN_EXIT_CRASH,
-                                 "--tap and --blob are for the unix build; on Xen the interface "
-                                 "is the vif and the blob is embedded");
+                                 "--tap, --blob, --tls-cert and --tls-key are for the unix build; on Xen "
+                                 "the interface is the vif, and the blob and TLS credentials are "
+                                 "embedded (make xen XEN_TLS_CERT=FILE XEN_TLS_KEY=FILE)");
+    size_t cert_len = (size_t)((uintptr_t)unihost_tls_cert_end - (uintptr_t)unihost_tls_cert);
+    size_t key_len = (size_t)((uintptr_t)unihost_tls_key_end - (uintptr_t)unihost_tls_key);
+    if (cert_len > 0 && key_len > 0) {
+        cfg.tls_cert_pem = unihost_tls_cert;
+        cfg.tls_cert_pem_len = cert_len;
+        cfg.tls_key_pem = unihost_tls_key;
+        cfg.tls_key_pem_len = key_len;
+        cfg.tls_cert_path = "the embedded certificate";
+        cfg.tls_key_path = "the embedded key";
+    }
+    xen_console_printf("unihost: random: %s", xen_random_source());
 
     if (xen_platform_start(err, sizeof err) != 0)
         xen_shutdown_with_reason(XEN_EXIT_CRASH, err);

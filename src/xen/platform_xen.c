@@ -12,6 +12,7 @@
 #include <bearssl.h>
 
 #include "console.h"
+#include "entropy.h"
 #include "evtchn.h"
 #include "gnttab.h"
 #include "hypercall.h"
@@ -251,73 +252,80 @@ int plat_net_write_pieces(const struct plat_net_piece *pieces, int count)
     return netfront_transmit(&net, frame, len);
 }
 
-/*
- * Randomness. Xen has no entropy hypercall. With RDRAND (CPUID.1:ECX bit
- * 30; Xen passes it through when the host CPU has it) we use the CPU's
- * generator. Without it, the best we have is timing jitter: SHA-256 over
- * many TSC readings taken around hypercalls, whose exit and scheduling
- * costs vary. That is NOT a cryptographic-quality source -- fine for TCP
- * sequence numbers and ephemeral ports, not for TLS keys; HTTPS on Xen will
- * need RDRAND or a seed passed in by the toolstack.
- */
-static bool have_rdrand(void)
+/* ---- randomness: the CPU's generator behind a DRBG (entropy.c) ---- */
+
+static bool cpuid_bit(uint32_t leaf, int reg, int bit)
 {
-    uint32_t a, b, c, d;
-    __asm__ volatile("cpuid" : "=a"(a), "=b"(b), "=c"(c), "=d"(d) : "a"(1), "c"(0));
-    return (c >> 30) & 1;
+    uint32_t r[4];
+    __asm__ volatile("cpuid" : "=a"(r[0]), "=b"(r[1]), "=c"(r[2]), "=d"(r[3]) : "a"(leaf), "c"(0));
+    return (r[reg] >> bit) & 1;
 }
 
-static bool rdrand64(uint64_t *out)
+static bool cpu_rdseed(uint64_t *out)
 {
-    for (int tries = 0; tries < 32; tries++) {
-        unsigned char ok;
-        __asm__ volatile("rdrand %0; setc %1" : "=r"(*out), "=qm"(ok));
-        if (ok)
-            return true;
-    }
-    return false;
+    unsigned char ok;
+    __asm__ volatile("rdseed %0; setc %1" : "=r"(*out), "=qm"(ok));
+    return ok;
 }
 
-static void jitter_block(uint8_t out[32], uint64_t counter)
+static bool cpu_rdrand(uint64_t *out)
 {
-    br_sha256_context ctx;
-    br_sha256_init(&ctx);
-    br_sha256_update(&ctx, &counter, sizeof counter);
-    for (int i = 0; i < 64; i++) {
-        uint32_t lo, hi;
-        __asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
-        br_sha256_update(&ctx, &lo, sizeof lo);
-        br_sha256_update(&ctx, &hi, sizeof hi);
-        if (xen_on_xen())
-            (void)xen_hypercall(__HYPERVISOR_xen_version, 0, 0, 0, 0, 0);   /* XENVER_version */
+    unsigned char ok;
+    __asm__ volatile("rdrand %0; setc %1" : "=r"(*out), "=qm"(ok));
+    return ok;
+}
+
+static uint64_t cpu_cycles(void)
+{
+    uint32_t lo, hi;
+    __asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+    return (uint64_t)hi << 32 | lo;
+}
+
+/* A hypercall's exit and return cost varies with what Xen and the other
+ * CPUs are doing: the jitter the TSC samples pick up. */
+static void cpu_disturb(void)
+{
+    if (xen_on_xen())
+        (void)xen_hypercall(__HYPERVISOR_xen_version, 0, 0, 0, 0, 0);     /* XENVER_version */
+}
+
+static struct entropy rng;
+
+static struct entropy *rng_ready(void)
+{
+    static struct entropy_cpu cpu;
+    static bool ready;
+    if (!ready) {
+        uint32_t max_leaf, b, c, d;
+        __asm__ volatile("cpuid" : "=a"(max_leaf), "=b"(b), "=c"(c), "=d"(d) : "a"(0), "c"(0));
+        cpu = (struct entropy_cpu){
+            .has_rdrand = cpuid_bit(1, 2, 30),                      /* CPUID.1:ECX.RDRAND */
+            .has_rdseed = max_leaf >= 7 && cpuid_bit(7, 1, 18),     /* CPUID.7.0:EBX.RDSEED */
+            .rdseed = cpu_rdseed,
+            .rdrand = cpu_rdrand,
+            .cycles = cpu_cycles,
+            .disturb = cpu_disturb,
+        };
+        entropy_init(&rng, &cpu);
+        ready = true;
     }
-    br_sha256_out(&ctx, out);
+    return &rng;
 }
 
 void plat_random(void *buf, size_t len)
 {
-    static int rdrand = -1;
-    static uint64_t counter;
-    if (rdrand < 0)
-        rdrand = have_rdrand();
-    uint8_t *p = buf;
-    while (len > 0) {
-        uint8_t block[32];
-        size_t n;
-        uint64_t word;
-        if (rdrand && rdrand64(&word)) {
-            memcpy(block, &word, sizeof word);
-            n = sizeof word;
-        } else {
-            jitter_block(block, counter++);
-            n = sizeof block;
-        }
-        if (n > len)
-            n = len;
-        memcpy(p, block, n);
-        p += n;
-        len -= n;
-    }
+    entropy_fill(rng_ready(), buf, len);
+}
+
+bool plat_random_is_cryptographic(void)
+{
+    return entropy_cryptographic(rng_ready());
+}
+
+const char *xen_random_source(void)
+{
+    return entropy_source_name(rng_ready());
 }
 
 _Noreturn void plat_exit(int status)

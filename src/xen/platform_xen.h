@@ -11,4 +11,8 @@ bool xen_on_xen(void);
  * reason in err. Needs the console, shared info and memory. */
 int xen_platform_start(char *err, unsigned long err_size);
 
+/* Where plat_random() draws from: "RDSEED", "RDRAND" or "timing jitter
+ * only" (see entropy.h). */
+const char *xen_random_source(void);
+
 #endif

@@ -21,10 +21,10 @@ done
 UH_TMP=$(mktemp -d) || exit 1
 trap 'rm -rf "$UH_TMP"' EXIT INT TERM
 
-# boot IMAGE LOG: runs QEMU for at most 60 s; sets BOOT_STATUS (124: timed out)
+# boot IMAGE LOG [CPU]: runs QEMU for at most 60 s; sets BOOT_STATUS (124: timed out)
 boot() {
     : > "$2"
-    timeout 60 qemu-system-x86_64 -accel tcg -m 64 -nographic -no-reboot -net none \
+    timeout 60 qemu-system-x86_64 -accel tcg -cpu "${3:-qemu64}" -m 64 -nographic -no-reboot -net none \
         -serial none -monitor none -debugcon "file:$2" -kernel "$1" \
         -append "--ipv4=192.0.2.2/24" > "$UH_TMP/qemu.out" 2>&1
     BOOT_STATUS=$?
@@ -46,6 +46,14 @@ check "the embedded blob ($size bytes) passed its SHA-256 check" "no 'content: $
     grep -Eq "^unihost: content: $size bytes, [0-9]+ files, [0-9]+ zones, SHA-256 verified$" "$LOG"
 check "it reports that it is not on Xen" "no 'not on Xen' line" \
     grep -qx 'unihost: not on Xen (no Xen CPUID leaves); powering off' "$LOG"
+# QEMU's default CPU model has no RDRAND: the guest must say it has only
+# jitter (and so would not serve HTTPS); with RDRAND offered it must use it.
+check "without RDRAND/RDSEED it reports timing jitter only" "no 'random: timing jitter only' line" \
+    grep -qx 'unihost: random: timing jitter only' "$LOG"
+RDRAND_LOG=$UH_TMP/rdrand.log
+boot "$XEN_IMAGE" "$RDRAND_LOG" qemu64,+rdrand
+check "with the CPU's RDRAND it seeds from RDRAND" "no 'random: RDRAND' line" \
+    grep -qx 'unihost: random: RDRAND' "$RDRAND_LOG"
 
 # ---- the same image with one byte of the blob's payload flipped
 

@@ -202,9 +202,33 @@ if $created; then
         done
     done < /tmp/rrsets
 
-    # The home page, byte for byte against crunch's export, on IPv4 and IPv6.
-    for url in "http://$guest4/" "http://[$guest6]/"; do
-        if code=$(curl -sS -g --max-time 10 -o /tmp/index.got -w '%{http_code}' "$url" 2>/tmp/curl.err); then
+    # The home page, byte for byte against crunch's export, on IPv4 and IPv6:
+    # over HTTPS when the guest has TLS credentials embedded (curl trusts
+    # exactly that certificate), and then plain HTTP must redirect to it.
+    if [ -s $T/tls-cert.pem ]; then
+        urls="https://$guest4/ https://[$guest6]/"
+        tls="--cacert $T/tls-cert.pem"
+        for url in "http://$guest4/" "http://[$guest6]/"; do
+            want="https://${url#http://}"
+            if got=$(curl -sS -g --max-time 10 -o /dev/null -w '%{http_code} %{redirect_url}' "$url" 2>/tmp/curl.err); then
+                if [ "$got" = "301 $want" ]; then pass "http GET $url redirects to HTTPS"
+                else fail "http GET $url redirects to HTTPS" "got '$got', want '301 $want'"; fi
+            else
+                fail "http GET $url redirects to HTTPS" "curl: $(tr '\n' ' ' < /tmp/curl.err)"
+            fi
+        done
+        if grep -q 'unihost: random: RDRAND\|unihost: random: RDSEED' "$console_log" 2>/dev/null; then
+            pass "guest seeds its random numbers from the CPU"
+        else
+            fail "guest seeds its random numbers from the CPU" "no 'random: RDRAND' or 'RDSEED' line on its console"
+        fi
+    else
+        urls="http://$guest4/ http://[$guest6]/"
+        tls=
+    fi
+    for url in $urls; do
+        # shellcheck disable=SC2086
+        if code=$(curl -sS -g $tls --max-time 10 -o /tmp/index.got -w '%{http_code}' "$url" 2>/tmp/curl.err); then
             if [ "$code" != 200 ]; then
                 fail "http GET $url" "status $code"
             elif cmp -s /tmp/index.got $T/index.html; then

@@ -65,6 +65,12 @@ cp tests/integration/lib/dnsq.sh "$p/xentest/dnsq.sh" &&
 printf '%s\n' "$guest_cmdline" > "$p/xentest/guest.cmdline" &&
 printf '%s\n' "$ready" > "$p/xentest/ready" ||
     { notok "payload" "cannot copy into $p"; exit 1; }
+# The certificate make xen embedded in the guest (XEN_TLS_CERT): dom0's curl
+# trusts exactly it. Empty (a guest built without HTTPS): plain HTTP checks.
+tls_cert=$BUILD/xen/tls/cert.pem
+if [ "$guest" = "$BUILD/unihost.xen" ] && [ -s "$tls_cert" ]; then
+    cp "$tls_cert" "$p/xentest/tls-cert.pem" || { notok "payload" "cannot copy $tls_cert"; exit 1; }
+fi
 # The zone as ldns reads it, one record a line, single-spaced -- the form the
 # tap integration test compares dig's answers with.
 if ! ldns-read-zone -z "$zonefile" > "$out/zone.raw" 2> "$out/zone.err" ||
@@ -89,11 +95,12 @@ echo "# guest $guest ($(wc -c < "$guest") bytes), memory $memory MiB, cmdline '$
 
 # ---- boot Xen in QEMU ---------------------------------------------------------------------
 # TCG: /dev/kvm here is paravirtual and cannot run Xen. qemu64 with SVM and NPT
-# gives Xen HVM with HAP, which PVH guests need (-cpu max crashes dom0). No
+# gives Xen HVM with HAP, which PVH guests need (-cpu max crashes dom0); with
+# RDRAND, which Xen passes through to the guest for its TLS keys. No
 # Xen "noreboot": if dom0 dies, Xen reboots and -no-reboot ends QEMU at once.
 # Commas separate multiboot modules in -initrd, so dom0's command line has none.
 t=$(date +%s)
-timeout "$qemu_timeout" qemu-system-x86_64 -accel tcg -cpu qemu64,+svm,+npt -m 2048 -smp 2 \
+timeout "$qemu_timeout" qemu-system-x86_64 -accel tcg -cpu qemu64,+svm,+npt,+rdrand -m 2048 -smp 2 \
     -nographic -no-reboot -net none \
     -kernel "$dom0/xen" \
     -append "console=com1 com1=115200,8n1 dom0_mem=1024M,max:1024M loglvl=all guest_loglvl=all" \

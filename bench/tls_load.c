@@ -1,0 +1,190 @@
+/*
+ * HTTPS handshake load for bench/https.sh: CLIENTS threads, each in a loop
+ * of connect, full TLS 1.2 handshake (no session reuse, no tickets), one
+ * GET, read to the end, close -- a new connection for every request, as
+ * `openssl s_time -new` does, but timing every request so that the
+ * latency distribution can be printed beside the rate.
+ *
+ * Usage: tls_load ADDR PORT SECONDS CLIENTS CIPHERS [PATH]
+ * Prints one line: "requests N errors E rate R/s p50 X ms p99 Y ms".
+ * The server's certificate is not verified (the benchmark measures the
+ * server's handshake, and s_time does not verify either).
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+
+#define MAX_SAMPLES 4000000     /* per thread: far above what 60 s can reach */
+
+static struct sockaddr_storage server;
+static socklen_t server_len;
+static double deadline;
+static const char *path = "/";
+static SSL_CTX *ctx;
+
+struct worker {
+    pthread_t thread;
+    unsigned long requests, errors;
+    float *latency_ms;
+};
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* One connection: handshake, GET, the whole response. 0 on success. */
+static int one_request(void)
+{
+    int fd = socket(server.ss_family, SOCK_STREAM, 0);
+    if (fd < 0)
+        return -1;
+    int one = 1;
+    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    /* Closing with RST (linger 0) keeps the client's ports out of
+     * TIME_WAIT, as s_time's quick reconnects would otherwise exhaust them. */
+    struct linger lg = {1, 0};
+    setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof lg);
+    int rc = -1;
+    SSL *ssl = NULL;
+    if (connect(fd, (struct sockaddr *)&server, server_len) != 0)
+        goto out;
+    ssl = SSL_new(ctx);
+    if (!ssl || SSL_set_fd(ssl, fd) != 1 || SSL_connect(ssl) != 1)
+        goto out;
+    char req[512];
+    int n = snprintf(req, sizeof req, "GET %s HTTP/1.1\r\nHost: bench\r\nConnection: close\r\n\r\n", path);
+    if (SSL_write(ssl, req, n) != n)
+        goto out;
+    char buf[16384];
+    size_t got = 0;
+    bool status_ok = false;
+    for (;;) {
+        int r = SSL_read(ssl, buf, sizeof buf);
+        if (r > 0) {
+            if (got == 0)
+                status_ok = r >= 12 && memcmp(buf, "HTTP/1.1 200", 12) == 0;
+            got += (size_t)r;
+            continue;
+        }
+        int e = SSL_get_error(ssl, r);
+        /* The server closes after the response: a clean close_notify or
+         * the TCP close both end it. */
+        if (e == SSL_ERROR_ZERO_RETURN || e == SSL_ERROR_SYSCALL || e == SSL_ERROR_SSL)
+            break;
+        goto out;
+    }
+    rc = status_ok ? 0 : -1;
+out:
+    if (ssl)
+        SSL_free(ssl);
+    close(fd);
+    ERR_clear_error();
+    return rc;
+}
+
+static void *work(void *arg)
+{
+    struct worker *w = arg;
+    while (now() < deadline) {
+        double t0 = now();
+        if (one_request() == 0) {
+            if (w->requests < MAX_SAMPLES)
+                w->latency_ms[w->requests] = (float)((now() - t0) * 1e3);
+            w->requests++;
+        } else {
+            w->errors++;
+        }
+    }
+    return NULL;
+}
+
+static int by_value(const void *a, const void *b)
+{
+    float x = *(const float *)a, y = *(const float *)b;
+    return (x > y) - (x < y);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 6) {
+        fprintf(stderr, "usage: tls_load ADDR PORT SECONDS CLIENTS CIPHERS [PATH]\n");
+        return 2;
+    }
+    int port = atoi(argv[2]);
+    double seconds = atof(argv[3]);
+    int clients = atoi(argv[4]);
+    if (argc > 6)
+        path = argv[6];
+    struct sockaddr_in *s4 = (struct sockaddr_in *)&server;
+    struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&server;
+    if (inet_pton(AF_INET, argv[1], &s4->sin_addr) == 1) {
+        s4->sin_family = AF_INET;
+        s4->sin_port = htons((uint16_t)port);
+        server_len = sizeof *s4;
+    } else if (inet_pton(AF_INET6, argv[1], &s6->sin6_addr) == 1) {
+        s6->sin6_family = AF_INET6;
+        s6->sin6_port = htons((uint16_t)port);
+        server_len = sizeof *s6;
+    } else {
+        fprintf(stderr, "tls_load: %s is not an IP address\n", argv[1]);
+        return 2;
+    }
+    if (port <= 0 || seconds <= 0 || clients <= 0 || clients > 64) {
+        fprintf(stderr, "tls_load: bad PORT, SECONDS or CLIENTS\n");
+        return 2;
+    }
+
+    ctx = SSL_CTX_new(TLS_client_method());
+    if (!ctx || !SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION) ||
+        !SSL_CTX_set_max_proto_version(ctx, TLS1_2_VERSION) || !SSL_CTX_set_cipher_list(ctx, argv[5])) {
+        fprintf(stderr, "tls_load: cannot set up TLS 1.2 with %s\n", argv[5]);
+        return 1;
+    }
+    SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_OFF);
+    SSL_CTX_set_options(ctx, SSL_OP_NO_TICKET);
+    SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, NULL);
+
+    struct worker *w = calloc((size_t)clients, sizeof *w);
+    deadline = now() + seconds;
+    double start = now();
+    for (int i = 0; i < clients; i++) {
+        w[i].latency_ms = malloc(MAX_SAMPLES * sizeof(float));
+        if (!w[i].latency_ms || pthread_create(&w[i].thread, NULL, work, &w[i]) != 0) {
+            fprintf(stderr, "tls_load: cannot start client %d\n", i);
+            return 1;
+        }
+    }
+    unsigned long requests = 0, errors = 0, samples = 0;
+    for (int i = 0; i < clients; i++) {
+        pthread_join(w[i].thread, NULL);
+        requests += w[i].requests;
+        errors += w[i].errors;
+    }
+    double elapsed = now() - start;
+    float *all = malloc((requests ? requests : 1) * sizeof(float));
+    for (int i = 0; i < clients; i++) {
+        unsigned long n = w[i].requests < MAX_SAMPLES ? w[i].requests : MAX_SAMPLES;
+        memcpy(all + samples, w[i].latency_ms, n * sizeof(float));
+        samples += n;
+    }
+    qsort(all, samples, sizeof(float), by_value);
+    double p50 = samples ? all[samples / 2] : 0, p99 = samples ? all[(samples * 99) / 100] : 0;
+    printf("requests %lu errors %lu rate %.0f/s p50 %.2f ms p99 %.2f ms\n", requests, errors,
+           (double)requests / elapsed, p50, p99);
+    return requests > 0 ? 0 : 1;
+}
