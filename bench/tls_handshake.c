@@ -15,6 +15,7 @@
 #include <sys/random.h>
 #include <time.h>
 
+#include "tls_client.h"
 #include "tls_server.h"
 
 static double now(void)
@@ -39,39 +40,15 @@ static char *read_file(const char *path, size_t *len)
     return buf;
 }
 
-struct client {
-    br_ssl_client_context cc;
-    br_x509_minimal_context minimal;
-    br_x509_knownkey_context knownkey;
-    unsigned char iobuf[BR_SSL_BUFSIZE_BIDI];
-};
-
-static br_x509_pkey server_pub;
-static unsigned char server_pub_bytes[1024];
-
-static void client_init(struct client *cl, const struct tls_credentials *creds)
+/* The client offers what bench/https.sh's clients offer: TLS 1.2 and the
+ * server's three suites. */
+static void client_init(struct tls_client *cl, const struct tls_credentials *creds)
 {
-    memset(cl, 0, sizeof *cl);
-    br_ssl_client_init_full(&cl->cc, &cl->minimal, NULL, 0);
-    br_x509_decoder_context xd;
-    br_x509_decoder_init(&xd, NULL, NULL);
-    br_x509_decoder_push(&xd, creds->chain[0].data, creds->chain[0].data_len);
-    const br_x509_pkey *p = br_x509_decoder_get_pkey(&xd);
-    server_pub = *p;
-    if (p->key_type == BR_KEYTYPE_EC) {
-        memcpy(server_pub_bytes, p->key.ec.q, p->key.ec.qlen);
-        server_pub.key.ec.q = server_pub_bytes;
-        br_x509_knownkey_init_ec(&cl->knownkey, &server_pub.key.ec, BR_KEYTYPE_KEYX | BR_KEYTYPE_SIGN);
-    } else {
-        memcpy(server_pub_bytes, p->key.rsa.n, p->key.rsa.nlen);
-        memcpy(server_pub_bytes + 768, p->key.rsa.e, p->key.rsa.elen);
-        server_pub.key.rsa.n = server_pub_bytes;
-        server_pub.key.rsa.e = server_pub_bytes + 768;
-        br_x509_knownkey_init_rsa(&cl->knownkey, &server_pub.key.rsa, BR_KEYTYPE_KEYX | BR_KEYTYPE_SIGN);
-    }
-    br_ssl_engine_set_x509(&cl->cc.eng, &cl->knownkey.vtable);
+    unsigned char seed[32];
+    if (getrandom(seed, sizeof seed, 0) != (ssize_t)sizeof seed)
+        exit(1);
+    int key_type = tls_client_init(cl, creds, seed, sizeof seed);
     br_ssl_engine_set_versions(&cl->cc.eng, BR_TLS12, BR_TLS12);
-    /* What bench/https.sh's clients offer: the server's three suites. */
     static const uint16_t ec_suites[] = {
         BR_TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256, BR_TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
         BR_TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256,
@@ -80,18 +57,13 @@ static void client_init(struct client *cl, const struct tls_credentials *creds)
         BR_TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256, BR_TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
         BR_TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256,
     };
-    br_ssl_engine_set_suites(&cl->cc.eng, p->key_type == BR_KEYTYPE_EC ? ec_suites : rsa_suites, 3);
-    br_ssl_engine_set_buffer(&cl->cc.eng, cl->iobuf, sizeof cl->iobuf, 1);
-    unsigned char seed[32];     /* BearSSL is built without seeders of its own */
-    if (getrandom(seed, sizeof seed, 0) != (ssize_t)sizeof seed)
-        exit(1);
-    br_ssl_engine_inject_entropy(&cl->cc.eng, seed, sizeof seed);
+    br_ssl_engine_set_suites(&cl->cc.eng, key_type == BR_KEYTYPE_EC ? ec_suites : rsa_suites, 3);
 }
 
 static double server_seconds;
 
 /* Moves records both ways until neither side moves; times the server. */
-static void pump(struct client *cl, struct tls_conn *sv)
+static void pump(struct tls_client *cl, struct tls_conn *sv)
 {
     for (int round = 0; round < 1000; round++) {
         int moved = 0;
@@ -130,7 +102,7 @@ static void pump(struct client *cl, struct tls_conn *sv)
 static struct tls_credentials creds;
 static struct tls_server server;
 static struct tls_conn conn;
-static struct client client;
+static struct tls_client client;
 
 int main(int argc, char **argv)
 {

@@ -173,6 +173,34 @@ for suite in ECDHE-ECDSA-AES128-GCM-SHA256 ECDHE-ECDSA-CHACHA20-POLY1305 ECDHE-E
         grep -q "Cipher is $suite" "$UH_TMP/$suite"
 done
 
+# Every ECDHE group unihost offers, each key exchange and ServerKeyExchange
+# signature checked by OpenSSL (the certificate verified, the temp key of
+# the group asked for), several handshakes a group: X25519 and the P-256
+# generator multiplication and ECDSA signature are unihost's own code
+# (src/crypto), P-256 ECDH, P-384 and P-521 BearSSL's.
+for group in X25519:X25519 P-256:prime256v1 P-384:secp384r1 P-521:secp521r1; do
+    name=${group%%:*} want=${group#*:}
+    good=0 i=0
+    while [ $i -lt 8 ]; do
+        sclient "group-$name" -tls1_2 -groups "$name" -servername "$NAME" -CAfile "$CERT" -verify_return_error
+        grep -q 'Verify return code: 0 (ok)' "$UH_TMP/group-$name" &&
+            grep -q "Server Temp Key: .*$want" "$UH_TMP/group-$name" && good=$((good + 1))
+        i=$((i + 1))
+    done
+    check "ECDHE over $name: 8 of 8 handshakes verified by OpenSSL" \
+        "$good of 8; last: $(grep -E 'Temp Key|Verify return|alert|error' "$UH_TMP/group-$name" | head -n 3 | tr '\n' ' ')" \
+        [ "$good" = 8 ]
+done
+
+# The signature's hash follows the client's signature_algorithms among
+# SHA-256/384/512; SHA-1 and SHA-224 alone are refused (handshake_failure).
+sclient sig512 -tls1_2 -sigalgs ECDSA+SHA512 -CAfile "$CERT" -verify_return_error
+check "a client asking for SHA-512 signatures gets one, verified" "$(grep -E 'signing digest|Verify return|alert' "$UH_TMP/sig512" | tr '\n' ' ')" \
+    sh -c "grep -q 'Peer signing digest: SHA512' '$UH_TMP/sig512' && grep -q 'Verify return code: 0 (ok)' '$UH_TMP/sig512'"
+sclient sig224 -tls1_2 -sigalgs ECDSA+SHA224
+check "a client offering only SHA-224 signatures is refused (handshake_failure)" "$(grep -E 'alert|Cipher is' "$UH_TMP/sig224" | head -n 2 | tr '\n' ' ')" \
+    sh -c "grep -q 'alert handshake failure' '$UH_TMP/sig224' && grep -q 'Cipher is (NONE)' '$UH_TMP/sig224'"
+
 sclient alpn -tls1_2 -alpn h2,http/1.1 -servername "$NAME"
 check "ALPN: http/1.1 is negotiated (h2 offered first)" "$(grep -i alpn "$UH_TMP/alpn")" \
     grep -q 'ALPN protocol: http/1.1' "$UH_TMP/alpn"

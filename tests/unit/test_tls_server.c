@@ -9,6 +9,7 @@
 #include <sys/random.h>
 
 #include "check.h"
+#include "tls_client.h"
 #include "tls_server.h"
 
 static char *read_text(const char *name, size_t *len)
@@ -46,13 +47,6 @@ static void seed(void *buf, size_t len)
 
 /* ---- a BearSSL client that trusts the server's key ------------------------- */
 
-struct client {
-    br_ssl_client_context cc;
-    br_x509_minimal_context minimal;   /* init_full wants one; knownkey replaces it */
-    br_x509_knownkey_context knownkey;
-    unsigned char iobuf[BR_SSL_BUFSIZE_BIDI];
-};
-
 /* What the client offers when a test names no suites: a browser's kind of
  * list (ECDHE first, then CBC and static RSA ones the server must pass
  * over), within the 8 suites BearSSL is built for (BR_MAX_CIPHER_SUITES). */
@@ -63,31 +57,13 @@ static const uint16_t typical_suites[] = {
     BR_TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256,   BR_TLS_RSA_WITH_AES_128_GCM_SHA256,
 };
 
-static void client_init(struct client *cl, const struct tls_credentials *creds, unsigned vmin,
+static void client_init(struct tls_client *cl, const struct tls_credentials *creds, unsigned vmin,
                         unsigned vmax, const uint16_t *suites, size_t n_suites,
                         const char **alpn, size_t n_alpn)
 {
-    memset(cl, 0, sizeof *cl);
-    br_ssl_client_init_full(&cl->cc, &cl->minimal, NULL, 0);
-    br_x509_decoder_context xd;
-    br_x509_decoder_init(&xd, NULL, NULL);
-    br_x509_decoder_push(&xd, creds->chain[0].data, creds->chain[0].data_len);
-    static br_x509_pkey pub;           /* knownkey keeps the pointer */
-    static unsigned char keybuf[1024];
-    const br_x509_pkey *p = br_x509_decoder_get_pkey(&xd);
-    pub = *p;
-    if (p->key_type == BR_KEYTYPE_EC) {
-        memcpy(keybuf, p->key.ec.q, p->key.ec.qlen);
-        pub.key.ec.q = keybuf;
-        br_x509_knownkey_init_ec(&cl->knownkey, &pub.key.ec, BR_KEYTYPE_KEYX | BR_KEYTYPE_SIGN);
-    } else {
-        memcpy(keybuf, p->key.rsa.n, p->key.rsa.nlen);
-        memcpy(keybuf + 768, p->key.rsa.e, p->key.rsa.elen);
-        pub.key.rsa.n = keybuf;
-        pub.key.rsa.e = keybuf + 768;
-        br_x509_knownkey_init_rsa(&cl->knownkey, &pub.key.rsa, BR_KEYTYPE_KEYX | BR_KEYTYPE_SIGN);
-    }
-    br_ssl_engine_set_x509(&cl->cc.eng, &cl->knownkey.vtable);
+    unsigned char sd[32];
+    seed(sd, sizeof sd);
+    tls_client_init(cl, creds, sd, sizeof sd);
     br_ssl_engine_set_versions(&cl->cc.eng, vmin, vmax);
     if (!suites) {
         suites = typical_suites;
@@ -96,16 +72,10 @@ static void client_init(struct client *cl, const struct tls_credentials *creds, 
     br_ssl_engine_set_suites(&cl->cc.eng, suites, n_suites);
     if (alpn)
         br_ssl_engine_set_protocol_names(&cl->cc.eng, alpn, n_alpn);
-    br_ssl_engine_set_buffer(&cl->cc.eng, cl->iobuf, sizeof cl->iobuf, 1);
-    /* BearSSL is built without its own seeders (entropy comes from the
-     * platform), so the client is seeded here as the server is. */
-    unsigned char sd[32];
-    seed(sd, sizeof sd);
-    br_ssl_engine_inject_entropy(&cl->cc.eng, sd, sizeof sd);
 }
 
 /* Moves records both ways until neither side has anything to move. */
-static void pump(struct client *cl, struct tls_conn *sv)
+static void pump(struct tls_client *cl, struct tls_conn *sv)
 {
     for (int round = 0; round < 1000; round++) {
         bool moved = false;
@@ -138,9 +108,9 @@ static void pump(struct client *cl, struct tls_conn *sv)
 static struct tls_credentials ec_creds, rsa_creds;
 static struct tls_server server_ec, server_rsa;
 static struct tls_conn conn;
-static struct client client;
+static struct tls_client client;
 
-static bool handshake(struct client *cl, struct tls_server *s, struct tls_conn *c, const char *sni,
+static bool handshake(struct tls_client *cl, struct tls_server *s, struct tls_conn *c, const char *sni,
                       bool resume)
 {
     unsigned char sd[TLS_SEED_BYTES];
@@ -260,6 +230,49 @@ static void test_handshake_ec(void)
               br_ssl_engine_last_error(&client.cc.eng) == BR_ERR_OK);
 }
 
+/*
+ * The key exchange over each curve a client may insist on, many times over:
+ * X25519 and the P-256 generator multiplication and ECDSA signature are our
+ * own code (src/crypto), checked here by BearSSL's client (a wrong public
+ * key fails the Finished messages, a wrong signature the ServerKeyExchange).
+ */
+/* The client's signature check, on every curve whatever the engine's curve
+ * set (BearSSL hands its ECDHE implementation to the verifier). */
+static uint32_t verify_on_all_curves(const br_ec_impl *impl, const void *hash, size_t hash_len,
+                                     const br_ec_public_key *pk, const void *sig, size_t sig_len)
+{
+    (void)impl;
+    return br_ecdsa_i31_vrfy_asn1(&br_ec_all_m31, hash, hash_len, pk, sig, sig_len);
+}
+
+static void test_curves(void)
+{
+    static const struct {
+        const char *name;
+        int curve;
+    } curves[] = {{"X25519", BR_EC_curve25519}, {"P-256", BR_EC_secp256r1},
+                  {"P-384", BR_EC_secp384r1}, {"P-521", BR_EC_secp521r1}};
+    for (size_t i = 0; i < sizeof curves / sizeof curves[0]; i++) {
+        int done = 0, rounds = curves[i].curve == BR_EC_secp521r1 ? 5 : 40;
+        for (int r = 0; r < rounds; r++) {
+            static struct tls_client cl;
+            client_init(&cl, &ec_creds, BR_TLS12, BR_TLS12, NULL, 0, NULL, 0);
+            /* BearSSL's client offers the curves its implementation supports. */
+            static br_ec_impl only;
+            only = br_ec_all_m31;
+            only.supported_curves = (uint32_t)1 << curves[i].curve;
+            br_ssl_engine_set_ec(&cl.cc.eng, &only);
+            br_ssl_engine_set_ecdsa(&cl.cc.eng, verify_on_all_curves);
+            if (handshake(&cl, &server_ec, &conn, "unihost.test", 0) &&
+                br_ssl_engine_get_ecdhe_curve(&cl.cc.eng) == curves[i].curve)
+                done++;
+        }
+        char what[96];
+        snprintf(what, sizeof what, "EC: %d of %d handshakes over %s complete", done, rounds, curves[i].name);
+        CHECK(what, done == rounds);
+    }
+}
+
 static void test_resumption(void)
 {
     const char *alpn[] = {"http/1.1"};
@@ -269,7 +282,7 @@ static void test_resumption(void)
     br_ssl_engine_get_session_parameters(&client.cc.eng, &sp);
     CHECK("resumption: the first is full", !conn.resumed);
 
-    static struct client again;
+    static struct tls_client again;
     static struct tls_conn conn2;
     client_init(&again, &ec_creds, BR_TLS12, BR_TLS12, NULL, 0, alpn, 1);
     br_ssl_engine_set_session_parameters(&again.cc.eng, &sp);
@@ -280,7 +293,7 @@ static void test_resumption(void)
     CHECK("resumption: same session ID", memcmp(sp.session_id, sp2.session_id, 32) == 0);
 
     /* A session the server never issued: a full handshake, not a failure. */
-    static struct client stranger;
+    static struct tls_client stranger;
     static struct tls_conn conn3;
     client_init(&stranger, &ec_creds, BR_TLS12, BR_TLS12, NULL, 0, alpn, 1);
     sp.session_id[0] ^= 0xff;
@@ -293,7 +306,7 @@ static void test_resumption(void)
 static void refused(const char *name, const struct tls_credentials *creds, struct tls_server *s, unsigned vmin,
                     unsigned vmax, const uint16_t *suites, size_t n, const char **alpn, size_t n_alpn)
 {
-    static struct client cl;
+    static struct tls_client cl;
     client_init(&cl, creds, vmin, vmax, suites, n, alpn, n_alpn);
     bool done = handshake(&cl, s, &conn, NULL, 0);
     char what[160];
@@ -309,7 +322,7 @@ static void refused(const char *name, const struct tls_credentials *creds, struc
  */
 static void refused_old_version(const char *name, unsigned version)
 {
-    static struct client cl;
+    static struct tls_client cl;
     client_init(&cl, &ec_creds, BR_TLS12, BR_TLS12, NULL, 0, NULL, 0);
     br_ssl_client_reset(&cl.cc, "unihost.test", 0);
     size_t len;
@@ -404,6 +417,7 @@ int main(void)
     tls_server_init(&server_ec, &ec_creds);
     tls_server_init(&server_rsa, &rsa_creds);
     test_handshake_ec();
+    test_curves();
     test_resumption();
     test_refusals();
     test_suites();

@@ -1,0 +1,55 @@
+/*
+ * A BearSSL client that trusts exactly the server's leaf key, for the
+ * in-process TLS tests (test_tls_server.c) and bench/tls_handshake.c:
+ * records move between it and src/http/tls_server.c in memory.
+ */
+#ifndef UNIHOST_TEST_TLS_CLIENT_H
+#define UNIHOST_TEST_TLS_CLIENT_H
+
+#include <string.h>
+
+#include "tls_server.h"
+
+struct tls_client {
+    br_ssl_client_context cc;
+    br_x509_minimal_context minimal;   /* init_full wants one; knownkey replaces it */
+    br_x509_knownkey_context knownkey;
+    br_x509_pkey pub;                  /* knownkey keeps pointers into these */
+    unsigned char pub_bytes[1024];
+    unsigned char iobuf[BR_SSL_BUFSIZE_BIDI];
+};
+
+/*
+ * Sets up `cl` with BearSSL's full client profile, trusting the leaf key of
+ * `creds`, and seeds it with `seed` (BearSSL is built without seeders of
+ * its own). Versions, suites, curves and ALPN are the caller's to set.
+ * Returns the leaf key's type (BR_KEYTYPE_EC or BR_KEYTYPE_RSA).
+ */
+static inline int tls_client_init(struct tls_client *cl, const struct tls_credentials *creds,
+                                  const void *seed, size_t seed_len)
+{
+    memset(cl, 0, sizeof *cl);
+    br_ssl_client_init_full(&cl->cc, &cl->minimal, NULL, 0);
+    br_x509_decoder_context xd;
+    br_x509_decoder_init(&xd, NULL, NULL);
+    br_x509_decoder_push(&xd, creds->chain[0].data, creds->chain[0].data_len);
+    const br_x509_pkey *p = br_x509_decoder_get_pkey(&xd);
+    cl->pub = *p;
+    if (p->key_type == BR_KEYTYPE_EC) {
+        memcpy(cl->pub_bytes, p->key.ec.q, p->key.ec.qlen);
+        cl->pub.key.ec.q = cl->pub_bytes;
+        br_x509_knownkey_init_ec(&cl->knownkey, &cl->pub.key.ec, BR_KEYTYPE_KEYX | BR_KEYTYPE_SIGN);
+    } else {
+        memcpy(cl->pub_bytes, p->key.rsa.n, p->key.rsa.nlen);
+        memcpy(cl->pub_bytes + 768, p->key.rsa.e, p->key.rsa.elen);
+        cl->pub.key.rsa.n = cl->pub_bytes;
+        cl->pub.key.rsa.e = cl->pub_bytes + 768;
+        br_x509_knownkey_init_rsa(&cl->knownkey, &cl->pub.key.rsa, BR_KEYTYPE_KEYX | BR_KEYTYPE_SIGN);
+    }
+    br_ssl_engine_set_x509(&cl->cc.eng, &cl->knownkey.vtable);
+    br_ssl_engine_set_buffer(&cl->cc.eng, cl->iobuf, sizeof cl->iobuf, 1);
+    br_ssl_engine_inject_entropy(&cl->cc.eng, seed, seed_len);
+    return p->key_type;
+}
+
+#endif
