@@ -378,28 +378,17 @@ static void fp_to_normal(uint64_t r[4], const uint64_t a[4])
 /* The curve constant b, Montgomery form; set by table_build(). */
 static uint64_t curve_b[4];
 
-/* r = p + q, complete (RCB16 algorithm 4, a = -3). r may alias p or q. */
-static void pt_add(point *r, const point *p, const point *q)
+/*
+ * The second half of RCB16 algorithms 4 and 5 (a = -3), the same for the
+ * full and the mixed addition once the cross products are formed: t0 = X1X2,
+ * t1 = Y1Y2, t2 = Z1Z2, t3 = X1Y2 + X2Y1, t4 = Y1Z2 + Y2Z1, y3 = X1Z2 + X2Z1.
+ * (with Z2 = 1 in the mixed case). It reads neither input point, so r may
+ * alias either; t0, t1, t2 and y3 are scratch afterwards.
+ */
+INLINE void add_finish(point *r, uint64_t t0[4], uint64_t t1[4], uint64_t t2[4], const uint64_t t3[4],
+                       const uint64_t t4[4], uint64_t y3[4])
 {
-    uint64_t t0[4], t1[4], t2[4], t3[4], t4[4], x3[4], y3[4], z3[4];
-    fp_mul(t0, p->x, q->x);
-    fp_mul(t1, p->y, q->y);
-    fp_mul(t2, p->z, q->z);
-    fp_add(t3, p->x, p->y);
-    fp_add(t4, q->x, q->y);
-    fp_mul(t3, t3, t4);
-    fp_add(t4, t0, t1);
-    fp_sub(t3, t3, t4);         /* X1 Y2 + X2 Y1 */
-    fp_add(t4, p->y, p->z);
-    fp_add(x3, q->y, q->z);
-    fp_mul(t4, t4, x3);
-    fp_add(x3, t1, t2);
-    fp_sub(t4, t4, x3);         /* Y1 Z2 + Y2 Z1 */
-    fp_add(x3, p->x, p->z);
-    fp_add(y3, q->x, q->z);
-    fp_mul(x3, x3, y3);
-    fp_add(y3, t0, t2);
-    fp_sub(y3, x3, y3);         /* X1 Z2 + X2 Z1 */
+    uint64_t x3[4], z3[4];
     fp_mul(z3, curve_b, t2);
     fp_sub(x3, y3, z3);
     fp_add(z3, x3, x3);
@@ -427,11 +416,36 @@ static void pt_add(point *r, const point *p, const point *q)
     fp_add(r->z, z3, t1);
 }
 
+/* r = p + q, complete (RCB16 algorithm 4, a = -3). r may alias p or q. */
+static void pt_add(point *r, const point *p, const point *q)
+{
+    uint64_t t0[4], t1[4], t2[4], t3[4], t4[4], x3[4], y3[4];
+    fp_mul(t0, p->x, q->x);
+    fp_mul(t1, p->y, q->y);
+    fp_mul(t2, p->z, q->z);
+    fp_add(t3, p->x, p->y);
+    fp_add(t4, q->x, q->y);
+    fp_mul(t3, t3, t4);
+    fp_add(t4, t0, t1);
+    fp_sub(t3, t3, t4);         /* X1 Y2 + X2 Y1 */
+    fp_add(t4, p->y, p->z);
+    fp_add(x3, q->y, q->z);
+    fp_mul(t4, t4, x3);
+    fp_add(x3, t1, t2);
+    fp_sub(t4, t4, x3);         /* Y1 Z2 + Y2 Z1 */
+    fp_add(x3, p->x, p->z);
+    fp_add(y3, q->x, q->z);
+    fp_mul(x3, x3, y3);
+    fp_add(y3, t0, t2);
+    fp_sub(y3, x3, y3);         /* X1 Z2 + X2 Z1 */
+    add_finish(r, t0, t1, t2, t3, t4, y3);
+}
+
 /* r = p + q for an affine q (never infinity), complete for any p
  * (RCB16 algorithm 5, a = -3: algorithm 4 with Z2 = 1). r may alias p. */
 static void pt_madd(point *r, const point *p, const affine *q)
 {
-    uint64_t t0[4], t1[4], t2[4], t3[4], t4[4], x3[4], y3[4], z3[4];
+    uint64_t t0[4], t1[4], t2[4], t3[4], t4[4], y3[4];
     fp_mul(t0, p->x, q->x);
     fp_mul(t1, p->y, q->y);
     memcpy(t2, p->z, sizeof t2);
@@ -444,31 +458,7 @@ static void pt_madd(point *r, const point *p, const affine *q)
     fp_add(t4, t4, p->y);       /* Y1 + y2 Z1 */
     fp_mul(y3, q->x, p->z);
     fp_add(y3, y3, p->x);       /* X1 + x2 Z1 */
-    fp_mul(z3, curve_b, t2);
-    fp_sub(x3, y3, z3);
-    fp_add(z3, x3, x3);
-    fp_add(x3, x3, z3);
-    fp_sub(z3, t1, x3);
-    fp_add(x3, t1, x3);
-    fp_mul(y3, curve_b, y3);
-    fp_add(t1, t2, t2);
-    fp_add(t2, t1, t2);
-    fp_sub(y3, y3, t2);
-    fp_sub(y3, y3, t0);
-    fp_add(t1, y3, y3);
-    fp_add(y3, t1, y3);
-    fp_add(t1, t0, t0);
-    fp_add(t0, t1, t0);
-    fp_sub(t0, t0, t2);
-    fp_mul(t1, t4, y3);
-    fp_mul(t2, t0, y3);
-    fp_mul(y3, x3, z3);
-    fp_add(r->y, y3, t2);
-    fp_mul(x3, t3, x3);
-    fp_sub(r->x, x3, t1);
-    fp_mul(z3, t4, z3);
-    fp_mul(t1, t3, t0);
-    fp_add(r->z, z3, t1);
+    add_finish(r, t0, t1, t2, t3, t4, y3);
 }
 
 /* ---- the table of multiples of G ------------------------------------- */

@@ -8,7 +8,7 @@
 static uint8_t hypercall_page[XEN_PAGE_SIZE] __attribute__((aligned(XEN_PAGE_SIZE)));
 static uint32_t version;
 
-static void cpuid(uint32_t leaf, uint32_t *a, uint32_t *b, uint32_t *c, uint32_t *d)
+void xen_cpuid(uint32_t leaf, uint32_t *a, uint32_t *b, uint32_t *c, uint32_t *d)
 {
     __asm__ volatile("cpuid" : "=a"(*a), "=b"(*b), "=c"(*c), "=d"(*d) : "a"(leaf), "c"(0));
 }
@@ -24,14 +24,14 @@ bool xen_hypercall_init(void)
      * (Hyper-V) leaves there, at a later multiple of 0x100. */
     for (uint32_t base = 0x40000000; base < 0x40010000; base += 0x100) {
         uint32_t a, b, c, d;
-        cpuid(base, &a, &b, &c, &d);
+        xen_cpuid(base, &a, &b, &c, &d);
         if (b != 0x566e6558 || c != 0x65584d4d || d != 0x4d4d566e)   /* "XenVMMXenVMM" */
             continue;
         if (a < base + 2)
             return false;
-        cpuid(base + 1, &a, &b, &c, &d);
+        xen_cpuid(base + 1, &a, &b, &c, &d);
         version = a;
-        cpuid(base + 2, &a, &b, &c, &d);    /* a: pages, b: the MSR */
+        xen_cpuid(base + 2, &a, &b, &c, &d);    /* a: pages, b: the MSR */
         if (a < 1)
             return false;
         wrmsr(b, (uint64_t)(uintptr_t)hypercall_page);

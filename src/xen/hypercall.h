@@ -10,6 +10,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+/* The CPUID instruction: leaf in, EAX/EBX/ECX/EDX out (subleaf 0). */
+void xen_cpuid(uint32_t leaf, uint32_t *a, uint32_t *b, uint32_t *c, uint32_t *d);
+
 /* Finds Xen's CPUID leaves and installs the hypercall page. False when not
  * running on Xen (then no hypercall may be made). */
 bool xen_hypercall_init(void);

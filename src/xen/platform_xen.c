@@ -9,8 +9,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include <bearssl.h>
-
 #include "console.h"
 #include "entropy.h"
 #include "evtchn.h"
@@ -254,13 +252,6 @@ int plat_net_write_pieces(const struct plat_net_piece *pieces, int count)
 
 /* ---- randomness: the CPU's generator behind a DRBG (entropy.c) ---- */
 
-static bool cpuid_bit(uint32_t leaf, int reg, int bit)
-{
-    uint32_t r[4];
-    __asm__ volatile("cpuid" : "=a"(r[0]), "=b"(r[1]), "=c"(r[2]), "=d"(r[3]) : "a"(leaf), "c"(0));
-    return (r[reg] >> bit) & 1;
-}
-
 static bool cpu_rdseed(uint64_t *out)
 {
     unsigned char ok;
@@ -273,13 +264,6 @@ static bool cpu_rdrand(uint64_t *out)
     unsigned char ok;
     __asm__ volatile("rdrand %0; setc %1" : "=r"(*out), "=qm"(ok));
     return ok;
-}
-
-static uint64_t cpu_cycles(void)
-{
-    uint32_t lo, hi;
-    __asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
-    return (uint64_t)hi << 32 | lo;
 }
 
 /* A hypercall's exit and return cost varies with what Xen and the other
@@ -297,14 +281,17 @@ static struct entropy *rng_ready(void)
     static struct entropy_cpu cpu;
     static bool ready;
     if (!ready) {
-        uint32_t max_leaf, b, c, d;
-        __asm__ volatile("cpuid" : "=a"(max_leaf), "=b"(b), "=c"(c), "=d"(d) : "a"(0), "c"(0));
+        uint32_t max_leaf, a, b, c, d, leaf1_ecx, leaf7_ebx = 0;
+        xen_cpuid(0, &max_leaf, &b, &c, &d);
+        xen_cpuid(1, &a, &b, &leaf1_ecx, &d);
+        if (max_leaf >= 7)
+            xen_cpuid(7, &a, &leaf7_ebx, &c, &d);
         cpu = (struct entropy_cpu){
-            .has_rdrand = cpuid_bit(1, 2, 30),                      /* CPUID.1:ECX.RDRAND */
-            .has_rdseed = max_leaf >= 7 && cpuid_bit(7, 1, 18),     /* CPUID.7.0:EBX.RDSEED */
+            .has_rdrand = (leaf1_ecx >> 30) & 1,                    /* CPUID.1:ECX.RDRAND */
+            .has_rdseed = (leaf7_ebx >> 18) & 1,                    /* CPUID.7.0:EBX.RDSEED */
             .rdseed = cpu_rdseed,
             .rdrand = cpu_rdrand,
-            .cycles = cpu_cycles,
+            .cycles = xen_rdtsc,
             .disturb = cpu_disturb,
         };
         entropy_init(&rng, &cpu);

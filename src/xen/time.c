@@ -8,13 +8,6 @@
 
 #include "shared_info.h"
 
-static inline uint64_t rdtsc(void)
-{
-    uint32_t lo, hi;
-    __asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
-    return ((uint64_t)hi << 32) | lo;
-}
-
 static uint64_t scale_delta(uint64_t delta, uint32_t mul, int8_t shift)
 {
     if (shift < 0)
@@ -33,7 +26,7 @@ uint64_t xen_system_time_ns(void)
     do {
         version = t->version;
         __atomic_thread_fence(__ATOMIC_ACQUIRE);
-        now = t->system_time + scale_delta(rdtsc() - t->tsc_timestamp, t->tsc_to_system_mul,
+        now = t->system_time + scale_delta(xen_rdtsc() - t->tsc_timestamp, t->tsc_to_system_mul,
                                            t->tsc_shift);
         __atomic_thread_fence(__ATOMIC_ACQUIRE);
     } while ((version & 1) || version != t->version);

@@ -5,6 +5,15 @@
 
 #include <stdint.h>
 
+/* The CPU's time-stamp counter (what pvclock scales; also the jitter source
+ * of entropy.c). */
+static inline uint64_t xen_rdtsc(void)
+{
+    uint32_t lo, hi;
+    __asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+    return (uint64_t)hi << 32 | lo;
+}
+
 /* Xen system time in ns (since the domain's boot, never backwards). */
 uint64_t xen_system_time_ns(void);
 
