@@ -130,6 +130,19 @@ INLINE void sub_once(uint64_t r[4], uint64_t hi, const uint64_t t[4], const uint
     r[3] = (t[3] & keep) | (u3 & ~keep);
 }
 
+/* The end of both Montgomery reductions (mod p and mod n): round i of the
+ * reduction left its carry out in d[i], owed at limb i + 5; add them into
+ * the top half and subtract m once if that is still m or more. */
+INLINE void fold_carries(uint64_t r[4], uint64_t t[8], const uint64_t d[4], const uint64_t m[4])
+{
+    unsigned char c = 0;
+    t[5] = adc(t[5], d[0], &c);
+    t[6] = adc(t[6], d[1], &c);
+    t[7] = adc(t[7], d[2], &c);
+    uint64_t top = adc(d[3], 0, &c);
+    sub_once(r, top, t + 4, m);
+}
+
 /* t[0..4] += ai*b, where t[4] is written, not read: the low halves of the
  * products in one carry chain, the high halves in another. No carry
  * leaves t[4]: every partial sum of a*b fits the limbs written so far. */
@@ -281,7 +294,7 @@ INLINE void fp_sub(uint64_t r[4], const uint64_t a[4], const uint64_t b[4])
  * The carry out of each round's top limb waits in d[] until the end. */
 INLINE void fp_reduce(uint64_t r[4], uint64_t t[8])
 {
-    uint64_t d[4], h, l, top;
+    uint64_t d[4], h, l;
     unsigned char c;
 #pragma GCC unroll 4
     for (int i = 0; i < 4; i++) {
@@ -294,12 +307,7 @@ INLINE void fp_reduce(uint64_t r[4], uint64_t t[8])
         t[i + 4] = adc(t[i + 4], h, &c);
         d[i] = c;
     }
-    c = 0;
-    t[5] = adc(t[5], d[0], &c);
-    t[6] = adc(t[6], d[1], &c);
-    t[7] = adc(t[7], d[2], &c);
-    top = adc(d[3], 0, &c);
-    sub_once(r, top, t + 4, P);
+    fold_carries(r, t, d, P);
 }
 
 /* Products and squares are kept out of line: inlined into the point
@@ -624,7 +632,7 @@ static const uint64_t N_R2[4] = {
  * of each round's top limb (up to 2, one per chain) wait in d[]. */
 INLINE void fn_reduce(uint64_t r[4], uint64_t t[8])
 {
-    uint64_t d[4], h0, h1, h2, h3, l0, l1, l2, l3, top;
+    uint64_t d[4], h0, h1, h2, h3, l0, l1, l2, l3;
     unsigned char c;
 #pragma GCC unroll 4
     for (int i = 0; i < 4; i++) {
@@ -647,12 +655,7 @@ INLINE void fn_reduce(uint64_t r[4], uint64_t t[8])
         t[i + 4] = adc(t[i + 4], h3, &c);
         d[i] += c;
     }
-    c = 0;
-    t[5] = adc(t[5], d[0], &c);
-    t[6] = adc(t[6], d[1], &c);
-    t[7] = adc(t[7], d[2], &c);
-    top = adc(d[3], 0, &c);
-    sub_once(r, top, t + 4, N);
+    fold_carries(r, t, d, N);
 }
 
 /* Montgomery product a*b/2^256 mod n; a*b < n * 2^256 suffices (one
