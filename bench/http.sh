@@ -14,12 +14,20 @@
 #    1500 (like for like with unihost's tap).
 # The site is site/ plus a bench-only 1 MB file (random bytes, generated per
 # run, so gzip never applies to it). wrk runs in the client namespace,
-# keep-alive, one thread, 16 connections. The ratio is unihost (offload)
-# over nginx on loopback, and over nginx behind the veth.
+# keep-alive, 16 connections, one thread per CPU (WRK_THREADS overrides):
+# with a single thread, wrk itself sits at 100% of its core on the 1 MB row
+# while either server has CPU to spare, and the row then measures wrk's
+# copying, not the server. wrk runs at nice 10 (WRK_NICE overrides): with
+# more runnable threads than cores, a server at the same priority as its
+# load generator is time-sliced out for milliseconds at a time, and p99
+# then measures the scheduler. The ratio is unihost (offload) over nginx on
+# loopback, and over nginx behind the veth.
 #
 # Prints, per row and server: requests/s and p99 latency over DURATION
-# seconds, then the ratios; last the HTTPS handshake row from
-# bench/https.sh (full TLS 1.2 handshakes per second, same key for both).
+# seconds, the CPU the server and wrk used (so a reader sees which side was
+# saturated), then the ratios; last the HTTPS handshake row from
+# bench/https.sh (full TLS 1.2 handshakes per second, same key for both,
+# medians of its rounds).
 # Usage: sudo bench/http.sh [DURATION_SECONDS]   (default 10). Not a test:
 # timings on shared machines are noisy, so compare ratios from one run.
 set -eu
@@ -28,12 +36,15 @@ cd "$top"
 [ "$(id -u)" -eq 0 ] || exec sudo "$0" "$@"
 duration=${1:-10}
 connections=16
+threads=${WRK_THREADS:-$(nproc)}
+client_nice=${WRK_NICE:-10}
 for tool in wrk nginx curl; do
     command -v "$tool" >/dev/null || { echo "bench/http: needs $tool (apt-get install wrk nginx curl)" >&2; exit 1; }
 done
 make -s -j2 >/dev/null
 
 . "$top/tools/netns.sh"
+. "$top/bench/cpu.sh"
 ns=uh-hbench-$$
 ns_nginx=uh-hbench-ngx-$$
 tap=uhh$$
@@ -103,12 +114,13 @@ http {
 }
 CONF
 ip netns exec "$ns" nginx -c "$tmp/nginx.conf" 2>"$tmp/nginx.log" &
-nginx_pid=$!
+nginx_lo_pid=$!
 # The veth nginx: the same configuration, its own address and pid file.
 sed -e 's|listen 198.51.100.80:80;|listen 198.51.100.2:80;|' -e "s|$tmp/nginx.pid|$tmp/nginx-veth.pid|" \
     -e "s|$tmp/nginx.error.log|$tmp/nginx-veth.error.log|" "$tmp/nginx.conf" > "$tmp/nginx-veth.conf"
 ip netns exec "$ns_nginx" nginx -c "$tmp/nginx-veth.conf" 2>"$tmp/nginx-veth.log" &
-nginx_pid="$nginx_pid $!"
+nginx_veth_pid=$!
+nginx_pid="$nginx_lo_pid $nginx_veth_pid"
 ip netns exec "$ns" "$top/build/unihost" --tap "$tap" --ipv4 "$UNIHOST_GUEST4/24" --blob "$tmp/bench.blob" \
     2>"$tmp/unihost.log" &
 uh_pid=$!
@@ -139,32 +151,37 @@ to_ms() {
     echo "$1" | awk '{ v = $1 + 0; if ($1 ~ /us$/) v /= 1000; else if ($1 ~ /ms$/) v = v; else if ($1 ~ /s$/) v *= 1000; printf "%.2f", v }'
 }
 
-# run SERVER ADDR PATH: sets rps and p99 (ms)
+# run SERVER ADDR PATH SERVER_PID: sets rps, p99 (ms), server_cpu and
+# client_cpu (each in % of one core over the run)
 run() {
     out=$tmp/$1.$(echo "$3" | tr '/.' '__').wrk
-    ip netns exec "$ns" wrk -t1 -c"$connections" -d"${duration}s" --latency "http://$2$3" >"$out" 2>&1
+    server0=$(tree_ticks "$4") client0=$(child_ticks)
+    ip netns exec "$ns" nice -n "$client_nice" wrk -t"$threads" -c"$connections" -d"${duration}s" --latency "http://$2$3" >"$out" 2>&1
+    server_cpu=$(cpu_percent $(( $(tree_ticks "$4") - server0 )) "$duration")
+    client_cpu=$(cpu_percent $(( $(child_ticks) - client0 )) "$duration")
     rps=$(awk '/^Requests\/sec:/ { printf "%.0f", $2 }' "$out")
     p99=$(to_ms "$(awk '$1 == "99%" { print $2 }' "$out")")
     errors=$(awk '/Non-2xx|Socket errors/' "$out" | tr '\n' ' ')
     [ -z "$errors" ] || echo "# $1 $3: $errors"
 }
 
-echo "bench/http: wrk -t1 -c$connections, keep-alive, ${duration} s per row and server; nginx $(nginx -v 2>&1 | sed 's|.*/||'); load average $(cut -d' ' -f1-3 /proc/loadavg)"
-printf '%-22s %-34s %10s %9s %8s\n' row server "req/s" "p99 ms" ratio
-line() {    # line ROW SERVER RPS P99 [RATIO]
-    printf '%-22s %-34s %10s %9s %8s\n' "$1" "$2" "$3" "$4" "${5:-}"
+echo "bench/http: wrk -t$threads -c$connections at nice $client_nice, keep-alive, ${duration} s per row and server; nginx $(nginx -v 2>&1 | sed 's|.*/||'); load average $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "bench/http: CPU columns are % of one core: the server (nginx: master and worker) and wrk ($threads threads)"
+printf '%-22s %-34s %10s %9s %7s %7s %8s\n' row server "req/s" "p99 ms" "server" "wrk" ratio
+line() {    # line ROW SERVER RPS P99 SERVER_CPU CLIENT_CPU [RATIO]
+    printf '%-22s %-34s %10s %9s %7s %7s %8s\n' "$1" "$2" "$3" "$4" "$5" "$6" "${7:-}"
 }
 ratio() { awk -v u="$1" -v n="$2" 'BEGIN { printf "%.2fx", (n > 0 ? u / n : 0) }'; }
 row() {     # row NAME PATH
-    run nginx 198.51.100.80 "$2"; lo_rps=$rps
-    line "$1" "nginx, loopback (64 KiB MTU)" "$rps" "$p99"
-    run nginx-veth 198.51.100.2 "$2"; veth_rps=$rps
-    line "" "nginx, veth (MTU 1500)" "$rps" "$p99"
-    run unihost-plain 203.0.113.2 "$2"
-    line "" "unihost, tap without offload" "$rps" "$p99" "$(ratio "$rps" "$lo_rps")"
-    run unihost "$UNIHOST_GUEST4" "$2"
-    line "" "unihost, tap with offload" "$rps" "$p99" "$(ratio "$rps" "$lo_rps")"
-    line "" "  (unihost with offload / nginx veth)" "" "" "$(ratio "$rps" "$veth_rps")"
+    run nginx 198.51.100.80 "$2" "$nginx_lo_pid"; lo_rps=$rps
+    line "$1" "nginx, loopback (64 KiB MTU)" "$rps" "$p99" "$server_cpu" "$client_cpu"
+    run nginx-veth 198.51.100.2 "$2" "$nginx_veth_pid"; veth_rps=$rps
+    line "" "nginx, veth (MTU 1500)" "$rps" "$p99" "$server_cpu" "$client_cpu"
+    run unihost-plain 203.0.113.2 "$2" "$uh_plain_pid"
+    line "" "unihost, tap without offload" "$rps" "$p99" "$server_cpu" "$client_cpu" "$(ratio "$rps" "$lo_rps")"
+    run unihost "$UNIHOST_GUEST4" "$2" "$uh_pid"
+    line "" "unihost, tap with offload" "$rps" "$p99" "$server_cpu" "$client_cpu" "$(ratio "$rps" "$lo_rps")"
+    line "" "  (unihost with offload / nginx veth)" "" "" "" "" "$(ratio "$rps" "$veth_rps")"
 }
 row "small page ($(wc -c < "$tmp/www/index.html") B)" /
 row "1 MB file" /bench/1mb.bin
@@ -175,6 +192,9 @@ n_hs=$(awk '$1 == "nginx" { print $2 }' "$tmp/https.out")
 u_hs=$(awk '$1 == "unihost" { print $2 }' "$tmp/https.out")
 n_hs_p99=$(awk '$1 == "nginx" { print $4 }' "$tmp/https.out")
 u_hs_p99=$(awk '$1 == "unihost" { print $4 }' "$tmp/https.out")
-line "https handshakes/s" "nginx, loopback (64 KiB MTU)" "$n_hs" "$n_hs_p99"
-line "" "unihost, tap with offload" "$u_hs" "$u_hs_p99" "$(ratio "$u_hs" "$n_hs")"
-sed -n 's/^bench\/https: /# https: /p' "$tmp/https.out"
+n_hs_cpu=$(awk '$1 == "nginx" { print $5 " us/hs" }' "$tmp/https.out")
+u_hs_cpu=$(awk '$1 == "unihost" { print $5 " us/hs" }' "$tmp/https.out")
+hs_ratio=$(sed -n 's/^ratio unihost\/nginx: \([0-9.]*\).*/\1x/p' "$tmp/https.out")
+line "https handshakes/s" "nginx, loopback (64 KiB MTU)" "$n_hs" "$n_hs_p99" "$n_hs_cpu" ""
+line "" "unihost, tap with offload" "$u_hs" "$u_hs_p99" "$u_hs_cpu" "" "$hs_ratio"
+sed -n -e 's/^bench\/https: /# https: /p' -e 's/^ratio unihost\/nginx: /# https: median ratio /p' "$tmp/https.out"

@@ -12,8 +12,12 @@
 # each connection does a full handshake, one GET and a close, and every
 # request is timed; wrk and its kin keep connections alive, which measures
 # something else. CLIENTS threads (default 2) run the loop in parallel.
+# ROUNDS (default 3) rounds per server, alternating; the medians are the
+# result. Beside each rate: the server's CPU per handshake (user + system,
+# which includes the kernel's work on the client side of each packet it
+# sends), to show how much of the machine each server needed.
 #
-# Usage: sudo bench/https.sh [SECONDS] [--rsa]   (default 10 s per server)
+# Usage: sudo bench/https.sh [SECONDS] [--rsa]   (default 10 s per round and server)
 # Needs nginx (apt-get install nginx-light). Not a test: timings on shared
 # machines are noisy, so compare the ratio printed by one run.
 set -eu
@@ -30,6 +34,7 @@ for arg in "$@"; do
     esac
 done
 clients=${CLIENTS:-2}
+rounds=${ROUNDS:-3}
 command -v nginx >/dev/null || { echo "bench/https: needs nginx (apt-get install nginx-light)" >&2; exit 1; }
 make -s -j"$(nproc)" all build/bench/tls_load >/dev/null
 if [ "$key_kind" = rsa ]; then
@@ -41,6 +46,7 @@ else
 fi
 
 . "$top/tools/netns.sh"
+. "$top/bench/cpu.sh"
 ns=uh-bench-tls-$$
 tap=uhbt$$
 tmp=$(mktemp -d)
@@ -108,28 +114,58 @@ wait_https() {     # wait_https ADDR: up to 10 s for a 200 over HTTPS
 wait_https "$UNIHOST_GUEST4"
 wait_https "$nginx_addr"
 
-# load ADDR: full handshakes + GET / per second and their latency, from
-# CLIENTS threads of build/bench/tls_load; sets RATE, P99 (and P50).
+# load ADDR SERVER_PID: full handshakes + GET / per second and their
+# latency, from CLIENTS threads of build/bench/tls_load; sets RATE, P50, P99
+# and CPU_US (the server's CPU, user + system, per handshake in us).
 load() {
+    ticks0=$(tree_ticks "$2")
     line=$(ip netns exec "$ns" timeout $((duration + 20)) "$top/build/bench/tls_load" "$1" 443 \
            "$duration" "$clients" "$suites" / 2>"$tmp/load.err") || true
+    ticks=$(( $(tree_ticks "$2") - ticks0 ))
+    requests=$(echo "$line" | sed -n 's/^requests \([0-9]*\) .*/\1/p')
     RATE=$(echo "$line" | sed -n 's/.* rate \([0-9]*\)\/s .*/\1/p')
     P50=$(echo "$line" | sed -n 's/.* p50 \([0-9.]*\) ms.*/\1/p')
     P99=$(echo "$line" | sed -n 's/.* p99 \([0-9.]*\) ms.*/\1/p')
     errors=$(echo "$line" | sed -n 's/.* errors \([0-9]*\) .*/\1/p')
-    if [ -z "$RATE" ] || [ -z "$P99" ]; then
+    if [ -z "$RATE" ] || [ -z "$P99" ] || [ -z "$requests" ] || [ "$requests" -eq 0 ]; then
         echo "bench/https: tls_load against $1 gave no figures: $line" >&2
         sed 's/^/  /' "$tmp/load.err" >&2
         exit 1
     fi
+    CPU_US=$(awk -v t="$ticks" -v n="$requests" -v hz="$clock_ticks" 'BEGIN { printf "%.0f", t * 1e6 / hz / n }')
     [ "${errors:-0}" -eq 0 ] || echo "bench/https: $errors failed requests against $1" >&2
 }
 
+# ROUNDS rounds, nginx and unihost alternating which goes first, so that a
+# slow spell of the shared machine hits both; the row is each figure's
+# median over the rounds, and the ratio the median of the rounds' ratios.
 echo "bench/https: $key_kind key, TLS 1.2, $suites"
-echo "bench/https: new connection per request (full handshake, GET /, close), $clients clients, $duration s each"
-load "$nginx_addr"; nginx_rate=$RATE nginx_p50=$P50 nginx_p99=$P99
-load "$UNIHOST_GUEST4"; uh_rate=$RATE uh_p50=$P50 uh_p99=$P99
-printf '%-10s %14s %10s %10s\n' server "handshakes/s" "p50 ms" "p99 ms"
-printf '%-10s %14s %10s %10s\n' nginx "$nginx_rate" "$nginx_p50" "$nginx_p99"
-printf '%-10s %14s %10s %10s\n' unihost "$uh_rate" "$uh_p50" "$uh_p99"
-awk -v u="$uh_rate" -v n="$nginx_rate" 'BEGIN { printf "ratio unihost/nginx: %.2f\n", (n > 0 ? u / n : 0) }'
+echo "bench/https: new connection per request (full handshake, GET /, close), $clients clients, $rounds rounds of $duration s per server"
+printf '%-6s %-10s %14s %10s %10s %16s\n' round server "handshakes/s" "p50 ms" "p99 ms" "server CPU/hs us"
+: > "$tmp/rounds"
+round=1
+while [ $round -le "$rounds" ]; do
+    if [ $((round % 2)) -eq 1 ]; then order="nginx unihost"; else order="unihost nginx"; fi
+    for server in $order; do
+        if [ "$server" = nginx ]; then load "$nginx_addr" "$nginx_pid"; else load "$UNIHOST_GUEST4" "$uh_pid"; fi
+        printf '%-6s %-10s %14s %10s %10s %16s\n' "$round" "$server" "$RATE" "$P50" "$P99" "$CPU_US"
+        echo "$round $server $RATE $P50 $P99 $CPU_US" >> "$tmp/rounds"
+    done
+    round=$((round + 1))
+done
+# median SERVER FIELD FORMAT: the median of one column over the rounds
+median() {
+    awk -v s="$1" -v f="$2" '$2 == s { print $f }' "$tmp/rounds" | sort -n |
+        awk -v fmt="$3" '{ v[NR] = $1 }
+            END { printf fmt "\n", (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2) }'
+}
+ratios=$(awk '$2 == "nginx" { n[$1] = $3 } $2 == "unihost" { u[$1] = $3 }
+              END { for (r in n) if (n[r] > 0) printf "%.4f\n", u[r] / n[r] }' "$tmp/rounds" | sort -n |
+         awk '{ v[NR] = $1 } END { if (NR % 2) m = v[(NR + 1) / 2]; else m = (v[NR / 2] + v[NR / 2 + 1]) / 2
+                                   printf "%.2f (rounds %.2f-%.2f)", m, v[1], v[NR] }')
+echo "median of $rounds rounds:"
+for server in nginx unihost; do
+    printf '%-6s %-10s %14s %10s %10s %16s\n' "" "$server" "$(median $server 3 %.0f)" "$(median $server 4 %.2f)" \
+        "$(median $server 5 %.2f)" "$(median $server 6 %.0f)"
+done
+echo "ratio unihost/nginx: $ratios"
