@@ -192,9 +192,10 @@ n_hs=$(awk '$1 == "nginx" { print $2 }' "$tmp/https.out")
 u_hs=$(awk '$1 == "unihost" { print $2 }' "$tmp/https.out")
 n_hs_p99=$(awk '$1 == "nginx" { print $4 }' "$tmp/https.out")
 u_hs_p99=$(awk '$1 == "unihost" { print $4 }' "$tmp/https.out")
-n_hs_cpu=$(awk '$1 == "nginx" { print $5 " us/hs" }' "$tmp/https.out")
-u_hs_cpu=$(awk '$1 == "unihost" { print $5 " us/hs" }' "$tmp/https.out")
+n_hs_cpu=$(awk '$1 == "nginx" { print $5 "us" }' "$tmp/https.out")
+u_hs_cpu=$(awk '$1 == "unihost" { print $5 "us" }' "$tmp/https.out")
 hs_ratio=$(sed -n 's/^ratio unihost\/nginx: \([0-9.]*\).*/\1x/p' "$tmp/https.out")
 line "https handshakes/s" "nginx, loopback (64 KiB MTU)" "$n_hs" "$n_hs_p99" "$n_hs_cpu" ""
 line "" "unihost, tap with offload" "$u_hs" "$u_hs_p99" "$u_hs_cpu" "" "$hs_ratio"
+echo "# https: the server column is the server's CPU per handshake"
 sed -n -e 's/^bench\/https: /# https: /p' -e 's/^ratio unihost\/nginx: /# https: median ratio /p' "$tmp/https.out"

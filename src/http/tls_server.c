@@ -3,6 +3,8 @@
 
 #include "ec_impl.h"
 #include "p256.h"
+#include "sha256_ni.h"
+#include "tls12_prf.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -356,6 +358,7 @@ void tls_server_init(struct tls_server *server, const struct tls_credentials *cr
     server->poly1305 = br_poly1305_ctmulq_get();
     if (!server->poly1305)
         server->poly1305 = &br_poly1305_ctmul_run;
+    server->sha256 = sha256_fast();
 }
 
 /* ---- one connection ------------------------------------------------------- */
@@ -382,11 +385,14 @@ int tls_conn_init(struct tls_conn *conn, struct tls_server *server, const void *
      * the ServerKeyExchange signature with. BearSSL runs every hash set
      * here over the whole handshake, so SHA-1 and SHA-224 are left out:
      * TLS 1.2 clients all offer SHA-256 signatures, and the two cost 8% of
-     * a full handshake (build/bench/tls_handshake). */
-    br_ssl_engine_set_hash(eng, br_sha256_ID, &br_sha256_vtable);
+     * a full handshake (build/bench/tls_handshake). SHA-256 runs on the
+     * CPU's SHA instructions where it has them: the engine's HMAC-DRBG
+     * and the RFC 6979 nonces take the SHA-256 set here, and the PRF of
+     * the SHA-256 suites is ours for the same reason. */
+    br_ssl_engine_set_hash(eng, br_sha256_ID, server->sha256);
     br_ssl_engine_set_hash(eng, br_sha384_ID, &br_sha384_vtable);
     br_ssl_engine_set_hash(eng, br_sha512_ID, &br_sha512_vtable);
-    br_ssl_engine_set_prf_sha256(eng, &br_tls12_sha256_prf);
+    br_ssl_engine_set_prf_sha256(eng, &tls12_sha256_prf_fast);
     br_ssl_engine_set_prf_sha384(eng, &br_tls12_sha384_prf);
     br_ssl_engine_set_gcm(eng, &br_sslrec_in_gcm_vtable, &br_sslrec_out_gcm_vtable);
     br_ssl_engine_set_aes_ctr(eng, server->aes_ctr);
