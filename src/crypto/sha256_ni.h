@@ -3,7 +3,8 @@
  * interface, so that everything BearSSL and the TLS server hash with
  * SHA-256 -- the handshake transcript, the TLS 1.2 PRF, the engine's
  * HMAC-DRBG, RFC 6979 nonces -- runs on the CPU's SHA rounds instead of
- * BearSSL's portable ones (about a tenth of a full handshake's server CPU).
+ * BearSSL's portable ones: 155 -> 134 us of server CPU per full handshake
+ * (build/bench/tls_handshake).
  *
  * The context is BearSSL's own br_sha256_context, used with the same
  * meaning (buffered bytes, byte count, the eight state words), so the
