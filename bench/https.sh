@@ -141,14 +141,15 @@ load() {
 # median over the rounds, and the ratio the median of the rounds' ratios.
 echo "bench/https: $key_kind key, TLS 1.2, $suites"
 echo "bench/https: new connection per request (full handshake, GET /, close), $clients clients, $rounds rounds of $duration s per server"
-printf '%-6s %-10s %14s %10s %10s %16s\n' round server "handshakes/s" "p50 ms" "p99 ms" "server CPU/hs us"
+row() { printf '%-6s %-10s %14s %10s %10s %16s\n' "$@"; }    # row ROUND SERVER RATE P50 P99 CPU
+row round server "handshakes/s" "p50 ms" "p99 ms" "server CPU/hs us"
 : > "$tmp/rounds"
 round=1
 while [ $round -le "$rounds" ]; do
     if [ $((round % 2)) -eq 1 ]; then order="nginx unihost"; else order="unihost nginx"; fi
     for server in $order; do
         if [ "$server" = nginx ]; then load "$nginx_addr" "$nginx_pid"; else load "$UNIHOST_GUEST4" "$uh_pid"; fi
-        printf '%-6s %-10s %14s %10s %10s %16s\n' "$round" "$server" "$RATE" "$P50" "$P99" "$CPU_US"
+        row "$round" "$server" "$RATE" "$P50" "$P99" "$CPU_US"
         echo "$round $server $RATE $P50 $P99 $CPU_US" >> "$tmp/rounds"
     done
     round=$((round + 1))
@@ -165,7 +166,7 @@ ratios=$(awk '$2 == "nginx" { n[$1] = $3 } $2 == "unihost" { u[$1] = $3 }
                                    printf "%.2f (rounds %.2f-%.2f)", m, v[1], v[NR] }')
 echo "median of $rounds rounds:"
 for server in nginx unihost; do
-    printf '%-6s %-10s %14s %10s %10s %16s\n' "" "$server" "$(median $server 3 %.0f)" "$(median $server 4 %.2f)" \
-        "$(median $server 5 %.2f)" "$(median $server 6 %.0f)"
+    row "" "$server" "$(median $server 3 %.0f)" "$(median $server 4 %.2f)" "$(median $server 5 %.2f)" \
+        "$(median $server 6 %.0f)"
 done
 echo "ratio unihost/nginx: $ratios"

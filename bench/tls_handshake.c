@@ -25,19 +25,14 @@ static double now(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-static char *read_file(const char *path, size_t *len)
+static const char *read_file(const char *path, size_t *len)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f) {
+    const char *pem = tls_read_pem(path, len);
+    if (!pem) {
         perror(path);
         exit(1);
     }
-    static char bufs[2][16384];
-    static int next;
-    char *buf = bufs[next++ % 2];
-    *len = fread(buf, 1, sizeof bufs[0], f);
-    fclose(f);
-    return buf;
+    return pem;
 }
 
 /* The client offers what bench/https.sh's clients offer: TLS 1.2 and the

@@ -358,7 +358,6 @@ void tls_server_init(struct tls_server *server, const struct tls_credentials *cr
     server->poly1305 = br_poly1305_ctmulq_get();
     if (!server->poly1305)
         server->poly1305 = &br_poly1305_ctmul_run;
-    server->sha256 = sha256_fast();
 }
 
 /* ---- one connection ------------------------------------------------------- */
@@ -389,7 +388,7 @@ int tls_conn_init(struct tls_conn *conn, struct tls_server *server, const void *
      * CPU's SHA instructions where it has them: the engine's HMAC-DRBG
      * and the RFC 6979 nonces take the SHA-256 set here, and the PRF of
      * the SHA-256 suites is ours for the same reason. */
-    br_ssl_engine_set_hash(eng, br_sha256_ID, server->sha256);
+    br_ssl_engine_set_hash(eng, br_sha256_ID, sha256_fast());
     br_ssl_engine_set_hash(eng, br_sha384_ID, &br_sha384_vtable);
     br_ssl_engine_set_hash(eng, br_sha512_ID, &br_sha512_vtable);
     br_ssl_engine_set_prf_sha256(eng, &tls12_sha256_prf_fast);

@@ -67,7 +67,6 @@ struct tls_server {
     br_ghash ghash;
     br_chacha20_run chacha20;
     br_poly1305_run poly1305;
-    const br_hash_class *sha256;    /* SHA-NI where the CPU has it (sha256_ni.h) */
     unsigned char cache_store[TLS_SESSION_CACHE_BYTES];
 };
 

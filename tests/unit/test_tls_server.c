@@ -12,21 +12,16 @@
 #include "tls_client.h"
 #include "tls_server.h"
 
-static char *read_text(const char *name, size_t *len)
+static const char *read_text(const char *name, size_t *len)
 {
     char path[256];
     snprintf(path, sizeof path, "tests/fixtures/tls/%s", name);
-    FILE *f = fopen(path, "rb");
-    if (!f) {
+    const char *pem = tls_read_pem(path, len);
+    if (!pem) {
         printf("not ok - read %s (run from the repository's top directory)\n", path);
         exit(1);
     }
-    static char bufs[8][8192];
-    static int next;
-    char *buf = bufs[next++ % 8];
-    *len = fread(buf, 1, sizeof bufs[0], f);
-    fclose(f);
-    return buf;
+    return pem;
 }
 
 static int load(struct tls_credentials *c, const char *cert, const char *key, char *err, size_t errsz)

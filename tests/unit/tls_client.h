@@ -1,14 +1,32 @@
 /*
  * A BearSSL client that trusts exactly the server's leaf key, for the
  * in-process TLS tests (test_tls_server.c) and bench/tls_handshake.c:
- * records move between it and src/http/tls_server.c in memory.
+ * records move between it and src/http/tls_server.c in memory. Also the
+ * PEM file reading both do before tls_credentials_load().
  */
 #ifndef UNIHOST_TEST_TLS_CLIENT_H
 #define UNIHOST_TEST_TLS_CLIENT_H
 
+#include <stdio.h>
 #include <string.h>
 
 #include "tls_server.h"
+
+/* The whole of a (small) PEM file at `path`, or NULL if it cannot be
+ * opened. Each call gets its own buffer from a ring of eight, so a
+ * certificate and its key can be held at once. */
+static inline const char *tls_read_pem(const char *path, size_t *len)
+{
+    static char bufs[8][16384];
+    static unsigned next;
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    char *buf = bufs[next++ % 8];
+    *len = fread(buf, 1, sizeof bufs[0], f);
+    fclose(f);
+    return buf;
+}
 
 struct tls_client {
     br_ssl_client_context cc;
