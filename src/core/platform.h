@@ -49,6 +49,11 @@ void plat_wait(uint64_t deadline_ns);
  * shutdown request on Xen). The core then closes down and returns. */
 bool plat_stop_requested(void);
 
+/* True once each time the host asked for a report of unihost's resources
+ * (SIGUSR1 on unix; never on Xen, which has no such channel yet). The core
+ * then logs one "stats:" line (src/net/net_stats.h). */
+bool plat_stats_requested(void);
+
 /* ---- console --------------------------------------------------------- */
 
 /* Writes `len` bytes to the console (the log). Never fails from the

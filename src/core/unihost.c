@@ -7,6 +7,7 @@
 #include "lwip/init.h"
 #include "lwip/timeouts.h"
 #include "log.h"
+#include "net_stats.h"
 #include "netif_platform.h"
 #include "platform.h"
 #include "tls_server.h"
@@ -42,6 +43,8 @@ static int serve(struct netif *netif)
             return 1;
         }
         sys_check_timeouts();
+        if (plat_stats_requested())
+            net_stats_log();
         if (handled == FRAMES_PER_ROUND)
             continue;           /* more is waiting: no need to ask the platform */
         u32_t sleep_ms = sys_timeouts_sleeptime();

@@ -1,7 +1,7 @@
 /*
  * The platform contract on Linux: clocks from clock_gettime, waiting with
- * poll on the tap, the console on stderr, entropy from getrandom, and
- * SIGINT/SIGTERM as the stop request.
+ * poll on the tap, the console on stderr, entropy from getrandom,
+ * SIGINT/SIGTERM as the stop request and SIGUSR1 as the request for stats.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -17,12 +17,18 @@
 #include "platform_unix.h"
 #include "tap.h"
 
-static volatile sig_atomic_t stop_requested;
+static volatile sig_atomic_t stop_requested, stats_requested;
 
 static void on_stop_signal(int sig)
 {
     (void)sig;
     stop_requested = 1;
+}
+
+static void on_stats_signal(int sig)
+{
+    (void)sig;
+    stats_requested = 1;
 }
 
 void unix_platform_init(void)
@@ -34,6 +40,8 @@ void unix_platform_init(void)
     sa.sa_flags = 0;    /* no SA_RESTART: a signal interrupts poll() at once */
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
+    sa.sa_handler = on_stats_signal;
+    sigaction(SIGUSR1, &sa, NULL);
     signal(SIGPIPE, SIG_IGN);
 }
 
@@ -71,6 +79,14 @@ void plat_wait(uint64_t deadline_ns)
 bool plat_stop_requested(void)
 {
     return stop_requested != 0;
+}
+
+bool plat_stats_requested(void)
+{
+    if (!stats_requested)
+        return false;
+    stats_requested = 0;
+    return true;
 }
 
 void plat_console_write(const char *buf, size_t len)

@@ -27,12 +27,11 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
+#include "frame.h"
 #include "platform.h"
 #include "tap.h"
 
 #define TAP_MTU 1500
-#define ETH_HLEN 14
-#define TCP_CHECKSUM_AT 16          /* offset of the checksum in the TCP header */
 
 static int fd = -1;
 static uint8_t mac[6];
@@ -123,78 +122,33 @@ long plat_net_read(void *buf, size_t size)
     }
 }
 
-static uint16_t get16(const uint8_t *p)
-{
-    return (uint16_t)(p[0] << 8 | p[1]);
-}
-
-/* The one's-complement sum of `len` bytes (even), added to `sum`. */
-static uint32_t sum16(const uint8_t *p, size_t len, uint32_t sum)
-{
-    for (size_t i = 0; i + 1 < len; i += 2)
-        sum += get16(p + i);
-    return sum;
-}
-
-static uint16_t fold(uint32_t sum)
-{
-    while (sum >> 16)
-        sum = (sum & 0xffff) + (sum >> 16);
-    return (uint16_t)sum;
-}
-
 /*
  * Describes a TCP frame to the kernel: where its checksum goes (the kernel
  * completes it from the pseudo-header sum we store in the field) and, past
  * the MTU, how to cut it. Returns false for a frame that is not TCP over
- * IPv4/IPv6 (sent as it is, with a zero header).
+ * IPv4/IPv6 with its headers in the first `head` bytes (sent as it is,
+ * with a zero header).
  */
 static bool describe_tcp(const uint8_t *f, size_t head, size_t len, struct virtio_net_hdr *hdr,
                          uint16_t *pseudo, size_t *check_at)
 {
-    /* `head` bytes at f are contiguous, `len` is the whole frame's length */
-    if (head < ETH_HLEN + 40)
+    struct frame_layout l;
+    if (frame_parse(f, head, len, &l) != FRAME_OK || l.ethertype == 0 || l.proto != FRAME_PROTO_TCP ||
+        l.fragment)
         return false;
-    uint16_t type = get16(f + 12);
-    size_t l4, tcp_len;
-    uint32_t sum;
-    if (type == 0x0800) {
-        size_t ihl = (size_t)(f[ETH_HLEN] & 0x0f) * 4;
-        if (f[ETH_HLEN + 9] != 6 || ihl < 20 || head < ETH_HLEN + ihl + 20)
-            return false;
-        l4 = ETH_HLEN + ihl;
-        size_t total = get16(f + ETH_HLEN + 2);
-        if (total < ihl + 20 || ETH_HLEN + total > len)
-            return false;
-        tcp_len = total - ihl;
-        sum = sum16(f + ETH_HLEN + 12, 8, 6 + (uint32_t)tcp_len);
-        hdr->gso_type = VIRTIO_NET_HDR_GSO_TCPV4;
-    } else if (type == 0x86dd) {
-        if (f[ETH_HLEN + 6] != 6 || head < ETH_HLEN + 40 + 20)
-            return false;
-        l4 = ETH_HLEN + 40;
-        tcp_len = get16(f + ETH_HLEN + 4);
-        if (tcp_len < 20 || l4 + tcp_len > len)
-            return false;
-        sum = sum16(f + ETH_HLEN + 8, 32, 6 + (uint32_t)tcp_len);
-        hdr->gso_type = VIRTIO_NET_HDR_GSO_TCPV6;
-    } else {
-        return false;
-    }
-    size_t tcp_hlen = (size_t)(f[l4 + 12] >> 4) * 4;
-    if (tcp_hlen < 20 || tcp_hlen > tcp_len || l4 + tcp_hlen > head)
-        return false;
+    size_t tcp_hlen = l.headers - l.l4;
+    hdr->gso_type = l.ethertype == FRAME_ETHERTYPE_IPV4 ? VIRTIO_NET_HDR_GSO_TCPV4 : VIRTIO_NET_HDR_GSO_TCPV6;
     hdr->flags = VIRTIO_NET_HDR_F_NEEDS_CSUM;
-    hdr->csum_start = (uint16_t)l4;
-    hdr->csum_offset = TCP_CHECKSUM_AT;
-    if (len - ETH_HLEN > TAP_MTU) {
-        hdr->hdr_len = (uint16_t)(l4 + tcp_hlen);
-        hdr->gso_size = (uint16_t)(TAP_MTU - (l4 - ETH_HLEN) - tcp_hlen);
+    hdr->csum_start = (uint16_t)l.l4;
+    hdr->csum_offset = (uint16_t)frame_checksum_offset(FRAME_PROTO_TCP);
+    if (len - FRAME_ETH_HLEN > TAP_MTU) {
+        hdr->hdr_len = (uint16_t)l.headers;
+        hdr->gso_size = (uint16_t)(TAP_MTU - (l.l4 - FRAME_ETH_HLEN) - tcp_hlen);
     } else {
         hdr->gso_type = VIRTIO_NET_HDR_GSO_NONE;
     }
-    *pseudo = fold(sum);
-    *check_at = l4 + TCP_CHECKSUM_AT;
+    *pseudo = frame_fold(l.pseudo);
+    *check_at = l.l4 + frame_checksum_offset(FRAME_PROTO_TCP);
     return true;
 }
 

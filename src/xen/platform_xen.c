@@ -200,6 +200,11 @@ bool plat_stop_requested(void)
     return stop_requested;
 }
 
+bool plat_stats_requested(void)
+{
+    return false;
+}
+
 void plat_console_write(const char *buf, size_t len)
 {
     xen_console_write(buf, len);

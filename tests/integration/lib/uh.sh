@@ -6,6 +6,8 @@
 #   uh_start [unihost flags...]      -- start unihost in the namespace, wait for ready
 #   uh_stop [SIGNAL]                 -- signal unihost, wait (bounded), set UH_STATUS
 #   uh_fixture_blob                  -- BLOB=the fixture content blob (built if missing)
+#   uh_stats                         -- print unihost's next "stats:" line (key=value words)
+#   uh_stat LINE KEY                 -- the value of KEY in a stats line ("U/T" for pools)
 #   nsx COMMAND...                   -- run a command inside the namespace
 #   ok NAME / notok NAME WHY         -- report one check
 #   uh_finish                        -- exit status: 1 if any check failed
@@ -146,6 +148,26 @@ uh_fixture_blob() {
             > "$UH_TMP/crunch.log" 2>&1 || { diag < "$UH_TMP/crunch.log"; return 1; }
     fi
     echo "# fixture blob: $BLOB"
+}
+
+# uh_stats: ask the running unihost for its stats line (SIGUSR1) and print
+# it (without the "unihost: stats: " prefix). Returns 1 if none came within 5 s.
+uh_stats() {
+    [ -n "$UH_PID" ] || return 1
+    _before=$(grep -c '^unihost: stats: ' "$UH_LOG")
+    kill -USR1 "$UH_PID" 2>/dev/null || return 1
+    _i=0
+    while [ "$(grep -c '^unihost: stats: ' "$UH_LOG")" -le "$_before" ]; do
+        _i=$((_i + 1))
+        [ "$_i" -gt 50 ] && return 1
+        sleep 0.1
+    done
+    grep '^unihost: stats: ' "$UH_LOG" | tail -n 1 | sed 's/^unihost: stats: //'
+}
+
+# uh_stat LINE KEY: the value of KEY in a stats line ("" if absent).
+uh_stat() {
+    echo " $1" | tr ' ' '\n' | sed -n "s/^$2=//p" | head -n 1
 }
 
 uh_finish() {

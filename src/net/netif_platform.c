@@ -15,6 +15,7 @@
 
 #include <string.h>
 
+#include "frame.h"
 #include "lwip/etharp.h"
 #include "lwip/ethip6.h"
 #include "lwip/init.h"
@@ -34,38 +35,15 @@ static uint8_t frame_in[2048];
 static uint8_t frame_out[0x10000];
 static struct plat_net_info info;
 
-/* How many leading bytes of frame f (of which `first` are contiguous) the
- * platform parses: Ethernet and IP headers, and TCP's for a TCP frame.
- * More than `first` when they are not all there. */
-static size_t headers_needed(const u8_t *f, size_t first)
-{
-    if (first < 14 + 20)
-        return first + 1;
-    u16_t type = (u16_t)(f[12] << 8 | f[13]);
-    size_t l4;
-    if (type == 0x0800) {
-        l4 = 14 + (size_t)(f[14] & 0x0f) * 4;
-        if (f[14 + 9] != IP_PROTO_TCP)
-            return l4;
-    } else if (type == 0x86dd) {
-        l4 = 14 + 40;
-        if (first < l4 || f[14 + 6] != IP_PROTO_TCP)
-            return l4;
-    } else {
-        return 14;
-    }
-    if (first < l4 + 13)
-        return first + 1;
-    return l4 + (size_t)(f[l4 + 12] >> 4) * 4;
-}
-
 static err_t linkoutput(struct netif *netif, struct pbuf *p)
 {
     (void)netif;
     /* A TCP segment is a header pbuf and the body's pbufs (pointing into
      * the blob): handed over as pieces, uncopied, when the headers are all
      * in the first one (as lwIP builds them). */
-    if (pbuf_clen(p) <= PLAT_NET_PIECES_MAX && headers_needed(p->payload, p->len) <= p->len) {
+    struct frame_layout layout;
+    if (pbuf_clen(p) <= PLAT_NET_PIECES_MAX &&
+        frame_parse(p->payload, p->len, p->tot_len, &layout) == FRAME_OK) {
         struct plat_net_piece pieces[PLAT_NET_PIECES_MAX];
         int count = 0;
         for (const struct pbuf *q = p; q; q = q->next)
