@@ -174,3 +174,11 @@ size_t https_redirect_answer(const uint8_t *req, size_t len, uint64_t now, char 
         return answer(out, out_size, 414, "URI Too Long", NULL, 0, NULL, 0, now);
     return answer(out, out_size, 301, NULL, (const char *)host, host_len, target, target_len, now);
 }
+
+size_t https_redirect_error(int status, uint64_t now, char *out, size_t out_size)
+{
+    const char *reason = status == 414 ? "URI Too Long"
+                         : status == 431 ? "Request Header Fields Too Large"
+                                         : "Bad Request";
+    return answer(out, out_size, status, reason, "", 0, (const uint8_t *)"", 0, now);
+}

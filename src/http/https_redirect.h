@@ -26,4 +26,9 @@
  */
 size_t https_redirect_answer(const uint8_t *req, size_t len, uint64_t now, char *out, size_t out_size);
 
+/* The same error answer https_redirect_answer() gives for `status` (400,
+ * 414 or 431), for a caller that judged the request itself (a head read in
+ * pieces: redirect_head.h). */
+size_t https_redirect_error(int status, uint64_t now, char *out, size_t out_size);
+
 #endif

@@ -49,6 +49,8 @@
 #define LWIP_ND6_NUM_DESTINATIONS 64
 #define ETHARP_SUPPORT_STATIC_ENTRIES 0
 
+#include "net_limits.h"
+
 /* Memory: one static heap for PBUF_RAM (TCP headers, copied data, replies) and
  * fixed pools for the rest. The sizes marked #ifndef can be overridden with
  * -D by a platform with less memory (the Xen build, for memory = 16). */
@@ -60,10 +62,12 @@
 #define MEMP_NUM_PBUF 2048                /* PBUF_ROM/REF: bodies sent from the blob */
 #endif
 #define MEMP_NUM_UDP_PCB 4
-#ifndef MEMP_NUM_TCP_PCB
-#define MEMP_NUM_TCP_PCB 512
-#endif
+/* Every slot, every listener's half-open connections, and a reserve for
+ * closing ones (net_limits.h). */
+#define MEMP_NUM_TCP_PCB (HTTP_SLOTS + DNS_SLOTS + TCP_LISTENERS * TCP_HALF_OPEN_MAX + TCP_CLOSING_RESERVE)
 #define MEMP_NUM_TCP_PCB_LISTEN 4
+/* lwIP's own timers and the TCP service's tick (tcp_service.c). */
+#define MEMP_NUM_SYS_TIMEOUT (LWIP_NUM_SYS_TIMEOUT_INTERNAL + 1)
 #ifndef MEMP_NUM_TCP_SEG
 #define MEMP_NUM_TCP_SEG 4096
 #endif
@@ -79,9 +83,10 @@
 
 /* TCP. */
 #define TCP_MSS 1460
-#ifndef TCP_WND
-#define TCP_WND (32 * TCP_MSS)
-#endif
+/* The window each connection offers is its receive buffer's size (see
+ * tcp_service.h): what it received and did not consume yet, plus what the
+ * window lets the peer send, always fits the buffer. */
+#define TCP_WND TCP_RX_BYTES
 /* 256 KiB in flight per connection: with segmentation offload one segment
  * is up to 64 KiB, and a 64 KiB buffer would allow one at a time. Bodies
  * are sent from the blob without a copy, so this costs no memory per
@@ -94,13 +99,20 @@
  * that make it smaller). */
 #define TCP_SNDLOWAT (TCP_SND_BUF > 64 * 1024 ? 32 * 1024 : TCP_SND_BUF / 2)
 #define TCP_QUEUE_OOSEQ 1
+/* Out-of-order segments each hold a frame buffer until the hole fills: a
+ * few per connection (and lwIP frees them all if the pool runs dry). */
+#define TCP_OOSEQ_MAX_PBUFS 8
+#define TCP_OOSEQ_MAX_BYTES TCP_WND
 #define TCP_OVERSIZE TCP_MSS
 #define LWIP_TCP_TIMESTAMPS 0
 #define LWIP_TCP_KEEPALIVE 0
 #define LWIP_WND_SCALE 1
-#define TCP_RCV_SCALE 2
+#define TCP_RCV_SCALE 0         /* our window is small; scaling is for the peer's, which we send into */
 #define LWIP_TCP_SACK_OUT 0
-#define TCP_LISTEN_BACKLOG 0
+/* lwIP counts each listener's half-open connections (accepts_pending),
+ * which syn_cookie.h reads; the backlog itself is never reached. */
+#define TCP_LISTEN_BACKLOG 1
+#define TCP_DEFAULT_LISTEN_BACKLOG 0xff
 
 /* Checksums are computed and checked in software: tap and netfront hand us
  * plain frames. A platform with TCP segmentation offload computes outgoing
@@ -147,21 +159,28 @@
 #define ND6_STATS 0
 #define MIB2_STATS 0
 
-/* A SYN reusing the ports of a connection in TIME_WAIT: see tcp_reuse.h. */
+/* SYN cookies, a SYN reusing the ports of a connection in TIME_WAIT, and
+ * RFC 6528 initial sequence numbers: see tcp_hooks.h. */
 #define LWIP_HOOK_TCP_INPACKET_PCB(pcb, hdr, optlen, opt1len, opt2, p) \
-    tcp_reuse_inpacket(pcb, hdr, optlen, opt1len, opt2, p)
+    tcp_hook_inpacket(pcb, hdr, optlen, opt1len, opt2, p)
+#define LWIP_HOOK_TCP_ISN(local_ip, local_port, remote_ip, remote_port) \
+    tcp_hook_isn(local_ip, local_port, remote_ip, remote_port)
 #ifndef __ASSEMBLER__
 #include <stdint.h>
 struct tcp_pcb;
 struct tcp_hdr;
 struct pbuf;
+struct ip_addr;
 /* lwIP's types are not declared yet here: err_t is int8_t, u16_t uint16_t,
- * u8_t uint8_t (lwip/arch.h); tcp_reuse.h has the same prototype in them. */
-int8_t tcp_reuse_inpacket(struct tcp_pcb *pcb, struct tcp_hdr *hdr, uint16_t optlen, uint16_t opt1len,
-                          uint8_t *opt2, struct pbuf *p);
+ * u8_t uint8_t, u32_t uint32_t (lwip/arch.h), ip_addr_t struct ip_addr
+ * (IPv4 and IPv6 both on); tcp_hooks.h has the same prototypes in them. */
+int8_t tcp_hook_inpacket(struct tcp_pcb *pcb, struct tcp_hdr *hdr, uint16_t optlen, uint16_t opt1len,
+                         uint8_t *opt2, struct pbuf *p);
+uint32_t tcp_hook_isn(const struct ip_addr *local, uint16_t local_port, const struct ip_addr *remote,
+                      uint16_t remote_port);
 #endif
 
-/* Randomness for TCP ISNs, ports and IPv6 reasons: see lwip_glue.c. */
+/* Randomness for local ports and IPv6: see lwip_glue.c (ISNs: tcp_hooks.h). */
 #define LWIP_RAND() unihost_lwip_rand()
 #ifndef __ASSEMBLER__
 #include <stdint.h>

@@ -8,6 +8,7 @@
 #include "lwip/memp.h"
 #include "lwip/priv/tcp_priv.h"
 #include "lwip/stats.h"
+#include "syn_cookie.h"
 
 #define SOURCES_MAX 8
 #define LINE_MAX 1024
@@ -63,6 +64,8 @@ void net_stats_log(void)
     stats_add(&line, "tcp_active", "%u", active);
     stats_add(&line, "tcp_syn_rcvd", "%u", syn_rcvd);
     stats_add(&line, "tcp_time_wait", "%u", time_wait);
+    stats_add(&line, "syn_cookies_sent", "%lu", syn_cookies_sent);
+    stats_add(&line, "syn_cookies_accepted", "%lu", syn_cookies_accepted);
     for (size_t i = 0; i < source_count; i++)
         sources[i](&line);
     if (line.len >= line.size)

@@ -11,6 +11,7 @@
  *   tcp_active=N      of which not in TIME_WAIT
  *   tcp_syn_rcvd=N    of which half-open (SYN received, not yet accepted)
  *   tcp_time_wait=N   of which in TIME_WAIT
+ *   syn_cookies_sent=N, syn_cookies_accepted=N   (syn_cookie.h)
  * then what each registered source (the TCP service's pools) adds.
  */
 #ifndef UNIHOST_NET_STATS_H

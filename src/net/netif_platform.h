@@ -2,6 +2,8 @@
 #ifndef UNIHOST_NETIF_PLATFORM_H
 #define UNIHOST_NETIF_PLATFORM_H
 
+#include <stdbool.h>
+
 #include "config.h"
 #include "lwip/netif.h"
 
@@ -21,5 +23,9 @@ struct tcp_pcb;
  * has one and the peer's MSS covers a full MTU. Changes nothing otherwise.
  */
 void netif_platform_tune_tcp(struct tcp_pcb *pcb);
+
+/* While on, frames lwIP sends are dropped (packet_replay.h: lwIP's SYN-ACK
+ * for a SYN made from a cookie, which the client already had). */
+void netif_platform_mute(bool on);
 
 #endif

@@ -16,12 +16,9 @@
 struct tcp_pcb;
 struct tcp_hdr;
 
-/* lwIP's LWIP_HOOK_TCP_INPACKET_PCB (see lwipopts.h). */
+/* For lwIP's LWIP_HOOK_TCP_INPACKET_PCB on a TIME_WAIT pcb (tcp_hooks.h):
+ * such a SYN is set aside (packet_replay.h) and the old connection ended. */
 err_t tcp_reuse_inpacket(struct tcp_pcb *pcb, struct tcp_hdr *hdr, u16_t optlen, u16_t opt1len,
                          u8_t *opt2, struct pbuf *p);
-
-/* Feeds a SYN set aside by the hook to IP input again, once lwIP has
- * returned from the packet that carried it. Call after every input. */
-void tcp_reuse_replay(struct netif *netif);
 
 #endif

@@ -1,0 +1,76 @@
+/*
+ * An HTTP connection as a sans-I/O stream engine (src/core/stream.h), in
+ * one of three kinds:
+ *  - plain: the HTTP engine (http_engine.h) on the bytes as they come;
+ *  - redirect: plain HTTP when HTTPS is on: the request head is read
+ *    (redirect_head.h keeps the few lines that matter) and answered with
+ *    https_redirect.h's 301 to https://, then the connection closes;
+ *  - TLS: the TLS server (tls_server.h) on the wire, the HTTP engine on the
+ *    plaintext between them.
+ * The engine owns the request and response accounting the transport needs
+ * (is a request under way, is a response going out, is the connection
+ * done) and the pumping of bytes between BearSSL and the HTTP engine, so
+ * the composition is unit-tested and fuzzed like the engines themselves.
+ */
+#ifndef UNIHOST_HTTP_STREAM_H
+#define UNIHOST_HTTP_STREAM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "blob.h"
+#include "http_engine.h"
+#include "redirect_head.h"
+#include "stream.h"
+#include "tls_server.h"
+
+enum http_stream_kind { HTTP_STREAM_PLAIN, HTTP_STREAM_REDIRECT, HTTP_STREAM_TLS };
+
+/* What happened that the transport may want to log, each reported once. */
+enum http_stream_event {
+    HTTP_STREAM_NO_EVENT,
+    HTTP_STREAM_HANDSHAKE_DONE,     /* TLS: see tls_conn_server_name() and friends */
+    HTTP_STREAM_HANDSHAKE_FAILED,   /* TLS: see tls_conn_error() */
+};
+
+struct http_stream {
+    enum http_stream_kind kind;
+    struct stream_peer peer;
+    uint64_t (*wall_seconds)(void); /* for Date */
+    struct tls_conn *tls;           /* TLS: the caller's, initialised (tls_conn_init) */
+    bool input_closed;
+    bool responding;                /* the HTTP engine's response is being taken */
+    bool input_since_response;      /* bytes arrived since the last response began */
+    bool tls_closing;               /* close_notify begun: nothing more after it */
+    bool handshake_reported, failure_reported;
+    uint64_t redirect_date;         /* redirect: the answer's Date, fixed when the head ended */
+    size_t redirect_len;            /* redirect: the answer's length, from the last output() */
+    size_t redirect_taken;
+    bool redirect_sent;
+    union {
+        struct http_conn http;      /* plain and TLS */
+        struct redirect_head redirect;
+    } u;
+};
+
+/*
+ * Prepares `s` for a new connection from `peer`. For HTTP_STREAM_TLS,
+ * `tls` is a tls_conn already started with tls_conn_init() that stays the
+ * caller's (give it back when the connection is over); NULL otherwise.
+ * `extra_headers` (plain and TLS) are http_conn_set_extra_headers()'s.
+ */
+void http_stream_init(struct http_stream *s, enum http_stream_kind kind, const struct blob *blob,
+                      const struct stream_peer *peer, struct tls_conn *tls, const char *extra_headers,
+                      size_t extra_len, uint64_t (*wall_seconds)(void));
+
+size_t http_stream_feed(struct http_stream *s, const uint8_t *data, size_t len);
+void http_stream_input_closed(struct http_stream *s);
+bool http_stream_output(struct http_stream *s, uint8_t *scratch, struct stream_chunk *out);
+void http_stream_output_taken(struct http_stream *s, size_t n);
+unsigned http_stream_state(const struct http_stream *s);
+
+/* The next event to report, if any. */
+enum http_stream_event http_stream_event(struct http_stream *s);
+
+#endif
