@@ -632,6 +632,10 @@ static void check_slot(struct tcp_slot *s, uint32_t now)
 {
     const struct tcp_limits *lim = &s->pool->limits;
     if (s->phase == PHASE_LINGER) {
+        /* The ACK of our FIN alone calls nothing back: look here. */
+        linger_check(s);
+        if (s->phase == PHASE_FREE)
+            return;
         /* Until all is acknowledged the peer may be reading slowly: only
          * a stall ends it then. After that, it has TCP_LINGER_MS to close. */
         if ((s->all_acked && now - s->all_acked > TCP_LINGER_MS) ||
