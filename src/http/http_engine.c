@@ -531,6 +531,11 @@ static void respond_to_request(struct http_conn *c)
         return;
     }
     if (method != HTTP_GET && method != HTTP_HEAD) {
+        /* A client may send tunnel bytes right after CONNECT without
+         * waiting for the answer: they are no request, so close rather
+         * than parse them as one. */
+        if (method == HTTP_CONNECT)
+            c->close_after = true;
         respond_text(c, 405, "method not allowed\n", NULL, 0, false);
         return;
     }
@@ -581,13 +586,25 @@ size_t http_conn_feed(struct http_conn *c, const uint8_t *data, size_t len, uint
     if (c->failed || c->close_after || c->head_sent < c->head_len || c->body_sent < c->body_len)
         return 0;
     c->now = now;
-    enum llhttp_errno e = llhttp_execute(&c->parser, (const char *)data, len);
-    if (e == HPE_OK)
-        return len;
-    if (e == HPE_PAUSED) {
-        size_t used = (size_t)(llhttp_get_error_pos(&c->parser) - (const char *)data);
-        llhttp_resume(&c->parser);
-        return used;
+    size_t used = 0;
+    enum llhttp_errno e;
+    for (;;) {
+        const char *start = (const char *)data + used;
+        e = llhttp_execute(&c->parser, start, len - used);
+        if (e == HPE_OK)
+            return len;
+        used += (size_t)(llhttp_get_error_pos(&c->parser) - start);
+        if (e == HPE_PAUSED) {
+            llhttp_resume(&c->parser);
+            return used;    /* a request is complete: one at a time, see http_engine.h */
+        }
+        if (e != HPE_PAUSED_UPGRADE)
+            break;
+        /* After a request with Upgrade (h2c, websocket) or CONNECT, llhttp
+         * stops as if the rest were another protocol. It is not: unihost
+         * switches to none, it answers such a request as HTTP/1.1 (RFC 9110
+         * 7.8 lets a server ignore Upgrade), so parse on as HTTP/1.1. */
+        llhttp_resume_after_upgrade(&c->parser);
     }
     /* A malformed request: answer it, then close (RFC 9112 9.6 lets us). */
     int status = c->reject_status ? c->reject_status : 400;

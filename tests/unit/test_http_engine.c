@@ -583,6 +583,54 @@ static void test_extra_headers(void)
     CHECK("extra: gone after removal", status() == 200 && header_count("X-Most") == 0);
 }
 
+/* The status of the Nth response (0-based) of the last conversation, or -1. */
+static int nth_status(int n)
+{
+    const char *r = nth_response(n);
+    return r ? atoi(r + 9) : -1;
+}
+
+/* How many responses the last conversation holds. */
+static int response_count(void)
+{
+    int n = 0;
+    while (nth_response(n))
+        n++;
+    return n;
+}
+
+static void test_upgrade_ignored(void)
+{
+    /* What curl --http2 sends over plain HTTP, then a second request on the
+     * same connection: both are HTTP/1.1, neither is taken for HTTP/2. */
+    static const char h2c[] = "GET /docs/ HTTP/1.1\r\nHost: x\r\nUpgrade: h2c\r\nConnection: Upgrade, HTTP2-Settings\r\n"
+                              "HTTP2-Settings: AAMAAABkAAQCAAAAAAIAAAAA\r\n\r\n"
+                              "GET /docs/page HTTP/1.1\r\nHost: x\r\n\r\n";
+    for (size_t chunk = 0; chunk <= 1; chunk++) {
+        fresh();
+        converse(h2c, chunk);
+        const char *second = nth_response(1);
+        CHECK(chunk ? "upgrade: h2c trickled: still two 200s in order" : "upgrade: h2c then a pipelined GET: 200, 200",
+              response_count() == 2 && nth_status(0) == 200 && nth_status(1) == 200 && !http_conn_should_close(&conn));
+        CHECK("upgrade: the second response is the second page's, whole",
+              second && strlen(second) > file("/docs/page.html")->body.len &&
+              memcmp(response + response_len - file("/docs/page.html")->body.len,
+                     blob_bytes(&blob, file("/docs/page.html")->body), file("/docs/page.html")->body.len) == 0);
+        CHECK("upgrade: no 101 and no Upgrade header in the answer", strstr(response, " 101 ") == NULL &&
+              strstr(response, "\r\nUpgrade:") == NULL);
+    }
+    fresh();
+    converse("GET / HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nContent-Length: 3\r\n\r\nabc"
+             "GET /nowhere HTTP/1.1\r\nHost: x\r\n\r\nGET /docs/ HTTP/1.1\r\nHost: x\r\n\r\n", 0);
+    CHECK("upgrade: with a body, then two more requests: 200, 404, 200",
+          response_count() == 3 && nth_status(0) == 200 && nth_status(1) == 404 && nth_status(2) == 200);
+    fresh();
+    converse("CONNECT example.test:443 HTTP/1.1\r\nHost: example.test:443\r\n\r\n\x16\x03\x01\x02\x00", 0);
+    CHECK("upgrade: CONNECT gets 405 with Allow, then close (what follows may be tunnel bytes)",
+          status() == 405 && response_count() == 1 && has_header("\r\nAllow: GET, HEAD, OPTIONS\r\n") &&
+          has_header("\r\nConnection: close\r\n") && http_conn_should_close(&conn));
+}
+
 int main(void)
 {
     size_t size;
@@ -600,6 +648,7 @@ int main(void)
     test_request_bodies();
     test_mid_request();
     test_extra_headers();
+    test_upgrade_ignored();
     free(data);
     return CHECK_DONE();
 }
