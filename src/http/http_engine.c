@@ -551,10 +551,20 @@ static void respond_to_request(struct http_conn *c)
     case SITE_PATH_FILE:
         respond_file(c, found, 200, head_only);
         return;
-    case SITE_PATH_ADD_SLASH:
+    case SITE_PATH_ADD_SLASH: {
+        /* The path is decoded: any byte may be in it (a CR, a LF, a '?').
+         * Location gets it percent-encoded (RFC 3986), never as it is. */
+        char location[HTTP_HEAD_MAX];
         path[len] = '/';
-        respond_text(c, 301, "moved to the directory's URL\n", path, len + 1, head_only);
+        size_t n = http_path_to_location(path, len + 1, location, sizeof location);
+        if (n == 0) {
+            c->close_after = true;
+            respond_text(c, 414, "request target too long\n", NULL, 0, head_only);
+            return;
+        }
+        respond_text(c, 301, "moved to the directory's URL\n", location, n, head_only);
         return;
+    }
     case SITE_PATH_NONE:
         break;
     }

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "blob_file.h"
+#include "blob_writer.h"
 #include "check.h"
 #include "http_date.h"
 #include "http_engine.h"
@@ -631,6 +632,139 @@ static void test_upgrade_ignored(void)
           has_header("\r\nConnection: close\r\n") && http_conn_should_close(&conn));
 }
 
+/* A blob whose directory names hold bytes a header may not: the
+ * directory-slash redirect must not put them in Location as they are. */
+static void *odd_blob_data;
+static struct blob odd_blob;
+
+static bool build_odd_blob(void)
+{
+    /* Sorted by path, as the format requires (memcmp order). */
+    static char many_crs[400 + 2] = "/";
+    memset(many_crs + 1, '\r', 400);
+    const char *dirs[] = {
+        many_crs,
+        "//evil.test",
+        "/a\r\nSet-Cookie: x=1",
+        "/sp ace \"q\" %41 <\xc3\xa9>?#",
+    };
+    struct blob_writer *w = blob_writer_new();
+    for (size_t i = 0; i < sizeof dirs / sizeof dirs[0]; i++) {
+        char path[512];
+        snprintf(path, sizeof path, "%s/index.html", dirs[i]);
+        struct blob_http_file f = {0};
+        f.path = blob_writer_bytes(w, path, strlen(path));
+        f.content_type = blob_writer_bytes(w, "text/html; charset=utf-8", 24);
+        f.body = blob_writer_bytes(w, "<p>odd</p>", 10);
+        f.etag = blob_writer_bytes(w, "\"odd\"", 5);
+        f.mtime = 1000;
+        blob_writer_add(w, BLOB_TABLE_HTTP_FILES, &f);
+    }
+    uint8_t *out = NULL;
+    size_t len = 0;
+    int r = blob_writer_finish(w, 1, &out, &len);
+    blob_writer_free(w);
+    const char *err;
+    if (r != 0 || blob_open(&odd_blob, out, len, &err) != 0) {
+        free(out);
+        return false;
+    }
+    odd_blob_data = out;
+    return true;
+}
+
+/* The Location value of the last response (up to its CRLF), or "". */
+static const char *location(void)
+{
+    static char v[1024];
+    v[0] = '\0';
+    const char *end = strstr(response, "\r\n\r\n");
+    const char *at = strstr(response, "\r\nLocation: ");
+    if (!at || !end || at > end)
+        return v;
+    at += 12;
+    size_t n = strcspn(at, "\r\n");
+    if (n >= sizeof v)
+        n = sizeof v - 1;
+    memcpy(v, at, n);
+    v[n] = '\0';
+    return v;
+}
+
+/* Every header line of the last response has a name we wrote: a name of
+ * the form "X: y" that is not ours means a line was injected. */
+static bool only_our_headers(void)
+{
+    static const char *ours[] = {"Date", "Server", "Connection", "Location", "Content-Type",
+                                 "X-Content-Type-Options", "Content-Length", "Allow"};
+    const char *end = strstr(response, "\r\n\r\n");
+    if (!end)
+        return false;
+    for (const char *line = strstr(response, "\r\n") + 2; line < end; line = strstr(line, "\r\n") + 2) {
+        bool known = false;
+        for (size_t i = 0; i < sizeof ours / sizeof ours[0]; i++)
+            if (strncmp(line, ours[i], strlen(ours[i])) == 0 && line[strlen(ours[i])] == ':')
+                known = true;
+        if (!known)
+            return false;
+    }
+    return true;
+}
+
+static void test_location_encoded(void)
+{
+    CHECK("location: the odd blob is built", build_odd_blob());
+    if (!odd_blob_data)
+        return;
+    static const struct { const char *target, *location, *name; } cases[] = {
+        {"/a%0d%0aSet-Cookie:%20x=1", "/a%0D%0ASet-Cookie:%20x=1/",
+         "location: a CR LF in a directory name is encoded, no header injected"},
+        {"/sp%20ace%20%22q%22%20%2541%20%3C%C3%A9%3E%3F%23", "/sp%20ace%20%22q%22%20%2541%20%3C%C3%A9%3E%3F%23/",
+         "location: space, quotes, '%', '<>', non-ASCII, '?' and '#' are encoded"},
+        {"//evil.test", "/.//evil.test/", "location: a path starting with // does not become //host"},
+        {"http://x//evil.test?q=1", "/.//evil.test/", "location: the same from an absolute-form target"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char req[512];
+        snprintf(req, sizeof req, "GET %s HTTP/1.1\r\nHost: x\r\n\r\n", cases[i].target);
+        http_conn_init(&conn, &odd_blob);
+        converse(req, 0);
+        const char *loc = location();
+        CHECK(cases[i].name, status() == 301 && strcmp(loc, cases[i].location) == 0 && only_our_headers());
+        /* Following the Location reaches the directory's index. */
+        snprintf(req, sizeof req, "GET %s HTTP/1.1\r\nHost: x\r\n\r\n", cases[i].location);
+        http_conn_init(&conn, &odd_blob);
+        converse(req, 0);
+        CHECK("location: following it serves the directory's index", status() == 200 && body_len() == 10 &&
+              memcmp(body(), "<p>odd</p>", 10) == 0);
+    }
+    http_conn_init(&conn, &odd_blob);
+    converse("HEAD /a%0d%0aSet-Cookie:%20x=1 HTTP/1.1\r\nHost: x\r\n\r\n", 0);
+    CHECK("location: HEAD too", status() == 301 && strcmp(location(), "/a%0D%0ASet-Cookie:%20x=1/") == 0 &&
+          only_our_headers() && body_len() == 0);
+    /* Dot segments go before the lookup; the Location is of what was found. */
+    static char req[HTTP_URL_MAX + 64];
+    char *at = req + sprintf(req, "GET ");
+    for (int i = 0; i < 300; i++)
+        at += sprintf(at, "/.");
+    strcpy(at, "/a%0d%0aSet-Cookie:%20x=1 HTTP/1.1\r\nHost: x\r\n\r\n");
+    http_conn_init(&conn, &odd_blob);
+    converse(req, 0);
+    CHECK("location: of the path without its dot segments", status() == 301 &&
+          strcmp(location(), "/a%0D%0ASet-Cookie:%20x=1/") == 0);
+    /* 400 CRs: 1200 bytes once encoded, more than a header block holds. */
+    at = req + sprintf(req, "GET /");
+    for (int i = 0; i < 400; i++)
+        at += sprintf(at, "%%0d");
+    strcpy(at, " HTTP/1.1\r\nHost: x\r\n\r\n");
+    http_conn_init(&conn, &odd_blob);
+    converse(req, 0);
+    CHECK("location: too long once encoded: 414, then close, and no CR in the header block",
+          status() == 414 && http_conn_should_close(&conn) && only_our_headers() && location()[0] == '\0');
+    free(odd_blob_data);
+    odd_blob_data = NULL;
+}
+
 int main(void)
 {
     size_t size;
@@ -649,6 +783,7 @@ int main(void)
     test_mid_request();
     test_extra_headers();
     test_upgrade_ignored();
+    test_location_encoded();
     free(data);
     return CHECK_DONE();
 }
