@@ -584,6 +584,7 @@ static void test_extra_headers(void)
     CHECK("extra: gone after removal", status() == 200 && header_count("X-Most") == 0);
 }
 
+
 /* The status of the Nth response (0-based) of the last conversation, or -1. */
 static int nth_status(int n)
 {
@@ -765,6 +766,176 @@ static void test_location_encoded(void)
     odd_blob_data = NULL;
 }
 
+/* One request alone on a fresh connection: its status, and whether the
+ * connection then closes. */
+static int alone(const char *req, size_t chunk, bool *closes)
+{
+    fresh();
+    converse(req, chunk);
+    if (closes)
+        *closes = http_conn_should_close(&conn);
+    return response_count() == 1 ? status() : -1;
+}
+
+struct request_case {
+    const char *req;
+    int status;
+    const char *name;
+};
+
+static void check_cases(const struct request_case *cases, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        for (size_t chunk = 0; chunk <= 1; chunk++) {   /* whole, then one byte at a time */
+            bool closes = false;
+            int got = alone(cases[i].req, chunk, &closes);
+            char name[256];
+            snprintf(name, sizeof name, "%s%s", cases[i].name, chunk ? " (trickled)" : "");
+            bool want_close = cases[i].status >= 400 && cases[i].status != 405;
+            if (got != cases[i].status || closes != want_close)
+                printf("# got %d, %s\n", got, closes ? "closing" : "open");
+            CHECK(name, got == cases[i].status && closes == want_close);
+        }
+    }
+}
+
+static void test_request_line_errors(void)
+{
+    static const struct request_case cases[] = {
+        {"GET / HTTP/1.1 extra\r\nHost: x\r\n\r\n", 400, "request line: text after the version: 400"},
+        {"GET / HTTP/1.1x\r\nHost: x\r\n\r\n", 400, "request line: a version with a tail: 400"},
+        {"GET / HTTP/1\r\nHost: x\r\n\r\n", 400, "request line: HTTP/1 without minor: 400"},
+        {"GET / HTTP/11.1\r\nHost: x\r\n\r\n", 400, "request line: a two-digit major: 400"},
+        {"GET / HTTQ/1.1\r\nHost: x\r\n\r\n", 400, "request line: not HTTP/: 400"},
+        {"GET /\r\nHost: x\r\n\r\n", 400, "request line: no version (HTTP/0.9's form): 400"},
+        {"GET  / HTTP/1.1\r\nHost: x\r\n\r\n", 400, "request line: two spaces after the method: 400"},
+        {"GET /  HTTP/1.1\r\nHost: x\r\n\r\n", 400, "request line: two spaces before the version: 400"},
+        {"GET /a\tb HTTP/1.1\r\nHost: x\r\n\r\n", 400, "request line: HTAB in the target: 400"},
+        {"GET /\tHTTP/1.1\r\nHost: x\r\n\r\n", 400, "request line: HTAB as the separator: 400"},
+        {"GET /\xc3\xa9 HTTP/1.1\r\nHost: x\r\n\r\n", 400, "request line: a raw non-ASCII target byte: 400"},
+        {" GET / HTTP/1.1\r\nHost: x\r\n\r\n", 400, "request line: leading space: 400"},
+        {"\r\n / HTTP/1.1\r\nHost: x\r\n\r\n", 400, "request line: an empty line, then no method: 400"},
+        {"\r\nBREW / HTTP/1.1\r\nHost: x\r\n\r\n", 501, "method: BREW after an empty line: 501"},
+        {"GET * HTTP/1.1\r\nHost: x\r\n\r\n", 400, "request line: * with GET: 400 (only OPTIONS has it)"},
+        {"GET / HTTP/2.0\r\nHost: x\r\n\r\n", 505, "version: HTTP/2.0 in an HTTP/1.1 request line: 505"},
+        {"GET / HTTP/3.0\r\nHost: x\r\n\r\n", 505, "version: HTTP/3.0: 505"},
+        {"GET / HTTP/0.9\r\nHost: x\r\n\r\n", 505, "version: HTTP/0.9 stated: 505"},
+        {"GET / HTTP/1.2\r\nHost: x\r\n\r\n", 505, "version: HTTP/1.2 (llhttp refuses it): 505"},
+        {"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n", 505, "version: HTTP/2's connection preface: 505"},
+        {"PRI * HTTP/1.1\r\nHost: x\r\n\r\n", 501, "method: PRI with HTTP/1.1: 501"},
+        {"BREW / HTTP/1.1\r\nHost: x\r\n\r\n", 501, "method: an unknown token (BREW): 501"},
+        {"get / HTTP/1.1\r\nHost: x\r\n\r\n", 501, "method: methods are case-sensitive (get): 501"},
+        {"GE / HTTP/1.1\r\nHost: x\r\n\r\n", 501, "method: a prefix of a known one (GE): 501"},
+        {"GETS / HTTP/1.1\r\nHost: x\r\n\r\n", 501, "method: a known one and more (GETS): 501"},
+        {"X-Y / HTTP/1.1\r\nHost: x\r\n\r\n", 501, "method: any token: 501"},
+        {"BREWCOFFEEBREWCOFFEEBREWCOFFEE / HTTP/1.1\r\nHost: x\r\n\r\n", 501, "method: a long token: 501"},
+        {"PROPFIND / HTTP/1.1\r\nHost: x\r\n\r\n", 501, "method: WebDAV's PROPFIND (llhttp knows it, unihost not): 501"},
+        {"DESCRIBE / HTTP/1.1\r\nHost: x\r\n\r\n", 501, "method: RTSP's DESCRIBE: 501"},
+        {"GE@T / HTTP/1.1\r\nHost: x\r\n\r\n", 400, "method: not a token (GE@T): 400"},
+        {"GET\t/ HTTP/1.1\r\nHost: x\r\n\r\n", 400, "method: HTAB after it: 400"},
+        {"\x16\x03\x01\x00\xa5\x01\x00\x00\xa1\x03\x03", 400, "method: a TLS ClientHello on plain HTTP: 400"},
+        {"PUT / HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\nab", 405, "method: PUT is known: 405"},
+    };
+    check_cases(cases, sizeof cases / sizeof cases[0]);
+    fresh();
+    converse("BREW /pot HTTP/1.1\r\nHost: x\r\n\r\n", 0);
+    const char *line = "HTTP/1.1 501 Not Implemented\r\n";
+    CHECK("method: 501 says Not Implemented", strncmp(response, line, strlen(line)) == 0);
+    fresh();
+    converse("GET / HTTP/2.0\r\nHost: x\r\n\r\n", 0);
+    line = "HTTP/1.1 505 HTTP Version Not Supported\r\n";
+    CHECK("version: 505 says HTTP Version Not Supported", strncmp(response, line, strlen(line)) == 0);
+    fresh();
+    converse("GET / HTTP/1.1\r\nHost: x\r\n\r\nBREW / HTTP/1.1\r\nHost: x\r\n\r\n", 0);
+    CHECK("method: a pipelined BREW after a GET: 200, then 501", response_count() == 2 && nth_status(0) == 200 &&
+          nth_status(1) == 501);
+    fresh();
+    converse("\r\nGET / HTTP/1.1\r\nHost: x\r\n\r\n", 0);
+    CHECK("request line: an empty line before it is ignored (RFC 9112 2.2)", status() == 200);
+}
+
+static void test_header_errors(void)
+{
+    static const struct request_case cases[] = {
+        {"GET / HTTP/1.1\r\nHost: a.test\r\nHost: b.test\r\n\r\n", 400, "host: two different Host lines: 400"},
+        {"GET / HTTP/1.1\r\nHost: a.test\r\nHost: a.test\r\n\r\n", 400, "host: two equal Host lines: 400 too"},
+        {"GET / HTTP/1.0\r\nHost: a.test\r\nHost: b.test\r\n\r\n", 400, "host: two Host lines in HTTP/1.0: 400"},
+        {"GET / HTTP/1.1\r\nHost: a b\r\n\r\n", 400, "host: a space in it: 400"},
+        {"GET / HTTP/1.1\r\nHost: a.test/x\r\n\r\n", 400, "host: a slash in it: 400"},
+        {"GET / HTTP/1.1\r\nHost: u@a.test\r\n\r\n", 400, "host: userinfo: 400"},
+        {"GET / HTTP/1.1\r\nHost: a.test:x\r\n\r\n", 400, "host: a port that is no number: 400"},
+        {"GET / HTTP/1.1\r\nHost: \xc3\xa9.test\r\n\r\n", 400, "host: raw non-ASCII: 400"},
+        {"GET / HTTP/1.1\r\nHost: a\x01.test\r\n\r\n", 400, "host: a control byte: 400"},
+        {"GET / HTTP/1.1\r\nHost : x\r\n\r\n", 400, "field: space between name and colon: 400"},
+        {"GET / HTTP/1.1\r\nHost: x\r\nAccept : */*\r\n\r\n", 400, "field: space before the colon of any field: 400"},
+        {"GET / HTTP/1.1\r\n: x\r\nHost: x\r\n\r\n", 400, "field: no name: 400"},
+        {"GET / HTTP/1.1\r\n Host: x\r\n\r\n", 400, "field: whitespace before the first field: 400"},
+        {"GET / HTTP/1.1\r\nHost: x\r\nX-A: a\r\n b\r\n\r\n", 400, "field: obs-fold: 400"},
+        {"GET / HTTP/1.1\r\nHost: x\r\nX-A: a\r\n\tb\r\n\r\n", 400, "field: obs-fold with HTAB: 400"},
+        {"GET / HTTP/1.1\r\nHost: x\r\nX-A:\r\n b\r\n\r\n", 400, "field: obs-fold after an empty first line: 400"},
+        {"GET / HTTP/1.1\r\nHost:\r\n evil.test\r\n\r\n", 400, "field: a folded Host: 400"},
+        {"GET / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip,\r\n chunked\r\n\r\n0\r\n\r\n", 400,
+         "field: a folded Transfer-Encoding: 400"},
+        {"GET / HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", 400,
+         "body: Content-Length with Transfer-Encoding: 400"},
+        {"GET / HTTP/1.1\r\nHost: x\r\nContent-Length: 3x\r\n\r\nabc", 400, "body: an invalid Content-Length: 400"},
+        {"GET / HTTP/1.1\r\nHost: x\r\nContent-Length: -1\r\n\r\n", 400, "body: a negative Content-Length: 400"},
+        {"GET / HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nab", 400,
+         "body: two Content-Lengths: 400"},
+        {"GET / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip\r\n\r\n", 400,
+         "body: a Transfer-Encoding not ending in chunked: 400"},
+        {"GET / HTTP/1.0\r\nConnection: keep-alive\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", 400,
+         "body: Transfer-Encoding in HTTP/1.0: 400"},
+        {"GET / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n5;name=value\r\nhello\r\n0\r\n\r\n", 200,
+         "body: a chunk extension is ignored: 200"},
+        {"GET / HTTP/1.1\r\nHost: x  \r\n\r\n", 200, "host: trailing whitespace is no part of it: 200"},
+        {"GET / HTTP/1.1\r\nHost:\r\n\r\n", 200, "host: empty (RFC 9110 7.2 allows it): 200"},
+        {"GET / HTTP/1.1\r\nHost: [2001:db8::2]:80\r\n\r\n", 200, "host: an IPv6 literal and port: 200"},
+    };
+    check_cases(cases, sizeof cases / sizeof cases[0]);
+    fresh();
+    converse("HEAD / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n", 0);
+    CHECK("host: a HEAD with two Hosts gets its 400 without a body", status() == 400 && body_len() == 0 &&
+          has_header("\r\nContent-Length: "));
+    fresh();
+    converse("GET / HTTP/1.1\r\nHost: x\r\n\r\nGET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\nGET / HTTP/1.1\r\n\r\n", 0);
+    CHECK("host: a pipelined request with two Hosts: 200, then 400 and nothing more", response_count() == 2 &&
+          nth_status(0) == 200 && nth_status(1) == 400 && http_conn_should_close(&conn));
+    const struct blob_http_file *page = file("/docs/page.html");
+    char h[256];
+    snprintf(h, sizeof h, "Range: bytes=0-9\r\nIf-Range: %.*s \t\r\n", (int)page->etag.len,
+             (const char *)blob_bytes(&blob, page->etag));
+    request_with("/docs/page", h);
+    CHECK("field: trailing whitespace is no part of a value (If-Range still matches)", status() == 206);
+}
+
+static void test_trailers_and_targets(void)
+{
+    fresh();
+    converse("GET /docs/page HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n0\r\nRange: bytes=0-9\r\n"
+             "Host: y\r\nIf-None-Match: *\r\n\r\n", 0);
+    CHECK("trailers: fields after the body change nothing (no 206, no 304, no second Host)", status() == 200 &&
+          body_is(file("/docs/page.html")->body));
+    fresh();
+    converse("GET /docs/page HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n0\r\nX-A: a\r\n b\r\n\r\n", 0);
+    CHECK("trailers: obs-fold there is refused too", status() == 400);
+
+    static const struct request_case cases[] = {
+        {"GET http://x HTTP/1.1\r\nHost: x\r\n\r\n", 200, "absolute-form: no path means / (RFC 9110 4.2.3)"},
+        {"GET http://x?a=1 HTTP/1.1\r\nHost: x\r\n\r\n", 200, "absolute-form: a query without a path means /"},
+        {"GET HTTP://x/docs/page HTTP/1.1\r\nHost: x\r\n\r\n", 200, "absolute-form: the scheme is case-insensitive"},
+        {"GET https://x:8443/docs/page HTTP/1.1\r\nHost: x\r\n\r\n", 200, "absolute-form: https and a port"},
+        {"GET http://u@x/ HTTP/1.1\r\nHost: x\r\n\r\n", 400, "absolute-form: userinfo: 400"},
+        {"GET http://x%zz/ HTTP/1.1\r\nHost: x\r\n\r\n", 400, "absolute-form: a bad authority: 400"},
+        {"GET ftp://x/ HTTP/1.1\r\nHost: x\r\n\r\n", 400, "absolute-form: another scheme: 400"},
+        {"OPTIONS * HTTP/1.1\r\nHost: x\r\n\r\n", 204, "asterisk-form: OPTIONS *: 204"},
+    };
+    check_cases(cases, sizeof cases / sizeof cases[0]);
+    fresh();
+    converse("GET http://x?a=1 HTTP/1.1\r\nHost: x\r\n\r\n", 0);
+    CHECK("absolute-form: http://x?a=1 serves the root page", body_is(file("/index.html")->body));
+}
+
 int main(void)
 {
     size_t size;
@@ -784,6 +955,9 @@ int main(void)
     test_extra_headers();
     test_upgrade_ignored();
     test_location_encoded();
+    test_request_line_errors();
+    test_header_errors();
+    test_trailers_and_targets();
     free(data);
     return CHECK_DONE();
 }
