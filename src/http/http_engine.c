@@ -19,7 +19,11 @@
 #include "site_path.h"
 
 static int on_message_begin(llhttp_t *p);
+static int on_method(llhttp_t *p, const char *at, size_t len);
+static int on_method_complete(llhttp_t *p);
 static int on_url(llhttp_t *p, const char *at, size_t len);
+static int on_version(llhttp_t *p, const char *at, size_t len);
+static int on_version_complete(llhttp_t *p);
 static int on_header_field(llhttp_t *p, const char *at, size_t len);
 static int on_header_value(llhttp_t *p, const char *at, size_t len);
 static int on_header_value_complete(llhttp_t *p);
@@ -35,7 +39,11 @@ void http_conn_init(struct http_conn *c, const struct blob *blob)
     if (!settings_ready) {
         llhttp_settings_init(&settings);
         settings.on_message_begin = on_message_begin;
+        settings.on_method = on_method;
+        settings.on_method_complete = on_method_complete;
         settings.on_url = on_url;
+        settings.on_version = on_version;
+        settings.on_version_complete = on_version_complete;
         settings.on_header_field = on_header_field;
         settings.on_header_value = on_header_value;
         settings.on_header_value_complete = on_header_value_complete;
@@ -57,6 +65,27 @@ static struct http_conn *conn_of(llhttp_t *p)
 
 /* ---- request callbacks -------------------------------------------------- */
 
+/* The offset in the connection's byte stream of a byte llhttp points at. */
+static uint64_t stream_pos(const struct http_conn *c, const char *at)
+{
+    return c->stream_offset + (uint64_t)(at - c->parsing);
+}
+
+/* Refuses the request from inside a callback: llhttp stops, and
+ * http_conn_feed() answers `status` and closes. */
+static int reject(struct http_conn *c, int status)
+{
+    c->reject_status = status;
+    return HPE_USER;
+}
+
+/* RFC 9110 5.6.2 tchar: what a method or a field name is made of. */
+static bool is_tchar(uint8_t ch)
+{
+    return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+           (ch != '\0' && strchr("!#$%&'*+-.^_`|~", ch) != NULL);
+}
+
 static int on_message_begin(llhttp_t *p)
 {
     struct http_conn *c = conn_of(p);
@@ -75,45 +104,172 @@ static int on_message_begin(llhttp_t *p)
     c->if_range_len = 0;
     c->has_if_range = false;
     c->body_bytes = 0;
+    c->url_started = false;
+    c->version_started = false;
+    c->version_len = 0;
+    c->awaiting_value = false;
+    c->value_started = false;
+    c->in_trailers = false;
+    c->method_read = false;
+    /* Pausing here tells http_conn_feed() where the request starts (llhttp
+     * says where it paused), which it needs to judge a refused method. */
+    c->at_request_start = true;
+    return HPE_PAUSED;
+}
+
+static int on_method(llhttp_t *p, const char *at, size_t len)
+{
+    struct http_conn *c = conn_of(p);
+    c->method_end = stream_pos(c, at) + len;
     return 0;
+}
+
+static int on_method_complete(llhttp_t *p)
+{
+    conn_of(p)->method_read = true;
+    return 0;
+}
+
+/*
+ * The methods unihost knows (RFC 9110 section 9, and PATCH): GET, HEAD and
+ * OPTIONS are served, the others get 405 with Allow. Any other method,
+ * including the WebDAV and other extension methods llhttp parses, is one
+ * unihost neither recognises nor could support on any resource: 501 (RFC
+ * 9110 9.1, 15.6.2).
+ */
+static bool method_known(uint8_t method)
+{
+    switch (method) {
+    case HTTP_GET: case HTTP_HEAD: case HTTP_OPTIONS: case HTTP_POST: case HTTP_PUT:
+    case HTTP_DELETE: case HTTP_CONNECT: case HTTP_TRACE: case HTTP_PATCH:
+        return true;
+    default:
+        return false;
+    }
 }
 
 static int on_url(llhttp_t *p, const char *at, size_t len)
 {
     struct http_conn *c = conn_of(p);
-    if (c->url_len + len > sizeof c->url) {
-        c->reject_status = 414;
-        return HPE_USER;
+    if (!c->url_started) {
+        c->url_started = true;
+        /* request-line = method SP request-target SP HTTP-version (RFC 9112
+         * 3): llhttp also takes runs of spaces, which RFC 9112 3 lets a
+         * server refuse; one SP only, so every reader of the line agrees. */
+        if (stream_pos(c, at) != c->method_end + 1)
+            return reject(c, 400);
+        /* The method and the SP after it are read: an unknown method can be
+         * answered now. PRI waits for its version: see on_version_complete. */
+        uint8_t method = llhttp_get_method(p);
+        if (!method_known(method) && method != HTTP_PRI)
+            return reject(c, 501);
     }
+    /* A request-target is visible ASCII (RFC 9112 3.2, RFC 3986): llhttp
+     * lets HTAB and bytes above 0x7e through. */
+    for (size_t i = 0; i < len; i++)
+        if ((uint8_t)at[i] <= 0x20 || (uint8_t)at[i] >= 0x7f)
+            return reject(c, 400);
+    if (c->url_len + len > sizeof c->url)
+        return reject(c, 414);
     memcpy(c->url + c->url_len, at, len);
     c->url_len += len;
+    c->url_end = stream_pos(c, at) + len;
+    return 0;
+}
+
+static int on_version(llhttp_t *p, const char *at, size_t len)
+{
+    struct http_conn *c = conn_of(p);
+    /* The digits come after exactly " HTTP/" (see on_url on single SPs). */
+    if (!c->version_started && stream_pos(c, at) != c->url_end + 6)
+        return reject(c, 400);
+    c->version_started = true;
+    for (size_t i = 0; i < len; i++, c->version_len++)
+        if (c->version_len < sizeof c->version)
+            c->version[c->version_len] = at[i];
+    return 0;
+}
+
+/*
+ * llhttp takes HTTP/0.9, 1.0, 1.1 and 2.0 in a request line. unihost speaks
+ * HTTP/1.x: 505 for the others (RFC 9110 15.6.6). "PRI * HTTP/2.0" is the
+ * start of HTTP/2's connection preface (RFC 9113 3.4), so a client trying
+ * HTTP/2 with prior knowledge gets 505 too; PRI with HTTP/1.x is no request
+ * at all (the method exists only for that preface): 501.
+ */
+static int on_version_complete(llhttp_t *p)
+{
+    struct http_conn *c = conn_of(p);
+    if (llhttp_get_http_major(p) != 1)
+        return reject(c, 505);
+    if (llhttp_get_method(p) == HTTP_PRI)
+        return reject(c, 501);
     return 0;
 }
 
 static int count_header_bytes(struct http_conn *c, size_t len)
 {
     c->header_bytes += len;
-    if (c->header_bytes > HTTP_HEADERS_MAX) {
-        c->reject_status = 431;
-        return HPE_USER;
-    }
+    if (c->header_bytes > HTTP_HEADERS_MAX)
+        return reject(c, 431);
     return 0;
 }
 
 static int on_header_field(llhttp_t *p, const char *at, size_t len)
 {
     struct http_conn *c = conn_of(p);
+    /* A field name is a token; llhttp lets a space through, so "Host : x"
+     * would pass. RFC 9112 5.1: whitespace between name and colon MUST get
+     * 400, since other readers may take the field differently. */
+    for (size_t i = 0; i < len; i++)
+        if (!is_tchar((uint8_t)at[i]))
+            return reject(c, 400);
     if (c->field_len < sizeof c->field) {
         size_t room = sizeof c->field - c->field_len;
         memcpy(c->field + c->field_len, at, len < room ? len : room);
     }
     c->field_len += len;    /* may exceed the buffer: such a name is not one we read */
+    c->field_end = stream_pos(c, at) + len;
+    c->awaiting_value = true;
+    c->newline_before_value = false;
+    c->value_started = false;
     return count_header_bytes(c, len);
 }
 
+/* Does [from, to) of the stream hold a line end, as far as it lies in the
+ * bytes being parsed now (what came before was looked at then)? */
+static bool newline_between(const struct http_conn *c, uint64_t from, uint64_t to)
+{
+    if (from < c->stream_offset)
+        from = c->stream_offset;
+    for (uint64_t i = from; i < to; i++)
+        if (c->parsing[i - c->stream_offset] == '\n')
+            return true;
+    return false;
+}
+
+/*
+ * Header values, which llhttp hands over in pieces. RFC 9112 5.2 says a
+ * server MUST refuse obs-fold (a value continued on a line starting with
+ * whitespace) with 400 or replace it by spaces. llhttp does neither
+ * consistently: it passes the pieces on without the line end, yet reads its
+ * own framing fields (Transfer-Encoding, Content-Length) from the first line
+ * alone. So a fold is refused: it shows as a piece that does not start
+ * where the previous one ended, or as a line end between the name and the
+ * value's first piece (a fold after an empty first line).
+ */
 static int on_header_value(llhttp_t *p, const char *at, size_t len)
 {
     struct http_conn *c = conn_of(p);
+    if (len == 0)
+        return 0;       /* llhttp's empty value, placed after the line end: nothing to check */
+    uint64_t pos = stream_pos(c, at);
+    if (c->value_started ? pos != c->value_end
+                         : c->newline_before_value || newline_between(c, c->field_end, pos))
+        return reject(c, 400);
+    c->value_started = true;
+    c->awaiting_value = false;
+    c->value_end = pos + len;
     size_t room = sizeof c->value - c->value_len;
     size_t n = len < room ? len : room;
     memcpy(c->value + c->value_len, at, n);
@@ -171,11 +327,36 @@ static bool accepts_gzip(const char *v, size_t len)
     return gzip == 1 || (gzip == -1 && star == 1);
 }
 
+/*
+ * A Host field (RFC 9112 3.2): a request with more than one Host line, even
+ * with equal values, or with an invalid value MUST get 400. A value longer
+ * than `value` (512 bytes) is no host name (DNS names are at most 253) and
+ * counts as invalid.
+ */
+static int take_host(struct http_conn *c)
+{
+    if (c->has_host || c->value_cut || !http_host_valid(c->value, c->value_len))
+        return reject(c, 400);
+    c->has_host = true;
+    return 0;
+}
+
 static int on_header_value_complete(llhttp_t *p)
 {
     struct http_conn *c = conn_of(p);
-    if (field_is(c, "host")) {
-        c->has_host = true;
+    int refused = 0;
+    c->awaiting_value = false;
+    /* llhttp keeps trailing whitespace, which is not part of the value (RFC 9110 5.5). */
+    while (!c->value_cut && c->value_len > 0 &&
+           (c->value[c->value_len - 1] == ' ' || c->value[c->value_len - 1] == '\t'))
+        c->value_len--;
+    if (c->field_len == 0) {
+        refused = reject(c, 400);   /* ": value": a field needs a name (RFC 9112 5) */
+    } else if (c->in_trailers) {
+        /* Trailer fields never join the header section (RFC 9110 6.5.1):
+         * a Range or Host sent after the body changes nothing. */
+    } else if (field_is(c, "host")) {
+        refused = take_host(c);
     } else if (field_is(c, "accept-encoding")) {
         c->accept_gzip = accepts_gzip(c->value, c->value_len);
     } else if (field_is(c, "if-none-match")) {
@@ -204,17 +385,30 @@ static int on_header_value_complete(llhttp_t *p)
     c->field_len = 0;
     c->value_len = 0;
     c->value_cut = false;
-    return 0;
+    c->value_started = false;
+    return refused;
 }
 
-/* A body announced larger than we discard is refused before it arrives. */
 static int on_headers_complete(llhttp_t *p)
 {
     struct http_conn *c = conn_of(p);
-    if ((p->flags & F_CONTENT_LENGTH) && p->content_length > HTTP_BODY_MAX) {
-        c->reject_status = 413;
-        return HPE_USER;
-    }
+    c->in_trailers = true;          /* any field from now on is a trailer */
+    c->awaiting_value = false;
+    /* "GET /" with no HTTP-version is HTTP/0.9's request to llhttp; it is
+     * no HTTP/1.1 request-line (RFC 9112 3): 400. */
+    if (!c->version_started)
+        return reject(c, 400);
+    /* RFC 9112 6.1: an HTTP/1.0 message with Transfer-Encoding MUST be
+     * taken as having faulty framing (1.0 has no chunked coding, so a 1.0
+     * intermediary may have framed it by Content-Length or not at all). */
+    if (llhttp_get_http_minor(p) == 0 && (p->flags & F_TRANSFER_ENCODING))
+        return reject(c, 400);
+    /* A body announced larger than we discard is refused before it arrives. */
+    if ((p->flags & F_CONTENT_LENGTH) && p->content_length > HTTP_BODY_MAX)
+        return reject(c, 413);
+    /* Upgrade (h2c, websocket...) is not taken up, and the request is
+     * answered as HTTP/1.1 (RFC 9110 7.8 lets a server ignore Upgrade);
+     * llhttp still stops after it, see http_conn_feed(). */
     return 0;
 }
 
@@ -225,10 +419,8 @@ static int on_body(llhttp_t *p, const char *at, size_t len)
     (void)at;
     struct http_conn *c = conn_of(p);
     c->body_bytes += len;
-    if (c->body_bytes > HTTP_BODY_MAX) {
-        c->reject_status = 413;
-        return HPE_USER;
-    }
+    if (c->body_bytes > HTTP_BODY_MAX)
+        return reject(c, 413);
     return 0;
 }
 
@@ -289,6 +481,7 @@ static const char *reason(int status)
     case 414: return "URI Too Long";
     case 416: return "Range Not Satisfiable";
     case 431: return "Request Header Fields Too Large";
+    case 501: return "Not Implemented";
     case 505: return "HTTP Version Not Supported";
     default: return "Internal Server Error";
     }
@@ -516,6 +709,35 @@ static const void *lookup_in_blob(void *ctx, const char *path, size_t len)
     return blob_http_find(ctx, path, len);
 }
 
+/*
+ * The path a request target names, normalised (see http_path.h), or 0 for a
+ * target that names none. An absolute-form target (RFC 9112 3.2.2) must
+ * have a valid authority (userinfo is refused, RFC 9110 4.2.4); its host is
+ * not otherwise used, as unihost serves one site. A missing path is "/"
+ * (RFC 9110 4.2.3), so "http://host" and "http://host?q" name the root.
+ */
+static size_t request_path(const struct http_conn *c, char *path, size_t size)
+{
+    const char *t = c->url;
+    size_t len = c->url_len, scheme = 0;
+    if (len >= 7 && strncasecmp(t, "http://", 7) == 0)
+        scheme = 7;
+    else if (len >= 8 && strncasecmp(t, "https://", 8) == 0)
+        scheme = 8;
+    if (scheme == 0)
+        return http_path_normalize(t, len, path, size);
+    size_t end = scheme;
+    while (end < len && t[end] != '/' && t[end] != '?' && t[end] != '#')
+        end++;
+    if (!http_host_valid(t + scheme, end - scheme))
+        return 0;
+    if (end == len || t[end] != '/') {
+        path[0] = '/';
+        return 1;
+    }
+    return http_path_normalize(t + end, len - end, path, size);
+}
+
 static void respond_to_request(struct http_conn *c)
 {
     uint8_t method = llhttp_get_method(&c->parser);
@@ -531,11 +753,16 @@ static void respond_to_request(struct http_conn *c)
         return;
     }
     if (method != HTTP_GET && method != HTTP_HEAD) {
+        /* A client may send tunnel bytes right after CONNECT without
+         * waiting for the answer: they are no request, so close rather
+         * than parse them as one. */
+        if (method == HTTP_CONNECT)
+            c->close_after = true;
         respond_text(c, 405, "method not allowed\n", NULL, 0, false);
         return;
     }
     char path[HTTP_URL_MAX + 1];
-    size_t len = http_path_normalize(c->url, c->url_len, path, sizeof path);
+    size_t len = request_path(c, path, sizeof path);
     if (len == 0) {
         c->close_after = true;
         respond_text(c, 400, "bad request target\n", NULL, 0, head_only);
@@ -546,10 +773,20 @@ static void respond_to_request(struct http_conn *c)
     case SITE_PATH_FILE:
         respond_file(c, found, 200, head_only);
         return;
-    case SITE_PATH_ADD_SLASH:
+    case SITE_PATH_ADD_SLASH: {
+        /* The path is decoded: any byte may be in it (a CR, a LF, a '?').
+         * Location gets it percent-encoded (RFC 3986), never as it is. */
+        char location[HTTP_HEAD_MAX];
         path[len] = '/';
-        respond_text(c, 301, "moved to the directory's URL\n", path, len + 1, head_only);
+        size_t n = http_path_to_location(path, len + 1, location, sizeof location);
+        if (n == 0) {
+            c->close_after = true;
+            respond_text(c, 414, "request target too long\n", NULL, 0, head_only);
+            return;
+        }
+        respond_text(c, 301, "moved to the directory's URL\n", location, n, head_only);
         return;
+    }
     case SITE_PATH_NONE:
         break;
     }
@@ -576,31 +813,122 @@ static int on_message_complete(llhttp_t *p)
 
 /* ---- the transport's side --------------------------------------------- */
 
+/* A malformed or refused request: answer it, then close (RFC 9112 9.6 lets
+ * us; after a framing error we must). */
+static void fail(struct http_conn *c, int status)
+{
+    c->failed = true;
+    c->close_after = true;
+    c->in_request = false;
+    c->judging_method = false;
+    bool head_only = c->method_read && llhttp_get_method(&c->parser) == HTTP_HEAD;
+    respond_text(c, status, status == 431 ? "request header fields too large\n"
+                            : status == 414 ? "request target too long\n"
+                            : status == 413 ? "request body too large\n"
+                            : status == 501 ? "method not implemented\n"
+                            : status == 505 ? "HTTP version not supported\n"
+                            : "bad request\n", NULL, 0, head_only);
+}
+
+#define METHOD_LEN_MAX 7    /* OPTIONS: the longest method unihost implements */
+
+/*
+ * llhttp stops at the first byte of a method that no method it knows has
+ * there ("BREW": at the 'R', since BIND starts with a B). What follows
+ * tells an unknown method from something that is no request line: a token
+ * and then SP is a method unihost does not recognise, 501 (RFC 9110 9.1);
+ * so is a token longer than any method it implements, without waiting for
+ * its end (RFC 9112 3); anything else (a control byte, a TLS handshake, a
+ * line without a method) gets 400. Reads `data` as the bytes after the ones
+ * judged so far; returns how many it took: all of them, answered or not.
+ */
+static size_t judge_method(struct http_conn *c, const uint8_t *data, size_t len)
+{
+    for (size_t i = 0; i < len; i++) {
+        if (data[i] == ' ') {
+            fail(c, c->method_len > 0 ? 501 : 400);
+            return len;
+        }
+        if (!is_tchar(data[i])) {
+            fail(c, 400);
+            return len;
+        }
+        if (++c->method_len > METHOD_LEN_MAX) {
+            fail(c, 501);
+            return len;
+        }
+    }
+    return len;                     /* undecided: more bytes tell */
+}
+
+/*
+ * llhttp reports a version it does not take (HTTP/1.2, HTTP/3.0) and a
+ * malformed one, or a request line going on after it, all as
+ * HPE_INVALID_VERSION. A version of the right form (DIGIT "." DIGIT, RFC
+ * 9112 2.3) that is not 1.0 or 1.1 is one unihost does not speak, 505; the
+ * rest is a malformed request line, 400. (RFC 9110 2.5 would have HTTP/1.2
+ * read as 1.1; llhttp refuses it before we could.)
+ */
+static int version_error_status(const struct http_conn *c)
+{
+    const char *v = c->version;
+    bool well_formed = c->version_len == 3 && v[0] >= '0' && v[0] <= '9' && v[1] == '.' && v[2] >= '0' &&
+                       v[2] <= '9';
+    bool ours = well_formed && v[0] == '1' && (v[2] == '0' || v[2] == '1');
+    return well_formed && !ours ? 505 : 400;
+}
+
 size_t http_conn_feed(struct http_conn *c, const uint8_t *data, size_t len, uint64_t now)
 {
     if (c->failed || c->close_after || c->head_sent < c->head_len || c->body_sent < c->body_len)
         return 0;
     c->now = now;
-    enum llhttp_errno e = llhttp_execute(&c->parser, (const char *)data, len);
-    if (e == HPE_OK)
+    if (c->judging_method)
+        return judge_method(c, data, len);
+    size_t used = 0;
+    for (;;) {
+        c->parsing = (const char *)data + used;
+        enum llhttp_errno e = llhttp_execute(&c->parser, c->parsing, len - used);
+        size_t taken = e == HPE_OK ? len - used : (size_t)(llhttp_get_error_pos(&c->parser) - c->parsing);
+        /* A header name whose value has not begun: a line end in between,
+         * even one split over two reads, is a fold (see on_header_value). */
+        if (c->awaiting_value && newline_between(c, c->field_end, c->stream_offset + taken))
+            c->newline_before_value = true;
+        c->stream_offset += taken;
+        used += taken;
+        switch (e) {
+        case HPE_OK:
+            return len;
+        case HPE_PAUSED:
+            llhttp_resume(&c->parser);
+            if (c->at_request_start) {
+                c->at_request_start = false;
+                c->request_start = c->stream_offset;
+                continue;
+            }
+            return used;    /* a request is complete: one at a time, see http_engine.h */
+        case HPE_PAUSED_UPGRADE:
+            /* After a request with Upgrade (or CONNECT) llhttp stops, as
+             * if the rest were another protocol. It is not: we ignored the
+             * Upgrade (on_headers_complete), so parse on as HTTP/1.1. */
+            llhttp_resume_after_upgrade(&c->parser);
+            continue;
+        case HPE_INVALID_METHOD:
+            if (c->reject_status)
+                break;
+            c->judging_method = true;
+            c->method_len = (size_t)(c->stream_offset - c->request_start);
+            return used + judge_method(c, data + used, len - used);
+        case HPE_INVALID_VERSION:
+            if (!c->reject_status)
+                c->reject_status = version_error_status(c);
+            break;
+        default:
+            break;
+        }
+        fail(c, c->reject_status ? c->reject_status : 400);
         return len;
-    if (e == HPE_PAUSED) {
-        size_t used = (size_t)(llhttp_get_error_pos(&c->parser) - (const char *)data);
-        llhttp_resume(&c->parser);
-        return used;
     }
-    /* A malformed request: answer it, then close (RFC 9112 9.6 lets us). */
-    int status = c->reject_status ? c->reject_status : 400;
-    if (e == HPE_INVALID_VERSION)
-        status = 505;
-    c->failed = true;
-    c->close_after = true;
-    c->in_request = false;
-    respond_text(c, status, status == 431 ? "request header fields too large\n"
-                            : status == 414 ? "request target too long\n"
-                            : status == 413 ? "request body too large\n"
-                            : "bad request\n", NULL, 0, false);
-    return len;
 }
 
 bool http_conn_output(const struct http_conn *c, const uint8_t **data, size_t *len, bool *in_blob)

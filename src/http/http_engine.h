@@ -57,6 +57,27 @@ struct http_conn {
     bool has_if_range;
     uint64_t body_bytes;            /* request body bytes seen (discarded) */
 
+    /* What llhttp lets through but RFC 9112 does not, checked by where the
+     * request's parts lie in the byte stream (offsets from the connection's
+     * first byte): one SP between the parts of the request line, no line
+     * folding, the HTTP-version. See http_engine.c. */
+    uint64_t stream_offset;         /* offset of the first byte being parsed */
+    const char *parsing;            /* ... and where that byte is */
+    uint64_t request_start;         /* offset of the request's first byte */
+    uint64_t method_end, url_end;   /* offsets just after the method and the target */
+    uint64_t field_end, value_end;  /* ... after the current header name and value */
+    bool url_started, version_started;
+    bool awaiting_value;            /* a header name ended, its value has not begun */
+    bool newline_before_value;      /* ... and a line ended in between: obs-fold */
+    bool value_started;
+    bool in_trailers;               /* fields after a chunked body: not the request's */
+    bool method_read;               /* llhttp took the method (HEAD answers get no body) */
+    bool at_request_start;          /* llhttp paused at on_message_begin */
+    char version[4];                /* the HTTP-version's digits ("1.1"), maybe cut */
+    size_t version_len;
+    bool judging_method;            /* llhttp refused the method: 400 or 501 undecided */
+    size_t method_len;              /* the refused method's bytes so far */
+
     /* The response being sent: the header block, then a body in the blob. */
     uint8_t head[HTTP_HEAD_MAX];
     size_t head_len, head_sent;

@@ -3,8 +3,10 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "http_date.h"
+#include "http_path.h"
 
 /* The end of the request head (after its empty line), or 0. Bare LF line
  * ends are tolerated, as RFC 9112 allows. */
@@ -21,15 +23,11 @@ static size_t head_end(const uint8_t *p, size_t len)
     return 0;
 }
 
-static bool is_host_header(const uint8_t *p, size_t len)
+/* RFC 9110 5.6.2 tchar: what a method or a field name is made of. */
+static bool is_tchar(uint8_t c)
 {
-    static const char name[] = "host:";
-    if (len < 5)
-        return false;
-    for (size_t i = 0; i < 5; i++)
-        if ((p[i] | 0x20) != name[i])
-            return false;
-    return true;
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+           (c != '\0' && strchr("!#$%&'*+-.^_`|~", c) != NULL);
 }
 
 static bool host_char(uint8_t c)
@@ -42,6 +40,8 @@ static bool host_char(uint8_t c)
  * Checks a Host value (or an absolute-form authority) and keeps only the
  * host: a name or IPv4 address, or an IPv6 literal in brackets; a port is
  * dropped (HTTPS is on 443). Returns the host's length, or 0 if unusable.
+ * Stricter than the Host grammar (http_host_valid): whatever it keeps goes
+ * into Location as it is, so nothing but these characters may.
  */
 static size_t clean_host(const uint8_t *h, size_t len)
 {
@@ -78,7 +78,7 @@ static size_t clean_host(const uint8_t *h, size_t len)
 }
 
 static size_t answer(char *out, size_t size, int status, const char *reason, const char *host,
-                     size_t host_len, const uint8_t *target, size_t target_len, uint64_t now)
+                     size_t host_len, const char *target, size_t target_len, uint64_t now)
 {
     char date[HTTP_DATE_LEN + 1];
     http_date_format(now, date);
@@ -88,12 +88,62 @@ static size_t answer(char *out, size_t size, int status, const char *reason, con
         n = snprintf(out, size,
                      "HTTP/1.1 301 Moved Permanently\r\nDate: %s\r\nLocation: https://%.*s%.*s\r\n"
                      "Content-Length: 0\r\nConnection: close\r\n\r\n",
-                     date, (int)host_len, host, (int)target_len, (const char *)target);
+                     date, (int)host_len, host, (int)target_len, target);
     } else {
         n = snprintf(out, size, "HTTP/1.1 %d %s\r\nDate: %s\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
                      status, reason, date);
     }
     return n > 0 && (size_t)n < size ? (size_t)n : 0;
+}
+
+#define BAD_REQUEST(out, size, now) answer(out, size, 400, "Bad Request", NULL, 0, NULL, 0, now)
+
+/* The field lines of the head, after the request line. */
+struct field_lines {
+    const uint8_t *p, *end;
+};
+
+/*
+ * The next field line: its name and value (surrounding whitespace
+ * trimmed). Returns 1 for a line, 0 at the end of the head, -1 for a line
+ * RFC 9112 section 5 has a server refuse, as the HTTP engine (llhttp and
+ * its own checks) does: whitespace at its start (obs-fold, or whitespace
+ * before the first field: 5.2, 2.2), a name that is not a token or is
+ * followed by whitespace before the colon (5.1), no colon, or a control
+ * byte in the value (5.5).
+ */
+static int next_field(struct field_lines *f, const uint8_t **name, size_t *name_len, const uint8_t **value,
+                      size_t *value_len)
+{
+    const uint8_t *e = memchr(f->p, '\n', (size_t)(f->end - f->p));
+    if (!e)
+        return 0;
+    const uint8_t *line = f->p;
+    size_t l = (size_t)(e - line);
+    f->p = e + 1;
+    if (l > 0 && line[l - 1] == '\r')
+        l--;
+    if (l == 0)
+        return 0;                           /* the empty line that ends the head */
+    size_t n = 0;
+    while (n < l && is_tchar(line[n]))
+        n++;
+    if (n == 0 || n == l || line[n] != ':')
+        return -1;
+    const uint8_t *v = line + n + 1;
+    size_t vl = l - n - 1;
+    for (size_t i = 0; i < vl; i++)
+        if ((v[i] < 0x20 && v[i] != '\t') || v[i] == 0x7f)
+            return -1;
+    while (vl > 0 && (*v == ' ' || *v == '\t'))
+        v++, vl--;
+    while (vl > 0 && (v[vl - 1] == ' ' || v[vl - 1] == '\t'))
+        vl--;
+    *name = line;
+    *name_len = n;
+    *value = v;
+    *value_len = vl;
+    return 1;
 }
 
 size_t https_redirect_answer(const uint8_t *req, size_t len, uint64_t now, char *out, size_t out_size)
@@ -105,74 +155,102 @@ size_t https_redirect_answer(const uint8_t *req, size_t len, uint64_t now, char 
         return answer(out, out_size, 431, "Request Header Fields Too Large", NULL, 0, NULL, 0, now);
     }
 
-    /* The request line: METHOD SP TARGET SP HTTP/x.y */
-    const uint8_t *line_end = memchr(req, '\n', end);
-    size_t line_len = (size_t)(line_end - req);
-    if (line_len > 0 && req[line_len - 1] == '\r')
+    /* Empty lines before the request line are ignored (RFC 9112 2.2). */
+    const uint8_t *line = req;
+    while (line < req + end && (*line == '\r' || *line == '\n'))
+        line++;
+    if (line == req + end)
+        return BAD_REQUEST(out, out_size, now);
+    /* The request line: METHOD SP TARGET SP HTTP/1.DIGIT (RFC 9112 3). */
+    const uint8_t *line_end = memchr(line, '\n', (size_t)(req + end - line));
+    size_t line_len = (size_t)(line_end - line);
+    if (line_len > 0 && line[line_len - 1] == '\r')
         line_len--;
-    const uint8_t *sp1 = memchr(req, ' ', line_len);
-    const uint8_t *sp2 = sp1 ? memchr(sp1 + 1, ' ', line_len - (size_t)(sp1 + 1 - req)) : NULL;
-    if (!sp1 || !sp2 || sp1 == req || sp2 == sp1 + 1 || (size_t)(req + line_len - (sp2 + 1)) != 8 ||
-        memcmp(sp2 + 1, "HTTP/1.", 7) != 0)
-        return answer(out, out_size, 400, "Bad Request", NULL, 0, NULL, 0, now);
+    const uint8_t *sp1 = memchr(line, ' ', line_len);
+    const uint8_t *sp2 = sp1 ? memchr(sp1 + 1, ' ', line_len - (size_t)(sp1 + 1 - line)) : NULL;
+    if (!sp1 || !sp2 || sp1 == line || sp2 == sp1 + 1 || (size_t)(line + line_len - (sp2 + 1)) != 8 ||
+        memcmp(sp2 + 1, "HTTP/1.", 7) != 0 || sp2[8] < '0' || sp2[8] > '9')
+        return BAD_REQUEST(out, out_size, now);
+    /* Any method is redirected, but it must be one: a token. */
+    for (const uint8_t *m = line; m < sp1; m++)
+        if (!is_tchar(*m))
+            return BAD_REQUEST(out, out_size, now);
+    /* Visible ASCII only: no CR, LF or other byte that could end or split
+     * the Location line, whatever the encoding below makes of the rest. */
     const uint8_t *target = sp1 + 1;
     size_t target_len = (size_t)(sp2 - target);
     for (size_t i = 0; i < target_len; i++)
         if (target[i] <= 0x20 || target[i] >= 0x7f)
-            return answer(out, out_size, 400, "Bad Request", NULL, 0, NULL, 0, now);
+            return BAD_REQUEST(out, out_size, now);
 
     const uint8_t *host = NULL;
     size_t host_len = 0;
-    /* Absolute form: the authority names the host (RFC 9112, 3.2.2). */
-    if (target_len >= 7 && strncmp((const char *)target, "http://", 7) == 0) {
-        const uint8_t *auth = target + 7;
-        size_t rest = target_len - 7, a = 0;
-        while (a < rest && auth[a] != '/' && auth[a] != '?')
+    /* Absolute form: the authority names the host, and Host is ignored
+     * (RFC 9112 3.2.2); the scheme's case does not matter (RFC 3986 3.1). */
+    size_t scheme = target_len >= 7 && strncasecmp((const char *)target, "http://", 7) == 0    ? 7
+                    : target_len >= 8 && strncasecmp((const char *)target, "https://", 8) == 0 ? 8
+                                                                                               : 0;
+    if (scheme) {
+        const uint8_t *auth = target + scheme;
+        size_t rest = target_len - scheme, a = 0;
+        while (a < rest && auth[a] != '/' && auth[a] != '?' && auth[a] != '#')
             a++;
         host = auth;
         host_len = clean_host(auth, a);
         if (host_len == 0)
-            return answer(out, out_size, 400, "Bad Request", NULL, 0, NULL, 0, now);
+            return BAD_REQUEST(out, out_size, now);
         target = auth + a;
         target_len = rest - a;
     } else if (target_len == 0 || target[0] != '/') {
-        return answer(out, out_size, 400, "Bad Request", NULL, 0, NULL, 0, now);
+        return BAD_REQUEST(out, out_size, now);
     }
 
-    /* The Host header, when the target did not name one. */
+    /* The field lines. Host: exactly one line, with a valid value (RFC 9112
+     * 3.2: more than one, even equal, or an invalid one is 400); it names
+     * the host when the target did not. */
+    struct field_lines fields = {line_end + 1, req + end};
+    const uint8_t *name, *value, *host_field = NULL;
+    size_t name_len, value_len, host_field_len = 0;
+    int got;
+    while ((got = next_field(&fields, &name, &name_len, &value, &value_len)) != 0) {
+        if (got < 0)
+            return BAD_REQUEST(out, out_size, now);
+        if (name_len != 4 || strncasecmp((const char *)name, "host", 4) != 0)
+            continue;
+        if (host_field || !http_host_valid((const char *)value, value_len))
+            return BAD_REQUEST(out, out_size, now);
+        host_field = value;
+        host_field_len = value_len;
+    }
     if (!host) {
-        const uint8_t *p = line_end + 1;
-        while (p < req + end) {
-            const uint8_t *e = memchr(p, '\n', (size_t)(req + end - p));
-            size_t l = (size_t)(e - p);
-            if (l > 0 && p[l - 1] == '\r')
-                l--;
-            if (is_host_header(p, l)) {
-                if (host)       /* two Host headers: RFC 9112 says 400 */
-                    return answer(out, out_size, 400, "Bad Request", NULL, 0, NULL, 0, now);
-                const uint8_t *v = p + 5;
-                size_t vl = l - 5;
-                while (vl > 0 && (*v == ' ' || *v == '\t'))
-                    v++, vl--;
-                while (vl > 0 && (v[vl - 1] == ' ' || v[vl - 1] == '\t'))
-                    vl--;
-                host = v;
-                host_len = clean_host(v, vl);
-                if (host_len == 0)
-                    return answer(out, out_size, 400, "Bad Request", NULL, 0, NULL, 0, now);
-            }
-            p = e + 1;
-        }
-        if (!host)
-            return answer(out, out_size, 400, "Bad Request", NULL, 0, NULL, 0, now);
+        host = host_field;
+        host_len = host_field ? clean_host(host_field, host_field_len) : 0;
+        if (host_len == 0)
+            return BAD_REQUEST(out, out_size, now);
     }
-    if (target_len == 0) {
-        target = (const uint8_t *)"/";
-        target_len = 1;
+
+    /* The target goes into Location percent-encoded where a URI needs it
+     * (RFC 3986): quotes, angle brackets and the like, which are visible
+     * ASCII but no URI characters; its escapes as they were. A fragment is
+     * no part of a request target: dropped. "http://host" and
+     * "http://host?q" have the path "/". */
+    const uint8_t *hash = memchr(target, '#', target_len);
+    if (hash)
+        target_len = (size_t)(hash - target);
+    char location[HTTPS_REDIRECT_OUT_MAX];
+    size_t location_len = 0;
+    if (target_len == 0 || target[0] != '/')
+        location[location_len++] = '/';
+    if (target_len > 0) {
+        size_t n = http_target_to_location((const char *)target, target_len, location + location_len,
+                                           sizeof location - location_len);
+        if (n == 0)
+            return answer(out, out_size, 414, "URI Too Long", NULL, 0, NULL, 0, now);
+        location_len += n;
     }
-    if (host_len + target_len + 256 > out_size)
+    if (host_len + location_len + 256 > out_size)
         return answer(out, out_size, 414, "URI Too Long", NULL, 0, NULL, 0, now);
-    return answer(out, out_size, 301, NULL, (const char *)host, host_len, target, target_len, now);
+    return answer(out, out_size, 301, NULL, (const char *)host, host_len, location, location_len, now);
 }
 
 size_t https_redirect_error(int status, uint64_t now, char *out, size_t out_size)

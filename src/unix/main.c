@@ -1,13 +1,14 @@
 /*
  * unihost as a Linux process on a tap device: parse the flags, pick the blob
- * (embedded, or --blob FILE mapped read-only), open the tap, run the core.
+ * (embedded, or --blob FILE read into memory), open the tap, run the core.
  */
-#define _DEFAULT_SOURCE
+#define _POSIX_C_SOURCE 200809L     /* posix_memalign, O_CLOEXEC */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -17,9 +18,15 @@
 #include "tap.h"
 #include "unihost.h"
 
-/* Maps a blob file read-only (page-aligned, so the reader's 8-byte
- * alignment holds). */
-static const void *map_blob(const char *path, size_t *size)
+/*
+ * Reads a blob file whole into memory of our own, 8-byte aligned as the
+ * reader needs. Not mapped: a mapping shows whatever the file holds later,
+ * so a file rewritten in place while unihost runs would serve bytes never
+ * checked, and one truncated would kill it with SIGBUS. What blob_open()
+ * checks is what is served, whatever happens to the file. A file that
+ * changes size while being read is refused (it was being written).
+ */
+static const void *read_blob(const char *path, size_t *size)
 {
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
@@ -27,19 +34,47 @@ static const void *map_blob(const char *path, size_t *size)
         return NULL;
     }
     struct stat st;
-    if (fstat(fd, &st) != 0 || st.st_size <= 0) {
-        log_line("blob %s is empty or unreadable", path);
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size <= 0 || (uint64_t)st.st_size > SIZE_MAX - 8) {
+        log_line("blob %s is not a readable, non-empty file", path);
         close(fd);
         return NULL;
     }
-    void *p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
-    close(fd);
-    if (p == MAP_FAILED) {
-        log_line("cannot map blob %s: %s", path, strerror(errno));
+    size_t want = (size_t)st.st_size;
+    void *buf = NULL;
+    if (posix_memalign(&buf, 8, (want + 7) / 8 * 8) != 0) {
+        log_line("no memory for blob %s (%zu bytes)", path, want);
+        close(fd);
         return NULL;
     }
-    *size = (size_t)st.st_size;
-    return p;
+    /* The expected bytes, then one more read that must find the end. */
+    size_t got = 0;
+    ssize_t n = 0;
+    while (got < want) {
+        n = read(fd, (uint8_t *)buf + got, want - got);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            break;
+        got += (size_t)n;
+    }
+    if (got == want) {
+        uint8_t more;
+        do
+            n = read(fd, &more, 1);
+        while (n < 0 && errno == EINTR);
+    }
+    int read_errno = errno;
+    close(fd);
+    if (n < 0 || got != want || n != 0) {
+        if (n < 0)
+            log_line("cannot read blob %s: %s", path, strerror(read_errno));
+        else
+            log_line("blob %s changed size while being read (%zu bytes when opened)", path, want);
+        free(buf);
+        return NULL;
+    }
+    *size = want;
+    return buf;
 }
 
 /* Reads a whole PEM file (they are small: at most 64 KB) into `buf` for
@@ -88,7 +123,7 @@ int main(int argc, char **argv)
     const void *blob = unihost_embedded_blob;
     size_t blob_size = (size_t)(unihost_embedded_blob_end - unihost_embedded_blob);
     if (cfg.blob_path) {
-        blob = map_blob(cfg.blob_path, &blob_size);
+        blob = read_blob(cfg.blob_path, &blob_size);
         if (!blob)
             return 1;
         log_line("content: using blob file %s", cfg.blob_path);

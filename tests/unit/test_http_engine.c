@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "blob_file.h"
+#include "blob_writer.h"
 #include "check.h"
 #include "http_date.h"
 #include "http_engine.h"
@@ -583,6 +584,358 @@ static void test_extra_headers(void)
     CHECK("extra: gone after removal", status() == 200 && header_count("X-Most") == 0);
 }
 
+
+/* The status of the Nth response (0-based) of the last conversation, or -1. */
+static int nth_status(int n)
+{
+    const char *r = nth_response(n);
+    return r ? atoi(r + 9) : -1;
+}
+
+/* How many responses the last conversation holds. */
+static int response_count(void)
+{
+    int n = 0;
+    while (nth_response(n))
+        n++;
+    return n;
+}
+
+static void test_upgrade_ignored(void)
+{
+    /* What curl --http2 sends over plain HTTP, then a second request on the
+     * same connection: both are HTTP/1.1, neither is taken for HTTP/2. */
+    static const char h2c[] = "GET /docs/ HTTP/1.1\r\nHost: x\r\nUpgrade: h2c\r\nConnection: Upgrade, HTTP2-Settings\r\n"
+                              "HTTP2-Settings: AAMAAABkAAQCAAAAAAIAAAAA\r\n\r\n"
+                              "GET /docs/page HTTP/1.1\r\nHost: x\r\n\r\n";
+    for (size_t chunk = 0; chunk <= 1; chunk++) {
+        fresh();
+        converse(h2c, chunk);
+        const char *second = nth_response(1);
+        CHECK(chunk ? "upgrade: h2c trickled: still two 200s in order" : "upgrade: h2c then a pipelined GET: 200, 200",
+              response_count() == 2 && nth_status(0) == 200 && nth_status(1) == 200 && !http_conn_should_close(&conn));
+        CHECK("upgrade: the second response is the second page's, whole",
+              second && strlen(second) > file("/docs/page.html")->body.len &&
+              memcmp(response + response_len - file("/docs/page.html")->body.len,
+                     blob_bytes(&blob, file("/docs/page.html")->body), file("/docs/page.html")->body.len) == 0);
+        CHECK("upgrade: no 101 and no Upgrade header in the answer", strstr(response, " 101 ") == NULL &&
+              strstr(response, "\r\nUpgrade:") == NULL);
+    }
+    fresh();
+    converse("GET / HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nContent-Length: 3\r\n\r\nabc"
+             "GET /nowhere HTTP/1.1\r\nHost: x\r\n\r\nGET /docs/ HTTP/1.1\r\nHost: x\r\n\r\n", 0);
+    CHECK("upgrade: with a body, then two more requests: 200, 404, 200",
+          response_count() == 3 && nth_status(0) == 200 && nth_status(1) == 404 && nth_status(2) == 200);
+    fresh();
+    converse("CONNECT example.test:443 HTTP/1.1\r\nHost: example.test:443\r\n\r\n\x16\x03\x01\x02\x00", 0);
+    CHECK("upgrade: CONNECT gets 405 with Allow, then close (what follows may be tunnel bytes)",
+          status() == 405 && response_count() == 1 && has_header("\r\nAllow: GET, HEAD, OPTIONS\r\n") &&
+          has_header("\r\nConnection: close\r\n") && http_conn_should_close(&conn));
+}
+
+/* A blob whose directory names hold bytes a header may not: the
+ * directory-slash redirect must not put them in Location as they are. */
+static void *odd_blob_data;
+static struct blob odd_blob;
+
+static bool build_odd_blob(void)
+{
+    /* Sorted by path, as the format requires (memcmp order). */
+    static char many_crs[400 + 2] = "/";
+    memset(many_crs + 1, '\r', 400);
+    const char *dirs[] = {
+        many_crs,
+        "//evil.test",
+        "/a\r\nSet-Cookie: x=1",
+        "/sp ace \"q\" %41 <\xc3\xa9>?#",
+    };
+    struct blob_writer *w = blob_writer_new();
+    for (size_t i = 0; i < sizeof dirs / sizeof dirs[0]; i++) {
+        char path[512];
+        snprintf(path, sizeof path, "%s/index.html", dirs[i]);
+        struct blob_http_file f = {0};
+        f.path = blob_writer_bytes(w, path, strlen(path));
+        f.content_type = blob_writer_bytes(w, "text/html; charset=utf-8", 24);
+        f.body = blob_writer_bytes(w, "<p>odd</p>", 10);
+        f.etag = blob_writer_bytes(w, "\"odd\"", 5);
+        f.mtime = 1000;
+        blob_writer_add(w, BLOB_TABLE_HTTP_FILES, &f);
+    }
+    uint8_t *out = NULL;
+    size_t len = 0;
+    int r = blob_writer_finish(w, 1, &out, &len);
+    blob_writer_free(w);
+    const char *err;
+    if (r != 0 || blob_open(&odd_blob, out, len, &err) != 0) {
+        free(out);
+        return false;
+    }
+    odd_blob_data = out;
+    return true;
+}
+
+/* The Location value of the last response (up to its CRLF), or "". */
+static const char *location(void)
+{
+    static char v[1024];
+    v[0] = '\0';
+    const char *end = strstr(response, "\r\n\r\n");
+    const char *at = strstr(response, "\r\nLocation: ");
+    if (!at || !end || at > end)
+        return v;
+    at += 12;
+    size_t n = strcspn(at, "\r\n");
+    if (n >= sizeof v)
+        n = sizeof v - 1;
+    memcpy(v, at, n);
+    v[n] = '\0';
+    return v;
+}
+
+/* Every header line of the last response has a name we wrote: a name of
+ * the form "X: y" that is not ours means a line was injected. */
+static bool only_our_headers(void)
+{
+    static const char *ours[] = {"Date", "Server", "Connection", "Location", "Content-Type",
+                                 "X-Content-Type-Options", "Content-Length", "Allow"};
+    const char *end = strstr(response, "\r\n\r\n");
+    if (!end)
+        return false;
+    for (const char *line = strstr(response, "\r\n") + 2; line < end; line = strstr(line, "\r\n") + 2) {
+        bool known = false;
+        for (size_t i = 0; i < sizeof ours / sizeof ours[0]; i++)
+            if (strncmp(line, ours[i], strlen(ours[i])) == 0 && line[strlen(ours[i])] == ':')
+                known = true;
+        if (!known)
+            return false;
+    }
+    return true;
+}
+
+static void test_location_encoded(void)
+{
+    CHECK("location: the odd blob is built", build_odd_blob());
+    if (!odd_blob_data)
+        return;
+    static const struct { const char *target, *location, *name; } cases[] = {
+        {"/a%0d%0aSet-Cookie:%20x=1", "/a%0D%0ASet-Cookie:%20x=1/",
+         "location: a CR LF in a directory name is encoded, no header injected"},
+        {"/sp%20ace%20%22q%22%20%2541%20%3C%C3%A9%3E%3F%23", "/sp%20ace%20%22q%22%20%2541%20%3C%C3%A9%3E%3F%23/",
+         "location: space, quotes, '%', '<>', non-ASCII, '?' and '#' are encoded"},
+        {"//evil.test", "/.//evil.test/", "location: a path starting with // does not become //host"},
+        {"http://x//evil.test?q=1", "/.//evil.test/", "location: the same from an absolute-form target"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char req[512];
+        snprintf(req, sizeof req, "GET %s HTTP/1.1\r\nHost: x\r\n\r\n", cases[i].target);
+        http_conn_init(&conn, &odd_blob);
+        converse(req, 0);
+        const char *loc = location();
+        CHECK(cases[i].name, status() == 301 && strcmp(loc, cases[i].location) == 0 && only_our_headers());
+        /* Following the Location reaches the directory's index. */
+        snprintf(req, sizeof req, "GET %s HTTP/1.1\r\nHost: x\r\n\r\n", cases[i].location);
+        http_conn_init(&conn, &odd_blob);
+        converse(req, 0);
+        CHECK("location: following it serves the directory's index", status() == 200 && body_len() == 10 &&
+              memcmp(body(), "<p>odd</p>", 10) == 0);
+    }
+    http_conn_init(&conn, &odd_blob);
+    converse("HEAD /a%0d%0aSet-Cookie:%20x=1 HTTP/1.1\r\nHost: x\r\n\r\n", 0);
+    CHECK("location: HEAD too", status() == 301 && strcmp(location(), "/a%0D%0ASet-Cookie:%20x=1/") == 0 &&
+          only_our_headers() && body_len() == 0);
+    /* Dot segments go before the lookup; the Location is of what was found. */
+    static char req[HTTP_URL_MAX + 64];
+    char *at = req + sprintf(req, "GET ");
+    for (int i = 0; i < 300; i++)
+        at += sprintf(at, "/.");
+    strcpy(at, "/a%0d%0aSet-Cookie:%20x=1 HTTP/1.1\r\nHost: x\r\n\r\n");
+    http_conn_init(&conn, &odd_blob);
+    converse(req, 0);
+    CHECK("location: of the path without its dot segments", status() == 301 &&
+          strcmp(location(), "/a%0D%0ASet-Cookie:%20x=1/") == 0);
+    /* 400 CRs: 1200 bytes once encoded, more than a header block holds. */
+    at = req + sprintf(req, "GET /");
+    for (int i = 0; i < 400; i++)
+        at += sprintf(at, "%%0d");
+    strcpy(at, " HTTP/1.1\r\nHost: x\r\n\r\n");
+    http_conn_init(&conn, &odd_blob);
+    converse(req, 0);
+    CHECK("location: too long once encoded: 414, then close, and no CR in the header block",
+          status() == 414 && http_conn_should_close(&conn) && only_our_headers() && location()[0] == '\0');
+    free(odd_blob_data);
+    odd_blob_data = NULL;
+}
+
+/* One request alone on a fresh connection: its status, and whether the
+ * connection then closes. */
+static int alone(const char *req, size_t chunk, bool *closes)
+{
+    fresh();
+    converse(req, chunk);
+    if (closes)
+        *closes = http_conn_should_close(&conn);
+    return response_count() == 1 ? status() : -1;
+}
+
+struct request_case {
+    const char *req;
+    int status;
+    const char *name;
+};
+
+static void check_cases(const struct request_case *cases, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        for (size_t chunk = 0; chunk <= 1; chunk++) {   /* whole, then one byte at a time */
+            bool closes = false;
+            int got = alone(cases[i].req, chunk, &closes);
+            char name[256];
+            snprintf(name, sizeof name, "%s%s", cases[i].name, chunk ? " (trickled)" : "");
+            bool want_close = cases[i].status >= 400 && cases[i].status != 405;
+            if (got != cases[i].status || closes != want_close)
+                printf("# got %d, %s\n", got, closes ? "closing" : "open");
+            CHECK(name, got == cases[i].status && closes == want_close);
+        }
+    }
+}
+
+static void test_request_line_errors(void)
+{
+    static const struct request_case cases[] = {
+        {"GET / HTTP/1.1 extra\r\nHost: x\r\n\r\n", 400, "request line: text after the version: 400"},
+        {"GET / HTTP/1.1x\r\nHost: x\r\n\r\n", 400, "request line: a version with a tail: 400"},
+        {"GET / HTTP/1\r\nHost: x\r\n\r\n", 400, "request line: HTTP/1 without minor: 400"},
+        {"GET / HTTP/11.1\r\nHost: x\r\n\r\n", 400, "request line: a two-digit major: 400"},
+        {"GET / HTTQ/1.1\r\nHost: x\r\n\r\n", 400, "request line: not HTTP/: 400"},
+        {"GET /\r\nHost: x\r\n\r\n", 400, "request line: no version (HTTP/0.9's form): 400"},
+        {"GET  / HTTP/1.1\r\nHost: x\r\n\r\n", 400, "request line: two spaces after the method: 400"},
+        {"GET /  HTTP/1.1\r\nHost: x\r\n\r\n", 400, "request line: two spaces before the version: 400"},
+        {"GET /a\tb HTTP/1.1\r\nHost: x\r\n\r\n", 400, "request line: HTAB in the target: 400"},
+        {"GET /\tHTTP/1.1\r\nHost: x\r\n\r\n", 400, "request line: HTAB as the separator: 400"},
+        {"GET /\xc3\xa9 HTTP/1.1\r\nHost: x\r\n\r\n", 400, "request line: a raw non-ASCII target byte: 400"},
+        {" GET / HTTP/1.1\r\nHost: x\r\n\r\n", 400, "request line: leading space: 400"},
+        {"\r\n / HTTP/1.1\r\nHost: x\r\n\r\n", 400, "request line: an empty line, then no method: 400"},
+        {"\r\nBREW / HTTP/1.1\r\nHost: x\r\n\r\n", 501, "method: BREW after an empty line: 501"},
+        {"GET * HTTP/1.1\r\nHost: x\r\n\r\n", 400, "request line: * with GET: 400 (only OPTIONS has it)"},
+        {"GET / HTTP/2.0\r\nHost: x\r\n\r\n", 505, "version: HTTP/2.0 in an HTTP/1.1 request line: 505"},
+        {"GET / HTTP/3.0\r\nHost: x\r\n\r\n", 505, "version: HTTP/3.0: 505"},
+        {"GET / HTTP/0.9\r\nHost: x\r\n\r\n", 505, "version: HTTP/0.9 stated: 505"},
+        {"GET / HTTP/1.2\r\nHost: x\r\n\r\n", 505, "version: HTTP/1.2 (llhttp refuses it): 505"},
+        {"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n", 505, "version: HTTP/2's connection preface: 505"},
+        {"PRI * HTTP/1.1\r\nHost: x\r\n\r\n", 501, "method: PRI with HTTP/1.1: 501"},
+        {"BREW / HTTP/1.1\r\nHost: x\r\n\r\n", 501, "method: an unknown token (BREW): 501"},
+        {"get / HTTP/1.1\r\nHost: x\r\n\r\n", 501, "method: methods are case-sensitive (get): 501"},
+        {"GE / HTTP/1.1\r\nHost: x\r\n\r\n", 501, "method: a prefix of a known one (GE): 501"},
+        {"GETS / HTTP/1.1\r\nHost: x\r\n\r\n", 501, "method: a known one and more (GETS): 501"},
+        {"X-Y / HTTP/1.1\r\nHost: x\r\n\r\n", 501, "method: any token: 501"},
+        {"BREWCOFFEEBREWCOFFEEBREWCOFFEE / HTTP/1.1\r\nHost: x\r\n\r\n", 501, "method: a long token: 501"},
+        {"PROPFIND / HTTP/1.1\r\nHost: x\r\n\r\n", 501, "method: WebDAV's PROPFIND (llhttp knows it, unihost not): 501"},
+        {"DESCRIBE / HTTP/1.1\r\nHost: x\r\n\r\n", 501, "method: RTSP's DESCRIBE: 501"},
+        {"GE@T / HTTP/1.1\r\nHost: x\r\n\r\n", 400, "method: not a token (GE@T): 400"},
+        {"GET\t/ HTTP/1.1\r\nHost: x\r\n\r\n", 400, "method: HTAB after it: 400"},
+        {"\x16\x03\x01\x00\xa5\x01\x00\x00\xa1\x03\x03", 400, "method: a TLS ClientHello on plain HTTP: 400"},
+        {"PUT / HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\nab", 405, "method: PUT is known: 405"},
+    };
+    check_cases(cases, sizeof cases / sizeof cases[0]);
+    fresh();
+    converse("BREW /pot HTTP/1.1\r\nHost: x\r\n\r\n", 0);
+    const char *line = "HTTP/1.1 501 Not Implemented\r\n";
+    CHECK("method: 501 says Not Implemented", strncmp(response, line, strlen(line)) == 0);
+    fresh();
+    converse("GET / HTTP/2.0\r\nHost: x\r\n\r\n", 0);
+    line = "HTTP/1.1 505 HTTP Version Not Supported\r\n";
+    CHECK("version: 505 says HTTP Version Not Supported", strncmp(response, line, strlen(line)) == 0);
+    fresh();
+    converse("GET / HTTP/1.1\r\nHost: x\r\n\r\nBREW / HTTP/1.1\r\nHost: x\r\n\r\n", 0);
+    CHECK("method: a pipelined BREW after a GET: 200, then 501", response_count() == 2 && nth_status(0) == 200 &&
+          nth_status(1) == 501);
+    fresh();
+    converse("\r\nGET / HTTP/1.1\r\nHost: x\r\n\r\n", 0);
+    CHECK("request line: an empty line before it is ignored (RFC 9112 2.2)", status() == 200);
+}
+
+static void test_header_errors(void)
+{
+    static const struct request_case cases[] = {
+        {"GET / HTTP/1.1\r\nHost: a.test\r\nHost: b.test\r\n\r\n", 400, "host: two different Host lines: 400"},
+        {"GET / HTTP/1.1\r\nHost: a.test\r\nHost: a.test\r\n\r\n", 400, "host: two equal Host lines: 400 too"},
+        {"GET / HTTP/1.0\r\nHost: a.test\r\nHost: b.test\r\n\r\n", 400, "host: two Host lines in HTTP/1.0: 400"},
+        {"GET / HTTP/1.1\r\nHost: a b\r\n\r\n", 400, "host: a space in it: 400"},
+        {"GET / HTTP/1.1\r\nHost: a.test/x\r\n\r\n", 400, "host: a slash in it: 400"},
+        {"GET / HTTP/1.1\r\nHost: u@a.test\r\n\r\n", 400, "host: userinfo: 400"},
+        {"GET / HTTP/1.1\r\nHost: a.test:x\r\n\r\n", 400, "host: a port that is no number: 400"},
+        {"GET / HTTP/1.1\r\nHost: \xc3\xa9.test\r\n\r\n", 400, "host: raw non-ASCII: 400"},
+        {"GET / HTTP/1.1\r\nHost: a\x01.test\r\n\r\n", 400, "host: a control byte: 400"},
+        {"GET / HTTP/1.1\r\nHost : x\r\n\r\n", 400, "field: space between name and colon: 400"},
+        {"GET / HTTP/1.1\r\nHost: x\r\nAccept : */*\r\n\r\n", 400, "field: space before the colon of any field: 400"},
+        {"GET / HTTP/1.1\r\n: x\r\nHost: x\r\n\r\n", 400, "field: no name: 400"},
+        {"GET / HTTP/1.1\r\n Host: x\r\n\r\n", 400, "field: whitespace before the first field: 400"},
+        {"GET / HTTP/1.1\r\nHost: x\r\nX-A: a\r\n b\r\n\r\n", 400, "field: obs-fold: 400"},
+        {"GET / HTTP/1.1\r\nHost: x\r\nX-A: a\r\n\tb\r\n\r\n", 400, "field: obs-fold with HTAB: 400"},
+        {"GET / HTTP/1.1\r\nHost: x\r\nX-A:\r\n b\r\n\r\n", 400, "field: obs-fold after an empty first line: 400"},
+        {"GET / HTTP/1.1\r\nHost:\r\n evil.test\r\n\r\n", 400, "field: a folded Host: 400"},
+        {"GET / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip,\r\n chunked\r\n\r\n0\r\n\r\n", 400,
+         "field: a folded Transfer-Encoding: 400"},
+        {"GET / HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", 400,
+         "body: Content-Length with Transfer-Encoding: 400"},
+        {"GET / HTTP/1.1\r\nHost: x\r\nContent-Length: 3x\r\n\r\nabc", 400, "body: an invalid Content-Length: 400"},
+        {"GET / HTTP/1.1\r\nHost: x\r\nContent-Length: -1\r\n\r\n", 400, "body: a negative Content-Length: 400"},
+        {"GET / HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nab", 400,
+         "body: two Content-Lengths: 400"},
+        {"GET / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip\r\n\r\n", 400,
+         "body: a Transfer-Encoding not ending in chunked: 400"},
+        {"GET / HTTP/1.0\r\nConnection: keep-alive\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", 400,
+         "body: Transfer-Encoding in HTTP/1.0: 400"},
+        {"GET / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n5;name=value\r\nhello\r\n0\r\n\r\n", 200,
+         "body: a chunk extension is ignored: 200"},
+        {"GET / HTTP/1.1\r\nHost: x  \r\n\r\n", 200, "host: trailing whitespace is no part of it: 200"},
+        {"GET / HTTP/1.1\r\nHost:\r\n\r\n", 200, "host: empty (RFC 9110 7.2 allows it): 200"},
+        {"GET / HTTP/1.1\r\nHost: [2001:db8::2]:80\r\n\r\n", 200, "host: an IPv6 literal and port: 200"},
+    };
+    check_cases(cases, sizeof cases / sizeof cases[0]);
+    fresh();
+    converse("HEAD / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n", 0);
+    CHECK("host: a HEAD with two Hosts gets its 400 without a body", status() == 400 && body_len() == 0 &&
+          has_header("\r\nContent-Length: "));
+    fresh();
+    converse("GET / HTTP/1.1\r\nHost: x\r\n\r\nGET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\nGET / HTTP/1.1\r\n\r\n", 0);
+    CHECK("host: a pipelined request with two Hosts: 200, then 400 and nothing more", response_count() == 2 &&
+          nth_status(0) == 200 && nth_status(1) == 400 && http_conn_should_close(&conn));
+    const struct blob_http_file *page = file("/docs/page.html");
+    char h[256];
+    snprintf(h, sizeof h, "Range: bytes=0-9\r\nIf-Range: %.*s \t\r\n", (int)page->etag.len,
+             (const char *)blob_bytes(&blob, page->etag));
+    request_with("/docs/page", h);
+    CHECK("field: trailing whitespace is no part of a value (If-Range still matches)", status() == 206);
+}
+
+static void test_trailers_and_targets(void)
+{
+    fresh();
+    converse("GET /docs/page HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n0\r\nRange: bytes=0-9\r\n"
+             "Host: y\r\nIf-None-Match: *\r\n\r\n", 0);
+    CHECK("trailers: fields after the body change nothing (no 206, no 304, no second Host)", status() == 200 &&
+          body_is(file("/docs/page.html")->body));
+    fresh();
+    converse("GET /docs/page HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n0\r\nX-A: a\r\n b\r\n\r\n", 0);
+    CHECK("trailers: obs-fold there is refused too", status() == 400);
+
+    static const struct request_case cases[] = {
+        {"GET http://x HTTP/1.1\r\nHost: x\r\n\r\n", 200, "absolute-form: no path means / (RFC 9110 4.2.3)"},
+        {"GET http://x?a=1 HTTP/1.1\r\nHost: x\r\n\r\n", 200, "absolute-form: a query without a path means /"},
+        {"GET HTTP://x/docs/page HTTP/1.1\r\nHost: x\r\n\r\n", 200, "absolute-form: the scheme is case-insensitive"},
+        {"GET https://x:8443/docs/page HTTP/1.1\r\nHost: x\r\n\r\n", 200, "absolute-form: https and a port"},
+        {"GET http://u@x/ HTTP/1.1\r\nHost: x\r\n\r\n", 400, "absolute-form: userinfo: 400"},
+        {"GET http://x%zz/ HTTP/1.1\r\nHost: x\r\n\r\n", 400, "absolute-form: a bad authority: 400"},
+        {"GET ftp://x/ HTTP/1.1\r\nHost: x\r\n\r\n", 400, "absolute-form: another scheme: 400"},
+        {"OPTIONS * HTTP/1.1\r\nHost: x\r\n\r\n", 204, "asterisk-form: OPTIONS *: 204"},
+    };
+    check_cases(cases, sizeof cases / sizeof cases[0]);
+    fresh();
+    converse("GET http://x?a=1 HTTP/1.1\r\nHost: x\r\n\r\n", 0);
+    CHECK("absolute-form: http://x?a=1 serves the root page", body_is(file("/index.html")->body));
+}
+
 int main(void)
 {
     size_t size;
@@ -600,6 +953,11 @@ int main(void)
     test_request_bodies();
     test_mid_request();
     test_extra_headers();
+    test_upgrade_ignored();
+    test_location_encoded();
+    test_request_line_errors();
+    test_header_errors();
+    test_trailers_and_targets();
     free(data);
     return CHECK_DONE();
 }

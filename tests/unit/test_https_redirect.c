@@ -75,6 +75,48 @@ int main(void)
     strcpy(longurl + sizeof longurl - 40, " HTTP/1.1\r\nHost: a.test\r\n\r\n");
     CHECK("a target too long for a Location: 414", is(answer(longurl), 414, NULL));
 
+    /* Nothing from the request can add a header line: the target is
+     * visible ASCII only, an escape of CR LF stays an escape. */
+    size_t n301 = answer("GET /a%0d%0aSet-Cookie:%20x=1 HTTP/1.1\r\nHost: a.test\r\n\r\n");
+    CHECK("an escaped CR LF in the target stays escaped in Location",
+          is(n301, 301, "https://a.test/a%0d%0aSet-Cookie:%20x=1") && strstr(out, "\r\nSet-Cookie") == NULL);
+    CHECK("a raw CR in the target: 400", is(answer("GET /a\rSet-Cookie: x HTTP/1.1\r\nHost: a.test\r\n\r\n"), 400, NULL));
+    CHECK("a CR in Host: 400", is(answer("GET / HTTP/1.1\r\nHost: a.test\rSet-Cookie: x\r\n\r\n"), 400, NULL));
+    CHECK("bytes a URI cannot hold are percent-encoded in Location",
+          is(answer("GET /a\"<b>\\{|}^`?q=\"x\" HTTP/1.1\r\nHost: a.test\r\n\r\n"), 301,
+             "https://a.test/a%22%3Cb%3E%5C%7B%7C%7D%5E%60?q=%22x%22"));
+    CHECK("a '%' starting no escape is encoded", is(answer("GET /100%/%zz HTTP/1.1\r\nHost: a.test\r\n\r\n"), 301,
+                                                    "https://a.test/100%25/%25zz"));
+    CHECK("a fragment is dropped", is(answer("GET /a?b#c HTTP/1.1\r\nHost: a.test\r\n\r\n"), 301, "https://a.test/a?b"));
+    CHECK("absolute form with a query and no path: /?q",
+          is(answer("GET http://example.test?q HTTP/1.1\r\nHost: example.test\r\n\r\n"), 301, "https://example.test/?q"));
+    CHECK("absolute form with https and an upper-case scheme",
+          is(answer("GET https://example.test/p HTTP/1.1\r\nHost: example.test\r\n\r\n"), 301, "https://example.test/p") &&
+          is(answer("GET HTTP://example.test/p HTTP/1.1\r\nHost: example.test\r\n\r\n"), 301, "https://example.test/p"));
+
+    /* The same request errors as the HTTP engine, where it can tell them. */
+    CHECK("two Host lines with absolute form: still 400",
+          is(answer("GET http://a.test/ HTTP/1.1\r\nHost: a.test\r\nHost: a.test\r\n\r\n"), 400, NULL));
+    CHECK("an invalid Host with absolute form: still 400",
+          is(answer("GET http://a.test/ HTTP/1.1\r\nHost: a b\r\n\r\n"), 400, NULL));
+    CHECK("whitespace between a field name and its colon: 400",
+          is(answer("GET / HTTP/1.1\r\nHost: a.test\r\nAccept : */*\r\n\r\n"), 400, NULL));
+    CHECK("obs-fold: 400", is(answer("GET / HTTP/1.1\r\nHost: a.test\r\nX-A: a\r\n b\r\n\r\n"), 400, NULL));
+    CHECK("whitespace before the first field: 400", is(answer("GET / HTTP/1.1\r\n Host: a.test\r\n\r\n"), 400, NULL));
+    CHECK("a field line without a colon: 400", is(answer("GET / HTTP/1.1\r\nHost: a.test\r\nX-A\r\n\r\n"), 400, NULL));
+    CHECK("a field without a name: 400", is(answer("GET / HTTP/1.1\r\nHost: a.test\r\n: x\r\n\r\n"), 400, NULL));
+    CHECK("a control byte in a field value: 400",
+          is(answer("GET / HTTP/1.1\r\nHost: a.test\r\nX-A: a\x01b\r\n\r\n"), 400, NULL));
+    CHECK("a method that is no token: 400", is(answer("GE@T / HTTP/1.1\r\nHost: a.test\r\n\r\n"), 400, NULL));
+    CHECK("an unknown method, a token: redirected like any other",
+          is(answer("BREW /pot HTTP/1.1\r\nHost: a.test\r\n\r\n"), 301, "https://a.test/pot"));
+    CHECK("HTTP/1. and no digit: 400", is(answer("GET / HTTP/1.x\r\nHost: a.test\r\n\r\n"), 400, NULL));
+    CHECK("text after the version: 400", is(answer("GET / HTTP/1.1 x\r\nHost: a.test\r\n\r\n"), 400, NULL));
+    CHECK("two spaces in the request line: 400", is(answer("GET  / HTTP/1.1\r\nHost: a.test\r\n\r\n"), 400, NULL));
+    CHECK("an empty line before the request line is ignored (RFC 9112 2.2)",
+          is(answer("\r\nGET /a HTTP/1.1\r\nHost: a.test\r\n\r\n"), 301, "https://a.test/a"));
+    CHECK("an empty Host: 400 (nothing to redirect to)", is(answer("GET / HTTP/1.1\r\nHost:\r\n\r\n"), 400, NULL));
+
     /* HSTS */
     char line[HSTS_LINE_MAX];
     size_t n = hsts_line(line, 31536000);
