@@ -507,27 +507,31 @@ def orphans(peer, waves, per_wave, path, idle):
 
 def keepalive(peer, n, ips):
     conns = peer.connect_many([(ips[k % len(ips)], 80, 65535) for k in range(n)], timeout=5)
+    opened = sum(1 for c in conns if c.irs is not None)
     est = [c for c in conns if c.established]
     for c in est:
         c.send(f"GET / HTTP/1.1\r\nHost: {NAME}\r\n\r\n".encode())
     peer.wait(lambda: all(b"</html>" in c.data or c.gone for c in est), 5)
     answered = sum(1 for c in est if b"200 OK" in c.data[:20])
     still = sum(1 for c in est if not c.gone and not c.got_fin)
-    diag(f"{len(est)} of {n} keep-alive connections opened from {len(ips)} addresses; "
-         f"{answered} answered 200, {still} still open (the rest shed)")
+    diag(f"{opened} of {n} keep-alive connections opened from {len(ips)} addresses, {opened - len(est)} "
+         f"shed at once; {answered} answered 200, {still} still open")
     served(peer, ["http", "tcp53", "syn80"], f"with {n} idle keep-alive connections from {len(ips)} addresses")
     return conns
 
 
 # ---- 4. heap: non-readers pipelining HEAD and GET -------------------------------------
 
-def nonreaders(peer, n, reqs, path):
+def nonreaders(peer, n, reqs, path, small):
+    """Zero-window connections pipelining HEAD requests (each answer a
+    header block unihost copies) and, every tenth, a GET of a small file."""
     ips = [f"192.0.2.{85 + (k % 3)}" for k in range(n)]
     conns = peer.connect_many([(ip, 80, 0) for ip in ips], timeout=3)
     est = [c for c in conns if c.established]
-    for k, c in enumerate(est):
-        stream = b"".join((b"GET " if j % 10 == 9 else b"HEAD ") + path.encode() +
-                          b" HTTP/1.1\r\nHost: " + NAME.encode() + b"\r\n\r\n" for j in range(reqs))
+    host = NAME.encode()
+    stream = b"".join((b"GET " + small.encode() if j % 10 == 9 else b"HEAD " + path.encode()) +
+                      b" HTTP/1.1\r\nHost: " + host + b"\r\n\r\n" for j in range(reqs))
+    for c in est:
         c.send(stream)
         peer.pump(0)
     drive(peer, est, 1.0)
@@ -575,10 +579,15 @@ def evict_plain(peer, n):
     legit = socket.create_connection((SERVER, 80), timeout=3)
     legit.sendall(f"GET / HTTP/1.1\r\nHost: {NAME}\r\n".encode())
     peer.pump(0.2)
-    conns = peer.connect_many([("192.0.2.89", 80, 65535)] * n, timeout=5)
-    est = [c for c in conns if c.established]
-    for c in est:
-        c.send(b"G")
+    conns = []
+    for k in range(0, n, 20):
+        batch = peer.connect_many([("192.0.2.89", 80, 65535)] * min(20, n - k), timeout=3)
+        for c in batch:
+            if c.established:
+                c.send(b"G")
+        peer.pump(0.02)
+        conns += batch
+    est = [c for c in conns if c.established or c.state == "RESET"]
     peer.pump(0.3)
     name = (f"HTTP: a client mid-request gets its answer while one other address opens {n} "
             f"connections that each send one byte")
@@ -603,32 +612,35 @@ def evict_plain(peer, n):
 
 def linger(peer, keep_writing):
     """A POST with a body larger than unihost takes, from the kernel's TCP:
-    the client keeps sending the body for `keep_writing` seconds after the
-    answer arrived, then reads: the whole 413, then a clean end (FIN)."""
-    name = (f"HTTP: a client still sending a too-large body {keep_writing:g} s after the 413 reads "
-            f"the whole 413 and then a clean end (FIN), not a reset")
+    the client keeps sending the body (16 KB every 20 ms) for `keep_writing`
+    seconds after the answer arrived, then reads. Lingering close: its
+    writes are not reset meanwhile, and it reads the whole 413, then FIN."""
+    name = (f"HTTP: a client still sending a too-large body {keep_writing:g} s after the 413 is not "
+            f"reset, and reads the whole 413 and then a clean end (FIN)")
     s = socket.create_connection((SERVER, 80), timeout=3)
     s.sendall(f"POST / HTTP/1.1\r\nHost: {NAME}\r\nContent-Length: 1000000\r\n\r\n".encode())
     s.setblocking(False)
-    chunk = b"x" * 4096
+    chunk = b"x" * 16384
     sent, answered_at, write_error = 0, None, None
     start = time.monotonic()
     while time.monotonic() - start < 6:
         now = time.monotonic()
         if answered_at is not None and now - answered_at >= keep_writing:
             break
-        r, w, _ = select.select([s] if answered_at is None else [], [s], [], 0.02)
+        r, _, _ = select.select([s] if answered_at is None else [], [], [], 0.02)
         if r and answered_at is None:
             answered_at = time.monotonic()
-        if w and sent < 900000:
+        if sent + len(chunk) <= 1000000:
             try:
                 sent += s.send(chunk)
+            except BlockingIOError:
+                pass
             except OSError as e:
-                write_error = f"{type(e).__name__} after {sent} body bytes"
+                write_error = (f"{type(e).__name__} after {sent} body bytes, "
+                               f"{time.monotonic() - (answered_at or start):.2f} s after the answer")
                 if answered_at is None:
                     answered_at = time.monotonic()
                 break
-        time.sleep(0.005)
     s.setblocking(True)
     s.settimeout(3)
     data, end = b"", None
@@ -654,9 +666,9 @@ def linger(peer, keep_writing):
     whole = status.startswith("HTTP/1.1 413") and length is not None and len(body) == length
     diag(f"sent {sent} body bytes; answer after {answered_at and round(answered_at - start, 2)} s; "
          f"read {len(data)} bytes ({status!r}), then {end}; write error: {write_error}")
-    check(whole and end == "FIN", name,
-          f"{'whole 413' if whole else f'got {status!r}, {len(body)} of {length} body bytes'}, then {end}"
-          f"{'; while writing: ' + write_error if write_error else ''}")
+    check(whole and end == "FIN" and write_error is None, name,
+          (f"the connection was reset while the client was still sending: {write_error}; " if write_error else "") +
+          f"{'whole 413' if whole else f'got {status!r}, {len(body)} of {length} body bytes'}, then {end}")
 
 
 # ---- main ---------------------------------------------------------------------------
@@ -699,7 +711,7 @@ def main():
             peer.reset_all()
             hold(peer)
         elif scenario == "nonreaders":
-            nonreaders(peer, int(args[0]), int(args[1]), args[2])
+            nonreaders(peer, int(args[0]), int(args[1]), args[2], args[3])
             hold(peer)
         elif scenario == "evict-tls":
             evict_tls(peer, int(args[0]))
