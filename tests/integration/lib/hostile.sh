@@ -49,8 +49,10 @@ hostile_attack() {
     rm -f "$HOSTILE_STOP"
     HOSTILE_OUT=$UH_TMP/hostile.$$.$(date +%s%N).out
     echo "# attack: $_what ($*)"
-    HOSTILE_LIMIT=$_secs HOSTILE_HOLD=$((_secs + 10)) nsx timeout $((_secs + 15)) $HOSTILE_PY "$@" \
-        > "$HOSTILE_OUT" 2>&1 < /dev/null &
+    HOSTILE_LIMIT=$_secs
+    HOSTILE_HOLD=$((_secs + 10))
+    export HOSTILE_LIMIT HOSTILE_HOLD
+    nsx timeout $((_secs + 15)) $HOSTILE_PY "$@" > "$HOSTILE_OUT" 2>&1 < /dev/null &
     HOSTILE_BG=$!
     _i=0
     while uh_alive "$HOSTILE_BG" && ! grep -q '^# HOLD' "$HOSTILE_OUT"; do
@@ -86,10 +88,11 @@ hostile_alive() {
     fi
     if uh_alive "$UH_PID"; then
         _cpu=$(ps -o pcpu= -p "$UH_PID" 2>/dev/null | tr -d ' ')
+        _state=$(sed 's/^.*) //' "/proc/$UH_PID/stat" 2>/dev/null | cut -d' ' -f1)
         kill -KILL "$UH_PID" 2>/dev/null
         uh_wait_exit "$UH_PID" 30
         notok "$1: unihost is still running and answering" \
-            "it hangs: no stats line within 5 s of SIGUSR1 (CPU ${_cpu:-?}%); killed it"
+            "it hangs: no stats line within 5 s of SIGUSR1 (process state ${_state:-?}, ${_cpu:-?}% CPU over its life); killed it"
     else
         uh_wait_exit "$UH_PID" 10
         _last=$(grep -v '^unihost: stats: ' "$UH_LOG" | tail -n 1)
