@@ -258,5 +258,5 @@ size_t https_redirect_error(int status, uint64_t now, char *out, size_t out_size
     const char *reason = status == 414 ? "URI Too Long"
                          : status == 431 ? "Request Header Fields Too Large"
                                          : "Bad Request";
-    return answer(out, out_size, status, reason, "", 0, (const uint8_t *)"", 0, now);
+    return answer(out, out_size, status, reason, "", 0, "", 0, now);
 }

@@ -8,9 +8,12 @@
 
 void redirect_head_init(struct redirect_head *h)
 {
-    h->state = REDIRECT_HEAD_REQUEST_LINE;
+    h->state = REDIRECT_HEAD_START;
     h->seen = 0;
     h->len = 0;
+    h->start_lf = false;
+    h->bad = false;
+    h->keeping = false;
     h->name_len = 0;
 }
 
@@ -19,53 +22,82 @@ bool redirect_head_done(const struct redirect_head *h)
     return h->state >= REDIRECT_HEAD_COMPLETE;
 }
 
-static bool keep(struct redirect_head *h, const uint8_t *p, size_t n)
+static void keep(struct redirect_head *h, const uint8_t *p, size_t n)
 {
     if (h->len + n + END_ROOM > sizeof h->kept) {
         h->state = REDIRECT_HEAD_TOO_LONG;
-        return false;
+        return;
     }
     memcpy(h->kept + h->len, p, n);
     h->len += n;
-    return true;
 }
 
-static bool is_host(const uint8_t name[5])
+/* RFC 9110 5.6.2 tchar. */
+static bool is_tchar(uint8_t c)
 {
-    static const char host[] = "host:";
-    for (size_t i = 0; i < 5; i++)
-        if ((name[i] | 0x20) != host[i])
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+           (c != '\0' && strchr("!#$%&'*+-.^_`|~", c) != NULL);
+}
+
+static bool is_host(const struct redirect_head *h)
+{
+    static const char host[] = "host";
+    if (h->name_len != 4)
+        return false;
+    for (size_t i = 0; i < 4; i++)
+        if ((h->name[i] | 0x20) != host[i])
             return false;
     return true;
 }
 
-/* The header line's first bytes are known (5 of them, or the line ended
- * sooner, `c` being its end): keep the line if it is a Host line. */
-static void decide(struct redirect_head *h, uint8_t c, bool line_ended)
+/* The head ended (its empty line): whole, or refused for a line in it. */
+static void finish(struct redirect_head *h, const char *end, size_t end_len)
 {
-    if (h->name_len == 5 && is_host(h->name)) {
-        if (keep(h, h->name, 5))
-            h->state = REDIRECT_HEAD_KEEP;
-        if (line_ended && h->state == REDIRECT_HEAD_KEEP && keep(h, &c, 1))
-            h->state = REDIRECT_HEAD_LINE_START;
+    if (h->bad) {
+        h->state = REDIRECT_HEAD_BAD;
         return;
     }
-    h->state = line_ended ? REDIRECT_HEAD_LINE_START : REDIRECT_HEAD_SKIP;
+    keep(h, (const uint8_t *)end, end_len);    /* END_ROOM kept room for it */
+    if (h->state != REDIRECT_HEAD_TOO_LONG)
+        h->state = REDIRECT_HEAD_COMPLETE;
+}
+
+/* A field line that https_redirect_answer() would refuse: skip to the
+ * line's end, and answer 400 once the head is whole. */
+static void refuse_line(struct redirect_head *h, uint8_t c)
+{
+    h->bad = true;
+    h->keeping = false;
+    h->state = c == '\n' ? REDIRECT_HEAD_LINE_START : REDIRECT_HEAD_VALUE;
 }
 
 static void step(struct redirect_head *h, uint8_t c)
 {
     switch (h->state) {
+    case REDIRECT_HEAD_START:
+        /* Empty lines before the request line are ignored (RFC 9112
+         * 2.2); a head of nothing else is refused. */
+        if (c == '\n') {
+            if (h->start_lf)
+                h->state = REDIRECT_HEAD_BAD;
+            h->start_lf = true;
+        } else if (c != '\r') {
+            h->state = REDIRECT_HEAD_REQUEST_LINE;
+            keep(h, &c, 1);
+        }
+        break;
     case REDIRECT_HEAD_REQUEST_LINE:
-        if (keep(h, &c, 1) && c == '\n')
+        keep(h, &c, 1);
+        if (c == '\n' && h->state == REDIRECT_HEAD_REQUEST_LINE)
             h->state = REDIRECT_HEAD_LINE_START;
         break;
     case REDIRECT_HEAD_LINE_START:
         if (c == '\n') {
-            keep(h, &c, 1);             /* END_ROOM keeps room for it */
-            h->state = REDIRECT_HEAD_COMPLETE;
+            finish(h, "\n", 1);
         } else if (c == '\r') {
             h->state = REDIRECT_HEAD_END_CR;
+        } else if (!is_tchar(c)) {
+            refuse_line(h, c);      /* obs-fold, or a name that is no token */
         } else {
             h->name[0] = c;
             h->name_len = 1;
@@ -73,29 +105,55 @@ static void step(struct redirect_head *h, uint8_t c)
         }
         break;
     case REDIRECT_HEAD_END_CR:
-        if (c == '\n') {
-            keep(h, (const uint8_t *)"\r\n", 2);
-            h->state = REDIRECT_HEAD_COMPLETE;
-        } else {
-            h->state = REDIRECT_HEAD_SKIP;  /* a line that starts with CR: not the empty line, not Host */
-        }
+        if (c == '\n')
+            finish(h, "\r\n", 2);
+        else
+            refuse_line(h, c);      /* a line that starts with CR */
         break;
     case REDIRECT_HEAD_NAME:
-        if (c == '\n') {
-            decide(h, c, true);
+        if (is_tchar(c)) {
+            if (h->name_len < sizeof h->name)
+                h->name[h->name_len] = c;
+            h->name_len++;
+        } else if (c == ':') {
+            h->keeping = is_host(h);
+            if (h->keeping) {
+                keep(h, h->name, 4);
+                keep(h, &c, 1);
+            }
+            h->state = h->state == REDIRECT_HEAD_TOO_LONG ? h->state : REDIRECT_HEAD_VALUE;
         } else {
-            h->name[h->name_len++] = c;
-            if (h->name_len == 5)
-                decide(h, c, false);
+            refuse_line(h, c);      /* no colon, or whitespace before it */
         }
         break;
-    case REDIRECT_HEAD_KEEP:
-        if (keep(h, &c, 1) && c == '\n')
-            h->state = REDIRECT_HEAD_LINE_START;
+    case REDIRECT_HEAD_VALUE:
+        if (c == '\n') {
+            if (h->keeping)
+                keep(h, &c, 1);
+            if (h->state == REDIRECT_HEAD_VALUE)
+                h->state = REDIRECT_HEAD_LINE_START;
+        } else if (c == '\r') {
+            h->state = REDIRECT_HEAD_VALUE_CR;
+        } else if ((c < 0x20 && c != '\t') || c == 0x7f) {
+            h->bad = true;          /* a control byte in a value */
+            h->keeping = false;
+        } else if (h->keeping) {
+            keep(h, &c, 1);
+        }
         break;
-    case REDIRECT_HEAD_SKIP:
-        if (c == '\n')
-            h->state = REDIRECT_HEAD_LINE_START;
+    case REDIRECT_HEAD_VALUE_CR:
+        if (c == '\n') {
+            if (h->keeping)
+                keep(h, (const uint8_t *)"\r\n", 2);
+            if (h->state == REDIRECT_HEAD_VALUE_CR)
+                h->state = REDIRECT_HEAD_LINE_START;
+        } else {
+            /* A CR inside a value. */
+            h->bad = true;
+            h->keeping = false;
+            h->state = REDIRECT_HEAD_VALUE;
+            step(h, c);
+        }
         break;
     default:
         break;
