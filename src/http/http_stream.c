@@ -145,6 +145,8 @@ static size_t redirect_answer(struct http_stream *s, uint8_t *scratch)
     switch (h->state) {
     case REDIRECT_HEAD_COMPLETE:
         return https_redirect_answer(h->kept, h->len, s->redirect_date, out, HTTPS_REDIRECT_OUT_MAX);
+    case REDIRECT_HEAD_BAD:
+        return https_redirect_error(400, s->redirect_date, out, HTTPS_REDIRECT_OUT_MAX);
     case REDIRECT_HEAD_TOO_LARGE:
         return https_redirect_error(431, s->redirect_date, out, HTTPS_REDIRECT_OUT_MAX);
     default:

@@ -16,7 +16,9 @@
 #   XENTEST_DNS_TIMEOUT    seconds to wait for the first DNS answer (60)
 # and from files in /xentest (also from the payload): guest.xen (the image),
 # guest.cmdline (its command line), ready (the console line that says it
-# serves), zone (the zone, one record a line), index.html (crunch's export).
+# serves), zone (the zone, one record a line), index.html (crunch's export),
+# fixture.xen (a guest serving the fixture blob) and fixture.many (how many
+# TXT records many.bulk.test has there).
 
 export PATH=/usr/sbin:/usr/bin:/sbin:/bin:/usr/lib/xen-4.17/bin
 memory=${XENTEST_MEMORY:-16}
@@ -240,6 +242,33 @@ if $created; then
             fail "http GET $url" "curl: $(tr '\n' ' ' < /tmp/curl.err)"
         fi
     done
+    # More connections than lwIP had for TCP before it was sized from the
+    # services' limits (128 pcbs): 140 bare ones held open on port 80 (nc
+    # reading a FIFO nobody writes), then a new client must still be
+    # served: the pool sheds the quietest connection of the address holding
+    # the most, lwIP has a pcb for every slot.
+    held=140
+    mkfifo /tmp/hold && exec 3<>/tmp/hold
+    pids=
+    i=0
+    while [ $i -lt $held ]; do
+        busybox nc $guest4 80 <&3 >/dev/null 2>&1 &
+        pids="$pids $!"
+        i=$((i + 1))
+    done
+    sleep 3
+    url=${urls%% *}
+    # shellcheck disable=SC2086
+    code=$(curl -sS -g $tls --max-time 10 -o /dev/null -w '%{http_code}' "$url" 2>/tmp/curl.err)
+    if [ "$code" = 200 ]; then
+        pass "http GET $url while $held other connections are held open (more than the 128 pcbs lwIP had)"
+    else
+        fail "http GET $url while $held other connections are held open" \
+             "status '$code' $(tr '\n' ' ' < /tmp/curl.err)"
+    fi
+    # shellcheck disable=SC2086
+    kill $pids 2>/dev/null
+    exec 3>&-
     run "ping guest over IPv4" ping -4 -c 1 -W 2 $guest4 || true
     run "ping guest over IPv6" ping -6 -c 1 -W 2 $guest6 || true
 fi
@@ -267,5 +296,37 @@ if $created; then
         pass "xl-destroy"
     fi
     guest_running && fail "guest-gone" "the guest still exists after xl destroy" || pass "guest-gone"
+fi
+
+# ---- the fixture guest: an answer larger than the TCP send buffer -----------------------
+# bulk.test's 300 TXT records make one answer of over 32 KiB, more than the
+# guest's TCP send buffer: it must go out in parts as the buffer drains.
+if ! [ -s $T/fixture.xen ]; then
+    fail "fixture guest" "$(cat $T/fixture.missing 2>/dev/null || echo "no fixture guest image in the payload")"
+elif ! guest_running; then
+    sed -e "s|^kernel = .*|kernel = \"$T/fixture.xen\"|" /run/guest.cfg > /run/fixture.cfg
+    stamp "xl create (fixture guest)"
+    if out=$(xl create /run/fixture.cfg 2>&1); then
+        pass "xl-create fixture guest"
+        deadline=$(( $(date +%s) + dns_timeout ))
+        while [ "$(date +%s)" -lt "$deadline" ] && guest_running &&
+              ! dig @$guest4 +notcp +time=1 +tries=1 bulk.test SOA 2>/dev/null | grep -q 'status: NOERROR'; do
+            :
+        done
+        want=$(cat $T/fixture.many)
+        dig @$guest4 +tcp +time=10 +tries=1 +noall +answer +stats many.bulk.test TXT > /tmp/many 2>&1
+        got=$(awk '$4 == "TXT"' /tmp/many | wc -l)
+        size=$(sed -n 's/.*MSG SIZE *rcvd: *\([0-9]*\).*/\1/p' /tmp/many)
+        if [ "$got" = "$want" ] && [ "${size:-0}" -gt 32768 ]; then
+            pass "dns many.bulk.test TXT over TCP: all $want records in one answer of $size bytes (over the 32 KiB send buffer)"
+        else
+            fail "dns many.bulk.test TXT over TCP" "$got of $want records, message size '${size}'; dig: $(tail -n 3 /tmp/many | tr '\n' ' ')"
+        fi
+        run "xl-destroy fixture guest" xl destroy "$guest" || true
+    else
+        fail "xl-create fixture guest" "$(echo "$out" | tail -n 5 | tr '\n' ' ')"
+    fi
+else
+    fail "fixture guest" "the first guest is still running"
 fi
 finish

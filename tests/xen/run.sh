@@ -8,6 +8,10 @@
 # Usage: tests/xen/run.sh [GUEST_IMAGE]        (root; default build/unihost.xen)
 # Environment (all optional):
 #   XEN_GUEST          the guest image, if not given as the argument
+#   XEN_FIXTURE_GUEST  a second guest serving the fixture blob, for the checks
+#                      the bundled zone cannot make (default
+#                      build/tests/unihost-fixture.xen; its checks fail
+#                      without it)
 #   XEN_GUEST_CMDLINE  its kernel command line
 #                      (default "--ipv4=192.0.2.2/24 --ipv6=2001:db8::2/64")
 #   XEN_READY          the console line that says the guest serves
@@ -25,6 +29,7 @@ cd "$top"
 BUILD=${BUILD:-build}
 CRUNCH=${CRUNCH:-$BUILD/crunch}
 guest=${1:-${XEN_GUEST:-$BUILD/unihost.xen}}
+fixture_guest=${XEN_FIXTURE_GUEST:-$BUILD/tests/unihost-fixture.xen}
 guest_cmdline=${XEN_GUEST_CMDLINE:-"--ipv4=192.0.2.2/24 --ipv6=2001:db8::2/64"}
 ready=${XEN_READY:-"unihost: ready"}
 memory=${XEN_MEMORY:-16}
@@ -77,6 +82,20 @@ if ! ldns-read-zone -z "$zonefile" > "$out/zone.raw" 2> "$out/zone.err" ||
    ! awk '!/^;/ && NF {$1=$1; print}' "$out/zone.raw" > "$p/xentest/zone" || ! [ -s "$p/xentest/zone" ]; then
     notok "payload" "ldns-read-zone -z $zonefile failed: $(tr '\n' ' ' < "$out/zone.err")"
     exit 1
+fi
+# The fixture guest and what it must answer: many.bulk.test's TXT records,
+# over 32 KiB together (more than the guest's TCP send buffer).
+if ! [ -f "$fixture_guest" ]; then
+    echo "$fixture_guest is missing (make $BUILD/tests/unihost-fixture.xen)" > "$p/xentest/fixture.missing"
+else
+    bulk=tests/fixtures/zones/bulk.test.zone
+    if ! cp "$fixture_guest" "$p/xentest/fixture.xen" ||
+       ! ldns-read-zone -z "$bulk" 2> "$out/bulk.err" |
+         awk '$1 == "many.bulk.test." && $4 == "TXT"' | wc -l > "$p/xentest/fixture.many" ||
+       [ "$(cat "$p/xentest/fixture.many")" -lt 200 ]; then
+        notok "payload" "cannot prepare the fixture guest's checks ($bulk: $(tr '\n' ' ' < "$out/bulk.err"))"
+        exit 1
+    fi
 fi
 # The home page as crunch renders it: the body curl must get byte for byte.
 if ! "$CRUNCH" --quiet --site site --export "$out/site" > "$out/crunch.log" 2>&1 ||
