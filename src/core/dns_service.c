@@ -38,14 +38,11 @@ static uint8_t udp_query[DNS_STREAM_QUERY_MAX];
 /* The client's address, as the transfer ACLs compare it. */
 static void peer_of(const ip_addr_t *addr, struct dns_peer *peer)
 {
+    struct stream_peer p;
+    tcp_peer_from_ip(addr, 0, &p);
     memset(peer, 0, sizeof *peer);
-    if (IP_IS_V4(addr)) {
-        peer->family = 4;
-        memcpy(peer->addr, &ip_2_ip4(addr)->addr, 4);
-    } else {
-        peer->family = 6;
-        memcpy(peer->addr, ip_2_ip6(addr)->addr, 16);
-    }
+    peer->family = p.family;
+    memcpy(peer->addr, p.addr, sizeof peer->addr);
 }
 
 /* ---- UDP ----------------------------------------------------------------- */

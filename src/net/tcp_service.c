@@ -68,7 +68,7 @@ void *tcp_slot_engine(const struct tcp_slot *slot)
     return pool->engines + (size_t)(slot - pool->slots) * pool->engine_size;
 }
 
-static void peer_of(const ip_addr_t *addr, u16_t port, struct stream_peer *peer)
+void tcp_peer_from_ip(const ip_addr_t *addr, uint16_t port, struct stream_peer *peer)
 {
     memset(peer, 0, sizeof *peer);
     peer->port = port;
@@ -566,7 +566,7 @@ static err_t on_accept(void *arg, struct tcp_pcb *pcb, err_t err)
     }
     struct tcp_pool *pool = listener->pool;
     struct stream_peer peer;
-    peer_of(&pcb->remote_ip, pcb->remote_port, &peer);
+    tcp_peer_from_ip(&pcb->remote_ip, pcb->remote_port, &peer);
     struct tcp_slot *s = take_slot(pool, &peer);
     if (!s) {
         tcp_abort(pcb);

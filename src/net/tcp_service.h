@@ -127,6 +127,9 @@ bool tcp_pool_shed(struct tcp_pool *pool, const struct stream_peer *peer, bool (
 /* The engine of a slot. */
 void *tcp_slot_engine(const struct tcp_slot *slot);
 
+/* An lwIP address and port as a stream peer. */
+void tcp_peer_from_ip(const ip_addr_t *addr, uint16_t port, struct stream_peer *peer);
+
 /* A peer's address as text (for the log); returns buf. */
 const char *tcp_peer_text(const struct stream_peer *peer, char *buf, size_t size);
 

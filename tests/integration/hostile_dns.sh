@@ -20,9 +20,7 @@ UH_TEST=hostile_dns
 . "$UH_ROOT/tests/integration/lib/hostile.sh"
 
 uh_require_root
-for tool in python3 dig ldns-read-zone timeout; do
-    command -v "$tool" > /dev/null || { notok "tools" "$tool is not installed"; exit 1; }
-done
+uh_require_tools python3 dig ldns-read-zone timeout
 uh_setup "uh-hdns-$$" "uhhdns$$"
 uh_fixture_blob || { notok "fixture blob" "could not build it"; exit 1; }
 HOSTILE_NAME=www.example.test

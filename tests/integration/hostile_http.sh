@@ -18,14 +18,8 @@ UH_TEST=hostile_http
 . "$UH_ROOT/tests/integration/lib/hostile.sh"
 
 uh_require_root
-for tool in python3 dig curl timeout; do
-    command -v "$tool" > /dev/null || { notok "tools" "$tool is not installed"; exit 1; }
-done
-CERT=$BUILD/tls/dev-cert.pem
-KEY=$BUILD/tls/dev-key.pem
-if [ ! -f "$CERT" ] || [ ! -f "$KEY" ]; then
-    make B="$BUILD" "$CERT" > /dev/null 2>&1 || { notok "development certificate" "make $CERT failed"; exit 1; }
-fi
+uh_require_tools python3 dig curl timeout
+uh_dev_cert
 uh_setup "uh-hhttp-$$" "uhhhttp$$"
 HOSTILE_NAME=www.unihost.test
 HOSTILE_CERT=$CERT

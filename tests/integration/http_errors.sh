@@ -11,14 +11,8 @@ UH_TEST=http_errors
 . "$(dirname "$0")/lib/uh.sh"
 
 uh_require_root
-for tool in curl python3 cmp dd truncate; do
-    command -v "$tool" > /dev/null || { notok "tools" "$tool is not installed"; exit 1; }
-done
-CERT=$BUILD/tls/dev-cert.pem
-KEY=$BUILD/tls/dev-key.pem
-if [ ! -f "$CERT" ] || [ ! -f "$KEY" ]; then
-    make B="$BUILD" "$CERT" > /dev/null 2>&1 || { notok "development certificate" "make $CERT failed"; exit 1; }
-fi
+uh_require_tools curl python3 cmp dd truncate
+uh_dev_cert
 
 uh_setup "uh-herr-$$" "uhherr$$"
 uh_fixture_blob || { notok "fixture blob" "could not build it"; exit 1; }

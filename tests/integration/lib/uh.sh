@@ -2,6 +2,8 @@
 # tests/run.sh's tests/integration/*.sh). Each test script sets UH_TEST (its
 # name), sources this file, and then:
 #   uh_require_root                  -- "not ok" and exit 1 unless root
+#   uh_require_tools TOOL...         -- "not ok" and exit 1 for a tool not installed
+#   uh_dev_cert                      -- CERT and KEY: the development pair (made if missing)
 #   uh_setup NS TAP                  -- temp dir $UH_TMP, cleanup trap, namespace
 #   uh_start [unihost flags...]      -- start unihost in the namespace, wait for ready
 #   uh_stop [SIGNAL]                 -- signal unihost, wait (bounded), set UH_STATUS
@@ -43,6 +45,20 @@ uh_require_root() {
     if [ "$(id -u)" -ne 0 ]; then
         echo "not ok - $UH_TEST: needs root for network namespaces"
         exit 1
+    fi
+}
+
+uh_require_tools() {
+    for _tool in "$@"; do
+        command -v "$_tool" > /dev/null || { notok "tools" "$_tool is not installed"; exit 1; }
+    done
+}
+
+uh_dev_cert() {
+    CERT=$BUILD/tls/dev-cert.pem
+    KEY=$BUILD/tls/dev-key.pem
+    if [ ! -f "$CERT" ] || [ ! -f "$KEY" ]; then
+        make B="$BUILD" "$CERT" > /dev/null 2>&1 || { notok "development certificate" "make $CERT failed"; exit 1; }
     fi
 }
 
