@@ -33,6 +33,7 @@
 #include "lwip/stats.h"
 #include "lwip/sys.h"
 #include "lwip/timeouts.h"
+#include "net_limits.h"
 #include "net_stats.h"
 #include "netif_platform.h"
 
@@ -154,8 +155,8 @@ static bool is_idle(const struct tcp_slot *s)
 
 /* ---- whom to shed ------------------------------------------------------------ */
 
-/* Slots per client, counted in a small open-addressing table. */
-#define COUNT_TABLE 1024
+/* Slots per client, counted in an open-addressing table at most half full. */
+#define COUNT_TABLE (2 * (HTTP_SLOTS > DNS_SLOTS ? HTTP_SLOTS : DNS_SLOTS) + 1)
 static struct {
     uint64_t key;
     uint16_t count;
@@ -165,7 +166,7 @@ static uint16_t count_stamp;
 
 static uint16_t *count_of(uint64_t key)
 {
-    size_t i = (size_t)((key * 0x9e3779b97f4a7c15u) >> 54) % COUNT_TABLE;
+    size_t i = (size_t)((key * 0x9e3779b97f4a7c15u) >> 32) % COUNT_TABLE;
     for (size_t probe = 0; probe < COUNT_TABLE; probe++, i = (i + 1) % COUNT_TABLE) {
         if (counts[i].stamp != count_stamp) {
             counts[i].stamp = count_stamp;
@@ -176,7 +177,7 @@ static uint16_t *count_of(uint64_t key)
         if (counts[i].key == key)
             return &counts[i].count;
     }
-    return NULL;    /* never: pools are far smaller than the table */
+    return NULL;    /* never: the table has room for twice the largest pool */
 }
 
 /*
@@ -217,7 +218,8 @@ static struct tcp_slot *pick_victim(struct tcp_pool *pool, const struct stream_p
         if (s->phase != PHASE_OPEN || (holds && !holds(tcp_slot_engine(s))))
             continue;
         uint64_t key = client_key(&s->peer);
-        if (own ? key != client_key(newcomer) : *count_of(key) != most)
+        const uint16_t *c = count_of(key);
+        if (own ? key != client_key(newcomer) : !c || *c != most)
             continue;
         if (is_idle(s) && (!idle || (int32_t)(s->last_progress - idle->last_progress) < 0))
             idle = s;

@@ -44,9 +44,22 @@ hostile_after "1300 one-byte segments behind a response to a zero-window client"
 hostile_release
 
 # ---- 3a. SYN flood from spoofed addresses (then reset by the attacker)
+cookies_before=$(uh_stat "$(uh_stats)" syn_cookies_accepted)
 hostile_attack "SYN flood" 40 syn-flood 300 8
 hostile_after "SYN flood of 2400 spoofed SYNs" udp,tcp53,http,syn80,syn53 5
 hostile_release
+hostile_attack "IPv6 SYN flood" 30 syn-flood6 300 5
+hostile_after "IPv6 SYN flood of 1500 spoofed SYNs" udp,tcp53,http,syn80,syn53 5
+hostile_release
+# Past 64 half-open connections per port, the normal clients got in with
+# SYN cookies (IPv4 and IPv6): the flood held nothing of theirs.
+stats=$(uh_stats)
+sent=$(uh_stat "$stats" syn_cookies_sent) accepted=$(uh_stat "$stats" syn_cookies_accepted)
+if [ "${accepted:-0}" -gt "${cookies_before:-0}" ] && [ "${sent:-0}" -gt 1000 ]; then
+    ok "during the SYN floods, SYN cookies answered $sent SYNs and made $((accepted - cookies_before)) connections for the normal clients"
+else
+    notok "SYN cookies during the floods" "sent '$sent', connections made from them '$accepted' (before: '$cookies_before')"
+fi
 
 # ---- 3b. zero-window orphans: more than the pcb pool, in waves past the idle timeout
 hostile_attack "zero-window orphans" 60 orphans 3 200 "$BIG" 3

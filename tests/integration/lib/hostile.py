@@ -32,6 +32,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from rawpeer import ACK, MOD, RST, SYN, Deadline, Peer  # noqa: E402
 
 SERVER = "192.0.2.2"
+SERVER6 = "2001:db8::2"
 TAP = os.environ.get("UH_TAP", "")
 TEST = os.environ.get("UH_TEST", "hostile")
 UH_PID = int(os.environ.get("UH_PID", "0") or 0)
@@ -143,6 +144,9 @@ class Check:
                      f"http://{SERVER}/"],
             "https": ["curl", "-sS", "-o", "/dev/null", "-w", "%{http_code}", "--max-time", "2",
                       "--cacert", CERT, f"https://{SERVER}/"],
+            "tcp53v6": ["dig", f"@{SERVER6}", "+tcp", "+time=2", "+tries=1", NAME, "A"],
+            "http6": ["curl", "-sS", "-g", "-o", "/dev/null", "-w", "%{http_code}", "--max-time", "2",
+                      f"http://[{SERVER6}]/"],
         }[kind]
         self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                      stdin=subprocess.DEVNULL)
@@ -160,7 +164,7 @@ class Check:
             return False
         self.took = time.monotonic() - self.start
         out = self.proc.stdout.read().decode(errors="replace")
-        if self.kind in ("udp", "tcp53"):
+        if self.kind in ("udp", "tcp53", "tcp53v6"):
             if "status: NOERROR" not in out or "ANSWER: 0" in out:
                 self.why = "no answer: " + " ".join(out.split()[-12:])
         else:
@@ -438,6 +442,55 @@ def one_byte_pipelined(peer, big, nbig, nbytes):
 
 # ---- 3. SYN flood, zero-window orphans, idle keep-alive --------------------------------
 
+def syn_flood6(peer, rate, seconds):
+    """The same over IPv6, from random off-link addresses (2001:db8:ff00::/40,
+    as a flood from the internet comes in through a router), to ports 80 and
+    53, at `rate` a second; curl and dig over IPv6 meanwhile. (Spoofed
+    on-link IPv6 sources would also churn lwIP's 64-entry neighbour cache,
+    which recycles reachable entries before incomplete ones: an attacker on
+    the same link has that power over any host.)"""
+    total = int(rate * seconds)
+    sent = []
+    start = time.monotonic()
+    checks_at = [1.0, 2.5, 4.0]
+    running, results = [], []
+    i = 0
+    while i < total and time.monotonic() - start < seconds + 5:
+        due = int((time.monotonic() - start) * rate) + 1
+        while i < min(due, total):
+            src = f"2001:db8:ff{random.randrange(256):02x}::{random.randrange(1, 0xffff):x}"
+            sport = random.randrange(1024, 65535)
+            dport = 80 if i % 2 == 0 else 53
+            isn = random.randrange(MOD)
+            peer.tcp6_out(src, SERVER6, sport, dport, isn, 0, SYN, 65535, options=b"\x02\x04\x05\xa0")
+            sent.append((src, sport, dport, isn))
+            i += 1
+        if checks_at and time.monotonic() - start >= checks_at[0]:
+            checks_at.pop(0)
+            running += [Check("http6"), Check("tcp53v6")]
+        for ch in list(running):
+            if ch.poll():
+                running.remove(ch)
+                results.append(ch)
+        peer.pump(0.005)
+    end = time.monotonic() + PROMPT + 2
+    while running and time.monotonic() < end:
+        for ch in list(running):
+            if ch.poll():
+                running.remove(ch)
+                results.append(ch)
+        peer.pump(0.02)
+    bad = [f"{c.kind} at {c.start - start:.1f} s: {c.why or f'took {c.took:.2f} s'}"
+           for c in results if c.why or c.took > PROMPT]
+    diag(f"{len(sent)} spoofed IPv6 SYNs; meanwhile: " + " ".join(f"{c.kind} {c.took:.2f}s" for c in results))
+    name = (f"IPv6 SYN flood ({rate}/s spoofed, ports 80 and 53, {seconds:g} s): curl and dig +tcp over "
+            f"IPv6 connect and are served within {PROMPT:g} s each, throughout")
+    check(not bad and len(results) == 6, name, "; ".join(bad) or f"{len(results)} of 6 checks ran")
+    for src, sport, dport, isn in sent:
+        peer.tcp6_out(src, SERVER6, sport, dport, isn + 1, 0, RST, 0)
+    peer.pump(0.3)
+
+
 def syn_flood(peer, rate, seconds):
     """Spoofed SYNs from random addresses in 192.0.2.128/25 (ARP answered:
     unihost's SYN-ACKs go out and are ignored), to ports 80 and 53
@@ -708,6 +761,9 @@ def main():
             hold(peer)
         elif scenario == "syn-flood":
             syn_flood(peer, int(args[0]), float(args[1]))
+            hold(peer)
+        elif scenario == "syn-flood6":
+            syn_flood6(peer, int(args[0]), float(args[1]))
             hold(peer)
         elif scenario == "orphans":
             orphans(peer, int(args[0]), int(args[1]), args[2], float(args[3]))

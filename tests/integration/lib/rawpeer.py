@@ -534,6 +534,21 @@ class Peer:
     def spoofed_rst(self, ip, sport, dport, isn):
         self.tcp_out(socket.inet_aton(ip), sport, dport, isn + 1, 0, RST, 0)
 
+    def tcp6_out(self, src6, dst6, sport, dport, seq, ack, flags, win, options=b""):
+        """One TCP segment over IPv6 from src6 (an address nobody answers
+        neighbour discovery for) to the server's dst6; no connection kept."""
+        srcb = socket.inet_pton(socket.AF_INET6, src6)
+        dstb = socket.inet_pton(socket.AF_INET6, dst6)
+        if len(options) % 4:
+            options += b"\0" * (4 - len(options) % 4)
+        off = (20 + len(options)) // 4
+        seg = struct.pack("!HHIIBBHHH", sport, dport, seq % MOD, ack % MOD, off << 4, flags, win, 0, 0) + options
+        pseudo = srcb + dstb + struct.pack("!IxxxB", len(seg), 6)
+        seg = seg[:16] + struct.pack("!H", checksum(pseudo + seg)) + seg[18:]
+        ip = struct.pack("!IHBB16s16s", 6 << 28, len(seg), 6, 64, srcb, dstb)
+        smac = mac_of("192.0.2.49")
+        self._send((self.server_mac or b"\xff" * 6) + smac + struct.pack("!H", 0x86DD) + ip + seg)
+
     def reset_all(self):
         for c in list(self.conns.values()):
             c.rst()
