@@ -21,6 +21,8 @@
 #   faultlink_stop            -- SIGTERM it, wait (bounded); its counters are in $FL_LOG
 #   faultlink_counter DIR KEY -- a counter of the last report in $FL_LOG
 #   clx COMMAND...            -- run a command in the client namespace
+#   FN_BG                     -- PIDs of client commands run in the background,
+#                                ended (with their children) on exit
 # Every namespace and process started here is removed on exit, by name and
 # PID, including on failures and signals.
 
@@ -29,10 +31,23 @@ FN_CLIENT_NS=
 FL_PID=
 FL_LOG=
 FL_RUN=0
+FN_BG=
 
 clx() { ip netns exec "$FN_CLIENT_NS" "$@"; }
 
+# Ends what is left of $FN_BG: a shell function run with & is a subshell
+# whose client command is its child, so the children go first.
+faultnet_kill_bg() {
+    for _p in $FN_BG; do
+        uh_alive "$_p" || continue
+        for _c in $(ps -o pid= --ppid "$_p" 2>/dev/null); do kill -TERM "$_c" 2>/dev/null; done
+        kill -TERM "$_p" 2>/dev/null
+    done
+    FN_BG=
+}
+
 faultnet_cleanup() {
+    faultnet_kill_bg
     faultlink_stop
     uh_cleanup      # unihost, the server namespace, $UH_TMP
     [ -n "$FN_CLIENT_NS" ] && netns_delete "$FN_CLIENT_NS"
