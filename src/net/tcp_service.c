@@ -47,6 +47,12 @@
  * UDP queries, ARP and neighbour discovery, SYN-ACKs, segment headers. */
 #define COPY_BUDGET (MEM_SIZE / 2)
 #define ROUNDS_MAX 64
+/* Buffers (lwIP pbufs: a header and a body each per segment) a connection
+ * may have queued. With segmentation offload a segment is up to 64 KiB and
+ * the byte caps bind first; without it (Xen, or a tap without offload) a
+ * 1460-byte segment costs the same two pbufs, and this keeps a handful of
+ * bulk downloads from taking lwIP's whole pools. */
+#define QUEUE_PBUFS_MAX 64
 
 enum { PHASE_FREE, PHASE_OPEN, PHASE_LINGER };
 
@@ -56,10 +62,12 @@ static size_t listener_count;
 static uint8_t scratch[STREAM_SCRATCH_BYTES];
 static size_t copied_total;         /* copied_unacked of every slot */
 static size_t slots_in_use;
+static size_t starved_count;        /* slots with starved set */
 static bool ticking;
 static unsigned long pressure_resets;
 
 static void tick(void *arg);
+static err_t advance(struct tcp_slot *s);
 
 /* ---- slots and engines ------------------------------------------------------- */
 
@@ -116,6 +124,9 @@ static void release(struct tcp_slot *s)
 {
     if (s->phase == PHASE_OPEN)
         s->pool->ops->closed(tcp_slot_engine(s));
+    if (s->starved)
+        starved_count--;
+    s->starved = false;
     copied_total -= s->copied_unacked;
     s->copied_unacked = 0;
     s->run_count = 0;
@@ -335,9 +346,24 @@ static size_t send_room(const struct tcp_slot *s)
     size_t cap = q < s->pool->limits.queue_cap ? s->pool->limits.queue_cap - q : 0;
     if (cap < room)
         room = cap;
-    if (tcp_sndqueuelen(s->pcb) + 4 >= TCP_SND_QUEUELEN)
+    size_t pbufs_max = TCP_SND_QUEUELEN < QUEUE_PBUFS_MAX ? TCP_SND_QUEUELEN : QUEUE_PBUFS_MAX;
+    size_t pbufs = tcp_sndqueuelen(s->pcb);
+    if (pbufs + 4 >= pbufs_max)
         return 0;
+    size_t segments = (pbufs_max - pbufs - 2) / 2;
+    if (segments * s->pcb->mss < room)
+        room = segments * s->pcb->mss;
     return room;
+}
+
+/* A connection held back by memory others hold: it may have nothing in
+ * flight to call it back, so the next acknowledgement anywhere does. */
+static void starve(struct tcp_slot *s)
+{
+    if (!s->starved) {
+        s->starved = true;
+        starved_count++;
+    }
 }
 
 /* Hands the engine's output to lwIP while the budgets allow. */
@@ -347,8 +373,12 @@ static bool send_output(struct tcp_slot *s, void *engine)
     bool moved = false;
     for (int i = 0; i < ROUNDS_MAX; i++) {
         size_t room = send_room(s);
-        if (room == 0 || (room < SEND_MIN && queued(s) > 0) || under_pressure())
+        if (room == 0 || (room < SEND_MIN && queued(s) > 0))
             break;
+        if (under_pressure()) {
+            starve(s);
+            break;
+        }
         struct stream_chunk chunk;
         if (!ops->output(engine, scratch, room, &chunk) || chunk.len == 0)
             break;
@@ -363,6 +393,8 @@ static bool send_output(struct tcp_slot *s, void *engine)
                 n = mine;
             if (all < n)
                 n = all;
+            if (all == 0)
+                starve(s);
             if (n == 0)
                 break;
         }
@@ -445,6 +477,10 @@ static err_t begin_linger(struct tcp_slot *s)
 
 static err_t advance(struct tcp_slot *s)
 {
+    if (s->starved) {
+        s->starved = false;
+        starved_count--;
+    }
     void *engine = tcp_slot_engine(s);
     const struct stream_engine_ops *ops = s->pool->ops;
     for (int round = 0; round < ROUNDS_MAX; round++) {
@@ -518,6 +554,20 @@ static err_t on_recv(void *arg, struct tcp_pcb *pcb, struct pbuf *p, err_t err)
     return advance(s);
 }
 
+/* Memory came back: the connections it held back go on (their own pcbs,
+ * not the one whose callback this is: a reset there returns nothing). */
+static void wake_starved(const struct tcp_slot *current)
+{
+    for (struct tcp_pool *pool = pools; pool && starved_count > 0 && !under_pressure(); pool = pool->next)
+        for (size_t i = 0; i < pool->count && starved_count > 0; i++) {
+            struct tcp_slot *s = &pool->slots[i];
+            if (!s->starved || s == current)
+                continue;
+            if (s->phase == PHASE_OPEN)
+                advance(s);     /* clears starved, or sets it again */
+        }
+}
+
 static err_t on_sent(void *arg, struct tcp_pcb *pcb, u16_t len)
 {
     (void)pcb;
@@ -527,6 +577,8 @@ static err_t on_sent(void *arg, struct tcp_pcb *pcb, u16_t len)
     runs_acked(s, len);
     if (len > 0)
         s->last_progress = sys_now();
+    if (starved_count > 0)
+        wake_starved(s);
     if (s->phase == PHASE_LINGER) {
         linger_check(s);
         return ERR_OK;
@@ -582,6 +634,7 @@ static err_t on_accept(void *arg, struct tcp_pcb *pcb, err_t err)
     s->input_closed = false;
     s->input_close_told = false;
     s->waiting_for_peer = false;
+    s->starved = false;
     s->opened = s->last_progress = s->request_started = now;
     s->run_first = s->run_count = 0;
     s->copied_unacked = 0;

@@ -75,6 +75,7 @@ struct tcp_slot {
     bool input_closed;              /* the peer sent FIN */
     bool input_close_told;          /* and the engine was told, having had every byte before it */
     bool waiting_for_peer;          /* the request timer runs */
+    bool starved;                   /* held back by memory others hold: woken by the next ACK anywhere */
     uint32_t opened;                /* ms (sys_now) */
     uint32_t last_progress;         /* ms: bytes received or acknowledged */
     uint32_t request_started;       /* ms: when waiting_for_peer became true */

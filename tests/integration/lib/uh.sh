@@ -115,6 +115,7 @@ UH_RUN=0
 uh_start() {
     UH_RUN=$((UH_RUN + 1))
     UH_LOG=$UH_TMP/unihost.$UH_RUN.log
+    : > "$UH_LOG"
     ip netns exec "$UH_NS" "$UNIHOST" --tap "$UH_TAP" --ipv4 "$UNIHOST_GUEST4/24" \
         --ipv6 "$UNIHOST_GUEST6/64" "$@" > "$UH_LOG" 2>&1 &
     UH_PID=$!   # ip netns exec execs unihost: this is unihost's PID
