@@ -81,10 +81,10 @@ static void tls_pump(struct http_stream *s)
         if (!s->responding) {
             size_t len;
             const uint8_t *plain = tls_conn_plain_in(s->tls, &len);
-            if (http_conn_should_close(&s->u.http) ||
-                (s->input_closed && !plain && !http_conn_mid_request(&s->u.http))) {
+            if (http_conn_should_close(&s->u.http) || (s->input_closed && !plain)) {
                 /* Done (Connection: close, an error answered, or the peer
-                 * is gone): close_notify, then TCP closes. */
+                 * is gone: a request it left half-sent can never end):
+                 * close_notify, then TCP closes. */
                 tls_conn_close(s->tls);
                 s->tls_closing = true;
                 return;

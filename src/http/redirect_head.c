@@ -57,9 +57,10 @@ static void finish(struct redirect_head *h, const char *end, size_t end_len)
         h->state = REDIRECT_HEAD_BAD;
         return;
     }
-    keep(h, (const uint8_t *)end, end_len);    /* END_ROOM kept room for it */
-    if (h->state != REDIRECT_HEAD_TOO_LONG)
-        h->state = REDIRECT_HEAD_COMPLETE;
+    /* keep() held END_ROOM back for this very line. */
+    memcpy(h->kept + h->len, end, end_len);
+    h->len += end_len;
+    h->state = REDIRECT_HEAD_COMPLETE;
 }
 
 /* A field line that https_redirect_answer() would refuse: skip to the
@@ -164,12 +165,12 @@ size_t redirect_head_feed(struct redirect_head *h, const uint8_t *data, size_t l
 {
     size_t used = 0;
     while (used < len && !redirect_head_done(h)) {
-        if (h->seen == HTTPS_REDIRECT_HEAD_MAX) {
-            h->state = REDIRECT_HEAD_TOO_LARGE;
-            break;
-        }
         step(h, data[used++]);
-        h->seen++;
+        /* A head that has not ended within its first HTTPS_REDIRECT_HEAD_MAX
+         * bytes is refused as soon as they are in, as the whole-head
+         * reader refuses it. */
+        if (++h->seen == HTTPS_REDIRECT_HEAD_MAX && !redirect_head_done(h))
+            h->state = REDIRECT_HEAD_TOO_LARGE;
     }
     return used;
 }
