@@ -1025,6 +1025,30 @@ static bool tls_fin_after_request(void)
            http_stream_state(&stream) == STREAM_FINISHED;
 }
 
+/* TCP FIN with half a request in: it can never complete, so the stream
+ * finishes, as plain does; over TLS it must say close_notify first (RFC
+ * 5246 7.2.1), as it does when the FIN comes between requests. */
+static bool tls_fin_mid_request(void)
+{
+    static const char req[] = "GET /docs/page HTTP/1.1\r\nHo";
+    tls_start(WHOLE, WHOLE);
+    tls_move();
+    client_write((const uint8_t *)req, sizeof req - 1);
+    tls_move();
+    if (http_stream_state(&stream) != STREAM_MID_REQUEST)
+        return false;
+    http_stream_input_closed(&stream);
+    tls_move();
+    size_t unsent;
+    while (br_ssl_engine_sendrec_buf(&client.cc.eng, &unsent))
+        br_ssl_engine_sendrec_ack(&client.cc.eng, unsent);
+    if (!client_closed_cleanly())
+        printf("# tls: FIN mid-request: the stream is %s, the client %s\n",
+               http_stream_state(&stream) == STREAM_FINISHED ? "FINISHED" : "not finished",
+               br_ssl_engine_current_state(&client.cc.eng) == BR_SSL_CLOSED ? "closed" : "got no close_notify");
+    return tr.plain_len == 0 && client_closed_cleanly() && http_stream_state(&stream) == STREAM_FINISHED;
+}
+
 /* Bytes that are no ClientHello: the handshake fails, reported once, and
  * the stream finishes after its alert (if any) is taken; never FAILED. */
 static bool tls_garbage(const uint8_t *bytes, size_t len)
@@ -1105,6 +1129,7 @@ static void test_tls(void)
     CHECK("tls: the same taken 1 byte at a time", tls_connection_close(1));
     CHECK("tls: the client's close_notify: answered, then FINISHED", tls_client_closes());
     CHECK("tls: FIN right after a request: the response, close_notify, FINISHED", tls_fin_after_request());
+    CHECK("tls: FIN in the middle of a request: close_notify, then FINISHED", tls_fin_mid_request());
     CHECK("tls: a garbage ClientHello: FINISHED, never FAILED, HANDSHAKE_FAILED reported once", tls_garbage_hello());
     CHECK("tls: plain HTTP on the TLS port: likewise", tls_plain_http());
     CHECK("tls: a hello of the wrong handshake type: likewise", tls_wrong_handshake_type());
