@@ -6,7 +6,9 @@ dns/   DNS queries for names in tests/fixtures/zones, with and without EDNS,
        and a few malformed ones;
 http/  two shaping bytes (see fuzz_http.c) and a client byte stream;
 blob/  edit lists (4 bytes each: 24-bit LE payload offset, new byte) aimed at
-       fields of the fixture blob, whose layout is read from the blob itself.
+       fields of the fixture blob, whose layout is read from the blob itself;
+dns_stream/  operation scripts (see fuzz_dns_stream.c): framed queries in
+       pieces, takes of odd sizes, FIN.
 The files are small and few on purpose; libFuzzer grows the corpus itself.
 """
 import os
@@ -207,7 +209,66 @@ def blob(path):
         write("blob", name, data)
 
 
+# The bite sizes of fuzz_dns_stream.c and fuzz_http_stream.c, by index.
+BITES = [1, 2, 3, 4, 5, 7, 11, 12, 13, 14, 16, 17, 31, 32, 33, 64,
+         100, 127, 128, 200, 255, 256, 257, 500, 511, 512, 513, 1000, 1023, 1024, 1460, 2048,
+         4095, 4096, 4097, 8192, 9000, 16383, 16384, 16385, 30000, 32768, 40000, 65535, 65536, 65537]
+
+
+def feed(data, piece=64):
+    """FEED operations carrying `data` in pieces of at most `piece` (<= 64) bytes."""
+    out = b""
+    for i in range(0, len(data), piece):
+        chunk = data[i:i + piece]
+        out += bytes([len(chunk) - 1]) + chunk
+    return out
+
+
+def take(size):
+    return bytes([0x40 | BITES.index(size)])
+
+
+def drain(size):
+    return bytes([0x80 | BITES.index(size)])
+
+
+FIN = b"\xc0"
+
+
+def framed(msg):
+    return struct.pack(">H", len(msg)) + msg
+
+
+def dns_stream():
+    z = "example.test"
+    allowed4, allowed6, other4 = 0, 1, 2
+    www = framed(query("www." + z, A, qid=1))
+    mx = framed(query(z, MX, qid=2, edns=1232))
+    nx = framed(query("nothere." + z, A, qid=3))
+    ixfr_soa = wire(z) + struct.pack(">HHIH", SOA, 1, 3600, 22) + b"\0\0" + struct.pack(">IIIII", 2026010100, 1, 1, 1, 1)
+    seeds = {
+        "one-query": (other4, feed(www) + drain(65536)),
+        "pipelined-whole": (other4, feed(www + mx + nx) + drain(65536)),
+        "pipelined-bytewise": (other4, feed(www + mx, 1) + take(1) * 20 + drain(7)),
+        "take-small-parts": (other4, feed(mx + www) + take(1) + take(3) + take(5) + take(11) + drain(2)),
+        "half-close-after-queries": (other4, feed(www + nx) + FIN + drain(13)),
+        "half-close-mid-query": (other4, feed(www[:9]) + FIN),
+        "axfr-bulk": (allowed4, feed(framed(query("bulk.test", AXFR, qid=4))) + take(1000) + take(1) + drain(65536)),
+        "axfr-then-query-fin": (allowed6, feed(framed(query("nested." + z, AXFR, qid=5)) + www) + FIN + drain(500)),
+        "axfr-refused": (other4, feed(framed(query(z, AXFR, qid=6))) + drain(65536)),
+        "ixfr": (allowed4, feed(framed(query(z, 251, qid=7, counts=(1, 0, 1, 0), extra=ixfr_soa))) + drain(4096)),
+        "over-long": (other4, feed(www + struct.pack(">H", 4097) + b"x" * 60) + drain(65536)),
+        "response-in-stream": (other4, feed(www + framed(query(z, A, flags=0x8100)) + mx) + drain(65536)),
+        "short-message": (other4, feed(framed(b"\x12\x34\x01\x00\x00") + www) + drain(65536)),
+        "zero-length": (other4, feed(b"\0\0" + www) + drain(65536)),
+        "fin-with-answer-half-taken": (other4, feed(www + mx) + take(5) + FIN + drain(3)),
+    }
+    for name, (peer, ops) in seeds.items():
+        write("dns_stream", name, bytes([peer]) + ops)
+
+
 if __name__ == "__main__":
     dns()
     http()
+    dns_stream()
     blob(sys.argv[1] if len(sys.argv) > 1 else "build/tests/fixture.blob")
