@@ -7,8 +7,9 @@ dns/   DNS queries for names in tests/fixtures/zones, with and without EDNS,
 http/  two shaping bytes (see fuzz_http.c) and a client byte stream;
 blob/  edit lists (4 bytes each: 24-bit LE payload offset, new byte) aimed at
        fields of the fixture blob, whose layout is read from the blob itself;
-dns_stream/  operation scripts (see fuzz_dns_stream.c): framed queries in
-       pieces, takes of odd sizes, FIN.
+dns_stream/, http_stream/  operation scripts (see fuzz_dns_stream.c and
+       fuzz_http_stream.c): framed queries, HTTP requests and heads in
+       pieces, takes of odd sizes, FIN, and for TLS the client's moves.
 The files are small and few on purpose; libFuzzer grows the corpus itself.
 """
 import os
@@ -267,8 +268,70 @@ def dns_stream():
         write("dns_stream", name, bytes([peer]) + ops)
 
 
+def http_stream():
+    h = "Host: www.unihost.test\r\n"
+    get = "GET / HTTP/1.1\r\n" + h + "\r\n"
+    css = "GET /css/style.css HTTP/1.1\r\n" + h + "\r\n"
+    plain, redirect = 0, 1
+    seeds = {
+        "plain-get": (plain, feed(get.encode()) + drain(65536)),
+        "plain-bytewise": (plain, feed(css.encode(), 1) + drain(1)),
+        "plain-pipelined": (plain, feed((get + "HEAD /docs/page HTTP/1.1\r\n" + h + "\r\n" + css +
+                                         "GET /old-page HTTP/1.1\r\n" + h + "\r\n").encode(), 13) + drain(100)),
+        "plain-close": (plain, feed(("GET /docs/page HTTP/1.1\r\n" + h + "Connection: close\r\n\r\n" + get).encode())
+                        + take(3) + drain(1460)),
+        "plain-malformed": (plain, feed(b"GET /a\x7f HTTP/1.1\r\nHost: a\r\n\r\n") + drain(65536)),
+        "plain-fin-after": (plain, feed(css.encode()) + FIN + drain(500)),
+        "plain-fin-mid": (plain, feed(get[:20].encode()) + FIN + drain(500)),
+        "plain-http10": (plain, feed(b"GET /docs/page HTTP/1.0\r\n\r\n") + drain(65536)),
+        "redirect-get": (redirect, feed(("GET /docs/?a=1 HTTP/1.1\r\n" + h + "\r\n").encode()) + drain(65536)),
+        "redirect-bytewise-lf": (redirect, feed(b"GET /a HTTP/1.0\nUser-Agent: x\nHost: h.test:80\n\n", 1) + drain(1)),
+        "redirect-two-hosts": (redirect, feed(b"GET / HTTP/1.1\r\nHost: a.test\r\nhost: b.test\r\n\r\n", 7) + drain(5)),
+        "redirect-absolute": (redirect, feed(b"GET http://example.test:80/p?q HTTP/1.1\r\nHost: other\r\n\r\n") + drain(65536)),
+        "redirect-ipv6": (redirect, feed(b"HEAD /x HTTP/1.1\r\nHostile: y\r\nHost: [2001:db8::2]:80\r\n\r\n") + drain(13)),
+        "redirect-empty-lines-first": (redirect, feed(b"\r\n\nGET / HTTP/1.1\r\nHost: a\r\n\r\n") + drain(65536)),
+        "redirect-fin-mid": (redirect, feed(b"GET / HTTP/1.1\r\nHo") + FIN + drain(65536)),
+        "redirect-long-line": (redirect, feed(b"GET / HTTP/1.1\r\nX: " + b"x" * 700 + b"\r\nHost: a\r\n\r\n") + drain(65536)),
+        # REPEAT (111nnnnn: 64 * (n+1) copies of the last byte): a target of
+        # about 4 KB, at the kept lines' limit, and a header of about 8 KB.
+        "redirect-4k-target": (redirect, feed(b"GET /f") + bytes([0xe0 | 62]) + feed(b" HTTP/1.1\r\nHost: a.test\r\n\r\n")
+                               + drain(65536)),
+        "redirect-8k-head": (redirect, feed(b"GET / HTTP/1.1\r\nHost: a.test\r\nX: x") + bytes([0xe0 | 31]) * 4
+                             + feed(b"\r\n\r\n") + drain(65536)),
+    }
+    for name, (kind, ops) in seeds.items():
+        write("http_stream", name, bytes([kind]) + ops)
+
+    # TLS: byte 0 is 2 | 0x20 (handshake first, resumed) or with 0x1c (full).
+    def write_req(text, piece=32, flush=True):
+        data, out = text.encode(), b""
+        for i in range(0, len(data), piece):
+            chunk = data[i:i + piece]
+            last = i + piece >= len(data)
+            out += bytes([(len(chunk) - 1) | (0x20 if last and flush else 0)]) + chunk
+        return out
+    c2s = lambda n: bytes([0x40 | BITES.index(n)])
+    s2c = lambda n: bytes([0x80 | BITES.index(n)])
+    CLIENT_CLOSE, TCP_FIN, MOVE_ALL, FLUSH = b"\xc0", b"\xc1", b"\xc2", b"\xc3"
+    tls = {
+        "tls-get": (0x22, write_req(get) + MOVE_ALL),
+        "tls-get-full-handshake": (0x3e, write_req(get) + MOVE_ALL),
+        "tls-handshake-in-steps": (0x02, c2s(100) + c2s(1024) + s2c(7) + s2c(4096) + s2c(4096) + c2s(65536) +
+                                   s2c(65536) + MOVE_ALL + write_req(css) + c2s(13) + c2s(65536) + s2c(1) * 8 + MOVE_ALL),
+        "tls-pipelined": (0x22, write_req(get + css + "HEAD /docs/page HTTP/1.1\r\n" + h + "\r\n", 17) + MOVE_ALL),
+        "tls-close": (0x22, write_req("GET /docs/page HTTP/1.1\r\n" + h + "Connection: close\r\n\r\n") + MOVE_ALL),
+        "tls-client-close": (0x22, write_req(get) + CLIENT_CLOSE + MOVE_ALL),
+        "tls-fin-after-request": (0x22, write_req(get) + c2s(65536) + TCP_FIN + s2c(5) + MOVE_ALL),
+        "tls-records-bytewise": (0x22, write_req(css, 32, False) + FLUSH + c2s(1) * 30 + s2c(1) * 30 + MOVE_ALL),
+        "tls-malformed": (0x22, write_req("GET / HTTP/1.1\r\nHo st: x\r\n\r\n") + MOVE_ALL),
+    }
+    for name, (first, ops) in tls.items():
+        write("http_stream", name, bytes([first]) + ops)
+
+
 if __name__ == "__main__":
     dns()
     http()
     dns_stream()
+    http_stream()
     blob(sys.argv[1] if len(sys.argv) > 1 else "build/tests/fixture.blob")
