@@ -6,7 +6,10 @@ dns/   DNS queries for names in tests/fixtures/zones, with and without EDNS,
        and a few malformed ones;
 http/  two shaping bytes (see fuzz_http.c) and a client byte stream;
 blob/  edit lists (4 bytes each: 24-bit LE payload offset, new byte) aimed at
-       fields of the fixture blob, whose layout is read from the blob itself.
+       fields of the fixture blob, whose layout is read from the blob itself;
+dns_stream/, http_stream/  operation scripts (see fuzz_dns_stream.c and
+       fuzz_http_stream.c): framed queries, HTTP requests and heads in
+       pieces, takes of odd sizes, FIN, and for TLS the client's moves.
 The files are small and few on purpose; libFuzzer grows the corpus itself.
 """
 import os
@@ -207,7 +210,128 @@ def blob(path):
         write("blob", name, data)
 
 
+# The bite sizes of fuzz_dns_stream.c and fuzz_http_stream.c, by index.
+BITES = [1, 2, 3, 4, 5, 7, 11, 12, 13, 14, 16, 17, 31, 32, 33, 64,
+         100, 127, 128, 200, 255, 256, 257, 500, 511, 512, 513, 1000, 1023, 1024, 1460, 2048,
+         4095, 4096, 4097, 8192, 9000, 16383, 16384, 16385, 30000, 32768, 40000, 65535, 65536, 65537]
+
+
+def feed(data, piece=64):
+    """FEED operations carrying `data` in pieces of at most `piece` (<= 64) bytes."""
+    out = b""
+    for i in range(0, len(data), piece):
+        chunk = data[i:i + piece]
+        out += bytes([len(chunk) - 1]) + chunk
+    return out
+
+
+def take(size):
+    return bytes([0x40 | BITES.index(size)])
+
+
+def drain(size):
+    return bytes([0x80 | BITES.index(size)])
+
+
+FIN = b"\xc0"
+
+
+def framed(msg):
+    return struct.pack(">H", len(msg)) + msg
+
+
+def dns_stream():
+    z = "example.test"
+    allowed4, allowed6, other4 = 0, 1, 2
+    www = framed(query("www." + z, A, qid=1))
+    mx = framed(query(z, MX, qid=2, edns=1232))
+    nx = framed(query("nothere." + z, A, qid=3))
+    ixfr_soa = wire(z) + struct.pack(">HHIH", SOA, 1, 3600, 22) + b"\0\0" + struct.pack(">IIIII", 2026010100, 1, 1, 1, 1)
+    seeds = {
+        "one-query": (other4, feed(www) + drain(65536)),
+        "pipelined-whole": (other4, feed(www + mx + nx) + drain(65536)),
+        "pipelined-bytewise": (other4, feed(www + mx, 1) + take(1) * 20 + drain(7)),
+        "take-small-parts": (other4, feed(mx + www) + take(1) + take(3) + take(5) + take(11) + drain(2)),
+        "half-close-after-queries": (other4, feed(www + nx) + FIN + drain(13)),
+        "half-close-mid-query": (other4, feed(www[:9]) + FIN),
+        "axfr-bulk": (allowed4, feed(framed(query("bulk.test", AXFR, qid=4))) + take(1000) + take(1) + drain(65536)),
+        "axfr-then-query-fin": (allowed6, feed(framed(query("nested." + z, AXFR, qid=5)) + www) + FIN + drain(500)),
+        "axfr-refused": (other4, feed(framed(query(z, AXFR, qid=6))) + drain(65536)),
+        "ixfr": (allowed4, feed(framed(query(z, 251, qid=7, counts=(1, 0, 1, 0), extra=ixfr_soa))) + drain(4096)),
+        "over-long": (other4, feed(www + struct.pack(">H", 4097) + b"x" * 60) + drain(65536)),
+        "response-in-stream": (other4, feed(www + framed(query(z, A, flags=0x8100)) + mx) + drain(65536)),
+        "short-message": (other4, feed(framed(b"\x12\x34\x01\x00\x00") + www) + drain(65536)),
+        "zero-length": (other4, feed(b"\0\0" + www) + drain(65536)),
+        "fin-with-answer-half-taken": (other4, feed(www + mx) + take(5) + FIN + drain(3)),
+    }
+    for name, (peer, ops) in seeds.items():
+        write("dns_stream", name, bytes([peer]) + ops)
+
+
+def http_stream():
+    h = "Host: www.unihost.test\r\n"
+    get = "GET / HTTP/1.1\r\n" + h + "\r\n"
+    css = "GET /css/style.css HTTP/1.1\r\n" + h + "\r\n"
+    plain, redirect = 0, 1
+    seeds = {
+        "plain-get": (plain, feed(get.encode()) + drain(65536)),
+        "plain-bytewise": (plain, feed(css.encode(), 1) + drain(1)),
+        "plain-pipelined": (plain, feed((get + "HEAD /docs/page HTTP/1.1\r\n" + h + "\r\n" + css +
+                                         "GET /old-page HTTP/1.1\r\n" + h + "\r\n").encode(), 13) + drain(100)),
+        "plain-close": (plain, feed(("GET /docs/page HTTP/1.1\r\n" + h + "Connection: close\r\n\r\n" + get).encode())
+                        + take(3) + drain(1460)),
+        "plain-malformed": (plain, feed(b"GET /a\x7f HTTP/1.1\r\nHost: a\r\n\r\n") + drain(65536)),
+        "plain-fin-after": (plain, feed(css.encode()) + FIN + drain(500)),
+        "plain-fin-mid": (plain, feed(get[:20].encode()) + FIN + drain(500)),
+        "plain-http10": (plain, feed(b"GET /docs/page HTTP/1.0\r\n\r\n") + drain(65536)),
+        "redirect-get": (redirect, feed(("GET /docs/?a=1 HTTP/1.1\r\n" + h + "\r\n").encode()) + drain(65536)),
+        "redirect-bytewise-lf": (redirect, feed(b"GET /a HTTP/1.0\nUser-Agent: x\nHost: h.test:80\n\n", 1) + drain(1)),
+        "redirect-two-hosts": (redirect, feed(b"GET / HTTP/1.1\r\nHost: a.test\r\nhost: b.test\r\n\r\n", 7) + drain(5)),
+        "redirect-absolute": (redirect, feed(b"GET http://example.test:80/p?q HTTP/1.1\r\nHost: other\r\n\r\n") + drain(65536)),
+        "redirect-ipv6": (redirect, feed(b"HEAD /x HTTP/1.1\r\nHostile: y\r\nHost: [2001:db8::2]:80\r\n\r\n") + drain(13)),
+        "redirect-empty-lines-first": (redirect, feed(b"\r\n\nGET / HTTP/1.1\r\nHost: a\r\n\r\n") + drain(65536)),
+        "redirect-fin-mid": (redirect, feed(b"GET / HTTP/1.1\r\nHo") + FIN + drain(65536)),
+        "redirect-long-line": (redirect, feed(b"GET / HTTP/1.1\r\nX: " + b"x" * 700 + b"\r\nHost: a\r\n\r\n") + drain(65536)),
+        # REPEAT (111nnnnn: 64 * (n+1) copies of the last byte): a target of
+        # about 4 KB, at the kept lines' limit, and a header of about 8 KB.
+        "redirect-4k-target": (redirect, feed(b"GET /f") + bytes([0xe0 | 62]) + feed(b" HTTP/1.1\r\nHost: a.test\r\n\r\n")
+                               + drain(65536)),
+        "redirect-8k-head": (redirect, feed(b"GET / HTTP/1.1\r\nHost: a.test\r\nX: x") + bytes([0xe0 | 31]) * 4
+                             + feed(b"\r\n\r\n") + drain(65536)),
+    }
+    for name, (kind, ops) in seeds.items():
+        write("http_stream", name, bytes([kind]) + ops)
+
+    # TLS: byte 0 is 2 | 0x20 (handshake first, resumed) or with 0x1c (full).
+    def write_req(text, piece=32, flush=True):
+        data, out = text.encode(), b""
+        for i in range(0, len(data), piece):
+            chunk = data[i:i + piece]
+            last = i + piece >= len(data)
+            out += bytes([(len(chunk) - 1) | (0x20 if last and flush else 0)]) + chunk
+        return out
+    c2s = lambda n: bytes([0x40 | BITES.index(n)])
+    s2c = lambda n: bytes([0x80 | BITES.index(n)])
+    CLIENT_CLOSE, TCP_FIN, MOVE_ALL, FLUSH = b"\xc0", b"\xc1", b"\xc2", b"\xc3"
+    tls = {
+        "tls-get": (0x22, write_req(get) + MOVE_ALL),
+        "tls-get-full-handshake": (0x3e, write_req(get) + MOVE_ALL),
+        "tls-handshake-in-steps": (0x02, c2s(100) + c2s(1024) + s2c(7) + s2c(4096) + s2c(4096) + c2s(65536) +
+                                   s2c(65536) + MOVE_ALL + write_req(css) + c2s(13) + c2s(65536) + s2c(1) * 8 + MOVE_ALL),
+        "tls-pipelined": (0x22, write_req(get + css + "HEAD /docs/page HTTP/1.1\r\n" + h + "\r\n", 17) + MOVE_ALL),
+        "tls-close": (0x22, write_req("GET /docs/page HTTP/1.1\r\n" + h + "Connection: close\r\n\r\n") + MOVE_ALL),
+        "tls-client-close": (0x22, write_req(get) + CLIENT_CLOSE + MOVE_ALL),
+        "tls-fin-after-request": (0x22, write_req(get) + c2s(65536) + TCP_FIN + s2c(5) + MOVE_ALL),
+        "tls-records-bytewise": (0x22, write_req(css, 32, False) + FLUSH + c2s(1) * 30 + s2c(1) * 30 + MOVE_ALL),
+        "tls-malformed": (0x22, write_req("GET / HTTP/1.1\r\nHo st: x\r\n\r\n") + MOVE_ALL),
+    }
+    for name, (first, ops) in tls.items():
+        write("http_stream", name, bytes([first]) + ops)
+
+
 if __name__ == "__main__":
     dns()
     http()
+    dns_stream()
+    http_stream()
     blob(sys.argv[1] if len(sys.argv) > 1 else "build/tests/fixture.blob")

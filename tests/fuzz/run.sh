@@ -1,6 +1,7 @@
 #!/bin/sh
 # unihost's fuzzing driver: builds the libFuzzer targets in tests/fuzz/
-# (fuzz_dns, fuzz_http, fuzz_blob, fuzz_tls, fuzz_transfer, fuzz_ec, fuzz_sha) with ASan and UBSan into $BUILD/fuzz/,
+# (fuzz_dns, fuzz_http, fuzz_blob, fuzz_tls, fuzz_transfer, fuzz_ec, fuzz_sha,
+# fuzz_dns_stream, fuzz_http_stream) with ASan and UBSan into $BUILD/fuzz/,
 # replays the kept reproducers in tests/fuzz/crashes/TARGET/, then fuzzes
 # each target for $FUZZ_SECONDS seconds from a copy of its seed corpus
 # (tests/fuzz/corpus/TARGET/ is only read; the run's corpus, logs and crash
@@ -12,7 +13,8 @@
 #   FUZZ_SECONDS=60 sh tests/fuzz/run.sh
 #   FUZZ_TARGETS="dns http" sh tests/fuzz/run.sh      # a subset
 #
-# Environment: BUILD (build), FUZZ_SECONDS (20), FUZZ_TARGETS (dns http blob tls transfer ec sha),
+# Environment: BUILD (build), FUZZ_SECONDS (20), FUZZ_TARGETS (dns http blob tls transfer ec sha
+# dns_stream http_stream),
 # FUZZ_CC (clang), LLHTTP_SRC (/usr/share/llhttp), LLHTTP_INCLUDE
 # (/usr/share/include/llhttp), UNIHOST_FUZZ_BLOB ($BUILD/tests/fixture.blob).
 set -u
@@ -20,7 +22,7 @@ cd "$(dirname "$0")/../.." || exit 1
 
 BUILD=${BUILD:-build}
 FUZZ_SECONDS=${FUZZ_SECONDS:-20}
-FUZZ_TARGETS=${FUZZ_TARGETS:-dns http blob tls transfer ec sha}
+FUZZ_TARGETS=${FUZZ_TARGETS:-dns http blob tls transfer ec sha dns_stream http_stream}
 CC=${FUZZ_CC:-clang}
 LLHTTP_SRC=${LLHTTP_SRC:-/usr/share/llhttp}
 LLHTTP_INCLUDE=${LLHTTP_INCLUDE:-/usr/share/include/llhttp}
@@ -113,8 +115,13 @@ for t in $FUZZ_TARGETS; do
         not_ok "fuzz $t: no target tests/fuzz/fuzz_$t.c"
         continue
     fi
+    # Every target links all the engines; some include a test helper.
+    case $t in
+        http_stream) extra="-Itests/unit" ;;    # the in-process TLS client, tests/unit/tls_client.h
+        *) extra="" ;;
+    esac
     # shellcheck disable=SC2086
-    if "$CC" -std=c11 -Wall -Wextra $CFLAGS $SANITIZE -fsanitize=fuzzer $INCLUDES -Itests/fuzz \
+    if "$CC" -std=c11 -Wall -Wextra $CFLAGS $SANITIZE -fsanitize=fuzzer $INCLUDES -Itests/fuzz $extra \
             "tests/fuzz/fuzz_$t.c" $objs "$BEARSSL_LIB" -o "$OUT/fuzz_$t" > "$LOGS/build_$t.log" 2>&1; then
         built="$built $t"
     else
