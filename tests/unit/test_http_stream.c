@@ -421,8 +421,8 @@ static void test_plain(void)
     CHECK("plain: a bad header name: 400, then FINISHED", malformed("GET / HTTP/1.1\r\nHo st: a\r\n\r\n", 400));
     CHECK("plain: HTTP/1.1 without Host: 400, then FINISHED", malformed("GET / HTTP/1.1\r\n\r\n", 400));
     CHECK("plain: an unknown HTTP version: 505, then FINISHED", malformed("GET / HTTP/7.1\r\nHost: a\r\n\r\n", 505));
-    CHECK("plain: junk after the version: 505, then FINISHED",
-          malformed("GET / HTTP/1.1 junk\r\nHost: a\r\n\r\n", 505));
+    CHECK("plain: junk after the version: 400 (RFC 9112 3), then FINISHED",
+          malformed("GET / HTTP/1.1 junk\r\nHost: a\r\n\r\n", 400));
     CHECK("plain: a good request then garbage: 200, 400, then FINISHED", good_then_garbage());
     CHECK("plain: FIN after a whole request, nothing taken yet: the response, then FINISHED",
           half_close_after_request(WHOLE));
@@ -540,19 +540,19 @@ static const struct head_case heads[] = {
     {"absolute form, query right after the host", "GET http://example.test?x=1 HTTP/1.1\r\n\r\n", SAME, 301},
     {"no Host", "GET / HTTP/1.1\r\n\r\n", SAME, 400},
     {"no Host, bare LF", "GET / HTTP/1.1\n\n", SAME, 400},
-    {"an empty line before the request line", "\r\nGET / HTTP/1.1\r\nHost: a.test\r\n\r\n", SAME, 400},
+    {"an empty line before the request line (skipped, RFC 9112 2.2)", "\r\nGET / HTTP/1.1\r\nHost: a.test\r\n\r\n", SAME, 301},
     {"two bare LF lines before the request line", "\n\nGET / HTTP/1.1\r\nHost: a.test\r\n\r\n", SAME, 400},
     {"bare LF then CRLF before the request line", "\n\r\nGET / HTTP/1.1\r\nHost: a.test\r\n\r\n", SAME, 400},
     {"Hostile: x and no Host", "GET / HTTP/1.1\r\nHostile: x.test\r\n\r\n", SAME, 400},
     {"Hostile: x before Host", "GET / HTTP/1.1\r\nHostile: x.test\r\nHost: a.test\r\n\r\n", SAME, 301},
     {"Host-Name: and Hosts: are not Host", "GET / HTTP/1.1\r\nHost-Name: x\r\nHosts: y\r\nHost: a.test\r\n\r\n", SAME, 301},
     {"Host : (space before the colon) is not Host", "GET / HTTP/1.1\r\nHost : a.test\r\n\r\n", SAME, 400},
-    {"a folded line under Host", "GET / HTTP/1.1\r\nHost: a.test\r\n b.test\r\n\r\n", SAME, 301},
+    {"a folded line under Host (obs-fold: refused)", "GET / HTTP/1.1\r\nHost: a.test\r\n b.test\r\n\r\n", SAME, 400},
     {"\" Host:\" (leading space) is not Host", "GET / HTTP/1.1\r\n Host: a.test\r\n\r\n", SAME, 400},
-    {"a header line of 1 to 4 bytes", "GET / HTTP/1.1\r\nA\r\nHo\r\nHos\r\nHost\r\nHost: a.test\r\n\r\n", SAME, 301},
-    {"a line starting with CR that is not the empty line", "GET / HTTP/1.1\r\n\rHost: x\r\nHost: a.test\r\n\r\n", SAME, 301},
-    {"a line of CR CR LF", "GET / HTTP/1.1\r\n\r\r\nHost: a.test\r\n\r\n", SAME, 301},
-    {"Host\\x1a (the byte that folds to ':')", "GET / HTTP/1.1\r\nHost\x1a" "a.test\r\n\r\n", SAME, 301},
+    {"header lines of 1 to 4 bytes (no colon: refused)", "GET / HTTP/1.1\r\nA\r\nHo\r\nHos\r\nHost\r\nHost: a.test\r\n\r\n", SAME, 400},
+    {"a line starting with CR that is not the empty line (refused)", "GET / HTTP/1.1\r\n\rHost: x\r\nHost: a.test\r\n\r\n", SAME, 400},
+    {"a line of CR CR LF (refused)", "GET / HTTP/1.1\r\n\r\r\nHost: a.test\r\n\r\n", SAME, 400},
+    {"Host\\x1a (the byte that folds to ':'; no colon: refused)", "GET / HTTP/1.1\r\nHost\x1a" "a.test\r\n\r\n", SAME, 400},
     {"a relative target", "GET docs HTTP/1.1\r\nHost: a.test\r\n\r\n", SAME, 400},
     {"a control byte in the target", "GET /a\x01 HTTP/1.1\r\nHost: a.test\r\n\r\n", SAME, 400},
     {"a tab in the request line", "GET\t/ HTTP/1.1\r\nHost: a.test\r\n\r\n", SAME, 400},
