@@ -52,6 +52,8 @@ static uint64_t wall_seconds(void)
 /* Logs what the engine reports (handshakes), after each step. */
 static void log_events(struct http_stream *s)
 {
+    if (s->kind != HTTP_STREAM_TLS)
+        return;                 /* only TLS reports anything: keep plain HTTP's path short */
     enum http_stream_event event;
     while ((event = http_stream_event(s)) != HTTP_STREAM_NO_EVENT) {
         char who[IPADDR_STRLEN_MAX];

@@ -2,6 +2,7 @@
 #include "http_path.h"
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <string.h>
 
 static int hex_value(char c)
@@ -93,16 +94,38 @@ size_t http_path_normalize(const char *target, size_t len, char *out, size_t out
 /* ---- back into URI references, for Location ---------------------------- */
 
 /* RFC 3986 2.3 unreserved: ALPHA DIGIT "-" "." "_" "~". */
-static bool is_unreserved(unsigned char c)
+/* RFC 3986's character classes, one table lookup each: the Host of every
+ * request goes through them. */
+enum { URI_UNRESERVED = 1, URI_SUB_DELIM = 2 };
+static uint8_t uri_class[256];
+
+static void uri_classes_init(void)
 {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
-           c == '.' || c == '_' || c == '~';
+    static bool ready;
+    if (ready)
+        return;
+    for (int c = 0; c < 256; c++) {
+        /* 2.3 unreserved: ALPHA / DIGIT / "-" / "." / "_" / "~" */
+        if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+            c == '.' || c == '_' || c == '~')
+            uri_class[c] |= URI_UNRESERVED;
+        /* 2.2 sub-delims: "!" "$" "&" "'" "(" ")" "*" "+" "," ";" "=" */
+        if (c != '\0' && strchr("!$&'()*+,;=", c) != NULL)
+            uri_class[c] |= URI_SUB_DELIM;
+    }
+    ready = true;
 }
 
-/* RFC 3986 2.2 sub-delims: "!" "$" "&" "'" "(" ")" "*" "+" "," ";" "=". */
+static bool is_unreserved(unsigned char c)
+{
+    uri_classes_init();
+    return uri_class[c] & URI_UNRESERVED;
+}
+
 static bool is_sub_delim(unsigned char c)
 {
-    return c != '\0' && strchr("!$&'()*+,;=", c) != NULL;
+    uri_classes_init();
+    return uri_class[c] & URI_SUB_DELIM;
 }
 
 /* A byte a path segment holds as itself (pchar, RFC 3986 3.3, less '%'). */
@@ -183,6 +206,7 @@ static bool is_digit(char c)
 
 bool http_host_valid(const char *v, size_t len)
 {
+    uri_classes_init();
     size_t i = 0;
     if (len > 0 && v[0] == '[') {
         /* IP-literal: an IPv6 address or IPvFuture. Their exact grammar is
@@ -203,7 +227,7 @@ bool http_host_valid(const char *v, size_t len)
                 if (i + 2 >= len || hex_value(v[i + 1]) < 0 || hex_value(v[i + 2]) < 0)
                     return false;
                 i += 3;
-            } else if (is_unreserved(c) || is_sub_delim(c)) {
+            } else if (uri_class[c] & (URI_UNRESERVED | URI_SUB_DELIM)) {
                 i++;
             } else {
                 return false;

@@ -39,7 +39,6 @@ static enum frame_result parse_ipv4(const uint8_t *f, size_t head, size_t len, s
     out->fragment = (get16(ip + 6) & 0x3fff) != 0;
     out->l4 = FRAME_ETH_HLEN + ihl;
     out->l4_len = total - ihl;
-    out->pseudo = frame_sum(0, ip + 12, 8) + out->proto + (uint32_t)out->l4_len;
     return FRAME_OK;
 }
 
@@ -55,8 +54,16 @@ static enum frame_result parse_ipv6(const uint8_t *f, size_t head, size_t len, s
     out->fragment = false;
     out->l4 = FRAME_ETH_HLEN + 40;
     out->l4_len = payload;
-    out->pseudo = frame_sum(0, ip + 8, 32) + out->proto + (uint32_t)(payload >> 16) + (uint32_t)(payload & 0xffff);
     return FRAME_OK;
+}
+
+uint32_t frame_pseudo_sum(const uint8_t *f, const struct frame_layout *l)
+{
+    const uint8_t *ip = f + FRAME_ETH_HLEN;
+    uint32_t len = (uint32_t)l->l4_len;
+    if (l->ethertype == FRAME_ETHERTYPE_IPV4)
+        return frame_sum(0, ip + 12, 8) + l->proto + len;
+    return frame_sum(0, ip + 8, 32) + l->proto + (len >> 16) + (len & 0xffff);
 }
 
 enum frame_result frame_parse(const uint8_t *f, size_t head, size_t len, struct frame_layout *out)

@@ -1,6 +1,6 @@
 /*
  * The layout of an Ethernet frame's headers: where the IP header and the
- * transport segment are, how long the headers run, and the pseudo-header
+ * transport segment are and how long the headers run; and the pseudo-header
  * sum of the transport checksum. One reader for the three places that look
  * inside frames below lwIP: the netif adapter (are the headers in the
  * first piece?), the tap's offload (virtio-net headers for TCP) and Xen's
@@ -27,7 +27,6 @@ struct frame_layout {
     size_t l4;              /* offset of the transport header */
     size_t l4_len;          /* length of the transport segment, from the IP header */
     size_t headers;         /* bytes of headers: through TCP's options for TCP, the IP header for other IP, 14 for non-IP */
-    uint32_t pseudo;        /* the transport checksum's pseudo-header sum, unfolded */
 };
 
 enum frame_result {
@@ -42,6 +41,10 @@ enum frame_result {
  * For a non-IP frame, *out has ethertype 0 and headers 14.
  */
 enum frame_result frame_parse(const uint8_t *f, size_t head, size_t len, struct frame_layout *out);
+
+/* The pseudo-header sum of the transport checksum of frame f, whose
+ * layout frame_parse() gave (IP frames only), unfolded. */
+uint32_t frame_pseudo_sum(const uint8_t *f, const struct frame_layout *l);
 
 /* The one's-complement sum of `len` bytes as big-endian 16-bit words (an
  * odd last byte padded with zero), added to `sum`; and its folding to 16

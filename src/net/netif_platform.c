@@ -51,7 +51,7 @@ static err_t linkoutput(struct netif *netif, struct pbuf *p)
      * in the first one (as lwIP builds them). */
     struct frame_layout layout;
     if (pbuf_clen(p) <= PLAT_NET_PIECES_MAX &&
-        frame_parse(p->payload, p->len, p->tot_len, &layout) == FRAME_OK) {
+        (!p->next || frame_parse(p->payload, p->len, p->tot_len, &layout) == FRAME_OK)) {
         struct plat_net_piece pieces[PLAT_NET_PIECES_MAX];
         int count = 0;
         for (const struct pbuf *q = p; q; q = q->next)

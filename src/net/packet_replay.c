@@ -64,6 +64,8 @@ void packet_replay_add(struct pbuf *packet, bool muted)
 
 void packet_replay_run(struct netif *netif)
 {
+    if (queued == 0)
+        return;                 /* the usual case, after every frame */
     /* Taken out first: handling one may queue more (they wait for the
      * next call). */
     int n = queued;

@@ -272,16 +272,21 @@ static void shed_any(void)
 
 /* ---- memory budgets ---------------------------------------------------------- */
 
-static bool pool_high(memp_t pool)
-{
-    const struct stats_mem *m = lwip_stats.memp[pool];
-    return m->used > m->avail / 4 * 3;
-}
-
-/* lwIP's shared memory is three quarters used: nobody queues more. */
+/* lwIP's shared memory is three quarters used: nobody queues more. (Asked
+ * at every write: the sizes are fixed, so are the thresholds.) */
 static bool under_pressure(void)
 {
-    return lwip_stats.mem.used > lwip_stats.mem.avail / 4 * 3 || pool_high(MEMP_TCP_SEG) || pool_high(MEMP_PBUF);
+    static const struct stats_mem *seg, *ref;
+    static mem_size_t heap_high;
+    static u16_t seg_high, ref_high;
+    if (!seg) {
+        seg = lwip_stats.memp[MEMP_TCP_SEG];
+        ref = lwip_stats.memp[MEMP_PBUF];
+        heap_high = lwip_stats.mem.avail / 4 * 3;
+        seg_high = (u16_t)(seg->avail / 4 * 3);
+        ref_high = (u16_t)(ref->avail / 4 * 3);
+    }
+    return lwip_stats.mem.used > heap_high || seg->used > seg_high || ref->used > ref_high;
 }
 
 /* Records n bytes queued (copied or not) at the end of the runs; false if
@@ -371,14 +376,16 @@ static bool send_output(struct tcp_slot *s, void *engine)
 {
     const struct stream_engine_ops *ops = s->pool->ops;
     bool moved = false;
+    bool pressure_checked = false;
     for (int i = 0; i < ROUNDS_MAX; i++) {
         size_t room = send_room(s);
         if (room == 0 || (room < SEND_MIN && queued(s) > 0))
             break;
-        if (under_pressure()) {
+        if (!pressure_checked && under_pressure()) {
             starve(s);
             break;
         }
+        pressure_checked = true;    /* one look a call: its writes are bounded */
         struct stream_chunk chunk;
         if (!ops->output(engine, scratch, room, &chunk) || chunk.len == 0)
             break;
@@ -484,15 +491,17 @@ static err_t advance(struct tcp_slot *s)
     void *engine = tcp_slot_engine(s);
     const struct stream_engine_ops *ops = s->pool->ops;
     for (int round = 0; round < ROUNDS_MAX; round++) {
-        bool moved = send_output(s, engine);
-        moved |= feed_input(s, engine);
+        send_output(s, engine);
+        /* Only new input can give the engine more to say: what it had is
+         * out, or waits for room that will not come before the next event. */
+        bool fed = feed_input(s, engine);
         /* The engine hears of the FIN once it has every byte before it. */
         if (s->input_closed && !s->input_close_told && s->rx_len == 0) {
             s->input_close_told = true;
             ops->input_closed(engine);
-            moved = true;
+            fed = true;
         }
-        if (!moved)
+        if (!fed)
             break;
     }
     tcp_output(s->pcb);

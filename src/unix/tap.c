@@ -147,7 +147,7 @@ static bool describe_tcp(const uint8_t *f, size_t head, size_t len, struct virti
     } else {
         hdr->gso_type = VIRTIO_NET_HDR_GSO_NONE;
     }
-    *pseudo = frame_fold(l.pseudo);
+    *pseudo = frame_fold(frame_pseudo_sum(f, &l));
     *check_at = l.l4 + frame_checksum_offset(FRAME_PROTO_TCP);
     return true;
 }

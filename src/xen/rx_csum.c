@@ -17,7 +17,7 @@ bool rx_csum_complete(uint8_t *frame, size_t len)
         return false;
     uint8_t *field = frame + l.l4 + frame_checksum_offset(l.proto);
     field[0] = field[1] = 0;
-    uint16_t csum = (uint16_t)~frame_fold(frame_sum(l.pseudo, frame + l.l4, l.l4_len));
+    uint16_t csum = (uint16_t)~frame_fold(frame_sum(frame_pseudo_sum(frame, &l), frame + l.l4, l.l4_len));
     if (csum == 0 && l.proto == FRAME_PROTO_UDP)
         csum = 0xffff;          /* 0 would mean "no checksum" (RFC 768) */
     field[0] = (uint8_t)(csum >> 8);
@@ -33,5 +33,5 @@ int rx_csum_verify(const uint8_t *frame, size_t len)
     const uint8_t *field = frame + l.l4 + frame_checksum_offset(l.proto);
     if (l.proto == FRAME_PROTO_UDP && field[0] == 0 && field[1] == 0 && l.ethertype == FRAME_ETHERTYPE_IPV4)
         return 1;               /* IPv4 UDP without a checksum */
-    return frame_fold(frame_sum(l.pseudo, frame + l.l4, l.l4_len)) == 0xffff;
+    return frame_fold(frame_sum(frame_pseudo_sum(frame, &l), frame + l.l4, l.l4_len)) == 0xffff;
 }
