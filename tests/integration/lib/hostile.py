@@ -442,32 +442,23 @@ def one_byte_pipelined(peer, big, nbig, nbytes):
 
 # ---- 3. SYN flood, zero-window orphans, idle keep-alive --------------------------------
 
-def syn_flood6(peer, rate, seconds):
-    """The same over IPv6, from random off-link addresses (2001:db8:ff00::/40,
-    as a flood from the internet comes in through a router), to ports 80 and
-    53, at `rate` a second; curl and dig over IPv6 meanwhile. (Spoofed
-    on-link IPv6 sources would also churn lwIP's 64-entry neighbour cache,
-    which recycles reachable entries before incomplete ones: an attacker on
-    the same link has that power over any host.)"""
+def flood(peer, rate, seconds, spoof, kinds, checks_at):
+    """Calls spoof(i) -> what it sent, `rate` times a second for `seconds`
+    (bounded in count), while normal clients of `kinds` start at the times
+    `checks_at`; returns (what was sent, the checks that ended, the start)."""
     total = int(rate * seconds)
-    sent = []
+    sent, running, results = [], [], []
+    checks_at = list(checks_at)
     start = time.monotonic()
-    checks_at = [1.0, 2.5, 4.0]
-    running, results = [], []
     i = 0
     while i < total and time.monotonic() - start < seconds + 5:
         due = int((time.monotonic() - start) * rate) + 1
         while i < min(due, total):
-            src = f"2001:db8:ff{random.randrange(256):02x}::{random.randrange(1, 0xffff):x}"
-            sport = random.randrange(1024, 65535)
-            dport = 80 if i % 2 == 0 else 53
-            isn = random.randrange(MOD)
-            peer.tcp6_out(src, SERVER6, sport, dport, isn, 0, SYN, 65535, options=b"\x02\x04\x05\xa0")
-            sent.append((src, sport, dport, isn))
+            sent.append(spoof(i))
             i += 1
         if checks_at and time.monotonic() - start >= checks_at[0]:
             checks_at.pop(0)
-            running += [Check("http6"), Check("tcp53v6")]
+            running += [Check(kind) for kind in kinds]
         for ch in list(running):
             if ch.poll():
                 running.remove(ch)
@@ -480,12 +471,33 @@ def syn_flood6(peer, rate, seconds):
                 running.remove(ch)
                 results.append(ch)
         peer.pump(0.02)
+    return sent, results, start
+
+
+def flood_verdict(name, results, start, expected):
     bad = [f"{c.kind} at {c.start - start:.1f} s: {c.why or f'took {c.took:.2f} s'}"
            for c in results if c.why or c.took > PROMPT]
-    diag(f"{len(sent)} spoofed IPv6 SYNs; meanwhile: " + " ".join(f"{c.kind} {c.took:.2f}s" for c in results))
-    name = (f"IPv6 SYN flood ({rate}/s spoofed, ports 80 and 53, {seconds:g} s): curl and dig +tcp over "
-            f"IPv6 connect and are served within {PROMPT:g} s each, throughout")
-    check(not bad and len(results) == 6, name, "; ".join(bad) or f"{len(results)} of 6 checks ran")
+    check(not bad and len(results) == expected, name,
+          "; ".join(bad) or f"{len(results)} of {expected} checks ran")
+    diag("meanwhile: " + " ".join(f"{c.kind} {c.took:.2f}s" for c in results))
+
+
+def syn_flood6(peer, rate, seconds):
+    """The same over IPv6, from random off-link addresses (2001:db8:ff00::/40,
+    as a flood from the internet comes in through a router), to ports 80 and
+    53, at `rate` a second; curl and dig over IPv6 meanwhile. (Spoofed
+    on-link IPv6 sources would also churn lwIP's 64-entry neighbour cache,
+    which recycles reachable entries before incomplete ones: an attacker on
+    the same link has that power over any host.)"""
+    def spoof(i):
+        src = f"2001:db8:ff{random.randrange(256):02x}::{random.randrange(1, 0xffff):x}"
+        sport, dport, isn = random.randrange(1024, 65535), 80 if i % 2 == 0 else 53, random.randrange(MOD)
+        peer.tcp6_out(src, SERVER6, sport, dport, isn, 0, SYN, 65535, options=b"\x02\x04\x05\xa0")
+        return src, sport, dport, isn
+    sent, results, start = flood(peer, rate, seconds, spoof, ("http6", "tcp53v6"), (1.0, 2.5, 4.0))
+    diag(f"{len(sent)} spoofed IPv6 SYNs")
+    flood_verdict(f"IPv6 SYN flood ({rate}/s spoofed, ports 80 and 53, {seconds:g} s): curl and dig +tcp over "
+                  f"IPv6 connect and are served within {PROMPT:g} s each, throughout", results, start, 6)
     for src, sport, dport, isn in sent:
         peer.tcp6_out(src, SERVER6, sport, dport, isn + 1, 0, RST, 0)
     peer.pump(0.3)
@@ -496,47 +508,17 @@ def syn_flood(peer, rate, seconds):
     unihost's SYN-ACKs go out and are ignored), to ports 80 and 53
     alternately, at `rate` a second; normal clients meanwhile."""
     peer.answer_arp_for("192.0.2.128/25")
-    total = int(rate * seconds)
-    sent = []
-    start = time.monotonic()
-    checks_at = [1.5, 3.5, 5.5]
-    running = []
-    results = []
-    i = 0
-    while i < total and time.monotonic() - start < seconds + 5:
-        due = int((time.monotonic() - start) * rate) + 1
-        while i < min(due, total):
-            ip = f"192.0.2.{random.randrange(128, 255)}"
-            sport = random.randrange(1024, 65535)
-            dport = 80 if i % 2 == 0 else 53
-            isn = random.randrange(MOD)
-            peer.spoofed_syn(ip, sport, dport, isn)
-            sent.append((ip, sport, dport, isn))
-            i += 1
-        if checks_at and time.monotonic() - start >= checks_at[0]:
-            checks_at.pop(0)
-            running += [Check("http"), Check("tcp53")]
-        for ch in list(running):
-            if ch.poll():
-                running.remove(ch)
-                results.append(ch)
-        peer.pump(0.005)
-    end = time.monotonic() + PROMPT + 2
-    while running and time.monotonic() < end:
-        for ch in list(running):
-            if ch.poll():
-                running.remove(ch)
-                results.append(ch)
-        peer.pump(0.02)
-    elapsed = time.monotonic() - start
-    diag(f"{len(sent)} spoofed SYNs in {elapsed:.1f} s; {peer.stray_synack} SYN-ACKs came back to them")
-    bad = [f"{c.kind} at {c.start - start:.1f} s: {c.why or f'took {c.took:.2f} s'}"
-           for c in results if c.why or c.took > PROMPT]
-    times = " ".join(f"{c.kind} {c.took:.2f}s" for c in results)
-    name = (f"SYN flood ({rate}/s spoofed, ports 80 and 53, {seconds:g} s): curl and dig +tcp from "
-            f"another address connect and are served within {PROMPT:g} s each, throughout")
-    check(not bad and len(results) == 6, name, "; ".join(bad) or f"{len(results)} of 6 checks ran")
-    diag(f"meanwhile: {times}")
+
+    def spoof(i):
+        ip = f"192.0.2.{random.randrange(128, 255)}"
+        sport, dport, isn = random.randrange(1024, 65535), 80 if i % 2 == 0 else 53, random.randrange(MOD)
+        peer.spoofed_syn(ip, sport, dport, isn)
+        return ip, sport, dport, isn
+    sent, results, start = flood(peer, rate, seconds, spoof, ("http", "tcp53"), (1.5, 3.5, 5.5))
+    diag(f"{len(sent)} spoofed SYNs in {time.monotonic() - start:.1f} s; "
+         f"{peer.stray_synack} SYN-ACKs came back to them")
+    flood_verdict(f"SYN flood ({rate}/s spoofed, ports 80 and 53, {seconds:g} s): curl and dig +tcp from "
+                  f"another address connect and are served within {PROMPT:g} s each, throughout", results, start, 6)
     # The attacker goes away: reset every half-open connection it made.
     for ip, sport, dport, isn in sent:
         peer.spoofed_rst(ip, sport, dport, isn)
