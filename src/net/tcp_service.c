@@ -4,7 +4,8 @@
  * A slot goes FREE -> OPEN -> LINGER -> FREE, or to FREE from anywhere by a
  * reset. While OPEN, every lwIP event (bytes in, bytes acknowledged) and the
  * service's tick runs advance(): take the engine's output while the budgets
- * allow, feed it received bytes, until neither moves. When the engine is
+ * allow, feed it received bytes, and again while it takes new input (only
+ * new input gives it more to say). When the engine is
  * FINISHED, the slot shuts our sending side (FIN after the queued data) and
  * LINGERs: what the peer still sends is read and dropped, so that it gets
  * our FIN and its last response rather than a reset (RFC 9112 9.6), until
