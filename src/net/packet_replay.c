@@ -10,6 +10,12 @@ static struct {
     bool muted;
 } queue[PACKET_REPLAY_MAX];
 static int queued;
+static bool running;
+
+bool packet_replay_running(void)
+{
+    return running;
+}
 
 u16_t packet_ip_header_len(const struct tcp_hdr *hdr)
 {
@@ -76,10 +82,12 @@ void packet_replay_run(struct netif *netif)
         muted[i] = queue[i].muted;
     }
     queued = 0;
+    running = true;
     for (int i = 0; i < n; i++) {
         netif_platform_mute(muted[i]);
         if (ip_input(packets[i], netif) != ERR_OK)
             pbuf_free(packets[i]);
         netif_platform_mute(false);
     }
+    running = false;
 }

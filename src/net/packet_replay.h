@@ -39,4 +39,8 @@ void packet_replay_add(struct pbuf *packet, bool muted);
 /* Feeds the queued packets, in order. Call after every input. */
 void packet_replay_run(struct netif *netif);
 
+/* True while a queued packet is being fed (so a hook does not set the same
+ * packet aside again). */
+bool packet_replay_running(void);
+
 #endif

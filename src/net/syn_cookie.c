@@ -202,6 +202,11 @@ err_t syn_cookie_listen_input(struct tcp_pcb *listener, struct tcp_hdr *hdr, u16
     }
     if ((flags & (TCP_SYN | TCP_ACK | TCP_RST)) != TCP_ACK)
         return ERR_OK;
+    /* An ACK fed again after its SYN was made, that still finds no
+     * connection (lwIP had no pcb for the SYN): not set aside once more,
+     * lwIP resets it and the client starts over. */
+    if (packet_replay_running())
+        return ERR_OK;
     uint32_t client_isn = hdr->seqno - 1;
     int index = check_cookie(hdr->ackno - 1, local, hdr->dest, remote, hdr->src, client_isn);
     if (index < 0 || !packet_replay_room(2))
