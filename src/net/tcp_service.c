@@ -57,6 +57,12 @@
 
 enum { PHASE_FREE, PHASE_OPEN, PHASE_LINGER };
 
+/* A listening port: its pool, and what its engines are told at open(). */
+struct tcp_listener {
+    struct tcp_pool *pool;
+    void *arg;
+};
+
 static struct tcp_pool *pools;
 static struct tcp_listener listeners[LISTENERS_MAX];
 static size_t listener_count;
@@ -645,7 +651,7 @@ static err_t on_accept(void *arg, struct tcp_pcb *pcb, err_t err)
     s->input_close_told = false;
     s->waiting_for_peer = false;
     s->starved = false;
-    s->opened = s->last_progress = s->request_started = now;
+    s->last_progress = s->request_started = now;
     s->run_first = s->run_count = 0;
     s->copied_unacked = 0;
     s->rx_start = s->rx_len = 0;
@@ -761,6 +767,8 @@ static void add_stats(struct stats_line *line)
         stats_add(line, key, "%lu", pool->shed);
         snprintf(key, sizeof key, "%s_timed_out", pool->name);
         stats_add(line, key, "%lu", pool->timed_out);
+        snprintf(key, sizeof key, "%s_refused", pool->name);
+        stats_add(line, key, "%lu", pool->refused);
     }
     stats_add(line, "tcp_copied", "%zu/%zu", copied_total, (size_t)COPY_BUDGET);
     stats_add(line, "tcp_pressure_resets", "%lu", pressure_resets);

@@ -60,12 +60,6 @@ struct tcp_limits {
     uint32_t copy_cap;              /* of which copied (not stable) */
 };
 
-/* Per listener: what its engines are told at open(). */
-struct tcp_listener {
-    struct tcp_pool *pool;
-    void *arg;
-};
-
 /* One connection's slot: the service's bookkeeping and receive buffer. */
 struct tcp_slot {
     struct tcp_pcb *pcb;            /* NULL: free */
@@ -76,7 +70,6 @@ struct tcp_slot {
     bool input_close_told;          /* and the engine was told, having had every byte before it */
     bool waiting_for_peer;          /* the request timer runs */
     bool starved;                   /* held back by memory others hold: woken by the next ACK anywhere */
-    uint32_t opened;                /* ms (sys_now) */
     uint32_t last_progress;         /* ms: bytes received or acknowledged */
     uint32_t request_started;       /* ms: when waiting_for_peer became true */
     uint32_t linger_started;        /* ms: when we shut our side */
