@@ -9,9 +9,9 @@
 #include <string.h>
 #include <time.h>
 
-#include "blob.h"
-#include "dns_engine.h"
-#include "dns_wire.h"
+#include "content/blob.h"
+#include "dns/dns_engine.h"
+#include "dns/dns_wire.h"
 
 static double now(void)
 {

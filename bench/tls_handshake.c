@@ -16,7 +16,7 @@
 #include <time.h>
 
 #include "tls_client.h"
-#include "tls_server.h"
+#include "http/tls_server.h"
 
 static double now(void)
 {

@@ -1,13 +1,13 @@
 /* Validating and indexing a content blob: see blob.h and blob_format.h. */
-#include "blob.h"
+#include "content/blob.h"
 
 #include <stdbool.h>
 #include <string.h>
 
 #include <bearssl.h>
 
-#include "dns_name.h"
-#include "dns_wire.h"
+#include "dns/dns_name.h"
+#include "dns/dns_wire.h"
 
 _Static_assert(sizeof(struct blob_preamble) == 56, "preamble layout is part of the format");
 _Static_assert(sizeof(struct blob_http_file) == 72, "record layout is part of the format");

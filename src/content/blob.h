@@ -9,7 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "blob_format.h"
+#include "content/blob_format.h"
 
 struct blob {
     const uint8_t *base;

@@ -1,5 +1,5 @@
 /* Building a content blob: see blob_writer.h. */
-#include "blob_writer.h"
+#include "content/blob_writer.h"
 
 #include <stdlib.h>
 #include <string.h>

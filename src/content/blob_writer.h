@@ -13,7 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "blob_format.h"
+#include "content/blob_format.h"
 
 struct blob_writer;
 

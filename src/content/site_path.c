@@ -1,5 +1,5 @@
 /* The URL path -> published file rule: see site_path.h. */
-#include "site_path.h"
+#include "content/site_path.h"
 
 #include <string.h>
 

@@ -1,5 +1,5 @@
 /* Command-line parsing: see config.h. */
-#include "config.h"
+#include "core/config.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -4,18 +4,18 @@
  * service (tcp_service.h), which owns the connections, their buffers,
  * timeouts and shedding.
  */
-#include "dns_service.h"
+#include "core/dns_service.h"
 
 #include <string.h>
 
-#include "dns_engine.h"
-#include "dns_stream.h"
-#include "dns_transfer.h"
-#include "dns_wire.h"
-#include "log.h"
+#include "dns/dns_engine.h"
+#include "dns/dns_stream.h"
+#include "dns/dns_transfer.h"
+#include "dns/dns_wire.h"
+#include "core/log.h"
 #include "lwip/udp.h"
-#include "net_limits.h"
-#include "tcp_service.h"
+#include "net/net_limits.h"
+#include "net/tcp_service.h"
 
 #define DNS_PORT 53
 #define DNS_TCP_IDLE_MS 10000       /* a query must come whole, and an idle connection goes, within it */

@@ -6,18 +6,18 @@
  * only what ties them: which kind each port serves, where TLS states come
  * from, and the log lines of TLS handshakes.
  */
-#include "http_service.h"
+#include "core/http_service.h"
 
 #include <stddef.h>
 #include <string.h>
 
-#include "http_hsts.h"
-#include "http_stream.h"
-#include "log.h"
-#include "net_limits.h"
-#include "net_stats.h"
-#include "platform.h"
-#include "tcp_service.h"
+#include "http/http_hsts.h"
+#include "http/http_stream.h"
+#include "core/log.h"
+#include "net/net_limits.h"
+#include "net/net_stats.h"
+#include "core/platform.h"
+#include "net/tcp_service.h"
 
 #define HTTP_PORT 80
 #define HTTPS_PORT 443

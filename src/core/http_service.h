@@ -6,8 +6,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "blob.h"
-#include "tls_server.h"
+#include "content/blob.h"
+#include "http/tls_server.h"
 
 struct http_service_options {
     const struct tls_credentials *tls;  /* NULL: plain HTTP only */

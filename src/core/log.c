@@ -1,10 +1,10 @@
 /* The log: see log.h. Lines longer than the buffer are cut, never split. */
-#include "log.h"
+#include "core/log.h"
 
 #include <stdio.h>
 #include <string.h>
 
-#include "platform.h"
+#include "core/platform.h"
 
 void log_vprintf(const char *fmt, va_list ap)
 {

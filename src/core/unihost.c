@@ -1,16 +1,16 @@
 /* The boot sequence and the event loop: see unihost.h. */
-#include "unihost.h"
+#include "core/unihost.h"
 
-#include "blob.h"
-#include "dns_service.h"
-#include "http_service.h"
+#include "content/blob.h"
+#include "core/dns_service.h"
+#include "core/http_service.h"
 #include "lwip/init.h"
 #include "lwip/timeouts.h"
-#include "log.h"
-#include "net_stats.h"
-#include "netif_platform.h"
-#include "platform.h"
-#include "tls_server.h"
+#include "core/log.h"
+#include "net/net_stats.h"
+#include "net/netif_platform.h"
+#include "core/platform.h"
+#include "http/tls_server.h"
 
 #define FRAMES_PER_ROUND 64     /* input handled before timers get a turn */
 

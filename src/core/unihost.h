@@ -9,7 +9,7 @@
 
 #include <stddef.h>
 
-#include "config.h"
+#include "core/config.h"
 
 #define UNIHOST_VERSION "0.1.0"
 

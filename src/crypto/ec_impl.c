@@ -1,8 +1,8 @@
 /* BearSSL's elliptic-curve interface over our own fast curves: see ec_impl.h. */
-#include "ec_impl.h"
+#include "crypto/ec_impl.h"
 
-#include "p256.h"
-#include "x25519.h"
+#include "crypto/p256.h"
+#include "crypto/x25519.h"
 
 static const unsigned char *fast_generator(int curve, size_t *len)
 {

@@ -24,7 +24,7 @@
  * form worth exploiting); 1/k mod n is k^(n-2), with a 4-bit window over
  * the public exponent.
  */
-#include "p256.h"
+#include "crypto/p256.h"
 
 #include <string.h>
 

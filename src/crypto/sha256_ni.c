@@ -4,7 +4,7 @@
  * them, {A,B,E,F} and {C,D,G,H}; each sha256rnds2 does two rounds, and
  * sha256msg1/msg2 extend the message schedule four words at a time.
  */
-#include "sha256_ni.h"
+#include "crypto/sha256_ni.h"
 
 #include <cpuid.h>
 #include <immintrin.h>

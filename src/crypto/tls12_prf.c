@@ -4,11 +4,11 @@
  * A(i) = HMAC(secret, A(i-1)). The HMAC key's inner and outer states are
  * computed once and shared by every HMAC of the call.
  */
-#include "tls12_prf.h"
+#include "crypto/tls12_prf.h"
 
 #include <string.h>
 
-#include "sha256_ni.h"
+#include "crypto/sha256_ni.h"
 
 /* HMAC(key, prefix || label || seed chunks) into out (32 bytes). */
 static void hmac_label_seed(const br_hmac_key_context *key, const unsigned char *prefix, size_t prefix_len,

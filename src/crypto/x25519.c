@@ -28,7 +28,7 @@
  * multiple of B's prime order l ~ 2^252, since k = c*l in [2^254, 2^255)
  * would need c in 4..7, and c*l (l odd) is a multiple of 8 only if c is.
  */
-#include "x25519.h"
+#include "crypto/x25519.h"
 
 #include <string.h>
 

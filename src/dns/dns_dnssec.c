@@ -1,12 +1,12 @@
 /* DNSSEC records beside answers, and denial of existence: see dns_dnssec.h. */
-#include "dns_dnssec.h"
+#include "dns/dns_dnssec.h"
 
 #include <string.h>
 
 #include <bearssl.h>
 
-#include "dns_name.h"
-#include "dns_wire.h"
+#include "dns/dns_name.h"
+#include "dns/dns_wire.h"
 
 static const struct blob_dns_rrset *rrset_of(const struct blob *b, const struct blob_dns_node *n, uint16_t type)
 {

@@ -15,8 +15,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "blob.h"
-#include "dns_response.h"
+#include "content/blob.h"
+#include "dns/dns_response.h"
 
 /* Iterations beyond this are not hashed: such a zone gets no NSEC3 proofs
  * (crunch refuses it anyway; see ZONE_NSEC3_ITERATIONS_MAX). */

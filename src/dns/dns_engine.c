@@ -5,15 +5,15 @@
  * For DO queries into zones signed offline, the RRSIGs and denial proofs
  * of RFC 4035 3.1 and RFC 5155 7.2 (dns_dnssec.c).
  */
-#include "dns_engine.h"
+#include "dns/dns_engine.h"
 
 #include <string.h>
 
-#include "dns_dnssec.h"
-#include "dns_name.h"
-#include "dns_query.h"
-#include "dns_response.h"
-#include "dns_wire.h"
+#include "dns/dns_dnssec.h"
+#include "dns/dns_name.h"
+#include "dns/dns_query.h"
+#include "dns/dns_response.h"
+#include "dns/dns_wire.h"
 
 #define ADDITIONAL_NAMES_MAX 16
 #define CNAME_CHAIN_MAX 8   /* links followed before giving up (loops included) */

@@ -10,7 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "blob.h"
+#include "content/blob.h"
 
 enum dns_transport { DNS_OVER_UDP, DNS_OVER_TCP };
 

@@ -1,9 +1,9 @@
 /* Parsing a DNS query: see dns_query.h. RFC 1035 4.1, RFC 6891 6.1. */
-#include "dns_query.h"
+#include "dns/dns_query.h"
 
 #include <string.h>
 
-#include "dns_wire.h"
+#include "dns/dns_wire.h"
 
 /* Skips a possibly compressed name; returns the offset after it, 0 if bad. */
 static size_t skip_name(const uint8_t *msg, size_t len, size_t off)

@@ -1,10 +1,10 @@
 /* Writing a DNS response: see dns_response.h. */
-#include "dns_response.h"
+#include "dns/dns_response.h"
 
 #include <string.h>
 
-#include "dns_name.h"
-#include "dns_wire.h"
+#include "dns/dns_name.h"
+#include "dns/dns_wire.h"
 
 static size_t question_end(const struct dns_response *r)
 {

@@ -13,8 +13,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "blob.h"
-#include "dns_query.h"
+#include "content/blob.h"
+#include "dns/dns_query.h"
 
 enum dns_section { DNS_SECTION_ANSWER, DNS_SECTION_AUTHORITY, DNS_SECTION_ADDITIONAL };
 

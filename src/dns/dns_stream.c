@@ -1,10 +1,10 @@
 /* DNS over TCP as a stream engine: see dns_stream.h. */
-#include "dns_stream.h"
+#include "dns/dns_stream.h"
 
 #include <string.h>
 
-#include "dns_engine.h"
-#include "dns_wire.h"
+#include "dns/dns_engine.h"
+#include "dns/dns_wire.h"
 
 void dns_stream_init(struct dns_stream *s, const struct blob *blob, const struct stream_peer *peer)
 {

@@ -26,9 +26,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "blob.h"
-#include "dns_transfer.h"
-#include "stream.h"
+#include "content/blob.h"
+#include "dns/dns_transfer.h"
+#include "core/stream.h"
 
 #define DNS_STREAM_QUERY_MAX 4096   /* a query needs far less */
 

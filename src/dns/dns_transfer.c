@@ -1,9 +1,9 @@
 /* Zone transfers: see dns_transfer.h. */
-#include "dns_transfer.h"
+#include "dns/dns_transfer.h"
 
 #include <string.h>
 
-#include "dns_response.h"
+#include "dns/dns_response.h"
 
 bool dns_transfer_allowed(const struct blob *b, const struct blob_dns_zone *zone, const struct dns_peer *peer)
 {

@@ -12,11 +12,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "blob.h"
-#include "dns_engine.h"
-#include "dns_name.h"
-#include "dns_query.h"
-#include "dns_wire.h"
+#include "content/blob.h"
+#include "dns/dns_engine.h"
+#include "dns/dns_name.h"
+#include "dns/dns_query.h"
+#include "dns/dns_wire.h"
 
 /* Messages are kept to this size so a transfer interleaves with the TCP
  * window rather than waiting for 64 KiB of buffer; big zones take several. */

@@ -3,7 +3,7 @@
  * none): the proleptic Gregorian calendar from day counts, in 400-year eras
  * of 146097 days so leap years fall out of integer arithmetic.
  */
-#include "http_date.h"
+#include "http/http_date.h"
 
 #include <string.h>
 

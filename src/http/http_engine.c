@@ -7,16 +7,16 @@
  * directory-slash redirect by site_path.h; the site's declared redirects; a
  * 404 page with status 404.
  */
-#include "http_engine.h"
+#include "http/http_engine.h"
 
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
-#include "http_date.h"
-#include "http_path.h"
-#include "http_range.h"
-#include "site_path.h"
+#include "http/http_date.h"
+#include "http/http_path.h"
+#include "http/http_range.h"
+#include "content/site_path.h"
 
 static int on_message_begin(llhttp_t *p);
 static int on_method(llhttp_t *p, const char *at, size_t len);

@@ -20,7 +20,7 @@
 
 #include <llhttp.h>
 
-#include "blob.h"
+#include "content/blob.h"
 
 #define HTTP_URL_MAX 2048           /* longer request targets get 414 */
 #define HTTP_HEADERS_MAX 8192       /* more header bytes get 431 */

@@ -1,5 +1,5 @@
 /* Strict-Transport-Security: see http_hsts.h. */
-#include "http_hsts.h"
+#include "http/http_hsts.h"
 
 #include <stdio.h>
 

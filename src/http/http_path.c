@@ -1,5 +1,5 @@
 /* The URI pieces of a request: see http_path.h. */
-#include "http_path.h"
+#include "http/http_path.h"
 
 #include <stdbool.h>
 #include <stdint.h>

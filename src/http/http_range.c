@@ -1,5 +1,5 @@
 /* The Range header: see http_range.h. */
-#include "http_range.h"
+#include "http/http_range.h"
 
 #include <stdbool.h>
 #include <strings.h>

@@ -1,5 +1,5 @@
 /* An HTTP connection as a stream engine: see http_stream.h. */
-#include "http_stream.h"
+#include "http/http_stream.h"
 
 #include <string.h>
 

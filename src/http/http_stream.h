@@ -19,11 +19,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "blob.h"
-#include "http_engine.h"
-#include "redirect_head.h"
-#include "stream.h"
-#include "tls_server.h"
+#include "content/blob.h"
+#include "http/http_engine.h"
+#include "http/redirect_head.h"
+#include "core/stream.h"
+#include "http/tls_server.h"
 
 enum http_stream_kind { HTTP_STREAM_PLAIN, HTTP_STREAM_REDIRECT, HTTP_STREAM_TLS };
 

@@ -1,12 +1,12 @@
 /* Plain HTTP's 301 to HTTPS: see https_redirect.h. */
-#include "https_redirect.h"
+#include "http/https_redirect.h"
 
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
-#include "http_date.h"
-#include "http_path.h"
+#include "http/http_date.h"
+#include "http/http_path.h"
 
 /* The end of the request head (after its empty line), or 0. Bare LF line
  * ends are tolerated, as RFC 9112 allows. */

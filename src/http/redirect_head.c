@@ -1,5 +1,5 @@
 /* Keeping the request line and Host lines of a head: see redirect_head.h. */
-#include "redirect_head.h"
+#include "http/redirect_head.h"
 
 #include <string.h>
 

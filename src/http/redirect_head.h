@@ -18,7 +18,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "https_redirect.h"
+#include "http/https_redirect.h"
 
 enum redirect_head_state {
     REDIRECT_HEAD_START,            /* before the request line (empty lines are skipped) */

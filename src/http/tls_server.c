@@ -1,10 +1,10 @@
 /* The TLS 1.2 server over BearSSL: see tls_server.h. */
-#include "tls_server.h"
+#include "http/tls_server.h"
 
-#include "ec_impl.h"
-#include "p256.h"
-#include "sha256_ni.h"
-#include "tls12_prf.h"
+#include "crypto/ec_impl.h"
+#include "crypto/p256.h"
+#include "crypto/sha256_ni.h"
+#include "crypto/tls12_prf.h"
 
 #include <stdio.h>
 #include <string.h>

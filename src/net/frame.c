@@ -1,5 +1,5 @@
 /* Frame headers: see frame.h. */
-#include "frame.h"
+#include "net/frame.h"
 
 static uint16_t get16(const uint8_t *p)
 {

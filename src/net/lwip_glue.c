@@ -6,8 +6,8 @@
 #include <stdarg.h>
 
 #include "lwip/sys.h"
-#include "log.h"
-#include "platform.h"
+#include "core/log.h"
+#include "core/platform.h"
 
 u32_t sys_now(void)
 {

@@ -1,14 +1,14 @@
 /* The stats line: see net_stats.h. */
-#include "net_stats.h"
+#include "net/net_stats.h"
 
 #include <stdarg.h>
 #include <stdio.h>
 
-#include "log.h"
+#include "core/log.h"
 #include "lwip/memp.h"
 #include "lwip/priv/tcp_priv.h"
 #include "lwip/stats.h"
-#include "syn_cookie.h"
+#include "net/syn_cookie.h"
 
 #define SOURCES_MAX 8
 #define LINE_MAX 1024

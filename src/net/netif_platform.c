@@ -11,11 +11,11 @@
  * the wire's MTU: lwIP's IPv6 path MTU comes from the interface MTU, and
  * IPv6 TCP gets the checksum offload only.
  */
-#include "netif_platform.h"
+#include "net/netif_platform.h"
 
 #include <string.h>
 
-#include "frame.h"
+#include "net/frame.h"
 #include "lwip/etharp.h"
 #include "lwip/ethip6.h"
 #include "lwip/init.h"
@@ -25,8 +25,8 @@
 #include "lwip/prot/tcp.h"
 #include "lwip/tcp.h"
 #include "netif/ethernet.h"
-#include "platform.h"
-#include "packet_replay.h"
+#include "core/platform.h"
+#include "net/packet_replay.h"
 
 #define FRAME_MAX (14 + 1500 + 4)   /* Ethernet header, MTU 1500, a VLAN tag */
 

@@ -4,7 +4,7 @@
 
 #include <stdbool.h>
 
-#include "config.h"
+#include "core/config.h"
 #include "lwip/netif.h"
 
 /* Adds and brings up the interface with cfg's addresses; returns it. */

@@ -1,9 +1,9 @@
 /* Packets fed to IP input again: see packet_replay.h. */
-#include "packet_replay.h"
+#include "net/packet_replay.h"
 
 #include "lwip/ip.h"
 #include "lwip/prot/tcp.h"
-#include "netif_platform.h"
+#include "net/netif_platform.h"
 
 static struct {
     struct pbuf *p;

@@ -1,5 +1,5 @@
 /* SYN cookies: see syn_cookie.h. */
-#include "syn_cookie.h"
+#include "net/syn_cookie.h"
 
 #include <string.h>
 
@@ -11,9 +11,9 @@
 #include "lwip/prot/tcp.h"
 #include "lwip/sys.h"
 #include "lwip/tcp.h"
-#include "net_limits.h"
-#include "packet_replay.h"
-#include "tcp_keyed_hash.h"
+#include "net/net_limits.h"
+#include "net/packet_replay.h"
+#include "net/tcp_keyed_hash.h"
 
 /* The cookie: | 5 bits: 64-second period | 2 bits: MSS | 25 bits: hash | */
 #define PERIOD_MS 64000u

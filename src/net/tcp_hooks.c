@@ -1,10 +1,10 @@
 /* lwIP's TCP hooks: see tcp_hooks.h. */
-#include "tcp_hooks.h"
+#include "net/tcp_hooks.h"
 
 #include "lwip/tcp.h"
-#include "syn_cookie.h"
-#include "tcp_keyed_hash.h"
-#include "tcp_reuse.h"
+#include "net/syn_cookie.h"
+#include "net/tcp_keyed_hash.h"
+#include "net/tcp_reuse.h"
 
 err_t tcp_hook_inpacket(struct tcp_pcb *pcb, struct tcp_hdr *hdr, u16_t optlen, u16_t opt1len, u8_t *opt2,
                         struct pbuf *p)

@@ -1,12 +1,12 @@
 /* Keyed hashes of TCP connections: see tcp_keyed_hash.h. */
-#include "tcp_keyed_hash.h"
+#include "net/tcp_keyed_hash.h"
 
 #include <string.h>
 
 #include <bearssl.h>
 
-#include "platform.h"
-#include "sha256_ni.h"
+#include "core/platform.h"
+#include "crypto/sha256_ni.h"
 
 static br_hmac_key_context key;
 static bool keyed;

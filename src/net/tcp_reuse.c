@@ -1,10 +1,10 @@
 /* See tcp_reuse.h. */
-#include "tcp_reuse.h"
+#include "net/tcp_reuse.h"
 
 #include "lwip/priv/tcp_priv.h"
 #include "lwip/prot/tcp.h"
 #include "lwip/tcp.h"
-#include "packet_replay.h"
+#include "net/packet_replay.h"
 
 err_t tcp_reuse_inpacket(struct tcp_pcb *pcb, struct tcp_hdr *hdr, u16_t optlen, u16_t opt1len,
                          u8_t *opt2, struct pbuf *p)

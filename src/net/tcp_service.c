@@ -25,7 +25,7 @@
  * without telling anyone, so a slot lets go of a CLOSING pcb as soon as
  * nothing is unsent; every other move is seen in a callback.
  */
-#include "tcp_service.h"
+#include "net/tcp_service.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -34,9 +34,9 @@
 #include "lwip/stats.h"
 #include "lwip/sys.h"
 #include "lwip/timeouts.h"
-#include "net_limits.h"
-#include "net_stats.h"
-#include "netif_platform.h"
+#include "net/net_limits.h"
+#include "net/net_stats.h"
+#include "net/netif_platform.h"
 
 #define TICK_MS 500
 #define LISTENERS_MAX 4

@@ -42,7 +42,7 @@
 #include <stdint.h>
 
 #include "lwip/tcp.h"
-#include "stream.h"
+#include "core/stream.h"
 
 /* Received bytes a connection holds at most (the TCP window's size). */
 #define TCP_SERVICE_RX_BYTES TCP_WND

@@ -12,11 +12,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "config.h"
-#include "log.h"
-#include "platform_unix.h"
-#include "tap.h"
-#include "unihost.h"
+#include "core/config.h"
+#include "core/log.h"
+#include "unix/platform_unix.h"
+#include "unix/tap.h"
+#include "core/unihost.h"
 
 /*
  * Reads a blob file whole into memory of our own, 8-byte aligned as the

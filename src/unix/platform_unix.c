@@ -13,9 +13,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "platform.h"
-#include "platform_unix.h"
-#include "tap.h"
+#include "core/platform.h"
+#include "unix/platform_unix.h"
+#include "unix/tap.h"
 
 static volatile sig_atomic_t stop_requested, stats_requested;
 

@@ -27,9 +27,9 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
-#include "frame.h"
-#include "platform.h"
-#include "tap.h"
+#include "net/frame.h"
+#include "core/platform.h"
+#include "unix/tap.h"
 
 #define TAP_MTU 1500
 

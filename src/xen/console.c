@@ -1,13 +1,13 @@
 /* The console: see console.h. */
-#include "console.h"
+#include "xen/console.h"
 
 #include <stdarg.h>
 #include <stdio.h>
 
-#include "evtchn.h"
-#include "hypercall.h"
-#include "time.h"
-#include "xen_abi.h"
+#include "xen/evtchn.h"
+#include "xen/hypercall.h"
+#include "xen/time.h"
+#include "xen/xen_abi.h"
 #include <xen/hvm/params.h>
 #include <xen/io/console.h>
 

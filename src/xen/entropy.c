@@ -1,5 +1,5 @@
 /* The guest's random numbers: see entropy.h. */
-#include "entropy.h"
+#include "xen/entropy.h"
 
 #include <string.h>
 

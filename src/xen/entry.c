@@ -8,17 +8,17 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "blob.h"
-#include "config.h"
-#include "console.h"
-#include "exceptions.h"
-#include "hypercall.h"
-#include "memory.h"
-#include "platform.h"
-#include "platform_xen.h"
-#include "shared_info.h"
-#include "shutdown.h"
-#include "unihost.h"
+#include "content/blob.h"
+#include "core/config.h"
+#include "xen/console.h"
+#include "xen/exceptions.h"
+#include "xen/hypercall.h"
+#include "xen/memory.h"
+#include "core/platform.h"
+#include "xen/platform_xen.h"
+#include "xen/shared_info.h"
+#include "xen/shutdown.h"
+#include "core/unihost.h"
 
 #define MAX_WORDS 32
 #define CMDLINE_MAX 1024

@@ -1,10 +1,10 @@
 /* Event channels: see evtchn.h. */
-#include "evtchn.h"
+#include "xen/evtchn.h"
 
 #include <xen/sched.h>
 
-#include "hypercall.h"
-#include "shared_info.h"
+#include "xen/hypercall.h"
+#include "xen/shared_info.h"
 
 #define BITS_PER_WORD (8 * sizeof(xen_ulong_t))
 

@@ -11,7 +11,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "xen_abi.h"
+#include "xen/xen_abi.h"
 
 /* A new port for `remote` to bind to; 0 and *port, or a negative error. */
 int evtchn_alloc_unbound(domid_t remote, evtchn_port_t *port);

@@ -1,10 +1,10 @@
 /* CPU exceptions: see exceptions.h; the stubs are in exception_stubs.S. */
-#include "exceptions.h"
+#include "xen/exceptions.h"
 
 #include <stdint.h>
 #include <stdio.h>
 
-#include "shutdown.h"
+#include "xen/shutdown.h"
 
 struct idt_gate {
     uint16_t offset_low;

@@ -1,5 +1,5 @@
 /* Grant table v1 bookkeeping: see gnttab.h. */
-#include "gnttab.h"
+#include "xen/gnttab.h"
 
 #include <string.h>
 

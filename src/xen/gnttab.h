@@ -11,7 +11,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "xen_abi.h"
+#include "xen/xen_abi.h"
 
 #define GNTTAB_MAX_ENTRIES 2048     /* 4 frames of v1 entries */
 

@@ -1,9 +1,9 @@
 /* The one grant-table call that needs Xen: mapping the table's frames. */
-#include "gnttab.h"
+#include "xen/gnttab.h"
 
 #include <xen/memory.h>
 
-#include "hypercall.h"
+#include "xen/hypercall.h"
 
 static uint32_t frame_of_identity(const void *page)
 {

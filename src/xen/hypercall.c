@@ -1,7 +1,7 @@
 /* Hypercalls: see hypercall.h. */
-#include "hypercall.h"
+#include "xen/hypercall.h"
 
-#include "xen_abi.h"
+#include "xen/xen_abi.h"
 #include <xen/hvm/hvm_op.h>
 
 /* Xen writes one 32-byte stub per hypercall number into this page. */

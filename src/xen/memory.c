@@ -1,11 +1,11 @@
 /* A bump allocator over one RAM region: see memory.h. The guest allocates
  * only at start-up (netfront's ring and buffer pages); lwIP's heap and pools
  * are static arrays in .bss, sized in lwipopts.h. */
-#include "memory.h"
+#include "xen/memory.h"
 
 #include <string.h>
 
-#include "xen_abi.h"
+#include "xen/xen_abi.h"
 
 extern char __image_end[];
 

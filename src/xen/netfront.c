@@ -1,7 +1,7 @@
 /* netfront: see netfront.h. */
-#include "netfront.h"
+#include "xen/netfront.h"
 
-#include "rx_csum.h"
+#include "xen/rx_csum.h"
 
 #include <stdio.h>
 #include <stdlib.h>

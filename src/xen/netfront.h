@@ -29,9 +29,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "gnttab.h"
-#include "xen_abi.h"
-#include "xenstore.h"
+#include "xen/gnttab.h"
+#include "xen/xen_abi.h"
+#include "xen/xenstore.h"
 
 #define NETFRONT_TX_SLOTS __CONST_RING_SIZE(netif_tx, XEN_PAGE_SIZE)
 #define NETFRONT_RX_SLOTS __CONST_RING_SIZE(netif_rx, XEN_PAGE_SIZE)

@@ -4,22 +4,22 @@
  * for the interface, and the toolstack's control/shutdown key as the stop
  * request.
  */
-#include "platform.h"
+#include "core/platform.h"
 
 #include <stdio.h>
 #include <string.h>
 
-#include "console.h"
-#include "entropy.h"
-#include "evtchn.h"
-#include "gnttab.h"
-#include "hypercall.h"
-#include "memory.h"
-#include "netfront.h"
-#include "platform_xen.h"
-#include "shutdown.h"
-#include "time.h"
-#include "xenstore.h"
+#include "xen/console.h"
+#include "xen/entropy.h"
+#include "xen/evtchn.h"
+#include "xen/gnttab.h"
+#include "xen/hypercall.h"
+#include "xen/memory.h"
+#include "xen/netfront.h"
+#include "xen/platform_xen.h"
+#include "xen/shutdown.h"
+#include "xen/time.h"
+#include "xen/xenstore.h"
 #include <xen/hvm/params.h>
 
 #define SHUTDOWN_WATCH_TOKEN "control-shutdown"

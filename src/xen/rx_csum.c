@@ -1,7 +1,7 @@
 /* rx_csum: see rx_csum.h. */
-#include "rx_csum.h"
+#include "xen/rx_csum.h"
 
-#include "frame.h"
+#include "net/frame.h"
 
 /* A whole TCP or UDP segment of an IPv4 or IPv6 frame. */
 static bool find_l4(const uint8_t *frame, size_t len, struct frame_layout *l)

@@ -1,9 +1,9 @@
 /* The shared info page: see shared_info.h. */
-#include "shared_info.h"
+#include "xen/shared_info.h"
 
 #include <xen/memory.h>
 
-#include "hypercall.h"
+#include "xen/hypercall.h"
 
 static uint8_t shared_info_page[XEN_PAGE_SIZE] __attribute__((aligned(XEN_PAGE_SIZE)));
 struct shared_info *xen_shared_info;

@@ -3,7 +3,7 @@
 #ifndef UNIHOST_XEN_SHARED_INFO_H
 #define UNIHOST_XEN_SHARED_INFO_H
 
-#include "xen_abi.h"
+#include "xen/xen_abi.h"
 
 extern struct shared_info *xen_shared_info;
 

@@ -1,12 +1,12 @@
 /* Leaving the guest: see shutdown.h. */
-#include "shutdown.h"
+#include "xen/shutdown.h"
 
 #include <string.h>
 
-#include "console.h"
-#include "hypercall.h"
-#include "platform_xen.h"
-#include "xen_abi.h"
+#include "xen/console.h"
+#include "xen/hypercall.h"
+#include "xen/platform_xen.h"
+#include "xen/xen_abi.h"
 #include <xen/sched.h>
 
 static void outw(uint16_t port, uint16_t value)

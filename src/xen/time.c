@@ -4,9 +4,9 @@
  * version field is odd while Xen updates the record, so we re-read until we
  * see one even version on both sides of the read.
  */
-#include "time.h"
+#include "xen/time.h"
 
-#include "shared_info.h"
+#include "xen/shared_info.h"
 
 static uint64_t scale_delta(uint64_t delta, uint32_t mul, int8_t shift)
 {

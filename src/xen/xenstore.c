@@ -1,5 +1,5 @@
 /* The xenstore ring protocol: see xenstore.h. */
-#include "xenstore.h"
+#include "xen/xenstore.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -16,7 +16,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "xen_abi.h"
+#include "xen/xen_abi.h"
 
 /* Results: >= 0 success; these negative values are xenstored's errors. */
 enum {

@@ -11,8 +11,8 @@
 
 #include <zlib.h>
 
-#include "blob.h"
-#include "dns_name.h"
+#include "content/blob.h"
+#include "dns/dns_name.h"
 
 static int failures;
 

@@ -24,10 +24,10 @@
 
 #include <bearssl.h>
 
-#include "dns_engine.h"
-#include "dns_name.h"
+#include "dns/dns_engine.h"
+#include "dns/dns_name.h"
 #include "fuzz_common.h"
-#include "http_engine.h"
+#include "http/http_engine.h"
 
 static uint8_t *base;           /* the fixture blob, as loaded */
 static size_t base_size;

@@ -14,8 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "blob.h"
-#include "dns_engine.h"
+#include "content/blob.h"
+#include "dns/dns_engine.h"
 
 #define FUZZ_CHECK(cond, what)                                                       \
     do {                                                                             \

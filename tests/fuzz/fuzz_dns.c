@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "dns_engine.h"
+#include "dns/dns_engine.h"
 #include "fuzz_common.h"
 
 static struct blob blob;

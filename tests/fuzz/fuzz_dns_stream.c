@@ -44,9 +44,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "dns_stream.h"
-#include "dns_transfer.h"
-#include "dns_wire.h"
+#include "dns/dns_stream.h"
+#include "dns/dns_transfer.h"
+#include "dns/dns_wire.h"
 #include "fuzz_common.h"
 
 #define INPUT_MAX 65536

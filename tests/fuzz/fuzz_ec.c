@@ -26,8 +26,8 @@
 #include <string.h>
 
 #include "fuzz_common.h"
-#include "p256.h"
-#include "x25519.h"
+#include "crypto/p256.h"
+#include "crypto/x25519.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

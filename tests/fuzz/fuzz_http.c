@@ -31,7 +31,7 @@
 #include <string.h>
 
 #include "fuzz_common.h"
-#include "http_engine.h"
+#include "http/http_engine.h"
 
 static struct blob blob;
 static struct http_conn conn;

@@ -61,12 +61,12 @@
 #include <string.h>
 
 #include "fuzz_common.h"
-#include "http_engine.h"
-#include "http_hsts.h"
-#include "http_stream.h"
-#include "https_redirect.h"
+#include "http/http_engine.h"
+#include "http/http_hsts.h"
+#include "http/http_stream.h"
+#include "http/https_redirect.h"
 #include "tls_client.h"
-#include "tls_server.h"
+#include "http/tls_server.h"
 
 #define NOW 784111777u
 #define INPUT_MAX 16384

@@ -23,8 +23,8 @@
 #include <string.h>
 
 #include "fuzz_common.h"
-#include "sha256_ni.h"
-#include "tls12_prf.h"
+#include "crypto/sha256_ni.h"
+#include "crypto/tls12_prf.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

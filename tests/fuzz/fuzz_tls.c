@@ -26,7 +26,7 @@
 #include <string.h>
 
 #include "fuzz_common.h"
-#include "tls_server.h"
+#include "http/tls_server.h"
 
 static struct tls_credentials creds;
 static struct tls_server server;

@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "dns_transfer.h"
+#include "dns/dns_transfer.h"
 #include "fuzz_common.h"
 
 static struct blob blob;

@@ -38,7 +38,9 @@ CFLAGS="-g -O1 -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L"
 # BearSSL as make builds it (its configured headers and library, see Makefile.in).
 BEARSSL_INC=${BEARSSL_INC:-$BUILD/bearssl/inc}
 BEARSSL_LIB=${BEARSSL_LIB:-$BUILD/bearssl/libbearssl.a}
-INCLUDES="-Isrc/core -Isrc/core/lwip -Isrc/content -Isrc/dns -Isrc/http -Isrc/crypto -I$LLHTTP_INCLUDE -I$BEARSSL_INC"
+# The include list make uses (Makefile.in's INCLUDES), so the two builds
+# cannot drift apart.
+INCLUDES=$(make -s --no-print-directory B="$BUILD" print-includes) || exit 1
 
 passed=0
 failed=0

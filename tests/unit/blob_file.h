@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "blob.h"
+#include "content/blob.h"
 
 /* Reads $BUILD/tests/fixture.blob (BUILD defaults to "build") into memory
  * and opens it; exits with a "not ok" line if that fails. */

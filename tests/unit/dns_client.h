@@ -11,8 +11,8 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "dns_engine.h"
-#include "dns_wire.h"
+#include "dns/dns_engine.h"
+#include "dns/dns_wire.h"
 
 static struct blob blob;
 

@@ -5,10 +5,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "blob.h"
-#include "blob_writer.h"
+#include "content/blob.h"
+#include "content/blob_writer.h"
 #include "check.h"
-#include "dns_name.h"
+#include "dns/dns_name.h"
 
 static struct blob_ref text(struct blob_writer *w, const char *s)
 {

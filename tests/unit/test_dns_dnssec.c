@@ -13,7 +13,7 @@
 #include "blob_file.h"
 #include "check.h"
 #include "dns_client.h"
-#include "dns_dnssec.h"
+#include "dns/dns_dnssec.h"
 
 /* ldns 1.8's NSEC3 denial check leaks the names it hashes (inside
  * ldns_dnssec_verify_denial_nsec3_match); not this code's leak. Full

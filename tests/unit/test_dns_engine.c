@@ -9,8 +9,8 @@
 
 #include "blob_file.h"
 #include "check.h"
-#include "dns_engine.h"
-#include "dns_wire.h"
+#include "dns/dns_engine.h"
+#include "dns/dns_wire.h"
 
 #include "dns_client.h"
 

@@ -16,9 +16,9 @@
 #include "blob_file.h"
 #include "check.h"
 #include "dns_client.h"
-#include "dns_engine.h"
-#include "dns_stream.h"
-#include "dns_wire.h"
+#include "dns/dns_engine.h"
+#include "dns/dns_stream.h"
+#include "dns/dns_wire.h"
 
 static uint8_t scratch[STREAM_SCRATCH_BYTES];
 static uint8_t wire[1 << 22];       /* what the engine sent, in order */

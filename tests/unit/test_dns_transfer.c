@@ -12,8 +12,8 @@
 #include "blob_file.h"
 #include "check.h"
 #include "dns_client.h"
-#include "dns_engine.h"
-#include "dns_transfer.h"
+#include "dns/dns_engine.h"
+#include "dns/dns_transfer.h"
 
 static struct dns_peer peer(const char *text)
 {

@@ -7,10 +7,10 @@
 #include <string.h>
 
 #include "blob_file.h"
-#include "blob_writer.h"
+#include "content/blob_writer.h"
 #include "check.h"
-#include "http_date.h"
-#include "http_engine.h"
+#include "http/http_date.h"
+#include "http/http_engine.h"
 
 static struct blob blob;
 static struct http_conn conn;

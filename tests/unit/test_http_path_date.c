@@ -4,8 +4,8 @@
 #include <string.h>
 
 #include "check.h"
-#include "http_date.h"
-#include "http_path.h"
+#include "http/http_date.h"
+#include "http/http_path.h"
 
 static bool normalizes_to(const char *target, const char *want)
 {

@@ -3,7 +3,7 @@
 #include <string.h>
 
 #include "check.h"
-#include "http_range.h"
+#include "http/http_range.h"
 
 static bool is(const char *value, uint64_t size, enum http_range_result want, uint64_t first, uint64_t last)
 {

@@ -18,12 +18,12 @@
 
 #include "blob_file.h"
 #include "check.h"
-#include "http_engine.h"
-#include "http_hsts.h"
-#include "http_stream.h"
-#include "https_redirect.h"
+#include "http/http_engine.h"
+#include "http/http_hsts.h"
+#include "http/http_stream.h"
+#include "http/https_redirect.h"
 #include "tls_client.h"
-#include "tls_server.h"
+#include "http/tls_server.h"
 
 #define NOW 784111777u      /* Sun, 06 Nov 1994 08:49:37 GMT */
 #define WHOLE ((size_t)-1)  /* a step or bite size: everything at once */

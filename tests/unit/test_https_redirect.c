@@ -4,8 +4,8 @@
 #include <string.h>
 
 #include "check.h"
-#include "http_hsts.h"
-#include "https_redirect.h"
+#include "http/http_hsts.h"
+#include "http/https_redirect.h"
 
 static char out[HTTPS_REDIRECT_OUT_MAX];
 

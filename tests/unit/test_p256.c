@@ -12,7 +12,7 @@
 #include <bearssl.h>
 
 #include "check.h"
-#include "p256.h"
+#include "crypto/p256.h"
 
 /* ---- inputs ---- */
 

@@ -12,8 +12,8 @@
 #include <bearssl.h>
 
 #include "check.h"
-#include "sha256_ni.h"
-#include "tls12_prf.h"
+#include "crypto/sha256_ni.h"
+#include "crypto/tls12_prf.h"
 
 static uint64_t rng_state = 0x2545F4914F6CDD1Du;     /* xorshift64: failures reproduce */
 

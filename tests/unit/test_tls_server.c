@@ -10,7 +10,7 @@
 
 #include "check.h"
 #include "tls_client.h"
-#include "tls_server.h"
+#include "http/tls_server.h"
 
 static const char *read_text(const char *name, size_t *len)
 {

@@ -11,14 +11,14 @@
 #include <bearssl.h>
 
 #include "check.h"
-#include "x25519.h"
+#include "crypto/x25519.h"
 
 /* The internals are static: the test compiles its own copy of them, its
  * two public functions renamed out of the way of the linked ones (which
  * are the ones the API checks below call). */
 #define x25519_mul x25519_mul_white_box
 #define x25519_mulgen x25519_mulgen_white_box
-#include "x25519.c"
+#include "crypto/x25519.c"
 #undef x25519_mul
 #undef x25519_mulgen
 

@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "check.h"
-#include "entropy.h"
+#include "xen/entropy.h"
 
 /* The simulated CPU: each instruction gives a counter-derived word, or fails
  * `fail_first` times first, or repeats one word forever when stuck. */

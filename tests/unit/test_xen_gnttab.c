@@ -2,7 +2,7 @@
 #include <string.h>
 
 #include "check.h"
-#include "gnttab.h"
+#include "xen/gnttab.h"
 
 static uint8_t pages[4][XEN_PAGE_SIZE];
 

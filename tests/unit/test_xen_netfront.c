@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "check.h"
-#include "netfront.h"
+#include "xen/netfront.h"
 #include "xen_sim.h"
 
 static struct sim sim;

@@ -6,8 +6,8 @@
 #include <string.h>
 
 #include "check.h"
-#include "netfront.h"
-#include "rx_csum.h"
+#include "xen/netfront.h"
+#include "xen/rx_csum.h"
 #include "xen_sim.h"
 
 /* Reference: builds the pseudo-header as bytes, then sums it and the segment. */

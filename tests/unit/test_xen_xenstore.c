@@ -4,7 +4,7 @@
 
 #include "check.h"
 #include "xen_sim.h"
-#include "xenstore.h"
+#include "xen/xenstore.h"
 
 static struct sim sim;
 static struct xs_client xs;

@@ -10,7 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "tls_server.h"
+#include "http/tls_server.h"
 
 /* The whole of a (small) PEM file at `path`, or NULL if it cannot be
  * opened. Each call gets its own buffer from a ring of eight, so a

@@ -19,10 +19,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "gnttab.h"
-#include "netfront.h"
-#include "xen_abi.h"
-#include "xenstore.h"
+#include "xen/gnttab.h"
+#include "xen/netfront.h"
+#include "xen/xen_abi.h"
+#include "xen/xenstore.h"
 
 #define SIM_BACKEND_DOMID 0
 #define SIM_MAX_KEYS 512

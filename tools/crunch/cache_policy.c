@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "blob_format.h"
+#include "content/blob_format.h"
 #include "diag.h"
 #include "rules_file.h"
 #include "util.h"

@@ -2,7 +2,7 @@
 #ifndef CRUNCH_HTTP_EMIT_H
 #define CRUNCH_HTTP_EMIT_H
 
-#include "blob_writer.h"
+#include "content/blob_writer.h"
 #include "http_file.h"
 
 /*

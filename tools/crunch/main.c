@@ -12,8 +12,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "blob.h"
-#include "blob_writer.h"
+#include "content/blob.h"
+#include "content/blob_writer.h"
 #include "diag.h"
 #include "export.h"
 #include "http_emit.h"

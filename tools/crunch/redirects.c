@@ -4,10 +4,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "blob_format.h"
+#include "content/blob_format.h"
 #include "diag.h"
 #include "rules_file.h"
-#include "site_path.h"
+#include "content/site_path.h"
 #include "util.h"
 
 struct load_state {

@@ -13,7 +13,7 @@
 #include "cache_policy.h"
 #include "diag.h"
 #include "links.h"
-#include "site_path.h"
+#include "content/site_path.h"
 #include "mime.h"
 #include "redirects.h"
 #include "template.h"

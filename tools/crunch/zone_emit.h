@@ -2,7 +2,7 @@
 #ifndef CRUNCH_ZONE_EMIT_H
 #define CRUNCH_ZONE_EMIT_H
 
-#include "blob_writer.h"
+#include "content/blob_writer.h"
 #include "zone.h"
 
 /*

@@ -49,7 +49,7 @@
 #define LWIP_ND6_NUM_DESTINATIONS 64
 #define ETHARP_SUPPORT_STATIC_ENTRIES 0
 
-#include "net_limits.h"
+#include "net/net_limits.h"
 
 /* Memory: one static heap for PBUF_RAM (TCP headers, copied data, replies) and
  * fixed pools for the rest. The sizes marked #ifndef can be overridden with
