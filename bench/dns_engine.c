@@ -11,7 +11,7 @@
 
 #include "content/blob.h"
 #include "dns/dns_engine.h"
-#include "dns/dns_wire.h"
+#include "wire/dns_wire.h"
 
 static double now(void)
 {

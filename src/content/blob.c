@@ -6,8 +6,8 @@
 
 #include <bearssl.h>
 
-#include "dns/dns_name.h"
-#include "dns/dns_wire.h"
+#include "wire/dns_name.h"
+#include "wire/dns_wire.h"
 
 _Static_assert(sizeof(struct blob_preamble) == 56, "preamble layout is part of the format");
 _Static_assert(sizeof(struct blob_http_file) == 72, "record layout is part of the format");

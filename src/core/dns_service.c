@@ -11,7 +11,7 @@
 #include "dns/dns_engine.h"
 #include "dns/dns_stream.h"
 #include "dns/dns_transfer.h"
-#include "dns/dns_wire.h"
+#include "wire/dns_wire.h"
 #include "core/log.h"
 #include "lwip/udp.h"
 #include "net/net_limits.h"

@@ -5,8 +5,8 @@
 
 #include <bearssl.h>
 
-#include "dns/dns_name.h"
-#include "dns/dns_wire.h"
+#include "wire/dns_name.h"
+#include "wire/dns_wire.h"
 
 static const struct blob_dns_rrset *rrset_of(const struct blob *b, const struct blob_dns_node *n, uint16_t type)
 {

@@ -10,10 +10,10 @@
 #include <string.h>
 
 #include "dns/dns_dnssec.h"
-#include "dns/dns_name.h"
+#include "wire/dns_name.h"
 #include "dns/dns_query.h"
 #include "dns/dns_response.h"
-#include "dns/dns_wire.h"
+#include "wire/dns_wire.h"
 
 #define ADDITIONAL_NAMES_MAX 16
 #define CNAME_CHAIN_MAX 8   /* links followed before giving up (loops included) */

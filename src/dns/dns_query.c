@@ -3,7 +3,7 @@
 
 #include <string.h>
 
-#include "dns/dns_wire.h"
+#include "wire/dns_wire.h"
 
 /* Skips a possibly compressed name; returns the offset after it, 0 if bad. */
 static size_t skip_name(const uint8_t *msg, size_t len, size_t off)

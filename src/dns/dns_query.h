@@ -9,7 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "dns/dns_name.h"
+#include "wire/dns_name.h"
 
 enum dns_parse_result {
     DNS_PARSE_OK,           /* a well-formed query */

@@ -3,8 +3,8 @@
 
 #include <string.h>
 
-#include "dns/dns_name.h"
-#include "dns/dns_wire.h"
+#include "wire/dns_name.h"
+#include "wire/dns_wire.h"
 
 static size_t question_end(const struct dns_response *r)
 {

@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "dns/dns_engine.h"
-#include "dns/dns_wire.h"
+#include "wire/dns_wire.h"
 
 void dns_stream_init(struct dns_stream *s, const struct blob *blob, const struct stream_peer *peer)
 {

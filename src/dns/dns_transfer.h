@@ -14,9 +14,9 @@
 
 #include "content/blob.h"
 #include "dns/dns_engine.h"
-#include "dns/dns_name.h"
+#include "wire/dns_name.h"
 #include "dns/dns_query.h"
-#include "dns/dns_wire.h"
+#include "wire/dns_wire.h"
 
 /* Messages are kept to this size so a transfer interleaves with the TCP
  * window rather than waiting for 64 KiB of buffer; big zones take several. */

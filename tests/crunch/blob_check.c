@@ -12,7 +12,7 @@
 #include <zlib.h>
 
 #include "content/blob.h"
-#include "dns/dns_name.h"
+#include "wire/dns_name.h"
 
 static int failures;
 

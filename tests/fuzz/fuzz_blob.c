@@ -25,7 +25,7 @@
 #include <bearssl.h>
 
 #include "dns/dns_engine.h"
-#include "dns/dns_name.h"
+#include "wire/dns_name.h"
 #include "fuzz_common.h"
 #include "http/http_engine.h"
 

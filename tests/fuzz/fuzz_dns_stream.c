@@ -46,7 +46,7 @@
 
 #include "dns/dns_stream.h"
 #include "dns/dns_transfer.h"
-#include "dns/dns_wire.h"
+#include "wire/dns_wire.h"
 #include "fuzz_common.h"
 
 #define INPUT_MAX 65536

@@ -12,7 +12,7 @@
 #include <string.h>
 
 #include "dns/dns_engine.h"
-#include "dns/dns_wire.h"
+#include "wire/dns_wire.h"
 
 static struct blob blob;
 

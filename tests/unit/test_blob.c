@@ -8,7 +8,7 @@
 #include "content/blob.h"
 #include "content/blob_writer.h"
 #include "check.h"
-#include "dns/dns_name.h"
+#include "wire/dns_name.h"
 
 static struct blob_ref text(struct blob_writer *w, const char *s)
 {

@@ -10,7 +10,7 @@
 #include "blob_file.h"
 #include "check.h"
 #include "dns/dns_engine.h"
-#include "dns/dns_wire.h"
+#include "wire/dns_wire.h"
 
 #include "dns_client.h"
 

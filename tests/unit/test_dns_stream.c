@@ -18,7 +18,7 @@
 #include "dns_client.h"
 #include "dns/dns_engine.h"
 #include "dns/dns_stream.h"
-#include "dns/dns_wire.h"
+#include "wire/dns_wire.h"
 
 static uint8_t scratch[STREAM_SCRATCH_BYTES];
 static uint8_t wire[1 << 22];       /* what the engine sent, in order */

@@ -9,7 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "dns/dns_name.h"
+#include "wire/dns_name.h"
 
 struct zone_rr {
     uint8_t *owner;         /* lower-cased wire name */

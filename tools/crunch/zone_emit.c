@@ -6,7 +6,7 @@
 
 #include <ldns/ldns.h>
 
-#include "dns/dns_name.h"
+#include "wire/dns_name.h"
 #include "util.h"
 
 /* State while walking one zone's names in canonical order. */

@@ -1,5 +1,5 @@
 /* Wire-format names and canonical-order keys: see dns_name.h. */
-#include "dns/dns_name.h"
+#include "wire/dns_name.h"
 
 #include <string.h>
 

@@ -1,7 +1,8 @@
 /*
  * Domain names in wire format, and the reversed-label keys the blob sorts
- * them by (see blob_format.h). Shared by crunch, which sorts names, and the
- * DNS engine, which searches them; no allocation.
+ * them by (see blob_format.h). Shared by crunch, which sorts names, the
+ * blob reader, which checks them, and the DNS engine, which searches them
+ * (see dns_wire.h for why they live in src/wire/); no allocation.
  */
 #ifndef UNIHOST_DNS_NAME_H
 #define UNIHOST_DNS_NAME_H

@@ -1,4 +1,11 @@
-/* DNS message constants (RFC 1035, 6891) used by the engine and its tests. */
+/*
+ * DNS wire format (RFC 1035, 6891): message constants, type numbers and
+ * big-endian integers. src/wire/ sits below both the content blob
+ * (content/, whose format stores names and RDATA in wire form and checks
+ * them at load) and the DNS engine (dns/), and crunch writes with it: the
+ * one layer that every reader and the writer of DNS bytes share, so that
+ * content/ needs nothing from dns/ and the folders form no cycle.
+ */
 #ifndef UNIHOST_DNS_WIRE_H
 #define UNIHOST_DNS_WIRE_H
 
