@@ -10,7 +10,6 @@
 
 #include "dns/dns_engine.h"
 #include "dns/dns_stream.h"
-#include "dns/dns_transfer.h"
 #include "wire/dns_wire.h"
 #include "core/log.h"
 #include "lwip/udp.h"
@@ -32,7 +31,6 @@ static const struct blob *served;
 static struct tcp_pool pool;
 static struct tcp_slot slots[DNS_SLOTS];
 static struct dns_stream engines[DNS_SLOTS];
-static uint8_t answer[DNS_TCP_MAX];     /* one UDP answer at a time: we are single-threaded */
 static uint8_t udp_query[DNS_STREAM_QUERY_MAX];
 
 /* The client's address, as the transfer ACLs compare it. */
@@ -60,23 +58,22 @@ static void udp_received(void *arg, struct udp_pcb *pcb, struct pbuf *p, const i
         pbuf_copy_partial(p, udp_query, (u16_t)len, 0);
         msg = udp_query;
     }
-    /* An IXFR from an allowed client gets the current SOA (RFC 1995 2);
-     * every other query the engine's answer. */
-    static struct dns_transfer soa_only;
     struct dns_peer peer;
     peer_of(addr, &peer);
-    size_t n = dns_transfer_begin(&soa_only, served, msg, len, DNS_OVER_UDP, &peer)
-                   ? dns_transfer_next(&soa_only, answer, sizeof answer)
-                   : dns_engine_answer(served, msg, len, DNS_OVER_UDP, answer, sizeof answer);
+    /* The answer is written into the pbuf it is sent in (room for the
+     * largest UDP answer, trimmed to its length), never copied. */
+    struct pbuf *out = pbuf_alloc(PBUF_TRANSPORT, DNS_EDNS_PAYLOAD, PBUF_RAM);
+    size_t n = 0;
+    enum dns_action action = out ? dns_engine_handle(served, msg, len, DNS_OVER_UDP, &peer, NULL, out->payload,
+                                                     out->len, &n)
+                                 : DNS_ACTION_NONE;     /* heap dry: drop; the client retries */
     pbuf_free(p);
-    if (n == 0)
-        return;
-    struct pbuf *out = pbuf_alloc(PBUF_TRANSPORT, (u16_t)n, PBUF_RAM);
-    if (!out)
-        return;     /* heap dry: drop; the client retries */
-    memcpy(out->payload, answer, n);
-    udp_sendto(pcb, out, addr, port);
-    pbuf_free(out);
+    if (action == DNS_ACTION_ANSWER) {
+        pbuf_realloc(out, (u16_t)n);
+        udp_sendto(pcb, out, addr, port);
+    }
+    if (out)
+        pbuf_free(out);
 }
 
 /* ---- TCP: the engine as the service drives it ---------------------------- */

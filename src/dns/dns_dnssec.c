@@ -5,39 +5,23 @@
 
 #include <bearssl.h>
 
+#include "dns/dns_db.h"
 #include "wire/dns_name.h"
 #include "wire/dns_wire.h"
-
-static const struct blob_dns_rrset *rrset_of(const struct blob *b, const struct blob_dns_node *n, uint16_t type)
-{
-    for (uint32_t i = 0; i < n->rrset_count; i++)
-        if (b->rrsets[n->rrset_first + i].type == type)
-            return &b->rrsets[n->rrset_first + i];
-    return NULL;
-}
-
-static uint16_t covered_type(const struct blob *b, const struct blob_dns_rrset *sig)
-{
-    return dns_get16(blob_bytes(b, b->rdatas[sig->rdata_first]));
-}
 
 bool dnssec_add_signatures(struct dns_response *r, enum dns_section section, const uint8_t *owner,
                            size_t owner_len, const struct blob *b, const struct blob_dns_node *n,
                            uint16_t type, uint32_t ttl)
 {
-    for (uint32_t i = 0; i < n->rrset_count; i++) {
-        const struct blob_dns_rrset *s = &b->rrsets[n->rrset_first + i];
-        if (s->type == DNS_TYPE_RRSIG && covered_type(b, s) == type)
-            return dns_response_add_rrset(r, section, owner, owner_len, b, s, ttl);
-    }
-    return true;
+    const struct blob_dns_rrset *sigs = dns_db_signatures(b, n, type);
+    return !sigs || dns_response_add_rrset(r, section, owner, owner_len, b, sigs, ttl);
 }
 
 bool dnssec_add_all_signatures(struct dns_response *r, enum dns_section section, const uint8_t *owner,
                                size_t owner_len, const struct blob *b, const struct blob_dns_node *n)
 {
     for (uint32_t i = 0; i < n->rrset_count; i++) {
-        const struct blob_dns_rrset *s = &b->rrsets[n->rrset_first + i];
+        const struct blob_dns_rrset *s = dns_db_rrset_at(b, n, i);
         if (s->type == DNS_TYPE_RRSIG &&
             !dns_response_add_rrset(r, section, owner, owner_len, b, s, UINT32_MAX))
             return false;
@@ -59,10 +43,10 @@ void dnssec_proof_zone(struct dnssec_proof *p, const struct blob_dns_zone *zone)
     p->nsec3_usable = false;
     if (!(zone->flags & BLOB_DNS_ZONE_NSEC3))
         return;
-    const struct blob_dns_rrset *param = rrset_of(b, &b->nodes[zone->node_first], DNS_TYPE_NSEC3PARAM);
+    const struct blob_dns_rrset *param = dns_db_rrset(b, dns_db_apex(b, zone), DNS_TYPE_NSEC3PARAM);
     if (!param)
         return;
-    struct blob_ref rd = b->rdatas[param->rdata_first];
+    struct blob_ref rd = dns_db_rdata(b, param, 0);
     const uint8_t *d = blob_bytes(b, rd);
     /* SHA-1 only; hashing stops at the iteration cap (RFC 9276). */
     if (rd.len < 5 || rd.len < 5u + d[4] || d[0] != 1 || dns_get16(d + 2) > DNSSEC_NSEC3_ITERATIONS_MAX)
@@ -80,10 +64,10 @@ static bool add_denial_record(struct dnssec_proof *p, const struct blob_dns_node
     for (unsigned i = 0; i < p->sent_count; i++)
         if (p->sent[i] == n)
             return true;
-    const struct blob_dns_rrset *set = rrset_of(p->b, n, type);
+    const struct blob_dns_rrset *set = dns_db_rrset(p->b, n, type);
     if (!set)
         return true;
-    const uint8_t *owner = blob_bytes(p->b, n->name);
+    const uint8_t *owner = dns_db_node_name(p->b, n);
     struct dns_response_mark mark = dns_response_mark(p->r);
     if (!dns_response_add_rrset(p->r, DNS_SECTION_AUTHORITY, owner, n->name.len, p->b, set, UINT32_MAX) ||
         !dnssec_add_signatures(p->r, DNS_SECTION_AUTHORITY, owner, n->name.len, p->b, n, type, UINT32_MAX)) {
@@ -108,21 +92,11 @@ static const uint8_t *name_suffix(const uint8_t *name, size_t name_len, unsigned
 
 /* ---- NSEC ----------------------------------------------------------------- */
 
-/* The NSEC that covers a name absent from the zone: the one linked from
- * the last node before it in canonical order (the apex comes first). */
+/* The NSEC that covers a name absent from the zone. */
 static bool nsec_cover_key(struct dnssec_proof *p, const uint8_t *key, size_t key_len)
 {
-    const struct blob_dns_node *nodes = p->b->nodes + p->zone->node_first;
-    uint32_t lo = 0, hi = p->zone->node_count;
-    while (lo < hi) {
-        uint32_t mid = lo + (hi - lo) / 2;
-        if (dns_key_compare(blob_bytes(p->b, nodes[mid].key), nodes[mid].key.len, key, key_len) < 0)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    uint32_t link = nodes[lo > 0 ? lo - 1 : 0].nsec_node;
-    return link == UINT32_MAX || add_denial_record(p, &p->b->nodes[link], DNS_TYPE_NSEC);
+    const struct blob_dns_node *cover = dns_db_nsec_cover(p->b, p->zone, key, key_len);
+    return !cover || add_denial_record(p, cover, DNS_TYPE_NSEC);
 }
 
 static bool nsec_cover_name(struct dnssec_proof *p, const uint8_t *name, size_t name_len)
@@ -147,7 +121,8 @@ static bool nsec_cover_wildcard(struct dnssec_proof *p, const uint8_t *name, siz
 
 static bool nsec_at(struct dnssec_proof *p, const struct blob_dns_node *n)
 {
-    return n->nsec_node == UINT32_MAX || add_denial_record(p, &p->b->nodes[n->nsec_node], DNS_TYPE_NSEC);
+    const struct blob_dns_node *cover = dns_db_nsec_after(p->b, n);
+    return !cover || add_denial_record(p, cover, DNS_TYPE_NSEC);
 }
 
 /* ---- NSEC3 ---------------------------------------------------------------- */
@@ -176,15 +151,6 @@ void dnssec_nsec3_hash(const uint8_t *name, size_t name_len, const uint8_t *salt
     }
 }
 
-/* Orders a 32-digit hash against the first label of an NSEC3 owner. */
-static int hash_compare(const struct blob *b, const struct blob_dns_node *n, const char hash[32])
-{
-    const uint8_t *label = blob_bytes(b, n->name);
-    size_t len = label[0] < n->name.len ? label[0] : n->name.len - 1;
-    int c = memcmp(label + 1, hash, len < 32 ? len : 32);
-    return c ? c : (len > 32) - (len < 32);
-}
-
 /* The hash of a suffix of `name` with `labels` labels (or of "*." and
  * that suffix). */
 static void hash_suffix(const struct dnssec_proof *p, const uint8_t *name, size_t name_len, unsigned labels,
@@ -204,28 +170,6 @@ static void hash_suffix(const struct dnssec_proof *p, const uint8_t *name, size_
     dnssec_nsec3_hash(buf, at + len, p->salt, p->salt_len, p->iterations, out);
 }
 
-/* Position in the zone's NSEC3 index of the owner of `hash` (*exact) or
- * of the one covering it (the last one before it, wrapping round). */
-static const struct blob_dns_node *nsec3_find(const struct dnssec_proof *p, const char hash[32], bool *exact)
-{
-    const uint32_t *index = p->b->nsec3 + p->zone->nsec3_first;
-    uint32_t lo = 0, hi = p->zone->nsec3_count;
-    *exact = false;
-    while (lo < hi) {
-        uint32_t mid = lo + (hi - lo) / 2;
-        int c = hash_compare(p->b, &p->b->nodes[index[mid]], hash);
-        if (c == 0) {
-            *exact = true;
-            return &p->b->nodes[index[mid]];
-        }
-        if (c < 0)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return &p->b->nodes[index[lo > 0 ? lo - 1 : p->zone->nsec3_count - 1]];
-}
-
 /* Adds the NSEC3 matching the suffix (when `match`, if there is one; the
  * result in *found) or covering it. */
 static bool nsec3_add(struct dnssec_proof *p, const uint8_t *name, size_t name_len, unsigned labels,
@@ -234,10 +178,10 @@ static bool nsec3_add(struct dnssec_proof *p, const uint8_t *name, size_t name_l
     char hash[32];
     bool exact;
     hash_suffix(p, name, name_len, labels, wildcard, hash);
-    const struct blob_dns_node *n = nsec3_find(p, hash, &exact);
+    const struct blob_dns_node *n = dns_db_nsec3_cover(p->b, p->zone, hash, &exact);
     if (found)
         *found = exact;
-    if (match && !exact)
+    if (!n || (match && !exact))
         return true;
     return add_denial_record(p, n, DNS_TYPE_NSEC3);
 }
@@ -273,7 +217,7 @@ bool dnssec_prove_no_type(struct dnssec_proof *p, const struct blob_dns_node *n)
         return nsec_at(p, n);
     if (!nsec3_active(p))
         return true;
-    const uint8_t *name = blob_bytes(p->b, n->name);
+    const uint8_t *name = dns_db_node_name(p->b, n);
     unsigned labels = dns_name_label_count(name);
     bool found;
     /* At a wildcard, the NSEC3 of its parent too: with it the answer is
@@ -287,7 +231,7 @@ bool dnssec_prove_no_type(struct dnssec_proof *p, const struct blob_dns_node *n)
     /* No NSEC3 of its own: a name in an opt-out span (an unsigned cut, or
      * an empty non-terminal above only such cuts). The closest provable
      * encloser proof shows the span is opt-out (RFC 5155 7.2.4, 7.2.7). */
-    unsigned apex_labels = dns_name_label_count(blob_bytes(p->b, p->zone->apex));
+    unsigned apex_labels = dns_name_label_count(dns_db_node_name(p->b, dns_db_apex(p->b, p->zone)));
     for (unsigned k = labels; k-- > apex_labels;) {
         if (!nsec3_add(p, name, n->name.len, k, false, true, &found))
             return false;

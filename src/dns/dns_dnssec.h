@@ -22,12 +22,6 @@
  * (crunch refuses it anyway; see ZONE_NSEC3_ITERATIONS_MAX). */
 #define DNSSEC_NSEC3_ITERATIONS_MAX 150
 
-/* Does the zone carry denial-of-existence records (NSEC or NSEC3)? */
-static inline bool dnssec_zone_signed(const struct blob_dns_zone *z)
-{
-    return (z->flags & (BLOB_DNS_ZONE_NSEC | BLOB_DNS_ZONE_NSEC3)) != 0;
-}
-
 /*
  * Appends the RRSIGs at node n covering `type`, owned by `owner` (the
  * query name for a wildcard answer), with `ttl` as for

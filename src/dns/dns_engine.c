@@ -1,7 +1,8 @@
 /*
  * The authoritative DNS engine: see dns_engine.h. Answers per RFC 1034 4.3.2
- * over the zones in the blob: exact matches, CNAME, referrals at zone cuts,
- * NODATA and NXDOMAIN with the SOA (RFC 2308), REFUSED outside our zones.
+ * over the zones in the blob, read through dns_db.h: exact matches, CNAME,
+ * referrals at zone cuts, NODATA and NXDOMAIN with the SOA (RFC 2308),
+ * REFUSED outside our zones; zone transfers start here too.
  * For DO queries into zones signed offline, the RRSIGs and denial proofs
  * of RFC 4035 3.1 and RFC 5155 7.2 (dns_dnssec.c).
  */
@@ -9,6 +10,7 @@
 
 #include <string.h>
 
+#include "dns/dns_db.h"
 #include "dns/dns_dnssec.h"
 #include "wire/dns_name.h"
 #include "dns/dns_query.h"
@@ -53,7 +55,7 @@ static void truncated(struct dns_response *r)
 /* Denial proofs for DO queries, in the zones that carry them. */
 static bool proving(struct lookup *l)
 {
-    if (!l->dnssec_ok || l->no_authority || !dnssec_zone_signed(l->zone))
+    if (!l->dnssec_ok || l->no_authority || !dns_db_zone_signed(l->zone))
         return false;
     dnssec_proof_zone(&l->proof, l->zone);
     return true;
@@ -75,54 +77,12 @@ static bool add_signed(struct dns_response *r, const struct lookup *l, enum dns_
     return false;
 }
 
-/* The zone whose apex is the longest ancestor-or-self of the query name. */
-static const struct blob_dns_zone *find_zone(const struct blob *b, const uint8_t *key, size_t key_len)
-{
-    const struct blob_dns_zone *best = NULL;
-    for (uint32_t i = 0; i < b->zone_count; i++) {
-        const struct blob_dns_zone *z = &b->zones[i];
-        if (z->apex_key.len <= key_len && (!best || z->apex_key.len > best->apex_key.len) &&
-            memcmp(blob_bytes(b, z->apex_key), key, z->apex_key.len) == 0)
-            best = z;
-    }
-    return best;
-}
-
-/* Binary search of the zone's nodes (canonical order) for an exact key. */
-static const struct blob_dns_node *find_node(const struct lookup *l, const uint8_t *key, size_t key_len)
-{
-    const struct blob_dns_node *nodes = l->b->nodes + l->zone->node_first;
-    uint32_t lo = 0, hi = l->zone->node_count;
-    while (lo < hi) {
-        uint32_t mid = lo + (hi - lo) / 2;
-        int c = dns_key_compare(blob_bytes(l->b, nodes[mid].key), nodes[mid].key.len, key, key_len);
-        if (c == 0)
-            return &nodes[mid];
-        if (c < 0)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return NULL;
-}
-
-static const struct blob_dns_rrset *find_rrset(const struct blob *b, const struct blob_dns_node *n,
-                                               uint16_t type)
-{
-    for (uint32_t i = 0; i < n->rrset_count; i++) {
-        const struct blob_dns_rrset *s = &b->rrsets[n->rrset_first + i];
-        if (s->type == type)
-            return s;
-    }
-    return NULL;
-}
-
 /* The node for a wire name anywhere in the current zone, or NULL. */
 static const struct blob_dns_node *find_name(const struct lookup *l, const uint8_t *wire, size_t len)
 {
     uint8_t key[DNS_NAME_MAX];
     size_t key_len = dns_name_to_key(wire, len, key);
-    return find_node(l, key, key_len);
+    return dns_db_node(l->b, l->zone, key, key_len);
 }
 
 /* Negative answers carry the SOA with the TTL of RFC 2308 section 5:
@@ -132,12 +92,12 @@ static bool add_negative_soa(struct dns_response *r, const struct lookup *l)
     if (l->no_authority)
         return true;
     const struct blob *b = l->b;
-    const struct blob_dns_rrset *soa = &b->rrsets[l->zone->soa_rrset];
-    struct blob_ref rd = b->rdatas[soa->rdata_first];
+    const struct blob_dns_rrset *soa = dns_db_soa(b, l->zone);
+    struct blob_ref rd = dns_db_rdata(b, soa, 0);
     uint32_t minimum = rd.len >= 4 ? dns_get32(blob_bytes(b, rd) + rd.len - 4) : 0;
     uint32_t ttl = soa->ttl < minimum ? soa->ttl : minimum;
     return add_signed(r, l, DNS_SECTION_AUTHORITY, blob_bytes(b, l->zone->apex), l->zone->apex.len,
-                      &b->nodes[l->zone->node_first], soa, ttl);
+                      dns_db_apex(b, l->zone), soa, ttl);
 }
 
 /* Notes a target name held in the current zone whose addresses belong in
@@ -165,7 +125,7 @@ static void write_additional(struct dns_response *r, const struct lookup *l)
     for (unsigned i = 0; i < l->additional_count; i++) {
         const struct blob_dns_node *n = l->additional[i];
         for (size_t t = 0; t < sizeof types / sizeof types[0]; t++) {
-            const struct blob_dns_rrset *s = find_rrset(l->b, n, types[t]);
+            const struct blob_dns_rrset *s = dns_db_rrset(l->b, n, types[t]);
             for (unsigned k = 0; s && k < l->answered_count; k++)
                 if (l->answered[k] == s)
                     s = NULL;
@@ -186,14 +146,14 @@ static void write_additional(struct dns_response *r, const struct lookup *l)
 static void refer(struct dns_response *r, struct lookup *l, const struct blob_dns_node *cut)
 {
     const struct blob *b = l->b;
-    const struct blob_dns_rrset *ns = find_rrset(b, cut, DNS_TYPE_NS);
+    const struct blob_dns_rrset *ns = dns_db_rrset(b, cut, DNS_TYPE_NS);
     if (!dns_response_add_rrset(r, DNS_SECTION_AUTHORITY, blob_bytes(b, cut->name), cut->name.len,
                                 b, ns, UINT32_MAX)) {
         truncated(r);
         return;
     }
     if (proving(l)) {
-        const struct blob_dns_rrset *ds = find_rrset(b, cut, DNS_TYPE_DS);
+        const struct blob_dns_rrset *ds = dns_db_rrset(b, cut, DNS_TYPE_DS);
         if (ds ? !add_signed(r, l, DNS_SECTION_AUTHORITY, blob_bytes(b, cut->name), cut->name.len, cut, ds,
                              UINT32_MAX)
                : !dnssec_prove_unsigned_referral(&l->proof, cut)) {
@@ -202,7 +162,7 @@ static void refer(struct dns_response *r, struct lookup *l, const struct blob_dn
         }
     }
     for (uint32_t i = 0; i < ns->rdata_count; i++) {
-        struct blob_ref rd = b->rdatas[ns->rdata_first + i];
+        struct blob_ref rd = dns_db_rdata(b, ns, i);
         add_addresses(l, blob_bytes(b, rd), rd.len);
     }
 }
@@ -233,7 +193,7 @@ static bool only_nsec3(const struct blob *b, const struct blob_dns_node *n)
     if (n->rrset_count == 0)
         return false;
     for (uint32_t i = 0; i < n->rrset_count; i++) {
-        const struct blob_dns_rrset *s = &b->rrsets[n->rrset_first + i];
+        const struct blob_dns_rrset *s = dns_db_rrset_at(b, n, i);
         if (s->type != DNS_TYPE_NSEC3 && s->type != DNS_TYPE_RRSIG)
             return false;
     }
@@ -258,17 +218,17 @@ static enum outcome look_up(const struct lookup *l, const uint8_t *key, size_t k
 {
     unsigned apex_labels = key_label_count(blob_bytes(l->b, l->zone->apex_key), l->zone->apex_key.len);
     unsigned labels = key_label_count(key, key_len);
-    const struct blob_dns_node *n = &l->b->nodes[l->zone->node_first];
+    const struct blob_dns_node *n = dns_db_apex(l->b, l->zone);
     for (unsigned depth = apex_labels + 1; depth <= labels; depth++) {
         size_t len = key_prefix(key, key_len, depth);
-        const struct blob_dns_node *next = find_node(l, key, len);
+        const struct blob_dns_node *next = dns_db_node(l->b, l->zone, key, len);
         if (!next || only_nsec3(l->b, next)) {
             uint8_t wild[DNS_NAME_MAX + 2];
             size_t encloser = key_prefix(key, key_len, depth - 1);
             memcpy(wild, key, encloser);
             wild[encloser] = 1;
             wild[encloser + 1] = '*';
-            *node = find_node(l, wild, encloser + 2);
+            *node = dns_db_node(l->b, l->zone, wild, encloser + 2);
             *ce_labels = depth - 1;
             return *node ? SYNTHESISED : NO_SUCH_NAME;
         }
@@ -290,15 +250,15 @@ static const struct blob_dns_rrset *pick_rrset(const struct blob *b, const struc
                                                uint16_t qtype)
 {
     if (qtype == DNS_TYPE_ANY) {
-        const struct blob_dns_rrset *soa = find_rrset(b, n, DNS_TYPE_SOA);
-        return soa ? soa : n->rrset_count > 0 ? &b->rrsets[n->rrset_first] : NULL;
+        const struct blob_dns_rrset *soa = dns_db_rrset(b, n, DNS_TYPE_SOA);
+        return soa ? soa : n->rrset_count > 0 ? dns_db_rrset_at(b, n, 0) : NULL;
     }
     /* NSEC3 records live at hashed names, not at the names they are
      * about: at any name a query for them is NODATA, as NSD has it. */
     if (qtype == DNS_TYPE_NSEC3)
         return NULL;
-    const struct blob_dns_rrset *set = find_rrset(b, n, qtype);
-    return set ? set : find_rrset(b, n, DNS_TYPE_CNAME);
+    const struct blob_dns_rrset *set = dns_db_rrset(b, n, qtype);
+    return set ? set : dns_db_rrset(b, n, DNS_TYPE_CNAME);
 }
 
 /* Notes the addresses of an NS, MX or SRV RRset's targets (a CNAME's
@@ -310,7 +270,7 @@ static void add_target_addresses(struct lookup *l, const struct blob_dns_rrset *
         return;
     size_t skip = (size_t)target;
     for (uint32_t i = 0; i < set->rdata_count; i++) {
-        struct blob_ref rd = l->b->rdatas[set->rdata_first + i];
+        struct blob_ref rd = dns_db_rdata(l->b, set, i);
         if (rd.len > skip)
             add_addresses(l, blob_bytes(l->b, rd) + skip, rd.len - skip);
     }
@@ -326,7 +286,7 @@ static void add_target_addresses(struct lookup *l, const struct blob_dns_rrset *
 static void add_zone_ns(struct dns_response *r, struct lookup *l, const struct blob_dns_node *answered,
                         const struct blob_dns_rrset *set, uint16_t qtype)
 {
-    const struct blob_dns_node *apex = &l->b->nodes[l->zone->node_first];
+    const struct blob_dns_node *apex = dns_db_apex(l->b, l->zone);
     if (l->no_authority)
         return;
     /* As NSD: not beside the apex NS answer itself, nor beside DS or
@@ -334,7 +294,7 @@ static void add_zone_ns(struct dns_response *r, struct lookup *l, const struct b
      * answers). */
     if ((answered == apex && set->type == DNS_TYPE_NS) || qtype == DNS_TYPE_DS || qtype == DNS_TYPE_DNSKEY)
         return;
-    const struct blob_dns_rrset *ns = find_rrset(l->b, apex, DNS_TYPE_NS);
+    const struct blob_dns_rrset *ns = dns_db_rrset(l->b, apex, DNS_TYPE_NS);
     struct dns_response_mark mark = dns_response_mark(r);
     if (!ns)
         return;
@@ -433,11 +393,11 @@ static void answer_in_zone(struct dns_response *r, struct lookup *l, const struc
         visited[link] = n;
         if (link + 1 == CNAME_CHAIN_MAX)
             break;
-        struct blob_ref target = l->b->rdatas[set->rdata_first];
+        struct blob_ref target = dns_db_rdata(l->b, set, 0);
         name = blob_bytes(l->b, target);
         name_len = target.len;
         l->key_len = dns_name_to_key(name, name_len, l->key);
-        const struct blob_dns_zone *next_zone = find_zone(l->b, l->key, l->key_len);
+        const struct blob_dns_zone *next_zone = dns_db_zone_for(l->b, l->key, l->key_len);
         if (!next_zone)
             break;                  /* the chain leaves the data we serve */
         l->zone = next_zone;
@@ -472,7 +432,7 @@ static void answer_in_zone(struct dns_response *r, struct lookup *l, const struc
 static const struct blob_dns_zone *parent_zone(const struct blob *b, const struct lookup *l)
 {
     unsigned labels = key_label_count(l->key, l->key_len);
-    return labels > 0 ? find_zone(b, l->key, key_prefix(l->key, l->key_len, labels - 1)) : NULL;
+    return labels > 0 ? dns_db_zone_for(b, l->key, key_prefix(l->key, l->key_len, labels - 1)) : NULL;
 }
 
 /* Answers a well-formed query; returns the rcode (sections written into r). */
@@ -482,10 +442,11 @@ static unsigned answer_query(const struct blob *b, const struct dns_query *q, en
     struct lookup l = {.b = b, .no_authority = q->qclass == DNS_CLASS_ANY, .dnssec_ok = q->edns_do};
     dnssec_proof_begin(&l.proof, r, b);
     l.key_len = dns_name_to_key(q->qname, q->qname_len, l.key);
-    l.zone = find_zone(b, l.key, l.key_len);
+    l.zone = dns_db_zone_for(b, l.key, l.key_len);
 
-    /* Zone transfers (RFC 5936): not over UDP; only at a zone apex; and
-     * no client is allowed one yet. Rcodes as NSD gives them. */
+    /* Zone transfers (RFC 5936) that dns_engine_handle() did not start:
+     * not over UDP; else refused, at a zone apex, to a client the ACL
+     * does not allow. Rcodes as NSD gives them. */
     if (q->qtype == DNS_TYPE_AXFR && transport == DNS_OVER_UDP)
         return DNS_RCODE_NOTIMP;
     if (q->qtype == DNS_TYPE_AXFR || q->qtype == DNS_TYPE_IXFR)
@@ -504,8 +465,8 @@ static unsigned answer_query(const struct blob *b, const struct dns_query *q, en
         /* The child's apex exists for the parent too, even without records
          * there: NODATA, never NXDOMAIN. */
         l.zone = parent;
-        const struct blob_dns_node *n = find_node(&l, l.key, l.key_len);
-        const struct blob_dns_rrset *ds = n ? find_rrset(b, n, DNS_TYPE_DS) : NULL;
+        const struct blob_dns_node *n = dns_db_node(b, l.zone, l.key, l.key_len);
+        const struct blob_dns_rrset *ds = n ? dns_db_rrset(b, n, DNS_TYPE_DS) : NULL;
         dns_response_set(r, DNS_RCODE_NOERROR, DNS_FLAG_AA);
         if (ds ? !add_signed(r, &l, DNS_SECTION_ANSWER, q->qname, q->qname_len, n, ds, UINT32_MAX)
                : !add_negative_soa(r, &l) || (n && proving(&l) && !dnssec_prove_no_type(&l.proof, n)))
@@ -519,13 +480,38 @@ static unsigned answer_query(const struct blob *b, const struct dns_query *q, en
     return dns_get16(r->buf + 2) & 0xfu;
 }
 
-size_t dns_engine_answer(const struct blob *b, const uint8_t *msg, size_t len,
-                         enum dns_transport transport, uint8_t *out, size_t out_size)
+/* Is q a transfer this client may have? Then its zone. */
+static const struct blob_dns_zone *transfer_zone(const struct blob *b, const struct dns_query *q,
+                                                 enum dns_transport transport, const struct dns_peer *peer)
+{
+    if (!peer || DNS_OPCODE(q->flags) != 0 || q->qclass != DNS_CLASS_IN ||
+        !(q->qtype == DNS_TYPE_IXFR || (q->qtype == DNS_TYPE_AXFR && transport == DNS_OVER_TCP)))
+        return NULL;
+    uint8_t key[DNS_NAME_MAX];
+    size_t key_len = dns_name_to_key(q->qname, q->qname_len, key);
+    const struct blob_dns_zone *zone = dns_db_zone_at(b, key, key_len);
+    return zone && dns_transfer_allowed(b, zone, peer) ? zone : NULL;
+}
+
+enum dns_action dns_engine_handle(const struct blob *b, const uint8_t *msg, size_t len,
+                                  enum dns_transport transport, const struct dns_peer *peer,
+                                  struct dns_transfer *xfr, uint8_t *out, size_t out_size, size_t *out_len)
 {
     struct dns_query q;
     enum dns_parse_result parsed = dns_query_parse(msg, len, &q);
+    *out_len = 0;
     if (parsed == DNS_PARSE_DROP || out_size < DNS_UDP_MAX_PLAIN)
-        return 0;
+        return DNS_ACTION_NONE;
+
+    const struct blob_dns_zone *zone = parsed == DNS_PARSE_OK ? transfer_zone(b, &q, transport, peer) : NULL;
+    if (zone && transport == DNS_OVER_UDP) {
+        *out_len = dns_transfer_soa_answer(b, zone, msg, &q, out, out_size);
+        return *out_len ? DNS_ACTION_ANSWER : DNS_ACTION_NONE;
+    }
+    if (zone && xfr) {
+        dns_transfer_start(xfr, b, zone, msg, &q);
+        return DNS_ACTION_TRANSFER;
+    }
 
     size_t limit = DNS_TCP_MAX;
     if (transport == DNS_OVER_UDP) {
@@ -562,5 +548,13 @@ size_t dns_engine_answer(const struct blob *b, const uint8_t *msg, size_t len,
     dns_response_set(&r, rcode, 0);
     if (edns)
         dns_response_add_opt(&r, rcode, q.edns_do, ede);
-    return r.len;
+    *out_len = r.len;
+    return DNS_ACTION_ANSWER;
+}
+
+size_t dns_engine_answer(const struct blob *b, const uint8_t *msg, size_t len,
+                         enum dns_transport transport, uint8_t *out, size_t out_size)
+{
+    size_t n;
+    return dns_engine_handle(b, msg, len, transport, NULL, NULL, out, out_size, &n) == DNS_ACTION_ANSWER ? n : 0;
 }

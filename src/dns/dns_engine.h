@@ -1,7 +1,8 @@
 /*
  * The authoritative DNS engine: a function from (blob, query bytes,
- * transport) to response bytes. No I/O, no allocation, no global state, so
- * the same code answers on tap and on Xen, in unit tests and under a fuzzer.
+ * transport, client) to response bytes. No I/O, no allocation, no global
+ * state, so the same code answers on tap and on Xen, in unit tests and
+ * under a fuzzer.
  */
 #ifndef UNIHOST_DNS_ENGINE_H
 #define UNIHOST_DNS_ENGINE_H
@@ -11,16 +12,37 @@
 #include <stdint.h>
 
 #include "content/blob.h"
+#include "dns/dns_query.h"
+#include "dns/dns_transfer.h"
 
-enum dns_transport { DNS_OVER_UDP, DNS_OVER_TCP };
+/* What the transport does with a message. */
+enum dns_action {
+    DNS_ACTION_NONE,        /* no answer: a response, shorter than a header (UDP: drop; TCP: close) */
+    DNS_ACTION_ANSWER,      /* send out[0 .. *out_len) */
+    DNS_ACTION_TRANSFER,    /* *xfr is ready: send what dns_transfer_next() makes, in turn */
+};
 
 /*
- * Answers the query in msg[0..len) into out (room for `out_size` bytes; 512
- * is enough for UDP without EDNS, 65535 for every case). Over UDP the answer
- * is kept within the size the client can take (512, or its EDNS payload size
- * capped by ours) and truncated with TC set when it does not fit. Returns the
- * response length, or 0 when the message deserves no answer (a response, or
- * shorter than a header).
+ * The one entry point for DNS messages: parses msg[0..len) once and
+ * decides whether to answer it, to transfer a zone or to refuse.
+ *
+ * An AXFR (over TCP) or IXFR at the apex of a zone whose ACL allows `peer`
+ * is a transfer: over TCP, *xfr is prepared; over UDP, an IXFR is answered
+ * with the current SOA alone (RFC 1995 section 2). `peer` NULL allows no
+ * transfer, and `xfr` NULL none over TCP: they are refused as NSD refuses
+ * them. Everything else is answered into out (room for `out_size` bytes,
+ * at least 512): over UDP within the size the client can take (512, or
+ * its EDNS payload size capped by ours) and truncated with TC set when it
+ * does not fit. The answer is written where the caller will send it from:
+ * it is made once, never copied.
+ */
+enum dns_action dns_engine_handle(const struct blob *b, const uint8_t *msg, size_t len,
+                                  enum dns_transport transport, const struct dns_peer *peer,
+                                  struct dns_transfer *xfr, uint8_t *out, size_t out_size, size_t *out_len);
+
+/*
+ * dns_engine_handle() for a client allowed no transfer: returns the
+ * answer's length, or 0 when the message deserves none.
  */
 size_t dns_engine_answer(const struct blob *b, const uint8_t *msg, size_t len,
                          enum dns_transport transport, uint8_t *out, size_t out_size);

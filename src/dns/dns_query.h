@@ -31,6 +31,15 @@ struct dns_query {
     bool edns_do;                   /* DNSSEC OK */
 };
 
+/* Where a query came from: the transport, and the client as the transfer
+ * ACLs compare it. */
+enum dns_transport { DNS_OVER_UDP, DNS_OVER_TCP };
+
+struct dns_peer {
+    uint8_t family;                 /* 4 or 6 */
+    uint8_t addr[16];               /* network byte order; IPv4 in the first 4 bytes */
+};
+
 enum dns_parse_result dns_query_parse(const uint8_t *msg, size_t len, struct dns_query *q);
 
 #endif

@@ -80,14 +80,18 @@ static size_t make_current(struct dns_stream *s, uint8_t *scratch)
             return 0;
         const uint8_t *msg = s->buf + 2;
         size_t len = head_len(s);
-        if (s->taken == 0 && dns_transfer_begin(&s->xfr, s->blob, msg, len, DNS_OVER_TCP, &s->peer)) {
+        /* A transfer starts only when nothing of this message was taken
+         * yet: a message re-made for its next part is always an answer. */
+        size_t n;
+        enum dns_action action = dns_engine_handle(s->blob, msg, len, DNS_OVER_TCP, &s->peer,
+                                                   s->taken == 0 ? &s->xfr : NULL, scratch + 2, max, &n);
+        if (action == DNS_ACTION_TRANSFER) {
             s->transferring = true;
             s->transfer_started = true;
             pop_head(s);
             continue;
         }
-        size_t n = dns_engine_answer(s->blob, msg, len, DNS_OVER_TCP, scratch + 2, max);
-        if (n == 0) {
+        if (action == DNS_ACTION_NONE) {
             s->stop = true;         /* not a query we answer: close here */
             return 0;
         }

@@ -13,20 +13,13 @@
 #include <stdint.h>
 
 #include "content/blob.h"
-#include "dns/dns_engine.h"
-#include "wire/dns_name.h"
 #include "dns/dns_query.h"
+#include "wire/dns_name.h"
 #include "wire/dns_wire.h"
 
 /* Messages are kept to this size so a transfer interleaves with the TCP
  * window rather than waiting for 64 KiB of buffer; big zones take several. */
 #define DNS_TRANSFER_MESSAGE_MAX 16384
-
-/* The client asking, as the transport sees it. */
-struct dns_peer {
-    uint8_t family;                 /* 4 or 6 */
-    uint8_t addr[16];               /* network byte order; IPv4 in the first 4 bytes */
-};
 
 /* One transfer in progress: caller-owned, and must not move while in use
  * (the copied query points into itself). */
@@ -35,27 +28,33 @@ struct dns_transfer {
     const struct blob_dns_zone *zone;
     uint8_t query[DNS_HEADER_SIZE + DNS_NAME_MAX + 4];  /* header and question */
     struct dns_query q;
-    bool soa_only;                  /* IXFR over UDP: just the current SOA */
     bool soa_sent, done;
-    uint32_t node, rrset, rdata;    /* the next record: indexes inside the zone's data */
+    uint32_t node, rrset, rdata;    /* the next record: node within the zone, RRset within the node */
 };
 
 /* Does the zone's ACL allow this client? */
 bool dns_transfer_allowed(const struct blob *b, const struct blob_dns_zone *zone, const struct dns_peer *peer);
 
 /*
- * If msg[0..len) is an AXFR (TCP only) or IXFR request for a zone the blob
- * serves, at its apex, that `peer` may transfer, prepares t and returns
- * true; the messages then come from dns_transfer_next(). Otherwise returns
- * false and the query is answered as any other (dns_engine_answer() refuses
- * it the way NSD does).
+ * Prepares t to transfer `zone` in answer to the parsed query q (an AXFR
+ * or IXFR at the zone's apex, from a client the ACL allows: the engine's
+ * entry point, dns_engine_handle(), decides that). The messages then come
+ * from dns_transfer_next().
  */
-bool dns_transfer_begin(struct dns_transfer *t, const struct blob *b, const uint8_t *msg, size_t len,
-                        enum dns_transport transport, const struct dns_peer *peer);
+void dns_transfer_start(struct dns_transfer *t, const struct blob *b, const struct blob_dns_zone *zone,
+                        const uint8_t *msg, const struct dns_query *q);
+
+/*
+ * An IXFR over UDP gets only the current SOA, and the client then asks
+ * over TCP if its serial is older (RFC 1995 section 2): writes that one
+ * message into out and returns its length.
+ */
+size_t dns_transfer_soa_answer(const struct blob *b, const struct blob_dns_zone *zone, const uint8_t *msg,
+                               const struct dns_query *q, uint8_t *out, size_t out_size);
 
 /*
  * Writes the next message into out (room for out_size bytes, at least
- * DNS_TRANSFER_MESSAGE_MAX over TCP, 512 over UDP) and returns its length:
+ * DNS_TRANSFER_MESSAGE_MAX) and returns its length:
  * in all, the SOA, every other record of the zone (glue and DNSSEC records
  * included), the SOA again. Returns 0 once the transfer is complete, or,
  * with nothing consumed, when the next record alone needs more than

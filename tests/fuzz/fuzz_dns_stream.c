@@ -147,13 +147,15 @@ static bool model_next(void)
             return false;
         const uint8_t *q = model.accepted + model.next_query + 2;
         model.next_query += 2 + len;
-        if (dns_transfer_begin(&model.xfr, &blob, q, len, DNS_OVER_TCP, &model.peer)) {
+        size_t n;
+        enum dns_action action =
+            dns_engine_handle(&blob, q, len, DNS_OVER_TCP, &model.peer, &model.xfr, model.msg + 2, MESSAGE_MAX, &n);
+        if (action == DNS_ACTION_TRANSFER) {
             model.transferring = true;
             model.began_transfer = true;
             continue;
         }
-        size_t n = dns_engine_answer(&blob, q, len, DNS_OVER_TCP, model.msg + 2, MESSAGE_MAX);
-        if (n == 0) {
+        if (action == DNS_ACTION_NONE) {
             model.stopped = true;
             return false;
         }

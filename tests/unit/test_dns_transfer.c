@@ -26,13 +26,29 @@ static struct dns_peer peer(const char *text)
     return p;
 }
 
+/* Over UDP a transfer is one answer, an IXFR's current SOA: kept here. */
+static uint8_t udp_answer[DNS_UDP_MAX_PLAIN];
+static size_t udp_answer_len;
+
+/* Asks the engine's entry point; true if it starts a transfer (TCP) or
+ * answers with the zone's SOA alone, authoritatively (UDP). */
 static bool begin(struct dns_transfer *t, const char *zone, uint16_t qtype, enum dns_transport transport,
                   const char *client, bool edns)
 {
     struct query q;
     q_simple(&q, zone, qtype, edns);
     struct dns_peer p = peer(client);
-    return dns_transfer_begin(t, &blob, q.b, q.len, transport, &p);
+    enum dns_action action =
+        dns_engine_handle(&blob, q.b, q.len, transport, &p, t, udp_answer, sizeof udp_answer, &udp_answer_len);
+    if (transport == DNS_OVER_TCP)
+        return action == DNS_ACTION_TRANSFER;
+    ldns_pkt *pkt = NULL;
+    if (action != DNS_ACTION_ANSWER || ldns_wire2pkt(&pkt, udp_answer, udp_answer_len) != LDNS_STATUS_OK)
+        return false;
+    bool soa_alone = ldns_pkt_aa(pkt) && ldns_pkt_get_rcode(pkt) == 0 && ldns_pkt_ancount(pkt) == 1 &&
+                     ldns_rr_get_type(ldns_rr_list_rr(ldns_pkt_answer(pkt), 0)) == LDNS_RR_TYPE_SOA;
+    ldns_pkt_free(pkt);
+    return soa_alone;
 }
 
 /* Number of records the zone holds in the blob (the SOA once). */
@@ -65,31 +81,36 @@ struct transfer_result {
     ldns_rr_list *rrs;
 };
 
-/* Runs a whole transfer, decoding every message. */
-static void run(struct dns_transfer *t, size_t room, struct transfer_result *res)
+static void result_begin(struct transfer_result *res)
 {
     memset(res, 0, sizeof *res);
     res->all_parse = res->all_aa_noerror = res->ids_match = res->questions = res->opt_each = true;
     res->rrs = ldns_rr_list_new();
-    size_t n;
-    while ((n = dns_transfer_next(t, out, room)) > 0 && res->messages < 1000) {
-        res->messages++;
-        if (n > res->largest)
-            res->largest = n;
-        ldns_pkt *pkt = NULL;
-        if (ldns_wire2pkt(&pkt, out, n) != LDNS_STATUS_OK) {
-            res->all_parse = false;
-            continue;
-        }
-        res->all_aa_noerror &= ldns_pkt_aa(pkt) && ldns_pkt_qr(pkt) && ldns_pkt_get_rcode(pkt) == 0;
-        res->ids_match &= ldns_pkt_id(pkt) == 0x1234;
-        res->questions &= ldns_pkt_qdcount(pkt) == 1;
-        res->opt_each &= ldns_pkt_edns(pkt);
-        ldns_rr_list *answer = ldns_pkt_answer(pkt);
-        for (size_t i = 0; i < ldns_rr_list_rr_count(answer); i++)
-            ldns_rr_list_push_rr(res->rrs, ldns_rr_clone(ldns_rr_list_rr(answer, i)));
-        ldns_pkt_free(pkt);
+}
+
+/* Decodes one message of a transfer into res. */
+static void result_take(struct transfer_result *res, const uint8_t *msg, size_t n)
+{
+    res->messages++;
+    if (n > res->largest)
+        res->largest = n;
+    ldns_pkt *pkt = NULL;
+    if (ldns_wire2pkt(&pkt, msg, n) != LDNS_STATUS_OK) {
+        res->all_parse = false;
+        return;
     }
+    res->all_aa_noerror &= ldns_pkt_aa(pkt) && ldns_pkt_qr(pkt) && ldns_pkt_get_rcode(pkt) == 0;
+    res->ids_match &= ldns_pkt_id(pkt) == 0x1234;
+    res->questions &= ldns_pkt_qdcount(pkt) == 1;
+    res->opt_each &= ldns_pkt_edns(pkt);
+    ldns_rr_list *answer = ldns_pkt_answer(pkt);
+    for (size_t i = 0; i < ldns_rr_list_rr_count(answer); i++)
+        ldns_rr_list_push_rr(res->rrs, ldns_rr_clone(ldns_rr_list_rr(answer, i)));
+    ldns_pkt_free(pkt);
+}
+
+static void result_end(struct transfer_result *res)
+{
     size_t count = ldns_rr_list_rr_count(res->rrs);
     res->records = count;
     res->soa_first = count > 0 && ldns_rr_get_type(ldns_rr_list_rr(res->rrs, 0)) == LDNS_RR_TYPE_SOA;
@@ -98,6 +119,16 @@ static void run(struct dns_transfer *t, size_t room, struct transfer_result *res
     for (size_t i = 1; i + 1 < count; i++)
         if (ldns_rr_get_type(ldns_rr_list_rr(res->rrs, i)) == LDNS_RR_TYPE_SOA)
             res->soa_only_at_ends = false;
+}
+
+/* Runs a whole transfer, decoding every message. */
+static void run(struct dns_transfer *t, size_t room, struct transfer_result *res)
+{
+    result_begin(res);
+    size_t n;
+    while ((n = dns_transfer_next(t, out, room)) > 0 && res->messages < 1000)
+        result_take(res, out, n);
+    result_end(res);
 }
 
 /* Are all records of the list distinct (no record sent twice)? */
@@ -204,16 +235,21 @@ int main(void)
     memcpy(ixfr.b + ixfr.len, soa_rr, sizeof soa_rr);
     ixfr.len += sizeof soa_rr;
     struct dns_peer allowed = peer("192.0.2.54");
+    size_t unused;
     CHECK("ixfr with the client's SOA in authority (RFC 1995 3): a transfer",
-          dns_transfer_begin(&t, &blob, ixfr.b, ixfr.len, DNS_OVER_TCP, &allowed));
+          dns_engine_handle(&blob, ixfr.b, ixfr.len, DNS_OVER_TCP, &allowed, &t, out, sizeof out, &unused) ==
+              DNS_ACTION_TRANSFER);
     n = dns_engine_answer(&blob, ixfr.b, ixfr.len, DNS_OVER_TCP, out, sizeof out);
     CHECK("ixfr with the client's SOA, from a client outside the ACL: REFUSED, not FORMERR",
           n >= 12 && (out[3] & 0xf) == DNS_RCODE_REFUSED);
     dns_put16(ixfr.b + 8, 2);
     CHECK("ixfr with two authority records: not a transfer",
-          !dns_transfer_begin(&t, &blob, ixfr.b, ixfr.len, DNS_OVER_TCP, &allowed));
+          dns_engine_handle(&blob, ixfr.b, ixfr.len, DNS_OVER_TCP, &allowed, &t, out, sizeof out, &unused) !=
+              DNS_ACTION_TRANSFER);
     CHECK("ixfr over UDP: allowed", begin(&t, "nested.example.test", DNS_TYPE_IXFR, DNS_OVER_UDP, "192.0.2.54", false));
-    run(&t, sizeof out, &res);
+    result_begin(&res);
+    result_take(&res, udp_answer, udp_answer_len);
+    result_end(&res);
     CHECK("ixfr over UDP: one message with the current SOA only", res.messages == 1 && res.records == 1 && res.soa_first);
     ldns_rr_list_deep_free(res.rrs);
 
