@@ -15,12 +15,14 @@
 #include "lwip/udp.h"
 #include "net/net_limits.h"
 #include "net/tcp_service.h"
+#include "net/udp_fast.h"
 
 #define DNS_PORT 53
 #define DNS_TCP_IDLE_MS 10000       /* a query must come whole, and an idle connection goes, within it */
 /* Connections at once: net_limits.h's DNS_SLOTS; this is the tap build's
  * figure, under the name tests/integration/dns_tcp.sh reads. */
 #define DNS_TCP_CONNS 64
+_Static_assert(UDP_FAST_ANSWER_MAX == DNS_EDNS_PAYLOAD, "UDP answers are at most what we advertise");
 _Static_assert(DNS_SLOTS <= DNS_TCP_CONNS, "DNS_TCP_CONNS names the largest DNS_SLOTS");
 /* Answers are copied (they are made per query); the largest is 64 KiB,
  * sent in parts (dns_stream.h makes it again for each). */
@@ -33,18 +35,23 @@ static struct tcp_slot slots[DNS_SLOTS];
 static struct dns_stream engines[DNS_SLOTS];
 static uint8_t udp_query[DNS_STREAM_QUERY_MAX];
 
-/* The client's address, as the transfer ACLs compare it. */
-static void peer_of(const ip_addr_t *addr, struct dns_peer *peer)
-{
-    struct stream_peer p;
-    tcp_peer_from_ip(addr, 0, &p);
-    memset(peer, 0, sizeof *peer);
-    peer->family = p.family;
-    memcpy(peer->addr, p.addr, sizeof peer->addr);
-}
-
 /* ---- UDP ----------------------------------------------------------------- */
 
+/* One datagram's answer, written where it is sent from: by the fast path
+ * (udp_fast.h) straight into the reply frame, or into a pbuf below. */
+static size_t answer_datagram(const struct stream_peer *from, const uint8_t *msg, size_t len, uint8_t *out,
+                              size_t room)
+{
+    struct dns_peer peer = {.family = from->family};
+    memcpy(peer.addr, from->addr, sizeof peer.addr);
+    size_t n;
+    return dns_engine_handle(served, msg, len, DNS_OVER_UDP, &peer, NULL, out, room, &n) == DNS_ACTION_ANSWER
+               ? n
+               : 0;
+}
+
+/* Datagrams the fast path leaves to lwIP (IPv6, a client lwIP has not
+ * resolved yet, ...). */
 static void udp_received(void *arg, struct udp_pcb *pcb, struct pbuf *p, const ip_addr_t *addr, u16_t port)
 {
     (void)arg;
@@ -58,17 +65,13 @@ static void udp_received(void *arg, struct udp_pcb *pcb, struct pbuf *p, const i
         pbuf_copy_partial(p, udp_query, (u16_t)len, 0);
         msg = udp_query;
     }
-    struct dns_peer peer;
-    peer_of(addr, &peer);
-    /* The answer is written into the pbuf it is sent in (room for the
-     * largest UDP answer, trimmed to its length), never copied. */
-    struct pbuf *out = pbuf_alloc(PBUF_TRANSPORT, DNS_EDNS_PAYLOAD, PBUF_RAM);
-    size_t n = 0;
-    enum dns_action action = out ? dns_engine_handle(served, msg, len, DNS_OVER_UDP, &peer, NULL, out->payload,
-                                                     out->len, &n)
-                                 : DNS_ACTION_NONE;     /* heap dry: drop; the client retries */
+    struct stream_peer peer;
+    tcp_peer_from_ip(addr, port, &peer);
+    /* Room for the largest UDP answer, trimmed to its length after. */
+    struct pbuf *out = pbuf_alloc(PBUF_TRANSPORT, UDP_FAST_ANSWER_MAX, PBUF_RAM);
+    size_t n = out ? answer_datagram(&peer, msg, len, out->payload, out->len) : 0;  /* heap dry: drop */
     pbuf_free(p);
-    if (action == DNS_ACTION_ANSWER) {
+    if (n > 0) {
         pbuf_realloc(out, (u16_t)n);
         udp_sendto(pcb, out, addr, port);
     }
@@ -141,6 +144,7 @@ int dns_service_start(const struct blob *blob)
     if (!udp || udp_bind(udp, IP_ANY_TYPE, DNS_PORT) != ERR_OK)
         return -1;
     udp_recv(udp, udp_received, NULL);
+    udp_fast_register(DNS_PORT, answer_datagram);
 
     struct tcp_limits limits = {
         .request_timeout_ms = DNS_TCP_IDLE_MS,

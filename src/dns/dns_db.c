@@ -28,16 +28,26 @@ const struct blob_dns_zone *dns_db_zone_at(const struct blob *b, const uint8_t *
     return z && z->apex_key.len == key_len ? z : NULL;
 }
 
+/* Is the key's name in zone z's namespace (the apex or below it)? */
+static bool under_apex(const struct blob *b, const struct blob_dns_zone *z, const uint8_t *key, size_t key_len)
+{
+    return key_len >= z->apex_key.len && memcmp(blob_bytes(b, z->apex_key), key, z->apex_key.len) == 0;
+}
+
 /* Index in zone z of the first node not before the key (node_count if
- * none). */
+ * none), for a key under the zone's apex. Every node's key starts with the
+ * apex's, so the comparisons start after it: half the work on a query's
+ * path, where most names are a label or two below the apex. */
 static uint32_t lower_bound(const struct blob *b, const struct blob_dns_zone *z, const uint8_t *key,
                             size_t key_len)
 {
     const struct blob_dns_node *nodes = &b->nodes[z->node_first];
+    size_t skip = z->apex_key.len;
     uint32_t lo = 0, hi = z->node_count;
     while (lo < hi) {
         uint32_t mid = lo + (hi - lo) / 2;
-        if (dns_key_compare(blob_bytes(b, nodes[mid].key), nodes[mid].key.len, key, key_len) < 0)
+        if (dns_key_compare(blob_bytes(b, nodes[mid].key) + skip, nodes[mid].key.len - skip, key + skip,
+                            key_len - skip) < 0)
             lo = mid + 1;
         else
             hi = mid;
@@ -48,6 +58,8 @@ static uint32_t lower_bound(const struct blob *b, const struct blob_dns_zone *z,
 const struct blob_dns_node *dns_db_node(const struct blob *b, const struct blob_dns_zone *z,
                                         const uint8_t *key, size_t key_len)
 {
+    if (!under_apex(b, z, key, key_len))
+        return NULL;
     uint32_t at = lower_bound(b, z, key, key_len);
     if (at == z->node_count)
         return NULL;
@@ -58,6 +70,8 @@ const struct blob_dns_node *dns_db_node(const struct blob *b, const struct blob_
 const struct blob_dns_node *dns_db_node_before(const struct blob *b, const struct blob_dns_zone *z,
                                                const uint8_t *key, size_t key_len)
 {
+    if (!under_apex(b, z, key, key_len))
+        return dns_db_apex(b, z);
     uint32_t at = lower_bound(b, z, key, key_len);
     return &b->nodes[z->node_first + (at > 0 ? at - 1 : 0)];
 }

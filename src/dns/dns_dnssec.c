@@ -31,9 +31,11 @@ bool dnssec_add_all_signatures(struct dns_response *r, enum dns_section section,
 
 void dnssec_proof_begin(struct dnssec_proof *p, struct dns_response *r, const struct blob *b)
 {
-    memset(p, 0, sizeof *p);
     p->r = r;
     p->b = b;
+    p->zone = NULL;
+    p->sent_count = 0;      /* sent[] is read only below it */
+    p->nsec3_usable = false;
 }
 
 void dnssec_proof_zone(struct dnssec_proof *p, const struct blob_dns_zone *zone)

@@ -439,7 +439,13 @@ static const struct blob_dns_zone *parent_zone(const struct blob *b, const struc
 static unsigned answer_query(const struct blob *b, const struct dns_query *q, enum dns_transport transport,
                              struct dns_response *r, uint16_t *ede)
 {
-    struct lookup l = {.b = b, .no_authority = q->qclass == DNS_CLASS_ANY, .dnssec_ok = q->edns_do};
+    /* Field by field: the arrays are read only below their counts, and
+     * zeroing them would cost more than answering most queries. */
+    struct lookup l;
+    l.b = b;
+    l.additional_count = l.answered_count = l.synthesised_count = 0;
+    l.no_authority = q->qclass == DNS_CLASS_ANY;
+    l.dnssec_ok = q->edns_do;
     dnssec_proof_begin(&l.proof, r, b);
     l.key_len = dns_name_to_key(q->qname, q->qname_len, l.key);
     l.zone = dns_db_zone_for(b, l.key, l.key_len);

@@ -14,9 +14,14 @@ static size_t question_end(const struct dns_response *r)
 void dns_response_begin(struct dns_response *r, uint8_t *buf, size_t limit,
                         const uint8_t *query, const struct dns_query *q)
 {
-    memset(r, 0, sizeof *r);
+    /* Field by field: qlabel[] is read only below qname_len. */
     r->buf = buf;
     r->limit = limit;
+    r->counts[0] = r->counts[1] = r->counts[2] = 0;
+    r->qname_off = 0;
+    r->qname_len = 0;
+    r->last_owner = NULL;
+    r->last_owner_len = r->last_owner_off = 0;
     dns_put16(buf, q->id);
     /* QR set, opcode and RD copied; everything else starts clear. */
     dns_put16(buf + 2, (uint16_t)(DNS_FLAG_QR | (q->flags & (0x7800u | DNS_FLAG_RD))));
@@ -27,6 +32,7 @@ void dns_response_begin(struct dns_response *r, uint8_t *buf, size_t limit,
         dns_put16(buf + 4, 1);
         r->qname_off = DNS_HEADER_SIZE;
         r->qname_len = q->qname_len;
+        memset(r->qlabel, 0, q->qname_len);
         for (size_t i = 0; i < q->qname_len && q->qname[i] != 0; i += 1u + q->qname[i])
             r->qlabel[i] = 1;
         r->len += q->question_len;
@@ -131,8 +137,11 @@ bool dns_response_add_rrset(struct dns_response *r, enum dns_section section,
     for (uint32_t i = 0; i < set->rdata_count; i++) {
         struct blob_ref rd = b->rdatas[set->rdata_first + i];
         size_t n;
+        /* The same bytes are the same name: the records of one RRset
+         * compare without a walk. */
         if (r->last_owner && r->last_owner_off < 0x4000 &&
-            dns_name_equal(owner, owner_len, r->last_owner, r->last_owner_len)) {
+            ((owner == r->last_owner && owner_len == r->last_owner_len) ||
+             dns_name_equal(owner, owner_len, r->last_owner, r->last_owner_len))) {
             n = at + 2 <= r->limit ? 2 : 0;
             if (n)
                 dns_put16(r->buf + at, (uint16_t)(0xc000u | r->last_owner_off));

@@ -27,6 +27,7 @@
 #include "netif/ethernet.h"
 #include "core/platform.h"
 #include "net/packet_replay.h"
+#include "net/udp_fast.h"
 
 #define FRAME_MAX (14 + 1500 + 4)   /* Ethernet header, MTU 1500, a VLAN tag */
 
@@ -160,6 +161,8 @@ int netif_platform_poll(struct netif *netif, int budget)
         handled++;
         if ((size_t)n > FRAME_MAX)
             continue;
+        if (udp_fast_input(netif, frame_in, (size_t)n))
+            continue;   /* a datagram answered below lwIP (udp_fast.h) */
         struct pbuf *p = pbuf_alloc(PBUF_RAW, (u16_t)n, PBUF_POOL);
         if (!p)
             continue;   /* pool dry: drop, as a NIC would */
