@@ -41,7 +41,8 @@ static void put16(uint8_t *p, uint16_t v)
 static const struct eth_addr *next_hop_mac(struct netif *netif, const ip4_addr_t *dst)
 {
     const ip4_addr_t *hop = dst;
-    if (!ip4_addr_netcmp(dst, netif_ip4_addr(netif), netif_ip4_netmask(netif))) {
+    /* As etharp_output(): link-local addresses are always on the link. */
+    if (!ip4_addr_netcmp(dst, netif_ip4_addr(netif), netif_ip4_netmask(netif)) && !ip4_addr_islinklocal(dst)) {
         if (ip4_addr_isany(netif_ip4_gw(netif)))
             return NULL;
         hop = netif_ip4_gw(netif);
@@ -75,7 +76,8 @@ bool udp_fast_input(struct netif *netif, const uint8_t *frame, size_t len)
     memcpy(&src.addr, ip + 12, 4);
     memcpy(&dst.addr, ip + 16, 4);
     /* For our address, from a unicast one: what lwIP delivers and answers. */
-    if (!ip4_addr_cmp(&dst, netif_ip4_addr(netif)) || ip4_addr_isany_val(src) ||
+    if (ip4_addr_isany(netif_ip4_addr(netif)) || !ip4_addr_cmp(&dst, netif_ip4_addr(netif)) ||
+        ip4_addr_isany_val(src) ||
         ip4_addr_isbroadcast(&src, netif) || ip4_addr_ismulticast(&src))
         return false;
     size_t udp_len = get16(udp + 4);
