@@ -132,6 +132,33 @@ static int node_has_type(const struct blob *b, const struct blob_dns_node *n, ui
     return 0;
 }
 
+/* The additional-section targets of a node's records (blob_format.h): a
+ * node of the same zone with the target's very name, or none; none for
+ * the types that have no such target. The engine follows them without
+ * looking the name up again. */
+static int targets_ok(const struct blob *b, const struct blob_dns_zone *z, const struct blob_dns_node *n)
+{
+    for (uint32_t k = 0; k < n->rrset_count; k++) {
+        const struct blob_dns_rrset *s = &b->rrsets[n->rrset_first + k];
+        int skip = s->type == DNS_TYPE_CNAME ? -1 : dns_rdata_target_offset(s->type);
+        for (uint32_t r = 0; r < s->rdata_count; r++) {
+            uint32_t target = b->targets[s->rdata_first + r];
+            if (target == BLOB_DNS_NO_TARGET)
+                continue;
+            if (skip < 0 || target < z->node_first || target - z->node_first >= z->node_count)
+                return 0;
+            /* check_dns() made sure the RDATA holds a whole name there. */
+            struct blob_ref rd = b->rdatas[s->rdata_first + r];
+            uint8_t key[DNS_NAME_MAX];
+            size_t key_len = dns_name_to_key(blob_bytes(b, rd) + skip, rd.len - (size_t)skip, key);
+            const struct blob_dns_node *t = &b->nodes[target];
+            if (t->key.len != key_len || memcmp(blob_bytes(b, t->key), key, key_len) != 0)
+                return 0;
+        }
+    }
+    return 1;
+}
+
 static int check_zone(const struct blob *b, const struct blob_dns_zone *z, const char **error)
 {
     const struct blob_dns_node *apex = &b->nodes[z->node_first];
@@ -185,6 +212,11 @@ static int check_zone(const struct blob *b, const struct blob_dns_zone *z, const
             return -1;
         }
     }
+    for (uint32_t i = 0; i < z->node_count; i++)
+        if (!targets_ok(b, z, &b->nodes[z->node_first + i])) {
+            *error = "a DNS record's additional-section target is wrong";
+            return -1;
+        }
     if (!range_ok(z->acl_first, z->acl_count, b->acl_count)) {
         *error = "a DNS zone's transfer ACL lies outside the blob";
         return -1;
@@ -213,6 +245,10 @@ static bool rrset_in_order(const struct blob *b, const struct blob_dns_rrset *pr
 
 static int check_dns(const struct blob *b, const char **error)
 {
+    if (b->target_count != b->rdata_count) {
+        *error = "the DNS target table does not match the records";
+        return -1;
+    }
     for (uint32_t i = 0; i < b->rdata_count; i++) {
         if (!ref_ok(b, b->rdatas[i]) || b->rdatas[i].len > 65535) {
             *error = "a DNS record's data lies outside the blob";
@@ -350,6 +386,8 @@ int blob_open(struct blob *b, const void *data, size_t size, const char **error)
     b->acl_count = b->dir->tables[BLOB_TABLE_DNS_TRANSFER_ACL].count;
     b->redirects = table[BLOB_TABLE_HTTP_REDIRECTS];
     b->redirect_count = b->dir->tables[BLOB_TABLE_HTTP_REDIRECTS].count;
+    b->targets = table[BLOB_TABLE_DNS_TARGETS];
+    b->target_count = b->dir->tables[BLOB_TABLE_DNS_TARGETS].count;
 
     if (check_http(b, error) != 0 || check_redirects(b, error) != 0 || check_dns(b, error) != 0) {
         memset(b, 0, sizeof *b);

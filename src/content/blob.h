@@ -31,6 +31,8 @@ struct blob {
     uint32_t acl_count;
     const struct blob_http_redirect *redirects;
     uint32_t redirect_count;
+    const uint32_t *targets;            /* per RDATA: its target's node, or BLOB_DNS_NO_TARGET */
+    uint32_t target_count;
 };
 
 /*

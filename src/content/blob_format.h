@@ -34,7 +34,8 @@
 
 #define BLOB_MAGIC "UNIHBLOB"       /* 8 bytes, no terminator stored */
 #define BLOB_MAGIC_LEN 8
-#define BLOB_VERSION 2u           /* 2: Cache-Control per file, redirects, NSEC3 index, transfer ACLs */
+#define BLOB_VERSION 3u           /* 3: additional-section targets; 2: Cache-Control per file,
+                                     redirects, NSEC3 index, transfer ACLs */
 #define BLOB_ALIGN 8u
 
 struct blob_preamble {
@@ -67,6 +68,7 @@ enum blob_table_id {
     BLOB_TABLE_DNS_NSEC3,           /* uint32_t node index: a zone's NSEC3 owners by hash */
     BLOB_TABLE_DNS_TRANSFER_ACL,    /* struct blob_dns_acl */
     BLOB_TABLE_HTTP_REDIRECTS,      /* struct blob_http_redirect (version 2) */
+    BLOB_TABLE_DNS_TARGETS,         /* uint32_t per RDATA: its target's node (version 3) */
     BLOB_TABLE_COUNT
 };
 
@@ -170,6 +172,17 @@ struct blob_dns_node {
                                        covers the names after this one; else UINT32_MAX */
 };
 
+/*
+ * Additional-section processing, done once at build time as NSD does it at
+ * load: BLOB_TABLE_DNS_TARGETS holds one uint32_t per RDATA, in the same
+ * order. For the RDATA of an NS, MX or SRV RRset it is the index of the
+ * node, in the RRset's own zone, whose name is the record's target (the
+ * name whose A and AAAA records go in the additional section), or
+ * UINT32_MAX when the zone has no such name; for every other RDATA,
+ * UINT32_MAX.
+ */
+#define BLOB_DNS_NO_TARGET UINT32_MAX
+
 struct blob_dns_rrset {
     uint16_t type;
     uint16_t rclass;                /* always 1 (IN) in version 1 */
@@ -189,6 +202,7 @@ static const uint32_t blob_record_size[BLOB_TABLE_COUNT] = {
     [BLOB_TABLE_DNS_NSEC3] = sizeof(uint32_t),
     [BLOB_TABLE_DNS_TRANSFER_ACL] = sizeof(struct blob_dns_acl),
     [BLOB_TABLE_HTTP_REDIRECTS] = sizeof(struct blob_http_redirect),
+    [BLOB_TABLE_DNS_TARGETS] = sizeof(uint32_t),
 };
 
 #endif

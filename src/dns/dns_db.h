@@ -103,6 +103,16 @@ static inline struct blob_ref dns_db_rdata(const struct blob *b, const struct bl
     return b->rdatas[set->rdata_first + i];
 }
 
+/* The node, in the RRset's own zone, of the name the i-th record of an NS,
+ * MX or SRV RRset points at (whose addresses go in the additional
+ * section), or NULL: found by crunch, checked by blob_open(). */
+static inline const struct blob_dns_node *dns_db_target(const struct blob *b, const struct blob_dns_rrset *set,
+                                                        uint32_t i)
+{
+    uint32_t node = b->targets[set->rdata_first + i];
+    return node == BLOB_DNS_NO_TARGET ? NULL : &b->nodes[node];
+}
+
 /* The type an RRSIG RRset covers (one covered type per RRset). */
 static inline uint16_t dns_db_rrsig_covers(const struct blob *b, const struct blob_dns_rrset *sig)
 {

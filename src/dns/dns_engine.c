@@ -77,14 +77,6 @@ static bool add_signed(struct dns_response *r, const struct lookup *l, enum dns_
     return false;
 }
 
-/* The node for a wire name anywhere in the current zone, or NULL. */
-static const struct blob_dns_node *find_name(const struct lookup *l, const uint8_t *wire, size_t len)
-{
-    uint8_t key[DNS_NAME_MAX];
-    size_t key_len = dns_name_to_key(wire, len, key);
-    return dns_db_node(l->b, l->zone, key, key_len);
-}
-
 /* Negative answers carry the SOA with the TTL of RFC 2308 section 5:
  * the smaller of the SOA's own TTL and its MINIMUM field. */
 static bool add_negative_soa(struct dns_response *r, const struct lookup *l)
@@ -100,12 +92,11 @@ static bool add_negative_soa(struct dns_response *r, const struct lookup *l)
                       dns_db_apex(b, l->zone), soa, ttl);
 }
 
-/* Notes a target name held in the current zone whose addresses belong in
- * the additional section; they are written last (sections are written in
+/* Notes a name of the current zone whose addresses belong in the
+ * additional section; they are written last (sections are written in
  * order), each name once. */
-static void add_addresses(struct lookup *l, const uint8_t *target, size_t target_len)
+static void add_addresses(struct lookup *l, const struct blob_dns_node *n)
 {
-    const struct blob_dns_node *n = find_name(l, target, target_len);
     if (!n)
         return;
     for (unsigned i = 0; i < l->additional_count; i++)
@@ -161,10 +152,8 @@ static void refer(struct dns_response *r, struct lookup *l, const struct blob_dn
             return;
         }
     }
-    for (uint32_t i = 0; i < ns->rdata_count; i++) {
-        struct blob_ref rd = dns_db_rdata(b, ns, i);
-        add_addresses(l, blob_bytes(b, rd), rd.len);
-    }
+    for (uint32_t i = 0; i < ns->rdata_count; i++)
+        add_addresses(l, dns_db_target(b, ns, i));
 }
 
 /* Number of labels in a key. */
@@ -262,18 +251,12 @@ static const struct blob_dns_rrset *pick_rrset(const struct blob *b, const struc
 }
 
 /* Notes the addresses of an NS, MX or SRV RRset's targets (a CNAME's
- * target is followed instead, never given addresses). */
+ * target is followed instead, never given addresses): the nodes crunch
+ * found for them in the RRset's zone, which is the current one. */
 static void add_target_addresses(struct lookup *l, const struct blob_dns_rrset *set)
 {
-    int target = dns_rdata_target_offset(set->type);
-    if (target < 0 || set->type == DNS_TYPE_CNAME)
-        return;
-    size_t skip = (size_t)target;
-    for (uint32_t i = 0; i < set->rdata_count; i++) {
-        struct blob_ref rd = dns_db_rdata(l->b, set, i);
-        if (rd.len > skip)
-            add_addresses(l, blob_bytes(l->b, rd) + skip, rd.len - skip);
-    }
+    for (uint32_t i = 0; i < set->rdata_count; i++)
+        add_addresses(l, dns_db_target(l->b, set, i));
 }
 
 /*

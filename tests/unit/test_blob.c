@@ -47,11 +47,14 @@ static uint8_t *build(size_t *len)
     static const uint8_t ns_target[] = "\2ns\5other\4test";   /* stored nowhere else */
     struct blob_ref rd = blob_writer_bytes(w, ns_target, sizeof ns_target);
     uint32_t rdata = blob_writer_add(w, BLOB_TABLE_DNS_RDATAS, &rd);
+    uint32_t no_target = BLOB_DNS_NO_TARGET;       /* ns.other.test is not in the zone */
+    blob_writer_add(w, BLOB_TABLE_DNS_TARGETS, &no_target);
     struct blob_dns_rrset ns = {2, 1, 3600, rdata, 1};
     uint32_t ns_index = blob_writer_add(w, BLOB_TABLE_DNS_RRSETS, &ns);
     static const uint8_t soa_rdata[22] = {0};
     rd = blob_writer_bytes(w, soa_rdata, sizeof soa_rdata);
     rdata = blob_writer_add(w, BLOB_TABLE_DNS_RDATAS, &rd);
+    blob_writer_add(w, BLOB_TABLE_DNS_TARGETS, &no_target);
     struct blob_dns_rrset soa = {6, 1, 3600, rdata, 1};
     z.soa_rrset = blob_writer_add(w, BLOB_TABLE_DNS_RRSETS, &soa);
     struct blob_dns_node n = {0};
@@ -196,6 +199,34 @@ int main(void)
     rehash(copy, len);
     err = open_error(copy, len);
     CHECK("reader: an NS target that is not a whole name is refused", err && strstr(err, "target"));
+
+    /* ---- version 3: additional-section targets ---- */
+    uint32_t *targets = (void *)(copy + dir->tables[BLOB_TABLE_DNS_TARGETS].off);
+    CHECK("reader: one target slot per RDATA", b.target_count == b.rdata_count &&
+          b.targets[0] == BLOB_DNS_NO_TARGET);
+    memcpy(copy, data, len);
+    targets[0] = 1;         /* www.example.test: a node of the zone, but not the NS's target */
+    rehash(copy, len);
+    err = open_error(copy, len);
+    CHECK("reader: a target naming another node is refused", err && strstr(err, "target"));
+
+    memcpy(copy, data, len);
+    targets[0] = 7;         /* past the zone's nodes */
+    rehash(copy, len);
+    err = open_error(copy, len);
+    CHECK("reader: a target outside the zone is refused", err && strstr(err, "target"));
+
+    memcpy(copy, data, len);
+    targets[1] = 0;         /* the SOA has no additional-section target */
+    rehash(copy, len);
+    err = open_error(copy, len);
+    CHECK("reader: a target for a type without one is refused", err && strstr(err, "target"));
+
+    memcpy(copy, data, len);
+    dir->tables[BLOB_TABLE_DNS_TARGETS].count = 1;
+    rehash(copy, len);
+    err = open_error(copy, len);
+    CHECK("reader: a target table shorter than the records is refused", err && strstr(err, "target table"));
 
     /* ---- version 2: Cache-Control and redirects ---- */
     CHECK("reader: redirects read back", b.redirect_count == 2 &&

@@ -7,6 +7,7 @@
 #include <ldns/ldns.h>
 
 #include "wire/dns_name.h"
+#include "wire/dns_wire.h"
 #include "util.h"
 
 /* State while walking one zone's names in canonical order. */
@@ -19,6 +20,20 @@ struct zone_walk {
     size_t cut_key_len;
     int nsec_signed;            /* the zone proves denial with NSEC */
     uint32_t last_nsec;         /* the last node emitted with an NSEC RRset */
+    /* The zone's nodes so far, in canonical order (for resolving targets). */
+    struct emitted_node {
+        const uint8_t *key;
+        size_t key_len;
+        uint32_t index;
+    } *nodes;
+    size_t node_count;
+    /* RDATA whose target names are resolved once every node is known. */
+    struct pending_target {
+        uint32_t rdata;         /* index in BLOB_TABLE_DNS_RDATAS (and _TARGETS) */
+        const uint8_t *name;    /* the target name, inside the RDATA */
+        size_t name_len;
+    } *targets;
+    size_t target_count;
 };
 
 /* An NSEC3 owner node and the hash label that orders it. */
@@ -71,6 +86,8 @@ static uint32_t add_node(struct zone_walk *walk, const uint8_t *wire, size_t wir
     node.flags = flags | (is_wildcard(wire) ? BLOB_DNS_NODE_WILDCARD : 0);
     node.nsec_node = walk->nsec_signed ? walk->last_nsec : UINT32_MAX;
     blob_writer_add(walk->w, BLOB_TABLE_DNS_NODES, &node);
+    walk->nodes = xrealloc(walk->nodes, (walk->node_count + 1) * sizeof *walk->nodes);
+    walk->nodes[walk->node_count++] = (struct emitted_node){key, key_len, index};
     walk->last_key = key;
     walk->last_key_len = key_len;
     return index;
@@ -112,9 +129,51 @@ static int apex_has(const struct zone *z, uint16_t type)
     return 0;
 }
 
+/* Notes an RDATA's target name, if its type has one whose addresses go in
+ * the additional section (NS, MX, SRV; a CNAME's target is followed
+ * instead). Every RDATA gets a slot in the targets table. */
+static void add_target_slot(struct zone_walk *walk, uint16_t type, uint32_t rdata, const uint8_t *rd,
+                            size_t rd_len)
+{
+    uint32_t none = BLOB_DNS_NO_TARGET;
+    blob_writer_add(walk->w, BLOB_TABLE_DNS_TARGETS, &none);
+    int skip = dns_rdata_target_offset(type);
+    if (skip < 0 || type == DNS_TYPE_CNAME || (size_t)skip >= rd_len)
+        return;
+    size_t name_len = dns_name_wire_len(rd + skip, rd_len - (size_t)skip);
+    if (name_len == 0)
+        return;
+    walk->targets = xrealloc(walk->targets, (walk->target_count + 1) * sizeof *walk->targets);
+    walk->targets[walk->target_count++] = (struct pending_target){rdata, rd + skip, name_len};
+}
+
+/* Points each noted RDATA at the node of its target in the zone, found as
+ * the engine would find it: the same key, by binary search. */
+static void resolve_targets(struct zone_walk *walk)
+{
+    for (size_t t = 0; t < walk->target_count; t++) {
+        uint8_t key[DNS_NAME_MAX];
+        size_t key_len = dns_name_to_key(walk->targets[t].name, walk->targets[t].name_len, key);
+        size_t lo = 0, hi = walk->node_count;
+        while (lo < hi) {
+            size_t mid = lo + (hi - lo) / 2;
+            int c = dns_key_compare(walk->nodes[mid].key, walk->nodes[mid].key_len, key, key_len);
+            if (c == 0) {
+                *(uint32_t *)blob_writer_record(walk->w, BLOB_TABLE_DNS_TARGETS, walk->targets[t].rdata) =
+                    walk->nodes[mid].index;
+                break;
+            }
+            if (c < 0)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+    }
+}
+
 static unsigned emit_zone(struct blob_writer *w, const struct zone *z)
 {
-    struct zone_walk walk = {w, z, NULL, 0, NULL, 0, 0, UINT32_MAX};
+    struct zone_walk walk = {w, z, NULL, 0, NULL, 0, 0, UINT32_MAX, NULL, 0, NULL, 0};
     struct blob_dns_zone rec;
     memset(&rec, 0, sizeof rec);
     /* Signed as the apex says (zone_check_dnssec made the rest agree). */
@@ -150,7 +209,8 @@ static unsigned emit_zone(struct blob_writer *w, const struct zone *z)
             has_nsec3 |= set.type == LDNS_RR_TYPE_NSEC3;
             for (next = i; next < end && zone_same_rrset(&z->rrs[next], &z->rrs[i]); next++) {
                 struct blob_ref rdata = blob_writer_bytes(w, z->rrs[next].rdata, z->rrs[next].rdata_len);
-                blob_writer_add(w, BLOB_TABLE_DNS_RDATAS, &rdata);
+                uint32_t rdata_index = blob_writer_add(w, BLOB_TABLE_DNS_RDATAS, &rdata);
+                add_target_slot(&walk, set.type, rdata_index, z->rrs[next].rdata, z->rrs[next].rdata_len);
                 set.rdata_count++;
             }
             uint32_t index = blob_writer_add(w, BLOB_TABLE_DNS_RRSETS, &set);
@@ -173,6 +233,9 @@ static unsigned emit_zone(struct blob_writer *w, const struct zone *z)
         }
     }
     rec.node_count = blob_writer_count(w, BLOB_TABLE_DNS_NODES) - rec.node_first;
+    resolve_targets(&walk);
+    free(walk.nodes);
+    free(walk.targets);
     /* The NSEC3 owners by hash: base32hex keeps the hash order in ASCII
      * (digits before letters), so sorting the labels sorts the hashes. */
     if (nsec3_count > 1)
