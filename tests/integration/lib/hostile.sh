@@ -17,7 +17,8 @@
 #                                    conc53, conc80, arp
 #   hostile_back_to_idle WHAT SECS-- poll uh_stats until at the idle level
 #   hostile_level_diff IDLE NOW   -- what in NOW is above IDLE ("" when at idle)
-#   hostile_heap_sampler start|stop -- SIGUSR1 every 0.3 s; stop prints the peak heap
+#   hostile_heap_sampler start|stop [KEYS] -- SIGUSR1 every 0.3 s; stop prints the peak heap
+#                                 (or of each "U/T" key of KEYS, e.g. "heap pbuf_pool")
 # The scenario's normal-client checks use HOSTILE_NAME (a name with an A
 # record) and HOSTILE_CERT (CA file for HTTPS checks).
 
@@ -167,8 +168,9 @@ hostile_after() {
     hostile_back_to_idle "$1" "$3"
 }
 
-# hostile_heap_sampler start|stop: a stats line every 0.3 s while an attack
-# runs; stop prints the highest heap use seen ("U/T").
+# hostile_heap_sampler start|stop [KEYS]: a stats line every 0.3 s while an
+# attack runs; stop prints the highest heap use seen ("U/T"), or the highest
+# of each key of KEYS (a space-separated list), on one line.
 hostile_heap_sampler() {
     case $1 in
     start)
@@ -182,8 +184,14 @@ hostile_heap_sampler() {
         touch "$UH_TMP/sampler.stop"
         uh_wait_exit "$_hs_pid" 20 || kill "$_hs_pid" 2>/dev/null
         rm -f "$UH_TMP/sampler.stop"
-        tail -n +"$((_hs_from + 1))" "$UH_LOG" | sed -n 's/^unihost: stats: .*heap=\([0-9]*\)\/\([0-9]*\).*/\1 \2/p' |
-            sort -n | tail -n 1 | awk '{print $1 "/" $2}'
+        _hs_out=
+        for _hs_key in ${2:-heap}; do
+            _hs_peak=$(tail -n +"$((_hs_from + 1))" "$UH_LOG" |
+                sed -n "s/^unihost: stats:.* $_hs_key=\([0-9]*\)\/\([0-9]*\).*/\1 \2/p" |
+                sort -n | tail -n 1 | awk '{print $1 "/" $2}')
+            _hs_out="${_hs_out:+$_hs_out }$_hs_peak"
+        done
+        echo "$_hs_out"
         ;;
     esac
 }

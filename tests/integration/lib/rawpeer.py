@@ -305,6 +305,7 @@ class Peer:
         self.stray_synack = 0
         self.frames_in = 0
         self.frames_out = 0
+        self.outgoing = None        # if set, called with each frame the kernel side sends on the tap
         self.send_errors = 0
         self.next_port = random.randrange(20000, 50000)
         self.ip_id = random.randrange(65536)
@@ -439,6 +440,8 @@ class Peer:
                 select.select([self.sock], [], [], min(left, 0.05))
                 continue
             if addr[2] == PACKET_OUTGOING:
+                if self.outgoing is not None:
+                    self.outgoing(f)
                 continue
             self.frames_in += 1
             n += 1
