@@ -7,6 +7,7 @@
 #include "lwip/etharp.h"
 #include "lwip/ip4_addr.h"
 #include "lwip/opt.h"
+#include "lwip/sys.h"
 #include "net/frame.h"
 
 #define IP4_HLEN 20
@@ -18,6 +19,16 @@ static udp_fast_answer_fn fast_answer;
 static uint8_t reply[FRAME_ETH_HLEN + IP4_HLEN + UDP_HLEN + UDP_FAST_ANSWER_MAX];
 static uint16_t ip_id;              /* IPv4 identification of our replies */
 static ssize_t arp_hint = -1;       /* the ARP entry the last reply went to */
+/*
+ * lwIP renews an ARP entry it sends through in the last 30 seconds of the
+ * entry's 5 minutes (etharp.c: ARP_AGE_REREQUEST_USED_UNICAST); replies
+ * sent here never let it. So an entry these replies use is asked about
+ * again (an ARP request, whose reply renews it) once every ARP_RENEW_MS:
+ * it never expires while in use, and no answer waits for it to be learnt
+ * again.
+ */
+#define ARP_RENEW_MS 60000u
+static uint32_t arp_asked_at[ARP_TABLE_SIZE];   /* sys_now() of our last request for the entry */
 
 void udp_fast_register(uint16_t port, udp_fast_answer_fn answer)
 {
@@ -36,6 +47,16 @@ static void put16(uint8_t *p, uint16_t v)
     p[1] = (uint8_t)v;
 }
 
+/* Renews, once every ARP_RENEW_MS, the entry arp_hint of `hop`. */
+static void arp_renew(struct netif *netif, const ip4_addr_t *hop)
+{
+    uint32_t now = sys_now();
+    if (now - arp_asked_at[arp_hint] < ARP_RENEW_MS)
+        return;
+    arp_asked_at[arp_hint] = now;
+    etharp_request(netif, hop);
+}
+
 /* The MAC lwIP would send a reply to `dst` to: the ARP entry of the next
  * hop (dst on our subnet, else the gateway), if it is settled. */
 static const struct eth_addr *next_hop_mac(struct netif *netif, const ip4_addr_t *dst)
@@ -50,12 +71,15 @@ static const struct eth_addr *next_hop_mac(struct netif *netif, const ip4_addr_t
     ip4_addr_t *ip;
     struct netif *owner;
     struct eth_addr *mac;
-    if (arp_hint >= 0 && etharp_get_entry((size_t)arp_hint, &ip, &owner, &mac) && owner == netif &&
-        ip4_addr_cmp(ip, hop))
-        return mac;
-    const ip4_addr_t *found_ip;
-    arp_hint = etharp_find_addr(netif, hop, &mac, &found_ip);
-    return arp_hint >= 0 ? mac : NULL;
+    if (!(arp_hint >= 0 && etharp_get_entry((size_t)arp_hint, &ip, &owner, &mac) && owner == netif &&
+          ip4_addr_cmp(ip, hop))) {
+        const ip4_addr_t *found_ip;
+        arp_hint = etharp_find_addr(netif, hop, &mac, &found_ip);
+        if (arp_hint < 0)
+            return NULL;
+    }
+    arp_renew(netif, hop);
+    return mac;
 }
 
 bool udp_fast_input(struct netif *netif, const uint8_t *frame, size_t len)
@@ -90,6 +114,7 @@ bool udp_fast_input(struct netif *netif, const uint8_t *frame, size_t len)
     const struct eth_addr *mac = next_hop_mac(netif, &src);
     if (!mac)
         return false;       /* lwIP resolves the next hop, and keeps the reply until it can */
+
 
     struct stream_peer peer = {.family = 4, .port = get16(udp)};
     memcpy(peer.addr, ip + 12, 4);

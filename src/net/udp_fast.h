@@ -13,7 +13,8 @@
  * other frame -- IPv6, broadcast, a client not in the ARP cache yet -- goes
  * to lwIP as before, and reaches the same function through the service's
  * udp_recv callback. The reply is as lwIP's would be: TTL UDP_TTL, no DF,
- * full UDP checksum.
+ * full UDP checksum. One reply per ARP entry every 10 seconds goes through
+ * lwIP too, so that lwIP renews the entries in use (see udp_fast.c).
  */
 #ifndef UNIHOST_UDP_FAST_H
 #define UNIHOST_UDP_FAST_H
@@ -43,8 +44,8 @@ void udp_fast_register(uint16_t port, udp_fast_answer_fn answer);
 
 /*
  * Offers a received frame. True if it was handled here (answered, or
- * dropped as lwIP would drop it: a bad UDP checksum, or a service that
- * gave no answer); false if it must go to lwIP.
+ * dropped because the service gave no answer); false if it must go to
+ * lwIP (which drops what is malformed, a bad checksum included).
  */
 bool udp_fast_input(struct netif *netif, const uint8_t *frame, size_t len);
 

@@ -57,6 +57,24 @@ int etharp_get_entry(size_t i, ip4_addr_t **ipaddr, struct netif **netif, struct
     return 1;
 }
 
+/* lwIP's clock and ARP requests, as udp_fast.c renews the entries it uses. */
+static uint32_t clock_ms;
+static unsigned arp_requests;
+static ip4_addr_t arp_requested;
+
+u32_t sys_now(void)
+{
+    return clock_ms;
+}
+
+err_t etharp_request(struct netif *netif, const ip4_addr_t *ipaddr)
+{
+    (void)netif;
+    arp_requests++;
+    arp_requested = *ipaddr;
+    return ERR_OK;
+}
+
 static void arp_set(size_t slot, uint32_t ip, uint8_t mac_last)
 {
     arp[slot].used = true;
@@ -394,6 +412,24 @@ int main(void)
           !*why && !memcmp(sent, arp[2].mac.addr, 6));
     n = make_query(f, 0xc0000234u, 40003, 40);
     CHECK("a client not in the ARP cache goes to lwIP", !udp_fast_input(&nif, f, n));
+
+    /* Renewal: an entry the fast path uses is asked about again once a
+     * minute (lwIP would renew it itself only for what it sends). */
+    unsigned r0 = arp_requests;
+    n = make_query(f, 0xc0000233u, 40010, 30);
+    offer(f, n, true);
+    CHECK("no ARP request within a minute of the last", arp_requests == r0);
+    clock_ms += 60000;
+    why = offer(f, n, true);
+    CHECK("a minute on, the entry in use is asked about again, and the query still answered here",
+          !*why && arp_requests == r0 + 1 && ip4_addr_get_u32(&arp_requested) == lwip_htonl(0xc0000233u));
+    why = offer(f, n, true);
+    CHECK("... once a minute, not per query", !*why && arp_requests == r0 + 1);
+    n = make_query(f, 0xc6336407u, 40011, 30);
+    clock_ms += 60000;
+    why = offer(f, n, true);
+    CHECK("for a client beyond the router, the router's entry is the one asked about",
+          !*why && ip4_addr_get_u32(&arp_requested) == lwip_htonl(GW_IP));
 
     /* Answer sizes: none, the largest, a UDP sum of zero. */
     answer_len = 0;
