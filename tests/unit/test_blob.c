@@ -9,6 +9,7 @@
 #include "content/blob_writer.h"
 #include "check.h"
 #include "dns/dns_name.h"
+#include "file_heads.h"
 
 static struct blob_ref text(struct blob_writer *w, const char *s)
 {
@@ -29,6 +30,7 @@ static uint8_t *build(size_t *len)
         f.mtime = 1000 + (uint64_t)i;
         f.cache_control = text(w, i ? "no-cache" : "public, max-age=60");
         blob_writer_add(w, BLOB_TABLE_HTTP_FILES, &f);
+        add_file_heads(w, &f);
     }
     /* Two redirects, sorted by source. */
     struct blob_http_redirect r = {text(w, "/moved"), text(w, "/a.html"), 301, 0};

@@ -9,6 +9,7 @@
 #include "blob_file.h"
 #include "content/blob_writer.h"
 #include "check.h"
+#include "file_heads.h"
 #include "http/http_date.h"
 #include "http/http_engine.h"
 
@@ -660,6 +661,7 @@ static bool build_odd_blob(void)
         f.etag = blob_writer_bytes(w, "\"odd\"", 5);
         f.mtime = 1000;
         blob_writer_add(w, BLOB_TABLE_HTTP_FILES, &f);
+        add_file_heads(w, &f);
     }
     uint8_t *out = NULL;
     size_t len = 0;
