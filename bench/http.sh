@@ -12,12 +12,12 @@
 #    namespace's loopback (64 KiB MTU, no device at all: nginx's best case),
 #    and at 198.51.100.2 in a second namespace behind a veth pair with MTU
 #    1500 (like for like with unihost's tap).
-# The site is site/ plus a bench-only 1 MB file (random bytes, generated per
-# run, so gzip never applies to it). wrk runs in the client namespace,
-# keep-alive, 16 connections, one thread per CPU (WRK_THREADS overrides):
-# with a single thread, wrk itself sits at 100% of its core on the 1 MB row
-# while either server has CPU to spare, and the row then measures wrk's
-# copying, not the server. wrk runs at nice 10 (WRK_NICE overrides): with
+# The site is site/ plus two bench-only files, 300 kB and 1 MB (random
+# bytes, generated per run, so gzip never applies to them). wrk runs in the
+# client namespace, keep-alive, 16 connections, one thread per CPU
+# (WRK_THREADS overrides): with a single thread, wrk itself sits at 100% of
+# its core on the 1 MB row while either server has CPU to spare, and the row
+# then measures wrk's copying, not the server. wrk runs at nice 10 (WRK_NICE overrides): with
 # more runnable threads than cores, a server at the same priority as its
 # load generator is time-sliced out for milliseconds at a time, and p99
 # then measures the scheduler. The ratio is unihost (offload) over nginx on
@@ -60,9 +60,10 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
-# ---- the content: site/ plus the 1 MB file, crunched once for both servers
+# ---- the content: site/ plus the two files, crunched once for both servers
 cp -R site "$tmp/site"
 mkdir -p "$tmp/site/bench"
+head -c 307200 /dev/urandom > "$tmp/site/bench/300kb.bin"
 head -c 1048576 /dev/urandom > "$tmp/site/bench/1mb.bin"
 build/crunch --quiet --site "$tmp/site" --zones zones -o "$tmp/bench.blob" --export "$tmp/www"
 
@@ -184,6 +185,7 @@ row() {     # row NAME PATH
     line "" "  (unihost with offload / nginx veth)" "" "" "" "" "$(ratio "$rps" "$veth_rps")"
 }
 row "small page ($(wc -c < "$tmp/www/index.html") B)" /
+row "300 kB file" /bench/300kb.bin
 row "1 MB file" /bench/1mb.bin
 
 # HTTPS handshakes: bench/https.sh, its own namespace, the same duration.

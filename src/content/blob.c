@@ -2,7 +2,9 @@
 #include "content/blob.h"
 
 #include <stdbool.h>
+#include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include <bearssl.h>
 
@@ -16,6 +18,8 @@ _Static_assert(sizeof(struct blob_dns_node) == 32, "record layout is part of the
 _Static_assert(sizeof(struct blob_dns_rrset) == 16, "record layout is part of the format");
 _Static_assert(sizeof(struct blob_dns_acl) == 20, "record layout is part of the format");
 _Static_assert(sizeof(struct blob_http_redirect) == 24, "record layout is part of the format");
+_Static_assert(sizeof(struct blob_http_file_heads) == 32, "record layout is part of the format");
+_Static_assert(BLOB_HTTP_HEAD_MAX <= UINT16_MAX, "a head's cuts are 16-bit offsets");
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
 #error "the blob is read in place: this reader needs a little-endian machine"
 #endif
@@ -75,8 +79,106 @@ static int check_redirects(const struct blob *b, const char **error)
     return 0;
 }
 
+/* RFC 9110 5.6.2 tchar: what a field name is made of. */
+static bool is_tchar(uint8_t ch)
+{
+    return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+           (ch != '\0' && strchr("!#$%&'*+-.^_`|~", ch) != NULL);
+}
+
+/* Names of lines the engine writes itself (Date, Server, Connection; a
+ * range's Content-Range and Content-Length) or that frame the message: a
+ * stored line naming one would give a response two of them, or a length
+ * that is not its body's. The stored Content-Length has a run of its own. */
+static bool name_is_the_engines(const uint8_t *name, size_t len)
+{
+    static const char *const names[] = {"Connection", "Content-Length", "Content-Range", "Date", "Server",
+                                        "Transfer-Encoding"};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (strlen(names[i]) == len && strncasecmp((const char *)name, names[i], len) == 0)
+            return true;
+    return false;
+}
+
+/*
+ * One line of a head at `p` (`left` bytes on): "Name: value\r\n", the name
+ * a token, the value visible ASCII and inner spaces (no CR or LF anywhere
+ * else, nothing a client could read as another line). Returns its length,
+ * 0 if malformed; *name_len is the name's.
+ */
+static size_t head_line(const uint8_t *p, size_t left, size_t *name_len)
+{
+    size_t i = 0;
+    while (i < left && is_tchar(p[i]))
+        i++;
+    *name_len = i;
+    if (i == 0 || i + 2 > left || p[i] != ':' || p[i + 1] != ' ')
+        return 0;
+    size_t value = i += 2;
+    while (i < left && p[i] >= 0x20 && p[i] <= 0x7e)
+        i++;
+    if (i == value || p[value] == ' ' || p[i - 1] == ' ' || i + 2 > left || p[i] != '\r' || p[i + 1] != '\n')
+        return 0;
+    return i + 2;
+}
+
+/* "Content-Length: N\r\n" with N = `length` in decimal, nothing else. */
+static bool is_length_line(const uint8_t *p, size_t len, uint32_t length)
+{
+    char line[32];
+    int n = snprintf(line, sizeof line, "Content-Length: %u\r\n", (unsigned)length);
+    return n > 0 && (size_t)n == len && memcmp(p, line, len) == 0;
+}
+
+/*
+ * A representation's header lines (see struct blob_http_head): inside the
+ * blob and within BLOB_HTTP_HEAD_MAX (the engine's buffer is sized by it),
+ * well-formed lines, the cuts in order at line starts, the length run
+ * exactly the body's Content-Length and no other line naming one the
+ * engine writes. `body` is the representation's; an absent one (len 0,
+ * only gzip) has a head of zeros.
+ */
+static bool head_ok(const struct blob *b, const struct blob_http_head *h, struct blob_ref body, bool present)
+{
+    if (!present)
+        return h->lines.len == 0 && h->lines.off == 0 && h->not_modified_end == 0 && h->content_end == 0 &&
+               h->ranges_end == 0 && h->length_end == 0;
+    if (h->lines.len == 0 || h->lines.len > BLOB_HTTP_HEAD_MAX || !ref_ok(b, h->lines) ||
+        h->not_modified_end > h->content_end || h->content_end > h->ranges_end ||
+        h->ranges_end > h->length_end || h->length_end > h->lines.len)
+        return false;
+    const uint8_t *p = blob_bytes(b, h->lines);
+    const uint16_t cuts[] = {h->not_modified_end, h->content_end, h->ranges_end, h->length_end};
+    size_t cut = 0, length_lines = 0;
+    for (size_t at = 0; at < h->lines.len;) {
+        /* A cut inside a line is never passed: `cut` then stops short. */
+        while (cut < 4 && cuts[cut] == at)
+            cut++;
+        size_t name_len, n = head_line(p + at, h->lines.len - at, &name_len);
+        if (n == 0)
+            return false;
+        if (at >= h->ranges_end && at < h->length_end) {
+            length_lines++;
+            if (!is_length_line(p + at, n, body.len))
+                return false;
+        } else if (name_is_the_engines(p + at, name_len)) {
+            return false;
+        }
+        at += n;
+    }
+    /* Every cut met at a line start (one at the very end included), and
+     * the length run is that one line. */
+    while (cut < 4 && cuts[cut] == h->lines.len)
+        cut++;
+    return cut == 4 && length_lines == 1;
+}
+
 static int check_http(const struct blob *b, const char **error)
 {
+    if (b->dir->tables[BLOB_TABLE_HTTP_HEADS].count != b->http_file_count) {
+        *error = "the blob's HTTP header lines are not one per file";
+        return -1;
+    }
     for (uint32_t i = 0; i < b->http_file_count; i++) {
         const struct blob_http_file *f = &b->http_files[i];
         if (!ref_ok(b, f->path) || !ref_ok(b, f->content_type) || !ref_ok(b, f->body) ||
@@ -107,6 +209,12 @@ static int check_http(const struct blob *b, const char **error)
                 *error = "HTTP files are not sorted by path";
                 return -1;
             }
+        }
+        /* What the engine copies into responses as they are. */
+        const struct blob_http_file_heads *h = &b->http_heads[i];
+        if (!head_ok(b, &h->identity, f->body, true) || !head_ok(b, &h->gzip, f->gzip_body, f->gzip_body.len > 0)) {
+            *error = "an HTTP file's header lines are malformed or do not match it";
+            return -1;
         }
     }
     return 0;
@@ -340,7 +448,14 @@ int blob_open(struct blob *b, const void *data, size_t size, const char **error)
         return -1;
     }
     if (pre->version != BLOB_VERSION) {
-        *error = "blob format version not supported by this unihost (rebuild it with this crunch)";
+        /* After an upgrade an old blob is the likely case: name both
+         * versions, so the remedy is plain. blob_open() runs at start-up,
+         * single-threaded: one buffer is enough. */
+        static char message[160];
+        snprintf(message, sizeof message,
+                 "blob format version %u is not the version %u this unihost reads: rebuild the blob with this "
+                 "unihost's crunch", (unsigned)pre->version, BLOB_VERSION);
+        *error = message;
         return -1;
     }
     if (pre->preamble_size != sizeof *pre || pre->total_size != size) {
@@ -388,6 +503,7 @@ int blob_open(struct blob *b, const void *data, size_t size, const char **error)
     b->redirect_count = b->dir->tables[BLOB_TABLE_HTTP_REDIRECTS].count;
     b->targets = table[BLOB_TABLE_DNS_TARGETS];
     b->target_count = b->dir->tables[BLOB_TABLE_DNS_TARGETS].count;
+    b->http_heads = table[BLOB_TABLE_HTTP_HEADS];
 
     if (check_http(b, error) != 0 || check_redirects(b, error) != 0 || check_dns(b, error) != 0) {
         memset(b, 0, sizeof *b);

@@ -17,6 +17,7 @@ struct blob {
     const struct blob_directory *dir;
     const struct blob_http_file *http_files;
     uint32_t http_file_count;
+    const struct blob_http_file_heads *http_heads;  /* one per file, http_file_count of them */
     const struct blob_dns_zone *zones;
     uint32_t zone_count;
     const struct blob_dns_node *nodes;
@@ -45,6 +46,12 @@ int blob_open(struct blob *b, const void *data, size_t size, const char **error)
 static inline const uint8_t *blob_bytes(const struct blob *b, struct blob_ref r)
 {
     return b->base + r.off;
+}
+
+/* The header lines of `f`, a file of `b`. */
+static inline const struct blob_http_file_heads *blob_http_heads(const struct blob *b, const struct blob_http_file *f)
+{
+    return &b->http_heads[f - b->http_files];
 }
 
 /* The file whose path is exactly `path` (no decoding), or NULL. */

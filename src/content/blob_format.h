@@ -1,5 +1,5 @@
 /*
- * The unihost content blob, format version 2: the one description shared by
+ * The unihost content blob, format version 3: the one description shared by
  * the writer (tools/crunch) and the reader (src/content/blob.c).
  *
  * The blob is read-only and position-independent: every reference is a byte
@@ -18,7 +18,9 @@
  * so the reader checks the hash once at start-up and then trusts the
  * structure after validating every offset against the blob size.
  *
- * HTTP: struct blob_http_file[], sorted by path (memcmp, shorter first);
+ * HTTP: struct blob_http_file[], sorted by path (memcmp, shorter first),
+ *       and beside it struct blob_http_file_heads[], the fixed header
+ *       lines of each file's responses;
  *       struct blob_http_redirect[], sorted by `from` the same way.
  * DNS:  zones -> nodes (one per owner name, empty non-terminals included,
  *       in DNSSEC canonical order within each zone) -> RRsets (sorted by
@@ -34,8 +36,10 @@
 
 #define BLOB_MAGIC "UNIHBLOB"       /* 8 bytes, no terminator stored */
 #define BLOB_MAGIC_LEN 8
-#define BLOB_VERSION 3u           /* 3: additional-section targets; 2: Cache-Control per file,
-                                     redirects, NSEC3 index, transfer ACLs */
+/* 2: Cache-Control per file, redirects, NSEC3 index, transfer ACLs;
+ * 3: each file representation's fixed response header lines (struct
+ *    blob_http_head), and the additional-section targets of DNS records. */
+#define BLOB_VERSION 3u
 #define BLOB_ALIGN 8u
 
 struct blob_preamble {
@@ -67,8 +71,9 @@ enum blob_table_id {
     BLOB_TABLE_DNS_RDATAS,          /* struct blob_ref: one RDATA each */
     BLOB_TABLE_DNS_NSEC3,           /* uint32_t node index: a zone's NSEC3 owners by hash */
     BLOB_TABLE_DNS_TRANSFER_ACL,    /* struct blob_dns_acl */
-    BLOB_TABLE_HTTP_REDIRECTS,      /* struct blob_http_redirect (version 2) */
-    BLOB_TABLE_DNS_TARGETS,         /* uint32_t per RDATA: its target's node (version 3) */
+    BLOB_TABLE_HTTP_REDIRECTS,      /* struct blob_http_redirect */
+    BLOB_TABLE_HTTP_HEADS,          /* struct blob_http_file_heads: one per file, in the same order */
+    BLOB_TABLE_DNS_TARGETS,         /* uint32_t per RDATA: its target's node */
     BLOB_TABLE_COUNT
 };
 
@@ -83,6 +88,39 @@ enum blob_http_flags {
     BLOB_HTTP_COMPRESSIBLE = 1u << 0,   /* text-like: a gzip variant may exist */
 };
 
+/*
+ * The fixed header lines of one representation of a file: everything its
+ * responses say that does not depend on the request, composed by crunch
+ * (src/http/http_file_head.c) so that the engine copies them instead of
+ * formatting them for every request. `lines` holds "Name: value\r\n" lines
+ * in the order the engine sends them, after its status, Date, Server and
+ * Connection lines. Four cuts (offsets into `lines`, each at the start of
+ * a line, in this order) split them into the runs each status takes:
+ *
+ *   [0, not_modified_end)       ETag, Last-Modified, Cache-Control, Vary:
+ *                               every response, 304 included (RFC 9110
+ *                               15.4.5: a 304 repeats them)
+ *   [not_modified_end, content_end)  Content-Type, Content-Encoding:
+ *                               200, 206 and a 404 page
+ *   [content_end, ranges_end)   Accept-Ranges: 200 and 206
+ *   [ranges_end, length_end)    exactly "Content-Length: N\r\n", N the
+ *                               representation's size: 200 and a 404 page
+ *                               (206 states its range's length instead)
+ *   [length_end, lines.len)     X-Content-Type-Options: every response
+ *
+ * A 200 (GET or HEAD) is therefore the whole of `lines`, a 304 the first
+ * and last runs. The reader checks the lines' syntax, the cuts, the
+ * Content-Length against the body, and that no line claims a name the
+ * engine writes itself (framing, Date, Server, Connection).
+ */
+struct blob_http_head {
+    struct blob_ref lines;
+    uint16_t not_modified_end;
+    uint16_t content_end;
+    uint16_t ranges_end;
+    uint16_t length_end;
+};
+
 struct blob_http_file {
     struct blob_ref path;           /* URL path, starts with '/', e.g. "/docs/crunch.html" */
     struct blob_ref content_type;   /* full header value, e.g. "text/html; charset=utf-8" */
@@ -93,13 +131,21 @@ struct blob_http_file {
     uint64_t mtime;                 /* Last-Modified, seconds since the epoch */
     uint32_t flags;                 /* enum blob_http_flags */
     uint32_t reserved;
-    /* version 2 */
     struct blob_ref cache_control;  /* Cache-Control value; len 0: send none */
 };
 
+/* The header lines of both representations of the file at the same index
+ * of BLOB_TABLE_HTTP_FILES: the file's values above, as the engine sends
+ * them. A table of its own keeps the file records as they were. */
+struct blob_http_file_heads {
+    struct blob_http_head identity; /* of `body` */
+    struct blob_http_head gzip;     /* of `gzip_body`; all zero when there is none */
+};
+
 /* Bounds that keep every response's header block within the engine's
- * fixed buffer (HTTP_HEAD_MAX). */
+ * fixed buffer (HTTP_HEAD_MAX; http_engine.c asserts that they do). */
 #define BLOB_HTTP_CACHE_CONTROL_MAX 256u
+#define BLOB_HTTP_HEAD_MAX 560u         /* a blob_http_head's lines */
 
 /*
  * A redirect declared in the site's _redirects file: a request whose
@@ -185,7 +231,7 @@ struct blob_dns_node {
 
 struct blob_dns_rrset {
     uint16_t type;
-    uint16_t rclass;                /* always 1 (IN) in version 1 */
+    uint16_t rclass;                /* always 1 (IN) */
     uint32_t ttl;
     uint32_t rdata_first;           /* index into BLOB_TABLE_DNS_RDATAS */
     uint32_t rdata_count;           /* at least 1 */
@@ -202,6 +248,7 @@ static const uint32_t blob_record_size[BLOB_TABLE_COUNT] = {
     [BLOB_TABLE_DNS_NSEC3] = sizeof(uint32_t),
     [BLOB_TABLE_DNS_TRANSFER_ACL] = sizeof(struct blob_dns_acl),
     [BLOB_TABLE_HTTP_REDIRECTS] = sizeof(struct blob_http_redirect),
+    [BLOB_TABLE_HTTP_HEADS] = sizeof(struct blob_http_file_heads),
     [BLOB_TABLE_DNS_TARGETS] = sizeof(uint32_t),
 };
 

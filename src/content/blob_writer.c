@@ -126,6 +126,11 @@ struct blob_ref blob_writer_bytes(struct blob_writer *w, const void *data, size_
     return ref;
 }
 
+const uint8_t *blob_writer_ref_bytes(const struct blob_writer *w, struct blob_ref r)
+{
+    return r.len == 0 ? NULL : w->pool.data + (r.off - POOL_START);
+}
+
 uint32_t blob_writer_add(struct blob_writer *w, enum blob_table_id table, const void *record)
 {
     struct growable *g = &w->table[table];

@@ -23,6 +23,10 @@ void blob_writer_free(struct blob_writer *w);
 /* Appends bytes to the pool (identical runs are stored once). */
 struct blob_ref blob_writer_bytes(struct blob_writer *w, const void *data, size_t len);
 
+/* The bytes of a ref this writer returned, to build other records from
+ * them (valid until the next blob_writer_bytes(), which may move them). */
+const uint8_t *blob_writer_ref_bytes(const struct blob_writer *w, struct blob_ref r);
+
 /* Appends one record to a table; returns its index. */
 uint32_t blob_writer_add(struct blob_writer *w, enum blob_table_id table, const void *record);
 

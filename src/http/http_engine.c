@@ -5,7 +5,9 @@
  * If-None-Match and If-Modified-Since (304), single byte ranges with
  * If-Range (206/416), gzip variants by Accept-Encoding; clean URLs and the
  * directory-slash redirect by site_path.h; the site's declared redirects; a
- * 404 page with status 404.
+ * 404 page with status 404. A file's header lines come composed from the
+ * blob (http_file_head.h): its responses are copies of them around the
+ * status line, Date and Connection.
  */
 #include "http/http_engine.h"
 
@@ -491,17 +493,20 @@ static const char *reason(int status)
 static void begin_response(struct head_writer *w, int status)
 {
     struct http_conn *c = w->c;
-    char line[64];
-    int n = snprintf(line, sizeof line, "HTTP/1.1 %d %s\r\n", status, reason(status));
     c->head_len = 0;
     c->head_sent = 0;
     c->body = NULL;
     c->body_len = 0;
     c->body_sent = 0;
-    put(w, line, (size_t)n);
+    char code[4] = {(char)('0' + status / 100 % 10), (char)('0' + status / 10 % 10), (char)('0' + status % 10), ' '};
+    put(w, "HTTP/1.1 ", 9);
+    put(w, code, sizeof code);
+    puts_(w, reason(status));
+    put(w, "\r\nDate: ", 8);
     char date[HTTP_DATE_LEN];
     http_date_format(c->now, date);
-    put_header(w, "Date", date, sizeof date);
+    put(w, date, sizeof date);
+    put(w, "\r\n", 2);
     puts_(w, "Server: unihost\r\n");
     if (c->close_after)
         puts_(w, "Connection: close\r\n");
@@ -627,61 +632,76 @@ static struct selection select_response(const struct http_conn *c, bool get, con
     return s;
 }
 
-/* The validators and caching headers every response about a file carries
- * (a 304 included: RFC 9110 15.4.5). */
-static void put_file_meta(struct head_writer *w, const struct blob_http_file *f, struct blob_ref etag)
-{
-    const struct blob *b = w->c->blob;
-    put_header(w, "ETag", (const char *)blob_bytes(b, etag), etag.len);
-    char date[HTTP_DATE_LEN];
-    http_date_format(f->mtime, date);
-    put_header(w, "Last-Modified", date, sizeof date);
-    if (f->cache_control.len > 0)
-        put_header(w, "Cache-Control", (const char *)blob_bytes(b, f->cache_control), f->cache_control.len);
-    if (f->flags & BLOB_HTTP_COMPRESSIBLE)
-        puts_(w, "Vary: Accept-Encoding\r\n");
-}
+/*
+ * A file response is its start (status line, Date, Server, Connection), the
+ * file's stored header lines (a 206 puts its range's Content-Range and
+ * Content-Length where the stored Content-Length was), the caller's extra
+ * lines and the empty line. The reader bounds the stored lines, so every
+ * file response fits the head buffer whole.
+ */
+#define FILE_START_MAX                                                                                     \
+    (sizeof "HTTP/1.1 206 Partial Content\r\n" - 1 + sizeof "Date: Sun, 06 Nov 1994 08:49:37 GMT\r\n" - 1 + \
+     sizeof "Server: unihost\r\n" - 1 + sizeof "Connection: keep-alive\r\n" - 1)
+#define RANGE_LINES_MAX                                                                                    \
+    (sizeof "Content-Range: bytes 4294967295-4294967295/4294967295\r\n" - 1 +                              \
+     sizeof "Content-Length: 4294967295\r\n" - 1)
+_Static_assert(FILE_START_MAX + BLOB_HTTP_HEAD_MAX + RANGE_LINES_MAX + HTTP_EXTRA_HEADERS_MAX + 2 <= HTTP_HEAD_MAX,
+               "a file response's header block must fit HTTP_HEAD_MAX");
 
+/*
+ * A file's response: the engine picks the representation and the status,
+ * then copies the runs of the stored lines that status takes (see struct
+ * blob_http_head): all of them for a 200 (GET or HEAD), the validators and
+ * nosniff for a 304, all but Accept-Ranges for the 404 page; a 206 writes
+ * its own two range lines in place of the stored Content-Length.
+ */
 static void respond_file(struct http_conn *c, const struct blob_http_file *f, int status, bool head_only)
 {
     const struct blob *b = c->blob;
     bool gzip = c->accept_gzip && f->gzip_body.len > 0;
     struct blob_ref body = gzip ? f->gzip_body : f->body;
     struct blob_ref etag = gzip ? f->gzip_etag : f->etag;
+    const struct blob_http_file_heads *heads = blob_http_heads(b, f);
+    const struct blob_http_head *h = gzip ? &heads->gzip : &heads->identity;
     struct selection sel = {status, 0, 0};
     if (status == 200)
         sel = select_response(c, !head_only, blob_bytes(b, etag), etag.len, f->mtime, body.len);
-    struct head_writer w = {c, false};
     char line[80];
     if (sel.status == 416) {
         snprintf(line, sizeof line, "Content-Range: bytes */%u\r\n", (unsigned)body.len);
         respond_text_with(c, 416, "range not satisfiable\n", NULL, 0, line, head_only);
         return;
     }
+    const char *lines = (const char *)blob_bytes(b, h->lines);
+    size_t after_length = h->lines.len - h->length_end;
+    struct head_writer w = {c, false};
     begin_response(&w, sel.status);
-    put_file_meta(&w, f, etag);
     size_t offset = 0, length = body.len;
-    if (sel.status != 304) {
-        put_header(&w, "Content-Type", (const char *)blob_bytes(b, f->content_type), f->content_type.len);
-        if (gzip)
-            puts_(&w, "Content-Encoding: gzip\r\n");
-        if (sel.status == 200 || sel.status == 206)
-            puts_(&w, "Accept-Ranges: bytes\r\n");
-        if (sel.status == 206) {
-            offset = (size_t)sel.first;
-            length = (size_t)(sel.last - sel.first + 1);
-            int n = snprintf(line, sizeof line, "Content-Range: bytes %zu-%zu/%u\r\n", offset,
-                             (size_t)sel.last, (unsigned)body.len);
-            put(&w, line, (size_t)n);
-        }
+    switch (sel.status) {
+    case 200:
+        put(&w, lines, h->lines.len);
+        break;
+    case 304:
+        put(&w, lines, h->not_modified_end);
+        put(&w, lines + h->length_end, after_length);
+        break;
+    case 206: {
+        offset = (size_t)sel.first;
+        length = (size_t)(sel.last - sel.first + 1);
+        put(&w, lines, h->ranges_end);
+        int n = snprintf(line, sizeof line, "Content-Range: bytes %zu-%zu/%u\r\n", offset, (size_t)sel.last,
+                         (unsigned)body.len);
+        put(&w, line, (size_t)n);
         put_length(&w, length);
+        put(&w, lines + h->length_end, after_length);
+        break;
     }
-    puts_(&w, "X-Content-Type-Options: nosniff\r\n");
+    default:                /* the site's 404 page: no ranges of it */
+        put(&w, lines, h->content_end);
+        put(&w, lines + h->ranges_end, h->lines.len - h->ranges_end);
+        break;
+    }
     end_head(&w);
-    if (w.overflow) {
-        respond_text(c, 500, "response header too large\n", NULL, 0, head_only);
-        return;
-    }
     if (!head_only && sel.status != 304) {
         /* Straight from the blob, offset into it for a range: no copy. */
         c->body = blob_bytes(b, body) + offset;

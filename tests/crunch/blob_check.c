@@ -1,7 +1,7 @@
 /*
  * Checks the blob crunch builds from tests/crunch/good/ with the reader the
- * unikernel uses: HTTP files sorted with the right types, ETags and gzip
- * variants; DNS nodes in canonical order with empty non-terminals and the
+ * unikernel uses: HTTP files sorted with the right types, ETags, gzip
+ * variants and stored header lines; DNS nodes in canonical order with empty non-terminals and the
  * right flags. Usage: test_crunch_blob BLOB SOURCE_DATE_EPOCH SITE_DIR
  * Prints "ok - ..." / "not ok - ..." lines; exits 1 if any check failed.
  */
@@ -13,6 +13,7 @@
 
 #include "content/blob.h"
 #include "wire/dns_name.h"
+#include "http/http_date.h"
 
 static int failures;
 
@@ -175,6 +176,27 @@ static void check_http(const struct blob *b, unsigned long long epoch, const cha
           "redirects: found by exact source");
 
     check(robots && robots->gzip_body.len == 0, "http: no gzip variant when it saves under 64 bytes (robots.txt)");
+
+    /* Format 3: each representation's header lines, as the engine sends them. */
+    char want[1024], date[40];
+    int lines_ok = css != NULL;
+    for (int gz = 0; css && gz <= 1; gz++) {
+        const struct blob_http_head *h = gz ? &blob_http_heads(b, css)->gzip : &blob_http_heads(b, css)->identity;
+        struct blob_ref etag = gz ? css->gzip_etag : css->etag;
+        http_date_format(css->mtime, date);
+        date[HTTP_DATE_LEN] = '\0';
+        int n = snprintf(want, sizeof want, "ETag: %.*s\r\nLast-Modified: %s\r\nCache-Control: public, max-age=3600\r\n"
+                         "Vary: Accept-Encoding\r\nContent-Type: text/css; charset=utf-8\r\n%sAccept-Ranges: bytes\r\n"
+                         "Content-Length: %u\r\nX-Content-Type-Options: nosniff\r\n", (int)etag.len,
+                         (const char *)blob_bytes(b, etag), date, gz ? "Content-Encoding: gzip\r\n" : "",
+                         gz ? css->gzip_body.len : css->body.len);
+        lines_ok &= h->lines.len == (uint32_t)n && memcmp(blob_bytes(b, h->lines), want, (size_t)n) == 0;
+    }
+    check(lines_ok, "http: style.css's stored header lines, identity and gzip, byte for byte");
+    check(robots && blob_http_heads(b, robots)->gzip.lines.len == 0 &&
+              contains(blob_bytes(b, blob_http_heads(b, robots)->identity.lines),
+                       blob_http_heads(b, robots)->identity.lines.len, "\r\nCache-Control: public, max-age=60\r\n"),
+          "http: robots.txt's stored lines carry its _cache rule; no gzip lines without a gzip variant");
     const struct blob_http_file *index = blob_http_find(b, "/index.html", 11);
     check(index && index->body.len > 0 &&
               contains(blob_bytes(b, index->body), index->body.len,

@@ -211,7 +211,7 @@ if [ -s "$tmp/co-a.blob" ] && cmp -s "$tmp/co-a.blob" "$tmp/co-b.blob"; then
 else
     not_ok "SOURCE_DATE_EPOCH: checkouts at different times give the same blob" "the blobs differ"
 fi
-# mtime of each HTTP file record (format version 2: 72-byte records, mtime at 48)
+# mtime of each HTTP file record (72-byte records, mtime at 48, in format versions 2 and 3)
 mtimes=$(python3 - "$tmp/co-a.blob" <<'PY'
 import struct, sys
 d = open(sys.argv[1], "rb").read()

@@ -15,6 +15,9 @@
  * index, and the DNS and HTTP engines answer a set of queries derived from
  * the blob's own names and paths: the engines read the blob without checks
  * of their own, so whatever blob_open() lets through must be safe for them.
+ * The files' stored header lines (format 3) go into responses as they are:
+ * an accepted blob must keep them within their bound and cuts, and every
+ * response over it must still be framed by its Content-Length.
  */
 #include <stdbool.h>
 #include <stddef.h>
@@ -78,15 +81,43 @@ static void check_table(const struct blob *b, const void *table, uint32_t count,
     FUZZ_CHECK((uintptr_t)t % 8 == 0, "an accepted table is aligned");
 }
 
+/* A representation's stored lines: inside the blob, bounded, cut in order,
+ * each line ending in CRLF with no other CR or LF. */
+static uint64_t walk_head(const struct blob *b, const struct blob_http_head *h, bool present)
+{
+    if (!present) {
+        FUZZ_CHECK(h->lines.len == 0, "no stored lines for an absent gzip variant");
+        return 0;
+    }
+    FUZZ_CHECK(h->lines.len > 0 && h->lines.len <= BLOB_HTTP_HEAD_MAX, "accepted stored lines are bounded");
+    FUZZ_CHECK(h->not_modified_end <= h->content_end && h->content_end <= h->ranges_end &&
+                   h->ranges_end < h->length_end && h->length_end <= h->lines.len,
+               "accepted cuts are in order, with a Content-Length run");
+    const uint8_t *p = blob_bytes(b, h->lines);
+    for (uint32_t i = 0; i < h->lines.len; i++) {
+        if (p[i] == '\r')
+            FUZZ_CHECK(i + 1 < h->lines.len && p[i + 1] == '\n', "CR only before LF in stored lines");
+        else if (p[i] == '\n')
+            FUZZ_CHECK(i > 0 && p[i - 1] == '\r', "LF only after CR in stored lines");
+        else
+            FUZZ_CHECK(p[i] >= 0x20 && p[i] < 0x7f, "no control bytes in stored lines");
+    }
+    FUZZ_CHECK(p[h->lines.len - 1] == '\n', "stored lines end with a line end");
+    return sum_ref(b, h->lines) + h->not_modified_end + h->content_end + h->ranges_end + h->length_end;
+}
+
 static uint64_t walk_http(const struct blob *b)
 {
     uint64_t s = 0;
     check_table(b, b->http_files, b->http_file_count, sizeof *b->http_files);
+    check_table(b, b->http_heads, b->http_file_count, sizeof *b->http_heads);
     for (uint32_t i = 0; i < b->http_file_count; i++) {
         const struct blob_http_file *f = &b->http_files[i];
         s += sum_ref(b, f->path) + sum_ref(b, f->content_type) + sum_ref(b, f->body) +
              sum_ref(b, f->etag) + sum_ref(b, f->gzip_body) + sum_ref(b, f->gzip_etag) + f->mtime +
              f->flags + sum_ref(b, f->cache_control);
+        s += walk_head(b, &blob_http_heads(b, f)->identity, true) +
+             walk_head(b, &blob_http_heads(b, f)->gzip, f->gzip_body.len > 0);
         FUZZ_CHECK(f->path.len > 0 && blob_bytes(b, f->path)[0] == '/', "an accepted path starts with '/'");
         FUZZ_CHECK(blob_http_find(b, (const char *)blob_bytes(b, f->path), f->path.len) == f,
                    "blob_http_find() finds each file at its own index");
@@ -215,6 +246,36 @@ static void ask_dns(const struct blob *b)
     ask(b, root, sizeof root, 6, DNS_OVER_UDP, false);
 }
 
+/* One response's framing: its Content-Length and what followed its header
+ * block (the first output, whole: fuzz_blob sends everything at once). */
+struct framing {
+    bool has_length;
+    uint64_t length;
+    uint64_t after_head;
+};
+
+static void read_framing(struct framing *fr, const uint8_t *head, size_t n)
+{
+    size_t end = 0;
+    for (size_t i = 0; i + 4 <= n && end == 0; i++)
+        if (memcmp(head + i, "\r\n\r\n", 4) == 0)
+            end = i + 4;
+    FUZZ_CHECK(end != 0, "the header block is whole in the first output");
+    static const char cl[] = "\r\nContent-Length: ";
+    for (size_t i = 0; i + sizeof cl - 1 < end; i++) {
+        if (memcmp(head + i, cl, sizeof cl - 1) != 0)
+            continue;
+        FUZZ_CHECK(!fr->has_length, "one Content-Length");
+        fr->has_length = true;
+        size_t j = i + sizeof cl - 1;
+        FUZZ_CHECK(head[j] >= '0' && head[j] <= '9', "Content-Length is a number");
+        for (; head[j] >= '0' && head[j] <= '9'; j++)
+            fr->length = fr->length * 10 + (uint64_t)(head[j] - '0');
+        FUZZ_CHECK(head[j] == '\r', "Content-Length is only a number");
+    }
+    fr->after_head = n - end;
+}
+
 static void get(const struct blob *b, const uint8_t *path, size_t path_len, bool head, bool gzip)
 {
     char req[1024];
@@ -239,6 +300,7 @@ static void get(const struct blob *b, const uint8_t *path, size_t path_len, bool
     http_conn_init(&conn, b);
     size_t fed = 0;
     bool started = false;
+    struct framing fr = {0};
     for (unsigned steps = 0;; steps++) {
         FUZZ_CHECK(steps < 64, "an HTTP exchange over an accepted blob ends");
         const uint8_t *out;
@@ -246,9 +308,13 @@ static void get(const struct blob *b, const uint8_t *path, size_t path_len, bool
         bool in_blob;
         while (http_conn_output(&conn, &out, &n, &in_blob)) {
             FUZZ_CHECK(n > 0, "offered output is never empty");
-            if (!started)
+            if (!started) {
                 FUZZ_CHECK(!in_blob && n >= 9 && memcmp(out, "HTTP/1.1 ", 9) == 0,
                            "a response starts with \"HTTP/1.1 \"");
+                read_framing(&fr, out, n);
+            } else {
+                fr.after_head += n;
+            }
             started = true;
             if (in_blob)
                 FUZZ_CHECK(out >= b->base && out + n <= b->base + b->size, "blob output lies in the blob");
@@ -264,6 +330,20 @@ static void get(const struct blob *b, const uint8_t *path, size_t path_len, bool
         FUZZ_CHECK(used <= len - fed, "the engine takes no more than it is given");
         fed += used;
     }
+    /* A path of visible ASCII makes one well-formed request: one response,
+     * framed by its Content-Length (a 304 has none: an edited ETag may
+     * match the request's). Other bytes in an accepted path may make no
+     * request or two. */
+    bool one_request = true;
+    for (size_t i = 0; i < path_len; i++)
+        one_request &= path[i] > 0x20 && path[i] < 0x7f;
+    if (!one_request)
+        return;
+    FUZZ_CHECK(started, "a request over an accepted blob is answered");
+    if (memcmp(conn.head, "HTTP/1.1 304 ", 13) == 0)
+        return;
+    FUZZ_CHECK(fr.has_length, "a response to GET or HEAD has a Content-Length");
+    FUZZ_CHECK(fr.after_head == (head ? 0 : fr.length), "the body is exactly Content-Length bytes (none for HEAD)");
 }
 
 static void ask_http(const struct blob *b)

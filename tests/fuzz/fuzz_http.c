@@ -19,6 +19,9 @@
  *    block of CRLF-terminated lines without control bytes, carries a
  *    Content-Length (all but 304 and 204), and what follows the header block
  *    is either nothing (HEAD, 304, 204) or exactly Content-Length bytes;
+ *  - no header name twice in one response (a file's response is runs of
+ *    the lines stored in the blob around the engine's own: a wrong cut
+ *    would repeat one);
  *  - a 206 has one Content-Range "bytes A-B/N" with A <= B < N and
  *    B - A + 1 == Content-Length; a 416 has "Content-Range: bytes * /N";
  *  - a 3xx redirect (not 304) has a Location;
@@ -29,6 +32,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "fuzz_common.h"
 #include "http/http_engine.h"
@@ -100,6 +104,28 @@ static void check_range_headers(const struct response *r, const uint8_t *head, s
     FUZZ_CHECK(*v == '\r', "Content-Range ends with its value");
 }
 
+/* No field name twice in the header block head[0..end) (names compared
+ * without case, RFC 9110 5.1). */
+static void check_names_once(const uint8_t *head, size_t end)
+{
+    const uint8_t *names[64];
+    size_t lens[64], count = 0;
+    for (size_t i = 0; i + 2 < end; i++) {
+        if (head[i] != '\r' || head[i + 1] != '\n' || i + 2 == end - 2)
+            continue;
+        const uint8_t *name = head + i + 2;
+        size_t n = 0;
+        while (name + n < head + end && name[n] != ':' && name[n] != '\r')
+            n++;
+        for (size_t k = 0; k < count; k++)
+            FUZZ_CHECK(lens[k] != n || strncasecmp((const char *)names[k], (const char *)name, n) != 0,
+                       "no header name twice in a response");
+        FUZZ_CHECK(count < 64, "a response has fewer than 64 header lines");
+        names[count] = name;
+        lens[count++] = n;
+    }
+}
+
 /* Checks the start of a response: `head` is its whole header block as the
  * engine first offers it (nothing of it has been sent yet). */
 static void begin_response(struct response *r, const uint8_t *head, size_t n)
@@ -144,6 +170,7 @@ static void begin_response(struct response *r, const uint8_t *head, size_t n)
     }
     FUZZ_CHECK(r->has_length == (r->status != 304 && r->status != 204),
                "every response but 304 and 204 has a Content-Length, and those have none");
+    check_names_once(head, end);
     check_range_headers(r, head, end);
     if (r->status >= 300 && r->status < 400 && r->status != 304)
         FUZZ_CHECK(find_header(head, end, "\r\nLocation: ") != NULL, "a redirect has a Location");

@@ -6,11 +6,18 @@ dns/   DNS queries for names in tests/fixtures/zones, with and without EDNS,
        and a few malformed ones;
 http/  two shaping bytes (see fuzz_http.c) and a client byte stream;
 blob/  edit lists (4 bytes each: 24-bit LE payload offset, new byte) aimed at
-       fields of the fixture blob, whose layout is read from the blob itself;
+       fields of the fixture blob, whose layout is read from the blob itself
+       (format 3: the files' stored header lines and the DNS records'
+       additional-section targets among them);
 dns_stream/, http_stream/  operation scripts (see fuzz_dns_stream.c and
        fuzz_http_stream.c): framed queries, HTTP requests and heads in
        pieces, takes of odd sizes, FIN, and for TLS the client's moves.
 The files are small and few on purpose; libFuzzer grows the corpus itself.
+
+It also re-derives the blob reproducers of tests/fuzz/crashes/blob/ from
+their descriptions in tests/fuzz/crashes/README, by what they edit (a
+record's bytes, a node's RRset) rather than by offset, so they keep aiming
+at the same fields when the fixture's layout changes.
 """
 import os
 import struct
@@ -180,20 +187,58 @@ def http():
         write("http", name, bytes([feed, send]) + text.encode("latin-1"))
 
 
-def blob(path):
+PRE = 56                        # struct blob_preamble
+TABLES = 10                     # BLOB_TABLE_COUNT in format 3
+HEADS = 8                       # BLOB_TABLE_HTTP_HEADS
+TARGETS = 9                     # BLOB_TABLE_DNS_TARGETS
+FILE_RECORD, HEADS_RECORD = 72, 32
+
+
+def read_blob(path):
     with open(path, "rb") as f:
         d = f.read()
-    pre = 56
-    tabs = [struct.unpack_from("<II", d, pre + 8 * i) for i in range(5)]   # the first five tables
-    (files, _), (zones, _), (nodes, ncount), (rrsets, _), (rdatas, _) = tabs
+    version = struct.unpack_from("<I", d, 8)[0]
+    assert version == 3, "%s is a format %d blob; this script knows format 3" % (path, version)
+    return d, [struct.unpack_from("<II", d, PRE + 8 * i) for i in range(TABLES)]
 
-    def edit(blob_off, value):
-        o = blob_off - pre
-        return struct.pack("<I", o)[:3] + bytes([value])
 
-    def edit32(blob_off, value):
-        return b"".join(edit(blob_off + i, (value >> (8 * i)) & 0xFF) for i in range(4))
+def edit(blob_off, value):
+    """One edit of fuzz_blob.c's list: the byte at blob offset `blob_off`."""
+    o = blob_off - PRE
+    return struct.pack("<I", o)[:3] + bytes([value])
 
+
+def edit16(blob_off, value):
+    return edit(blob_off, value & 0xFF) + edit(blob_off + 1, value >> 8)
+
+
+def edit32(blob_off, value):
+    return b"".join(edit(blob_off + i, (value >> (8 * i)) & 0xFF) for i in range(4))
+
+
+def blob(path):
+    d, tabs = read_blob(path)
+    pre = PRE
+    (files, fcount), (zones, _), (nodes, ncount), (rrsets, _), (rdatas, _) = tabs[:5]
+    heads, _ = tabs[HEADS]
+    targets, tcount = tabs[TARGETS]
+
+    def head(i, gzip=False):
+        """Blob offset of file i's struct blob_http_head, its lines' offset and length, and its cuts."""
+        at = heads + HEADS_RECORD * i + (16 if gzip else 0)
+        off, length, *cuts = struct.unpack_from("<IIHHHH", d, at)
+        return at, off, length, cuts
+
+    def gzipped():
+        for i in range(fcount):
+            if struct.unpack_from("<I", d, files + FILE_RECORD * i + 36)[0] > 0:    # gzip_body.len
+                return i
+        raise SystemExit("gen_corpus: the fixture has no file with a gzip variant")
+
+    h0, l0, n0, cuts0 = head(0)
+    lines0 = d[l0:l0 + n0]
+    hz, lz, nz, cutsz = head(gzipped(), True)
+    length_digit = l0 + lines0.index(b"Content-Length: ") + 16
     seeds = {
         "none": b"",
         "fewer-files": edit(pre + 4, tabs[0][1] - 1),
@@ -205,9 +250,67 @@ def blob(path):
         "rdata-len": edit32(rdatas + 8 * 4 + 4, 3),
         "zone-soa": edit32(zones + 24, 1),
         "name-label": edit(struct.unpack_from("<I", d, nodes + 32 * 2)[0], 0x03),
+        # format 3: the stored header lines and their cuts
+        "head-cut-in-line": edit16(h0 + 8, cuts0[0] + 1),
+        "head-cuts-swapped": edit16(h0 + 10, cuts0[0]) + edit16(h0 + 8, cuts0[1]),
+        "head-lines-len": edit32(h0 + 4, n0 - 2),
+        "head-lines-off": edit32(h0, l0 + 1),
+        "head-bare-lf": edit(l0 + lines0.index(b": ") + 1, 0x0A),
+        "head-length-digit": edit(length_digit, d[length_digit] ^ 1),
+        "head-name-date": b"".join(edit(l0 + i, c) for i, c in enumerate(b"Date")),
+        "head-gzip-content-end": edit16(hz + 10, cutsz[1] - 1),
+        "head-gzip-lines-len": edit32(hz + 4, 0),
+        "heads-fewer": edit(PRE + 8 * HEADS + 4, fcount - 1),
+        "fewer-files-and-heads": edit(PRE + 4, fcount - 1) + edit(PRE + 8 * HEADS + 4, fcount - 1),
+        # format 3: the DNS records' additional-section targets
+        "target-first": edit32(targets, 0),
+        "target-last-node": edit32(targets + 4 * (tcount - 1), ncount - 1),
+        "targets-fewer": edit32(PRE + 8 * TARGETS + 4, tcount - 1),
     }
     for name, data in seeds.items():
         write("blob", name, data)
+
+
+def blob_crashes(path):
+    """tests/fuzz/crashes/blob/: the README's findings, aimed by content."""
+    d, tabs = read_blob(path)
+    (nodes, ncount), (rrsets, _), (rdatas, rcount) = tabs[2], tabs[3], tabs[4]
+
+    def rdata(i):
+        return struct.unpack_from("<II", d, rdatas + 8 * i)
+
+    def node_rrsets(name):
+        for i in range(ncount):
+            off, length, _, _, first, count = struct.unpack_from("<IIIIII", d, nodes + 32 * i)
+            if d[off:off + length] == wire(name):
+                return [(first + k, struct.unpack_from("<H", d, rrsets + 16 * (first + k))[0]) for k in range(count)]
+        raise SystemExit("gen_corpus: the fixture has no node " + name)
+
+    def target(owner, rtype, name):
+        """The rdata of `owner`'s `rtype` RRset that is the wire name `name`."""
+        for index, t in node_rrsets(owner):
+            if t == rtype:
+                first, count = struct.unpack_from("<II", d, rrsets + 16 * index + 8)
+                for k in range(first, first + count):
+                    off, length = rdata(k)
+                    if d[off:off + length] == wire(name):
+                        return off, length
+        raise SystemExit("gen_corpus: no %s %d record naming %s" % (owner, rtype, name))
+
+    def unterminated(owner, rtype, name):
+        off, length = target(owner, rtype, name)
+        return edit(off + length - 1, 0xFB)        # the root label's length byte
+
+    ns_rrset = [i for i, t in node_rrsets("sub.example.test") if t == NS][0]
+    crashes = {
+        "cname-target-unterminated": unterminated("dangling.example.test", CNAME, "nothere.example.test"),
+        "ns-target-unterminated": unterminated("example.test", NS, "ns.other.test"),
+        "delegation-without-ns": edit(rrsets + 16 * ns_rrset, TXT),
+    }
+    d_dir = os.path.join(os.path.dirname(ROOT), "crashes", "blob")
+    for name, data in crashes.items():
+        with open(os.path.join(d_dir, name), "wb") as f:
+            f.write(data)
 
 
 # The bite sizes of fuzz_dns_stream.c and fuzz_http_stream.c, by index.
@@ -334,4 +437,6 @@ if __name__ == "__main__":
     http()
     dns_stream()
     http_stream()
-    blob(sys.argv[1] if len(sys.argv) > 1 else "build/tests/fixture.blob")
+    fixture = sys.argv[1] if len(sys.argv) > 1 else "build/tests/fixture.blob"
+    blob(fixture)
+    blob_crashes(fixture)

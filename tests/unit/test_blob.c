@@ -9,6 +9,7 @@
 #include "content/blob_writer.h"
 #include "check.h"
 #include "wire/dns_name.h"
+#include "file_heads.h"
 
 static struct blob_ref text(struct blob_writer *w, const char *s)
 {
@@ -29,6 +30,7 @@ static uint8_t *build(size_t *len)
         f.mtime = 1000 + (uint64_t)i;
         f.cache_control = text(w, i ? "no-cache" : "public, max-age=60");
         blob_writer_add(w, BLOB_TABLE_HTTP_FILES, &f);
+        add_file_heads(w, &f);
     }
     /* Two redirects, sorted by source. */
     struct blob_http_redirect r = {text(w, "/moved"), text(w, "/a.html"), 301, 0};
@@ -94,6 +96,16 @@ static void rehash(uint8_t *data, size_t len)
     br_sha256_init(&c);
     br_sha256_update(&c, data + sizeof(struct blob_preamble), len - sizeof(struct blob_preamble));
     br_sha256_out(&c, ((struct blob_preamble *)data)->payload_sha256);
+}
+
+/* Where `s` first occurs in the bytes `r` of `data`, as an offset in it. */
+static uint32_t find_in(const uint8_t *data, struct blob_ref r, const char *s)
+{
+    size_t n = strlen(s);
+    for (uint32_t i = 0; i + n <= r.len; i++)
+        if (memcmp(data + r.off + i, s, n) == 0)
+            return r.off + i;
+    abort();                        /* the test names a string the lines do not hold */
 }
 
 int main(void)
@@ -278,6 +290,121 @@ int main(void)
     rehash(copy, len);
     err = open_error(copy, len);
     CHECK("reader: a redirect table past the end is refused", err && strstr(err, "outside"));
+
+    /* ---- version 3: the header lines of each file's responses ---- */
+    static const char b_lines[] = "ETag: \"b\"\r\nLast-Modified: Thu, 01 Jan 1970 00:16:41 GMT\r\n"
+                                  "Cache-Control: no-cache\r\nContent-Type: text/html; charset=utf-8\r\n"
+                                  "Accept-Ranges: bytes\r\nContent-Length: 8\r\nX-Content-Type-Options: nosniff\r\n";
+    const struct blob_http_head *bh = &blob_http_heads(&b, f)->identity;
+    CHECK("reader: a file's header lines read back, beside it", f && bh->lines.len == sizeof b_lines - 1 &&
+          memcmp(blob_bytes(&b, bh->lines), b_lines, sizeof b_lines - 1) == 0);
+    CHECK("reader: the cuts read back", bh->not_modified_end == 82 && bh->content_end == 122 &&
+          bh->ranges_end == 144 && bh->length_end == 163);
+    CHECK("reader: no gzip variant, no gzip lines", blob_http_heads(&b, f)->gzip.lines.len == 0);
+
+    struct blob_http_file_heads *heads = (void *)(copy + dir->tables[BLOB_TABLE_HTTP_HEADS].off);
+    const struct blob_http_head h0 = ((const struct blob_http_file_heads *)(data + dir->tables[BLOB_TABLE_HTTP_HEADS].off))
+                                         ->identity;
+#define AT(s) find_in(data, h0.lines, (s))
+    static const struct { const char *at; int delta; uint8_t byte; const char *name; } bytes[] = {
+        {"max-age", 3, '\n', "reader: a bare LF in stored header lines is refused"},
+        {"max-age", 3, '\r', "reader: a bare CR in stored header lines is refused"},
+        {"max-age", 3, 0x01, "reader: a control byte in stored header lines is refused"},
+        {"max-age", 3, 0x7f, "reader: DEL in stored header lines is refused"},
+        {"max-age", 3, 0xc3, "reader: a byte above ASCII in stored header lines is refused"},
+        {"\r\nLast", 0, '\n', "reader: a line ending in LF LF is refused"},
+        {"ETag", 2, ' ', "reader: a space in a stored header name is refused"},
+        {"ETag", 4, ';', "reader: a stored line without a colon is refused"},
+        {"ETag", 5, 'x', "reader: a stored line without the space after its colon is refused"},
+        {"ETag: ", 6, ' ', "reader: a stored value starting with a space is refused"},
+        {"max-age=60", 9, ' ', "reader: a stored value ending with a space is refused"},
+        {"Content-Length: 8", 16, '9', "reader: a stored Content-Length that is not the body's is refused"},
+        {"Content-Length", 8, 'X', "reader: a length run without Content-Length is refused"},
+    };
+    for (size_t i = 0; i < sizeof bytes / sizeof bytes[0]; i++) {
+        memcpy(copy, data, len);
+        copy[AT(bytes[i].at) + (uint32_t)bytes[i].delta] = bytes[i].byte;
+        rehash(copy, len);
+        err = open_error(copy, len);
+        CHECK(bytes[i].name, err && strstr(err, "header lines"));
+    }
+    memcpy(copy, data, len);
+    memcpy(copy + AT("ETag"), "Date", 4);
+    rehash(copy, len);
+    err = open_error(copy, len);
+    CHECK("reader: a stored line naming one the engine writes (Date) is refused", err && strstr(err, "header lines"));
+    memcpy(copy, data, len);
+    memcpy(copy + AT("X-Content-Type-Options: nosniff"), "Content-Length: 8\r\nX-Pad: abcde", 31);
+    rehash(copy, len);
+    err = open_error(copy, len);
+    CHECK("reader: a second Content-Length outside its run is refused", err && strstr(err, "header lines"));
+
+    struct { struct blob_http_head h; const char *name; } cuts[] = {
+        {h0, "reader: a cut inside a stored line is refused"},
+        {h0, "reader: cuts out of order are refused"},
+        {h0, "reader: an empty Content-Length run is refused"},
+        {h0, "reader: a Content-Length run of two lines is refused"},
+        {h0, "reader: a cut past the stored lines is refused"},
+        {h0, "reader: stored lines longer than BLOB_HTTP_HEAD_MAX are refused"},
+        {h0, "reader: stored lines past the end of the blob are refused"},
+        {h0, "reader: a file without stored lines is refused"},
+        {h0, "reader: stored lines cut short of their last CRLF are refused"},
+    };
+    cuts[0].h.not_modified_end += 1;
+    cuts[1].h.content_end = (uint16_t)(h0.not_modified_end - 21);
+    cuts[2].h.ranges_end = h0.length_end;
+    cuts[3].h.ranges_end = h0.content_end;
+    cuts[4].h.length_end = (uint16_t)(h0.lines.len + 1);
+    cuts[5].h.lines.len = BLOB_HTTP_HEAD_MAX + 1;       /* still inside the blob */
+    cuts[6].h.lines.off = UINT32_MAX - 8;              /* and past 4 GiB: a 32-bit sum would wrap */
+    cuts[7].h.lines.len = 0;
+    cuts[8].h.lines.len -= 2;
+    for (size_t i = 0; i < sizeof cuts / sizeof cuts[0]; i++) {
+        memcpy(copy, data, len);
+        heads[0].identity = cuts[i].h;
+        rehash(copy, len);
+        err = open_error(copy, len);
+        CHECK(cuts[i].name, err && (strstr(err, "header lines") || strstr(err, "outside")));
+    }
+    memcpy(copy, data, len);
+    memcpy(copy + AT("Content-Length: 8\r\n"), "X-Not-Length: 888\r\n", 19);
+    heads[0].identity.ranges_end = heads[0].identity.length_end;
+    rehash(copy, len);
+    err = open_error(copy, len);
+    CHECK("reader: stored lines without any Content-Length are refused", err && strstr(err, "header lines"));
+    memcpy(copy, data, len);
+    heads[1].gzip = heads[1].identity;
+    rehash(copy, len);
+    err = open_error(copy, len);
+    CHECK("reader: gzip lines for a file without a gzip variant are refused", err && strstr(err, "header lines"));
+    memcpy(copy, data, len);
+    dir->tables[BLOB_TABLE_HTTP_HEADS].count = 1;
+    rehash(copy, len);
+    err = open_error(copy, len);
+    CHECK("reader: stored lines for fewer files than there are are refused", err && strstr(err, "one per file"));
+    memcpy(copy, data, len);
+    files[1].body.len -= 1;                             /* the lines now state the wrong length */
+    rehash(copy, len);
+    err = open_error(copy, len);
+    CHECK("reader: a body whose length the stored Content-Length does not state is refused",
+          err && strstr(err, "header lines"));
+#undef AT
+
+    /* A version 2 blob (or any other) is refused, naming both versions. */
+    static _Alignas(8) uint8_t old[sizeof(struct blob_preamble) + sizeof(struct blob_directory)];
+    struct blob_preamble *pre = (void *)old;
+    memcpy(pre->magic, BLOB_MAGIC, BLOB_MAGIC_LEN);
+    pre->version = 2;
+    pre->preamble_size = sizeof *pre;
+    pre->total_size = sizeof old;
+    rehash(old, sizeof old);
+    err = open_error(old, sizeof old);
+    CHECK("reader: a version 2 blob is refused, naming both versions and the remedy",
+          err && strstr(err, "version 2 ") && strstr(err, "version 3 ") && strstr(err, "rebuild") &&
+          strstr(err, "crunch"));
+    pre->version = 99;
+    err = open_error(old, sizeof old);
+    CHECK("reader: so is a newer one", err && strstr(err, "version 99 ") && strstr(err, "version 3 "));
 
     free(copy);
     free(data);

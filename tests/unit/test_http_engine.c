@@ -9,6 +9,7 @@
 #include "blob_file.h"
 #include "content/blob_writer.h"
 #include "check.h"
+#include "file_heads.h"
 #include "http/http_date.h"
 #include "http/http_engine.h"
 
@@ -660,6 +661,7 @@ static bool build_odd_blob(void)
         f.etag = blob_writer_bytes(w, "\"odd\"", 5);
         f.mtime = 1000;
         blob_writer_add(w, BLOB_TABLE_HTTP_FILES, &f);
+        add_file_heads(w, &f);
     }
     uint8_t *out = NULL;
     size_t len = 0;
@@ -936,6 +938,288 @@ static void test_trailers_and_targets(void)
     CHECK("absolute-form: http://x?a=1 serves the root page", body_is(file("/index.html")->body));
 }
 
+/* ---- format 3: the header lines stored in the blob ------------------------ */
+
+struct text {
+    char *p;
+    size_t len, size;
+};
+
+static void add(struct text *t, const void *s, size_t n)
+{
+    if (t->len + n <= t->size) {
+        memcpy(t->p + t->len, s, n);
+        t->len += n;
+    }
+}
+
+static void adds(struct text *t, const char *s)
+{
+    add(t, s, strlen(s));
+}
+
+/*
+ * What a response about `f` must be, made from the stored lines and their
+ * cuts (blob_format.h): the start every response has, the runs `status`
+ * takes, the empty line, then the body or its range unless `head`.
+ */
+static size_t expected_file_response(char *out, size_t size, const struct blob *b, const struct blob_http_file *f,
+                                     bool gzip, int status, const char *connection, bool head, size_t first,
+                                     size_t last)
+{
+    const struct blob_http_head *h = gzip ? &blob_http_heads(b, f)->gzip : &blob_http_heads(b, f)->identity;
+    const char *lines = (const char *)blob_bytes(b, h->lines);
+    struct blob_ref body = gzip ? f->gzip_body : f->body;
+    struct text t = {out, 0, size};
+    adds(&t, status == 200 ? "HTTP/1.1 200 OK\r\n" : status == 206 ? "HTTP/1.1 206 Partial Content\r\n"
+             : status == 304 ? "HTTP/1.1 304 Not Modified\r\n" : "HTTP/1.1 404 Not Found\r\n");
+    adds(&t, "Date: Sun, 06 Nov 1994 08:49:37 GMT\r\nServer: unihost\r\n");
+    adds(&t, connection);
+    size_t from = 0, to = body.len;
+    switch (status) {
+    case 200:
+        add(&t, lines, h->lines.len);
+        break;
+    case 304:
+        add(&t, lines, h->not_modified_end);
+        add(&t, lines + h->length_end, h->lines.len - h->length_end);
+        break;
+    case 206: {
+        add(&t, lines, h->ranges_end);
+        char range[128];
+        snprintf(range, sizeof range, "Content-Range: bytes %zu-%zu/%u\r\nContent-Length: %zu\r\n", first, last,
+                 body.len, last - first + 1);
+        adds(&t, range);
+        add(&t, lines + h->length_end, h->lines.len - h->length_end);
+        from = first;
+        to = last + 1;
+        break;
+    }
+    default:
+        add(&t, lines, h->content_end);
+        add(&t, lines + h->ranges_end, h->lines.len - h->ranges_end);
+        break;
+    }
+    adds(&t, "\r\n");
+    if (!head && status != 304)
+        add(&t, blob_bytes(b, body) + from, to - from);
+    return t.len;
+}
+
+static bool response_is(const char *want, size_t len)
+{
+    return response_len == len && memcmp(response, want, len) == 0;
+}
+
+/* The lines of a representation as the engine wrote them before crunch
+ * did (format 2), from the file record's values, with their cuts. */
+static bool lines_as_before(const struct blob *b, const struct blob_http_file *f, bool gzip)
+{
+    const struct blob_http_head *h = gzip ? &blob_http_heads(b, f)->gzip : &blob_http_heads(b, f)->identity;
+    struct blob_ref etag = gzip ? f->gzip_etag : f->etag;
+    char date[HTTP_DATE_LEN + 1] = {0};
+    http_date_format(f->mtime, date);
+    char want[2048], cc[400] = "";
+    if (f->cache_control.len > 0)
+        snprintf(cc, sizeof cc, "Cache-Control: %.*s\r\n", (int)f->cache_control.len,
+                 (const char *)blob_bytes(b, f->cache_control));
+    int validators = snprintf(want, sizeof want, "ETag: %.*s\r\nLast-Modified: %s\r\n%s%s", (int)etag.len,
+                              (const char *)blob_bytes(b, etag), date, cc,
+                              f->flags & BLOB_HTTP_COMPRESSIBLE ? "Vary: Accept-Encoding\r\n" : "");
+    int content = validators + snprintf(want + validators, sizeof want - (size_t)validators,
+                                        "Content-Type: %.*s\r\n%s", (int)f->content_type.len,
+                                        (const char *)blob_bytes(b, f->content_type),
+                                        gzip ? "Content-Encoding: gzip\r\n" : "");
+    int ranges = content + snprintf(want + content, sizeof want - (size_t)content, "Accept-Ranges: bytes\r\n");
+    int length = ranges + snprintf(want + ranges, sizeof want - (size_t)ranges, "Content-Length: %u\r\n",
+                                   gzip ? f->gzip_body.len : f->body.len);
+    int all = length + snprintf(want + length, sizeof want - (size_t)length, "X-Content-Type-Options: nosniff\r\n");
+    return h->lines.len == (uint32_t)all && memcmp(blob_bytes(b, h->lines), want, (size_t)all) == 0 &&
+           h->not_modified_end == validators && h->content_end == content && h->ranges_end == ranges &&
+           h->length_end == length;
+}
+
+static void test_stored_heads(void)
+{
+    static char want[1 << 20];
+    bool same = true, no_gzip_no_head = true, get = true, head = true, not_modified = true, partial = true, http10 = true, closing = true;
+    unsigned gzip_files = 0;
+    for (uint32_t i = 0; i < blob.http_file_count; i++) {
+        const struct blob_http_file *f = &blob.http_files[i];
+        no_gzip_no_head &= f->gzip_body.len > 0 || (blob_http_heads(&blob, f)->gzip.lines.len == 0 &&
+                                                     blob_http_heads(&blob, f)->gzip.length_end == 0);
+        for (int gz = 0; gz <= (f->gzip_body.len > 0); gz++) {
+            gzip_files += (unsigned)gz;
+            same &= lines_as_before(&blob, f, gz);
+            const char *ae = gz ? "Accept-Encoding: gzip\r\n" : "";
+            struct blob_ref etag = gz ? f->gzip_etag : f->etag;
+            struct blob_ref body = gz ? f->gzip_body : f->body;
+            char req[4096];
+            int p = (int)f->path.len;
+            const char *path = (const char *)blob_bytes(&blob, f->path);
+            snprintf(req, sizeof req, "GET %.*s HTTP/1.1\r\nHost: x\r\n%s\r\n", p, path, ae);
+            fresh();
+            converse(req, 0);
+            get &= response_is(want, expected_file_response(want, sizeof want, &blob, f, gz, 200, "", false, 0, 0));
+            snprintf(req, sizeof req, "HEAD %.*s HTTP/1.1\r\nHost: x\r\n%s\r\n", p, path, ae);
+            fresh();
+            converse(req, 0);
+            head &= response_is(want, expected_file_response(want, sizeof want, &blob, f, gz, 200, "", true, 0, 0));
+            snprintf(req, sizeof req, "GET %.*s HTTP/1.1\r\nHost: x\r\n%sIf-None-Match: %.*s\r\n\r\n", p, path, ae,
+                     (int)etag.len, (const char *)blob_bytes(&blob, etag));
+            fresh();
+            converse(req, 0);
+            not_modified &=
+                response_is(want, expected_file_response(want, sizeof want, &blob, f, gz, 304, "", false, 0, 0));
+            if (body.len >= 3) {
+                snprintf(req, sizeof req, "GET %.*s HTTP/1.1\r\nHost: x\r\n%sRange: bytes=1-2\r\n\r\n", p, path, ae);
+                fresh();
+                converse(req, 0);
+                partial &=
+                    response_is(want, expected_file_response(want, sizeof want, &blob, f, gz, 206, "", false, 1, 2));
+            }
+            snprintf(req, sizeof req, "GET %.*s HTTP/1.0\r\nConnection: keep-alive\r\n%s\r\n", p, path, ae);
+            fresh();
+            converse(req, 0);
+            http10 &= response_is(want, expected_file_response(want, sizeof want, &blob, f, gz, 200,
+                                                               "Connection: keep-alive\r\n", false, 0, 0));
+            snprintf(req, sizeof req, "HEAD %.*s HTTP/1.1\r\nHost: x\r\nConnection: close\r\n%s\r\n", p, path, ae);
+            fresh();
+            converse(req, 0);
+            closing &= response_is(want, expected_file_response(want, sizeof want, &blob, f, gz, 200,
+                                                                "Connection: close\r\n", true, 0, 0));
+        }
+    }
+    CHECK("stored heads: the fixture has files with a gzip variant", gzip_files > 0);
+    CHECK("stored heads: every file's lines are those the engine wrote itself before format 3, cut where "
+          "blob_format.h says", same);
+    CHECK("stored heads: a file without a gzip variant has a gzip head of zeros", no_gzip_no_head);
+    CHECK("stored heads: every file's GET is the start, its stored lines and the body (identity and gzip)", get);
+    CHECK("stored heads: every HEAD is the GET's header block", head);
+    CHECK("stored heads: every 304 is the validators' run and the last run", not_modified);
+    CHECK("stored heads: every 206 puts its range's lines where the stored Content-Length was", partial);
+    CHECK("stored heads: HTTP/1.0 keep-alive, then the stored lines", http10);
+    CHECK("stored heads: Connection: close, then the stored lines", closing);
+
+    const struct blob_http_file *page = file("/404.html");
+    CHECK("stored heads: the fixture has a 404 page", page != NULL);
+    if (!page)
+        return;
+    fresh();
+    converse("GET /nowhere HTTP/1.1\r\nHost: x\r\n\r\n", 0);
+    CHECK("stored heads: the 404 page takes all runs but Accept-Ranges",
+          response_is(want, expected_file_response(want, sizeof want, &blob, page, false, 404, "", false, 0, 0)));
+    if (page->gzip_body.len > 0) {
+        fresh();
+        converse("HEAD /nowhere HTTP/1.1\r\nHost: x\r\nAccept-Encoding: gzip\r\n\r\n", 0);
+        CHECK("stored heads: so does its gzip variant, for HEAD",
+              response_is(want, expected_file_response(want, sizeof want, &blob, page, true, 404, "", true, 0, 0)));
+    }
+}
+
+/*
+ * A blob of one file, /x.html, whose record says text/html while its stored
+ * lines were composed for text/plain, with `tail` (whole lines) after
+ * them: what the engine sends must come from the lines.
+ */
+static void *stored_blob_data;
+static struct blob stored_blob;
+
+static bool build_stored_blob(const char *tail)
+{
+    free(stored_blob_data);
+    stored_blob_data = NULL;
+    struct blob_writer *w = blob_writer_new();
+    struct blob_http_file f = {0};
+    f.path = blob_writer_bytes(w, "/x.html", 7);
+    f.content_type = blob_writer_bytes(w, "text/html; charset=utf-8", 24);
+    f.body = blob_writer_bytes(w, "<p>stored</p>", 13);
+    f.etag = blob_writer_bytes(w, "\"s\"", 3);
+    f.mtime = 1000;
+    blob_writer_add(w, BLOB_TABLE_HTTP_FILES, &f);
+    struct http_file_head_fields in = {.etag = "\"s\"", .etag_len = 3, .mtime = 1000, .content_type = "text/plain",
+                                       .content_type_len = 10, .length = 13};
+    uint8_t lines[2 * BLOB_HTTP_HEAD_MAX];
+    struct blob_http_file_heads heads;
+    memset(&heads, 0, sizeof heads);
+    size_t n = http_file_head_compose(&in, lines, &heads.identity);
+    memcpy(lines + n, tail, strlen(tail));
+    heads.identity.lines = blob_writer_bytes(w, lines, n + strlen(tail));
+    blob_writer_add(w, BLOB_TABLE_HTTP_HEADS, &heads);
+    uint8_t *out = NULL;
+    size_t len = 0;
+    int r = blob_writer_finish(w, 1, &out, &len);
+    blob_writer_free(w);
+    const char *err;
+    if (r != 0 || blob_open(&stored_blob, out, len, &err) != 0) {
+        free(out);
+        return false;
+    }
+    stored_blob_data = out;
+    return true;
+}
+
+static void test_stored_heads_are_sent(void)
+{
+    CHECK("stored heads: a blob with lines of its own is built", build_stored_blob("X-Stored: yes\r\n"));
+    if (!stored_blob_data)
+        return;
+    http_conn_init(&conn, &stored_blob);
+    converse("GET /x.html HTTP/1.1\r\nHost: x\r\n\r\n", 0);
+    CHECK("stored heads: a 200 carries the stored lines, not the record's values",
+          status() == 200 && has_header("\r\nContent-Type: text/plain\r\n") && !has_header("text/html") &&
+          has_header("\r\nX-Content-Type-Options: nosniff\r\nX-Stored: yes\r\n\r\n") &&
+          strcmp(body(), "<p>stored</p>") == 0);
+    http_conn_init(&conn, &stored_blob);
+    converse("GET /x.html HTTP/1.1\r\nHost: x\r\nIf-None-Match: \"s\"\r\n\r\n", 0);
+    CHECK("stored heads: a 304 carries the last run too", status() == 304 && has_header("\r\nX-Stored: yes\r\n") &&
+          !has_header("\r\nContent-Type:"));
+    http_conn_init(&conn, &stored_blob);
+    converse("GET /x.html HTTP/1.1\r\nHost: x\r\nRange: bytes=3-8\r\n\r\n", 0);
+    CHECK("stored heads: a 206 too", status() == 206 && has_header("\r\nX-Stored: yes\r\n") &&
+          has_header("\r\nContent-Range: bytes 3-8/13\r\nContent-Length: 6\r\n") && strcmp(body(), "stored") == 0);
+
+    /* The longest lines the reader lets through, the longest extra lines,
+     * HTTP/1.0's Connection line and a 206: still one whole response. */
+    static char pad[BLOB_HTTP_HEAD_MAX + 2];
+    size_t composed = 0;
+    {
+        struct http_file_head_fields in = {.etag = "\"s\"", .etag_len = 3, .mtime = 1000,
+                                           .content_type = "text/plain", .content_type_len = 10, .length = 13};
+        uint8_t lines[BLOB_HTTP_HEAD_MAX];
+        struct blob_http_head h;
+        composed = http_file_head_compose(&in, lines, &h);
+    }
+    size_t room = BLOB_HTTP_HEAD_MAX - composed;    /* one X-Pad line fills it */
+    memset(pad, 'p', room - 2);
+    memcpy(pad, "X-Pad: ", 7);
+    memcpy(pad + room - 2, "\r\n", 3);
+    CHECK("stored heads: a blob with lines of BLOB_HTTP_HEAD_MAX bytes is accepted", build_stored_blob(pad) &&
+          blob_http_heads(&stored_blob, &stored_blob.http_files[0])->identity.lines.len == BLOB_HTTP_HEAD_MAX);
+    if (!stored_blob_data)
+        return;
+    static char most[HTTP_EXTRA_HEADERS_MAX];
+    memset(most, 'y', sizeof most);
+    memcpy(most, "X-Most: ", 8);
+    memcpy(most + sizeof most - 2, "\r\n", 2);
+    void *largest = stored_blob_data;
+    struct blob largest_blob = stored_blob;
+    stored_blob_data = NULL;
+    memcpy(pad + room - 2, "p\r\n", 4);
+    CHECK("stored heads: well-formed lines of BLOB_HTTP_HEAD_MAX + 1 bytes are refused", !build_stored_blob(pad));
+    free(stored_blob_data);
+    stored_blob_data = largest;
+    stored_blob = largest_blob;
+    http_conn_init(&conn, &stored_blob);
+    CHECK("stored heads: the largest extra lines are taken", http_conn_set_extra_headers(&conn, most, sizeof most));
+    converse("GET /x.html HTTP/1.0\r\nConnection: keep-alive\r\nRange: bytes=3-8\r\n\r\n", 0);
+    CHECK("stored heads: the largest stored and extra lines fit a 206's header block whole",
+          status() == 206 && has_header("\r\nConnection: keep-alive\r\n") && has_header("\r\nX-Pad: ppp") &&
+          has_header("pp\r\nX-Most: yyy") && has_header("yy\r\n\r\n") && strcmp(body(), "stored") == 0);
+    free(stored_blob_data);
+    stored_blob_data = NULL;
+}
+
 int main(void)
 {
     size_t size;
@@ -958,6 +1242,8 @@ int main(void)
     test_request_line_errors();
     test_header_errors();
     test_trailers_and_targets();
+    test_stored_heads();
+    test_stored_heads_are_sent();
     free(data);
     return CHECK_DONE();
 }
