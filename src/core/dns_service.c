@@ -1,5 +1,7 @@
 /*
- * DNS on port 53. UDP: one datagram in, one out. TCP: the DNS stream engine
+ * DNS on port 53. UDP: one datagram in, one out, most of them answered
+ * below lwIP (udp_fast.h), the rest through lwIP's UDP; both by the
+ * engine's one entry point. TCP: the DNS stream engine
  * (dns_stream.h: framing, pipelining, transfers) plugged into the TCP
  * service (tcp_service.h), which owns the connections, their buffers,
  * timeouts and shedding.
