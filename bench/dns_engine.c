@@ -1,7 +1,10 @@
 /*
  * In-process DNS engine throughput: queries/s on one core with no network,
  * over the queries the blob can answer (every RRset of every zone, plus as
- * many NXDOMAIN names). Usage: build/bench/dns_engine [BLOB] [SECONDS]
+ * many NXDOMAIN names), or over the queries of QUERIES, a file in dnsperf's
+ * binary input format (each message after its 2-byte length), such as the
+ * mix bench/dns_mix.py writes for bench/dns.sh.
+ * Usage: build/bench/dns_engine [BLOB] [SECONDS] [QUERIES]
  */
 #define _POSIX_C_SOURCE 200809L
 #include <stdio.h>
@@ -50,6 +53,43 @@ static void make_query(struct query *q, const uint8_t *name, size_t name_len, ui
     q->len = at + sizeof opt;
 }
 
+/* The queries of a dnsperf -B file (a 2-byte length, then the message),
+ * each given an ID; NULL with a message if it cannot be read. */
+static struct query *read_queries(const char *path, size_t *count)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        perror(path);
+        return NULL;
+    }
+    size_t room = 64, n = 0;
+    struct query *qs = malloc(room * sizeof *qs);
+    uint8_t len[2];
+    while (qs && fread(len, 1, 2, f) == 2) {
+        size_t l = (size_t)len[0] << 8 | len[1];
+        if (n == room)
+            qs = realloc(qs, (room *= 2) * sizeof *qs);
+        if (!qs || l < 12 || l > sizeof qs[n].b || fread(qs[n].b, 1, l, f) != l) {
+            fprintf(stderr, "%s: query %zu is not a DNS message of at most %zu bytes\n", path, n + 1,
+                    sizeof qs[0].b);
+            free(qs);
+            fclose(f);
+            return NULL;
+        }
+        qs[n].len = l;
+        dns_put16(qs[n].b, (uint16_t)(0x4242 + n));
+        n++;
+    }
+    fclose(f);
+    if (qs && n == 0) {
+        fprintf(stderr, "%s: no queries\n", path);
+        free(qs);
+        return NULL;
+    }
+    *count = n;
+    return qs;
+}
+
 int main(int argc, char **argv)
 {
     const char *path = argc > 1 ? argv[1] : "build/content.blob";
@@ -73,13 +113,20 @@ int main(int argc, char **argv)
         return 1;
     }
     size_t count = 0;
-    struct query *queries = calloc(2 * b.rrset_count + b.node_count + 1, sizeof *queries);
-    for (uint32_t i = 0; i < b.node_count; i++) {
-        const struct blob_dns_node *n = &b.nodes[i];
-        for (uint32_t k = 0; k < n->rrset_count; k++)
-            make_query(&queries[count++], blob_bytes(&b, n->name), n->name.len,
-                       b.rrsets[n->rrset_first + k].type, NULL);
-        make_query(&queries[count++], blob_bytes(&b, n->name), n->name.len, DNS_TYPE_A, "nope");
+    struct query *queries;
+    if (argc > 3) {
+        queries = read_queries(argv[3], &count);
+        if (!queries)
+            return 1;
+    } else {
+        queries = calloc(2 * b.rrset_count + b.node_count + 1, sizeof *queries);
+        for (uint32_t i = 0; i < b.node_count; i++) {
+            const struct blob_dns_node *n = &b.nodes[i];
+            for (uint32_t k = 0; k < n->rrset_count; k++)
+                make_query(&queries[count++], blob_bytes(&b, n->name), n->name.len,
+                           b.rrsets[n->rrset_first + k].type, NULL);
+            make_query(&queries[count++], blob_bytes(&b, n->name), n->name.len, DNS_TYPE_A, "nope");
+        }
     }
     static uint8_t out[65535];
     size_t done = 0, bytes = 0;
