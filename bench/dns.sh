@@ -1,105 +1,179 @@
 #!/bin/sh
-# bench/dns: unihost's DNS against NSD, same zones, same query mix, same
-# machine, one after the other. Both run inside a network namespace this
-# script creates (documentation addresses only): unihost on its tap at
-# 192.0.2.2, NSD (one server process, no rate limiting) at 198.51.100.53 on
-# the namespace's loopback. dnsperf runs in the namespace too.
+# bench/dns: unihost's DNS over UDP against NSD, same zone files, same
+# query mix, same machine, one after the other; and the tap's ceiling.
+# Everything runs inside a network namespace this script creates
+# (documentation addresses only; see bench/dns_common.sh):
+#  - NSD 4 (one server process, no rate limiting) at 198.51.100.53 on the
+#    namespace's loopback;
+#  - unihost on its tap at 192.0.2.2, serving a blob crunch made from the
+#    same zone files (--blob);
+#  - in unihost's place on the same tap, bench/tap_ceiling: unihost's own
+#    tap code (same flags, virtio-net header, readv/writev, poll, the same
+#    read-64-then-wait loop) answering every query with a canned answer of
+#    the mix's mean size, without lwIP or DNS: the most any server can
+#    get through this tap path.
 #
-# Prints, per server: queries/s at saturation (dnsperf, DURATION seconds),
-# and p50/p99 latency at a fixed moderate rate; then the unihost/NSD ratio.
-# Usage: sudo bench/dns.sh [DURATION_SECONDS]   (default 10). Not a test:
-# timings on shared machines are noisy, so compare ratios from one run.
+# The zones are bench/zones/: bench.test (hosts, mail, an alias, a
+# wildcard, three delegations with glue, a 1 KB TXT RRset) and signed.test
+# (signed at each run with fresh keys, NSEC). The query mix is
+# bench/dns_mix.txt, 100 queries interleaved, checked against both servers
+# before the load (each answer must be of its kind):
+#     positive   50%   (35 EDNS, 10 without EDNS, 5 DNSSEC OK in signed.test)
+#     nxdomain   15%   (12 EDNS, 3 DNSSEC OK)
+#     nodata     10%   (8 EDNS, 2 DNSSEC OK)
+#     referral   10%   (delegations with glue)
+#     refused     5%   (names outside the zones)
+#     large       5%   (about 1 KB, EDNS 1232: answered whole)
+#     truncated   5%   (the same without EDNS: TC=1)
+#   EDNS: 75% EDNS0 with a 1232-byte payload, 10% with the DO bit too, 15%
+#   none. RD clear throughout (a resolver asking an authoritative server).
+# dnsperf sends them from binary input (-B: each message exactly as
+# bench/dns_mix.py wrote it), 8 sockets, 200 queries in flight.
+#
+# The server runs on the last CPU and dnsperf on the others (taskset;
+# DNS_BENCH_PIN=0 leaves both to the scheduler), so neither time-slices the
+# other. Every row shows the server's CPU, dnsperf's, and what the rest of
+# the machine used meanwhile ("other": on a shared machine, someone else's
+# load): a row whose server is below 100% while dnsperf is at 100% measures
+# dnsperf, not the server. So each row also gives the server's CPU per
+# query and the queries per second per core of the server (q/s divided by
+# its CPU share): on a machine with two CPUs, dnsperf saturates its own CPU
+# before the ceiling does, and the per-core figure is then the better
+# estimate of the ceiling.
+#
+# ROUNDS rounds (default 3), the order of the servers reversed every other
+# round so that a slow spell hits them all; each round runs each server
+# SECONDS at saturation, then 3 s at a fixed 5000 q/s for p50/p99 latency.
+# Each run first waits (at most DNS_BENCH_QUIET_WAIT seconds, default 120)
+# for the machine to be idle. The summary gives the median of each figure
+# and of each round's ratios. First, the in-process engine
+# (build/bench/dns_engine) on the same blob and queries, for comparison.
+#
+# Usage: sudo bench/dns.sh [SECONDS] [--no-ceiling]   (default 10 s per run)
+# Not a test: timings on shared machines are noisy, so compare the ratios
+# printed by one run.
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
 [ "$(id -u)" -eq 0 ] || exec sudo "$0" "$@"
-duration=${1:-10}
-for tool in dnsperf nsd; do
-    command -v "$tool" >/dev/null || { echo "bench/dns: needs $tool (apt-get install dnsperf nsd)" >&2; exit 1; }
+duration=10
+servers="nsd unihost ceiling"
+for arg in "$@"; do
+    case $arg in
+    --no-ceiling) servers="nsd unihost" ;;
+    *[!0-9]*|'') echo "usage: bench/dns.sh [SECONDS] [--no-ceiling]" >&2; exit 2 ;;
+    *) duration=$arg ;;
+    esac
 done
-make -s -j"$(nproc)" >/dev/null
+rounds=${ROUNDS:-3}
+make -s -j"$(nproc)" all build/bench/tap_ceiling build/bench/dns_engine >/dev/null
 
 . "$top/tools/netns.sh"
+. "$top/bench/cpu.sh"
 ns=uh-bench-$$
 tap=uhb$$
 tmp=$(mktemp -d)
-uh_pid= nsd_pid=
+nsd_pid= tap_pid=
 cleanup() {
-    for pid in $uh_pid $nsd_pid; do kill -TERM "$pid" 2>/dev/null || true; done
-    for pid in $uh_pid $nsd_pid; do wait "$pid" 2>/dev/null || true; done
+    for pid in $tap_pid $nsd_pid; do stop_server "$pid"; done
     netns_delete "$ns"
     rm -rf "$tmp"
 }
+. "$top/bench/dns_common.sh"
 trap cleanup EXIT INT TERM
-netns_create "$ns" "$tap"
-# NSD's address sits on the namespace's loopback (no dummy interfaces on
-# every kernel): its packets skip the tap, which favours NSD slightly.
-ip netns exec "$ns" ip addr add 198.51.100.53/32 dev lo
 
-# NSD: the same zone files unihost's blob was built from.
-mkdir -p "$tmp/nsd"
-{
-    echo "server:"
-    echo "  ip-address: 198.51.100.53"
-    echo "  port: 53"
-    echo "  server-count: 1"
-    echo "  username: \"\""
-    echo "  zonesdir: \"$top/zones\""
-    echo "  database: \"\""
-    echo "  zonelistfile: \"$tmp/nsd/zone.list\""
-    echo "  xfrdfile: \"$tmp/nsd/xfrd.state\""
-    echo "  pidfile: \"$tmp/nsd/nsd.pid\""
-    echo "  verbosity: 0"
-    echo "  rrl-ratelimit: 0"
-    echo "remote-control:"
-    echo "  control-enable: no"
-    for f in zones/*.zone; do
-        z=$(basename "$f" .zone)
-        echo "zone:"
-        echo "  name: \"$z\""
-        echo "  zonefile: \"$top/$f\""
-    done
-} > "$tmp/nsd/nsd.conf"
-ip netns exec "$ns" nsd -d -c "$tmp/nsd/nsd.conf" 2>"$tmp/nsd.log" &
-nsd_pid=$!
-ip netns exec "$ns" "$top/build/unihost" --tap "$tap" --ipv4 "$UNIHOST_GUEST4/24" 2>"$tmp/unihost.log" &
-uh_pid=$!
+dns_bench_prepare
+dns_bench_netns "$ns" "$tap"
+start_nsd "$ns"
+nsd_pid=$server_pid
+start_unihost "$ns" "$tap"
+tap_pid=$server_pid
+wait_answer "$ns" "$NSD4"
+wait_answer "$ns" "$UNIHOST_GUEST4"
 
-wait_answer() {     # wait_answer ADDR: up to 10 s for a SOA answer
-    i=0
-    while [ $i -lt 20 ]; do
-        ip netns exec "$ns" dig +time=1 +tries=1 +short @"$1" unihost.test SOA 2>/dev/null | grep -q . && return 0
-        sleep 0.5
-        i=$((i + 1))
-    done
-    echo "bench/dns: $1 does not answer" >&2
-    exit 1
-}
-wait_answer "$UNIHOST_GUEST4"
-wait_answer 198.51.100.53
+python3 bench/dns_mix.py summary "$DNS_MIX" | sed 's/^/bench\/dns: /'
+echo "bench/dns: zones $(cd "$tmp/zones" && echo *.zone | sed 's/\.zone//g') -> blob of $(wc -c < "$tmp/bench.blob") bytes"
+for addr in "$NSD4" "$UNIHOST_GUEST4"; do
+    ip netns exec "$ns" python3 bench/dns_mix.py check "$DNS_MIX" "$addr" > "$tmp/check" ||
+        { sed 's/^/bench\/dns: /' "$tmp/check" >&2; echo "bench/dns: $addr does not answer the mix as it should" >&2; exit 1; }
+    sed 's/^/bench\/dns: checked /' "$tmp/check"
+done
+# The ceiling's canned answers are as long as NSD's answers on average.
+answer_size=$(ip netns exec "$ns" python3 bench/dns_mix.py check "$DNS_MIX" "$NSD4" |
+              sed -n 's/.*mean answer \([0-9]*\) bytes.*/\1/p')
+wait_quiet
+echo "bench/dns: in-process engine, same blob and mix, no network: $($server_pin build/bench/dns_engine "$tmp/bench.blob" 2 "$tmp/queries.bin" | sed 's/^dns engine: //')"
+if [ -n "$server_pin" ]; then pinning="server on CPU $server_cpu, dnsperf on the others"; else pinning="no CPU pinning"; fi
+echo "bench/dns: $rounds rounds of $duration s per server; dnsperf -B -c 8 -q 200; $pinning"
 
-# The query mix: every RRset of the bundled zones, plus names that do not
-# exist (NXDOMAIN) and types a name lacks (NODATA), 1:1:0.25.
-ldns-read-zone -z zones/*.zone 2>/dev/null | awk '$4 != "RRSIG" { print $1, $4 }' | sort -u > "$tmp/q.rrsets"
-awk '{ print "nope" NR "." $1, "A" }' "$tmp/q.rrsets" | sed 's/\.\././' > "$tmp/q.nx"
-awk 'NR % 4 == 0 { print $1, "NAPTR" }' "$tmp/q.rrsets" > "$tmp/q.nodata"
-cat "$tmp/q.rrsets" "$tmp/q.nx" "$tmp/q.nodata" > "$tmp/queries"
-
-run() {     # run NAME ADDR
-    out=$tmp/$1.perf
-    ip netns exec "$ns" dnsperf -s "$2" -d "$tmp/queries" -l "$duration" -c 8 -q 200 -e >"$out" 2>&1
-    qps=$(awk '/Queries per second/ { print $4 }' "$out")
-    lost=$(awk '/Queries lost/ { print $3 }' "$out")
+# run SERVER: start it if it is a tap server, load it, stop it; appends a
+# row to $tmp/rounds and prints it
+row() { printf '%-5s %-8s %9s %7s %6s %8s %6s %10s %11s %7s %7s\n' "$@"; }
+run() {
+    case $1 in
+    nsd) addr=$NSD4 pid=$nsd_pid ;;
+    unihost) addr=$UNIHOST_GUEST4; [ -n "$tap_pid" ] || { start_unihost "$ns" "$tap"; tap_pid=$server_pid; } ;;
+    ceiling) addr=$UNIHOST_GUEST4; [ -z "$tap_pid" ] || { stop_server "$tap_pid"; tap_pid=; }
+             start_ceiling "$ns" "$tap" "$answer_size"; tap_pid=$server_pid ;;
+    esac
+    [ "$1" = nsd ] || { pid=$tap_pid; wait_answer "$ns" "$addr"; }
+    wait_quiet
+    machine0=$(awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9 }' /proc/stat)
+    dnsperf_run "$ns" "$addr" "$duration" "$tmp/$1.perf" "$pid"
+    machine1=$(awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9 }' /proc/stat)
+    other=$(cpu_percent $((machine1 - machine0 - server_ticks - client_ticks)) "$duration")
+    us=$(awk -v t="$server_ticks" -v hz="$clock_ticks" -v q="$qps" -v s="$duration" \
+         'BEGIN { printf "%.2f", (q > 0 ? t / hz * 1e6 / (q * s) : 0) }')
+    per_core=$(awk -v t="$server_ticks" -v hz="$clock_ticks" -v q="$qps" -v s="$duration" \
+               'BEGIN { printf "%.0f", (t > 0 ? q * s / (t / hz) : 0) }')
     # Latency at a fixed, moderate rate, from dnsperf's per-query lines.
-    ip netns exec "$ns" dnsperf -s "$2" -d "$tmp/queries" -l 3 -Q 5000 -c 1 -e -v 2>/dev/null |
-        awk '/^> / { print $NF }' | sort -g > "$tmp/$1.lat"
-    n=$(wc -l < "$tmp/$1.lat")
-    p50=$(awk -v n="$n" 'NR == int(n * 0.50) + 1 { printf "%.0f", $1 * 1e6 }' "$tmp/$1.lat")
-    p99=$(awk -v n="$n" 'NR == int(n * 0.99) + 1 { printf "%.0f", $1 * 1e6 }' "$tmp/$1.lat")
-    printf '%-8s %12s q/s   lost %-8s p50 %5s us   p99 %5s us\n' "$1" "$qps" "$lost" "$p50" "$p99"
-    eval "qps_$1=\$qps"
+    $client_pin ip netns exec "$ns" timeout 20 dnsperf -B -d "$tmp/queries.bin" -s "$addr" -l 3 -Q 5000 -c 1 -t 1 -v \
+        2>/dev/null | awk '/^> / { print $NF }' | sort -g > "$tmp/lat"
+    n=$(wc -l < "$tmp/lat")
+    p50=$(awk -v n="$n" 'NR == int(n * 0.50) + 1 { printf "%.0f", $1 * 1e6 }' "$tmp/lat")
+    p99=$(awk -v n="$n" 'NR == int(n * 0.99) + 1 { printf "%.0f", $1 * 1e6 }' "$tmp/lat")
+    row "$round" "$1" "$qps" "$lost" "$server_cpu" "$client_cpu" "$other" "$us" "$per_core" "$p50" "$p99"
+    echo "$round $1 $qps $server_cpu $client_cpu $other $us $per_core $p50 $p99" | tr -d % >> "$tmp/rounds"
+    [ "$1" = nsd ] || { stop_server "$tap_pid"; tap_pid=; }
+    if [ "$1" = ceiling ]; then sed 's/^/      /' "$tmp/ceiling.log"; fi
 }
-echo "bench/dns: $(wc -l < "$tmp/queries") distinct queries, ${duration} s per server, dnsperf -c 8 -q 200"
-run nsd 198.51.100.53
-run unihost "$UNIHOST_GUEST4"
-awk -v u="$qps_unihost" -v n="$qps_nsd" 'BEGIN { printf "unihost/NSD queries/s ratio: %.2f\n", u / n }'
+
+row round server "q/s" lost server dnsperf other "us CPU/q" "q/s/core" "p50 us" "p99 us"
+: > "$tmp/rounds"
+reversed=$(echo "$servers" | awk '{ for (i = NF; i > 0; i--) printf "%s%s", $i, (i > 1 ? " " : "") }')
+round=1
+while [ $round -le "$rounds" ]; do
+    if [ $((round % 2)) -eq 1 ]; then order=$servers; else order=$reversed; fi
+    for server in $order; do
+        run "$server"
+    done
+    round=$((round + 1))
+done
+
+# median SERVER FIELD FORMAT: one column's median over the rounds
+median() {
+    awk -v s="$1" -v f="$2" '$2 == s { print $f }' "$tmp/rounds" | sort -g |
+        awk -v fmt="$3" '{ v[NR] = $1 }
+            END { printf fmt, (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2) }'
+}
+# ratio A B FIELD: the median over the rounds of A's FIELD over B's, and its range
+ratio() {
+    awk -v a="$1" -v b="$2" -v f="$3" '$2 == a { x[$1] = $f } $2 == b { y[$1] = $f }
+        END { for (r in x) if (y[r] > 0) printf "%.4f\n", x[r] / y[r] }' "$tmp/rounds" | sort -g |
+        awk '{ v[NR] = $1 } END { m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
+                                 printf "%.2f (rounds %.2f-%.2f)", m, v[1], v[NR] }'
+}
+echo "median of $rounds rounds:"
+for server in $servers; do
+    row "" "$server" "$(median "$server" 3 %.0f)" "" "$(median "$server" 4 %.0f%%)" "$(median "$server" 5 %.0f%%)" \
+        "$(median "$server" 6 %.0f%%)" "$(median "$server" 7 %.2f)" "$(median "$server" 8 %.0f)" \
+        "$(median "$server" 9 %.0f)" "$(median "$server" 10 %.0f)"
+done
+echo "unihost/NSD queries/s ratio: $(ratio unihost nsd 3)   per server core: $(ratio unihost nsd 8)"
+case $servers in *ceiling*)
+    echo "ceiling/NSD queries/s ratio: $(ratio ceiling nsd 3)   per server core: $(ratio ceiling nsd 8)"
+    echo "unihost/ceiling (fraction of the tap's ceiling): $(ratio unihost ceiling 3)   per server core: $(ratio unihost ceiling 8)"
+    awk '$2 == "ceiling" && $4 < 90 && $5 >= 90 { n++ } END { exit n == 0 }' "$tmp/rounds" &&
+        echo "note: in some rounds the ceiling's server had CPU to spare while dnsperf was saturated: its q/s there" \
+             "is dnsperf's limit, a lower bound of the ceiling; the per-core ratios estimate it."
+esac

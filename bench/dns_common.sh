@@ -1,0 +1,167 @@
+# bench/dns_common.sh, sourced by bench/dns.sh and bench/dns_profile.sh:
+# the benchmark's zones, blob and query mix, its network namespace, and
+# starting and stopping the servers in it. Expects $top (the repository)
+# and $tmp (a scratch directory) to be set, and tools/netns.sh and
+# bench/cpu.sh to be sourced.
+#
+# Inside the namespace (documentation addresses only):
+#   192.0.2.1     the tap's kernel side, where dnsperf sends from
+#   192.0.2.2     unihost on the tap, or in its place bench/tap_ceiling
+#   198.51.100.53 NSD, on the namespace's loopback
+#
+# The zones: bench/zones/*.zone as they are, and signed.test signed at each
+# run (bench/zones/signed.test.zone.in, fresh ECDSA P-256 keys, NSEC) with
+# ldns-signzone. NSD reads the very files crunch compiled into the blob
+# that unihost serves with --blob.
+
+NSD4=198.51.100.53
+DNS_MIX=$top/bench/dns_mix.txt
+# Where the server and the load generator run: each on its own CPU when
+# there are two or more (the server on the last, dnsperf on the others),
+# so that neither is time-sliced out by the other; DNS_BENCH_PIN=0 leaves
+# them to the scheduler.
+if [ "${DNS_BENCH_PIN:-1}" = 1 ] && [ "$(nproc)" -ge 2 ]; then
+    server_cpu=$(($(nproc) - 1))
+    server_pin="taskset -c $server_cpu"
+    client_pin="taskset -c 0-$((server_cpu - 1))"
+else
+    server_pin= client_pin=
+fi
+
+# dns_bench_prepare: zones, blob, NSD's configuration and dnsperf's input in $tmp
+dns_bench_prepare() {
+    for tool in dnsperf nsd ldns-keygen ldns-signzone python3; do
+        command -v "$tool" >/dev/null ||
+            { echo "bench/dns: needs $tool (apt-get install dnsperf nsd ldnsutils python3)" >&2; exit 1; }
+    done
+    mkdir -p "$tmp/zones" "$tmp/keys" "$tmp/nsd"
+    cp "$top"/bench/zones/*.zone "$tmp/zones/"
+    (
+        cd "$tmp/keys"
+        ksk=$(ldns-keygen -a ECDSAP256SHA256 -k signed.test)
+        zsk=$(ldns-keygen -a ECDSAP256SHA256 signed.test)
+        ldns-signzone -e "$(date -u -d '+30 days' +%Y%m%d)" -o signed.test -f "$tmp/zones/signed.test.zone" \
+            "$top/bench/zones/signed.test.zone.in" "$ksk" "$zsk"
+    )
+    "$top/build/crunch" --quiet --zones "$tmp/zones" -o "$tmp/bench.blob"
+    python3 "$top/bench/dns_mix.py" wire "$DNS_MIX" "$tmp/queries.bin"
+    {
+        echo "server:"
+        echo "  ip-address: $NSD4"
+        echo "  port: 53"
+        echo "  server-count: 1"
+        echo "  username: \"\""
+        echo "  zonesdir: \"$tmp/zones\""
+        echo "  database: \"\""
+        echo "  zonelistfile: \"$tmp/nsd/zone.list\""
+        echo "  xfrdfile: \"$tmp/nsd/xfrd.state\""
+        echo "  pidfile: \"$tmp/nsd/nsd.pid\""
+        echo "  verbosity: 0"
+        echo "  rrl-ratelimit: 0"
+        echo "remote-control:"
+        echo "  control-enable: no"
+        for f in "$tmp"/zones/*.zone; do
+            echo "zone:"
+            echo "  name: \"$(basename "$f" .zone)\""
+            echo "  zonefile: \"$f\""
+        done
+    } > "$tmp/nsd/nsd.conf"
+}
+
+# dns_bench_netns NS TAP: the namespace, its tap, and NSD's address
+dns_bench_netns() {
+    netns_create "$1" "$2"
+    # NSD's address sits on the namespace's loopback (no dummy interfaces
+    # on every kernel): its packets skip the tap, which favours NSD slightly.
+    ip netns exec "$1" ip addr add "$NSD4/32" dev lo
+}
+
+# start_nsd NS / start_unihost NS TAP / start_ceiling NS TAP BYTES: in the
+# background; each sets server_pid
+start_nsd() {
+    $server_pin ip netns exec "$1" nsd -d -c "$tmp/nsd/nsd.conf" 2>"$tmp/nsd.log" &
+    server_pid=$!
+}
+start_unihost() {
+    $server_pin ip netns exec "$1" "$top/build/unihost" --tap "$2" --ipv4 "$UNIHOST_GUEST4/24" \
+        --blob "$tmp/bench.blob" 2>"$tmp/unihost.log" &
+    server_pid=$!
+}
+start_ceiling() {
+    # A fresh neighbour entry: the ceiling's MAC is not unihost's.
+    ip netns exec "$1" ip neigh flush dev "$2" 2>/dev/null || true
+    $server_pin ip netns exec "$1" "$top/build/bench/tap_ceiling" --tap "$2" --ipv4 "$UNIHOST_GUEST4/24" \
+        --answer-size "$3" --seconds 600 2>"$tmp/ceiling.log" &
+    server_pid=$!
+}
+
+# stop_server PID: SIGTERM, then wait for it
+stop_server() {
+    kill -TERM "$1" 2>/dev/null || true
+    wait "$1" 2>/dev/null || true
+}
+
+# wait_answer NS ADDR: up to 10 s for any DNS answer from ADDR
+wait_answer() {
+    _i=0
+    while [ $_i -lt 20 ]; do
+        ip netns exec "$1" dig +time=1 +tries=1 @"$2" bench.test SOA 2>/dev/null | grep -q '^;; ->>HEADER<<-' &&
+            return 0
+        sleep 0.5
+        _i=$((_i + 1))
+    done
+    echo "bench/dns: $2 does not answer" >&2
+    exit 1
+}
+
+# wait_quiet: on a shared machine, wait (at most DNS_BENCH_QUIET_WAIT
+# seconds, default 120; 0 not at all) until the whole machine used less
+# than a fifth of a CPU for a second, so that a run does not start in the
+# middle of someone else's load; says so if it gave up.
+wait_quiet() {
+    _left=${DNS_BENCH_QUIET_WAIT:-120}
+    while [ "$_left" -gt 0 ]; do
+        _b0=$(awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9 }' /proc/stat)
+        sleep 1
+        _b1=$(awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9 }' /proc/stat)
+        [ $((_b1 - _b0)) -ge $((clock_ticks / 5)) ] || return 0
+        _left=$((_left - 1))
+    done
+    [ "${DNS_BENCH_QUIET_WAIT:-120}" -eq 0 ] ||
+        echo "bench/dns: the machine is busy with something else; measuring anyway" >&2
+}
+
+# all_ticks PID: user+system clock ticks used so far by PID and all its
+# descendants (`ip netns exec` execs the server, so PID is the server; NSD
+# serves from a grandchild).
+all_ticks() {
+    cat /proc/[0-9]*/stat 2>/dev/null | awk -v root="$1" '
+        { pid = $1; sub(/^.*\) /, "")      # after ") " field 1 is the state
+          parent[pid] = $2; ticks[pid] = $12 + $13 }
+        END { for (p in parent) {
+                  for (q = p; q != "" && q != root && q in parent && q > 1; q = parent[q]) ;
+                  if (q == root) t += ticks[p] }
+              print t + 0 }'
+}
+
+# dnsperf_run NS ADDR SECONDS OUT [SERVER_PID]: the mix at saturation, bounded
+# by SECONDS; writes dnsperf's report to OUT and sets qps, lost, rcodes,
+# server_ticks, client_ticks (clock ticks of CPU) and server_cpu,
+# client_cpu (as percentages of one core)
+dnsperf_run() {
+    _t0=$(child_ticks)
+    _s0=$(all_ticks "${5:-0}")
+    # -c: 8 sockets; -q: queries in flight; -t: a lost query counts after 1 s
+    timeout $(($3 + 30)) $client_pin ip netns exec "$1" dnsperf -B -d "$tmp/queries.bin" -s "$2" -l "$3" \
+        -c 8 -q 200 -t 1 >"$4" 2>&1 || true
+    _s1=$(all_ticks "${5:-0}")
+    _t1=$(child_ticks)
+    server_ticks=$((_s1 - _s0))
+    client_ticks=$((_t1 - _t0))
+    qps=$(awk '/Queries per second/ { printf "%.0f", $4 }' "$4")
+    lost=$(awk '/Queries lost/ { print $4 }' "$4" | tr -d '()')
+    rcodes=$(awk '/Response codes/ { sub(/^.*Response codes: */, ""); print }' "$4")
+    client_cpu=$(cpu_percent "$client_ticks" "$3")
+    server_cpu=$(cpu_percent "$server_ticks" "$3")
+    [ -n "$qps" ] || { echo "bench/dns: dnsperf failed:" >&2; cat "$4" >&2; exit 1; }
+}
