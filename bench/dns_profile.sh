@@ -18,7 +18,11 @@
 #   tap write    writev() on the tap, and the kernel's work for it: the
 #                tun code and the delivery of the answer to the client's
 #                socket, which the kernel does in the writer's context
-#   other        the event loop, lwIP's timers, clocks, interrupts
+#   other        the event loop, lwIP's timers, clocks, interrupts: most
+#                of them, on a machine where the client runs on another
+#                CPU, are the kernel's IPIs to free on this CPU the answers
+#                the client has read (skb_defer_free_flush, counted as tap
+#                write where the stack shows it)
 # perf samples unihost's CPU (cpu-clock, one sample per PERIOD_US of CPU
 # time, 1000 us by default) with DWARF call stacks, so that a sample in
 # memcpy or pbuf_alloc counts for whoever called it: each sample goes to
@@ -68,6 +72,7 @@ period_us=${PERIOD_US:-1000}
 # it is in). STAGE "inherit" passes the sample to the caller; a sample no
 # rule places is "other".
 rules='
+tap_write    kernel sym~^skb_defer_free_flush$
 other        kernel sym~^(asm_sysvec_|asm_common_interrupt|asm_exc_|sysvec_|common_interrupt$|exc_page_fault$)
 tap_read     kernel sym~^(tun_chr_read_iter|tun_do_read|do_readv|__x64_sys_readv|__x64_sys_read|ksys_read|do_sys_poll|__x64_sys_poll|__x64_sys_ppoll)$
 tap_write    kernel sym~^(tun_chr_write_iter|tun_get_user|do_writev|__x64_sys_writev|__x64_sys_write|ksys_write)$
@@ -206,9 +211,9 @@ make -s -j"$(nproc)" all >/dev/null
 ns=uh-prof-$$
 tap=uhp$$
 tmp=$(mktemp -d)
-tap_pid= perf_pid=
+tap_pid= perf_pid= stat_pid=
 cleanup() {
-    [ -z "$perf_pid" ] || { kill -INT "$perf_pid" 2>/dev/null || true; wait "$perf_pid" 2>/dev/null || true; }
+    for pid in $perf_pid $stat_pid; do kill -INT "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done
     [ -z "$tap_pid" ] || stop_server "$tap_pid"
     netns_delete "$ns"
     rm -rf "$tmp"
@@ -235,14 +240,32 @@ $client_pin perf record -q -e cpu-clock -c $((period_us * 1000)) --call-graph dw
     -o "$tmp/perf.data" 2>"$tmp/perf.log" &
 perf_pid=$!
 sleep 1
+machine0=$(awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9 }' /proc/stat)
 dnsperf_run "$ns" "$UNIHOST_GUEST4" "$duration" "$tmp/load.perf" "$tap_pid"
+machine1=$(awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9 }' /proc/stat)
 kill -INT "$perf_pid"
 wait "$perf_pid" 2>/dev/null || true
 perf_pid=
 completed=$(awk '/Queries completed/ { print $3 }' "$tmp/load.perf")
 echo "bench/dns_profile: $duration s of the bench/dns mix at saturation: $qps queries/s, lost $lost;" \
-     "unihost $server_cpu of its CPU, dnsperf $client_cpu"
+     "unihost $server_cpu of its CPU, dnsperf $client_cpu, the rest of the machine (perf included)" \
+     "$(cpu_percent $((machine1 - machine0 - server_ticks - client_ticks)) "$duration")"
 
+# Then 3 s more, counting unihost's system calls on the tap (tracepoints
+# cost each call some 100 ns: not during the profile).
+$client_pin perf stat -x, -e syscalls:sys_enter_readv,syscalls:sys_enter_writev,syscalls:sys_enter_poll \
+    -p "$tap_pid" -o "$tmp/syscalls" 2>>"$tmp/perf.log" &
+stat_pid=$!
+sleep 1
+dnsperf_run "$ns" "$UNIHOST_GUEST4" 3 "$tmp/count.perf" "$tap_pid"
+kill -INT "$stat_pid"
+wait "$stat_pid" 2>/dev/null || true
+stat_pid=
+counted=$(awk '/Queries completed/ { print $3 }' "$tmp/count.perf")
+
+awk -F, -v q="$counted" '$3 ~ /sys_enter_(readv|writev|poll)$/ && q > 0 {
+        sub(/^syscalls:sys_enter_/, "", $3); printf "%s%s %.2f", (n++ ? ", " : ""), $3, $1 / q }
+    END { if (n) printf " per query\n" }' "$tmp/syscalls" | sed 's/^/bench\/dns_profile: system calls on the tap: /'
 perf script -i "$tmp/perf.data" -F period,ip,sym,dso --no-inline 2>/dev/null > "$tmp/samples"
 split_samples "$tmp/samples" "$top/build/unihost" "$completed"
 if [ -n "$keep" ]; then
