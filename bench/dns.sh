@@ -47,7 +47,7 @@
 # Each run first waits (at most DNS_BENCH_QUIET_WAIT seconds, default 120)
 # for the machine to be idle, and is made again (at most DNS_BENCH_RETRIES
 # times, default 3; the row in parentheses) when something else used more
-# than a fifth of a CPU meanwhile. The summary gives the median of each figure
+# than a tenth of a CPU meanwhile. The summary gives the median of each figure
 # and of each round's ratios. First, the in-process engine
 # (build/bench/dns_engine) on the same blob and queries, for comparison.
 #
@@ -128,8 +128,8 @@ run() {
         other_ticks=$((machine1 - machine0 - server_ticks - client_ticks))
         other=$(cpu_percent "$other_ticks" "$duration")
         tries=$((tries + 1))
-        # Someone else used more than a fifth of a CPU: measure again.
-        [ "$other_ticks" -gt $((clock_ticks * duration / 5)) ] && [ "$tries" -le "${DNS_BENCH_RETRIES:-3}" ] || break
+        # Someone else used more than a tenth of a CPU: measure again.
+        [ "$other_ticks" -gt $((clock_ticks * duration / 10)) ] && [ "$tries" -le "${DNS_BENCH_RETRIES:-3}" ] || break
         row "($round)" "$1" "$qps" "$lost" "$server_cpu" "$client_cpu" "$other" "" "" "" "again"
     done
     us=$(awk -v t="$server_ticks" -v hz="$clock_ticks" -v q="$qps" -v s="$duration" \

@@ -264,7 +264,7 @@ stat_pid=
 counted=$(awk '/Queries completed/ { print $3 }' "$tmp/count.perf")
 
 awk -F, -v q="$counted" '$3 ~ /sys_enter_(readv|writev|poll)$/ && q > 0 {
-        sub(/^syscalls:sys_enter_/, "", $3); printf "%s%s %.2f", (n++ ? ", " : ""), $3, $1 / q }
+        sub(/^syscalls:sys_enter_/, "", $3); printf "%s%s %.3f", (n++ ? ", " : ""), $3, $1 / q }
     END { if (n) printf " per query\n" }' "$tmp/syscalls" | sed 's/^/bench\/dns_profile: system calls on the tap: /'
 perf script -i "$tmp/perf.data" -F period,ip,sym,dso --no-inline 2>/dev/null > "$tmp/samples"
 split_samples "$tmp/samples" "$top/build/unihost" "$completed"
