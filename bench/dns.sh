@@ -142,7 +142,9 @@ run() {
     n=$(wc -l < "$tmp/lat")
     p50=$(awk -v n="$n" 'NR == int(n * 0.50) + 1 { printf "%.0f", $1 * 1e6 }' "$tmp/lat")
     p99=$(awk -v n="$n" 'NR == int(n * 0.99) + 1 { printf "%.0f", $1 * 1e6 }' "$tmp/lat")
-    row "$round" "$1" "$qps" "$lost" "$server_cpu" "$client_cpu" "$other" "$us" "$per_core" "$p50" "$p99"
+    busy=
+    [ "$other_ticks" -le $((clock_ticks * duration / 10)) ] || { busy=!; busy_rows=$((busy_rows + 1)); }
+    row "$round" "$1" "$qps" "$lost" "$server_cpu" "$client_cpu" "$other$busy" "$us" "$per_core" "$p50" "$p99"
     echo "$round $1 $qps $server_cpu $client_cpu $other $us $per_core $p50 $p99" | tr -d % >> "$tmp/rounds"
     [ "$1" = nsd ] || { stop_server "$tap_pid"; tap_pid=; }
     if [ "$1" = ceiling ]; then sed 's/^/      /' "$tmp/ceiling.log"; fi
@@ -150,6 +152,7 @@ run() {
 
 row round server "q/s" lost server dnsperf other "us CPU/q" "q/s/core" "p50 us" "p99 us"
 : > "$tmp/rounds"
+busy_rows=0
 reversed=$(echo "$servers" | awk '{ for (i = NF; i > 0; i--) printf "%s%s", $i, (i > 1 ? " " : "") }')
 round=1
 while [ $round -le "$rounds" ]; do
@@ -180,6 +183,8 @@ for server in $servers; do
         "$(median "$server" 9 %.0f)" "$(median "$server" 10 %.0f)"
 done
 echo "unihost/NSD queries/s ratio: $(ratio unihost nsd 3)   per server core: $(ratio unihost nsd 8)"
+[ "$busy_rows" -eq 0 ] ||
+    echo "note: $busy_rows rows (other marked !) were measured while something else kept the machine busy: run again"
 case $servers in *ceiling*)
     echo "ceiling/NSD queries/s ratio: $(ratio ceiling nsd 3)   per server core: $(ratio ceiling nsd 8)"
     echo "unihost/ceiling (fraction of the tap's ceiling): $(ratio unihost ceiling 3)   per server core: $(ratio unihost ceiling 8)"
