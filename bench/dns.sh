@@ -40,6 +40,14 @@
 # its CPU share): on a machine with two CPUs, dnsperf saturates its own CPU
 # before the ceiling does, and the per-core figure is then the better
 # estimate of the ceiling.
+# Where the kernel's work lands differs between the paths: toward NSD the
+# kernel receives each query (IP, UDP, NSD's socket) in dnsperf's context,
+# toward the tap it only queues the frame, and the server parses it (lwIP);
+# each answer's delivery to dnsperf's socket runs in the server's context
+# on both paths. So a saturated dnsperf sends more queries per second to
+# the tap than to NSD (q/s ratios lean toward the tap servers), and NSD's
+# CPU per query leaves out its queries' receive path (per-core ratios lean
+# toward NSD).
 #
 # ROUNDS rounds (default 3), the order of the servers reversed every other
 # round so that a slow spell hits them all; each round runs each server
