@@ -49,8 +49,9 @@
 # CPU per query leaves out its queries' receive path (per-core ratios lean
 # toward NSD).
 #
-# ROUNDS rounds (default 3), the order of the servers reversed every other
-# round so that a slow spell hits them all; each round runs each server
+# ROUNDS rounds (default 5: the tap path's kernel work is noisy on a virtual
+# machine), the order of the servers reversed every other round so that a
+# slow spell hits them all; each round runs each server
 # SECONDS at saturation, then 3 s at a fixed 5000 q/s for p50/p99 latency.
 # Each run first waits (at most DNS_BENCH_QUIET_WAIT seconds, default 120)
 # for the machine to be idle, and is made again (at most DNS_BENCH_RETRIES
@@ -75,7 +76,7 @@ for arg in "$@"; do
     *) duration=$arg ;;
     esac
 done
-rounds=${ROUNDS:-3}
+rounds=${ROUNDS:-5}
 make -s -j"$(nproc)" all build/bench/tap_ceiling build/bench/dns_engine >/dev/null
 
 . "$top/tools/netns.sh"
