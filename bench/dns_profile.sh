@@ -7,11 +7,15 @@
 #                kernel's tun code (src/unix/tap.c, platform_unix.c)
 #   lwIP input   the frame copied into a pbuf, Ethernet, ARP, IPv4, UDP
 #                demultiplexing (netif_platform_poll, *_input)
+#   fast path    a datagram answered below lwIP (src/net/udp_fast.c): its
+#                headers checked on the way in and written on the way out,
+#                both checksums, the ARP lookup -- lwIP input and output in
+#                one function, so one stage
 #   engine       the DNS query parsed, the zone, name and RRsets found,
-#                the answer decided (src/dns/, src/content/, the transfer
-#                check of the UDP path)
-#   answer       the answer's records written (src/dns/dns_response.c) and
-#                the answer copied into its pbuf (dns_service.c's UDP glue)
+#                the answer decided (src/dns/, src/wire/, src/content/, and
+#                dns_service.c's UDP glue: the client's address, the call)
+#   answer       the answer's records written (src/dns/dns_response.c), and
+#                dns_service.c's lwIP receive callback (the answer's pbuf)
 #   lwIP output  UDP, IPv4, Ethernet/ARP output, checksums, the frame
 #                handed to the platform (udp_sendto*, ip4_output*,
 #                etharp_output, netif_platform.c's linkoutput)
@@ -85,7 +89,9 @@ lwip_output  user sym~^(linkoutput|output4)$
 inherit      user src~/src/net/frame\.c$
 answer       user src~/src/dns/dns_response\.c$
 answer       user sym~^dns_response_
-answer       user src~/src/core/dns_service\.c$ sym~^udp_
+answer       user src~/src/core/dns_service\.c$ sym~^udp_received$
+engine       user src~/src/core/dns_service\.c$
+fast_path    user src~/src/net/udp_fast\.c$
 engine       user src~/src/(dns|content|wire)/
 engine       user sym~^(dns_|dnssec_|blob_)
 engine       user sym~^tcp_peer_from_ip$
@@ -94,7 +100,7 @@ lwip_output  user src~lwip sym~(_output|_send|_sendto|_sendto_if|_sendto_if_src)
 inherit      user src~lwip
 inherit      user sym~^(pbuf_|mem_|memp_)
 '
-stages="tap_read lwip_input engine answer lwip_output tap_write other"
+stages="tap_read lwip_input fast_path engine answer lwip_output tap_write other"
 
 # split SAMPLES BINARY QUERIES: the stages of perf script's SAMPLES of
 # BINARY over QUERIES answered
