@@ -115,7 +115,6 @@ bool udp_fast_input(struct netif *netif, const uint8_t *frame, size_t len)
     if (!mac)
         return false;       /* lwIP resolves the next hop, and keeps the reply until it can */
 
-
     struct stream_peer peer = {.family = 4, .port = get16(udp)};
     memcpy(peer.addr, ip + 12, 4);
     uint8_t *out_ip = reply + FRAME_ETH_HLEN;
