@@ -50,33 +50,22 @@ static size_t answer_len;
 static uint32_t ip_sum_fixed, udp_sum_fixed;    /* sums of the parts that never change */
 static unsigned long queries, arps, ignored, write_failures;
 
-static uint16_t get16(const uint8_t *p)
-{
-    return (uint16_t)(p[0] << 8 | p[1]);
-}
-
-static void put16(uint8_t *p, uint16_t v)
-{
-    p[0] = (uint8_t)(v >> 8);
-    p[1] = (uint8_t)v;
-}
-
 /* The answer's frame, but for what each query changes. */
 static void build_answer(size_t dns_len)
 {
     memset(answer, 0, sizeof answer);
     uint8_t *eth = answer, *iph = eth + ETH_HLEN, *udp = iph + IP_HLEN, *dns = udp + UDP_HLEN;
     memcpy(eth + 6, mac, 6);
-    put16(eth + 12, FRAME_ETHERTYPE_IPV4);
+    frame_put16(eth + 12, FRAME_ETHERTYPE_IPV4);
     iph[0] = 0x45;
-    put16(iph + 2, (uint16_t)(IP_HLEN + UDP_HLEN + dns_len));
-    put16(iph + 6, 0x4000);     /* DF */
+    frame_put16(iph + 2, (uint16_t)(IP_HLEN + UDP_HLEN + dns_len));
+    frame_put16(iph + 6, 0x4000);     /* DF */
     iph[8] = 64;
     iph[9] = FRAME_PROTO_UDP;
     memcpy(iph + 12, ip, 4);
-    put16(udp, 53);
-    put16(udp + 4, (uint16_t)(UDP_HLEN + dns_len));
-    put16(dns + 2, 0x8400);     /* QR, AA, NOERROR */
+    frame_put16(udp, 53);
+    frame_put16(udp + 4, (uint16_t)(UDP_HLEN + dns_len));
+    frame_put16(dns + 2, 0x8400);     /* QR, AA, NOERROR */
     answer_len = ETH_HLEN + IP_HLEN + UDP_HLEN + dns_len;
     ip_sum_fixed = frame_sum(0, iph, IP_HLEN);
     /* pseudo-header (source, protocol, length), then the UDP header and
@@ -94,17 +83,17 @@ static void send_frame(const uint8_t *f, size_t len)
 static void answer_arp(const uint8_t *f, size_t len)
 {
     const uint8_t *a = f + ETH_HLEN;
-    if (len < ETH_HLEN + 28 || get16(a) != 1 || get16(a + 2) != FRAME_ETHERTYPE_IPV4 || a[4] != 6 ||
-        a[5] != 4 || get16(a + 6) != 1 || memcmp(a + 24, ip, 4) != 0) {
+    if (len < ETH_HLEN + 28 || frame_get16(a) != 1 || frame_get16(a + 2) != FRAME_ETHERTYPE_IPV4 || a[4] != 6 ||
+        a[5] != 4 || frame_get16(a + 6) != 1 || memcmp(a + 24, ip, 4) != 0) {
         ignored++;
         return;
     }
     uint8_t *o = arp_out, *r = arp_out + ETH_HLEN;
     memcpy(o, f + 6, 6);
     memcpy(o + 6, mac, 6);
-    put16(o + 12, 0x0806);
+    frame_put16(o + 12, 0x0806);
     memcpy(r, a, 6);            /* hardware and protocol types and sizes */
-    put16(r + 6, 2);            /* reply */
+    frame_put16(r + 6, 2);            /* reply */
     memcpy(r + 8, mac, 6);
     memcpy(r + 14, ip, 4);
     memcpy(r + 18, a + 8, 10);  /* the asker's MAC and address */
@@ -116,7 +105,7 @@ static void answer_udp(const uint8_t *f, size_t len)
 {
     const uint8_t *iph = f + ETH_HLEN, *udp = iph + IP_HLEN;
     if (len < ETH_HLEN + IP_HLEN + UDP_HLEN + DNS_HLEN || iph[0] != 0x45 || iph[9] != FRAME_PROTO_UDP ||
-        (get16(iph + 6) & 0x3fff) != 0 || memcmp(iph + 16, ip, 4) != 0 || get16(udp + 2) != 53) {
+        (frame_get16(iph + 6) & 0x3fff) != 0 || memcmp(iph + 16, ip, 4) != 0 || frame_get16(udp + 2) != 53) {
         ignored++;
         return;
     }
@@ -125,13 +114,13 @@ static void answer_udp(const uint8_t *f, size_t len)
     memcpy(o_iph + 16, iph + 12, 4);        /* to the asker's address */
     memcpy(o_udp + 2, udp, 2);              /* to the asker's port */
     memcpy(o_dns, udp + UDP_HLEN, 2);       /* the query's ID */
-    put16(o_iph + 10, 0);
-    put16(o_iph + 10, (uint16_t)~frame_fold(frame_sum(ip_sum_fixed, o_iph + 16, 4)));
+    frame_put16(o_iph + 10, 0);
+    frame_put16(o_iph + 10, (uint16_t)~frame_fold(frame_sum(ip_sum_fixed, o_iph + 16, 4)));
     uint32_t sum = frame_sum(udp_sum_fixed, o_iph + 16, 4);
     sum = frame_sum(sum, o_udp + 2, 2);
     sum = frame_sum(sum, o_dns, 2);
     uint16_t check = (uint16_t)~frame_fold(sum);
-    put16(o_udp + 6, check ? check : 0xffff);
+    frame_put16(o_udp + 6, check ? check : 0xffff);
     send_frame(answer, answer_len);
     queries++;
 }
@@ -142,7 +131,7 @@ static void handle(const uint8_t *f, size_t len)
         ignored++;
         return;
     }
-    switch (get16(f + 12)) {
+    switch (frame_get16(f + 12)) {
     case 0x0806: answer_arp(f, len); break;
     case FRAME_ETHERTYPE_IPV4: answer_udp(f, len); break;
     default: ignored++; break;

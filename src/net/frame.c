@@ -1,15 +1,10 @@
 /* Frame headers: see frame.h. */
 #include "net/frame.h"
 
-static uint16_t get16(const uint8_t *p)
-{
-    return (uint16_t)(p[0] << 8 | p[1]);
-}
-
 uint32_t frame_sum(uint32_t sum, const uint8_t *p, size_t len)
 {
     for (; len >= 2; p += 2, len -= 2)
-        sum += get16(p);
+        sum += frame_get16(p);
     if (len)
         sum += (uint32_t)p[0] << 8;
     return sum;
@@ -32,11 +27,11 @@ static enum frame_result parse_ipv4(const uint8_t *f, size_t head, size_t len, s
         return FRAME_BAD;
     if (head < FRAME_ETH_HLEN + ihl)
         return FRAME_SHORT;
-    size_t total = get16(ip + 2);
+    size_t total = frame_get16(ip + 2);
     if (total < ihl || FRAME_ETH_HLEN + total > len)
         return FRAME_BAD;
     out->proto = ip[9];
-    out->fragment = (get16(ip + 6) & 0x3fff) != 0;
+    out->fragment = (frame_get16(ip + 6) & 0x3fff) != 0;
     out->l4 = FRAME_ETH_HLEN + ihl;
     out->l4_len = total - ihl;
     return FRAME_OK;
@@ -47,7 +42,7 @@ static enum frame_result parse_ipv6(const uint8_t *f, size_t head, size_t len, s
     const uint8_t *ip = f + FRAME_ETH_HLEN;
     if (head < FRAME_ETH_HLEN + 40)
         return FRAME_SHORT;
-    size_t payload = get16(ip + 4);
+    size_t payload = frame_get16(ip + 4);
     if (ip[0] >> 4 != 6 || FRAME_ETH_HLEN + 40 + payload > len)
         return FRAME_BAD;
     out->proto = ip[6];
@@ -73,7 +68,7 @@ enum frame_result frame_parse(const uint8_t *f, size_t head, size_t len, struct 
         head = len;
     if (head < FRAME_ETH_HLEN)
         return FRAME_SHORT;
-    uint16_t type = get16(f + 12);
+    uint16_t type = frame_get16(f + 12);
     enum frame_result r;
     if (type == FRAME_ETHERTYPE_IPV4)
         r = parse_ipv4(f, head, len, out);

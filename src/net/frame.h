@@ -52,6 +52,18 @@ uint32_t frame_pseudo_sum(const uint8_t *f, const struct frame_layout *l);
 uint32_t frame_sum(uint32_t sum, const uint8_t *p, size_t len);
 uint16_t frame_fold(uint32_t sum);
 
+/* Big-endian 16-bit fields of frame headers. */
+static inline uint16_t frame_get16(const uint8_t *p)
+{
+    return (uint16_t)(p[0] << 8 | p[1]);
+}
+
+static inline void frame_put16(uint8_t *p, uint16_t v)
+{
+    p[0] = (uint8_t)(v >> 8);
+    p[1] = (uint8_t)v;
+}
+
 /* Offset of the checksum field in a TCP or UDP header. */
 static inline size_t frame_checksum_offset(uint8_t proto)
 {

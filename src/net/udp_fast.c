@@ -36,17 +36,6 @@ void udp_fast_register(uint16_t port, udp_fast_answer_fn answer)
     fast_answer = answer;
 }
 
-static uint16_t get16(const uint8_t *p)
-{
-    return (uint16_t)(p[0] << 8 | p[1]);
-}
-
-static void put16(uint8_t *p, uint16_t v)
-{
-    p[0] = (uint8_t)(v >> 8);
-    p[1] = (uint8_t)v;
-}
-
 /* Renews, once every ARP_RENEW_MS, the entry arp_hint of `hop`. */
 static void arp_renew(struct netif *netif, const ip4_addr_t *hop)
 {
@@ -84,16 +73,16 @@ static const struct eth_addr *next_hop_mac(struct netif *netif, const ip4_addr_t
 
 bool udp_fast_input(struct netif *netif, const uint8_t *frame, size_t len)
 {
-    if (!fast_answer || len < FRAME_ETH_HLEN + IP4_HLEN + UDP_HLEN || get16(frame + 12) != FRAME_ETHERTYPE_IPV4 ||
+    if (!fast_answer || len < FRAME_ETH_HLEN + IP4_HLEN + UDP_HLEN || frame_get16(frame + 12) != FRAME_ETHERTYPE_IPV4 ||
         memcmp(frame, netif->hwaddr, ETH_HWADDR_LEN) != 0)
         return false;
     const uint8_t *ip = frame + FRAME_ETH_HLEN;
     const uint8_t *udp = ip + IP4_HLEN;
-    size_t total = get16(ip + 2);
+    size_t total = frame_get16(ip + 2);
     /* Version 4 without options, whole (no fragment bits but DF), UDP to
      * our port, the IP header's checksum right. */
-    if (ip[0] != 0x45 || ip[9] != FRAME_PROTO_UDP || (get16(ip + 6) & 0xbfff) != 0 ||
-        total < IP4_HLEN + UDP_HLEN || FRAME_ETH_HLEN + total > len || get16(udp + 2) != fast_port ||
+    if (ip[0] != 0x45 || ip[9] != FRAME_PROTO_UDP || (frame_get16(ip + 6) & 0xbfff) != 0 ||
+        total < IP4_HLEN + UDP_HLEN || FRAME_ETH_HLEN + total > len || frame_get16(udp + 2) != fast_port ||
         frame_fold(frame_sum(0, ip, IP4_HLEN)) != 0xffff)
         return false;
     ip4_addr_t src, dst;
@@ -104,18 +93,18 @@ bool udp_fast_input(struct netif *netif, const uint8_t *frame, size_t len)
         ip4_addr_isany_val(src) ||
         ip4_addr_isbroadcast(&src, netif) || ip4_addr_ismulticast(&src))
         return false;
-    size_t udp_len = get16(udp + 4);
+    size_t udp_len = frame_get16(udp + 4);
     if (udp_len != total - IP4_HLEN)
         return false;
     struct frame_layout layout = {.ethertype = FRAME_ETHERTYPE_IPV4, .proto = FRAME_PROTO_UDP,
                                   .l4 = FRAME_ETH_HLEN + IP4_HLEN, .l4_len = udp_len};
-    if (get16(udp + 6) != 0 && frame_fold(frame_sum(frame_pseudo_sum(frame, &layout), udp, udp_len)) != 0xffff)
+    if (frame_get16(udp + 6) != 0 && frame_fold(frame_sum(frame_pseudo_sum(frame, &layout), udp, udp_len)) != 0xffff)
         return false;       /* lwIP drops it, and counts it */
     const struct eth_addr *mac = next_hop_mac(netif, &src);
     if (!mac)
         return false;       /* lwIP resolves the next hop, and keeps the reply until it can */
 
-    struct stream_peer peer = {.family = 4, .port = get16(udp)};
+    struct stream_peer peer = {.family = 4, .port = frame_get16(udp)};
     memcpy(peer.addr, ip + 12, 4);
     uint8_t *out_ip = reply + FRAME_ETH_HLEN;
     uint8_t *out_udp = out_ip + IP4_HLEN;
@@ -125,25 +114,25 @@ bool udp_fast_input(struct netif *netif, const uint8_t *frame, size_t len)
 
     memcpy(reply, mac->addr, ETH_HWADDR_LEN);
     memcpy(reply + ETH_HWADDR_LEN, netif->hwaddr, ETH_HWADDR_LEN);
-    put16(reply + 12, FRAME_ETHERTYPE_IPV4);
+    frame_put16(reply + 12, FRAME_ETHERTYPE_IPV4);
     out_ip[0] = 0x45;
     out_ip[1] = 0;
-    put16(out_ip + 2, (uint16_t)(IP4_HLEN + UDP_HLEN + n));
-    put16(out_ip + 4, ip_id++);
-    put16(out_ip + 6, 0);
+    frame_put16(out_ip + 2, (uint16_t)(IP4_HLEN + UDP_HLEN + n));
+    frame_put16(out_ip + 4, ip_id++);
+    frame_put16(out_ip + 6, 0);
     out_ip[8] = UDP_TTL;
     out_ip[9] = FRAME_PROTO_UDP;
-    put16(out_ip + 10, 0);
+    frame_put16(out_ip + 10, 0);
     memcpy(out_ip + 12, ip + 16, 4);
     memcpy(out_ip + 16, ip + 12, 4);
-    put16(out_ip + 10, (uint16_t)~frame_fold(frame_sum(0, out_ip, IP4_HLEN)));
-    put16(out_udp, fast_port);
-    put16(out_udp + 2, peer.port);
-    put16(out_udp + 4, (uint16_t)(UDP_HLEN + n));
-    put16(out_udp + 6, 0);
+    frame_put16(out_ip + 10, (uint16_t)~frame_fold(frame_sum(0, out_ip, IP4_HLEN)));
+    frame_put16(out_udp, fast_port);
+    frame_put16(out_udp + 2, peer.port);
+    frame_put16(out_udp + 4, (uint16_t)(UDP_HLEN + n));
+    frame_put16(out_udp + 6, 0);
     layout.l4_len = UDP_HLEN + n;
     uint16_t check = (uint16_t)~frame_fold(frame_sum(frame_pseudo_sum(reply, &layout), out_udp, UDP_HLEN + n));
-    put16(out_udp + 6, check ? check : 0xffff);
+    frame_put16(out_udp + 6, check ? check : 0xffff);
     plat_net_write(reply, FRAME_ETH_HLEN + IP4_HLEN + UDP_HLEN + n);
     return true;
 }
