@@ -13,12 +13,15 @@
 
 _Static_assert(sizeof(struct blob_preamble) == 56, "preamble layout is part of the format");
 _Static_assert(sizeof(struct blob_http_file) == 72, "record layout is part of the format");
-_Static_assert(sizeof(struct blob_dns_zone) == 48, "record layout is part of the format");
+_Static_assert(sizeof(struct blob_dns_zone) == 56, "record layout is part of the format");
 _Static_assert(sizeof(struct blob_dns_node) == 32, "record layout is part of the format");
 _Static_assert(sizeof(struct blob_dns_rrset) == 16, "record layout is part of the format");
 _Static_assert(sizeof(struct blob_dns_acl) == 20, "record layout is part of the format");
 _Static_assert(sizeof(struct blob_http_redirect) == 24, "record layout is part of the format");
 _Static_assert(sizeof(struct blob_http_file_heads) == 32, "record layout is part of the format");
+_Static_assert(sizeof(struct blob_dns_notify) == 24, "record layout is part of the format");
+_Static_assert(sizeof(struct blob_dns_tsig_key) == 24, "record layout is part of the format");
+_Static_assert(sizeof(struct blob_dns_server) == 64, "record layout is part of the format");
 _Static_assert(BLOB_HTTP_HEAD_MAX <= UINT16_MAX, "a head's cuts are 16-bit offsets");
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
 #error "the blob is read in place: this reader needs a little-endian machine"
@@ -32,6 +35,14 @@ static int ref_ok(const struct blob *b, struct blob_ref r)
 static int range_ok(uint32_t first, uint32_t count, uint32_t limit)
 {
     return (uint64_t)first + count <= limit;
+}
+
+/* An address prefix, and the key it names if any (tsig_keys is indexed
+ * before the zones are checked). */
+static bool acl_ok(const struct blob *b, const struct blob_dns_acl *a)
+{
+    return ((a->family == 4 && a->prefix_len <= 32) || (a->family == 6 && a->prefix_len <= 128)) &&
+           (a->key == BLOB_DNS_NO_KEY || a->key < b->tsig_key_count);
 }
 
 /* Bytes the engine copies into a response header: visible ASCII and spaces
@@ -329,13 +340,72 @@ static int check_zone(const struct blob *b, const struct blob_dns_zone *z, const
         *error = "a DNS zone's transfer ACL lies outside the blob";
         return -1;
     }
-    for (uint32_t i = 0; i < z->acl_count; i++) {
-        const struct blob_dns_acl *a = &b->acls[z->acl_first + i];
-        if (!((a->family == 4 && a->prefix_len <= 32) || (a->family == 6 && a->prefix_len <= 128))) {
+    for (uint32_t i = 0; i < z->acl_count; i++)
+        if (!acl_ok(b, &b->acls[z->acl_first + i])) {
             *error = "a DNS zone's transfer ACL entry is malformed";
             return -1;
         }
+    if (!range_ok(z->notify_first, z->notify_count, b->notify_count)) {
+        *error = "a DNS zone's NOTIFY targets lie outside the blob";
+        return -1;
     }
+    return 0;
+}
+
+/* ---- the server-wide DNS options ------------------------------------------ */
+
+/* What a blob without a server record gets: what crunch writes when
+ * dns.conf is absent. */
+static const struct blob_dns_server server_defaults = {
+    .rrl_rate = BLOB_DNS_RRL_RATE_DEFAULT,
+    .rrl_slip = BLOB_DNS_RRL_SLIP_DEFAULT,
+    .rrl_ipv4_prefix = BLOB_DNS_RRL_IPV4_PREFIX_DEFAULT,
+    .rrl_ipv6_prefix = BLOB_DNS_RRL_IPV6_PREFIX_DEFAULT,
+    .flags = BLOB_DNS_SERVER_FLAGS_DEFAULT,
+};
+
+static bool printable(const struct blob *b, struct blob_ref r)
+{
+    const uint8_t *p = blob_bytes(b, r);
+    for (uint32_t i = 0; i < r.len; i++)
+        if (p[i] < 0x20 || p[i] > 0x7e)
+            return false;
+    return true;
+}
+
+static int check_dns_server(const struct blob *b, uint32_t count, const char **error)
+{
+    const struct blob_dns_server *s = b->dns_server;
+    if (count > 1 || s->rrl_ipv4_prefix == 0 || s->rrl_ipv4_prefix > 32 || s->rrl_ipv6_prefix == 0 ||
+        s->rrl_ipv6_prefix > 128 || !ref_ok(b, s->nsid) || s->nsid.len > BLOB_DNS_NSID_MAX ||
+        !ref_ok(b, s->version) || s->version.len > BLOB_DNS_VERSION_MAX || !printable(b, s->version)) {
+        *error = "the DNS server options are malformed";
+        return -1;
+    }
+    for (uint32_t i = 0; i < b->tsig_key_count; i++) {
+        const struct blob_dns_tsig_key *k = &b->tsig_keys[i];
+        static const uint32_t digest_len[] = {0, 32, 48, 64};
+        if (!ref_ok(b, k->name) || !ref_ok(b, k->secret) ||
+            dns_name_wire_len(blob_bytes(b, k->name), k->name.len) != k->name.len || k->algorithm < 1 ||
+            k->algorithm > 3 || k->secret.len < digest_len[k->algorithm] ||
+            k->secret.len > BLOB_DNS_TSIG_SECRET_MAX) {
+            *error = "a TSIG key is malformed";
+            return -1;
+        }
+    }
+    for (uint32_t i = 0; i < b->notify_count; i++) {
+        const struct blob_dns_notify *n = &b->notifies[i];
+        if ((n->family != 4 && n->family != 6) || n->port == 0 ||
+            (n->key != BLOB_DNS_NO_KEY && n->key >= b->tsig_key_count)) {
+            *error = "a NOTIFY target is malformed";
+            return -1;
+        }
+    }
+    for (uint32_t i = 0; i < b->rrl_exempt_count; i++)
+        if (!acl_ok(b, &b->rrl_exempt[i]) || b->rrl_exempt[i].key != BLOB_DNS_NO_KEY) {
+            *error = "a rate-limit exempt prefix is malformed";
+            return -1;
+        }
     return 0;
 }
 
@@ -504,8 +574,17 @@ int blob_open(struct blob *b, const void *data, size_t size, const char **error)
     b->targets = table[BLOB_TABLE_DNS_TARGETS];
     b->target_count = b->dir->tables[BLOB_TABLE_DNS_TARGETS].count;
     b->http_heads = table[BLOB_TABLE_HTTP_HEADS];
+    uint32_t servers = b->dir->tables[BLOB_TABLE_DNS_SERVER].count;
+    b->dns_server = servers ? table[BLOB_TABLE_DNS_SERVER] : &server_defaults;
+    b->tsig_keys = table[BLOB_TABLE_DNS_TSIG_KEYS];
+    b->tsig_key_count = b->dir->tables[BLOB_TABLE_DNS_TSIG_KEYS].count;
+    b->notifies = table[BLOB_TABLE_DNS_NOTIFY];
+    b->notify_count = b->dir->tables[BLOB_TABLE_DNS_NOTIFY].count;
+    b->rrl_exempt = table[BLOB_TABLE_DNS_RRL_EXEMPT];
+    b->rrl_exempt_count = b->dir->tables[BLOB_TABLE_DNS_RRL_EXEMPT].count;
 
-    if (check_http(b, error) != 0 || check_redirects(b, error) != 0 || check_dns(b, error) != 0) {
+    if (check_http(b, error) != 0 || check_redirects(b, error) != 0 || check_dns_server(b, servers, error) != 0 ||
+        check_dns(b, error) != 0) {
         memset(b, 0, sizeof *b);
         return -1;
     }

@@ -34,6 +34,13 @@ struct blob {
     uint32_t redirect_count;
     const uint32_t *targets;            /* per RDATA: its target's node, or BLOB_DNS_NO_TARGET */
     uint32_t target_count;
+    const struct blob_dns_server *dns_server;   /* the blob's, or the defaults */
+    const struct blob_dns_tsig_key *tsig_keys;
+    uint32_t tsig_key_count;
+    const struct blob_dns_notify *notifies;
+    uint32_t notify_count;
+    const struct blob_dns_acl *rrl_exempt;
+    uint32_t rrl_exempt_count;
 };
 
 /*

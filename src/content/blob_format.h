@@ -1,5 +1,5 @@
 /*
- * The unihost content blob, format version 3: the one description shared by
+ * The unihost content blob, format version 4: the one description shared by
  * the writer (tools/crunch) and the reader (src/content/blob.c).
  *
  * The blob is read-only and position-independent: every reference is a byte
@@ -26,8 +26,10 @@
  *       in DNSSEC canonical order within each zone) -> RRsets (sorted by
  *       type) -> rdatas (uncompressed wire-format RDATA). RRSIGs form one
  *       RRset per covered type (their TTLs follow the RRset they sign), in
- *       order of covered type. Per zone, the transfer ACL and, for NSEC3
- *       zones, the NSEC3 owners in hash order.
+ *       order of covered type. Per zone, the transfer ACL, the NOTIFY
+ *       targets and, for NSEC3 zones, the NSEC3 owners in hash order.
+ *       Server-wide: the DNS options (rate limiting, cookies, NSID,
+ *       version) and the TSIG keys the ACLs and NOTIFY targets name.
  */
 #ifndef UNIHOST_BLOB_FORMAT_H
 #define UNIHOST_BLOB_FORMAT_H
@@ -38,8 +40,10 @@
 #define BLOB_MAGIC_LEN 8
 /* 2: Cache-Control per file, redirects, NSEC3 index, transfer ACLs;
  * 3: each file representation's fixed response header lines (struct
- *    blob_http_head), and the additional-section targets of DNS records. */
-#define BLOB_VERSION 3u
+ *    blob_http_head), and the additional-section targets of DNS records;
+ * 4: the DNS server options, TSIG keys (named by ACL entries), NOTIFY
+ *    targets per zone, and the rate limiter's exempt prefixes. */
+#define BLOB_VERSION 4u
 #define BLOB_ALIGN 8u
 
 struct blob_preamble {
@@ -74,6 +78,10 @@ enum blob_table_id {
     BLOB_TABLE_HTTP_REDIRECTS,      /* struct blob_http_redirect */
     BLOB_TABLE_HTTP_HEADS,          /* struct blob_http_file_heads: one per file, in the same order */
     BLOB_TABLE_DNS_TARGETS,         /* uint32_t per RDATA: its target's node */
+    BLOB_TABLE_DNS_SERVER,          /* struct blob_dns_server: none (defaults) or one */
+    BLOB_TABLE_DNS_TSIG_KEYS,       /* struct blob_dns_tsig_key */
+    BLOB_TABLE_DNS_NOTIFY,          /* struct blob_dns_notify */
+    BLOB_TABLE_DNS_RRL_EXEMPT,      /* struct blob_dns_acl (key BLOB_DNS_NO_KEY) */
     BLOB_TABLE_COUNT
 };
 
@@ -198,14 +206,85 @@ struct blob_dns_zone {
     uint32_t nsec3_count;           /*   owner nodes in hash order (0 unless NSEC3-signed) */
     uint32_t acl_first;             /* into BLOB_TABLE_DNS_TRANSFER_ACL: who may AXFR */
     uint32_t acl_count;             /*   this zone (0: nobody) */
+    uint32_t notify_first;          /* into BLOB_TABLE_DNS_NOTIFY: the servers told */
+    uint32_t notify_count;          /*   of this zone's serial (RFC 1996) */
 };
 
-/* Clients allowed to transfer a zone: an address prefix. */
+/*
+ * Clients allowed to transfer a zone: an address prefix and, unless `key`
+ * is BLOB_DNS_NO_KEY, the TSIG key (an index into BLOB_TABLE_DNS_TSIG_KEYS)
+ * the request must be signed with. A zone allowed to a key from anywhere
+ * lists the prefixes 0.0.0.0/0 and ::/0 with that key.
+ */
+#define BLOB_DNS_NO_KEY 0xffffu
+
 struct blob_dns_acl {
     uint8_t family;                 /* 4 or 6 */
     uint8_t prefix_len;             /* bits of `addr` that must match (<= 32 or 128) */
-    uint8_t reserved[2];
+    uint16_t key;                   /* TSIG key index, or BLOB_DNS_NO_KEY */
     uint8_t addr[16];               /* network byte order; IPv4 in the first 4 bytes, rest zero */
+};
+
+/* A server sent NOTIFY for a zone: an address, a UDP port and, unless
+ * BLOB_DNS_NO_KEY, the TSIG key the NOTIFY is signed with. */
+struct blob_dns_notify {
+    uint8_t family;                 /* 4 or 6 */
+    uint8_t reserved;               /* zero */
+    uint16_t port;                  /* host byte order (little-endian, as every integer here) */
+    uint16_t key;                   /* TSIG key index, or BLOB_DNS_NO_KEY */
+    uint16_t reserved2;             /* zero */
+    uint8_t addr[16];
+};
+
+/* A TSIG key (RFC 8945): its name (wire, lower case), algorithm and
+ * secret. The secret is at least the algorithm's digest long (crunch
+ * refuses shorter ones, as RFC 8945 6 advises) and at most 128 bytes. */
+enum blob_dns_tsig_algorithm {
+    BLOB_DNS_TSIG_HMAC_SHA256 = 1,
+    BLOB_DNS_TSIG_HMAC_SHA384 = 2,
+    BLOB_DNS_TSIG_HMAC_SHA512 = 3,
+};
+#define BLOB_DNS_TSIG_SECRET_MAX 128u
+
+struct blob_dns_tsig_key {
+    struct blob_ref name;
+    struct blob_ref secret;
+    uint32_t algorithm;             /* enum blob_dns_tsig_algorithm */
+    uint32_t reserved;              /* zero */
+};
+
+/*
+ * The server-wide DNS options, from the zones directory's dns.conf
+ * (crunch's dns_conf.h). A blob without this record (count 0) gets the
+ * defaults below, the same ones crunch writes for a missing option.
+ */
+enum blob_dns_server_flags {
+    BLOB_DNS_ANSWER_COOKIE = 1u << 0,   /* answer DNS cookies (RFC 7873) */
+    BLOB_DNS_COOKIE_SECRET = 1u << 1,   /* cookie_secret is set (else random at start-up) */
+    BLOB_DNS_COOKIE_STAGING = 1u << 2,  /* cookie_staging is set */
+    BLOB_DNS_MINIMAL_RESPONSES = 1u << 3, /* no NS or glue beside positive answers */
+    BLOB_DNS_SHOW_VERSION = 1u << 4,    /* version.bind/version.server answer `version` */
+};
+#define BLOB_DNS_RRL_RATE_DEFAULT 200u  /* responses per second per prefix and kind (NSD's) */
+#define BLOB_DNS_RRL_SLIP_DEFAULT 2u    /* every 2nd limited response goes out truncated */
+#define BLOB_DNS_RRL_IPV4_PREFIX_DEFAULT 24u
+#define BLOB_DNS_RRL_IPV6_PREFIX_DEFAULT 56u
+#define BLOB_DNS_SERVER_FLAGS_DEFAULT BLOB_DNS_ANSWER_COOKIE
+#define BLOB_DNS_NSID_MAX 128u          /* bytes of NSID payload */
+#define BLOB_DNS_VERSION_MAX 255u       /* one TXT string */
+#define BLOB_DNS_COOKIE_SECRET_LEN 16u  /* a SipHash-2-4 key (RFC 9018) */
+
+struct blob_dns_server {
+    uint32_t rrl_rate;              /* 0: no rate limiting */
+    uint32_t rrl_slip;              /* 0: drop every limited response; N: truncate every Nth */
+    uint8_t rrl_ipv4_prefix;        /* 1..32 */
+    uint8_t rrl_ipv6_prefix;        /* 1..128 */
+    uint16_t flags;                 /* enum blob_dns_server_flags */
+    uint32_t reserved;              /* zero */
+    uint8_t cookie_secret[BLOB_DNS_COOKIE_SECRET_LEN];
+    uint8_t cookie_staging[BLOB_DNS_COOKIE_SECRET_LEN];
+    struct blob_ref nsid;           /* NSID payload (RFC 5001); len 0: none */
+    struct blob_ref version;        /* with BLOB_DNS_SHOW_VERSION: the version string */
 };
 
 struct blob_dns_node {
@@ -250,6 +329,10 @@ static const uint32_t blob_record_size[BLOB_TABLE_COUNT] = {
     [BLOB_TABLE_HTTP_REDIRECTS] = sizeof(struct blob_http_redirect),
     [BLOB_TABLE_HTTP_HEADS] = sizeof(struct blob_http_file_heads),
     [BLOB_TABLE_DNS_TARGETS] = sizeof(uint32_t),
+    [BLOB_TABLE_DNS_SERVER] = sizeof(struct blob_dns_server),
+    [BLOB_TABLE_DNS_TSIG_KEYS] = sizeof(struct blob_dns_tsig_key),
+    [BLOB_TABLE_DNS_NOTIFY] = sizeof(struct blob_dns_notify),
+    [BLOB_TABLE_DNS_RRL_EXEMPT] = sizeof(struct blob_dns_acl),
 };
 
 #endif

@@ -16,6 +16,7 @@
 #define UNIHOST_DNS_DB_H
 
 #include <stdbool.h>
+#include <string.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -45,6 +46,33 @@ static inline const struct blob_dns_rrset *dns_db_soa(const struct blob *b, cons
 static inline const struct blob_dns_acl *dns_db_acl(const struct blob *b, const struct blob_dns_zone *z, uint32_t i)
 {
     return &b->acls[z->acl_first + i];
+}
+
+/* ---- server-wide options ----------------------------------------------------- */
+
+/* The DNS options (dns.conf), the defaults if the blob has none. */
+static inline const struct blob_dns_server *dns_db_server(const struct blob *b)
+{
+    return b->dns_server;
+}
+
+/* The i-th NOTIFY target of the zone (i < z->notify_count). */
+static inline const struct blob_dns_notify *dns_db_notify(const struct blob *b, const struct blob_dns_zone *z,
+                                                          uint32_t i)
+{
+    return &b->notifies[z->notify_first + i];
+}
+
+/* Is `addr` (of `family`: 4 or 6, network byte order) inside the prefix? */
+static inline bool dns_db_prefix_contains(const struct blob_dns_acl *prefix, uint8_t family, const uint8_t *addr)
+{
+    if (prefix->family != family)
+        return false;
+    unsigned whole = prefix->prefix_len / 8u, rest = prefix->prefix_len % 8u;
+    if (memcmp(prefix->addr, addr, whole) != 0)
+        return false;
+    uint8_t mask = (uint8_t)(0xff00u >> rest);
+    return rest == 0 || ((prefix->addr[whole] ^ addr[whole]) & mask) == 0;
 }
 
 /* Does the zone carry denial-of-existence records (NSEC or NSEC3)? */

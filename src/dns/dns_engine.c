@@ -479,7 +479,7 @@ static const struct blob_dns_zone *transfer_zone(const struct blob *b, const str
     uint8_t key[DNS_NAME_MAX];
     size_t key_len = dns_name_to_key(q->qname, q->qname_len, key);
     const struct blob_dns_zone *zone = dns_db_zone_at(b, key, key_len);
-    return zone && dns_transfer_allowed(b, zone, peer) ? zone : NULL;
+    return zone && dns_transfer_allowed(b, zone, peer, BLOB_DNS_NO_KEY) ? zone : NULL;
 }
 
 enum dns_action dns_engine_handle(const struct blob *b, const uint8_t *msg, size_t len,

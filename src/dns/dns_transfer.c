@@ -6,17 +6,13 @@
 #include "dns/dns_db.h"
 #include "dns/dns_response.h"
 
-bool dns_transfer_allowed(const struct blob *b, const struct blob_dns_zone *zone, const struct dns_peer *peer)
+bool dns_transfer_allowed(const struct blob *b, const struct blob_dns_zone *zone, const struct dns_peer *peer,
+                          uint16_t key)
 {
     for (uint32_t i = 0; i < zone->acl_count; i++) {
         const struct blob_dns_acl *acl = dns_db_acl(b, zone, i);
-        if (acl->family != peer->family)
-            continue;
-        unsigned whole = acl->prefix_len / 8, rest = acl->prefix_len % 8;
-        if (memcmp(acl->addr, peer->addr, whole) != 0)
-            continue;
-        uint8_t mask = (uint8_t)(0xff00u >> rest);
-        if (rest == 0 || ((acl->addr[whole] ^ peer->addr[whole]) & mask) == 0)
+        if ((acl->key == BLOB_DNS_NO_KEY || acl->key == key) &&
+            dns_db_prefix_contains(acl, peer->family, peer->addr))
             return true;
     }
     return false;

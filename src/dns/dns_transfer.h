@@ -32,8 +32,11 @@ struct dns_transfer {
     uint32_t node, rrset, rdata;    /* the next record: node within the zone, RRset within the node */
 };
 
-/* Does the zone's ACL allow this client? */
-bool dns_transfer_allowed(const struct blob *b, const struct blob_dns_zone *zone, const struct dns_peer *peer);
+/* Does the zone's ACL allow this client, whose request was signed with
+ * the TSIG key of index `key` (verified), or by none (BLOB_DNS_NO_KEY)?
+ * An entry that names a key allows only requests signed with it. */
+bool dns_transfer_allowed(const struct blob *b, const struct blob_dns_zone *zone, const struct dns_peer *peer,
+                          uint16_t key);
 
 /*
  * Prepares t to transfer `zone` in answer to the parsed query q (an AXFR

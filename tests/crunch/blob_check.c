@@ -321,6 +321,44 @@ static void check_dns(const struct blob *b)
           "dns: NS RDATA is the uncompressed wire name");
 }
 
+/* tests/crunch/good/zones/dns.conf, every option given. */
+static void check_dns_conf(const struct blob *b)
+{
+    const struct blob_dns_server *s = b->dns_server;
+    check(b->dir->tables[BLOB_TABLE_DNS_SERVER].count == 1, "dns.conf: one server record");
+    check(s->rrl_rate == 50 && s->rrl_slip == 3 && s->rrl_ipv4_prefix == 28 && s->rrl_ipv6_prefix == 48,
+          "dns.conf: rate limiting as configured");
+    static const uint8_t secret[16] = {0xe5, 0xe9, 0x73, 0xe5, 0xa6, 0xb2, 0xa4, 0x3f,
+                                       0x48, 0xe7, 0xdc, 0x84, 0x9e, 0x37, 0xbf, 0xcf};
+    check(!(s->flags & BLOB_DNS_ANSWER_COOKIE) && (s->flags & BLOB_DNS_COOKIE_SECRET) &&
+              (s->flags & BLOB_DNS_COOKIE_STAGING) && memcmp(s->cookie_secret, secret, 16) == 0 &&
+              s->cookie_staging[0] == 0x00 && s->cookie_staging[15] == 0xff,
+          "dns.conf: cookies off, both secrets stored");
+    check(ref_equals(b, s->nsid, "ns1.unihost") && (s->flags & BLOB_DNS_SHOW_VERSION) &&
+              ref_equals(b, s->version, "unihost test") && (s->flags & BLOB_DNS_MINIMAL_RESPONSES),
+          "dns.conf: NSID, version shown, minimal responses");
+    check(b->rrl_exempt_count == 2 && b->rrl_exempt[0].family == 4 && b->rrl_exempt[0].prefix_len == 24 &&
+              b->rrl_exempt[0].key == BLOB_DNS_NO_KEY && b->rrl_exempt[1].family == 6 &&
+              b->rrl_exempt[1].prefix_len == 48,
+          "dns.conf: the exempt prefixes");
+    static const uint8_t key_name[] = "\3xfr\7unihost\4test";
+    int key_ok = b->tsig_key_count == 1 && b->tsig_keys[0].algorithm == BLOB_DNS_TSIG_HMAC_SHA384 &&
+                 b->tsig_keys[0].name.len == sizeof key_name &&
+                 memcmp(blob_bytes(b, b->tsig_keys[0].name), key_name, sizeof key_name) == 0 &&
+                 b->tsig_keys[0].secret.len == 48;
+    for (unsigned i = 0; key_ok && i < 48; i++)
+        key_ok = blob_bytes(b, b->tsig_keys[0].secret)[i] == i;
+    check(key_ok, "dns.conf: the key, its name lower-cased, its secret decoded");
+    const struct blob_dns_zone *z = &b->zones[0];
+    check(z->acl_count == 2 && b->acls[z->acl_first].key == 0 && b->acls[z->acl_first].prefix_len == 32 &&
+              b->acls[z->acl_first + 1].key == BLOB_DNS_NO_KEY && b->acls[z->acl_first + 1].prefix_len == 24,
+          "dns.conf: provide-xfr by address and key, and by address alone");
+    const struct blob_dns_notify *n = &b->notifies[z->notify_first];
+    check(z->notify_count == 2 && n[0].family == 4 && n[0].port == 5353 && n[0].key == 0 && n[1].family == 6 &&
+              n[1].port == 53 && n[1].key == BLOB_DNS_NO_KEY && b->zones[1].notify_count == 0,
+          "dns.conf: notify targets with their ports and keys");
+}
+
 int main(int argc, char **argv)
 {
     if (argc != 4) {
@@ -339,6 +377,8 @@ int main(int argc, char **argv)
     if (opened) {
         check_http(&b, strtoull(argv[2], NULL, 10), argv[3]);
         check_dns(&b);
+        if (b.zone_count == 2)
+            check_dns_conf(&b);
     }
     free(data);
     return failures ? 1 : 0;

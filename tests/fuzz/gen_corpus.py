@@ -188,7 +188,7 @@ def http():
 
 
 PRE = 56                        # struct blob_preamble
-TABLES = 10                     # BLOB_TABLE_COUNT in format 3
+TABLES = 14                     # BLOB_TABLE_COUNT in format 4
 HEADS = 8                       # BLOB_TABLE_HTTP_HEADS
 TARGETS = 9                     # BLOB_TABLE_DNS_TARGETS
 FILE_RECORD, HEADS_RECORD = 72, 32
@@ -198,7 +198,7 @@ def read_blob(path):
     with open(path, "rb") as f:
         d = f.read()
     version = struct.unpack_from("<I", d, 8)[0]
-    assert version == 3, "%s is a format %d blob; this script knows format 3" % (path, version)
+    assert version == 4, "%s is a format %d blob; this script knows format 4" % (path, version)
     return d, [struct.unpack_from("<II", d, PRE + 8 * i) for i in range(TABLES)]
 
 

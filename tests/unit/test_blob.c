@@ -400,11 +400,11 @@ int main(void)
     rehash(old, sizeof old);
     err = open_error(old, sizeof old);
     CHECK("reader: a version 2 blob is refused, naming both versions and the remedy",
-          err && strstr(err, "version 2 ") && strstr(err, "version 3 ") && strstr(err, "rebuild") &&
+          err && strstr(err, "version 2 ") && strstr(err, "version 4 ") && strstr(err, "rebuild") &&
           strstr(err, "crunch"));
     pre->version = 99;
     err = open_error(old, sizeof old);
-    CHECK("reader: so is a newer one", err && strstr(err, "version 99 ") && strstr(err, "version 3 "));
+    CHECK("reader: so is a newer one", err && strstr(err, "version 99 ") && strstr(err, "version 4 "));
 
     free(copy);
     free(data);

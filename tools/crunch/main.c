@@ -20,6 +20,7 @@
 #include "site.h"
 #include "util.h"
 #include "zone.h"
+#include "dns_conf.h"
 #include "transfer.h"
 #include "zone_emit.h"
 
@@ -179,14 +180,18 @@ int main(int argc, char **argv)
     struct zone_set zones = {0};
     if (opt.site_dir)
         site_load(opt.site_dir, opt.have_epoch ? &opt.epoch : NULL, &files, &site);
-    if (opt.zones_dir && zones_load(opt.zones_dir, &zones) == 0)
-        transfers_load(opt.zones_dir, &zones);
+    struct dns_conf dns_conf;
+    if (opt.zones_dir && zones_load(opt.zones_dir, &zones) == 0 && transfers_load(opt.zones_dir, &zones) == 0)
+        dns_conf_load(opt.zones_dir, &zones, &dns_conf);
+    else
+        dns_conf_load_defaults(&dns_conf);
     if (diag_error_count()) {
         diag_flush();
         unsigned n = diag_error_count();
         fprintf(stderr, "crunch: %u %s; nothing written\n", n, plural(n, "error", "errors"));
         http_files_free(&files);
         zones_free(&zones);
+        dns_conf_free(&dns_conf);
         return EXIT_INPUT_ERROR;
     }
 
@@ -201,6 +206,7 @@ int main(int argc, char **argv)
             failed = 1;
         } else {
             records = zone_emit(w, &zones);
+            dns_conf_emit(w, &dns_conf);
             uint64_t created = opt.have_epoch ? opt.epoch : (uint64_t)time(NULL);
             if (blob_writer_finish(w, created, &blob, &blob_len) != 0) {
                 fputs("crunch: cannot build the blob: larger than 4 GiB or out of memory\n", stderr);
@@ -239,5 +245,6 @@ int main(int argc, char **argv)
     }
     http_files_free(&files);
     zones_free(&zones);
+    dns_conf_free(&dns_conf);
     return failed ? EXIT_INPUT_ERROR : EXIT_SUCCESS;
 }

@@ -9,11 +9,11 @@
 
 #include <ldns/ldns.h>
 
+#include "content/blob_format.h"
 #include "diag.h"
 #include "util.h"
 
-/* Parses "ADDR" or "ADDR/LEN" into acl; returns NULL or what is wrong. */
-static const char *parse_client(const char *word, struct zone_acl *acl)
+const char *transfer_parse_prefix(const char *word, struct zone_acl *acl)
 {
     char text[64];
     const char *slash = strchr(word, '/');
@@ -23,6 +23,7 @@ static const char *parse_client(const char *word, struct zone_acl *acl)
     memcpy(text, word, addr_len);
     text[addr_len] = '\0';
     memset(acl, 0, sizeof *acl);
+    acl->key = BLOB_DNS_NO_KEY;
     unsigned max_len;
     if (inet_pton(AF_INET, text, acl->addr) == 1) {
         acl->family = 4;
@@ -51,7 +52,7 @@ static const char *parse_client(const char *word, struct zone_acl *acl)
     return NULL;
 }
 
-static struct zone *find_zone(struct zone_set *zones, const char *name, const char **why)
+struct zone *transfer_find_zone(struct zone_set *zones, const char *name, const char **why)
 {
     ldns_rdf *rdf = NULL;
     size_t len = strlen(name);
@@ -85,7 +86,7 @@ static unsigned parse_line(const char *path, unsigned line, char *text, struct z
     if (!name)
         return 0;
     const char *why = NULL;
-    struct zone *z = find_zone(zones, name, &why);
+    struct zone *z = transfer_find_zone(zones, name, &why);
     if (!z) {
         diag_error(path, line, "\"%s\" %s", name, why);
         return 1;
@@ -99,7 +100,7 @@ static unsigned parse_line(const char *path, unsigned line, char *text, struct z
     size_t first = z->acl_count;
     for (char *word; (word = strtok_r(NULL, " \t\r", &save)) != NULL;) {
         struct zone_acl acl;
-        const char *wrong = parse_client(word, &acl);
+        const char *wrong = transfer_parse_prefix(word, &acl);
         if (wrong) {
             diag_error(path, line, "the client \"%s\" %s", word, wrong);
             errors++;
@@ -114,6 +115,7 @@ static unsigned parse_line(const char *path, unsigned line, char *text, struct z
         errors++;
     }
     z->acl_line = line;
+    z->acl_file = TRANSFER_FILE_NAME;
     return errors;
 }
 

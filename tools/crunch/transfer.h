@@ -21,4 +21,12 @@
  */
 unsigned transfers_load(const char *dir, struct zone_set *zones);
 
+/* Parses "ADDR" or "ADDR/LEN" into acl (with no key); returns NULL, or
+ * what is wrong with it, to follow the word in a message. */
+const char *transfer_parse_prefix(const char *word, struct zone_acl *acl);
+
+/* The zone whose apex is `name` (absolute, any case), or NULL with *why
+ * saying what is wrong, to follow the name in a message. */
+struct zone *transfer_find_zone(struct zone_set *zones, const char *name, const char **why);
+
 #endif

@@ -738,6 +738,7 @@ void zones_free(struct zone_set *set)
             free_rr(&z->rrs[j]);
         free(z->rrs);
         free(z->acl);
+        free(z->notify);
         free(z->file);
     }
     free(set->items);

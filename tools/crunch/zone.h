@@ -25,10 +25,21 @@ struct zone_rr {
     int dropped;            /* excluded (error or exact duplicate) */
 };
 
-/* A client allowed to transfer the zone: an address prefix. */
+/* A client allowed to transfer the zone: an address prefix, and the TSIG
+ * key it must sign with (an index into the dns.conf keys) or
+ * BLOB_DNS_NO_KEY. */
 struct zone_acl {
     uint8_t family;         /* 4 or 6 */
     uint8_t prefix_len;
+    uint16_t key;
+    uint8_t addr[16];
+};
+
+/* A server told of the zone's serial by NOTIFY (RFC 1996). */
+struct zone_notify {
+    uint8_t family;
+    uint16_t port;
+    uint16_t key;           /* as in zone_acl */
     uint8_t addr[16];
 };
 
@@ -43,7 +54,10 @@ struct zone {
     size_t rr_count;
     struct zone_acl *acl;   /* who may transfer it (transfer.h); none: nobody */
     size_t acl_count;
-    unsigned acl_line;      /* its line in transfers.conf, 0 if none */
+    unsigned acl_line;      /* where its clients were given (0: nowhere) */
+    const char *acl_file;   /*   in which file (transfers.conf or dns.conf) */
+    struct zone_notify *notify;
+    size_t notify_count;
 };
 
 struct zone_set {

@@ -251,10 +251,22 @@ static unsigned emit_zone(struct blob_writer *w, const struct zone *z)
         memset(&acl, 0, sizeof acl);
         acl.family = z->acl[i].family;
         acl.prefix_len = z->acl[i].prefix_len;
+        acl.key = z->acl[i].key;
         memcpy(acl.addr, z->acl[i].addr, sizeof acl.addr);
         blob_writer_add(w, BLOB_TABLE_DNS_TRANSFER_ACL, &acl);
     }
     rec.acl_count = (uint32_t)z->acl_count;
+    rec.notify_first = blob_writer_count(w, BLOB_TABLE_DNS_NOTIFY);
+    for (size_t i = 0; i < z->notify_count; i++) {
+        struct blob_dns_notify n;
+        memset(&n, 0, sizeof n);
+        n.family = z->notify[i].family;
+        n.port = z->notify[i].port;
+        n.key = z->notify[i].key;
+        memcpy(n.addr, z->notify[i].addr, sizeof n.addr);
+        blob_writer_add(w, BLOB_TABLE_DNS_NOTIFY, &n);
+    }
+    rec.notify_count = (uint32_t)z->notify_count;
     blob_writer_add(w, BLOB_TABLE_DNS_ZONES, &rec);
     return (unsigned)z->rr_count;
 }
