@@ -418,6 +418,42 @@ static const struct blob_dns_zone *parent_zone(const struct blob *b, const struc
     return labels > 0 ? dns_db_zone_for(b, l->key, key_prefix(l->key, l->key_len, labels - 1)) : NULL;
 }
 
+/* Is the question name `want` (lower-case wire)? */
+static bool question_is(const struct dns_query *q, const char *want, size_t want_len)
+{
+    return q->qname_len == want_len && dns_name_equal(q->qname, q->qname_len, (const uint8_t *)want, want_len);
+}
+
+/*
+ * Class CHAOS: the questions about the server itself that NSD and BIND
+ * answer. id.server. and hostname.bind. (RFC 4892) give the NSID when one
+ * is configured; version.bind. and version.server. the version string
+ * only when dns.conf shows it (NSD's hide-version is the default here).
+ * Everything else in CHAOS is refused: we serve no CHAOS data.
+ */
+static unsigned answer_chaos(const struct blob *b, const struct dns_query *q, struct dns_response *r,
+                             uint16_t *ede)
+{
+    const struct blob_dns_server *s = dns_db_server(b);
+    struct blob_ref text = {0, 0};
+    bool known = true;
+    if (question_is(q, "\2id\6server", 11) || question_is(q, "\10hostname\4bind", 15))
+        text = s->nsid;
+    else if (question_is(q, "\7version\4bind", 14) || question_is(q, "\7version\6server", 16))
+        text = (s->flags & BLOB_DNS_SHOW_VERSION) ? s->version : (struct blob_ref){0, 0};
+    else
+        known = false;
+    if (!known || text.len == 0) {
+        *ede = known ? 18 : 21;     /* Prohibited, or Not Supported (RFC 8914) */
+        return DNS_RCODE_REFUSED;
+    }
+    dns_response_set(r, DNS_RCODE_NOERROR, DNS_FLAG_AA);
+    if ((q->qtype == DNS_TYPE_TXT || q->qtype == DNS_TYPE_ANY) &&
+        !dns_response_add_txt(r, DNS_CLASS_CH, blob_bytes(b, text), text.len))
+        truncated(r);
+    return DNS_RCODE_NOERROR;
+}
+
 /* Answers a well-formed query; returns the rcode (sections written into r). */
 static unsigned answer_query(const struct blob *b, const struct dns_query *q, enum dns_transport transport,
                              struct dns_response *r, uint16_t *ede)
@@ -425,6 +461,8 @@ static unsigned answer_query(const struct blob *b, const struct dns_query *q, en
     /* Field by field: the arrays are read only below their counts, and
      * zeroing them would cost more than answering most queries. */
     struct lookup l;
+    if (q->qclass == DNS_CLASS_CH)
+        return answer_chaos(b, q, r, ede);
     l.b = b;
     l.additional_count = l.answered_count = l.synthesised_count = 0;
     l.no_authority = q->qclass == DNS_CLASS_ANY;
@@ -514,8 +552,14 @@ enum dns_action dns_engine_handle(const struct blob *b, const uint8_t *msg, size
     struct dns_response r;
     dns_response_begin(&r, out, limit, msg, &q);
     bool edns = q.has_edns && parsed != DNS_PARSE_FORMERR;
+    struct dns_edns_extra extra = {NULL, 0, NULL, 0};
+    const struct blob_dns_server *server = dns_db_server(b);
+    if (q.nsid && server->nsid.len > 0) {       /* RFC 5001: only to those who ask */
+        extra.nsid = blob_bytes(b, server->nsid);
+        extra.nsid_len = (uint16_t)server->nsid.len;
+    }
     if (edns)
-        dns_response_reserve(&r, DNS_OPT_SIZE);     /* EDE only beside no records */
+        dns_response_reserve(&r, DNS_OPT_SIZE + dns_edns_extra_size(&extra));     /* EDE only beside no records */
     unsigned rcode = DNS_RCODE_NOERROR;
     uint16_t ede = DNS_EDE_NONE;
 
@@ -530,13 +574,16 @@ enum dns_action dns_engine_handle(const struct blob *b, const uint8_t *msg, size
     case DNS_PARSE_BADVERS:
         rcode = DNS_RCODE_BADVERS;
         break;
+    case DNS_PARSE_COOKIE_PROBE:
+        rcode = DNS_RCODE_FORMERR;      /* no cookies: as a server without them (RFC 7873 5.4) */
+        break;
     default:
         rcode = answer_query(b, &q, transport, &r, &ede);
         break;
     }
     dns_response_set(&r, rcode, 0);
     if (edns)
-        dns_response_add_opt(&r, rcode, q.edns_do, ede);
+        dns_response_add_opt(&r, rcode, q.edns_do, ede, &extra);
     *out_len = r.len;
     return DNS_ACTION_ANSWER;
 }

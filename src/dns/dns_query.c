@@ -36,6 +36,31 @@ static size_t skip_rr(const uint8_t *msg, size_t len, size_t off)
     return off <= len ? off : 0;
 }
 
+/* The options of an OPT record: NSID and COOKIE noted, the others
+ * ignored (RFC 6891 6.1.2). False when they overrun the RDATA, or a
+ * COOKIE comes twice. */
+static bool read_options(const uint8_t *p, size_t len, struct dns_query *q)
+{
+    while (len > 0) {
+        if (len < 4)
+            return false;
+        uint16_t code = dns_get16(p), size = dns_get16(p + 2);
+        if ((size_t)size > len - 4)
+            return false;
+        if (code == DNS_OPTION_NSID) {
+            q->nsid = true;
+        } else if (code == DNS_OPTION_COOKIE) {
+            if (q->cookie)
+                return false;
+            q->cookie = p + 4;
+            q->cookie_len = size;
+        }
+        p += 4u + size;
+        len -= 4u + size;
+    }
+    return true;
+}
+
 enum dns_parse_result dns_query_parse(const uint8_t *msg, size_t len, struct dns_query *q)
 {
     memset(q, 0, sizeof *q);
@@ -65,7 +90,9 @@ enum dns_parse_result dns_query_parse(const uint8_t *msg, size_t len, struct dns
     }
     if (DNS_OPCODE(q->flags) != 0)
         return DNS_PARSE_NOTIMP;
-    if (qdcount != 1 || q->question_len == 0)
+    /* No question: only a cookie exchange may omit it (RFC 7873 5.4),
+     * which needs the additional section read. */
+    if (qdcount > 1 || (qdcount == 1 && q->question_len == 0))
         return DNS_PARSE_FORMERR;
 
     /* A query carries no answer or authority records, but for the client's
@@ -82,7 +109,14 @@ enum dns_parse_result dns_query_parse(const uint8_t *msg, size_t len, struct dns
         size_t end = skip_rr(msg, len, off);
         if (end == 0)
             return DNS_PARSE_FORMERR;
-        if (msg[rr] == 0 && dns_get16(msg + rr + 1) == DNS_TYPE_OPT) {
+        uint16_t type = dns_get16(msg + skip_name(msg, len, rr));
+        if (type == DNS_TYPE_TSIG) {
+            /* The last record, and only one (RFC 8945 5.1); dns_tsig.h
+             * reads and checks it. */
+            if (i != arcount - 1)
+                return DNS_PARSE_FORMERR;
+            q->tsig_off = rr;
+        } else if (msg[rr] == 0 && type == DNS_TYPE_OPT) {
             if (q->has_edns)
                 return DNS_PARSE_FORMERR;   /* RFC 6891 6.1.1: more than one OPT */
             q->has_edns = true;
@@ -92,13 +126,18 @@ enum dns_parse_result dns_query_parse(const uint8_t *msg, size_t len, struct dns
             q->edns_do = (ttl & DNS_EDNS_DO) != 0;
             if (((ttl >> 16) & 0xff) != 0)
                 badvers = true;
-            /* Options are ignored, unknown ones included (RFC 6891 6.1.2). */
-        } else if (dns_get16(msg + skip_name(msg, len, rr)) == DNS_TYPE_OPT) {
+            if (!read_options(msg + rr + 11, dns_get16(msg + rr + 9), q))
+                return DNS_PARSE_FORMERR;
+        } else if (type == DNS_TYPE_OPT) {
             return DNS_PARSE_FORMERR;       /* OPT must be owned by the root */
         }
         off = end;
     }
     if (off != len)
         return DNS_PARSE_FORMERR;           /* trailing garbage */
-    return badvers ? DNS_PARSE_BADVERS : DNS_PARSE_OK;
+    if (badvers)
+        return DNS_PARSE_BADVERS;
+    if (qdcount == 0)
+        return q->cookie ? DNS_PARSE_COOKIE_PROBE : DNS_PARSE_FORMERR;
+    return DNS_PARSE_OK;
 }

@@ -17,7 +17,12 @@ enum dns_parse_result {
     DNS_PARSE_FORMERR,      /* answer FORMERR (question echoed if question_len > 0) */
     DNS_PARSE_NOTIMP,       /* opcode we do not implement */
     DNS_PARSE_BADVERS,      /* EDNS version we do not speak */
+    DNS_PARSE_COOKIE_PROBE, /* no question, only a cookie: answered with ours (RFC 7873 5.4) */
 };
+
+/* EDNS options we act on (RFC 6891 6.1.2: the others are ignored). */
+#define DNS_OPTION_NSID 3
+#define DNS_OPTION_COOKIE 10
 
 struct dns_query {
     uint16_t id;
@@ -29,6 +34,10 @@ struct dns_query {
     bool has_edns;
     uint16_t edns_payload;          /* client's UDP payload size (>= 512 when has_edns) */
     bool edns_do;                   /* DNSSEC OK */
+    bool nsid;                      /* the NSID option, asked for (RFC 5001) */
+    const uint8_t *cookie;          /* the COOKIE option's data, inside the message; */
+    uint16_t cookie_len;            /*   NULL when absent (its length not yet judged) */
+    size_t tsig_off;                /* where the TSIG record starts (0: none); it is the last record */
 };
 
 /* Where a query came from: the transport, and the client as the transfer

@@ -175,9 +175,23 @@ bool dns_response_add_rrset(struct dns_response *r, enum dns_section section,
     return true;
 }
 
-void dns_response_add_opt(struct dns_response *r, unsigned rcode, bool dnssec_ok, uint16_t ede)
+/* Appends one option to the OPT record starting at `opt`. */
+static void put_option(struct dns_response *r, uint8_t *opt, uint16_t code, const uint8_t *data, uint16_t len)
 {
-    r->limit += DNS_OPT_SIZE;
+    uint8_t *p = r->buf + r->len;
+    dns_put16(p, code);
+    dns_put16(p + 2, len);
+    if (len)
+        memcpy(p + 4, data, len);
+    r->len += 4u + len;
+    dns_put16(opt + 9, (uint16_t)(dns_get16(opt + 9) + 4u + len));
+}
+
+void dns_response_add_opt(struct dns_response *r, unsigned rcode, bool dnssec_ok, uint16_t ede,
+                          const struct dns_edns_extra *extra)
+{
+    size_t extra_size = extra ? dns_edns_extra_size(extra) : 0;
+    r->limit += DNS_OPT_SIZE + extra_size;
     uint8_t *p = r->buf + r->len;
     p[0] = 0;                               /* root owner */
     dns_put16(p + 1, DNS_TYPE_OPT);
@@ -185,15 +199,35 @@ void dns_response_add_opt(struct dns_response *r, unsigned rcode, bool dnssec_ok
     dns_put32(p + 5, ((uint32_t)(rcode >> 4) << 24) | (dnssec_ok ? DNS_EDNS_DO : 0));
     dns_put16(p + 9, 0);
     r->len += DNS_OPT_SIZE;
+    if (extra && extra->cookie)
+        put_option(r, p, 10, extra->cookie, extra->cookie_len);    /* COOKIE */
+    if (extra && extra->nsid)
+        put_option(r, p, 3, extra->nsid, extra->nsid_len);         /* NSID */
     if (ede != DNS_EDE_NONE && r->len + DNS_EDE_SIZE <= r->limit) {
-        dns_put16(p + 9, DNS_EDE_SIZE);
-        dns_put16(p + 11, 15);              /* option code: Extended DNS Error */
-        dns_put16(p + 13, 2);
-        dns_put16(p + 15, ede);
-        r->len += DNS_EDE_SIZE;
+        uint8_t code[2];
+        dns_put16(code, ede);
+        put_option(r, p, 15, code, 2);      /* Extended DNS Error */
     }
     r->counts[DNS_SECTION_ADDITIONAL]++;
     dns_put16(r->buf + 10, r->counts[DNS_SECTION_ADDITIONAL]);
+}
+
+bool dns_response_add_txt(struct dns_response *r, uint16_t rclass, const uint8_t *text, size_t len)
+{
+    if (r->qname_off == 0 || len > 255 || r->len + 2 + 10 + 1 + len > r->limit)
+        return false;
+    uint8_t *p = r->buf + r->len;
+    dns_put16(p, (uint16_t)(0xc000u | r->qname_off));
+    dns_put16(p + 2, DNS_TYPE_TXT);
+    dns_put16(p + 4, rclass);
+    dns_put32(p + 6, 0);
+    dns_put16(p + 10, (uint16_t)(1 + len));
+    p[12] = (uint8_t)len;
+    memcpy(p + 13, text, len);
+    r->len += 13 + len;
+    r->counts[DNS_SECTION_ANSWER]++;
+    dns_put16(r->buf + 6, r->counts[DNS_SECTION_ANSWER]);
+    return true;
 }
 
 void dns_response_drop_question(struct dns_response *r)

@@ -59,7 +59,30 @@ bool dns_response_add_rrset(struct dns_response *r, enum dns_section section,
 #define DNS_OPT_SIZE 11
 #define DNS_EDE_SIZE 6              /* an Extended DNS Error option without text */
 #define DNS_EDE_NONE 0xffffu
-void dns_response_add_opt(struct dns_response *r, unsigned rcode, bool dnssec_ok, uint16_t ede);
+
+/* Options beside EDE that the answer carries: NSID (RFC 5001) and COOKIE
+ * (RFC 7873). Unlike EDE they always go in, so their room is reserved
+ * with the OPT's: DNS_OPT_SIZE + dns_edns_extra_size(). */
+struct dns_edns_extra {
+    const uint8_t *nsid;            /* NULL: no NSID option */
+    uint16_t nsid_len;
+    const uint8_t *cookie;          /* NULL: no COOKIE option */
+    uint16_t cookie_len;
+};
+
+static inline size_t dns_edns_extra_size(const struct dns_edns_extra *x)
+{
+    return (x->nsid ? 4u + x->nsid_len : 0u) + (x->cookie ? 4u + x->cookie_len : 0u);
+}
+
+/* `extra` may be NULL. */
+void dns_response_add_opt(struct dns_response *r, unsigned rcode, bool dnssec_ok, uint16_t ede,
+                          const struct dns_edns_extra *extra);
+
+/* One TXT record of one string (at most 255 bytes), owned by the question
+ * name, TTL 0, of class `rclass`, in the answer section: the CHAOS
+ * answers about the server itself. False if it does not fit. */
+bool dns_response_add_txt(struct dns_response *r, uint16_t rclass, const uint8_t *text, size_t len);
 
 /* Lowers or raises the usable limit (e.g. to keep room for OPT). */
 static inline void dns_response_reserve(struct dns_response *r, size_t bytes)

@@ -45,7 +45,7 @@ static void begin_message(struct dns_response *r, uint8_t *out, size_t limit, co
 static void end_message(struct dns_response *r, const struct dns_query *q)
 {
     if (q->has_edns)
-        dns_response_add_opt(r, DNS_RCODE_NOERROR, q->edns_do, DNS_EDE_NONE);
+        dns_response_add_opt(r, DNS_RCODE_NOERROR, q->edns_do, DNS_EDE_NONE, NULL);
 }
 
 /* Appends one record; false (nothing written) if it does not fit. */

@@ -35,6 +35,7 @@ enum dns_rcode {
     DNS_RCODE_REFUSED = 5,
     DNS_RCODE_NOTAUTH = 9,
     DNS_RCODE_BADVERS = 16,     /* extended: needs OPT */
+    DNS_RCODE_BADCOOKIE = 23,   /* extended: needs OPT (RFC 7873) */
 };
 
 enum dns_type {
@@ -53,12 +54,14 @@ enum dns_type {
     DNS_TYPE_DNSKEY = 48,
     DNS_TYPE_NSEC3 = 50,
     DNS_TYPE_NSEC3PARAM = 51,
+    DNS_TYPE_TSIG = 250,
     DNS_TYPE_IXFR = 251,
     DNS_TYPE_AXFR = 252,
     DNS_TYPE_ANY = 255,
 };
 
 #define DNS_CLASS_IN 1
+#define DNS_CLASS_CH 3
 #define DNS_CLASS_ANY 255
 #define DNS_EDNS_DO 0x8000u         /* in the OPT TTL's low 16 bits */
 
