@@ -2,6 +2,7 @@
 #include "core/unihost.h"
 
 #include "content/blob.h"
+#include "core/dns_notify_service.h"
 #include "core/dns_service.h"
 #include "core/http_service.h"
 #include "lwip/init.h"
@@ -117,6 +118,8 @@ int unihost_run(const struct unihost_config *cfg, const void *blob, size_t blob_
                  the_blob.http_file_count);
     else
         log_line("http: serving %u files on TCP ports 80 and 443 (HTTPS)", the_blob.http_file_count);
+    if (dns_notify_service_start(NULL, &the_blob) != 0)
+        log_line("dns: no UDP socket for NOTIFY; secondaries learn of serials at their refresh");
     log_line("ready");
 
     int status = serve(netif);

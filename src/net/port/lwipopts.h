@@ -61,13 +61,14 @@
 #ifndef MEMP_NUM_PBUF
 #define MEMP_NUM_PBUF 2048                /* PBUF_ROM/REF: bodies sent from the blob */
 #endif
-#define MEMP_NUM_UDP_PCB 4
+#define MEMP_NUM_UDP_PCB 4                 /* DNS on port 53, NOTIFY's ephemeral port */
 /* Every slot, every listener's half-open connections, and a reserve for
  * closing ones (net_limits.h). */
 #define MEMP_NUM_TCP_PCB (HTTP_SLOTS + DNS_SLOTS + TCP_LISTENERS * TCP_HALF_OPEN_MAX + TCP_CLOSING_RESERVE)
 #define MEMP_NUM_TCP_PCB_LISTEN 4
-/* lwIP's own timers and the TCP service's tick (tcp_service.c). */
-#define MEMP_NUM_SYS_TIMEOUT (LWIP_NUM_SYS_TIMEOUT_INTERNAL + 1)
+/* lwIP's own timers, the TCP service's tick (tcp_service.c) and the
+ * NOTIFY retries (dns_notify_service.c). */
+#define MEMP_NUM_SYS_TIMEOUT (LWIP_NUM_SYS_TIMEOUT_INTERNAL + 2)
 #ifndef MEMP_NUM_TCP_SEG
 #define MEMP_NUM_TCP_SEG 4096
 #endif
