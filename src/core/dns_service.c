@@ -10,6 +10,8 @@
 
 #include <string.h>
 
+#include "core/platform.h"
+#include "dns/dns_db.h"
 #include "dns/dns_engine.h"
 #include "dns/dns_stream.h"
 #include "wire/dns_wire.h"
@@ -32,10 +34,21 @@ _Static_assert(DNS_SLOTS <= DNS_TCP_CONNS, "DNS_TCP_CONNS names the largest DNS_
 #define DNS_COPY_CAP (64 * 1024)
 
 static const struct blob *served;
+/* The clock and the state every query shares (dns_engine.h): the rate
+ * limiter's 384 KiB table lives here, once. */
+static struct dns_engine_env env;
+static struct dns_rrl rrl;
 static struct tcp_pool pool;
 static struct tcp_slot slots[DNS_SLOTS];
 static struct dns_stream engines[DNS_SLOTS];
 static uint8_t udp_query[DNS_STREAM_QUERY_MAX];
+
+/* The clock as the engine reads it, brought up to date per message. */
+static void env_tick(void)
+{
+    env.now_ms = plat_monotonic_ns() / 1000000u;
+    env.unix_time = plat_wallclock_ns() / 1000000000u;
+}
 
 /* ---- UDP ----------------------------------------------------------------- */
 
@@ -46,8 +59,9 @@ static size_t answer_datagram(const struct stream_peer *from, const uint8_t *msg
 {
     struct dns_peer peer = {.family = from->family};
     memcpy(peer.addr, from->addr, sizeof peer.addr);
+    env_tick();
     size_t n;
-    return dns_engine_handle(served, msg, len, DNS_OVER_UDP, &peer, NULL, out, room, &n) == DNS_ACTION_ANSWER
+    return dns_engine_handle(served, &env, msg, len, DNS_OVER_UDP, &peer, NULL, out, room, &n) == DNS_ACTION_ANSWER
                ? n
                : 0;
 }
@@ -87,11 +101,13 @@ static bool engine_open(void *engine, const struct stream_peer *peer, void *arg)
 {
     (void)arg;
     dns_stream_init(engine, served, peer);
+    ((struct dns_stream *)engine)->env = &env;
     return true;
 }
 
 static size_t engine_feed(void *engine, const uint8_t *data, size_t len)
 {
+    env_tick();
     return dns_stream_feed(engine, data, len);
 }
 
@@ -139,9 +155,34 @@ static const struct stream_engine_ops ops = {
     .closed = engine_closed,
 };
 
+/* The rate limiter as dns.conf sets it, keyed from the platform's
+ * randomness so that no client can aim its buckets at another's. */
+static void rrl_start(const struct blob *blob)
+{
+    const struct blob_dns_server *s = dns_db_server(blob);
+    struct dns_rrl_config cfg = {
+        .rate = s->rrl_rate,
+        .slip = s->rrl_slip,
+        .ipv4_prefix = s->rrl_ipv4_prefix,
+        .ipv6_prefix = s->rrl_ipv6_prefix,
+        .exempt = blob->rrl_exempt,
+        .exempt_count = blob->rrl_exempt_count,
+    };
+    uint8_t key[16];
+    plat_random(key, sizeof key);
+    dns_rrl_init(&rrl, &cfg, key);
+    env.rrl = s->rrl_rate ? &rrl : NULL;
+    if (s->rrl_rate)
+        log_line("dns: rate limiting UDP answers to %u a second per /%u or /%u and kind, slip %u",
+                 (unsigned)s->rrl_rate, s->rrl_ipv4_prefix, s->rrl_ipv6_prefix, (unsigned)s->rrl_slip);
+    else
+        log_line("dns: UDP answers are not rate limited (dns.conf: rrl-ratelimit: 0)");
+}
+
 int dns_service_start(const struct blob *blob)
 {
     served = blob;
+    rrl_start(blob);
     struct udp_pcb *udp = udp_new_ip_type(IPADDR_TYPE_ANY);
     if (!udp || udp_bind(udp, IP_ANY_TYPE, DNS_PORT) != ERR_OK)
         return -1;

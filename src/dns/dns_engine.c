@@ -43,6 +43,12 @@ struct lookup {
         unsigned ce_labels;
     } synthesised[CNAME_CHAIN_MAX];
     unsigned synthesised_count;
+    /* What the rate limiter counts a positive answer under: the query
+     * name, or the wildcard that made the answer (so that random names
+     * below a wildcard share one bucket, as in NSD). */
+    const uint8_t *rrl_name;
+    size_t rrl_name_len;
+    const struct blob_dns_zone *first_zone;     /* the zone of the query name */
 };
 
 /* What the answer needs does not fit: TC (RFC 1035 4.1.1, RFC 4035
@@ -339,8 +345,13 @@ static void answer_in_zone(struct dns_response *r, struct lookup *l, const struc
                 refer(r, l, n);     /* not ours to answer: no AA */
             break;                  /* a chain into a delegation ends here */
         }
-        if (link == 0)
+        if (link == 0) {
             dns_response_set(r, DNS_RCODE_NOERROR, DNS_FLAG_AA);
+            if (outcome == SYNTHESISED) {
+                l->rrl_name = blob_bytes(l->b, n->name);
+                l->rrl_name_len = n->name.len;
+            }
+        }
         bool loop = false;
         for (unsigned i = 0; outcome != NO_SUCH_NAME && i < link; i++)
             loop |= visited[i] == n;
@@ -454,22 +465,32 @@ static unsigned answer_chaos(const struct blob *b, const struct dns_query *q, st
     return DNS_RCODE_NOERROR;
 }
 
+/* What the rate limiter counts an answer under (dns_rrl.h). */
+struct rrl_facts {
+    enum dns_rrl_kind kind;
+    const uint8_t *what;
+    size_t what_len;
+};
+
 /* Answers a well-formed query; returns the rcode (sections written into r). */
 static unsigned answer_query(const struct blob *b, const struct dns_query *q, enum dns_transport transport,
-                             struct dns_response *r, uint16_t *ede)
+                             struct dns_response *r, uint16_t *ede, struct rrl_facts *facts)
 {
     /* Field by field: the arrays are read only below their counts, and
      * zeroing them would cost more than answering most queries. */
     struct lookup l;
+    facts->kind = DNS_RRL_ERROR;
     if (q->qclass == DNS_CLASS_CH)
         return answer_chaos(b, q, r, ede);
     l.b = b;
+    l.rrl_name = q->qname;
+    l.rrl_name_len = q->qname_len;
     l.additional_count = l.answered_count = l.synthesised_count = 0;
     l.no_authority = q->qclass == DNS_CLASS_ANY;
     l.dnssec_ok = q->edns_do;
     dnssec_proof_begin(&l.proof, r, b);
     l.key_len = dns_name_to_key(q->qname, q->qname_len, l.key);
-    l.zone = dns_db_zone_for(b, l.key, l.key_len);
+    l.zone = l.first_zone = dns_db_zone_for(b, l.key, l.key_len);
 
     /* Zone transfers (RFC 5936) that dns_engine_handle() did not start:
      * not over UDP; else refused, at a zone apex, to a client the ACL
@@ -504,7 +525,23 @@ static unsigned answer_query(const struct blob *b, const struct dns_query *q, en
     }
     if (q->qclass == DNS_CLASS_ANY)     /* data of class IN only: not the whole answer */
         dns_put16(r->buf + 2, (uint16_t)(dns_get16(r->buf + 2) & ~DNS_FLAG_AA));
-    return dns_get16(r->buf + 2) & 0xfu;
+    unsigned rcode = dns_get16(r->buf + 2) & 0xfu;
+    /* NSD's kinds: answers by name and type; denials and referrals by
+     * zone, so a flood of random names lands in one bucket. */
+    const struct blob_dns_zone *zone = parent ? parent : l.first_zone;
+    facts->what = blob_bytes(b, zone->apex);
+    facts->what_len = zone->apex.len;
+    if (rcode == DNS_RCODE_NXDOMAIN)
+        facts->kind = DNS_RRL_NXDOMAIN;
+    else if (rcode != DNS_RCODE_NOERROR)
+        facts->kind = DNS_RRL_ERROR;
+    else if (r->counts[DNS_SECTION_ANSWER] > 0) {
+        facts->kind = DNS_RRL_POSITIVE;
+        facts->what = l.rrl_name;
+        facts->what_len = l.rrl_name_len;
+    } else
+        facts->kind = (dns_get16(r->buf + 2) & DNS_FLAG_AA) ? DNS_RRL_NODATA : DNS_RRL_REFERRAL;
+    return rcode;
 }
 
 /* Is q a transfer this client may have? Then its zone. */
@@ -520,7 +557,7 @@ static const struct blob_dns_zone *transfer_zone(const struct blob *b, const str
     return zone && dns_transfer_allowed(b, zone, peer, BLOB_DNS_NO_KEY) ? zone : NULL;
 }
 
-enum dns_action dns_engine_handle(const struct blob *b, const uint8_t *msg, size_t len,
+enum dns_action dns_engine_handle(const struct blob *b, const struct dns_engine_env *env, const uint8_t *msg, size_t len,
                                   enum dns_transport transport, const struct dns_peer *peer,
                                   struct dns_transfer *xfr, uint8_t *out, size_t out_size, size_t *out_len)
 {
@@ -562,6 +599,7 @@ enum dns_action dns_engine_handle(const struct blob *b, const uint8_t *msg, size
         dns_response_reserve(&r, DNS_OPT_SIZE + dns_edns_extra_size(&extra));     /* EDE only beside no records */
     unsigned rcode = DNS_RCODE_NOERROR;
     uint16_t ede = DNS_EDE_NONE;
+    struct rrl_facts facts = {DNS_RRL_ERROR, NULL, 0};
 
     switch (parsed) {
     case DNS_PARSE_FORMERR:
@@ -578,10 +616,26 @@ enum dns_action dns_engine_handle(const struct blob *b, const uint8_t *msg, size
         rcode = DNS_RCODE_FORMERR;      /* no cookies: as a server without them (RFC 7873 5.4) */
         break;
     default:
-        rcode = answer_query(b, &q, transport, &r, &ede);
+        rcode = answer_query(b, &q, transport, &r, &ede, &facts);
         break;
     }
     dns_response_set(&r, rcode, 0);
+    if (transport == DNS_OVER_UDP && env && env->rrl && peer) {
+        switch (dns_rrl_account(env->rrl, peer, facts.kind, facts.what, facts.what_len, q.qtype, env->now_ms)) {
+        case DNS_RRL_SEND:
+            break;
+        case DNS_RRL_DROP:
+            return DNS_ACTION_NONE;
+        case DNS_RRL_SLIP:
+            /* Nothing worth reflecting: the header, the question, TC so
+             * that a real client asks again over TCP, which is never
+             * limited. */
+            dns_response_clear_sections(&r);
+            truncated(&r);
+            ede = DNS_EDE_NONE;
+            break;
+        }
+    }
     if (edns)
         dns_response_add_opt(&r, rcode, q.edns_do, ede, &extra);
     *out_len = r.len;
@@ -592,5 +646,6 @@ size_t dns_engine_answer(const struct blob *b, const uint8_t *msg, size_t len,
                          enum dns_transport transport, uint8_t *out, size_t out_size)
 {
     size_t n;
-    return dns_engine_handle(b, msg, len, transport, NULL, NULL, out, out_size, &n) == DNS_ACTION_ANSWER ? n : 0;
+    return dns_engine_handle(b, NULL, msg, len, transport, NULL, NULL, out, out_size, &n) == DNS_ACTION_ANSWER ? n
+                                                                                                         : 0;
 }

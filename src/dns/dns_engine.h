@@ -13,8 +13,19 @@
 
 #include "content/blob.h"
 #include "dns/dns_query.h"
+#include "dns/dns_rrl.h"
 #include "dns/dns_transfer.h"
 
+/*
+ * What the engine needs from its host beyond the blob: the clock and the
+ * state that outlives a query. NULL (tests, fuzzers) means time 0, no
+ * rate limiting and no cookies.
+ */
+struct dns_engine_env {
+    uint64_t now_ms;                /* a monotonic clock, in ms: the rate limiter's buckets */
+    uint64_t unix_time;             /* seconds since the epoch: cookie timestamps, TSIG */
+    struct dns_rrl *rrl;            /* UDP answers' rate limiter (dns_rrl.h); NULL: none */
+};
 /* What the transport does with a message. */
 enum dns_action {
     DNS_ACTION_NONE,        /* no answer: a response, shorter than a header (UDP: drop; TCP: close) */
@@ -35,8 +46,12 @@ enum dns_action {
  * its EDNS payload size capped by ours) and truncated with TC set when it
  * does not fit. The answer is written where the caller will send it from:
  * it is made once, never copied.
+ *
+ * Over UDP, with env->rrl, the answer is accounted to the client's
+ * prefix and may be dropped (DNS_ACTION_NONE) or replaced by an empty
+ * truncated one (slip), as dns_rrl.h decides.
  */
-enum dns_action dns_engine_handle(const struct blob *b, const uint8_t *msg, size_t len,
+enum dns_action dns_engine_handle(const struct blob *b, const struct dns_engine_env *env, const uint8_t *msg, size_t len,
                                   enum dns_transport transport, const struct dns_peer *peer,
                                   struct dns_transfer *xfr, uint8_t *out, size_t out_size, size_t *out_len);
 

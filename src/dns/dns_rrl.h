@@ -77,11 +77,9 @@
 #include "content/blob_format.h"
 #include "dns/dns_query.h"
 
-/* NSD's defaults (rrl-ratelimit, rrl-slip, rrl-ipv4/ipv6-prefix-length). */
-#define DNS_RRL_DEFAULT_RATE 200
-#define DNS_RRL_DEFAULT_SLIP 2
-#define DNS_RRL_DEFAULT_IPV4_PREFIX 24
-#define DNS_RRL_DEFAULT_IPV6_PREFIX 56
+/* NSD's defaults (rrl-ratelimit, rrl-slip, rrl-ipv4/ipv6-prefix-length):
+ * BLOB_DNS_RRL_*_DEFAULT in blob_format.h, what a blob without dns.conf
+ * options gets. */
 
 /* Rates above this are taken as this (keeps a full bucket, rate * 1000
  * thousandths, within 32 bits); no server answers a million a second to

@@ -9,6 +9,7 @@
 void dns_stream_init(struct dns_stream *s, const struct blob *blob, const struct stream_peer *peer)
 {
     s->blob = blob;
+    s->env = NULL;
     memset(&s->peer, 0, sizeof s->peer);
     s->peer.family = peer->family;
     memcpy(s->peer.addr, peer->addr, sizeof s->peer.addr);
@@ -83,7 +84,12 @@ static size_t make_current(struct dns_stream *s, uint8_t *scratch)
         /* A transfer starts only when nothing of this message was taken
          * yet: a message re-made for its next part is always an answer. */
         size_t n;
-        enum dns_action action = dns_engine_handle(s->blob, msg, len, DNS_OVER_TCP, &s->peer,
+        /* The clock as the message's first part saw it: each part re-makes
+         * the answer, which must come out the same (cookies and TSIG
+         * signatures carry the time). */
+        if (s->taken == 0 && s->env)
+            s->pinned = *s->env;
+        enum dns_action action = dns_engine_handle(s->blob, s->env ? &s->pinned : NULL, msg, len, DNS_OVER_TCP, &s->peer,
                                                    s->taken == 0 ? &s->xfr : NULL, scratch + 2, max, &n);
         if (action == DNS_ACTION_TRANSFER) {
             s->transferring = true;

@@ -27,6 +27,7 @@
 #include <stdint.h>
 
 #include "content/blob.h"
+#include "dns/dns_engine.h"
 #include "dns/dns_transfer.h"
 #include "core/stream.h"
 
@@ -34,6 +35,10 @@
 
 struct dns_stream {
     const struct blob *blob;
+    /* The host's clock and state (dns_engine.h), NULL for none; set by
+     * the caller after dns_stream_init(). */
+    const struct dns_engine_env *env;
+    struct dns_engine_env pinned;   /* *env when the current message began */
     struct dns_peer peer;           /* for the transfer ACLs */
     size_t len;                     /* bytes buffered in buf */
     uint8_t buf[2 + DNS_STREAM_QUERY_MAX];

@@ -149,7 +149,7 @@ static bool model_next(void)
         model.next_query += 2 + len;
         size_t n;
         enum dns_action action =
-            dns_engine_handle(&blob, q, len, DNS_OVER_TCP, &model.peer, &model.xfr, model.msg + 2, MESSAGE_MAX, &n);
+            dns_engine_handle(&blob, NULL, q, len, DNS_OVER_TCP, &model.peer, &model.xfr, model.msg + 2, MESSAGE_MAX, &n);
         if (action == DNS_ACTION_TRANSFER) {
             model.transferring = true;
             model.began_transfer = true;

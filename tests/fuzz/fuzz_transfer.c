@@ -54,7 +54,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (!t)
         abort();
     size_t n;
-    enum dns_action action = dns_engine_handle(&blob, msg, qlen, transport, peer, t, out, room, &n);
+    enum dns_action action = dns_engine_handle(&blob, NULL, msg, qlen, transport, peer, t, out, room, &n);
     if (action == DNS_ACTION_TRANSFER) {
         FUZZ_CHECK(transport == DNS_OVER_TCP, "a transfer object only over TCP");
         FUZZ_CHECK(peer->addr[15] == 0x54 || peer->addr[3] == 54, "only listed clients transfer");

@@ -37,7 +37,7 @@ static void setup_with(uint32_t rate, uint32_t slip, uint8_t ipv4_prefix, uint8_
 
 static void setup(uint32_t rate, uint32_t slip)
 {
-    setup_with(rate, slip, DNS_RRL_DEFAULT_IPV4_PREFIX, DNS_RRL_DEFAULT_IPV6_PREFIX, NULL, 0, key_one);
+    setup_with(rate, slip, BLOB_DNS_RRL_IPV4_PREFIX_DEFAULT, BLOB_DNS_RRL_IPV6_PREFIX_DEFAULT, NULL, 0, key_one);
 }
 
 static bool counters_agree(void)
@@ -109,8 +109,8 @@ static bool sent_once(const char *client, enum dns_rrl_kind kind, const char *na
 /* 10 x rate a second from one address for 5 simulated seconds. */
 static void test_flood(void)
 {
-    const uint32_t rate = DNS_RRL_DEFAULT_RATE;
-    setup(rate, DNS_RRL_DEFAULT_SLIP);
+    const uint32_t rate = BLOB_DNS_RRL_RATE_DEFAULT;
+    setup(rate, BLOB_DNS_RRL_SLIP_DEFAULT);
     unsigned per_second[5] = {0}, limited = 0, off_pattern = 0;
     for (uint64_t ms = 0; ms < 5000; ms++) {
         for (unsigned i = 0; i < 10 * rate / 1000; i++) {   /* 10 x rate a second, a share each ms */
@@ -269,7 +269,7 @@ static void test_exempt(void)
     inet_pton(AF_INET, "10.16.0.0", exempt[1].addr);
     exempt[2] = (struct blob_dns_acl){.family = 6, .prefix_len = 40};
     inet_pton(AF_INET6, "2001:db8:ff00::", exempt[2].addr);
-    setup_with(rate, 2, DNS_RRL_DEFAULT_IPV4_PREFIX, DNS_RRL_DEFAULT_IPV6_PREFIX, exempt, 3, key_one);
+    setup_with(rate, 2, BLOB_DNS_RRL_IPV4_PREFIX_DEFAULT, BLOB_DNS_RRL_IPV6_PREFIX_DEFAULT, exempt, 3, key_one);
 
     CHECK("exempt /24: never limited", sends("192.0.2.1", DNS_RRL_POSITIVE, "www.example.", A, 0, 100 * rate) == 100 * rate);
     CHECK("exempt /24: errors neither", sends("192.0.2.77", DNS_RRL_ERROR, NULL, 0, 0, 100 * rate) == 100 * rate);
@@ -397,7 +397,7 @@ static void test_collision(void)
     CHECK("collision: counters add up", counters_agree());
 
     /* Under another key the two are (here) on different entries. */
-    setup_with(1, 2, DNS_RRL_DEFAULT_IPV4_PREFIX, DNS_RRL_DEFAULT_IPV6_PREFIX, NULL, 0, key_two);
+    setup_with(1, 2, BLOB_DNS_RRL_IPV4_PREFIX_DEFAULT, BLOB_DNS_RRL_IPV6_PREFIX_DEFAULT, NULL, 0, key_two);
     sent_once(c, DNS_RRL_POSITIVE, "www.example.", A, 0);
     sent_once(c, DNS_RRL_POSITIVE, name, A, 0);
     CHECK("collision: another key, no collision", !sent_once(c, DNS_RRL_POSITIVE, "www.example.", A, 0));

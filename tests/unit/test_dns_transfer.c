@@ -39,7 +39,7 @@ static bool begin(struct dns_transfer *t, const char *zone, uint16_t qtype, enum
     q_simple(&q, zone, qtype, edns);
     struct dns_peer p = peer(client);
     enum dns_action action =
-        dns_engine_handle(&blob, q.b, q.len, transport, &p, t, udp_answer, sizeof udp_answer, &udp_answer_len);
+        dns_engine_handle(&blob, NULL, q.b, q.len, transport, &p, t, udp_answer, sizeof udp_answer, &udp_answer_len);
     if (transport == DNS_OVER_TCP)
         return action == DNS_ACTION_TRANSFER;
     ldns_pkt *pkt = NULL;
@@ -237,14 +237,14 @@ int main(void)
     struct dns_peer allowed = peer("192.0.2.54");
     size_t unused;
     CHECK("ixfr with the client's SOA in authority (RFC 1995 3): a transfer",
-          dns_engine_handle(&blob, ixfr.b, ixfr.len, DNS_OVER_TCP, &allowed, &t, out, sizeof out, &unused) ==
+          dns_engine_handle(&blob, NULL, ixfr.b, ixfr.len, DNS_OVER_TCP, &allowed, &t, out, sizeof out, &unused) ==
               DNS_ACTION_TRANSFER);
     n = dns_engine_answer(&blob, ixfr.b, ixfr.len, DNS_OVER_TCP, out, sizeof out);
     CHECK("ixfr with the client's SOA, from a client outside the ACL: REFUSED, not FORMERR",
           n >= 12 && (out[3] & 0xf) == DNS_RCODE_REFUSED);
     dns_put16(ixfr.b + 8, 2);
     CHECK("ixfr with two authority records: not a transfer",
-          dns_engine_handle(&blob, ixfr.b, ixfr.len, DNS_OVER_TCP, &allowed, &t, out, sizeof out, &unused) !=
+          dns_engine_handle(&blob, NULL, ixfr.b, ixfr.len, DNS_OVER_TCP, &allowed, &t, out, sizeof out, &unused) !=
               DNS_ACTION_TRANSFER);
     CHECK("ixfr over UDP: allowed", begin(&t, "nested.example.test", DNS_TYPE_IXFR, DNS_OVER_UDP, "192.0.2.54", false));
     result_begin(&res);
