@@ -11,7 +11,7 @@ deps_dir=${1:-"$top/build/deps"}
 packages="build-essential pkg-config dpkg-dev ca-certificates
 libcmark-dev libldns-dev ldnsutils bind9-utils zlib1g-dev node-llhttp
 dnsutils knot-dnsutils curl iproute2 iputils-ping ndisc6 netcat-openbsd
-nsd python3 clang libclang-rt-14-dev openssl libssl-dev
+nsd unbound knot python3 clang libclang-rt-14-dev openssl libssl-dev
 chromium nginx wrk libxen-dev debootstrap cpio qemu-system-x86"
 
 as_root() {
@@ -28,9 +28,10 @@ if [ -n "$missing" ]; then
     as_root apt-get update -q
     # shellcheck disable=SC2086
     as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $missing
-    # nginx and nsd are only run by the tests and benchmarks, inside their own
-    # namespaces: stop any service their packages just started on the host.
-    for service in nginx nsd; do
+    # nginx, nsd, unbound and knot are only run by the tests and benchmarks,
+    # inside their own namespaces: stop any service their packages just
+    # started on the host.
+    for service in nginx nsd unbound knot; do
         case " $(echo $missing) " in
             *" $service "*) as_root invoke-rc.d "$service" stop > /dev/null 2>&1 || true ;;
         esac
