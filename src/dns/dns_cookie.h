@@ -10,10 +10,12 @@
  * record and hands over its value; this module neither parses messages
  * nor picks rcodes. What the engine does with each status (RFC 7873
  * section 5.2): MALFORMED, answer FORMERR without a COOKIE option;
- * CLIENT_ONLY and INVALID, answer normally or, by policy (say, over UDP
- * when busy), BADCOOKIE (extended rcode 23) with the new cookie and no
- * answer records; VALID, answer normally. Every status but MALFORMED
- * comes with a COOKIE option to send back.
+ * CLIENT_ONLY and INVALID alike (5.2.4 defers to 5.2.3), by policy drop
+ * the query, answer BADCOOKIE (extended rcode 23) carrying the new
+ * cookie, or answer normally (the sensible choice over TCP, whose
+ * handshake already shows the client owns its address); VALID, answer
+ * normally. Every status but MALFORMED comes with a COOKIE option to send
+ * back.
  *
  * The server cookie (RFC 9018 section 4) is 16 bytes: version 1, three
  * reserved bytes (zero when we make one, hashed as received when we check
@@ -76,7 +78,10 @@ enum dns_cookie_status {
 
 /*
  * What the COOKIE option value opt[0..opt_len) from `client` is, at time
- * `now` (seconds since 1970, modulo 2^32). The peer's family is 4 or 6.
+ * `now` (seconds since 1970, modulo 2^32). The peer's family is 4 or 6,
+ * and an IPv4 client is family 4 even when it came over an IPv6 socket as
+ * ::ffff:a.b.c.d, or other RFC 9018 servers sharing the secret would hash
+ * a different address.
  * For callers that need only the verdict (rate limiting, say).
  */
 enum dns_cookie_status dns_cookie_check(const struct dns_cookie_secrets *s, const uint8_t *opt, size_t opt_len,
