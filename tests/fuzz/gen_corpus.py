@@ -9,6 +9,10 @@ blob/  edit lists (4 bytes each: 24-bit LE payload offset, new byte) aimed at
        fields of the fixture blob, whose layout is read from the blob itself
        (format 3: the files' stored header lines and the DNS records'
        additional-section targets among them);
+cookie/  a setting (secrets, client, clock; see fuzz_cookie.c) and a COOKIE
+       option: a client cookie alone, a server cookie of ours unaltered at
+       ages around the window's edges (the staging secret's among them),
+       and a few lengths either side of the malformed ones;
 dns_stream/, http_stream/  operation scripts (see fuzz_dns_stream.c and
        fuzz_http_stream.c): framed queries, HTTP requests and heads in
        pieces, takes of odd sizes, FIN, and for TLS the client's moves.
@@ -432,11 +436,33 @@ def http_stream():
         write("http_stream", name, bytes([first]) + ops)
 
 
+def cookie():
+    active = bytes(range(16))
+    staging = bytes(range(0xf0, 0x100))
+    v4 = bytes([198, 51, 100, 100]) + bytes(12)
+    v6 = bytes.fromhex("20010db80220000159ded0f4876982b8")
+    now = 1559734385
+
+    def setting(flags, addr, age=0, delta=0):
+        return (active + staging + bytes([flags]) + addr + struct.pack(">Ihh", now, age, delta))
+
+    client = bytes.fromhex("2464c4abcf10c957")
+    write("cookie", "client-only", setting(0, v4) + client)
+    for age in (0, 1799, 1800, 3600, 3601, -300, -301):
+        write("cookie", "made-age-%d" % age, setting(4, v4, age, age) + client + bytes(16))
+    write("cookie", "made-staging", setting(1 | 2 | 4 | 8, v6, 60, 3600) + client + bytes(16))
+    write("cookie", "made-staging-not-installed", setting(2 | 4 | 8, v6, 60) + client + bytes(16))
+    write("cookie", "made-one-bit", setting(4, v4, 10) + client + bytes(15) + b"\x01")
+    for n in (0, 7, 9, 15, 16, 32, 40, 41):
+        write("cookie", "length-%d" % n, setting(0, v4) + bytes(range(n)))
+
+
 if __name__ == "__main__":
     dns()
     http()
     dns_stream()
     http_stream()
+    cookie()
     fixture = sys.argv[1] if len(sys.argv) > 1 else "build/tests/fixture.blob"
     blob(fixture)
     blob_crashes(fixture)
