@@ -38,6 +38,7 @@ static const struct blob *served;
  * limiter's 384 KiB table lives here, once. */
 static struct dns_engine_env env;
 static struct dns_rrl rrl;
+static struct dns_cookie_secrets cookie_secrets;
 static struct tcp_pool pool;
 static struct tcp_slot slots[DNS_SLOTS];
 static struct dns_stream engines[DNS_SLOTS];
@@ -179,10 +180,35 @@ static void rrl_start(const struct blob *blob)
         log_line("dns: UDP answers are not rate limited (dns.conf: rrl-ratelimit: 0)");
 }
 
+/* Cookie secrets from dns.conf, or fresh from the platform's randomness
+ * (then cookies made before a restart are no longer valid: clients just
+ * learn the new one, RFC 7873 5.2.4). */
+static void cookies_start(const struct blob *blob)
+{
+    const struct blob_dns_server *s = dns_db_server(blob);
+    env.cookies = NULL;
+    if (!(s->flags & BLOB_DNS_ANSWER_COOKIE)) {
+        log_line("dns: DNS cookies not answered (dns.conf: answer-cookie: no)");
+        return;
+    }
+    _Static_assert(sizeof cookie_secrets.active == BLOB_DNS_COOKIE_SECRET_LEN, "one key size");
+    if (s->flags & BLOB_DNS_COOKIE_SECRET)
+        memcpy(cookie_secrets.active, s->cookie_secret, sizeof cookie_secrets.active);
+    else
+        plat_random(cookie_secrets.active, sizeof cookie_secrets.active);
+    cookie_secrets.has_staging = (s->flags & BLOB_DNS_COOKIE_STAGING) != 0;
+    if (cookie_secrets.has_staging)
+        memcpy(cookie_secrets.staging, s->cookie_staging, sizeof cookie_secrets.staging);
+    env.cookies = &cookie_secrets;
+    log_line("dns: answering DNS cookies, secret %s%s", (s->flags & BLOB_DNS_COOKIE_SECRET) ? "from dns.conf" : "random",
+             cookie_secrets.has_staging ? ", a staging secret accepted" : "");
+}
+
 int dns_service_start(const struct blob *blob)
 {
     served = blob;
     rrl_start(blob);
+    cookies_start(blob);
     struct udp_pcb *udp = udp_new_ip_type(IPADDR_TYPE_ANY);
     if (!udp || udp_bind(udp, IP_ANY_TYPE, DNS_PORT) != ERR_OK)
         return -1;

@@ -55,7 +55,6 @@
 
 #include "dns/dns_query.h"
 
-#define DNS_OPTION_COOKIE 10
 #define DNS_COOKIE_CLIENT_LEN 8
 #define DNS_COOKIE_SERVER_LEN 16    /* RFC 9018: version, 3 reserved, 32-bit time, 64-bit SipHash */
 #define DNS_COOKIE_ANSWER_LEN (DNS_COOKIE_CLIENT_LEN + DNS_COOKIE_SERVER_LEN)

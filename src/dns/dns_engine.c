@@ -595,6 +595,23 @@ enum dns_action dns_engine_handle(const struct blob *b, const struct dns_engine_
         extra.nsid = blob_bytes(b, server->nsid);
         extra.nsid_len = (uint16_t)server->nsid.len;
     }
+    /* Cookies (RFC 7873): judged once the query parsed (a FORMERR's OPT
+     * is not trusted); what the client sent decides its rate limiting. */
+    uint8_t cookie[DNS_COOKIE_ANSWER_LEN];
+    enum dns_cookie_status cookie_status = DNS_COOKIE_INVALID;
+    bool cookie_sent = edns && q.cookie && env && env->cookies && peer &&
+                       (server->flags & BLOB_DNS_ANSWER_COOKIE);
+    if (cookie_sent) {
+        cookie_status = dns_cookie_answer(env->cookies, q.cookie, q.cookie_len, peer, (uint32_t)env->unix_time,
+                                          cookie);
+        if (cookie_status == DNS_COOKIE_MALFORMED) {
+            parsed = DNS_PARSE_FORMERR;     /* 5.2.2: and no cookie back */
+            cookie_sent = false;
+        } else {
+            extra.cookie = cookie;
+            extra.cookie_len = DNS_COOKIE_ANSWER_LEN;
+        }
+    }
     if (edns)
         dns_response_reserve(&r, DNS_OPT_SIZE + dns_edns_extra_size(&extra));     /* EDE only beside no records */
     unsigned rcode = DNS_RCODE_NOERROR;
@@ -613,26 +630,38 @@ enum dns_action dns_engine_handle(const struct blob *b, const struct dns_engine_
         rcode = DNS_RCODE_BADVERS;
         break;
     case DNS_PARSE_COOKIE_PROBE:
-        rcode = DNS_RCODE_FORMERR;      /* no cookies: as a server without them (RFC 7873 5.4) */
+        /* RFC 7873 5.4: a cookie and no question asks only for our
+         * cookie; a server not answering cookies says FORMERR. */
+        rcode = cookie_sent ? DNS_RCODE_NOERROR : DNS_RCODE_FORMERR;
         break;
     default:
         rcode = answer_query(b, &q, transport, &r, &ede, &facts);
         break;
     }
     dns_response_set(&r, rcode, 0);
-    if (transport == DNS_OVER_UDP && env && env->rrl && peer) {
+    /* A valid server cookie proves the address (RFC 7873 5.2.5): its
+     * answers cannot be reflected at a victim, so they are not limited. */
+    if (transport == DNS_OVER_UDP && env && env->rrl && peer &&
+        !(cookie_sent && cookie_status == DNS_COOKIE_VALID)) {
         switch (dns_rrl_account(env->rrl, peer, facts.kind, facts.what, facts.what_len, q.qtype, env->now_ms)) {
         case DNS_RRL_SEND:
             break;
         case DNS_RRL_DROP:
             return DNS_ACTION_NONE;
         case DNS_RRL_SLIP:
-            /* Nothing worth reflecting: the header, the question, TC so
-             * that a real client asks again over TCP, which is never
-             * limited. */
+            /* Nothing worth reflecting: the header, the question, and TC
+             * so that a real client asks again over TCP, which is never
+             * limited; or, to a client that speaks cookies, BADCOOKIE and
+             * a fresh server cookie (5.2.3), which exempts its retry. */
             dns_response_clear_sections(&r);
-            truncated(&r);
             ede = DNS_EDE_NONE;
+            if (cookie_sent) {
+                rcode = DNS_RCODE_BADCOOKIE;
+                dns_response_set(&r, rcode, 0);
+                dns_put16(r.buf + 2, (uint16_t)(dns_get16(r.buf + 2) & ~DNS_FLAG_AA));
+            } else {
+                truncated(&r);
+            }
             break;
         }
     }

@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "content/blob.h"
+#include "dns/dns_cookie.h"
 #include "dns/dns_query.h"
 #include "dns/dns_rrl.h"
 #include "dns/dns_transfer.h"
@@ -25,6 +26,7 @@ struct dns_engine_env {
     uint64_t now_ms;                /* a monotonic clock, in ms: the rate limiter's buckets */
     uint64_t unix_time;             /* seconds since the epoch: cookie timestamps, TSIG */
     struct dns_rrl *rrl;            /* UDP answers' rate limiter (dns_rrl.h); NULL: none */
+    const struct dns_cookie_secrets *cookies;   /* DNS cookies' secrets (dns_cookie.h); NULL: none answered */
 };
 /* What the transport does with a message. */
 enum dns_action {
@@ -47,9 +49,18 @@ enum dns_action {
  * does not fit. The answer is written where the caller will send it from:
  * it is made once, never copied.
  *
+ * With env->cookies (and dns.conf's answer-cookie), a query's COOKIE
+ * option (RFC 7873) is judged and answered with our server cookie; a
+ * malformed one is FORMERR, and a query with no question and a cookie is
+ * answered with the cookie alone (5.4).
+ *
  * Over UDP, with env->rrl, the answer is accounted to the client's
  * prefix and may be dropped (DNS_ACTION_NONE) or replaced by an empty
- * truncated one (slip), as dns_rrl.h decides.
+ * truncated one (slip), as dns_rrl.h decides; a client that sent a valid
+ * server cookie is never limited (its address is not forged), and one
+ * that sent a cookie without a valid server cookie gets BADCOOKIE with a
+ * fresh one instead of a truncated answer (5.2.3), so its next query
+ * carries it.
  */
 enum dns_action dns_engine_handle(const struct blob *b, const struct dns_engine_env *env, const uint8_t *msg, size_t len,
                                   enum dns_transport transport, const struct dns_peer *peer,

@@ -189,6 +189,132 @@ static void test_chaos(void)
     ldns_pkt_free(p);
 }
 
+/* ---- cookies (RFC 7873, RFC 9018) and their part in rate limiting ------------ */
+
+static struct dns_cookie_secrets secrets = {.active = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16}};
+static struct dns_engine_env env = {.now_ms = 1000, .unix_time = 1764900000u, .cookies = &secrets};
+static const struct dns_peer client = {.family = 4, .addr = {198, 51, 100, 7}};
+
+static enum dns_action handle(const struct query *q)
+{
+    return dns_engine_handle(&blob, &env, q->b, q->len, DNS_OVER_UDP, &client, NULL, out, sizeof out, &out_len);
+}
+
+static unsigned full_rcode(void)
+{
+    uint16_t len;
+    (void)len;
+    unsigned low = dns_get16(out + 2) & 0xfu;
+    ldns_pkt *p = NULL;
+    unsigned high = 0;
+    if (ldns_wire2pkt(&p, out, out_len) == LDNS_STATUS_OK) {
+        high = ldns_pkt_edns_extended_rcode(p);
+        ldns_pkt_free(p);
+    }
+    return high << 4 | low;
+}
+
+static void test_cookies(void)
+{
+    static const uint8_t client_cookie[8] = {0x24, 0x64, 0xc4, 0xab, 0xcf, 0x10, 0xc9, 0x57};
+    struct query q;
+    uint16_t len = 0;
+    set_server(NULL, NULL);
+    server.flags |= BLOB_DNS_ANSWER_COOKIE;
+
+    q_with_option(&q, "www.example.test", DNS_TYPE_A, DNS_CLASS_IN, DNS_OPTION_COOKIE, client_cookie, 8);
+    const uint8_t *c = handle(&q) == DNS_ACTION_ANSWER ? answer_option(DNS_OPTION_COOKIE, &len) : NULL;
+    uint8_t server_cookie[24];
+    CHECK("cookie: a client cookie alone: answered, with it and a 16-byte server cookie (RFC 9018)",
+          c && len == 24 && memcmp(c, client_cookie, 8) == 0 && c[8] == 1 && full_rcode() == DNS_RCODE_NOERROR &&
+          dns_get16(out + 6) == 1);
+    if (c)
+        memcpy(server_cookie, c, 24);
+
+    q_with_option(&q, "www.example.test", DNS_TYPE_A, DNS_CLASS_IN, DNS_OPTION_COOKIE, server_cookie, 24);
+    env.unix_time += 60;
+    c = handle(&q) == DNS_ACTION_ANSWER ? answer_option(DNS_OPTION_COOKIE, &len) : NULL;
+    CHECK("cookie: our server cookie back a minute later: the same one again (RFC 9018 4.3)",
+          c && len == 24 && memcmp(c, server_cookie, 24) == 0 && full_rcode() == DNS_RCODE_NOERROR);
+
+    uint8_t forged[24];
+    memcpy(forged, server_cookie, 24);
+    forged[23] ^= 0x40;
+    q_with_option(&q, "www.example.test", DNS_TYPE_A, DNS_CLASS_IN, DNS_OPTION_COOKIE, forged, 24);
+    c = handle(&q) == DNS_ACTION_ANSWER ? answer_option(DNS_OPTION_COOKIE, &len) : NULL;
+    CHECK("cookie: a forged server cookie: answered as a new client, a fresh cookie (RFC 7873 5.2.4)",
+          c && len == 24 && memcmp(c + 8, forged + 8, 16) != 0 && memcmp(c, client_cookie, 8) == 0 &&
+          full_rcode() == DNS_RCODE_NOERROR && dns_get16(out + 6) == 1);
+
+    q_with_option(&q, "www.example.test", DNS_TYPE_A, DNS_CLASS_IN, DNS_OPTION_COOKIE, client_cookie, 5);
+    CHECK("cookie: 5 bytes is FORMERR, with no cookie back (RFC 7873 5.2.2)",
+          handle(&q) == DNS_ACTION_ANSWER && full_rcode() == DNS_RCODE_FORMERR &&
+          !answer_option(DNS_OPTION_COOKIE, &len));
+
+    /* The probe: QDCOUNT 0, a cookie (RFC 7873 5.4). */
+    q_with_option(&q, "x", DNS_TYPE_A, DNS_CLASS_IN, DNS_OPTION_COOKIE, client_cookie, 8);
+    struct query probe;
+    q_begin(&probe, 0x4242, 0, 0, 1);
+    size_t opt_at = 12 + 3 + 4;     /* after "\1x\0", type and class */
+    memcpy(probe.b + 12, q.b + opt_at, q.len - opt_at);
+    probe.len = 12 + (q.len - opt_at);
+    c = handle(&probe) == DNS_ACTION_ANSWER ? answer_option(DNS_OPTION_COOKIE, &len) : NULL;
+    CHECK("cookie: no question, only a cookie: NOERROR, no question, our cookie (RFC 7873 5.4)",
+          c && len == 24 && full_rcode() == DNS_RCODE_NOERROR && dns_get16(out + 4) == 0 &&
+          dns_get16(out + 6) == 0);
+    env.cookies = NULL;
+    CHECK("cookie: the same probe to a server without cookies: FORMERR",
+          handle(&probe) == DNS_ACTION_ANSWER && full_rcode() == DNS_RCODE_FORMERR);
+    env.cookies = &secrets;
+    server.flags &= (uint16_t)~BLOB_DNS_ANSWER_COOKIE;
+    c = handle(&probe) == DNS_ACTION_ANSWER ? answer_option(DNS_OPTION_COOKIE, &len) : NULL;
+    CHECK("cookie: answer-cookie: no: FORMERR to the probe, and no cookie", !c && full_rcode() == DNS_RCODE_FORMERR);
+    server.flags |= BLOB_DNS_ANSWER_COOKIE;
+
+    /* Rate limiting at one answer a second, every limited answer slipped. */
+    static struct dns_rrl rrl;
+    struct dns_rrl_config cfg = {.rate = 1, .slip = 1, .ipv4_prefix = 24, .ipv6_prefix = 56};
+    static const uint8_t rrl_key[16] = {42};
+    dns_rrl_init(&rrl, &cfg, rrl_key);
+    env.rrl = &rrl;
+    unsigned full = 0, tc = 0, badcookie = 0, other = 0;
+    q_simple(&q, "www.example.test", DNS_TYPE_A, true);
+    for (int i = 0; i < 5; i++) {
+        if (handle(&q) != DNS_ACTION_ANSWER)
+            other++;
+        else if (dns_get16(out + 2) & DNS_FLAG_TC)
+            tc += dns_get16(out + 6) == 0 && full_rcode() == DNS_RCODE_NOERROR;
+        else
+            full += dns_get16(out + 6) == 1;
+    }
+    CHECK("rrl: no cookie: one answer, then empty truncated ones (slip 1)", full == 1 && tc == 4 && other == 0);
+
+    full = tc = badcookie = other = 0;
+    q_with_option(&q, "www.example.test", DNS_TYPE_A, DNS_CLASS_IN, DNS_OPTION_COOKIE, client_cookie, 8);
+    for (int i = 0; i < 5; i++) {
+        if (handle(&q) != DNS_ACTION_ANSWER)
+            other++;
+        else if (full_rcode() == DNS_RCODE_BADCOOKIE)
+            badcookie += dns_get16(out + 6) == 0 && answer_option(DNS_OPTION_COOKIE, &len) && len == 24;
+        else
+            full += dns_get16(out + 6) == 1;
+    }
+    CHECK("rrl: a client cookie alone, limited: BADCOOKIE with a fresh cookie instead of TC (RFC 7873 5.2.3)",
+          full == 0 && badcookie == 5 && other == 0);
+
+    full = other = 0;
+    q_with_option(&q, "www.example.test", DNS_TYPE_A, DNS_CLASS_IN, DNS_OPTION_COOKIE, server_cookie, 24);
+    for (int i = 0; i < 50; i++) {
+        if (handle(&q) == DNS_ACTION_ANSWER && full_rcode() == DNS_RCODE_NOERROR && dns_get16(out + 6) == 1 &&
+            !(dns_get16(out + 2) & DNS_FLAG_TC))
+            full++;
+        else
+            other++;
+    }
+    CHECK("rrl: a valid server cookie: never limited (50 answers in the same millisecond)", full == 50 && other == 0);
+    env.rrl = NULL;
+}
+
 int main(void)
 {
     size_t size;
@@ -204,6 +330,7 @@ int main(void)
     blob.size = size + SPARE;
     test_nsid();
     test_chaos();
+    test_cookies();
     free(copy);
     free(data);
     return CHECK_DONE();
