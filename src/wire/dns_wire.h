@@ -54,7 +54,7 @@ enum dns_type {
     DNS_TYPE_DNSKEY = 48,
     DNS_TYPE_NSEC3 = 50,
     DNS_TYPE_NSEC3PARAM = 51,
-    DNS_TYPE_TSIG = 250,
+    DNS_TYPE_TSIG = 250,        /* RFC 8945: only ever the last additional record */
     DNS_TYPE_IXFR = 251,
     DNS_TYPE_AXFR = 252,
     DNS_TYPE_ANY = 255,
