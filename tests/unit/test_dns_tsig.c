@@ -485,7 +485,7 @@ static void test_transfer(const struct test_key *k, const struct blob *b)
     static uint8_t small[512];
     size_t small_len;
     struct dns_tsig_state s;
-    bool started = dns_engine_handle(b, q.b, q.len, DNS_OVER_TCP, &peer, &t, small, sizeof small, &small_len) ==
+    bool started = dns_engine_handle(b, NULL, q.b, q.len, DNS_OVER_TCP, &peer, &t, small, sizeof small, &small_len) ==
                    DNS_ACTION_TRANSFER;
     snprintf(name, sizeof name, "%s: a signed AXFR of bulk.test starts a transfer and verifies", k->alg_text);
     CHECK(name, started && dns_tsig_verify_request(&s, q.b, q.len, keyring, 4, now) == DNS_TSIG_OK);
