@@ -382,6 +382,10 @@ static int check_dns_server(const struct blob *b, uint32_t count, const char **e
         *error = "the DNS server options are malformed";
         return -1;
     }
+    if (b->tsig_key_count > BLOB_DNS_TSIG_KEYS_MAX) {
+        *error = "the blob holds more TSIG keys than unihost takes";
+        return -1;
+    }
     for (uint32_t i = 0; i < b->tsig_key_count; i++) {
         const struct blob_dns_tsig_key *k = &b->tsig_keys[i];
         static const uint32_t digest_len[] = {0, 32, 48, 64};

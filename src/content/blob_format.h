@@ -245,6 +245,7 @@ enum blob_dns_tsig_algorithm {
     BLOB_DNS_TSIG_HMAC_SHA512 = 3,
 };
 #define BLOB_DNS_TSIG_SECRET_MAX 128u
+#define BLOB_DNS_TSIG_KEYS_MAX 64u      /* keys in a blob */
 
 struct blob_dns_tsig_key {
     struct blob_ref name;

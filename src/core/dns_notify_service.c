@@ -7,7 +7,9 @@
 #include "core/log.h"
 #include "core/platform.h"
 #include "dns/dns_db.h"
+#include "dns/dns_engine.h"
 #include "dns/dns_notify.h"
+#include "dns/dns_tsig.h"
 #include "lwip/sys.h"
 #include "lwip/timeouts.h"
 #include "lwip/udp.h"
@@ -21,6 +23,7 @@ struct notify_target {
     uint16_t id;                /* of the NOTIFY in flight */
     uint8_t sends;              /* made so far */
     bool pending;
+    struct dns_tsig_state tsig; /* the last send's, when the target names a key */
 };
 
 static const struct blob *served;
@@ -28,6 +31,8 @@ static struct udp_pcb *pcb;
 static struct notify_target targets[DNS_NOTIFY_TARGETS_MAX];
 static unsigned target_count;
 static bool timer_set;
+static struct dns_tsig_key keys[BLOB_DNS_TSIG_KEYS_MAX];
+static size_t key_count;
 
 static void to_ip(const struct blob_dns_notify *to, ip_addr_t *ip)
 {
@@ -71,9 +76,13 @@ static void describe(const struct notify_target *t, char *zone, size_t zone_size
 
 static void send_notify(struct notify_target *t)
 {
-    uint8_t msg[DNS_NOTIFY_MAX];
+    uint8_t msg[DNS_NOTIFY_MAX + DNS_TSIG_RR_MAX];
     plat_random(&t->id, sizeof t->id);      /* a fresh ID per send: a late reply to an old one is not taken */
-    size_t len = dns_notify_make(served, t->zone, t->id, msg, sizeof msg);
+    size_t len = dns_notify_make(served, t->zone, t->id, msg, DNS_NOTIFY_MAX);
+    if (len && t->to->key != BLOB_DNS_NO_KEY)   /* signed with the target's key (RFC 8945) */
+        len = t->to->key < key_count ? dns_tsig_sign_request(&t->tsig, &keys[t->to->key], msg, len, sizeof msg,
+                                                               plat_wallclock_ns() / 1000000000u)
+                                     : 0;
     struct pbuf *p = len ? pbuf_alloc(PBUF_TRANSPORT, (u16_t)len, PBUF_RAM) : NULL;
     if (!p)
         return;                             /* heap dry: the next retry tries again */
@@ -135,7 +144,7 @@ static void received(void *arg, struct udp_pcb *from_pcb, struct pbuf *p, const 
 {
     (void)arg;
     (void)from_pcb;
-    uint8_t msg[DNS_NOTIFY_MAX];
+    uint8_t msg[DNS_NOTIFY_MAX + DNS_TSIG_RR_MAX];
     size_t len = p->tot_len < sizeof msg ? p->tot_len : sizeof msg;
     pbuf_copy_partial(p, msg, (u16_t)len, 0);
     pbuf_free(p);
@@ -149,6 +158,16 @@ static void received(void *arg, struct udp_pcb *from_pcb, struct pbuf *p, const 
         enum dns_notify_reply r = dns_notify_check_reply(served, t->zone, t->id, msg, len, &rcode);
         if (r == DNS_NOTIFY_NOT_OURS)
             continue;
+        /* To a signed NOTIFY only a reply signed with the same key
+         * counts: anyone could forge an unsigned one to stop the retries. */
+        if (t->to->key != BLOB_DNS_NO_KEY &&
+            dns_tsig_verify_response(&t->tsig, msg, len, plat_wallclock_ns() / 1000000000u) != DNS_TSIG_OK) {
+            char zone[300], where[64];
+            describe(t, zone, sizeof zone, where, sizeof where);
+            log_line("dns: NOTIFY of %s to %s: a reply that fails TSIG verification (error %u, theirs %u); "
+                     "still waiting", zone, where, t->tsig.error, t->tsig.peer_error);
+            continue;
+        }
         char zone[300], where[64];
         describe(t, zone, sizeof zone, where, sizeof where);
         if (r == DNS_NOTIFY_ACKED)
@@ -186,6 +205,7 @@ int dns_notify_service_start(const struct blob *before, const struct blob *now)
         udp_recv(pcb, received, NULL);
     }
     served = now;
+    key_count = dns_engine_tsig_keys(now, keys, BLOB_DNS_TSIG_KEYS_MAX);
     target_count = 0;
     unsigned skipped = 0;
     uint32_t start = sys_now();

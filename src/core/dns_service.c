@@ -39,6 +39,7 @@ static const struct blob *served;
 static struct dns_engine_env env;
 static struct dns_rrl rrl;
 static struct dns_cookie_secrets cookie_secrets;
+static struct dns_tsig_key tsig_keys[BLOB_DNS_TSIG_KEYS_MAX];
 static struct tcp_pool pool;
 static struct tcp_slot slots[DNS_SLOTS];
 static struct dns_stream engines[DNS_SLOTS];
@@ -209,6 +210,10 @@ int dns_service_start(const struct blob *blob)
     served = blob;
     rrl_start(blob);
     cookies_start(blob);
+    env.tsig_keys = tsig_keys;
+    env.tsig_key_count = dns_engine_tsig_keys(blob, tsig_keys, BLOB_DNS_TSIG_KEYS_MAX);
+    if (env.tsig_key_count)
+        log_line("dns: %zu TSIG key%s", env.tsig_key_count, env.tsig_key_count == 1 ? "" : "s");
     struct udp_pcb *udp = udp_new_ip_type(IPADDR_TYPE_ANY);
     if (!udp || udp_bind(udp, IP_ANY_TYPE, DNS_PORT) != ERR_OK)
         return -1;

@@ -544,9 +544,28 @@ static unsigned answer_query(const struct blob *b, const struct dns_query *q, en
     return rcode;
 }
 
+size_t dns_engine_tsig_keys(const struct blob *b, struct dns_tsig_key *keys, size_t max)
+{
+    size_t n = b->tsig_key_count < max ? b->tsig_key_count : max;
+    for (size_t i = 0; i < n; i++) {
+        const struct blob_dns_tsig_key *k = &b->tsig_keys[i];
+        keys[i].name = blob_bytes(b, k->name);
+        keys[i].name_len = k->name.len;
+        keys[i].secret = blob_bytes(b, k->secret);
+        keys[i].secret_len = k->secret.len;
+        _Static_assert((int)BLOB_DNS_TSIG_HMAC_SHA256 == (int)DNS_TSIG_HMAC_SHA256 &&
+                           (int)BLOB_DNS_TSIG_HMAC_SHA384 == (int)DNS_TSIG_HMAC_SHA384 &&
+                           (int)BLOB_DNS_TSIG_HMAC_SHA512 == (int)DNS_TSIG_HMAC_SHA512,
+                       "the blob numbers algorithms as dns_tsig.h does");
+        keys[i].alg = (enum dns_tsig_algorithm)k->algorithm;
+    }
+    return n;
+}
+
 /* Is q a transfer this client may have? Then its zone. */
 static const struct blob_dns_zone *transfer_zone(const struct blob *b, const struct dns_query *q,
-                                                 enum dns_transport transport, const struct dns_peer *peer)
+                                                 enum dns_transport transport, const struct dns_peer *peer,
+                                                 uint16_t tsig_key)
 {
     if (!peer || DNS_OPCODE(q->flags) != 0 || q->qclass != DNS_CLASS_IN ||
         !(q->qtype == DNS_TYPE_IXFR || (q->qtype == DNS_TYPE_AXFR && transport == DNS_OVER_TCP)))
@@ -554,7 +573,7 @@ static const struct blob_dns_zone *transfer_zone(const struct blob *b, const str
     uint8_t key[DNS_NAME_MAX];
     size_t key_len = dns_name_to_key(q->qname, q->qname_len, key);
     const struct blob_dns_zone *zone = dns_db_zone_at(b, key, key_len);
-    return zone && dns_transfer_allowed(b, zone, peer, BLOB_DNS_NO_KEY) ? zone : NULL;
+    return zone && dns_transfer_allowed(b, zone, peer, tsig_key) ? zone : NULL;
 }
 
 enum dns_action dns_engine_handle(const struct blob *b, const struct dns_engine_env *env, const uint8_t *msg, size_t len,
@@ -567,13 +586,37 @@ enum dns_action dns_engine_handle(const struct blob *b, const struct dns_engine_
     if (parsed == DNS_PARSE_DROP || out_size < DNS_UDP_MAX_PLAIN)
         return DNS_ACTION_NONE;
 
-    const struct blob_dns_zone *zone = parsed == DNS_PARSE_OK ? transfer_zone(b, &q, transport, peer) : NULL;
+    /* TSIG first (RFC 8945 5.2): a request that fails it is answered
+     * with the error and nothing else. */
+    uint64_t now = env ? env->unix_time : 0;
+    struct dns_tsig_state tsig;
+    bool signed_request = false;
+    uint16_t key = BLOB_DNS_NO_KEY;
+    bool tsig_error = false;
+    if (q.tsig_off && parsed != DNS_PARSE_FORMERR) {
+        switch (dns_tsig_verify_request(&tsig, msg, len, env ? env->tsig_keys : NULL, env ? env->tsig_key_count : 0,
+                                        now)) {
+        case DNS_TSIG_OK:
+            signed_request = true;
+            key = (uint16_t)(tsig.key - env->tsig_keys);
+            break;
+        case DNS_TSIG_NOTAUTH:
+            tsig_error = true;
+            break;
+        default:
+            parsed = DNS_PARSE_FORMERR;     /* malformed: FORMERR, no TSIG (5.2) */
+            break;
+        }
+    }
+
+    const struct blob_dns_zone *zone =
+        parsed == DNS_PARSE_OK && !tsig_error ? transfer_zone(b, &q, transport, peer, key) : NULL;
     if (zone && transport == DNS_OVER_UDP) {
-        *out_len = dns_transfer_soa_answer(b, zone, msg, &q, out, out_size);
+        *out_len = dns_transfer_soa_answer(b, zone, msg, &q, signed_request ? &tsig : NULL, now, out, out_size);
         return *out_len ? DNS_ACTION_ANSWER : DNS_ACTION_NONE;
     }
     if (zone && xfr) {
-        dns_transfer_start(xfr, b, zone, msg, &q);
+        dns_transfer_start(xfr, b, zone, msg, &q, signed_request ? &tsig : NULL, now);
         return DNS_ACTION_TRANSFER;
     }
 
@@ -614,10 +657,18 @@ enum dns_action dns_engine_handle(const struct blob *b, const struct dns_engine_
     }
     if (edns)
         dns_response_reserve(&r, DNS_OPT_SIZE + dns_edns_extra_size(&extra));     /* EDE only beside no records */
+    size_t signature = signed_request || tsig_error ? dns_tsig_rr_size(&tsig) : 0;
+    if (signature > r.limit - r.len) {
+        *out_len = 0;
+        return DNS_ACTION_NONE;     /* no room for the TSIG at all: a 512-byte client with a long key name */
+    }
+    dns_response_reserve(&r, signature);
     unsigned rcode = DNS_RCODE_NOERROR;
     uint16_t ede = DNS_EDE_NONE;
     struct rrl_facts facts = {DNS_RRL_ERROR, NULL, 0};
 
+    if (tsig_error)
+        parsed = DNS_PARSE_TSIG_ERROR;
     switch (parsed) {
     case DNS_PARSE_FORMERR:
         rcode = DNS_RCODE_FORMERR;
@@ -628,6 +679,9 @@ enum dns_action dns_engine_handle(const struct blob *b, const struct dns_engine_
         break;
     case DNS_PARSE_BADVERS:
         rcode = DNS_RCODE_BADVERS;
+        break;
+    case DNS_PARSE_TSIG_ERROR:
+        rcode = DNS_RCODE_NOTAUTH;          /* the TSIG's error says why (RFC 8945 5.2) */
         break;
     case DNS_PARSE_COOKIE_PROBE:
         /* RFC 7873 5.4: a cookie and no question asks only for our
@@ -668,6 +722,11 @@ enum dns_action dns_engine_handle(const struct blob *b, const struct dns_engine_
     if (edns)
         dns_response_add_opt(&r, rcode, q.edns_do, ede, &extra);
     *out_len = r.len;
+    if (signed_request || tsig_error) {
+        *out_len = dns_tsig_sign_response(&tsig, out, r.len, r.len + signature, now);
+        if (*out_len == 0)
+            return DNS_ACTION_NONE;     /* cannot happen: its room was kept */
+    }
     return DNS_ACTION_ANSWER;
 }
 

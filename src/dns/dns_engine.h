@@ -16,6 +16,7 @@
 #include "dns/dns_query.h"
 #include "dns/dns_rrl.h"
 #include "dns/dns_transfer.h"
+#include "dns/dns_tsig.h"
 
 /*
  * What the engine needs from its host beyond the blob: the clock and the
@@ -27,7 +28,13 @@ struct dns_engine_env {
     uint64_t unix_time;             /* seconds since the epoch: cookie timestamps, TSIG */
     struct dns_rrl *rrl;            /* UDP answers' rate limiter (dns_rrl.h); NULL: none */
     const struct dns_cookie_secrets *cookies;   /* DNS cookies' secrets (dns_cookie.h); NULL: none answered */
+    const struct dns_tsig_key *tsig_keys;       /* the blob's TSIG keys, in its order (dns_tsig.h) */
+    size_t tsig_key_count;
 };
+
+/* The TSIG keys of blob b as dns_tsig.h takes them, into keys[0 ..
+ * min(b's count, max)); returns how many. They point into the blob. */
+size_t dns_engine_tsig_keys(const struct blob *b, struct dns_tsig_key *keys, size_t max);
 /* What the transport does with a message. */
 enum dns_action {
     DNS_ACTION_NONE,        /* no answer: a response, shorter than a header (UDP: drop; TCP: close) */
@@ -48,6 +55,11 @@ enum dns_action {
  * its EDNS payload size capped by ours) and truncated with TC set when it
  * does not fit. The answer is written where the caller will send it from:
  * it is made once, never copied.
+ *
+ * A request signed with TSIG (RFC 8945) is verified against
+ * env->tsig_keys: a bad one is answered NOTAUTH with the TSIG error
+ * (BADKEY, BADSIG, BADTIME), a good one is answered signed, and its key
+ * is what the transfer ACLs compare with entries that name one.
  *
  * With env->cookies (and dns.conf's answer-cookie), a query's COOKIE
  * option (RFC 7873) is judged and answered with our server cookie; a

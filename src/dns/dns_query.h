@@ -18,6 +18,7 @@ enum dns_parse_result {
     DNS_PARSE_NOTIMP,       /* opcode we do not implement */
     DNS_PARSE_BADVERS,      /* EDNS version we do not speak */
     DNS_PARSE_COOKIE_PROBE, /* no question, only a cookie: answered with ours (RFC 7873 5.4) */
+    DNS_PARSE_TSIG_ERROR,   /* the engine's: a TSIG that failed verification (never from the parser) */
 };
 
 /* EDNS options we act on (RFC 6891 6.1.2: the others are ignored). */

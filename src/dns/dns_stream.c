@@ -64,7 +64,11 @@ static size_t make_current(struct dns_stream *s, uint8_t *scratch)
     size_t max = STREAM_SCRATCH_BYTES - 2;
     for (;;) {
         if (s->transferring) {
+            if (s->taken == 0 && s->env)
+                s->pinned = *s->env;
             s->xfr_next = s->xfr;
+            if (s->env)
+                s->xfr_next.now = s->pinned.unix_time;  /* each message signed at its own time */
             size_t n = dns_transfer_next(&s->xfr_next, scratch + 2, max);
             if (n > 0) {
                 dns_put16(scratch, (uint16_t)n);

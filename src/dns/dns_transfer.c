@@ -19,9 +19,14 @@ bool dns_transfer_allowed(const struct blob *b, const struct blob_dns_zone *zone
 }
 
 void dns_transfer_start(struct dns_transfer *t, const struct blob *b, const struct blob_dns_zone *zone,
-                        const uint8_t *msg, const struct dns_query *q)
+                        const uint8_t *msg, const struct dns_query *q, const struct dns_tsig_state *tsig,
+                        uint64_t now)
 {
     memset(t, 0, sizeof *t);
+    t->signed_request = tsig != NULL;
+    if (tsig)
+        t->tsig = *tsig;
+    t->now = now;
     t->b = b;
     t->zone = zone;
     _Static_assert(sizeof t->query >= DNS_HEADER_SIZE + DNS_NAME_MAX + 4, "a question always fits");
@@ -81,14 +86,17 @@ bool dns_transfer_done(const struct dns_transfer *t)
 }
 
 size_t dns_transfer_soa_answer(const struct blob *b, const struct blob_dns_zone *zone, const uint8_t *msg,
-                               const struct dns_query *q, uint8_t *out, size_t out_size)
+                               const struct dns_query *q, struct dns_tsig_state *tsig, uint64_t now, uint8_t *out,
+                               size_t out_size)
 {
     struct dns_response r;
-    begin_message(&r, out, out_size < DNS_UDP_MAX_PLAIN ? out_size : DNS_UDP_MAX_PLAIN, msg, q);
+    size_t limit = out_size < DNS_UDP_MAX_PLAIN ? out_size : DNS_UDP_MAX_PLAIN;
+    size_t signature = tsig ? dns_tsig_rr_size(tsig) : 0;
+    begin_message(&r, out, limit - signature, msg, q);
     if (!add_record(&r, b, dns_db_apex(b, zone), dns_db_soa(b, zone), 0))
-        return 0;           /* cannot happen: a SOA and its question fit in 512 */
+        return 0;           /* cannot happen: a SOA, its question and a TSIG fit in 512 */
     end_message(&r, q);
-    return r.len;
+    return tsig ? dns_tsig_sign_response(tsig, out, r.len, limit, now) : r.len;
 }
 
 size_t dns_transfer_next(struct dns_transfer *t, uint8_t *out, size_t out_size)
@@ -97,8 +105,9 @@ size_t dns_transfer_next(struct dns_transfer *t, uint8_t *out, size_t out_size)
         return 0;
     const struct blob *b = t->b;
     struct dns_response r;
-    begin_message(&r, out, out_size < DNS_TRANSFER_MESSAGE_MAX ? out_size : DNS_TRANSFER_MESSAGE_MAX, t->query,
-                  &t->q);
+    size_t signature = t->signed_request ? dns_tsig_rr_size(&t->tsig) : 0;
+    begin_message(&r, out, (out_size < DNS_TRANSFER_MESSAGE_MAX ? out_size : DNS_TRANSFER_MESSAGE_MAX) - signature,
+                  t->query, &t->q);
     const struct blob_dns_node *apex = dns_db_apex(b, t->zone);
     const struct blob_dns_rrset *soa = dns_db_soa(b, t->zone);
     if (!t->soa_sent) {
@@ -115,7 +124,7 @@ size_t dns_transfer_next(struct dns_transfer *t, uint8_t *out, size_t out_size)
             /* A record bigger than our usual message (a huge TXT): it goes
              * alone, in a message as large as DNS over TCP allows. */
             size_t most = out_size < DNS_TCP_MAX ? out_size : DNS_TCP_MAX;
-            r.limit = most - (t->q.has_edns ? DNS_OPT_SIZE + DNS_EDE_SIZE : 0);
+            r.limit = most - signature - (t->q.has_edns ? DNS_OPT_SIZE + DNS_EDE_SIZE : 0);
             if (!add_record(&r, b, n, set, t->rdata))
                 return 0;   /* needs more room than out_size: see dns_transfer_done() */
         }
@@ -126,5 +135,12 @@ size_t dns_transfer_next(struct dns_transfer *t, uint8_t *out, size_t out_size)
     t->done = true;
 finish:
     end_message(&r, &t->q);
-    return r.len;
+    if (!t->signed_request)
+        return r.len;
+    /* Signed in the room kept for it; a failure would be a sizing bug:
+     * end the transfer rather than send a message unsigned. */
+    size_t n = dns_tsig_sign_response(&t->tsig, out, r.len, r.len + signature, t->now);
+    if (n == 0)
+        t->done = false;
+    return n;
 }

@@ -14,6 +14,7 @@
 
 #include "content/blob.h"
 #include "dns/dns_query.h"
+#include "dns/dns_tsig.h"
 #include "wire/dns_name.h"
 #include "wire/dns_wire.h"
 
@@ -30,6 +31,12 @@ struct dns_transfer {
     struct dns_query q;
     bool soa_sent, done;
     uint32_t node, rrset, rdata;    /* the next record: node within the zone, RRset within the node */
+    /* A TSIG-signed request's exchange: every message is signed, each
+     * covering the one before (RFC 8945 5.3.1), at time `now` (seconds
+     * since the epoch, which the transport sets before each message). */
+    bool signed_request;
+    struct dns_tsig_state tsig;
+    uint64_t now;
 };
 
 /* Does the zone's ACL allow this client, whose request was signed with
@@ -42,10 +49,12 @@ bool dns_transfer_allowed(const struct blob *b, const struct blob_dns_zone *zone
  * Prepares t to transfer `zone` in answer to the parsed query q (an AXFR
  * or IXFR at the zone's apex, from a client the ACL allows: the engine's
  * entry point, dns_engine_handle(), decides that). The messages then come
- * from dns_transfer_next().
+ * from dns_transfer_next(). `tsig` is the verified request's TSIG
+ * exchange, or NULL for an unsigned request.
  */
 void dns_transfer_start(struct dns_transfer *t, const struct blob *b, const struct blob_dns_zone *zone,
-                        const uint8_t *msg, const struct dns_query *q);
+                        const uint8_t *msg, const struct dns_query *q, const struct dns_tsig_state *tsig,
+                        uint64_t now);
 
 /*
  * An IXFR over UDP gets only the current SOA, and the client then asks
@@ -53,7 +62,8 @@ void dns_transfer_start(struct dns_transfer *t, const struct blob *b, const stru
  * message into out and returns its length.
  */
 size_t dns_transfer_soa_answer(const struct blob *b, const struct blob_dns_zone *zone, const uint8_t *msg,
-                               const struct dns_query *q, uint8_t *out, size_t out_size);
+                               const struct dns_query *q, struct dns_tsig_state *tsig, uint64_t now, uint8_t *out,
+                               size_t out_size);
 
 /*
  * Writes the next message into out (room for out_size bytes, at least

@@ -492,6 +492,16 @@ size_t dns_tsig_sign_response(struct dns_tsig_state *s, uint8_t *msg, size_t len
     return n;
 }
 
+size_t dns_tsig_rr_size(const struct dns_tsig_state *s)
+{
+    bool unsigned_error = s->error == DNS_TSIG_BADKEY || s->error == DNS_TSIG_BADSIG;
+    size_t mac = unsigned_error || !s->key ? 0 : dns_tsig_digest_len(s->key->alg);
+    size_t other = s->error == DNS_TSIG_BADTIME ? 6 : 0;
+    /* owner, TYPE CLASS TTL RDLENGTH, algorithm, Time Signed, Fudge, MAC
+     * Size, MAC, Original ID, Error, Other Len, Other Data */
+    return s->key_name_len + 10u + s->alg_name_len + 6u + 2u + 2u + mac + 2u + 2u + 2u + other;
+}
+
 /* ---- client side ---------------------------------------------------------------- */
 
 size_t dns_tsig_sign_request(struct dns_tsig_state *s, const struct dns_tsig_key *key, uint8_t *msg, size_t len,

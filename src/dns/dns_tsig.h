@@ -149,6 +149,10 @@ enum dns_tsig_result dns_tsig_verify_request(struct dns_tsig_state *s, const uin
  */
 size_t dns_tsig_sign_response(struct dns_tsig_state *s, uint8_t *msg, size_t len, size_t room, uint64_t now);
 
+/* The bytes dns_tsig_sign_response() will append for s: what an answer
+ * keeps free below its size limit, so that the TSIG still fits. */
+size_t dns_tsig_rr_size(const struct dns_tsig_state *s);
+
 /*
  * Client side: signs the request msg[0..len) (our NOTIFY) with `key` at
  * time `now`, in place as dns_tsig_sign_response() does, and prepares s

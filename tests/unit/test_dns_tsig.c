@@ -470,10 +470,11 @@ static void test_notify(const struct test_key *k)
 }
 
 /*
- * A zone transfer from the engine (bulk.test, several messages), each
- * message signed in turn; the peer verifies message by message: the first
- * over the request MAC and every TSIG field, each later one over the
- * previous MAC and the timers only (RFC 8945 5.3.1).
+ * A zone transfer from the engine (bulk.test, several messages), signed
+ * by the engine itself with the request's key, each message in turn; the
+ * peer verifies message by message: the first over the request MAC and
+ * every TSIG field, each later one over the previous MAC and the timers
+ * only (RFC 8945 5.3.1).
  */
 static void test_transfer(const struct test_key *k, const struct blob *b)
 {
@@ -481,24 +482,27 @@ static void test_transfer(const struct test_key *k, const struct blob *b)
     ldns_rdf *prior = NULL;
     struct msg q = peer_query(k, KEY_NAME, "bulk.test.", LDNS_RR_TYPE_AXFR, &prior);
     struct dns_peer peer = {.family = 4, .addr = {192, 0, 2, 54}};
+    struct dns_engine_env env = {.unix_time = now, .tsig_keys = keyring, .tsig_key_count = 4};
     struct dns_transfer t;
     static uint8_t small[512];
     size_t small_len;
-    struct dns_tsig_state s;
-    bool started = dns_engine_handle(b, NULL, q.b, q.len, DNS_OVER_TCP, &peer, &t, small, sizeof small, &small_len) ==
+    bool started = dns_engine_handle(b, &env, q.b, q.len, DNS_OVER_TCP, &peer, &t, small, sizeof small, &small_len) ==
                    DNS_ACTION_TRANSFER;
-    snprintf(name, sizeof name, "%s: a signed AXFR of bulk.test starts a transfer and verifies", k->alg_text);
-    CHECK(name, started && dns_tsig_verify_request(&s, q.b, q.len, keyring, 4, now) == DNS_TSIG_OK);
+    snprintf(name, sizeof name, "%s: a signed AXFR of bulk.test starts a signed transfer", k->alg_text);
+    CHECK(name, started && t.signed_request);
 
     static uint8_t buf[DNS_TRANSFER_MESSAGE_MAX + DNS_TSIG_RR_MAX];
-    static uint8_t plain[DNS_TRANSFER_MESSAGE_MAX];
+    static uint8_t plain[DNS_TRANSFER_MESSAGE_MAX + DNS_TSIG_RR_MAX];
     size_t messages = 0;
     bool ldns_ok = true, ref_ok = true, full_digest_refused = true, signed_all = true;
-    size_t n;
-    while (started && (n = dns_transfer_next(&t, buf, DNS_TRANSFER_MESSAGE_MAX)) > 0 && messages < 100) {
+    size_t sn;
+    while (started && (sn = dns_transfer_next(&t, buf, sizeof buf)) > 0 && messages < 100) {
+        /* The message as it was before the engine signed it. */
+        size_t at = dns_tsig_find(buf, sn);
+        signed_all &= at > 0 && at != DNS_TSIG_MISPLACED;
+        size_t n = at > 0 && at != DNS_TSIG_MISPLACED ? at : sn;
         memcpy(plain, buf, n);
-        size_t sn = dns_tsig_sign_response(&s, buf, n, sizeof buf, now);
-        signed_all &= sn > n;
+        dns_put16(plain + 10, (uint16_t)(dns_get16(plain + 10) - (n < sn)));
         bool later = messages > 0;
         ldns_ok &= !k->ldns_has || ldns_verifies(k, KEY_NAME, buf, sn, prior, later);
         ref_ok &= ref_verifies(k, plain, n, buf, sn, prior, later);
@@ -513,7 +517,7 @@ static void test_transfer(const struct test_key *k, const struct blob *b)
         messages++;
     }
     snprintf(name, sizeof name, "%s: bulk.test takes at least three messages, each signed", k->alg_text);
-    CHECK(name, messages >= 3 && signed_all && s.messages_signed == messages);
+    CHECK(name, messages >= 3 && signed_all && t.tsig.messages_signed == messages && dns_transfer_done(&t));
     snprintf(name, sizeof name, "%s: every transfer message verifies with the reference, in turn", k->alg_text);
     CHECK(name, ref_ok);
     if (k->ldns_has) {

@@ -460,8 +460,8 @@ static void end_clause(struct reader *r)
                     error(r, r->clause_line, "a key of this name is already defined");
                     return;
                 }
-            if (c->key_count >= BLOB_DNS_NO_KEY) {
-                error(r, r->clause_line, "too many keys");
+            if (c->key_count >= BLOB_DNS_TSIG_KEYS_MAX) {
+                error(r, r->clause_line, "more than %u keys", BLOB_DNS_TSIG_KEYS_MAX);
                 return;
             }
             c->keys = xrealloc(c->keys, (c->key_count + 1) * sizeof *c->keys);
