@@ -83,6 +83,22 @@ static void wipe(void *p, size_t n)
         *v++ = 0;
 }
 
+/*
+ * BearSSL's own stack frames outlive its calls: br_hmac_key_init() pads
+ * the key in a local buffer, and each compression keeps the block's words
+ * in its message schedule. Their frames lay just below the caller's, so a
+ * frame as deep, zeroed, overwrites them. Best effort (it relies on the
+ * frames being no deeper, about 1.5 KiB at most for SHA-512), and called
+ * right after the HMAC from the same function, never inlined into it.
+ */
+#define STACK_SCRUB_BYTES 4096
+static __attribute__((noinline)) void scrub_stack_below(void)
+{
+    volatile uint8_t area[STACK_SCRUB_BYTES];
+    for (size_t i = 0; i < sizeof area; i++)
+        area[i] = 0;
+}
+
 /* Equality in time that depends only on n, so an attacker trying MACs
  * learns nothing from how long a wrong one takes to refuse. */
 static bool equal_in_constant_time(const uint8_t *a, const uint8_t *b, size_t n)
@@ -314,6 +330,7 @@ static size_t compute_mac(const struct dns_tsig_key *key, const uint8_t *prior, 
     }
     size_t n = br_hmac_out(&hc, out);
     wipe(&hc, sizeof hc);
+    scrub_stack_below();
     return n;
 }
 

@@ -13,6 +13,9 @@ cookie/  a setting (secrets, client, clock; see fuzz_cookie.c) and a COOKIE
        option: a client cookie alone, a server cookie of ours unaltered at
        ages around the window's edges (the staging secret's among them),
        and a few lengths either side of the malformed ones;
+tsig/  DNS messages with a TSIG, signed with fuzz_tsig.c's keys at its
+       clock (so mutations start past the MAC check), truncated, late,
+       with an unknown key, or with the TSIG misplaced;
 dns_stream/, http_stream/  operation scripts (see fuzz_dns_stream.c and
        fuzz_http_stream.c): framed queries, HTTP requests and heads in
        pieces, takes of odd sizes, FIN, and for TLS the client's moves.
@@ -23,6 +26,8 @@ their descriptions in tests/fuzz/crashes/README, by what they edit (a
 record's bytes, a node's RRset) rather than by offset, so they keep aiming
 at the same fields when the fixture's layout changes.
 """
+import hashlib
+import hmac
 import os
 import struct
 import sys
@@ -343,6 +348,55 @@ def drain(size):
 FIN = b"\xc0"
 
 
+TSIG = 250
+TSIG_NOW = 1700000000       # fuzz_tsig.c's NOW
+TSIG_DIGESTS = {"hmac-sha256": hashlib.sha256, "hmac-sha384": hashlib.sha384, "hmac-sha512": hashlib.sha512}
+
+
+def tsig_secret(alg):
+    """fuzz_tsig.c's secret for the algorithm: byte i is i * 7 + the digest length."""
+    n = TSIG_DIGESTS[alg]().digest_size
+    return bytes((i * 7 + n) & 0xff for i in range(n))
+
+
+def tsig_signed(msg, alg="hmac-sha256", key="key.example.test", when=TSIG_NOW, mac_len=None, fudge=300,
+                owner=None):
+    """msg with a TSIG RR appended (RFC 8945 4.3: HMAC over the message,
+    then the key name, class ANY, TTL 0, algorithm, times, error 0, no
+    other data), its MAC truncated to mac_len; owner replaces the owner
+    name's wire form (a compression pointer, say)."""
+    times = struct.pack(">HIH", when >> 32, when & 0xffffffff, fudge)
+    variables = wire(key) + struct.pack(">HI", 255, 0) + wire(alg) + times + struct.pack(">HH", 0, 0)
+    mac = hmac.new(tsig_secret(alg), msg + variables, TSIG_DIGESTS[alg]).digest()[:mac_len]
+    rdata = wire(alg) + times + struct.pack(">H", len(mac)) + mac + msg[:2] + struct.pack(">HH", 0, 0)
+    rr = (owner if owner is not None else wire(key)) + struct.pack(">HHIH", TSIG, 255, 0, len(rdata)) + rdata
+    arcount = struct.unpack(">H", msg[10:12])[0] + 1
+    return msg[:10] + struct.pack(">H", arcount) + msg[12:] + rr
+
+
+def tsig():
+    z = "example.test"
+    soa = query(z, SOA, flags=0)
+    soa_edns = query(z, SOA, flags=0, edns=1232)
+    seeds = {
+        "sha256-soa": tsig_signed(soa),
+        "sha384-axfr": tsig_signed(query(z, AXFR, flags=0), "hmac-sha384"),
+        "sha512-soa-edns": tsig_signed(soa_edns, "hmac-sha512"),
+        "sha256-compressed-owner": tsig_signed(soa, owner=b"\3key\xc0\x0c"),
+        "sha256-truncated-16": tsig_signed(soa, mac_len=16),
+        "sha512-truncated-31": tsig_signed(soa, "hmac-sha512", mac_len=31),
+        "sha256-late": tsig_signed(soa, when=TSIG_NOW + 301),
+        "sha256-unknown-key": tsig_signed(soa, key="nobody.example"),
+        "notify-reply-sha256": tsig_signed(query(z, SOA, flags=0xa400)),
+        "unsigned": soa,
+    }
+    signed = seeds["sha256-soa"]
+    seeds["tsig-then-opt"] = (signed[:10] + struct.pack(">H", 2) + signed[12:] +
+                              b"\0" + struct.pack(">HHIH", OPT, 1232, 0, 0))
+    for name, data in seeds.items():
+        write("tsig", name, data)
+
+
 def framed(msg):
     return struct.pack(">H", len(msg)) + msg
 
@@ -463,6 +517,7 @@ if __name__ == "__main__":
     dns_stream()
     http_stream()
     cookie()
+    tsig()
     fixture = sys.argv[1] if len(sys.argv) > 1 else "build/tests/fixture.blob"
     blob(fixture)
     blob_crashes(fixture)
