@@ -13,7 +13,13 @@ library only).
       "# DIFF ..." line per difference and the agreement figure. TOLERATED
       is a file of "QUERY-REGEX<TAB>WHAT-REGEX<TAB>reason" lines (may be
       empty): a difference whose query text and "what" both match (re.search)
-      is reported as "# TOLERATED ..." and does not count as a failure.
+      is reported as "# TOLERATED ..." and does not count as a failure. For
+      the answer, authority and additional sections "what" is also tried
+      with a detail appended, "SECTION [only unihost: TYPES; only nsd:
+      TYPES]": the types of the records only one side has (RRSIG/COVERED
+      for a signature, "-" for none, "addresses of its extra NS" for the
+      addresses of the targets of NS records only that side has in its
+      authority section), so an entry can name the records it is about.
       Exit status 0 when no untolerated difference remains, 1 otherwise,
       2 when the run could not be completed (time budget exceeded).
 
@@ -586,12 +592,48 @@ def fmt(v):
     return v
 
 
+def rr_kind(rr):
+    """An RR's type as the details name it: RRSIG/COVERED for a signature."""
+    f = rr.split(' ', 4)
+    if f[3] != 'RRSIG':
+        return f[3]
+    rd = f[4].split()
+    if rd[0] == '\\#' and len(rd) > 2 and len(rd[2]) >= 4:
+        return 'RRSIG/' + type_text(int(rd[2][:4], 16))
+    return 'RRSIG/' + rd[0]
+
+
+def only_detail(section, only, other_authority_only):
+    """The types of the records only one answer has in a section, sorted;
+    for the additional section, "addresses of its extra NS" when they are
+    all addresses (and their signatures) of the targets of NS records that
+    only this answer has in its authority section."""
+    if not only:
+        return '-'
+    if section == 'additional' and other_authority_only is not None:
+        targets = {r.split(' ', 4)[4].lower() for r in other_authority_only
+                   if r.split(' ', 4)[3] == 'NS'}
+        if targets and all(r.split(' ', 1)[0].lower() in targets and
+                           rr_kind(r) in ('A', 'AAAA', 'RRSIG/A', 'RRSIG/AAAA') for r in only):
+            return 'addresses of its extra NS'
+    return ' '.join(sorted(set(rr_kind(r) for r in only)))
+
+
 def compare(a, b):
-    """[(what, a-text, b-text)] for every facet that differs."""
+    """[(what, a-text, b-text, only-a, only-b, detail)] for every facet that
+    differs. detail, for the answer, authority and additional sections,
+    names the types of the records only one side has, as
+    "[only unihost: TYPES; only nsd: TYPES]" ("-" for none); a tolerated
+    entry's WHAT-REGEX may match the facet alone or the facet, a space and
+    this detail."""
     out = []
     if a['response'] != b['response'] and not (a['response'].startswith('yes') and
                                                b['response'].startswith('yes')):
-        return [('response', a['response'], b['response'], None, None)]
+        return [('response', a['response'], b['response'], None, None, None)]
+    auth_only = (None, None)
+    if isinstance(a.get('authority'), list) and isinstance(b.get('authority'), list):
+        auth_only = ([x for x in a['authority'] if x not in b['authority']],
+                     [x for x in b['authority'] if x not in a['authority']])
     for k in sorted(set(a) | set(b), key=lambda k: ORDER.index(k) if k in ORDER else 99):
         va, vb = a.get(k, '(n/a)'), b.get(k, '(n/a)')
         if va == vb:
@@ -606,9 +648,11 @@ def compare(a, b):
             if k in ('answer', 'authority', 'additional') and \
                     a.get('flag tc') == '1' and b.get('flag tc') == '1':
                 what = k + ' (both truncated)'
-            out.append((what, fmt(va), fmt(vb), fmt(only_a), fmt(only_b)))
+            detail = '[only unihost: %s; only nsd: %s]' % (
+                only_detail(k, only_a, auth_only[0]), only_detail(k, only_b, auth_only[1]))
+            out.append((what, fmt(va), fmt(vb), fmt(only_a), fmt(only_b), detail))
         else:
-            out.append((k, fmt(va), fmt(vb), None, None))
+            out.append((k, fmt(va), fmt(vb), None, None, None))
     return out
 
 
@@ -663,15 +707,16 @@ def run(corpus, tolerated, a4, a6, b4, b6):
             identical += 1
             continue
         bad = False
-        for what, va, vb, oa, ob in diffs:
-            why = next((r for qre, wre, r in tol if qre.search(q) and wre.search(what)), None)
+        for what, va, vb, oa, ob, detail in diffs:
+            why = next((r for qre, wre, r in tol if qre.search(q) and
+                        (wre.search(what) or (detail and wre.search(what + ' ' + detail)))), None)
             if why is None:
                 bad = True
                 bywhat[what] = bywhat.get(what, 0) + 1
                 tag = 'DIFF'
             else:
                 tag = 'TOLERATED (%s)' % why
-            line = '# %s %s: %s: unihost=%s nsd=%s' % (tag, q, what, va, vb)
+            line = '# %s %s: %s: unihost=%s nsd=%s' % (tag, q, what + (' ' + detail if detail else ''), va, vb)
             if oa is not None:
                 line += ' [only unihost: %s; only nsd: %s]' % (oa, ob)
             print(line)
