@@ -414,7 +414,10 @@ static void answer_in_zone(struct dns_response *r, struct lookup *l, const struc
         truncated(r);
         return;
     }
-    if (end == POSITIVE) {
+    /* Optional data beside a positive answer; dns.conf's
+     * minimal-responses leaves it out (it is what makes a small query's
+     * answer large, and resolvers do not need it). */
+    if (end == POSITIVE && !(dns_db_server(l->b)->flags & BLOB_DNS_MINIMAL_RESPONSES)) {
         add_target_addresses(l, set);
         if (q->qtype != DNS_TYPE_ANY)
             add_zone_ns(r, l, n, set, q->qtype);

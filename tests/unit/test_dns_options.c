@@ -408,6 +408,32 @@ static void test_tsig_answers(void)
     ldns_rdf_deep_free(mac);
 }
 
+static void test_minimal_responses(void)
+{
+    set_server(NULL, NULL);
+    ldns_pkt *p = ask_name("www.example.test", DNS_TYPE_A);
+    CHECK("minimal: off by default, the zone's NS and their addresses beside an answer",
+          p && ldns_pkt_ancount(p) == 1 && ldns_pkt_nscount(p) == 2 && ldns_pkt_arcount(p) > 0);
+    ldns_pkt_free(p);
+    server.flags |= BLOB_DNS_MINIMAL_RESPONSES;
+    p = ask_name("www.example.test", DNS_TYPE_A);
+    CHECK("minimal: the answer alone", p && ldns_pkt_ancount(p) == 1 && ldns_pkt_nscount(p) == 0 &&
+                                           ldns_pkt_arcount(p) == 0);
+    ldns_pkt_free(p);
+    p = ask_name("example.test", DNS_TYPE_MX);
+    CHECK("minimal: no addresses of MX targets either", p && ldns_pkt_ancount(p) >= 1 && ldns_pkt_arcount(p) == 0);
+    ldns_pkt_free(p);
+    p = ask_name("x.sub.example.test", DNS_TYPE_A);
+    CHECK("minimal: a referral keeps its NS and glue", p && !ldns_pkt_aa(p) && ldns_pkt_nscount(p) >= 1 &&
+                                                            ldns_pkt_arcount(p) >= 1);
+    ldns_pkt_free(p);
+    p = ask_name("nope.example.test", DNS_TYPE_A);
+    CHECK("minimal: a denial keeps its SOA", p && ldns_pkt_get_rcode(p) == LDNS_RCODE_NXDOMAIN &&
+                                                  ldns_pkt_nscount(p) == 1);
+    ldns_pkt_free(p);
+    server.flags &= (uint16_t)~BLOB_DNS_MINIMAL_RESPONSES;
+}
+
 int main(void)
 {
     size_t size;
@@ -425,6 +451,7 @@ int main(void)
     test_chaos();
     test_cookies();
     test_tsig_answers();
+    test_minimal_responses();
     free(copy);
     free(data);
     return CHECK_DONE();
