@@ -27,13 +27,17 @@
 #     and for REFUSED (one error bucket per prefix);
 #  5. IPv6: 600 identical queries from 2001:db8::1 (through lwIP, not the
 #     IPv4 fast path), the same bounds and slip count;
-#  6. 600 queries from the exempt 203.0.113.1: every one answered in full.
+#  6. 600 queries from the exempt 203.0.113.1: every one answered in full;
+#  7. seconds later, 200 more queries into one of the buckets of 2.-5. (one
+#     whose limited count was odd): it is full again but holds no more than
+#     a second's worth (the same bounds), and its slip counter went on from
+#     where its flood left it.
 # With "rrl-ratelimit: 10, rrl-slip: 3, rrl-ipv4-prefix-length: 32":
-#  7. the log line says so; 300 queries from 192.0.2.1: bounds for 10/s,
+#  8. the log line says so; 300 queries from 192.0.2.1: bounds for 10/s,
 #     ceil(limited / 3) slipped; 192.0.2.3 now has a bucket of its own and
 #     gets all its answers.
 # With "rrl-ratelimit: 0":
-#  8. the log line says RRL is off; 600 queries all answered in full.
+#  9. the log line says RRL is off; 600 queries all answered in full.
 # Every check can fail: without limiting the floods get every answer (over
 # the upper bound), with a wrong key the other prefix or the neighbour gets
 # limited (or the random names escape), a wrong slip counter misses the
@@ -92,7 +96,7 @@ blob rate0 "    rrl-ratelimit: 0"
 
 # start NAME: unihost with $UH_TMP/NAME.blob (a running one stopped first)
 start() {
-    if [ -n "$UH_PID" ] && ! uh_stop; then
+    if [ -n "$UH_PID" ] && ! uh_stop TERM; then
         notok "unihost stops for the next configuration" "still running after SIGTERM"
         exit 1
     fi
@@ -132,16 +136,49 @@ logline "dns: rate limiting UDP answers to 20 a second per /24 or /56 and kind, 
 LIM="--expect limited --rate 20 --slip 2 --count 600 --seconds 1.5"
 # shellcheck disable=SC2086 # LIM is words
 flood --label "identical queries" --src "$FLOODER" --mode positive $LIM \
-    --other "$OTHER" --neighbour "$NEIGHBOUR" --neighbour-shares yes --side-count 14 --tcp 10
+    --other "$OTHER" --neighbour "$NEIGHBOUR" --neighbour-shares yes --side-count 14 --tcp 10 \
+    --save "$UH_TMP/positive4.limited"
 # shellcheck disable=SC2086
-flood --label "NXDOMAIN for random names" --src "$FLOODER" --mode nxdomain $LIM --other "$OTHER" --side-count 14
+flood --label "NXDOMAIN for random names" --src "$FLOODER" --mode nxdomain $LIM --other "$OTHER" --side-count 14 \
+    --save "$UH_TMP/nxdomain4.limited"
 # shellcheck disable=SC2086
-flood --label "random names under a wildcard" --src "$FLOODER" --mode wildcard $LIM
+flood --label "random names under a wildcard" --src "$FLOODER" --mode wildcard $LIM \
+    --save "$UH_TMP/wildcard4.limited"
 # shellcheck disable=SC2086
-flood --label "REFUSED for random names elsewhere" --src "$FLOODER" --mode refused $LIM
+flood --label "REFUSED for random names elsewhere" --src "$FLOODER" --mode refused $LIM \
+    --save "$UH_TMP/refused4.limited"
 # shellcheck disable=SC2086
-flood --label "identical queries over IPv6" --src "$FLOODER6" --mode positive $LIM
+flood --label "identical queries over IPv6" --src "$FLOODER6" --mode positive $LIM \
+    --save "$UH_TMP/positive6.limited"
 flood --label "an exempt prefix" --src "$EXEMPT" --mode positive --expect all --count 600 --seconds 1.5
+# One of the buckets above again, idle since (for the 2 s or more of the
+# exempt flood at least): full again, but no fuller, and its slip counter
+# where its flood left it. A bucket whose limited count was odd is picked:
+# its next limited response is dropped where a restarted counter would
+# slip it, so the two differ.
+AGAIN=
+for b in "positive $FLOODER 4" "nxdomain $FLOODER 4" "wildcard $FLOODER 4" "refused $FLOODER 4" \
+         "positive $FLOODER6 6"; do
+    # shellcheck disable=SC2086 # b is words
+    set -- $b
+    f=$UH_TMP/$1$3.limited
+    [ -s "$f" ] || continue
+    [ -n "$AGAIN" ] || AGAIN=$b
+    if [ $(($(cut -d' ' -f1 "$f") % 2)) -eq 1 ]; then
+        AGAIN=$b
+        break
+    fi
+done
+if [ -n "$AGAIN" ]; then
+    # shellcheck disable=SC2086 # AGAIN is words
+    set -- $AGAIN
+    [ $(($(cut -d' ' -f1 "$UH_TMP/$1$3.limited") % 2)) -eq 1 ] ||
+        echo "# every bucket's limited count was even: this run cannot tell a slip counter that goes on from one that restarts"
+    flood --label "the $1 bucket of $2 again, seconds later" --src "$2" --mode "$1" \
+        --expect limited --rate 20 --slip 2 --count 200 --seconds 0.5 --prior "$UH_TMP/$1$3.limited"
+else
+    notok "a bucket again, seconds later" "no flood saved its count"
+fi
 
 # ---- rate 10, slip 3, /32 prefixes
 start rate10
@@ -155,7 +192,7 @@ start rate0
 logline "dns: UDP answers are not rate limited (dns.conf: rrl-ratelimit: 0)"
 flood --label "rrl-ratelimit: 0" --src "$FLOODER" --mode positive --expect all --count 600 --seconds 1.5
 
-if uh_stop; then
+if uh_stop TERM; then
     ok "unihost stops on SIGTERM (status $UH_STATUS)"
 else
     notok "unihost stops on SIGTERM" "still running after 5 s"
