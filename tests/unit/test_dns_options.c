@@ -434,6 +434,43 @@ static void test_minimal_responses(void)
     server.flags &= (uint16_t)~BLOB_DNS_MINIMAL_RESPONSES;
 }
 
+/* The covered types of the RRSIGs in the answer section. */
+static unsigned covered_types(ldns_pkt *p, uint16_t *first)
+{
+    uint16_t seen[64];
+    unsigned n = 0;
+    for (size_t i = 0; p && i < ldns_rr_list_rr_count(ldns_pkt_answer(p)); i++) {
+        ldns_rr *rr = ldns_rr_list_rr(ldns_pkt_answer(p), i);
+        if (ldns_rr_get_type(rr) != LDNS_RR_TYPE_RRSIG)
+            return 0;
+        uint16_t t = ldns_rdf2rr_type(ldns_rr_rrsig_typecovered(rr));
+        bool known = false;
+        for (unsigned k = 0; k < n; k++)
+            known |= seen[k] == t;
+        if (!known && n < 64)
+            seen[n++] = t;
+    }
+    *first = n ? seen[0] : 0;
+    return n;
+}
+
+static void test_rrsig_queries(void)
+{
+    set_server(NULL, NULL);
+    struct query q;
+    q_simple(&q, "nsec3.test", DNS_TYPE_RRSIG, true);
+    ldns_pkt *udp = ask(&q, DNS_OVER_UDP);
+    uint16_t first_udp = 0, first_tcp = 0;
+    unsigned udp_types = covered_types(udp, &first_udp);
+    ldns_pkt *tcp = ask(&q, DNS_OVER_TCP);
+    unsigned tcp_types = covered_types(tcp, &first_tcp);
+    CHECK("rrsig: over TCP every signature at the name, as NSD (several covered types)", tcp_types >= 4);
+    CHECK("rrsig: over UDP only those of the lowest covered type, as Knot", udp_types == 1 && first_udp == first_tcp &&
+          ldns_pkt_get_rcode(udp) == LDNS_RCODE_NOERROR && ldns_pkt_aa(udp) && !ldns_pkt_tc(udp));
+    ldns_pkt_free(udp);
+    ldns_pkt_free(tcp);
+}
+
 int main(void)
 {
     size_t size;
@@ -452,6 +489,7 @@ int main(void)
     test_cookies();
     test_tsig_answers();
     test_minimal_responses();
+    test_rrsig_queries();
     free(copy);
     free(data);
     return CHECK_DONE();
