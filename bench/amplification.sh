@@ -4,7 +4,8 @@
 # per query byte, DNS messages without their IP and UDP headers). Printed as
 # a Markdown table. Run on demand (not part of make check), as root:
 #
-#   sh bench/amplification.sh        (env BUILD, default build)
+#   sh bench/amplification.sh        (env BUILD, default build;
+#                                     AMPLIFICATION_MINIMAL=1: minimal-responses on)
 #
 # unihost serves the fixture blob (build/tests/fixture.blob, made by make
 # from tests/fixtures/zones and the zones tests/fixtures/dnssec/sign.sh
@@ -62,6 +63,18 @@ if ! make -s B="$BUILD" "$blob" > "$tmp/make.log" 2>&1; then
     sed 's/^/  /' "$tmp/make.log" >&2
     exit 1
 fi
+# AMPLIFICATION_MINIMAL=1: the same zones with dns.conf's
+# minimal-responses: yes (the answer alone beside positive answers).
+served="fixture blob"
+if [ "${AMPLIFICATION_MINIMAL:-0}" = 1 ]; then
+    mkdir -p "$tmp/zones"
+    cp "$BUILD"/tests/zones/*.zone "$BUILD"/tests/zones/transfers.conf "$tmp/zones/"
+    { cat "$BUILD/tests/zones/dns.conf"; echo "    minimal-responses: yes"; } > "$tmp/zones/dns.conf"
+    "$BUILD/crunch" --quiet --site tests/fixtures/site --zones "$tmp/zones" -o "$tmp/minimal.blob" 2> /dev/null ||
+        { echo "bench/amplification: crunch failed on the minimal-responses zones" >&2; exit 1; }
+    blob=$tmp/minimal.blob
+    served="fixture zones with minimal-responses: yes"
+fi
 
 netns_create "$ns" "$tap"
 created=1
@@ -79,7 +92,7 @@ until grep -q '^unihost: ready$' "$tmp/unihost.log"; do
     i=$((i + 1))
 done
 
-echo "unihost $(git -C "$top" describe --always --dirty 2> /dev/null || echo '?'), fixture blob; UDP, EDNS 4096 with DO, no cookie; bytes are DNS messages (add 28 for IPv4 and UDP headers)"
+echo "unihost $(git -C "$top" describe --always --dirty 2> /dev/null || echo '?'), $served; UDP, EDNS 4096 with DO, no cookie; bytes are DNS messages (add 28 for IPv4 and UDP headers)"
 echo
 ip netns exec "$ns" python3 - "$UNIHOST_GUEST4" <<'PY'
 import socket, struct, sys
