@@ -28,6 +28,8 @@
 #  5. IPv6: 600 identical queries from 2001:db8::1 (through lwIP, not the
 #     IPv4 fast path), the same bounds and slip count;
 #  6. 600 queries from the exempt 203.0.113.1: every one answered in full;
+#     then 600 from the flooder 192.0.2.1 presenting the server cookie it
+#     learnt first (EDNS COOKIE): every one answered in full too;
 #  7. seconds later, 200 more queries into one of the buckets of 2.-5. (one
 #     whose limited count was odd): it is full again but holds no more than
 #     a second's worth (the same bounds), and its slip counter went on from
@@ -151,6 +153,12 @@ flood --label "REFUSED for random names elsewhere" --src "$FLOODER" --mode refus
 flood --label "identical queries over IPv6" --src "$FLOODER6" --mode positive $LIM \
     --save "$UH_TMP/positive6.limited"
 flood --label "an exempt prefix" --src "$EXEMPT" --mode positive --expect all --count 600 --seconds 1.5
+# The flooder again, into the bucket its first flood emptied, now with the
+# server cookie unihost gave it: a valid cookie proves the address is not
+# forged (RFC 7873 5.2.5), so none of its answers is limited, and its
+# bucket is left as it was (the step below relies on that).
+flood --label "the flooder with a valid server cookie" --src "$FLOODER" --mode positive --cookie --expect all \
+    --count 600 --seconds 1.5
 # One of the buckets above again, idle since (for the 2 s or more of the
 # exempt flood at least): full again, but no fuller, and its slip counter
 # where its flood left it. A bucket whose limited count was odd is picked:

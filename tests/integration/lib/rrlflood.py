@@ -128,12 +128,33 @@ def family(addr):
 
 # ---- DNS wire -------------------------------------------------------------------------
 
-def query(qid, name, qtype=1):
-    """A plain query: no EDNS (so a slipped answer has no record at all), RD clear."""
-    q = struct.pack("!HHHHHH", qid, 0, 1, 0, 0, 0)
+def query(qid, name, qtype=1, cookie=None):
+    """A plain query: no EDNS (so a slipped answer has no record at all), RD
+    clear; or, with `cookie` (bytes), EDNS with that COOKIE option."""
+    q = struct.pack("!HHHHHH", qid, 0, 1, 0, 0, 1 if cookie else 0)
     for label in name.rstrip(".").split("."):
         q += bytes([len(label)]) + label.encode()
-    return q + b"\0" + struct.pack("!HH", qtype, 1)
+    q += b"\0" + struct.pack("!HH", qtype, 1)
+    if cookie:
+        q += b"\0" + struct.pack("!HHIH", 41, 1232, 0, 4 + len(cookie)) + struct.pack("!HH", 10, len(cookie)) + cookie
+    return q
+
+
+def cookie_of(msg):
+    """The COOKIE option's data in a response's OPT record, or None."""
+    h = header(msg)
+    if not h or h[5] == 0:
+        return None
+    at = msg.rfind(b"\0\0\x29")            # the OPT: root owner, type 41 (it is the last record)
+    if at < 0 or at + 11 > len(msg):
+        return None
+    o, end = at + 11, at + 11 + struct.unpack("!H", msg[at + 9:at + 11])[0]
+    while o + 4 <= end:
+        code, size = struct.unpack("!HH", msg[o:o + 4])
+        if code == 10:
+            return msg[o + 4:o + 4 + size]
+        o += 4 + size
+    return None
 
 
 def header(msg):
@@ -167,7 +188,7 @@ def classify(mode, msg):
         return "other: QR clear"
     rcode, tc = flags & 0xF, bool(flags & 0x0200)
     if tc:
-        if an == 0 and ns == 0 and ar == 0 and qd == 1:
+        if an == 0 and ns == 0 and ar <= 1 and qd == 1:     # ar 1: the OPT of an EDNS query's answer
             return "slip"
         return f"other: TC with records (an {an}, ns {ns}, ar {ar}, qd {qd})"
     want = {"positive": (0, "an"), "wildcard": (0, "an"), "nxdomain": (3, "ns"), "refused": (5, None)}[mode]
@@ -186,8 +207,8 @@ class Client:
     """One UDP socket bound to src, sending MODE queries to unihost and
     reading their responses, each matched to its query by ID."""
 
-    def __init__(self, src, mode):
-        self.src, self.mode = src, mode
+    def __init__(self, src, mode, cookie=None):
+        self.src, self.mode, self.cookie = src, mode, cookie
         fam = family(src)
         self.server = (SERVER[fam], 53)
         self.sock = socket.socket(socket.AF_INET6 if fam == 6 else socket.AF_INET, socket.SOCK_DGRAM)
@@ -207,7 +228,7 @@ class Client:
     def send(self):
         qid = self.next_id
         self.next_id = (self.next_id + 1) & 0xFFFF
-        msg = query(qid, qname(self.mode))
+        msg = query(qid, qname(self.mode), cookie=self.cookie)
         now = time.monotonic()      # before: unihost may read the query before sendto() returns
         try:
             self.sock.sendto(msg, self.server)
@@ -274,6 +295,28 @@ def drain(clients, quiet=0.5, most=3.0):
         pump(clients, min(end, time.monotonic() + quiet))
         if sum(c.sent - len(c.pending) for c in clients) == before:
             return
+
+
+def learn_cookie(src):
+    """A client cookie sent from src, and the server cookie unihost answers
+    with: the 24 bytes every later query from src presents (RFC 7873)."""
+    fam = family(src)
+    client = os.urandom(8)
+    with socket.socket(socket.AF_INET6 if fam == 6 else socket.AF_INET, socket.SOCK_DGRAM) as s:
+        s.bind((src, 0))
+        s.settimeout(1.0)
+        for attempt in range(5):
+            qid = random.randrange(65536)
+            s.sendto(query(qid, f"warm.{ZONE}", cookie=client), (SERVER[fam], 53))
+            try:
+                while True:
+                    msg = s.recv(4096)
+                    if header(msg) and header(msg)[0] == qid:
+                        c = cookie_of(msg)
+                        return c if c and len(c) == 24 and c[:8] == client else None
+            except socket.timeout:
+                continue
+    return None
 
 
 def warm(src):
@@ -365,6 +408,8 @@ def main():
     p.add_argument("--tcp", type=int, default=0)
     p.add_argument("--save", help="write the bucket's limited count and the loss here")
     p.add_argument("--prior", help="a --save file of an earlier flood into the same bucket")
+    p.add_argument("--cookie", action="store_true",
+                   help="the flooder learns a server cookie first and presents it in every query")
     a = p.parse_args()
     seed = int(os.environ.get("RRL_SEED", random.randrange(1 << 30)))
     random.seed(seed)
@@ -374,7 +419,14 @@ def main():
     diag(f"{label}: {a.count} {a.mode} queries from {a.src} in {ticks} bursts of {per_tick}, "
          f"{TICK * 1000:.0f} ms apart (seed {seed}: RRL_SEED={seed} repeats the names)")
 
-    flooder = Client(a.src, a.mode)
+    cookie = None
+    if a.cookie:
+        cookie = learn_cookie(a.src)
+        if not cookie:
+            notok(f"{label}: {a.src} learns a server cookie", "no answer with our client cookie and a server cookie")
+            return 1
+        diag(f"{label}: server cookie {cookie[8:].hex()}")
+    flooder = Client(a.src, a.mode, cookie)
     other = Client(a.other, a.mode) if a.other else None
     neighbour = Client(a.neighbour, a.mode) if a.neighbour else None
     clients = [c for c in (flooder, other, neighbour) if c]
