@@ -229,3 +229,11 @@ int dns_service_start(const struct blob *blob)
     tcp_pool_init(&pool, "dns", &ops, &limits, slots, engines, sizeof engines[0], DNS_SLOTS);
     return tcp_service_listen(&pool, DNS_PORT, NULL);
 }
+
+void dns_service_log_stats(void)
+{
+    const struct dns_rrl_counters *c = &rrl.counters;
+    log_line("dns: rate limiting: checked=%llu limited=%llu slipped=%llu dropped=%llu",
+             (unsigned long long)c->checked, (unsigned long long)c->limited, (unsigned long long)c->slipped,
+             (unsigned long long)c->dropped);
+}

@@ -7,4 +7,8 @@
 /* Binds UDP and TCP port 53 on every address; returns 0 or -1. */
 int dns_service_start(const struct blob *blob);
 
+/* Logs the rate limiter's counters after the stats: line (SIGUSR1 on
+ * tap): answers checked, limited, and of those slipped and dropped. */
+void dns_service_log_stats(void);
+
 #endif

@@ -44,8 +44,10 @@ static int serve(struct netif *netif)
             return 1;
         }
         sys_check_timeouts();
-        if (plat_stats_requested())
+        if (plat_stats_requested()) {
             net_stats_log();
+            dns_service_log_stats();
+        }
         if (handled == FRAMES_PER_ROUND)
             continue;           /* more is waiting: no need to ask the platform */
         u32_t sleep_ms = sys_timeouts_sleeptime();

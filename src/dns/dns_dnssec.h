@@ -19,8 +19,11 @@
 #include "dns/dns_response.h"
 
 /* Iterations beyond this are not hashed: such a zone gets no NSEC3 proofs
- * (crunch refuses it anyway; see ZONE_NSEC3_ITERATIONS_MAX). */
-#define DNSSEC_NSEC3_ITERATIONS_MAX 150
+ * (crunch refuses it anyway: validators treat it as insecure; see
+ * ZONE_NSEC3_ITERATIONS_MAX). A denial hashes three names, each with
+ * (iterations + 1) SHA-1 rounds (an opt-out proof: one per label between
+ * a name of the zone and the apex). */
+#define DNSSEC_NSEC3_ITERATIONS_MAX 50
 
 /*
  * Appends the RRSIGs at node n covering `type`, owned by `owner` (the

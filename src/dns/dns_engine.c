@@ -33,6 +33,7 @@ struct lookup {
     unsigned answered_count;
     bool no_authority;      /* class ANY: the IN data, nothing about the zone */
     bool dnssec_ok;         /* DO: signatures and denial proofs (RFC 4035 3.1) */
+    bool over_udp;          /* the answer can be sent to a forged address */
     struct dnssec_proof proof;
     /* Wildcard answers along a CNAME chain: their proofs go in the
      * authority section once the answer section is complete. */
@@ -309,14 +310,23 @@ static bool prove_synthesised(struct lookup *l)
     return fits;
 }
 
-/* The answer section of an RRset found for qtype: for qtype RRSIG every
- * signature at the node (they are one RRset per covered type), otherwise
- * the RRset and, for DO queries, its own signatures. */
+/*
+ * The answer section of an RRset found for qtype, and for DO queries its
+ * own signatures. For qtype RRSIG (signatures are one RRset per covered
+ * type here): over TCP every signature at the node, as NSD answers; over
+ * UDP only those of one covered type, the lowest, as Knot answers since
+ * 3.0: a query of type RRSIG is no resolver's (they get signatures beside
+ * the RRsets they cover), and all the signatures at a signed apex are an
+ * answer over 25 times the query's size, which a forged source address
+ * would aim at a victim. A client that wants them all asks over TCP.
+ */
 static bool add_answer(struct dns_response *r, struct lookup *l, const struct dns_query *q, const uint8_t *name,
                        size_t name_len, const struct blob_dns_node *n, const struct blob_dns_rrset *set)
 {
-    if (set->type == DNS_TYPE_RRSIG && q->qtype == DNS_TYPE_RRSIG)
+    if (set->type == DNS_TYPE_RRSIG && q->qtype == DNS_TYPE_RRSIG && !l->over_udp)
         return dnssec_add_all_signatures(r, DNS_SECTION_ANSWER, name, name_len, l->b, n);
+    if (set->type == DNS_TYPE_RRSIG && q->qtype == DNS_TYPE_RRSIG)
+        return dns_response_add_rrset(r, DNS_SECTION_ANSWER, name, name_len, l->b, set, UINT32_MAX);
     return add_signed(r, l, DNS_SECTION_ANSWER, name, name_len, n, set, UINT32_MAX);
 }
 
@@ -414,7 +424,10 @@ static void answer_in_zone(struct dns_response *r, struct lookup *l, const struc
         truncated(r);
         return;
     }
-    if (end == POSITIVE) {
+    /* Optional data beside a positive answer; dns.conf's
+     * minimal-responses leaves it out (it is what makes a small query's
+     * answer large, and resolvers do not need it). */
+    if (end == POSITIVE && !(dns_db_server(l->b)->flags & BLOB_DNS_MINIMAL_RESPONSES)) {
         add_target_addresses(l, set);
         if (q->qtype != DNS_TYPE_ANY)
             add_zone_ns(r, l, n, set, q->qtype);
@@ -488,6 +501,7 @@ static unsigned answer_query(const struct blob *b, const struct dns_query *q, en
     l.additional_count = l.answered_count = l.synthesised_count = 0;
     l.no_authority = q->qclass == DNS_CLASS_ANY;
     l.dnssec_ok = q->edns_do;
+    l.over_udp = transport == DNS_OVER_UDP;
     dnssec_proof_begin(&l.proof, r, b);
     l.key_len = dns_name_to_key(q->qname, q->qname_len, l.key);
     l.zone = l.first_zone = dns_db_zone_for(b, l.key, l.key_len);

@@ -94,8 +94,8 @@ static void wipe(void *p, size_t n)
 #define STACK_SCRUB_BYTES 4096
 static __attribute__((noinline)) void scrub_stack_below(void)
 {
-    volatile uint8_t area[STACK_SCRUB_BYTES];
-    for (size_t i = 0; i < sizeof area; i++)
+    volatile uint64_t area[STACK_SCRUB_BYTES / 8];     /* word stores: a few hundred ns */
+    for (size_t i = 0; i < sizeof area / sizeof area[0]; i++)
         area[i] = 0;
 }
 

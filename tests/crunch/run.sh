@@ -2,7 +2,10 @@
 # Tests of tools/crunch: every bad fixture under tests/crunch/bad/<case>/
 # must fail with exit status 1, print each line of its `expect` file (with
 # @DIR@ standing for the fixture directory) as part of a "FILE:LINE: message"
-# diagnostic, and write nothing; the good fixture under tests/crunch/good/
+# diagnostic, and write nothing; every fixture under tests/crunch/warn/<case>/
+# must compile (exit status 0, the blob written) while printing on stderr
+# exactly the lines of its `expect` file, each a "FILE:LINE: warning: message"
+# diagnostic, with --quiet too; the good fixture under tests/crunch/good/
 # must compile, export what it publishes, and build a blob that the reader
 # accepts (checked in depth by tests/crunch/blob_check.c, built by make check).
 #
@@ -79,6 +82,45 @@ for case_dir in tests/crunch/bad/*/; do
         show "$out/stderr"
     else
         ok "bad input $name"
+    fi
+done
+
+# ---- inputs that warn ----------------------------------------------------------
+# Warnings are printed but do not fail the build.
+for case_dir in tests/crunch/warn/*/; do
+    [ -d "$case_dir" ] || continue
+    case_dir=${case_dir%/}
+    name=${case_dir##*/}
+    out="$tmp/warn-$name"
+    mkdir -p "$out"
+    sed "s|@DIR@|$case_dir|g" "$case_dir/expect" | grep -v '^$' >"$out/expected"
+    # shellcheck disable=SC2046
+    "$crunch" $(inputs_of "$case_dir") -o "$out/content.blob" >"$out/stdout" 2>"$out/stderr"
+    status=$?
+    # shellcheck disable=SC2046
+    "$crunch" --quiet $(inputs_of "$case_dir") -o "$out/quiet.blob" >"$out/quiet.stdout" 2>"$out/quiet.stderr"
+    quiet_status=$?
+    why=""
+    if [ "$status" -ne 0 ]; then
+        why="exit status $status, expected 0"
+    elif [ ! -s "$out/content.blob" ] || [ -e "$out/content.blob.tmp" ]; then
+        why="no output blob"
+    elif ! grep -q '^crunch: .* -> .*content\.blob' "$out/stdout"; then
+        why="no summary line on stdout"
+    elif grep -v "^$case_dir/[^:]*:[0-9][0-9]*: warning: " "$out/stderr" | grep -q .; then
+        why="a line on stderr is not a FILE:LINE: warning: diagnostic"
+    elif ! cmp -s "$out/stderr" "$out/expected"; then
+        why="stderr differs from the expected warnings (in order)"
+    elif [ "$quiet_status" -ne 0 ] || [ ! -s "$out/quiet.blob" ]; then
+        why="--quiet: exit status $quiet_status or no blob"
+    elif [ -s "$out/quiet.stdout" ] || ! cmp -s "$out/quiet.stderr" "$out/expected"; then
+        why="--quiet: printed to stdout, or other warnings"
+    fi
+    if [ -n "$why" ]; then
+        not_ok "warning input $name" "$why"
+        show "$out/stderr"
+    else
+        ok "warning input $name"
     fi
 done
 

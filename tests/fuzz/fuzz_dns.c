@@ -4,6 +4,11 @@
  * prefix); it is answered over UDP and over TCP, and over UDP again with
  * only 512 bytes of room, each into a heap buffer of exactly that size so
  * ASan sees any write past it. fuzz_check_dns_answer() holds the invariants.
+ * Then once more as the service runs the engine, with its environment:
+ * cookie secrets, a rate limiter and a keyring of TSIG keys, so that
+ * COOKIE options, TSIG records and the slip path are parsed and answered
+ * too; and the message is offered as the reply to a NOTIFY of ours,
+ * signed and unsigned.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -11,11 +16,22 @@
 #include <string.h>
 
 #include "dns/dns_engine.h"
+#include "dns/dns_notify.h"
+#include "wire/dns_wire.h"
 #include "fuzz_common.h"
 
 static struct blob blob;
 static uint8_t *out_big;    /* 65535 bytes, what the TCP transport gives */
 static uint8_t *out_small;  /* 512 bytes, the least the engine works with */
+
+static struct dns_cookie_secrets secrets = {.active = {7, 1, 7, 1}, .staging = {9}, .has_staging = true};
+static struct dns_rrl rrl;
+static const uint8_t key_name[] = "\3key\4test";
+static const uint8_t key_secret[32] = {1, 2, 3, 4, 5, 6, 7, 8};
+static struct dns_tsig_key keys[1] = {{key_name, sizeof key_name, DNS_TSIG_HMAC_SHA256, key_secret, 32}};
+static struct dns_engine_env env = {.now_ms = 5000, .unix_time = 1764900000u, .rrl = &rrl, .cookies = &secrets,
+                                    .tsig_keys = keys, .tsig_key_count = 1};
+static const struct dns_peer peer = {.family = 4, .addr = {192, 0, 2, 54}};
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -30,7 +46,45 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     out_small = malloc(512);
     if (!out_big || !out_small)
         abort();
+    struct dns_rrl_config cfg = {.rate = 5, .slip = 2, .ipv4_prefix = 24, .ipv6_prefix = 56};
+    static const uint8_t rrl_key[16] = {3};
+    dns_rrl_init(&rrl, &cfg, rrl_key);
     return 0;
+}
+
+/* The service's way: with cookies, rate limiting and TSIG keys. */
+static void handle_with_env(const uint8_t *msg, size_t size, enum dns_transport transport, uint8_t *out, size_t room)
+{
+    size_t n = 0;
+    struct dns_transfer xfr;
+    env.now_ms += 7;        /* buckets refill and drain across inputs */
+    enum dns_action a = dns_engine_handle(&blob, &env, msg, size, transport, &peer, &xfr, out, room, &n);
+    FUZZ_CHECK(a != DNS_ACTION_ANSWER || (n >= DNS_HEADER_SIZE && n <= room), "an answer within its room");
+    FUZZ_CHECK(a != DNS_ACTION_ANSWER || (dns_get16(out) == dns_get16(msg) && (out[2] & 0x80)),
+               "an answer echoes the ID, QR set");
+    FUZZ_CHECK(a != DNS_ACTION_TRANSFER || transport == DNS_OVER_TCP, "transfers only over TCP");
+    for (int i = 0; a == DNS_ACTION_TRANSFER && i < 4; i++) {
+        size_t m = dns_transfer_next(&xfr, out_big, 65535);
+        if (m == 0)
+            break;
+        FUZZ_CHECK(m <= 65535, "a transfer message within its room");
+    }
+}
+
+/* The message as the reply to our NOTIFY for the first zone: unsigned,
+ * then to one signed with the key. */
+static void as_notify_reply(const uint8_t *msg, size_t size)
+{
+    if (blob.zone_count == 0 || size < DNS_HEADER_SIZE)
+        return;
+    unsigned rcode = 99;
+    enum dns_notify_reply r = dns_notify_check_reply(&blob, &blob.zones[0], dns_get16(msg), msg, size, &rcode);
+    FUZZ_CHECK(r == DNS_NOTIFY_NOT_OURS || rcode <= 15, "a reply's rcode is 4 bits");
+    uint8_t request[DNS_NOTIFY_MAX + DNS_TSIG_RR_MAX];
+    size_t len = dns_notify_make(&blob, &blob.zones[0], dns_get16(msg), request, DNS_NOTIFY_MAX);
+    struct dns_tsig_state s;
+    if (len && dns_tsig_sign_request(&s, &keys[0], request, len, sizeof request, env.unix_time))
+        (void)dns_tsig_verify_response(&s, msg, size, env.unix_time);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -58,6 +112,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     FUZZ_CHECK(n == 0, "no answer with less than 512 bytes of room");
     for (size_t i = 0; i < 512; i++)
         FUZZ_CHECK(out_small[i] == 0xa5, "nothing written without room for an answer");
+
+    handle_with_env(msg, size, DNS_OVER_UDP, out_small, 512);
+    handle_with_env(msg, size, DNS_OVER_UDP, out_big, 65535);
+    handle_with_env(msg, size, DNS_OVER_TCP, out_big, 65535);
+    as_notify_reply(msg, size);
 
     free(msg);
     return 0;

@@ -192,6 +192,23 @@ fi
 dq "$UH_TMP/resp" dig 4 udp "$www" A +opcode=notify
 check "opcode NOTIFY: NOTIMP" "rcode '$(rcode_of "$UH_TMP/resp")'" [ "$(rcode_of "$UH_TMP/resp")" = NOTIMP ]
 
+# ---- zones/dns.conf's options as dig and kdig see them: the NSID (RFC
+# 5001) only to those who ask, CHAOS id.server. from it, the version hidden
+
+NSID=$(sed -n 's/^ *nsid: *"ascii_\([^"]*\)".*/\1/p' "$UH_ROOT/zones/dns.conf")
+dq "$UH_TMP/resp" dig 4 udp "$www" A +nsid
+check "dig +nsid: the NSID of zones/dns.conf ($NSID) comes back" "$(grep NSID "$UH_TMP/resp" | oneline)" \
+    grep -q "NSID: .*(\"$NSID\")" "$UH_TMP/resp"
+dq "$UH_TMP/resp" dig 4 udp "$www" A
+check "without +nsid: no NSID in the answer" "$(grep NSID "$UH_TMP/resp" | oneline)" \
+    sh -c '! grep -q NSID "$1"' sh "$UH_TMP/resp"
+dq "$UH_TMP/resp" kdig 6 udp id.server. TXT -c CH
+check "kdig CH TXT id.server.: the NSID" "$(oneline < "$UH_TMP/resp" | cut -c1-300)" \
+    grep -qi "^id.server.*CH.*TXT.*\"$NSID\"" "$UH_TMP/resp"
+dq "$UH_TMP/resp" dig 4 udp version.bind. TXT -c CH
+check "dig CH TXT version.bind.: REFUSED (hide-version)" "rcode '$(rcode_of "$UH_TMP/resp")'" \
+    [ "$(rcode_of "$UH_TMP/resp")" = REFUSED ]
+
 # ---- 0x20: the answer owner keeps the case of the query
 
 mixed=$(echo "$www" | awk '{ s = ""; for (i = 1; i <= length($0); i++) { c = substr($0, i, 1); s = s (i % 2 ? toupper(c) : tolower(c)) } print s }')

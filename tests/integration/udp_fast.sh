@@ -43,7 +43,19 @@ FLOOD_FRAMES=20000
 FLOOD_SECONDS=5
 export UDPFAST_GW
 
-if hostile_start --ipv4-gateway "$UDPFAST_GW"; then
+# The bundled site and zones, with response-rate limiting off: the flood
+# below measures the fast path under load, and at NSD's default rate the
+# limiter would (rightly) hold back most of its answers to one /24.
+# tests/integration/dns_rrl.sh tests the limiter.
+mkdir -p "$UH_TMP/zones"
+cp "$UH_ROOT"/zones/*.zone "$UH_TMP/zones/"
+printf 'server:\n    rrl-ratelimit: 0\n' > "$UH_TMP/zones/dns.conf"
+if ! "$CRUNCH" --quiet --site "$UH_ROOT/site" --zones "$UH_TMP/zones" -o "$UH_TMP/udpfast.blob"; then
+    notok "blob" "crunch could not build the bundled content with rate limiting off"
+    exit 1
+fi
+
+if hostile_start --blob "$UH_TMP/udpfast.blob" --ipv4-gateway "$UDPFAST_GW"; then
     ok "unihost starts with --ipv4-gateway $UDPFAST_GW"
 else
     notok "unihost starts with --ipv4-gateway $UDPFAST_GW" "see the log above"

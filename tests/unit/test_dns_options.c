@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "blob_file.h"
 #include "check.h"
@@ -315,6 +316,161 @@ static void test_cookies(void)
     env.rrl = NULL;
 }
 
+/* ---- TSIG on ordinary answers (RFC 8945), checked with ldns ------------------- */
+
+/* 32 bytes 0x00..0x1f, and its base64 for ldns. */
+static uint8_t tsig_secret[32];
+static const char tsig_secret_b64[] = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
+static const uint8_t tsig_name[] = "\3xfr\4test";
+
+/* A query for name/type signed by ldns with key `key` and `secret`; its
+ * wire into q, its MAC returned (the caller frees it). */
+static ldns_rdf *signed_query(struct query *q, const char *name, const char *key, const char *secret)
+{
+    ldns_pkt *p = NULL;
+    ldns_pkt_query_new_frm_str(&p, name, LDNS_RR_TYPE_A, LDNS_RR_CLASS_IN, 0);
+    ldns_pkt_set_id(p, 0x5151);
+    if (ldns_pkt_tsig_sign(p, key, secret, 300, "hmac-sha256.", NULL) != LDNS_STATUS_OK)
+        return NULL;
+    uint8_t *wire = NULL;
+    size_t len = 0;
+    ldns_pkt2wire(&wire, p, &len);
+    memcpy(q->b, wire, len);
+    q->len = len;
+    free(wire);
+    ldns_rdf *mac = ldns_rdf_clone(ldns_rr_rdf(ldns_pkt_tsig(p), 3));
+    ldns_pkt_free(p);
+    return mac;
+}
+
+static void test_tsig_answers(void)
+{
+    for (unsigned i = 0; i < sizeof tsig_secret; i++)
+        tsig_secret[i] = (uint8_t)i;
+    struct dns_tsig_key key = {tsig_name, sizeof tsig_name, DNS_TSIG_HMAC_SHA256, tsig_secret, sizeof tsig_secret};
+    struct dns_engine_env tenv = {.unix_time = (uint64_t)time(NULL), .tsig_keys = &key, .tsig_key_count = 1};
+    set_server(NULL, NULL);
+    struct query q;
+    ldns_rdf *mac = signed_query(&q, "www.example.test.", "xfr.test.", tsig_secret_b64);
+    enum dns_action a = dns_engine_handle(&blob, &tenv, q.b, q.len, DNS_OVER_UDP, &client, NULL, out, sizeof out,
+                                          &out_len);
+    ldns_pkt *p = NULL;
+    bool parsed = a == DNS_ACTION_ANSWER && ldns_wire2pkt(&p, out, out_len) == LDNS_STATUS_OK;
+    CHECK("tsig: a signed query is answered, signed, and ldns verifies the answer over the query's MAC",
+          parsed && ldns_pkt_get_rcode(p) == LDNS_RCODE_NOERROR && ldns_pkt_ancount(p) == 1 && ldns_pkt_tsig(p) &&
+          ldns_pkt_tsig_verify(p, out, out_len, "xfr.test.", tsig_secret_b64, mac));
+    ldns_pkt_free(p);
+    ldns_rdf_deep_free(mac);
+
+    /* The same key name, another secret: BADSIG, unsigned (RFC 8945 5.2.2). */
+    mac = signed_query(&q, "www.example.test.", "xfr.test.", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=");
+    a = dns_engine_handle(&blob, &tenv, q.b, q.len, DNS_OVER_UDP, &client, NULL, out, sizeof out, &out_len);
+    p = NULL;
+    parsed = a == DNS_ACTION_ANSWER && ldns_wire2pkt(&p, out, out_len) == LDNS_STATUS_OK;
+    ldns_rr *t = parsed ? ldns_pkt_tsig(p) : NULL;
+    CHECK("tsig: a wrong secret: NOTAUTH, no answer, a TSIG with error BADSIG and no MAC",
+          t && ldns_pkt_get_rcode(p) == LDNS_RCODE_NOTAUTH && ldns_pkt_ancount(p) == 0 &&
+          ldns_rdf2native_int16(ldns_rr_rdf(t, 5)) == 16 && ldns_rdf_size(ldns_rr_rdf(t, 3)) == 2);
+    ldns_pkt_free(p);
+    ldns_rdf_deep_free(mac);
+
+    mac = signed_query(&q, "www.example.test.", "other.test.", tsig_secret_b64);
+    a = dns_engine_handle(&blob, &tenv, q.b, q.len, DNS_OVER_UDP, &client, NULL, out, sizeof out, &out_len);
+    p = NULL;
+    parsed = a == DNS_ACTION_ANSWER && ldns_wire2pkt(&p, out, out_len) == LDNS_STATUS_OK;
+    t = parsed ? ldns_pkt_tsig(p) : NULL;
+    CHECK("tsig: an unknown key: NOTAUTH with error BADKEY",
+          t && ldns_pkt_get_rcode(p) == LDNS_RCODE_NOTAUTH && ldns_rdf2native_int16(ldns_rr_rdf(t, 5)) == 17);
+    ldns_pkt_free(p);
+    ldns_rdf_deep_free(mac);
+
+    mac = signed_query(&q, "www.example.test.", "xfr.test.", tsig_secret_b64);
+    tenv.unix_time += 400;
+    a = dns_engine_handle(&blob, &tenv, q.b, q.len, DNS_OVER_UDP, &client, NULL, out, sizeof out, &out_len);
+    p = NULL;
+    parsed = a == DNS_ACTION_ANSWER && ldns_wire2pkt(&p, out, out_len) == LDNS_STATUS_OK;
+    t = parsed ? ldns_pkt_tsig(p) : NULL;
+    CHECK("tsig: 400 s off the clock: NOTAUTH with error BADTIME, signed (RFC 8945 5.2.3)",
+          t && ldns_pkt_get_rcode(p) == LDNS_RCODE_NOTAUTH && ldns_rdf2native_int16(ldns_rr_rdf(t, 5)) == 18 &&
+          ldns_rdf_size(ldns_rr_rdf(t, 3)) == 2 + 32);
+    ldns_pkt_free(p);
+    ldns_rdf_deep_free(mac);
+
+    /* No keyring at all (a blob without keys): BADKEY, not an unsigned answer. */
+    mac = signed_query(&q, "www.example.test.", "xfr.test.", tsig_secret_b64);
+    a = dns_engine_handle(&blob, NULL, q.b, q.len, DNS_OVER_UDP, &client, NULL, out, sizeof out, &out_len);
+    p = NULL;
+    parsed = a == DNS_ACTION_ANSWER && ldns_wire2pkt(&p, out, out_len) == LDNS_STATUS_OK;
+    t = parsed ? ldns_pkt_tsig(p) : NULL;
+    CHECK("tsig: no keys configured: BADKEY", t && ldns_rdf2native_int16(ldns_rr_rdf(t, 5)) == 17 &&
+                                                ldns_pkt_get_rcode(p) == LDNS_RCODE_NOTAUTH);
+    ldns_pkt_free(p);
+    ldns_rdf_deep_free(mac);
+}
+
+static void test_minimal_responses(void)
+{
+    set_server(NULL, NULL);
+    ldns_pkt *p = ask_name("www.example.test", DNS_TYPE_A);
+    CHECK("minimal: off by default, the zone's NS and their addresses beside an answer",
+          p && ldns_pkt_ancount(p) == 1 && ldns_pkt_nscount(p) == 2 && ldns_pkt_arcount(p) > 0);
+    ldns_pkt_free(p);
+    server.flags |= BLOB_DNS_MINIMAL_RESPONSES;
+    p = ask_name("www.example.test", DNS_TYPE_A);
+    CHECK("minimal: the answer alone", p && ldns_pkt_ancount(p) == 1 && ldns_pkt_nscount(p) == 0 &&
+                                           ldns_pkt_arcount(p) == 0);
+    ldns_pkt_free(p);
+    p = ask_name("example.test", DNS_TYPE_MX);
+    CHECK("minimal: no addresses of MX targets either", p && ldns_pkt_ancount(p) >= 1 && ldns_pkt_arcount(p) == 0);
+    ldns_pkt_free(p);
+    p = ask_name("x.sub.example.test", DNS_TYPE_A);
+    CHECK("minimal: a referral keeps its NS and glue", p && !ldns_pkt_aa(p) && ldns_pkt_nscount(p) >= 1 &&
+                                                            ldns_pkt_arcount(p) >= 1);
+    ldns_pkt_free(p);
+    p = ask_name("nope.example.test", DNS_TYPE_A);
+    CHECK("minimal: a denial keeps its SOA", p && ldns_pkt_get_rcode(p) == LDNS_RCODE_NXDOMAIN &&
+                                                  ldns_pkt_nscount(p) == 1);
+    ldns_pkt_free(p);
+    server.flags &= (uint16_t)~BLOB_DNS_MINIMAL_RESPONSES;
+}
+
+/* The covered types of the RRSIGs in the answer section. */
+static unsigned covered_types(ldns_pkt *p, uint16_t *first)
+{
+    uint16_t seen[64];
+    unsigned n = 0;
+    for (size_t i = 0; p && i < ldns_rr_list_rr_count(ldns_pkt_answer(p)); i++) {
+        ldns_rr *rr = ldns_rr_list_rr(ldns_pkt_answer(p), i);
+        if (ldns_rr_get_type(rr) != LDNS_RR_TYPE_RRSIG)
+            return 0;
+        uint16_t t = ldns_rdf2rr_type(ldns_rr_rrsig_typecovered(rr));
+        bool known = false;
+        for (unsigned k = 0; k < n; k++)
+            known |= seen[k] == t;
+        if (!known && n < 64)
+            seen[n++] = t;
+    }
+    *first = n ? seen[0] : 0;
+    return n;
+}
+
+static void test_rrsig_queries(void)
+{
+    set_server(NULL, NULL);
+    struct query q;
+    q_simple(&q, "nsec3.test", DNS_TYPE_RRSIG, true);
+    ldns_pkt *udp = ask(&q, DNS_OVER_UDP);
+    uint16_t first_udp = 0, first_tcp = 0;
+    unsigned udp_types = covered_types(udp, &first_udp);
+    ldns_pkt *tcp = ask(&q, DNS_OVER_TCP);
+    unsigned tcp_types = covered_types(tcp, &first_tcp);
+    CHECK("rrsig: over TCP every signature at the name, as NSD (several covered types)", tcp_types >= 4);
+    CHECK("rrsig: over UDP only those of the lowest covered type, as Knot", udp_types == 1 && first_udp == first_tcp &&
+          ldns_pkt_get_rcode(udp) == LDNS_RCODE_NOERROR && ldns_pkt_aa(udp) && !ldns_pkt_tc(udp));
+    ldns_pkt_free(udp);
+    ldns_pkt_free(tcp);
+}
+
 int main(void)
 {
     size_t size;
@@ -331,6 +487,9 @@ int main(void)
     test_nsid();
     test_chaos();
     test_cookies();
+    test_tsig_answers();
+    test_minimal_responses();
+    test_rrsig_queries();
     free(copy);
     free(data);
     return CHECK_DONE();

@@ -13,12 +13,12 @@ struct diag_message {
     unsigned line;
     unsigned file_rank;     /* order in which the file first reported */
     unsigned seq;           /* order of reporting, to keep the sort stable */
-    char *text;
+    char *text;             /* warnings: with their "warning: " prefix */
 };
 
 static struct diag_message *pending;
 static size_t pending_count, pending_cap;
-static unsigned total_errors;
+static unsigned total_errors, total_warnings;
 static unsigned next_seq;
 
 static unsigned rank_of(const char *file)
@@ -37,12 +37,8 @@ static unsigned rank_of(const char *file)
     return max_rank;
 }
 
-void diag_error(const char *file, unsigned line, const char *fmt, ...)
+static void record(const char *file, unsigned line, char *text)
 {
-    va_list ap;
-    va_start(ap, fmt);
-    char *text = xvasprintf(fmt, ap);
-    va_end(ap);
     if (pending_count == pending_cap) {
         pending_cap = pending_cap ? pending_cap * 2 : 16;
         pending = xrealloc(pending, pending_cap * sizeof *pending);
@@ -54,12 +50,38 @@ void diag_error(const char *file, unsigned line, const char *fmt, ...)
     m->seq = next_seq++;
     m->text = text;
     pending_count++;
+}
+
+void diag_error(const char *file, unsigned line, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *text = xvasprintf(fmt, ap);
+    va_end(ap);
+    record(file, line, text);
     total_errors++;
+}
+
+void diag_warning(const char *file, unsigned line, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *text = xvasprintf(fmt, ap);
+    va_end(ap);
+    char *prefixed = xasprintf("warning: %s", text);
+    free(text);
+    record(file, line, prefixed);
+    total_warnings++;
 }
 
 unsigned diag_error_count(void)
 {
     return total_errors;
+}
+
+unsigned diag_warning_count(void)
+{
+    return total_warnings;
 }
 
 static int by_file_then_line(const void *a, const void *b)

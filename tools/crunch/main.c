@@ -194,6 +194,10 @@ int main(int argc, char **argv)
         dns_conf_free(&dns_conf);
         return EXIT_INPUT_ERROR;
     }
+    /* Warnings only: printed (--quiet too: it silences the summary), and
+     * the build goes on. */
+    if (diag_warning_count())
+        diag_flush();
 
     int failed = 0;
     unsigned records = 0;

@@ -78,9 +78,35 @@ void zones_free(struct zone_set *set);
 /* Text form of a wire name for messages, e.g. "www.example.org."; out holds 1024 bytes. */
 const char *zone_name_text(const uint8_t *wire, char out[1024]);
 
-/* NSEC3 iterations unihost serves: each query may cost three hashes of
- * (iterations + 1) SHA-1 rounds; RFC 9276 asks signers for 0. */
-#define ZONE_NSEC3_ITERATIONS_MAX 150
+/*
+ * The NSEC3 parameters unihost serves. RFC 9276 section 3.1 asks signers
+ * for 0 extra iterations and no salt (crunch warns otherwise); section 3.2
+ * lets validators treat a zone with more iterations than their limit as
+ * insecure, so that its answers silently lose their protection. crunch
+ * refuses what the strictest widely deployed validators downgrade so:
+ *   - BIND 9.20 (from 9.19.19): more than 50 iterations
+ *     (DNS_NSEC3_MAXITERATIONS 50U, lib/dns/include/dns/nsec3.h; 9.18
+ *     keeps 150);
+ *   - Knot Resolver 5.7.1 and 6.0.6 on: more than 51 SHA-1 blocks per
+ *     hashed name, (iterations + 1) * ((salt length + 19) / 64 + 1): 50
+ *     iterations with a salt of up to 44 bytes, fewer with a longer one
+ *     (kr_nsec3_limited(), lib/dnssec/nsec3.h);
+ *   - PowerDNS Recursor 5.0 on: more than 50 (nsec3-max-iterations).
+ * Unbound allows 150 (val-nsec3-keysize-iterations "1024 150 2048 150
+ * 4096 150" since 1.13.2), systemd-resolved 100.
+ * This also bounds the engine's work: a denial hashes three names, each
+ * with (iterations + 1) SHA-1 rounds (an opt-out span's closest provable
+ * encloser proof: one per label between a name of the zone and the apex).
+ */
+#define ZONE_NSEC3_ITERATIONS_MAX 50
+#define ZONE_NSEC3_BLOCKS_MAX 51
+
+/* SHA-1 blocks per hashed name as Knot Resolver counts them (it leaves out
+ * the name itself and the padding). */
+static inline unsigned long zone_nsec3_blocks(unsigned iterations, unsigned salt_len)
+{
+    return (iterations + 1ul) * ((salt_len + 19u) / 64 + 1);
+}
 
 /*
  * The DNSSEC records of a signed zone (zone_dnssec.c): RRSIGs beside the

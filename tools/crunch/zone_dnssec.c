@@ -27,6 +27,38 @@ static int at_apex(const struct zone *z, const struct zone_rr *r)
     return r->key_len == z->apex_key_len && memcmp(r->key, z->apex_key, r->key_len) == 0;
 }
 
+/*
+ * The iterations and salt of an NSEC3PARAM (hash algorithm SHA-1, rdata of
+ * at least 5 bytes): an error, and false, for what validators treat as
+ * insecure (see ZONE_NSEC3_ITERATIONS_MAX); a warning for anything but
+ * RFC 9276's 0 iterations and no salt.
+ */
+static int nsec3_param_servable(const struct zone_rr *r, const char *path)
+{
+    unsigned iterations = (unsigned)r->rdata[2] << 8 | r->rdata[3];
+    unsigned salt_len = r->rdata_len >= 5u + r->rdata[4] ? r->rdata[4] : 0;
+    if (iterations > ZONE_NSEC3_ITERATIONS_MAX) {
+        diag_error(path, r->line, "NSEC3PARAM with %u extra iterations: validators (BIND 9.20, Knot Resolver, PowerDNS Recursor 5) treat more than %u as insecure, so the zone would be served unprotected; sign it with 0 iterations and no salt (RFC 9276 section 3.1)",
+                   iterations, ZONE_NSEC3_ITERATIONS_MAX);
+        return 0;
+    }
+    if (zone_nsec3_blocks(iterations, salt_len) > ZONE_NSEC3_BLOCKS_MAX) {
+        diag_error(path, r->line, "NSEC3PARAM with %u extra iterations and a %u-byte salt: Knot Resolver treats more than %u SHA-1 blocks per hashed name as insecure (this costs %lu), so the zone would be served unprotected; sign it with 0 iterations and no salt (RFC 9276 section 3.1)",
+                   iterations, salt_len, ZONE_NSEC3_BLOCKS_MAX, zone_nsec3_blocks(iterations, salt_len));
+        return 0;
+    }
+    if (iterations > 0 && salt_len > 0)
+        diag_warning(path, r->line, "NSEC3PARAM with %u extra %s and a %u-byte salt: RFC 9276 3.1: use 0 iterations and no salt",
+                     iterations, iterations == 1 ? "iteration" : "iterations", salt_len);
+    else if (iterations > 0)
+        diag_warning(path, r->line, "NSEC3PARAM with %u extra %s: RFC 9276 3.1: use 0 iterations and no salt",
+                     iterations, iterations == 1 ? "iteration" : "iterations");
+    else if (salt_len > 0)
+        diag_warning(path, r->line, "NSEC3PARAM with a %u-byte salt: RFC 9276 3.1: use 0 iterations and no salt",
+                     salt_len);
+    return 1;
+}
+
 /* NSEC3 hash algorithm, iterations and salt: what must agree between the
  * NSEC3PARAM and every NSEC3 (RFC 5155 sections 3.2 and 4.2; the flags may
  * differ: opt-out is per NSEC3). */
@@ -113,9 +145,7 @@ unsigned zone_check_dnssec(const struct zone *z, const char *path)
                 diag_error(path, r->line, "NSEC3PARAM with hash algorithm %u: only SHA-1 (1) is defined (RFC 5155 section 11)",
                            r->rdata_len ? r->rdata[0] : 0);
                 errors++;
-            } else if ((bad_param = ((unsigned)r->rdata[2] << 8 | r->rdata[3]) > ZONE_NSEC3_ITERATIONS_MAX)) {
-                diag_error(path, r->line, "NSEC3PARAM with %u iterations: unihost serves at most %u, as each query may hash three names that often (RFC 9276 section 3.1 asks signers for 0, and lets validators treat high counts as insecure)",
-                           (unsigned)r->rdata[2] << 8 | r->rdata[3], ZONE_NSEC3_ITERATIONS_MAX);
+            } else if ((bad_param = !nsec3_param_servable(r, path))) {
                 errors++;
             } else {
                 param = r;
