@@ -699,8 +699,11 @@ enum dns_action dns_engine_handle(const struct blob *b, const struct dns_engine_
         break;
     case DNS_PARSE_COOKIE_PROBE:
         /* RFC 7873 5.4: a cookie and no question asks only for our
-         * cookie; a server not answering cookies says FORMERR. */
-        rcode = cookie_sent ? DNS_RCODE_NOERROR : DNS_RCODE_FORMERR;
+         * cookie: NOERROR, or BADCOOKIE when it held a server cookie that
+         * is not valid; a server not answering cookies says FORMERR. */
+        rcode = !cookie_sent                         ? DNS_RCODE_FORMERR
+                : cookie_status == DNS_COOKIE_INVALID ? DNS_RCODE_BADCOOKIE
+                                                      : DNS_RCODE_NOERROR;
         break;
     default:
         rcode = answer_query(b, &q, transport, &r, &ede, &facts);

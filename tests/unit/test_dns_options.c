@@ -263,6 +263,15 @@ static void test_cookies(void)
     CHECK("cookie: no question, only a cookie: NOERROR, no question, our cookie (RFC 7873 5.4)",
           c && len == 24 && full_rcode() == DNS_RCODE_NOERROR && dns_get16(out + 4) == 0 &&
           dns_get16(out + 6) == 0);
+    /* The probe with a forged server cookie: BADCOOKIE (5.4). */
+    q_with_option(&q, "x", DNS_TYPE_A, DNS_CLASS_IN, DNS_OPTION_COOKIE, forged, 24);
+    struct query probe_forged;
+    q_begin(&probe_forged, 0x4243, 0, 0, 1);
+    memcpy(probe_forged.b + 12, q.b + opt_at, q.len - opt_at);
+    probe_forged.len = 12 + (q.len - opt_at);
+    c = handle(&probe_forged) == DNS_ACTION_ANSWER ? answer_option(DNS_OPTION_COOKIE, &len) : NULL;
+    CHECK("cookie: the probe with a forged server cookie: BADCOOKIE and a fresh cookie (RFC 7873 5.4)",
+          c && len == 24 && memcmp(c + 8, forged + 8, 16) != 0 && full_rcode() == DNS_RCODE_BADCOOKIE);
     env.cookies = NULL;
     CHECK("cookie: the same probe to a server without cookies: FORMERR",
           handle(&probe) == DNS_ACTION_ANSWER && full_rcode() == DNS_RCODE_FORMERR);
