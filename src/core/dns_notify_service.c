@@ -71,6 +71,9 @@ static void describe(const struct notify_target *t, char *zone, size_t zone_size
     zone_text(t->zone, zone, zone_size);
     char addr[IPADDR_STRLEN_MAX];
     ipaddr_ntoa_r(&ip, addr, sizeof addr);
+    for (char *c = addr; *c; c++)       /* lwIP writes IPv6 hex in capitals; RFC 5952 4.3 asks for lower case */
+        if (*c >= 'A' && *c <= 'F')
+            *c = (char)(*c - 'A' + 'a');
     snprintf(where, where_size, t->to->family == 6 ? "[%s]:%u" : "%s:%u", addr, (unsigned)t->to->port);
 }
 

@@ -250,11 +250,20 @@ static const struct blob_dns_rrset *pick_rrset(const struct blob *b, const struc
         return soa ? soa : n->rrset_count > 0 ? dns_db_rrset_at(b, n, 0) : NULL;
     }
     /* NSEC3 records live at hashed names, not at the names they are
-     * about: at any name a query for them is NODATA, as NSD has it. */
+     * about: at any name a query for them is NODATA, as NSD has it; but
+     * at an alias the CNAME answers, as for any type the name lacks: a
+     * NODATA proof there would be the alias's own NSEC or NSEC3, whose
+     * type bitmap holds CNAME, which validators must reject (RFC 6840
+     * 4.3). */
     if (qtype == DNS_TYPE_NSEC3)
-        return NULL;
+        return dns_db_rrset(b, n, DNS_TYPE_CNAME);
     const struct blob_dns_rrset *set = dns_db_rrset(b, n, qtype);
-    return set ? set : dns_db_rrset(b, n, DNS_TYPE_CNAME);
+    /* RRSIG and NSEC live beside a CNAME, at the alias itself (RFC 2181
+     * 10.1, RFC 4035 2.5): asked for, they are answered from it, or the
+     * answer is NODATA; the CNAME is not followed. */
+    if (set || qtype == DNS_TYPE_RRSIG || qtype == DNS_TYPE_NSEC)
+        return set;
+    return dns_db_rrset(b, n, DNS_TYPE_CNAME);
 }
 
 /* Notes the addresses of an NS, MX or SRV RRset's targets (a CNAME's

@@ -203,8 +203,32 @@ static void test_no_do(void)
     CHECK("no DO: qtype NSEC answered as data", p && ldns_pkt_ancount(p) == 1 &&
           has_rr(ldns_pkt_answer(p), "www.nsec.test.", LDNS_RR_TYPE_NSEC, "nsec.test."));
     ldns_pkt_free(p);
+    /* At an alias, NSEC and RRSIG live beside the CNAME (RFC 4035 2.5):
+     * answered from the alias, the CNAME not followed. NSEC3 lives at
+     * hashed names: at an alias the CNAME answers (a NODATA proof there
+     * would carry the CNAME bit, RFC 6840 4.3). */
+    p = ask_do("alias.nsec.test", LDNS_RR_TYPE_NSEC, 4096, DNS_OVER_UDP);
+    CHECK("qtype NSEC at an alias: the alias's NSEC, the CNAME not followed",
+          p && ldns_pkt_ancount(p) == 2 && has_rr(ldns_pkt_answer(p), "alias.nsec.test.", LDNS_RR_TYPE_NSEC, NULL) &&
+          count_type(ldns_pkt_answer(p), LDNS_RR_TYPE_CNAME) == 0);
+    ldns_pkt_free(p);
+    p = ask_do("alias.nsec.test", LDNS_RR_TYPE_RRSIG, 4096, DNS_OVER_TCP);
+    CHECK("qtype RRSIG at an alias: its signatures (CNAME's and NSEC's), the CNAME not followed",
+          p && count_type(ldns_pkt_answer(p), LDNS_RR_TYPE_RRSIG) == 2 &&
+          count_type(ldns_pkt_answer(p), LDNS_RR_TYPE_CNAME) == 0);
+    ldns_pkt_free(p);
+    p = ask_do("alias.nsec3.test", LDNS_RR_TYPE_NSEC3, 4096, DNS_OVER_UDP);
+    CHECK("qtype NSEC3 at an alias: the CNAME answers, the chain followed",
+          p && ldns_pkt_get_rcode(p) == LDNS_RCODE_NOERROR &&
+          has_rr(ldns_pkt_answer(p), "alias.nsec3.test.", LDNS_RR_TYPE_CNAME, "www.nsec3.test."));
+    ldns_pkt_free(p);
     p = ask_do("www.nsec.test", LDNS_RR_TYPE_RRSIG, 4096, DNS_OVER_UDP);
-    CHECK("qtype RRSIG: every signature at the name, whatever it covers",
+    CHECK("qtype RRSIG over UDP: the signatures of the lowest covered type only (as Knot)",
+          p && count_type(ldns_pkt_answer(p), LDNS_RR_TYPE_RRSIG) == 1 &&
+          has_rr(ldns_pkt_answer(p), "www.nsec.test.", LDNS_RR_TYPE_RRSIG, "A"));
+    ldns_pkt_free(p);
+    p = ask_do("www.nsec.test", LDNS_RR_TYPE_RRSIG, 4096, DNS_OVER_TCP);
+    CHECK("qtype RRSIG over TCP: every signature at the name, whatever it covers (as NSD)",
           p && count_type(ldns_pkt_answer(p), LDNS_RR_TYPE_RRSIG) == 3 &&
           has_rr(ldns_pkt_answer(p), "www.nsec.test.", LDNS_RR_TYPE_RRSIG, "A") &&
           has_rr(ldns_pkt_answer(p), "www.nsec.test.", LDNS_RR_TYPE_RRSIG, "TXT") &&
