@@ -1,0 +1,71 @@
+/* The log to syslog over UDP: see syslog_sink.h. */
+#include "core/syslog_sink.h"
+
+#include <string.h>
+
+#include "core/log.h"
+#include "log/syslog_format.h"
+#include "lwip/pbuf.h"
+#include "lwip/udp.h"
+
+_Static_assert(SYSLOG_HEADER_MAX + LOG_LINE_MAX <= SYSLOG_MESSAGE_MAX, "every line fits one message whole");
+
+static struct udp_pcb *pcb;
+static ip_addr_t to;
+static uint16_t to_port;
+static char hostname[SYSLOG_HOSTNAME_MAX + 1];
+static bool has_hostname;
+static struct log_record record;    /* static: 1 KiB is too much for the Xen stack's taste */
+
+int syslog_sink_start(const ip_addr_t *addr, uint16_t port, const char *name)
+{
+    pcb = udp_new_ip_type(IP_GET_TYPE(addr));
+    if (!pcb)
+        return -1;
+    if (udp_bind(pcb, IP_ANY_TYPE, 0) != ERR_OK) {     /* 0: an ephemeral port */
+        udp_remove(pcb);
+        pcb = NULL;
+        return -1;
+    }
+    ip_addr_copy(to, *addr);
+    to_port = port;
+    has_hostname = name && syslog_token_valid(name, strlen(name), SYSLOG_HOSTNAME_MAX);
+    if (has_hostname)
+        memcpy(hostname, name, strlen(name) + 1);
+    log_syslog_enable();
+    return 0;
+}
+
+static const char *msgid(enum log_kind kind)
+{
+    switch (kind) {
+    case LOG_ACCESS: return "access";
+    case LOG_QUERY: return "query";
+    default: return NULL;
+    }
+}
+
+void syslog_sink_flush(void)
+{
+    for (int sent = 0; pcb && sent < SYSLOG_PER_TURN && log_syslog_peek(&record); sent++) {
+        struct pbuf *p = pbuf_alloc(PBUF_TRANSPORT, SYSLOG_MESSAGE_MAX, PBUF_RAM);
+        if (!p)
+            return;         /* the heap is short: the ring waits (and drops if it fills) */
+        unsigned severity = record.kind == LOG_EVENT ? SYSLOG_SEVERITY_NOTICE : SYSLOG_SEVERITY_INFO;
+        size_t n = syslog_format(p->payload, SYSLOG_FACILITY_DAEMON, severity, record.wall_ns,
+                                 has_hostname ? hostname : NULL, msgid(record.kind), record.text, record.len);
+        pbuf_realloc(p, (u16_t)n);
+        err_t err = udp_sendto(pcb, p, &to, to_port);
+        pbuf_free(p);
+        if (err == ERR_MEM)
+            return;         /* lwIP had no room for it now: the next turn tries again */
+        log_syslog_pop();
+        if (err != ERR_OK)
+            log_syslog_count_drop();    /* no route, ...: this one is lost */
+    }
+}
+
+bool syslog_sink_pending(void)
+{
+    return pcb && log_syslog_pending();
+}
