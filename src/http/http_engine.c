@@ -919,6 +919,55 @@ static int version_error_status(const struct http_conn *c)
     return well_formed && !ours ? 505 : 400;
 }
 
+/*
+ * llhttp refuses a byte it will not have in a request-target or a header
+ * value (a control byte, say) before it hands the span to its callback,
+ * so the refused field never reaches on_url or on_header_value. For the
+ * access log, what the client sent is kept all the same: the target, or a
+ * User-Agent, from where the callbacks left off to the end of its word or
+ * line, as far as this feed's bytes go. `at` is where llhttp stopped in
+ * data[0..len).
+ */
+static void keep_refused_field(struct http_conn *c, const uint8_t *data, size_t len, size_t at)
+{
+    uint64_t base = c->stream_offset - at;      /* the stream offset of data[0] */
+    bool target = c->method_read && !c->version_started;
+    uint64_t from;
+    if (target)
+        from = c->url_started ? c->url_end : c->method_end + 1;
+    else if (!c->in_trailers && !c->has_user_agent && field_is(c, "user-agent") && (c->awaiting_value || c->value_started))
+        from = c->value_started ? c->value_end : c->field_end + 1;
+    else
+        return;
+    if (from < base || from > base + len)
+        return;
+    size_t i = (size_t)(from - base);
+    if (target) {
+        for (; i < len && data[i] != ' ' && data[i] != '\r' && data[i] != '\n'; i++) {
+            if (c->url_len == sizeof c->url) {
+                c->target_cut = true;
+                return;
+            }
+            c->url[c->url_len++] = (char)data[i];
+        }
+        return;
+    }
+    if (!c->value_started)
+        while (i < len && (data[i] == ' ' || data[i] == '\t'))
+            i++;
+    c->has_user_agent = true;
+    c->user_agent_len = c->value_len < sizeof c->user_agent ? c->value_len : sizeof c->user_agent;
+    memcpy(c->user_agent, c->value, c->user_agent_len);
+    c->user_agent_cut = c->value_cut;
+    for (; i < len && data[i] != '\r' && data[i] != '\n'; i++) {
+        if (c->user_agent_len == sizeof c->user_agent) {
+            c->user_agent_cut = true;
+            return;
+        }
+        c->user_agent[c->user_agent_len++] = (char)data[i];
+    }
+}
+
 size_t http_conn_feed(struct http_conn *c, const uint8_t *data, size_t len, uint64_t now)
 {
     if (c->failed || c->close_after || c->head_sent < c->head_len || c->body_sent < c->body_len)
@@ -965,6 +1014,8 @@ size_t http_conn_feed(struct http_conn *c, const uint8_t *data, size_t len, uint
                 c->reject_status = version_error_status(c);
             break;
         default:
+            if (e != HPE_USER)
+                keep_refused_field(c, data, len, used);
             break;
         }
         fail(c, c->reject_status ? c->reject_status : 400);
