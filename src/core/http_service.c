@@ -70,12 +70,12 @@ static void log_events(struct http_stream *s)
             char name[ACCESS_SNI_MAX + 1];
             name[log_escape(name, ACCESS_SNI_MAX, sni, strlen(sni), 0)] = '\0';
             const char *alpn = tls_conn_alpn(s->tls);
-            log_line("https: %s: TLS %s %s, SNI %s, ALPN %s, %s", who, tls_conn_version_name(s->tls),
+            log_line_of(LOG_TLS, "https: %s: TLS %s %s, SNI %s, ALPN %s, %s", who, tls_conn_version_name(s->tls),
                      tls_conn_suite_name(s->tls), sni[0] ? name : "(none)", alpn ? alpn : "(none)",
                      s->tls->resumed ? "resumed session" : "new session");
         } else {
             int err = tls_conn_error(s->tls);
-            log_line("https: %s: handshake failed: %s (BearSSL error %d)", who, tls_error_text(err), err);
+            log_line_of(LOG_TLS, "https: %s: handshake failed: %s (BearSSL error %d)", who, tls_error_text(err), err);
         }
     }
 }
@@ -154,6 +154,7 @@ static bool engine_open(void *engine, const struct stream_peer *peer, void *arg)
         return false;
     http_stream_init(engine, kind, served, peer, tls, kind == HTTP_STREAM_TLS ? hsts : NULL,
                      kind == HTTP_STREAM_TLS ? hsts_len : 0, wall_seconds);
+    request_started[slot_of(engine)] = plat_monotonic_ns();    /* never a stale time, whatever comes */
     if (options.access_log) {
         struct http_access_hooks *hooks = &access_hooks[slot_of(engine)];
         *hooks = (struct http_access_hooks){access_begun, access_done, engine};

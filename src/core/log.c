@@ -159,17 +159,30 @@ static size_t printable(char *s, size_t len, size_t room)
     return out;
 }
 
-void log_line(const char *fmt, ...)
+static void line_of(enum log_kind kind, const char *fmt, va_list ap)
 {
     char text[LOG_LINE_MAX];
-    va_list ap;
-    va_start(ap, fmt);
     int n = vsnprintf(text, sizeof text, fmt, ap);
-    va_end(ap);
     if (n < 0)
         return;
     size_t len = (size_t)n < sizeof text ? (size_t)n : sizeof text - 1;    /* cut, never split */
-    log_emit(LOG_EVENT, text, printable(text, len, sizeof text));
+    log_emit(kind, text, printable(text, len, sizeof text));
+}
+
+void log_line(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    line_of(LOG_EVENT, fmt, ap);
+    va_end(ap);
+}
+
+void log_line_of(enum log_kind kind, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    line_of(kind, fmt, ap);
+    va_end(ap);
 }
 
 void log_vprintf(const char *fmt, va_list ap)

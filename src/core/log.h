@@ -6,9 +6,10 @@
  * datagrams are sent a bounded number per turn of the event loop. A sink
  * that cannot keep up loses lines, whole, counted in the stats line
  * (log_console_dropped, log_syslog_dropped) and in a "log:" line; serving
- * never waits for it. Operational lines may fill a ring; access and query
- * lines only its first three quarters, so that a flood of requests cannot
- * crowd out what unihost says of itself.
+ * never waits for it. Operational lines may fill a ring; the lines clients
+ * cause (TLS handshakes, access and query lines) only its first three
+ * quarters, so that a flood of them cannot crowd out what unihost says of
+ * itself.
  *
  * On the console a line is "unihost: " + text + "\n"; to syslog it is the
  * text (syslog_format.h). Lines are printable ASCII: a text that carries a
@@ -30,7 +31,10 @@
 #define LOG_CONSOLE_RING 65536
 #define LOG_SYSLOG_RING 32768
 
-enum log_kind { LOG_EVENT, LOG_ACCESS, LOG_QUERY };
+/* Operational lines; a client's TLS handshake (made once per connection
+ * by whoever connects, so counted with the clients' lines); access lines;
+ * query lines. */
+enum log_kind { LOG_EVENT, LOG_TLS, LOG_ACCESS, LOG_QUERY };
 
 /* printf-style text to the console, as is, at once and waiting for it
  * (after what is pending): for last words before unihost stops. */
@@ -39,6 +43,8 @@ void log_vprintf(const char *fmt, va_list ap);
 
 /* One operational line: "unihost: " + text + "\n" on the console. */
 void log_line(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* The same, of another kind. */
+void log_line_of(enum log_kind kind, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* One line of `kind` (text without prefix or newline, printable ASCII,
  * at most LOG_LINE_MAX bytes: access_line.h, query_line.h). */

@@ -80,6 +80,7 @@ static const char *msgid(enum log_kind kind)
     switch (kind) {
     case LOG_ACCESS: return "access";
     case LOG_QUERY: return "query";
+    case LOG_TLS: return "tls";
     default: return NULL;
     }
 }

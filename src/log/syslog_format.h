@@ -6,10 +6,10 @@
  *   <30>1 2026-12-05T07:49:42.123456Z 192.0.2.2 unihost - access - time=...
  *
  * PRI is facility * 8 + severity; the facility is daemon (3), the
- * severity info (6) for access and query lines and notice (5) for the
- * rest. TIMESTAMP is log_time.h's (or "-" with no wall clock), HOSTNAME
+ * severity info (6) for access, query and TLS handshake lines and notice
+ * (5) for the rest. TIMESTAMP is log_time.h's (or "-" with no wall clock), HOSTNAME
  * the caller's (or "-"), APP-NAME "unihost", PROCID "-" (one process),
- * MSGID the line's kind ("access", "query", "-"), no STRUCTURED-DATA. MSG
+ * MSGID the line's kind ("access", "query", "tls", "-"), no STRUCTURED-DATA. MSG
  * is the line as the console shows it without "unihost: ": printable
  * ASCII only (log_escape.h saw to every byte a client chose), so no BOM.
  */

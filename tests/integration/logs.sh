@@ -175,8 +175,8 @@ for line in open(recv, encoding="ascii"):
     pri = int(m.group(1))
     host, app, procid, msgid, msg = m.group(5), m.group(6), m.group(7), m.group(8), m.group(11) or ""
     ok = (pri in (29, 30) and pri // 8 == 3 and host == "uh-logs-test" and app == "unihost" and procid == "-"
-          and (msgid, pri) in (("access", 30), ("query", 30), ("-", 29)) and len(line) <= 1024
-          and msg.split(":", 1)[0] == {"access": "access", "query": "query"}.get(msgid, msg.split(":", 1)[0]))
+          and (msgid, pri) in (("access", 30), ("query", 30), ("tls", 30), ("-", 29)) and len(line) <= 1024
+          and msg.split(":", 1)[0] == {"access": "access", "query": "query", "tls": "https"}.get(msgid, msg.split(":", 1)[0]))
     if not ok:
         bad += 1
         print("# wrong fields:", line[:200])
