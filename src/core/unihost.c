@@ -66,9 +66,6 @@ static int serve(struct netif *netif)
 {
     log_batching(true);     /* lines go out once per turn, never waited for */
     while (!plat_stop_requested()) {
-        log_flush();
-        syslog_sink_flush();
-        report_drops(false);
         int handled = netif_platform_poll(netif, FRAMES_PER_ROUND);
         if (handled < 0) {
             log_line("network device failed; stopping");
@@ -79,6 +76,10 @@ static int serve(struct netif *netif)
             net_stats_log();
             dns_service_log_stats();
         }
+        /* The round's lines out, as far as each sink takes them now. */
+        report_drops(false);
+        log_flush();
+        syslog_sink_flush();
         if (handled == FRAMES_PER_ROUND)
             continue;           /* more is waiting: no need to ask the platform */
         u32_t sleep_ms = sys_timeouts_sleeptime();

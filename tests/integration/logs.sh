@@ -4,7 +4,8 @@
 #  - one access line per HTTP(S) response on the console and in syslog,
 #    with its fields right; one query line per DNS query with --dns-log;
 #  - every syslog datagram a well-formed RFC 5424 message (the header
-#    parsed strictly), one per datagram;
+#    parsed strictly), one per datagram, every line of the run among them,
+#    over IPv4 and IPv6;
 #  - requests whose path, User-Agent and TLS SNI carry CR, LF and terminal
 #    escapes make exactly one access line each, escaped, on the console and
 #    in syslog, and no byte of the log is a control byte;
@@ -27,6 +28,7 @@ NAME=www.unihost.test
 SYSLOG_PORT=5514
 RECV=$UH_TMP/syslog.txt
 RECV_PID=
+RECV6_PID=
 READER_PID=
 : > "$RECV"
 
@@ -34,6 +36,7 @@ READER_PID=
 # and deletes the namespace).
 cleanup_logs() {
     [ -n "$RECV_PID" ] && kill "$RECV_PID" 2>/dev/null
+    [ -n "$RECV6_PID" ] && kill "$RECV6_PID" 2>/dev/null
     [ -n "$READER_PID" ] && { kill -CONT "$READER_PID" 2>/dev/null; kill "$READER_PID" 2>/dev/null; }
     uh_cleanup
 }
@@ -194,6 +197,29 @@ lines=$(sed -n '/^unihost: unihost .* starting$/,$p' "$UH_LOG" | grep -c '^uniho
 check "syslog got every line, the start and the stop included" "$(grep -c . "$RECV") messages, $lines lines" sh -c \
     "grep -q ' unihost - - - unihost [0-9.]* starting\$' '$RECV' && grep -q ' unihost - - - ready\$' '$RECV' &&
      grep -q ' unihost - - - stopped\$' '$RECV' && [ '$lines' = \"\$(grep -c ' unihost - ' '$RECV')\" ]"
+
+# ---- syslog over IPv6 --------------------------------------------------------------------
+
+RECV6=$UH_TMP/syslog6.txt
+: > "$RECV6"
+nsx python3 "$LIB/syslogd.py" "$UNIHOST_HOST6" 5515 "$RECV6" > "$UH_TMP/syslogd6.out" 2>&1 &
+RECV6_PID=$!
+_i=0
+while ! grep -q '^# listening' "$UH_TMP/syslogd6.out" && [ "$_i" -lt 100 ]; do
+    _i=$((_i + 1))
+    sleep 0.1
+done
+uh_start --syslog "[$UNIHOST_HOST6]:5515" || { notok "start" "unihost did not start"; exit 1; }
+code=$(curl_get -A "logs-test/6" "http://$IP4/?v6=1")
+wait_for 'path=\x22/?v6=1\x22' "$RECV6"
+uh_stop || notok "stop" "unihost did not stop"
+sleep 0.5
+lines=$(sed -n '/^unihost: unihost .* starting$/,$p' "$UH_LOG" | grep -c '^unihost: ')
+check "syslog to [$UNIHOST_HOST6]:5515: every line, HOSTNAME unihost's IPv6 address" \
+    "$(grep -c . "$RECV6") messages, $lines lines; $(head -n 1 "$RECV6")" sh -c \
+    "[ '$lines' = \"\$(grep -c '^<[0-9]*>1 [^ ]* 2001:DB8::2 unihost - ' '$RECV6')\" ] && grep -q 'ua=\"logs-test/6\"' '$RECV6'"
+kill "$RECV6_PID" 2>/dev/null
+RECV6_PID=
 
 # ---- a syslog receiver that is not there: serving is unaffected ------------------------
 
