@@ -128,11 +128,13 @@ sed -e 's|listen 198.51.100.80:80;|listen 198.51.100.2:80;|' -e "s|$tmp/nginx.pi
 ip netns exec "$ns_nginx" nginx -c "$tmp/nginx-veth.conf" 2>"$tmp/nginx-veth.log" &
 nginx_veth_pid=$!
 nginx_pid="$nginx_lo_pid $nginx_veth_pid"
+# --no-access-log: like nginx here (access_log off), and no hundreds of MB of
+# lines in $tmp over a run (with it, the rate moves within the noise).
 ip netns exec "$ns" "$top/build/unihost" --tap "$tap" --ipv4 "$UNIHOST_GUEST4/24" --blob "$tmp/bench.blob" \
-    2>"$tmp/unihost.log" &
+    --no-access-log 2>"$tmp/unihost.log" &
 uh_pid=$!
 ip netns exec "$ns" env UNIHOST_TAP_OFFLOAD=0 "$top/build/unihost" --tap "$tap_plain" --ipv4 203.0.113.2/24 \
-    --blob "$tmp/bench.blob" 2>"$tmp/unihost-plain.log" &
+    --blob "$tmp/bench.blob" --no-access-log 2>"$tmp/unihost-plain.log" &
 uh_plain_pid=$!
 wait_http() {       # wait_http ADDR: up to 10 s for the 1 MB file, byte-identical
     i=0

@@ -96,7 +96,7 @@ CONF
 ip netns exec "$ns" nginx -c "$tmp/nginx/nginx.conf" -e "$tmp/nginx/error.log" 2>"$tmp/nginx.log" &
 nginx_pid=$!
 ip netns exec "$ns" "$top/build/unihost" --tap "$tap" --ipv4 "$UNIHOST_GUEST4/24" \
-    --tls-cert "$cert" --tls-key "$key" 2>"$tmp/unihost.log" &
+    --tls-cert "$cert" --tls-key "$key" --no-access-log 2>"$tmp/unihost.log" &   # as nginx: no access log
 uh_pid=$!
 
 wait_https() {     # wait_https ADDR: up to 10 s for a 200 over HTTPS

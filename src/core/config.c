@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "log/syslog_format.h"
+
 const char config_usage[] =
     "usage: unihost --tap NAME (--ipv4 ADDR/PREFIX | --ipv6 ADDR/PREFIX) [options]\n"
     "  --tap NAME            tap device to use (unix platform)\n"
@@ -18,6 +20,11 @@ const char config_usage[] =
     "  --hsts-max-age SECS   Strict-Transport-Security max-age on HTTPS (default 31536000; 0: none)\n"
     "  --http-request-timeout SECS  time for a request (and TLS handshake) to arrive (default 60)\n"
     "  --http-idle-timeout SECS     time an idle keep-alive connection stays open (default 75)\n"
+    "  --no-access-log       no line per HTTP(S) response in the log (default: one each)\n"
+    "  --dns-log             a line per DNS query in the log (default: none)\n"
+    "  --syslog ADDR[:PORT]  send the log to this syslog receiver too, over UDP (port 514 by default;\n"
+    "                        an IPv6 address with a port in brackets: [2001:db8::9]:514)\n"
+    "  --syslog-hostname NAME  HOSTNAME in syslog messages (default: unihost's address)\n"
     "  -h, --help            print this text\n"
     "Flags also take the --flag=VALUE form.\n";
 
@@ -38,24 +45,69 @@ static int parse_prefixed(const char *value, char *addr, size_t addr_size, uint8
     return 0;
 }
 
+/* "ADDR", "ADDR:PORT", "[ADDR6]", "[ADDR6]:PORT", or a bare IPv6 address
+ * (two colons or more, no port). */
+static int parse_syslog(const char *value, ip_addr_t *addr, uint16_t *port)
+{
+    char host[64];
+    const char *port_text = NULL;
+    size_t host_len;
+    if (value[0] == '[') {
+        const char *close = strchr(value, ']');
+        if (!close)
+            return -1;
+        host_len = (size_t)(close - value - 1);
+        value++;
+        if (close[1] == ':')
+            port_text = close + 2;
+        else if (close[1] != '\0')
+            return -1;
+    } else {
+        const char *colon = strchr(value, ':');
+        bool one_colon = colon && !strchr(colon + 1, ':');
+        host_len = one_colon ? (size_t)(colon - value) : strlen(value);
+        if (one_colon)
+            port_text = colon + 1;
+    }
+    if (host_len == 0 || host_len >= sizeof host)
+        return -1;
+    memcpy(host, value, host_len);
+    host[host_len] = '\0';
+    if (!ipaddr_aton(host, addr) || ip_addr_isany(addr) || ip_addr_ismulticast(addr))
+        return -1;
+    *port = CONFIG_SYSLOG_PORT_DEFAULT;
+    if (port_text) {
+        char *end;
+        unsigned long p = strtoul(port_text, &end, 10);
+        if (port_text[0] < '0' || port_text[0] > '9' || *end != '\0' || p == 0 || p > 65535)
+            return -1;
+        *port = (uint16_t)p;
+    }
+    return 0;
+}
+
 int config_parse(int argc, char **argv, struct unihost_config *cfg, char *err, size_t err_size)
 {
     enum { TAP, BLOB, IPV4, IPV4_GATEWAY, IPV6, TLS_CERT, TLS_KEY, NO_HTTPS_REDIRECT, HSTS_MAX_AGE,
-           REQUEST_TIMEOUT, IDLE_TIMEOUT };
+           REQUEST_TIMEOUT, IDLE_TIMEOUT, NO_ACCESS_LOG, DNS_LOG, SYSLOG, SYSLOG_HOSTNAME };
     static const char *const flags[] = {
         [TAP] = "--tap", [BLOB] = "--blob", [IPV4] = "--ipv4",
         [IPV4_GATEWAY] = "--ipv4-gateway", [IPV6] = "--ipv6",
         [TLS_CERT] = "--tls-cert", [TLS_KEY] = "--tls-key",
         [NO_HTTPS_REDIRECT] = "--no-https-redirect", [HSTS_MAX_AGE] = "--hsts-max-age",
         [REQUEST_TIMEOUT] = "--http-request-timeout", [IDLE_TIMEOUT] = "--http-idle-timeout",
+        [NO_ACCESS_LOG] = "--no-access-log", [DNS_LOG] = "--dns-log", [SYSLOG] = "--syslog",
+        [SYSLOG_HOSTNAME] = "--syslog-hostname",
     };
-    const unsigned switches = 1u << NO_HTTPS_REDIRECT;     /* flags that take no value */
+    /* flags that take no value */
+    const unsigned switches = 1u << NO_HTTPS_REDIRECT | 1u << NO_ACCESS_LOG | 1u << DNS_LOG;
     unsigned seen = 0;
     memset(cfg, 0, sizeof *cfg);
     cfg->https_redirect = true;
     cfg->hsts_max_age = CONFIG_HSTS_MAX_AGE_DEFAULT;
     cfg->http_request_timeout = CONFIG_REQUEST_TIMEOUT_DEFAULT;
     cfg->http_idle_timeout = CONFIG_IDLE_TIMEOUT_DEFAULT;
+    cfg->access_log = true;
     for (int i = 1; i < argc; i++) {
         const char *word = argv[i];
         if (strcmp(word, "--help") == 0 || strcmp(word, "-h") == 0) {
@@ -147,6 +199,28 @@ int config_parse(int argc, char **argv, struct unihost_config *cfg, char *err, s
         case NO_HTTPS_REDIRECT:
             cfg->https_redirect = false;
             break;
+        case NO_ACCESS_LOG:
+            cfg->access_log = false;
+            break;
+        case DNS_LOG:
+            cfg->dns_log = true;
+            break;
+        case SYSLOG:
+            if (parse_syslog(value, &cfg->syslog_addr, &cfg->syslog_port) != 0) {
+                snprintf(err, err_size, "--syslog wants ADDR[:PORT] like 192.0.2.9, 192.0.2.9:514 or "
+                         "[2001:db8::9]:514, not '%s'", value);
+                return -1;
+            }
+            cfg->has_syslog = true;
+            break;
+        case SYSLOG_HOSTNAME:
+            if (!syslog_token_valid(value, strlen(value), SYSLOG_HOSTNAME_MAX)) {
+                snprintf(err, err_size, "--syslog-hostname wants 1 to 64 printable ASCII characters "
+                         "without spaces, not '%s'", value);
+                return -1;
+            }
+            cfg->syslog_hostname = value;
+            break;
         case HSTS_MAX_AGE:
             seconds = &cfg->hsts_max_age;
             max_seconds = 63072000;     /* two years, what the preload list asks */
@@ -174,6 +248,10 @@ int config_parse(int argc, char **argv, struct unihost_config *cfg, char *err, s
     }
     if (!cfg->tls_cert_path != !cfg->tls_key_path) {
         snprintf(err, err_size, "give --tls-cert and --tls-key together");
+        return -1;
+    }
+    if (cfg->syslog_hostname && !cfg->has_syslog) {
+        snprintf(err, err_size, "--syslog-hostname goes with --syslog");
         return -1;
     }
     if (!cfg->help && !cfg->has_ipv4 && !cfg->has_ipv6) {

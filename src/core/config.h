@@ -36,7 +36,17 @@ struct unihost_config {
     /* Connection time limits, in seconds. */
     uint32_t http_request_timeout;  /* --http-request-timeout: a request (and TLS handshake) must arrive within it */
     uint32_t http_idle_timeout;     /* --http-idle-timeout: a connection without progress is closed */
+
+    /* The log (src/core/log.h, docs/logs.md). */
+    bool access_log;                /* a line per HTTP(S) response (--no-access-log: off) */
+    bool dns_log;                   /* --dns-log: a line per DNS message */
+    bool has_syslog;                /* --syslog ADDR[:PORT]: lines to this syslog receiver too */
+    ip_addr_t syslog_addr;
+    uint16_t syslog_port;
+    const char *syslog_hostname;    /* --syslog-hostname NAME; NULL: our address */
 };
+
+#define CONFIG_SYSLOG_PORT_DEFAULT 514u     /* RFC 5426 3.3 */
 
 #define CONFIG_HSTS_MAX_AGE_DEFAULT 31536000u     /* one year */
 #define CONFIG_REQUEST_TIMEOUT_DEFAULT 60u        /* nginx's client_header_timeout */

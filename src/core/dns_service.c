@@ -16,6 +16,7 @@
 #include "dns/dns_stream.h"
 #include "wire/dns_wire.h"
 #include "core/log.h"
+#include "log/query_line.h"
 #include "lwip/udp.h"
 #include "net/net_limits.h"
 #include "net/tcp_service.h"
@@ -44,12 +45,37 @@ static struct tcp_pool pool;
 static struct tcp_slot slots[DNS_SLOTS];
 static struct dns_stream engines[DNS_SLOTS];
 static uint8_t udp_query[DNS_STREAM_QUERY_MAX];
+static bool log_queries;
+/* Over TCP, for the query lines: each connection's peer (with its port,
+ * which the engine does not keep), and the answer being sent: its header
+ * (for the RCODE) and length, kept from output() until it was all taken. */
+static struct {
+    struct stream_peer peer;
+    uint8_t head[DNS_HEADER_SIZE];
+    size_t len;
+} tcp_answers[DNS_SLOTS];
 
 /* The clock as the engine reads it, brought up to date per message. */
 static void env_tick(void)
 {
     env.now_ms = plat_monotonic_ns() / 1000000u;
     env.unix_time = plat_wallclock_ns() / 1000000000u;
+}
+
+/* One query line (--dns-log). */
+static void log_query(const struct stream_peer *from, bool tcp, const uint8_t *msg, size_t len,
+                      const uint8_t *answer, size_t answer_len)
+{
+    char who[IPADDR_STRLEN_MAX];
+    struct query_context c = {
+        .wall_ns = plat_wallclock_ns(),
+        .client = tcp_peer_text(from, who, sizeof who),
+        .port = from->port,
+        .tcp = tcp,
+    };
+    struct log_line line;
+    query_line_format(&line, &c, msg, len, answer, answer_len);
+    log_emit(LOG_QUERY, line.buf, line.len);
 }
 
 /* ---- UDP ----------------------------------------------------------------- */
@@ -63,9 +89,11 @@ static size_t answer_datagram(const struct stream_peer *from, const uint8_t *msg
     memcpy(peer.addr, from->addr, sizeof peer.addr);
     env_tick();
     size_t n;
-    return dns_engine_handle(served, &env, msg, len, DNS_OVER_UDP, &peer, NULL, out, room, &n) == DNS_ACTION_ANSWER
-               ? n
-               : 0;
+    if (dns_engine_handle(served, &env, msg, len, DNS_OVER_UDP, &peer, NULL, out, room, &n) != DNS_ACTION_ANSWER)
+        n = 0;
+    if (log_queries)
+        log_query(from, false, msg, len, n ? out : NULL, n);
+    return n;
 }
 
 /* Datagrams the fast path leaves to lwIP (IPv6, a client lwIP has not
@@ -103,6 +131,7 @@ static bool engine_open(void *engine, const struct stream_peer *peer, void *arg)
 {
     (void)arg;
     dns_stream_init(engine, served, peer);
+    tcp_answers[(struct dns_stream *)engine - engines].peer = *peer;
     ((struct dns_stream *)engine)->env = &env;
     return true;
 }
@@ -123,6 +152,11 @@ static bool engine_output(void *engine, uint8_t *scratch, size_t room, struct st
     (void)room;
     struct dns_stream *s = engine;
     bool any = dns_stream_output(s, scratch, out);
+    if (log_queries && any && !s->transferring && s->taken == 0 && out->len >= 2 + DNS_HEADER_SIZE) {
+        size_t slot = (size_t)(s - engines);
+        memcpy(tcp_answers[slot].head, out->data + 2, DNS_HEADER_SIZE);
+        tcp_answers[slot].len = s->current_len - 2;
+    }
     if (dns_stream_transfer_started(s)) {
         struct stream_peer peer = {.family = s->peer.family};
         memcpy(peer.addr, s->peer.addr, sizeof peer.addr);
@@ -134,6 +168,13 @@ static bool engine_output(void *engine, uint8_t *scratch, size_t room, struct st
 
 static void engine_output_taken(void *engine, size_t n)
 {
+    struct dns_stream *s = engine;
+    if (log_queries && !s->transferring && s->taken + n >= s->current_len && s->len >= 2) {
+        /* The answer is all out: its query is still the head of the buffer. */
+        size_t slot = (size_t)(s - engines);
+        log_query(&tcp_answers[slot].peer, true, s->buf + 2, (size_t)s->buf[0] << 8 | s->buf[1], tcp_answers[slot].head,
+                  tcp_answers[slot].len);
+    }
     dns_stream_output_taken(engine, n);
 }
 
@@ -205,9 +246,10 @@ static void cookies_start(const struct blob *blob)
              cookie_secrets.has_staging ? ", a staging secret accepted" : "");
 }
 
-int dns_service_start(const struct blob *blob)
+int dns_service_start(const struct blob *blob, bool log_all)
 {
     served = blob;
+    log_queries = log_all;
     rrl_start(blob);
     cookies_start(blob);
     env.tsig_keys = tsig_keys;

@@ -4,7 +4,7 @@
  * both ports, and the TLS states those on 443 hold. Everything about bytes,
  * timeouts, budgets and shedding is the service's or the engine's; here is
  * only what ties them: which kind each port serves, where TLS states come
- * from, and the log lines of TLS handshakes.
+ * from, and the log: the lines of TLS handshakes and the access log.
  */
 #include "core/http_service.h"
 
@@ -14,6 +14,8 @@
 #include "http/http_hsts.h"
 #include "http/http_stream.h"
 #include "core/log.h"
+#include "log/access_line.h"
+#include "log/log_escape.h"
 #include "net/net_limits.h"
 #include "net/net_stats.h"
 #include "core/platform.h"
@@ -41,6 +43,10 @@ static struct tcp_pool pool;
 static struct tcp_slot slots[HTTP_SLOTS];
 static struct http_stream engines[HTTP_SLOTS];
 static struct tls_slot tls_slots[TLS_STATES];
+/* When each connection's current request began (plat_monotonic_ns), for
+ * the access log's duration. */
+static uint64_t request_started[HTTP_SLOTS];
+static struct http_access_hooks access_hooks[HTTP_SLOTS];
 static enum http_stream_kind kind_plain = HTTP_STREAM_PLAIN, kind_redirect = HTTP_STREAM_REDIRECT,
                              kind_tls = HTTP_STREAM_TLS;
 
@@ -59,16 +65,51 @@ static void log_events(struct http_stream *s)
         char who[IPADDR_STRLEN_MAX];
         tcp_peer_text(&s->peer, who, sizeof who);
         if (event == HTTP_STREAM_HANDSHAKE_DONE) {
+            /* The name is the client's bytes: escaped, as in the access log. */
             const char *sni = tls_conn_server_name(s->tls);
+            char name[ACCESS_SNI_MAX + 1];
+            name[log_escape(name, ACCESS_SNI_MAX, sni, strlen(sni), 0)] = '\0';
             const char *alpn = tls_conn_alpn(s->tls);
-            log_line("https: %s: TLS 1.2 %s, SNI %s, ALPN %s, %s", who, tls_conn_suite_name(s->tls),
-                     sni[0] ? sni : "(none)", alpn ? alpn : "(none)",
+            log_line_of(LOG_TLS, "https: %s: TLS %s %s, SNI %s, ALPN %s, %s", who, tls_conn_version_name(s->tls),
+                     tls_conn_suite_name(s->tls), sni[0] ? name : "(none)", alpn ? alpn : "(none)",
                      s->tls->resumed ? "resumed session" : "new session");
         } else {
             int err = tls_conn_error(s->tls);
-            log_line("https: %s: handshake failed: %s (BearSSL error %d)", who, tls_error_text(err), err);
+            log_line_of(LOG_TLS, "https: %s: handshake failed: %s (BearSSL error %d)", who, tls_error_text(err), err);
         }
     }
+}
+
+/* ---- the access log --------------------------------------------------------- */
+
+static size_t slot_of(const struct http_stream *s)
+{
+    return (size_t)(s - engines);
+}
+
+static void access_begun(void *ctx)
+{
+    request_started[slot_of(ctx)] = plat_monotonic_ns();
+}
+
+static void access_done(void *ctx, const struct http_access *a)
+{
+    const struct http_stream *s = ctx;
+    char who[IPADDR_STRLEN_MAX];
+    tcp_peer_text(&s->peer, who, sizeof who);
+    bool tls = s->kind == HTTP_STREAM_TLS && s->tls && tls_conn_handshake_done(s->tls);
+    const char *sni = tls ? tls_conn_server_name(s->tls) : NULL;
+    struct access_context c = {
+        .wall_ns = plat_wallclock_ns(),
+        .client = who,
+        .port = s->peer.port,
+        .tls = tls ? tls_conn_version_name(s->tls) : NULL,
+        .sni = sni && sni[0] ? sni : NULL,
+        .duration_us = (plat_monotonic_ns() - request_started[slot_of(s)]) / 1000u,
+    };
+    struct log_line line;
+    access_line_format(&line, &c, a);
+    log_emit(LOG_ACCESS, line.buf, line.len);
 }
 
 /* ---- TLS states --------------------------------------------------------------- */
@@ -113,6 +154,12 @@ static bool engine_open(void *engine, const struct stream_peer *peer, void *arg)
         return false;
     http_stream_init(engine, kind, served, peer, tls, kind == HTTP_STREAM_TLS ? hsts : NULL,
                      kind == HTTP_STREAM_TLS ? hsts_len : 0, wall_seconds);
+    request_started[slot_of(engine)] = plat_monotonic_ns();    /* never a stale time, whatever comes */
+    if (options.access_log) {
+        struct http_access_hooks *hooks = &access_hooks[slot_of(engine)];
+        *hooks = (struct http_access_hooks){access_begun, access_done, engine};
+        http_stream_set_access_hooks(engine, hooks);
+    }
     return true;
 }
 
@@ -149,6 +196,7 @@ static unsigned engine_state(const void *engine)
 static void engine_closed(void *engine)
 {
     struct http_stream *s = engine;
+    http_stream_end(s);     /* a response cut short is logged, while its TLS state is still there */
     if (s->tls) {
         struct tls_slot *slot = (struct tls_slot *)((uint8_t *)s->tls - offsetof(struct tls_slot, tls));
         slot->used = false;

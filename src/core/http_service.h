@@ -15,6 +15,7 @@ struct http_service_options {
     uint32_t hsts_max_age;              /* with tls: Strict-Transport-Security max-age; 0: none */
     uint32_t request_timeout_ms;        /* a request (and the TLS handshake) must arrive within it */
     uint32_t idle_timeout_ms;           /* a connection without progress is closed after it */
+    bool access_log;                    /* a line per response (src/log/access_line.h) */
 };
 
 /* Listens on TCP port 80 (and 443 with TLS) on every address; returns 0 or

@@ -1,10 +1,189 @@
-/* The log: see log.h. Lines longer than the buffer are cut, never split. */
+/* The log: see log.h. */
 #include "core/log.h"
 
 #include <stdio.h>
 #include <string.h>
 
 #include "core/platform.h"
+#include "log/log_ring.h"
+
+#define PREFIX "unihost: "
+#define PREFIX_LEN (sizeof PREFIX - 1)
+/* Access and query lines may fill this much of a ring; the rest is for
+ * operational lines (see log.h). */
+#define CLIENT_SHARE(size) ((size) / 4 * 3)
+/* A syslog record in its ring: wall_ns (8 bytes), length (2), kind (1),
+ * then the text. */
+#define RECORD_HEAD 11
+
+static uint8_t console_bytes[LOG_CONSOLE_RING];
+static uint8_t syslog_bytes[LOG_SYSLOG_RING];
+static struct log_ring console = {console_bytes, sizeof console_bytes, 0, 0, 0};
+static struct log_ring syslog_ring = {syslog_bytes, sizeof syslog_bytes, 0, 0, 0};
+static bool syslog_on, batching;
+static unsigned long syslog_refused;    /* records the sink gave up on */
+
+void log_syslog_enable(void)
+{
+    syslog_on = true;
+}
+
+void log_batching(bool on)
+{
+    batching = on;
+    if (!on)
+        log_flush();
+}
+
+void log_flush(void)
+{
+    for (;;) {
+        const uint8_t *data;
+        size_t n = log_ring_contiguous(&console, &data);
+        if (n == 0)
+            return;
+        size_t taken = plat_console_try_write((const char *)data, n);
+        log_ring_consume(&console, taken);
+        if (taken < n)
+            return;     /* the console is full: the rest waits for the next turn */
+    }
+}
+
+bool log_console_pending(void)
+{
+    return console.len > 0;
+}
+
+void log_drain(void)
+{
+    /* Bounded: a console that takes nothing for a second is gone. */
+    uint64_t give_up = plat_monotonic_ns() + 1000000000u;
+    while (console.len > 0 && plat_monotonic_ns() < give_up) {
+        size_t before = console.len;
+        log_flush();
+        if (console.len == before)
+            plat_wait(plat_monotonic_ns() + 10000000u);
+    }
+}
+
+void log_emit(enum log_kind kind, const char *text, size_t len)
+{
+    if (len > LOG_LINE_MAX)
+        len = LOG_LINE_MAX;
+    size_t limit = kind == LOG_EVENT ? console.size : CLIENT_SHARE(console.size);
+    /* The prefix and the newline around the text, as one record. */
+    char line[PREFIX_LEN + LOG_LINE_MAX + 1];
+    memcpy(line, PREFIX, PREFIX_LEN);
+    memcpy(line + PREFIX_LEN, text, len);
+    line[PREFIX_LEN + len] = '\n';
+    log_ring_put(&console, line, PREFIX_LEN + len + 1, NULL, 0, limit);
+    if (syslog_on) {
+        uint64_t wall = plat_wallclock_ns();
+        uint8_t head[RECORD_HEAD];
+        for (int i = 0; i < 8; i++)
+            head[i] = (uint8_t)(wall >> (8 * i));
+        head[8] = (uint8_t)len;
+        head[9] = (uint8_t)(len >> 8);
+        head[10] = (uint8_t)kind;
+        log_ring_put(&syslog_ring, head, sizeof head, text, len,
+                     kind == LOG_EVENT ? syslog_ring.size : CLIENT_SHARE(syslog_ring.size));
+    }
+    if (!batching)
+        log_flush();
+}
+
+bool log_syslog_peek(struct log_record *rec)
+{
+    uint8_t head[RECORD_HEAD];
+    if (log_ring_copy(&syslog_ring, 0, head, sizeof head) < sizeof head)
+        return false;
+    rec->wall_ns = 0;
+    for (int i = 0; i < 8; i++)
+        rec->wall_ns |= (uint64_t)head[i] << (8 * i);
+    rec->len = head[8] | (size_t)head[9] << 8;
+    rec->kind = (enum log_kind)head[10];
+    log_ring_copy(&syslog_ring, sizeof head, rec->text, rec->len);
+    return true;
+}
+
+bool log_syslog_pending(void)
+{
+    return syslog_ring.len > 0;
+}
+
+void log_syslog_pop(void)
+{
+    uint8_t head[RECORD_HEAD];
+    if (log_ring_copy(&syslog_ring, 0, head, sizeof head) == sizeof head)
+        log_ring_consume(&syslog_ring, sizeof head + (head[8] | (size_t)head[9] << 8));
+}
+
+void log_syslog_count_drop(void)
+{
+    syslog_refused++;
+}
+
+unsigned long log_console_dropped(void)
+{
+    return console.dropped;
+}
+
+unsigned long log_syslog_dropped(void)
+{
+    return syslog_ring.dropped + syslog_refused;
+}
+
+/* What a format made that is not printable ASCII, as \xHH: an operational
+ * line is one line whatever its arguments held. */
+static size_t printable(char *s, size_t len, size_t room)
+{
+    static const char hex[] = "0123456789abcdef";
+    char copy[LOG_LINE_MAX];
+    memcpy(copy, s, len);
+    size_t out = 0;
+    for (size_t i = 0; i < len; i++) {
+        uint8_t b = (uint8_t)copy[i];
+        if (b >= 0x20 && b <= 0x7e) {
+            if (out + 1 > room)
+                break;
+            s[out++] = (char)b;
+        } else {
+            if (out + 4 > room)
+                break;
+            s[out++] = '\\';
+            s[out++] = 'x';
+            s[out++] = hex[b >> 4];
+            s[out++] = hex[b & 15];
+        }
+    }
+    return out;
+}
+
+static void line_of(enum log_kind kind, const char *fmt, va_list ap)
+{
+    char text[LOG_LINE_MAX];
+    int n = vsnprintf(text, sizeof text, fmt, ap);
+    if (n < 0)
+        return;
+    size_t len = (size_t)n < sizeof text ? (size_t)n : sizeof text - 1;    /* cut, never split */
+    log_emit(kind, text, printable(text, len, sizeof text));
+}
+
+void log_line(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    line_of(LOG_EVENT, fmt, ap);
+    va_end(ap);
+}
+
+void log_line_of(enum log_kind kind, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    line_of(kind, fmt, ap);
+    va_end(ap);
+}
 
 void log_vprintf(const char *fmt, va_list ap)
 {
@@ -12,6 +191,7 @@ void log_vprintf(const char *fmt, va_list ap)
     int n = vsnprintf(buf, sizeof buf, fmt, ap);
     if (n < 0)
         return;
+    log_drain();
     plat_console_write(buf, (size_t)n < sizeof buf ? (size_t)n : sizeof buf - 1);
 }
 
@@ -21,21 +201,4 @@ void log_printf(const char *fmt, ...)
     va_start(ap, fmt);
     log_vprintf(fmt, ap);
     va_end(ap);
-}
-
-void log_line(const char *fmt, ...)
-{
-    char buf[512];
-    const char prefix[] = "unihost: ";
-    memcpy(buf, prefix, sizeof prefix - 1);
-    size_t used = sizeof prefix - 1;
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(buf + used, sizeof buf - used - 1, fmt, ap);
-    va_end(ap);
-    if (n < 0)
-        return;
-    used += (size_t)n < sizeof buf - used - 1 ? (size_t)n : sizeof buf - used - 2;
-    buf[used++] = '\n';
-    plat_console_write(buf, used);
 }

@@ -1,14 +1,89 @@
-/* The log: formatted lines on the platform console. */
+/*
+ * The log: lines for the console and, with --syslog, for a syslog
+ * receiver (src/core/syslog_sink.h). Every line goes into each sink's
+ * bounded ring first (log_ring.h) and out when the sink can take it: the
+ * console is written without waiting (plat_console_try_write), syslog
+ * datagrams are sent a bounded number per turn of the event loop. A sink
+ * that cannot keep up loses lines, whole, counted in the stats line
+ * (log_console_dropped, log_syslog_dropped) and in a "log:" line; serving
+ * never waits for it. Operational lines may fill a ring; the lines clients
+ * cause (TLS handshakes, access and query lines) only its first three
+ * quarters, so that a flood of them cannot crowd out what unihost says of
+ * itself.
+ *
+ * On the console a line is "unihost: " + text + "\n"; to syslog it is the
+ * text (syslog_format.h). Lines are printable ASCII: a text that carries a
+ * client's bytes has escaped them (log_escape.h); log_line() escapes
+ * whatever its format made that is not printable, so a caller that
+ * forgot cannot break a line either.
+ */
 #ifndef UNIHOST_LOG_H
 #define UNIHOST_LOG_H
 
 #include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
 
-/* printf-style text to the console, as is (no prefix, no newline added). */
+#include "log/log_line.h"
+
+/* Bytes each sink may hold pending. */
+#define LOG_CONSOLE_RING 65536
+#define LOG_SYSLOG_RING 32768
+
+/* Operational lines; a client's TLS handshake (made once per connection
+ * by whoever connects, so counted with the clients' lines); access lines;
+ * query lines. */
+enum log_kind { LOG_EVENT, LOG_TLS, LOG_ACCESS, LOG_QUERY };
+
+/* printf-style text to the console, as is, at once and waiting for it
+ * (after what is pending): for last words before unihost stops. */
 void log_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_vprintf(const char *fmt, va_list ap);
 
-/* One log line: "unihost: " + text + "\n". */
+/* One operational line: "unihost: " + text + "\n" on the console. */
 void log_line(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* The same, of another kind. */
+void log_line_of(enum log_kind kind, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* One line of `kind` (text without prefix or newline, printable ASCII,
+ * at most LOG_LINE_MAX bytes: access_line.h, query_line.h). */
+void log_emit(enum log_kind kind, const char *text, size_t len);
+
+/* Lines from now on also go to the syslog ring, for syslog_sink.h. */
+void log_syslog_enable(void);
+
+/*
+ * While batching (the event loop's turns), lines wait in the rings until
+ * log_flush(); otherwise each is flushed as it is made. Either way the
+ * console is never waited for.
+ */
+void log_batching(bool on);
+void log_flush(void);
+
+/* True while the console ring holds bytes the console did not take yet. */
+bool log_console_pending(void);
+
+/* Writes out what the console ring holds, waiting for the console (at
+ * most about a second): when unihost stops. */
+void log_drain(void);
+
+/* The syslog ring's records, for syslog_sink.c: the oldest one's header
+ * and text (false if none), and forgetting it. */
+struct log_record {
+    uint64_t wall_ns;           /* when the line was made */
+    enum log_kind kind;
+    size_t len;
+    char text[LOG_LINE_MAX];
+};
+bool log_syslog_peek(struct log_record *rec);
+bool log_syslog_pending(void);
+void log_syslog_pop(void);
+/* A record the sink gave up on (the network refused it). */
+void log_syslog_count_drop(void);
+
+/* Lines dropped so far by each sink. */
+unsigned long log_console_dropped(void);
+unsigned long log_syslog_dropped(void);
 
 #endif

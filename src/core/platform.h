@@ -56,9 +56,19 @@ bool plat_stats_requested(void);
 
 /* ---- console --------------------------------------------------------- */
 
-/* Writes `len` bytes to the console (the log). Never fails from the
- * caller's point of view: bytes may be dropped if the console is gone. */
+/* Writes `len` bytes to the console (the log), waiting for it if it must
+ * (boundedly). Never fails from the caller's point of view: bytes may be
+ * dropped if the console is gone. */
 void plat_console_write(const char *buf, size_t len);
+
+/*
+ * Writes what the console takes of buf[0..len) now, without waiting, and
+ * returns how many bytes that was (0 when it is full or gone): the log
+ * keeps the rest for later (src/core/log.h), so that a slow console
+ * (a terminal, a pipe nobody reads, xenconsoled behind) never slows
+ * serving.
+ */
+size_t plat_console_try_write(const char *buf, size_t len);
 
 /* ---- the network interface ------------------------------------------ */
 

@@ -8,12 +8,15 @@
 #include "lwip/init.h"
 #include "lwip/timeouts.h"
 #include "core/log.h"
+#include "core/syslog_sink.h"
 #include "net/net_stats.h"
 #include "net/netif_platform.h"
 #include "core/platform.h"
 #include "http/tls_server.h"
 
 #define FRAMES_PER_ROUND 64     /* input handled before timers get a turn */
+#define LOG_BEHIND_MS 10        /* the loop's longest sleep while a log sink has lines waiting */
+#define DROPS_REPORT_MS 10000   /* how often lost log lines are told, if any were lost */
 
 static struct blob the_blob;
 static struct tls_credentials the_credentials;
@@ -35,8 +38,33 @@ static void log_addresses(const struct netif *netif)
             log_line("interface: ipv6 %s", ip6addr_ntoa(netif_ip6_addr(netif, i)));
 }
 
+static void add_log_stats(struct stats_line *line)
+{
+    stats_add(line, "log_console_dropped", "%lu", log_console_dropped());
+    stats_add(line, "log_syslog_dropped", "%lu", log_syslog_dropped());
+}
+
+/* Lines a sink lost since the last time this was told, told (bounded in
+ * rate: at most one such line every DROPS_REPORT_MS). */
+static void report_drops(bool now)
+{
+    static uint64_t next_ns;
+    static unsigned long told;
+    uint64_t t = plat_monotonic_ns();
+    if (!now && t < next_ns)
+        return;
+    next_ns = t + (uint64_t)DROPS_REPORT_MS * 1000000u;
+    unsigned long console = log_console_dropped(), syslog = log_syslog_dropped();
+    if (console + syslog == told)
+        return;
+    told = console + syslog;
+    log_line("log: %lu lines dropped on the console and %lu to syslog so far (a sink did not keep up)",
+             console, syslog);
+}
+
 static int serve(struct netif *netif)
 {
+    log_batching(true);     /* lines go out once per turn, never waited for */
     while (!plat_stop_requested()) {
         int handled = netif_platform_poll(netif, FRAMES_PER_ROUND);
         if (handled < 0) {
@@ -48,18 +76,53 @@ static int serve(struct netif *netif)
             net_stats_log();
             dns_service_log_stats();
         }
+        /* The round's lines out, as far as each sink takes them now. */
+        report_drops(false);
+        log_flush();
+        syslog_sink_flush();
         if (handled == FRAMES_PER_ROUND)
             continue;           /* more is waiting: no need to ask the platform */
         u32_t sleep_ms = sys_timeouts_sleeptime();
         if (sleep_ms == SYS_TIMEOUTS_SLEEPTIME_INFINITE || sleep_ms > 1000)
             sleep_ms = 1000;
+        if ((log_console_pending() || syslog_sink_pending()) && sleep_ms > LOG_BEHIND_MS)
+            sleep_ms = LOG_BEHIND_MS;   /* a sink is behind: try it again soon */
         plat_wait(plat_monotonic_ns() + (uint64_t)sleep_ms * 1000000u);
     }
     return 0;
 }
 
+/* Syslog's HOSTNAME when --syslog-hostname gives none: unihost's own
+ * address of the receiver's family, the second choice of RFC 5424 6.2.4
+ * (unihost knows no name of its own); "-" without one. */
+static const char *syslog_hostname(const struct unihost_config *cfg, char *buf, size_t size)
+{
+    if (cfg->syslog_hostname)
+        return cfg->syslog_hostname;
+    if (IP_IS_V4(&cfg->syslog_addr) && cfg->has_ipv4)
+        return ip4addr_ntoa_r(&cfg->ipv4, buf, (int)size);
+    if (IP_IS_V6(&cfg->syslog_addr) && cfg->has_ipv6)
+        return ip6addr_ntoa_r(&cfg->ipv6, buf, (int)size);
+    return NULL;
+}
+
+/* Says why unihost stopped, and what the log lost, then lets the sinks
+ * have the last lines (the console waited for, boundedly). */
+static int finish(int status)
+{
+    report_drops(true);
+    log_line("stopped%s", status == 0 ? "" : " after an error");
+    log_batching(false);
+    for (int turn = 0; turn < 8 && syslog_sink_pending(); turn++)
+        syslog_sink_flush();
+    log_drain();
+    return status;
+}
+
 int unihost_run(const struct unihost_config *cfg, const void *blob, size_t blob_size)
 {
+    if (cfg->has_syslog)
+        log_syslog_enable();    /* from the first line: the sink sends them once the network is up */
     log_line("unihost %s starting", UNIHOST_VERSION);
     const char *error;
     if (blob_open(&the_blob, blob, blob_size, &error) != 0) {
@@ -74,6 +137,7 @@ int unihost_run(const struct unihost_config *cfg, const void *blob, size_t blob_
         .hsts_max_age = cfg->hsts_max_age,
         .request_timeout_ms = cfg->http_request_timeout * 1000u,
         .idle_timeout_ms = cfg->http_idle_timeout * 1000u,
+        .access_log = cfg->access_log,
     };
     if (cfg->tls_cert_pem && !plat_random_is_cryptographic()) {
         /* Keys from a weak generator are worse than no HTTPS: serve plain
@@ -103,8 +167,20 @@ int unihost_run(const struct unihost_config *cfg, const void *blob, size_t blob_
     log_addresses(netif);
     if (cfg->has_ipv4_gateway)
         log_line("interface: ipv4 gateway %s", ip4addr_ntoa(&cfg->ipv4_gateway));
+    net_stats_register(add_log_stats);
+    if (cfg->has_syslog) {
+        char name[IPADDR_STRLEN_MAX], to[IPADDR_STRLEN_MAX];
+        ipaddr_ntoa_r(&cfg->syslog_addr, to, sizeof to);
+        if (syslog_sink_start(&cfg->syslog_addr, cfg->syslog_port, syslog_hostname(cfg, name, sizeof name)) != 0) {
+            log_line("could not open a UDP socket for syslog");
+            return 1;
+        }
+        log_line("log: to syslog at %s port %u over UDP (RFC 5424, facility daemon)", to, cfg->syslog_port);
+    }
+    log_line("log: access lines %s, DNS query lines %s", cfg->access_log ? "on" : "off (--no-access-log)",
+             cfg->dns_log ? "on (--dns-log)" : "off");
 
-    if (dns_service_start(&the_blob) != 0) {
+    if (dns_service_start(&the_blob, cfg->dns_log) != 0) {
         log_line("could not bind DNS port 53");
         return 1;
     }
@@ -124,7 +200,5 @@ int unihost_run(const struct unihost_config *cfg, const void *blob, size_t blob_
         log_line("dns: no UDP socket for NOTIFY; secondaries learn of serials at their refresh");
     log_line("ready");
 
-    int status = serve(netif);
-    log_line("stopped%s", status == 0 ? "" : " after an error");
-    return status;
+    return finish(serve(netif));
 }

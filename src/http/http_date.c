@@ -26,6 +26,11 @@ static void civil_from_days(int64_t days, int64_t *y, unsigned *m, unsigned *d)
     *y = (int64_t)yoe + era * 400 + (*m <= 2);
 }
 
+void http_date_civil(uint64_t seconds, int64_t *year, unsigned *month, unsigned *day)
+{
+    civil_from_days((int64_t)(seconds / 86400), year, month, day);
+}
+
 static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
 {
     y -= m <= 2;

@@ -10,6 +10,10 @@
 /* Writes the IMF-fixdate of `seconds` since the epoch (29 bytes, no NUL). */
 void http_date_format(uint64_t seconds, char out[HTTP_DATE_LEN]);
 
+/* The UTC calendar date of `seconds` since the epoch: year, month (1-12),
+ * day (1-31); for other formats of the same dates (the log's). */
+void http_date_civil(uint64_t seconds, int64_t *year, unsigned *month, unsigned *day);
+
 /* Parses an IMF-fixdate; returns 0 and the seconds, or -1 if it is not one. */
 int http_date_parse(const char *s, size_t len, uint64_t *seconds);
 

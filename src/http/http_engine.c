@@ -113,6 +113,12 @@ static int on_message_begin(llhttp_t *p)
     c->value_started = false;
     c->in_trailers = false;
     c->method_read = false;
+    c->target_cut = false;
+    c->has_user_agent = false;
+    c->user_agent_cut = false;
+    c->user_agent_len = 0;
+    if (c->hooks && c->hooks->begun)
+        c->hooks->begun(c->hooks->ctx);
     /* Pausing here tells http_conn_feed() where the request starts (llhttp
      * says where it paused), which it needs to judge a refused method. */
     c->at_request_start = true;
@@ -166,15 +172,20 @@ static int on_url(llhttp_t *p, const char *at, size_t len)
         if (!method_known(method) && method != HTTP_PRI)
             return reject(c, 501);
     }
+    /* Kept first, refused or not, so that the access log shows what a
+     * refused target was. */
+    size_t room = sizeof c->url - c->url_len;
+    size_t kept = len < room ? len : room;
+    memcpy(c->url + c->url_len, at, kept);
+    c->url_len += kept;
+    c->target_cut |= kept < len;
     /* A request-target is visible ASCII (RFC 9112 3.2, RFC 3986): llhttp
      * lets HTAB and bytes above 0x7e through. */
     for (size_t i = 0; i < len; i++)
         if ((uint8_t)at[i] <= 0x20 || (uint8_t)at[i] >= 0x7f)
             return reject(c, 400);
-    if (c->url_len + len > sizeof c->url)
+    if (kept < len)
         return reject(c, 414);
-    memcpy(c->url + c->url_len, at, len);
-    c->url_len += len;
     c->url_end = stream_pos(c, at) + len;
     return 0;
 }
@@ -375,6 +386,14 @@ static int on_header_value_complete(llhttp_t *p)
         c->range_len = fits ? c->value_len : 0;
         if (fits)
             memcpy(c->range, c->value, c->value_len);
+    } else if (field_is(c, "user-agent")) {
+        /* For the access log only: the first bytes of the first one. */
+        if (!c->has_user_agent) {
+            c->has_user_agent = true;
+            c->user_agent_len = c->value_len < sizeof c->user_agent ? c->value_len : sizeof c->user_agent;
+            c->user_agent_cut = c->value_cut || c->user_agent_len < c->value_len;
+            memcpy(c->user_agent, c->value, c->user_agent_len);
+        }
     } else if (field_is(c, "if-range")) {
         /* Present but unreadable still means "do not trust the range": a
          * value that does not fit can match no validator of ours. */
@@ -498,6 +517,8 @@ static void begin_response(struct head_writer *w, int status)
     c->body = NULL;
     c->body_len = 0;
     c->body_sent = 0;
+    c->status = status;
+    c->reporting = true;
     char code[4] = {(char)('0' + status / 100 % 10), (char)('0' + status / 10 % 10), (char)('0' + status % 10), ' '};
     put(w, "HTTP/1.1 ", 9);
     put(w, code, sizeof code);
@@ -898,6 +919,55 @@ static int version_error_status(const struct http_conn *c)
     return well_formed && !ours ? 505 : 400;
 }
 
+/*
+ * llhttp refuses a byte it will not have in a request-target or a header
+ * value (a control byte, say) before it hands the span to its callback,
+ * so the refused field never reaches on_url or on_header_value. For the
+ * access log, what the client sent is kept all the same: the target, or a
+ * User-Agent, from where the callbacks left off to the end of its word or
+ * line, as far as this feed's bytes go. `at` is where llhttp stopped in
+ * data[0..len).
+ */
+static void keep_refused_field(struct http_conn *c, const uint8_t *data, size_t len, size_t at)
+{
+    uint64_t base = c->stream_offset - at;      /* the stream offset of data[0] */
+    bool target = c->method_read && !c->version_started;
+    uint64_t from;
+    if (target)
+        from = c->url_started ? c->url_end : c->method_end + 1;
+    else if (!c->in_trailers && !c->has_user_agent && field_is(c, "user-agent") && (c->awaiting_value || c->value_started))
+        from = c->value_started ? c->value_end : c->field_end + 1;
+    else
+        return;
+    if (from < base || from > base + len)
+        return;
+    size_t i = (size_t)(from - base);
+    if (target) {
+        for (; i < len && data[i] != ' ' && data[i] != '\r' && data[i] != '\n'; i++) {
+            if (c->url_len == sizeof c->url) {
+                c->target_cut = true;
+                return;
+            }
+            c->url[c->url_len++] = (char)data[i];
+        }
+        return;
+    }
+    if (!c->value_started)
+        while (i < len && (data[i] == ' ' || data[i] == '\t'))
+            i++;
+    c->has_user_agent = true;
+    c->user_agent_len = c->value_len < sizeof c->user_agent ? c->value_len : sizeof c->user_agent;
+    memcpy(c->user_agent, c->value, c->user_agent_len);
+    c->user_agent_cut = c->value_cut;
+    for (; i < len && data[i] != '\r' && data[i] != '\n'; i++) {
+        if (c->user_agent_len == sizeof c->user_agent) {
+            c->user_agent_cut = true;
+            return;
+        }
+        c->user_agent[c->user_agent_len++] = (char)data[i];
+    }
+}
+
 size_t http_conn_feed(struct http_conn *c, const uint8_t *data, size_t len, uint64_t now)
 {
     if (c->failed || c->close_after || c->head_sent < c->head_len || c->body_sent < c->body_len)
@@ -944,6 +1014,8 @@ size_t http_conn_feed(struct http_conn *c, const uint8_t *data, size_t len, uint
                 c->reject_status = version_error_status(c);
             break;
         default:
+            if (e != HPE_USER)
+                keep_refused_field(c, data, len, used);
             break;
         }
         fail(c, c->reject_status ? c->reject_status : 400);
@@ -968,12 +1040,48 @@ bool http_conn_output(const struct http_conn *c, const uint8_t **data, size_t *l
     return false;
 }
 
+/* One response for the access log (see struct http_access). */
+static void report(struct http_conn *c, bool complete)
+{
+    c->reporting = false;
+    if (!c->hooks || !c->hooks->done)
+        return;
+    const char *method = c->method_read ? llhttp_method_name(llhttp_get_method(&c->parser)) : NULL;
+    struct http_access a = {
+        .method = method,
+        .method_len = method ? strlen(method) : 0,
+        .target = c->url,
+        .target_len = c->url_len,
+        .target_cut = c->target_cut,
+        .user_agent = c->has_user_agent ? c->user_agent : NULL,
+        .user_agent_len = c->user_agent_len,
+        .user_agent_cut = c->user_agent_cut,
+        .status = c->status,
+        .bytes = c->head_sent + c->body_sent,
+        .complete = complete,
+    };
+    c->hooks->done(c->hooks->ctx, &a);
+}
+
 void http_conn_sent(struct http_conn *c, size_t n)
 {
     size_t head_left = c->head_len - c->head_sent;
     size_t from_head = n < head_left ? n : head_left;
     c->head_sent += from_head;
     c->body_sent += n - from_head;
+    if (c->reporting && c->head_sent == c->head_len && c->body_sent == c->body_len)
+        report(c, true);
+}
+
+void http_conn_set_access_hooks(struct http_conn *c, const struct http_access_hooks *hooks)
+{
+    c->hooks = hooks;
+}
+
+void http_conn_end(struct http_conn *c)
+{
+    if (c->reporting)
+        report(c, false);
 }
 
 bool http_conn_should_close(const struct http_conn *c)

@@ -27,6 +27,34 @@
 #define HTTP_HEAD_MAX 1024          /* room for one response's header block */
 #define HTTP_EXTRA_HEADERS_MAX 256  /* the caller's extra lines: see http_conn_set_extra_headers() */
 #define HTTP_BODY_MAX 16384         /* request bodies up to this are read and discarded; larger get 413 */
+#define HTTP_USER_AGENT_KEPT 256    /* bytes of a User-Agent kept for the access log */
+
+/*
+ * What the access log says of one response, reported through the hooks
+ * below: the engine knows the request and the response, the transport
+ * adds the client, the time and TLS. The strings are the client's bytes as
+ * they came (the logger escapes them) and are valid during the call only.
+ */
+struct http_access {
+    const char *method;             /* "GET", ...; NULL: the request line did not get that far */
+    size_t method_len;
+    const char *target;             /* the request-target as received (len 0: none) */
+    size_t target_len;
+    bool target_cut;                /* ... of which only the first target_len bytes were kept */
+    const char *user_agent;         /* NULL: none */
+    size_t user_agent_len;
+    bool user_agent_cut;
+    int status;
+    uint64_t bytes;                 /* response bytes the transport took, header block included */
+    bool complete;                  /* all of the response was taken (false: the connection ended first) */
+};
+
+/* The transport's hooks for the access log (http_conn_set_access_hooks). */
+struct http_access_hooks {
+    void (*begun)(void *ctx);       /* a request's first byte was read: its time starts */
+    void (*done)(void *ctx, const struct http_access *a);   /* a response was taken, or abandoned */
+    void *ctx;
+};
 
 struct http_conn {
     llhttp_t parser;
@@ -87,6 +115,15 @@ struct http_conn {
     const char *extra_headers;      /* the caller's lines for every response (HSTS) */
     size_t extra_headers_len;
     bool failed;                    /* a protocol error: take no more input */
+
+    /* For the access log. */
+    const struct http_access_hooks *hooks;
+    int status;                     /* of the response being sent */
+    bool reporting;                 /* a response is out and not yet reported */
+    bool target_cut;                /* the target did not fit url[] */
+    bool has_user_agent, user_agent_cut;
+    size_t user_agent_len;
+    char user_agent[HTTP_USER_AGENT_KEPT];
 };
 
 /* Prepares `c` for a new connection serving `blob`. */
@@ -122,6 +159,17 @@ bool http_conn_should_close(const struct http_conn *c);
  * removes them.
  */
 bool http_conn_set_extra_headers(struct http_conn *c, const char *lines, size_t len);
+
+/*
+ * Reports every response from now on to `hooks` (which must outlive `c`;
+ * NULL: none): done() once all of a response was taken, or at
+ * http_conn_end() for one the connection did not finish. Call after
+ * http_conn_init().
+ */
+void http_conn_set_access_hooks(struct http_conn *c, const struct http_access_hooks *hooks);
+
+/* The connection is over: a response not wholly taken is reported now. */
+void http_conn_end(struct http_conn *c);
 
 /*
  * True while a request has begun arriving (its first byte was fed) but is

@@ -22,6 +22,8 @@ void http_stream_init(struct http_stream *s, enum http_stream_kind kind, const s
     s->redirect_len = 0;
     s->redirect_taken = 0;
     s->redirect_sent = false;
+    s->hooks = NULL;
+    s->redirect_reported = false;
     if (kind == HTTP_STREAM_REDIRECT) {
         redirect_head_init(&s->u.redirect);
         return;
@@ -115,6 +117,8 @@ size_t http_stream_feed(struct http_stream *s, const uint8_t *data, size_t len)
     case HTTP_STREAM_REDIRECT:
         if (redirect_head_done(&s->u.redirect))
             return 0;
+        if (s->u.redirect.seen == 0 && len > 0 && s->hooks && s->hooks->begun)
+            s->hooks->begun(s->hooks->ctx);
         used = redirect_head_feed(&s->u.redirect, data, len);
         if (redirect_head_done(&s->u.redirect))
             s->redirect_date = s->wall_seconds();
@@ -152,6 +156,45 @@ static size_t redirect_answer(struct http_stream *s, uint8_t *scratch)
     default:
         return https_redirect_error(414, s->redirect_date, out, HTTPS_REDIRECT_OUT_MAX);
     }
+}
+
+static int redirect_status(const struct redirect_head *h)
+{
+    switch (h->state) {
+    case REDIRECT_HEAD_COMPLETE: return 301;
+    case REDIRECT_HEAD_BAD: return 400;
+    case REDIRECT_HEAD_TOO_LARGE: return 431;
+    default: return 414;
+    }
+}
+
+/* The redirect's answer for the access log: the method and target are
+ * the kept request line's first two words, as far as it was kept. */
+static void redirect_report(struct http_stream *s, bool complete)
+{
+    if (s->redirect_reported || !s->hooks || !s->hooks->done)
+        return;
+    s->redirect_reported = true;
+    const struct redirect_head *h = &s->u.redirect;
+    const char *line = (const char *)h->kept;
+    size_t end = 0;
+    while (end < h->len && line[end] != '\r' && line[end] != '\n')
+        end++;
+    const char *sp = memchr(line, ' ', end);
+    size_t method_len = sp ? (size_t)(sp - line) : end;
+    const char *target = sp ? sp + 1 : line + end;
+    const char *target_end = memchr(target, ' ', (size_t)(line + end - target));
+    struct http_access a = {
+        .method = method_len ? line : NULL,
+        .method_len = method_len,
+        .target = target,
+        .target_len = (size_t)((target_end ? target_end : line + end) - target),
+        .target_cut = h->state == REDIRECT_HEAD_TOO_LONG,
+        .status = redirect_status(h),
+        .bytes = s->redirect_taken,
+        .complete = complete,
+    };
+    s->hooks->done(s->hooks->ctx, &a);
 }
 
 bool http_stream_output(struct http_stream *s, uint8_t *scratch, struct stream_chunk *out)
@@ -197,6 +240,8 @@ void http_stream_output_taken(struct http_stream *s, size_t n)
     case HTTP_STREAM_REDIRECT:
         s->redirect_taken += n;
         s->redirect_sent = s->redirect_taken >= s->redirect_len;
+        if (s->redirect_sent)
+            redirect_report(s, true);
         return;
     case HTTP_STREAM_TLS:
         tls_conn_records_sent(s->tls, n);
@@ -268,4 +313,19 @@ enum http_stream_event http_stream_event(struct http_stream *s)
         return HTTP_STREAM_HANDSHAKE_FAILED;
     }
     return HTTP_STREAM_NO_EVENT;
+}
+
+void http_stream_set_access_hooks(struct http_stream *s, const struct http_access_hooks *hooks)
+{
+    s->hooks = hooks;
+    if (s->kind != HTTP_STREAM_REDIRECT)
+        http_conn_set_access_hooks(&s->u.http, hooks);
+}
+
+void http_stream_end(struct http_stream *s)
+{
+    if (s->kind != HTTP_STREAM_REDIRECT)
+        http_conn_end(&s->u.http);
+    else if (redirect_head_done(&s->u.redirect) && !s->redirect_sent)
+        redirect_report(s, false);
 }

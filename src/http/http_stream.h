@@ -48,6 +48,8 @@ struct http_stream {
     size_t redirect_len;            /* redirect: the answer's length, from the last output() */
     size_t redirect_taken;
     bool redirect_sent;
+    const struct http_access_hooks *hooks;  /* the access log's, or NULL */
+    bool redirect_reported;
     union {
         struct http_conn http;      /* plain and TLS */
         struct redirect_head redirect;
@@ -69,6 +71,17 @@ void http_stream_input_closed(struct http_stream *s);
 bool http_stream_output(struct http_stream *s, uint8_t *scratch, struct stream_chunk *out);
 void http_stream_output_taken(struct http_stream *s, size_t n);
 unsigned http_stream_state(const struct http_stream *s);
+
+/*
+ * Reports each response to `hooks` (http_engine.h's struct
+ * http_access_hooks), whatever the kind: the redirect's answers too. The
+ * hooks must outlive `s`. Call after http_stream_init().
+ */
+void http_stream_set_access_hooks(struct http_stream *s, const struct http_access_hooks *hooks);
+
+/* The connection is over (closed, reset or shed): a response not wholly
+ * taken is reported now. */
+void http_stream_end(struct http_stream *s);
 
 /* The next event to report, if any. */
 enum http_stream_event http_stream_event(struct http_stream *s);

@@ -551,6 +551,16 @@ const char *tls_conn_alpn(const struct tls_conn *conn)
     return br_ssl_engine_get_selected_protocol((br_ssl_engine_context *)&conn->sc.eng);
 }
 
+const char *tls_conn_version_name(const struct tls_conn *conn)
+{
+    switch (br_ssl_engine_get_version(&conn->sc.eng)) {
+    case BR_TLS10: return "1.0";
+    case BR_TLS11: return "1.1";
+    case BR_TLS12: return "1.2";
+    default: return "-";
+    }
+}
+
 const char *tls_conn_suite_name(const struct tls_conn *conn)
 {
     br_ssl_session_parameters params;

@@ -140,5 +140,7 @@ const char *tls_error_text(int err);
 const char *tls_conn_server_name(const struct tls_conn *conn);
 const char *tls_conn_alpn(const struct tls_conn *conn);
 const char *tls_conn_suite_name(const struct tls_conn *conn);
+/* The protocol version, "1.2" (the only one served), for the log. */
+const char *tls_conn_version_name(const struct tls_conn *conn);
 
 #endif

@@ -119,6 +119,7 @@ int main(int argc, char **argv)
         return 2;
     }
     unix_platform_init();
+    atexit(log_drain);      /* what the console did not take yet, on every way out */
 
     const void *blob = unihost_embedded_blob;
     size_t blob_size = (size_t)(unihost_embedded_blob_end - unihost_embedded_blob);

@@ -1,15 +1,18 @@
 /*
  * The platform contract on Linux: clocks from clock_gettime, waiting with
- * poll on the tap, the console on stderr, entropy from getrandom,
+ * poll on the tap, the console on stderr (never blocking the loop), entropy from getrandom,
  * SIGINT/SIGTERM as the stop request and SIGUSR1 as the request for stats.
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -18,6 +21,8 @@
 #include "unix/tap.h"
 
 static volatile sig_atomic_t stop_requested, stats_requested;
+
+static void console_init(void);
 
 static void on_stop_signal(int sig)
 {
@@ -43,6 +48,7 @@ void unix_platform_init(void)
     sa.sa_handler = on_stats_signal;
     sigaction(SIGUSR1, &sa, NULL);
     signal(SIGPIPE, SIG_IGN);
+    console_init();
 }
 
 static uint64_t clock_ns(clockid_t id)
@@ -89,16 +95,69 @@ bool plat_stats_requested(void)
     return true;
 }
 
-void plat_console_write(const char *buf, size_t len)
+/*
+ * The console is stderr. For plat_console_try_write() it must never block:
+ * a regular file never does (it is written as it is); a pipe, a FIFO or a
+ * terminal is opened again through /proc/self/fd/2, which makes a new open
+ * file description of the same pipe or terminal that can be non-blocking
+ * without making the one unihost shares with its parent so (its shell, the
+ * other end of a pipe). A socket (a journal) cannot be opened that way: it
+ * is sent to with MSG_DONTWAIT. Anything else is written as a file is.
+ */
+static int console_fd = STDERR_FILENO;
+static bool console_is_socket;
+
+static void console_init(void)
 {
-    while (len > 0) {
-        ssize_t n = write(STDERR_FILENO, buf, len);
+    struct stat st;
+    if (fstat(STDERR_FILENO, &st) != 0 || S_ISREG(st.st_mode))
+        return;
+    if (S_ISSOCK(st.st_mode)) {
+        console_is_socket = true;
+        return;
+    }
+    int fd = open("/proc/self/fd/2", O_WRONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+    if (fd >= 0)
+        console_fd = fd;
+}
+
+static ssize_t console_put(const char *buf, size_t len)
+{
+    if (console_is_socket)
+        return send(console_fd, buf, len, MSG_DONTWAIT | MSG_NOSIGNAL);
+    return write(console_fd, buf, len);
+}
+
+size_t plat_console_try_write(const char *buf, size_t len)
+{
+    size_t done = 0;
+    while (done < len) {
+        ssize_t n = console_put(buf + done, len - done);
         if (n < 0 && errno == EINTR)
             continue;
         if (n <= 0)
-            return;
+            break;      /* full (EAGAIN), or gone: the caller keeps the rest */
+        done += (size_t)n;
+    }
+    return done;
+}
+
+void plat_console_write(const char *buf, size_t len)
+{
+    /* Waits for room, at most a second in all: a console nobody reads
+     * must not keep unihost from stopping. */
+    uint64_t give_up = plat_monotonic_ns() + 1000000000u;
+    while (len > 0) {
+        size_t n = plat_console_try_write(buf, len);
         buf += n;
-        len -= (size_t)n;
+        len -= n;
+        if (len == 0 || plat_monotonic_ns() >= give_up)
+            return;
+        struct pollfd pfd = {.fd = console_fd, .events = POLLOUT};
+        if (poll(&pfd, 1, 10) < 0 && errno != EINTR)
+            return;
+        if (pfd.revents & (POLLERR | POLLHUP | POLLNVAL))
+            return;
     }
 }
 

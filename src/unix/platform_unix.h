@@ -2,7 +2,7 @@
 #ifndef UNIHOST_PLATFORM_UNIX_H
 #define UNIHOST_PLATFORM_UNIX_H
 
-/* Installs the SIGINT/SIGTERM stop handlers. */
+/* Installs the SIGINT/SIGTERM stop handlers and readies the console. */
 void unix_platform_init(void);
 
 #endif

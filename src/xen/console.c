@@ -76,6 +76,24 @@ void xen_console_write(const char *buf, size_t len)
     evtchn_notify(ring_port);
 }
 
+size_t xen_console_try_write(const char *buf, size_t len)
+{
+    if (!ring) {
+        xen_debug_port_write(buf, len);     /* never waits */
+        return len;
+    }
+    XENCONS_RING_IDX cons = __atomic_load_n(&ring->out_cons, __ATOMIC_ACQUIRE);
+    XENCONS_RING_IDX prod = ring->out_prod;
+    size_t room = sizeof ring->out - (size_t)(prod - cons);
+    size_t n = len < room ? len : room;
+    for (size_t i = 0; i < n; i++)
+        ring->out[MASK_XENCONS_IDX(prod + (XENCONS_RING_IDX)i, ring->out)] = buf[i];
+    __atomic_store_n(&ring->out_prod, prod + (XENCONS_RING_IDX)n, __ATOMIC_RELEASE);
+    if (n > 0)
+        evtchn_notify(ring_port);
+    return n;
+}
+
 void xen_console_printf(const char *fmt, ...)
 {
     char line[256];

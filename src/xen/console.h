@@ -15,7 +15,12 @@
  * none. Needs the hypercall page and event channels. */
 bool xen_console_init(void);
 
+/* Writes it all, waiting (boundedly) for xenconsoled to make room. */
 void xen_console_write(const char *buf, size_t len);
+
+/* Writes what the ring has room for now, without waiting; returns how
+ * many bytes that was. */
+size_t xen_console_try_write(const char *buf, size_t len);
 
 /* Writes to port 0xE9 only: for the not-on-Xen report and fatal errors. */
 void xen_debug_port_write(const char *buf, size_t len);

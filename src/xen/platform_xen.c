@@ -210,6 +210,11 @@ void plat_console_write(const char *buf, size_t len)
     xen_console_write(buf, len);
 }
 
+size_t plat_console_try_write(const char *buf, size_t len)
+{
+    return xen_console_try_write(buf, len);
+}
+
 void plat_net_info(struct plat_net_info *info)
 {
     memcpy(info->mac, net.mac, sizeof info->mac);

@@ -3,6 +3,7 @@
  * bytes, responses out as bytes, checked against the blob's own files.
  */
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -1220,6 +1221,120 @@ static void test_stored_heads_are_sent(void)
     stored_blob_data = NULL;
 }
 
+/* ---- the access log's hooks ---------------------------------------------------- */
+
+static struct {
+    int begun, done;
+    char method[16], target[HTTP_URL_MAX + 1], ua[HTTP_USER_AGENT_KEPT + 1];
+    size_t target_len, ua_len;
+    bool has_method, has_ua, target_cut, ua_cut, complete;
+    int status;
+    uint64_t bytes;
+} seen;
+
+static void hook_begun(void *ctx)
+{
+    (void)ctx;
+    seen.begun++;
+}
+
+static void hook_done(void *ctx, const struct http_access *a)
+{
+    (void)ctx;
+    seen.done++;
+    seen.has_method = a->method != NULL;
+    snprintf(seen.method, sizeof seen.method, "%.*s", (int)a->method_len, a->method ? a->method : "");
+    memcpy(seen.target, a->target, a->target_len);
+    seen.target_len = a->target_len;
+    seen.target_cut = a->target_cut;
+    seen.has_ua = a->user_agent != NULL;
+    if (a->user_agent)
+        memcpy(seen.ua, a->user_agent, a->user_agent_len);
+    seen.ua_len = a->user_agent_len;
+    seen.ua_cut = a->user_agent_cut;
+    seen.status = a->status;
+    seen.bytes = a->bytes;
+    seen.complete = a->complete;
+}
+
+static const struct http_access_hooks hooks = {hook_begun, hook_done, NULL};
+
+static void logged(const char *req, size_t chunk)
+{
+    memset(&seen, 0, sizeof seen);
+    fresh();
+    http_conn_set_access_hooks(&conn, &hooks);
+    converse(req, chunk);
+}
+
+static bool target_is(const char *want)
+{
+    return seen.target_len == strlen(want) && memcmp(seen.target, want, seen.target_len) == 0;
+}
+
+static void test_access_hooks(void)
+{
+    logged("GET /docs/?q=1 HTTP/1.1\r\nHost: a\r\nUser-Agent: curl/8\r\n\r\n", 3);
+    CHECK("access: one request, one begun and one done", seen.begun == 1 && seen.done == 1);
+    CHECK("access: method, raw target, status, User-Agent", strcmp(seen.method, "GET") == 0 && target_is("/docs/?q=1") &&
+          seen.status == 200 && seen.has_ua && seen.ua_len == 6 && memcmp(seen.ua, "curl/8", 6) == 0 && !seen.ua_cut);
+    CHECK("access: bytes are the whole response, taken", seen.bytes == response_len && seen.complete);
+
+    logged("GET /a HTTP/1.1\r\nHost: a\r\n\r\nHEAD /b HTTP/1.1\r\nHost: a\r\n\r\n", 0);
+    CHECK("access: pipelined requests, one report each", seen.begun == 2 && seen.done == 2 &&
+          strcmp(seen.method, "HEAD") == 0 && target_is("/b") && seen.status == 404 && !seen.has_ua);
+
+    /* Bytes a terminal would act on, in a target llhttp refuses at the
+     * first of them: the target is kept as it came, to its word's end. */
+    logged("GET /x\x1b[31m\x1b]0;t\x07\x7f HTTP/1.1\r\nHost: a\r\n\r\n", 0);
+    CHECK("access: a refused target is reported as it came", seen.done == 1 && seen.status == 400 &&
+          target_is("/x\x1b[31m\x1b]0;t\x07\x7f"));
+    logged("GET /x\x1b[31m\x1b]0;t\x07\x7f HTTP/1.1\r\nHost: a\r\n\r\n", 1);
+    CHECK("access: ... as far as the bytes that came with the refused one", seen.done == 1 && seen.status == 400 &&
+          target_is("/x\x1b"));
+    logged("GET /\xc3\xa9 HTTP/1.1\r\nHost: a\r\n\r\n", 0);
+    CHECK("access: a target with bytes above 0x7e (which llhttp passes on)", seen.status == 400 && target_is("/\xc3\xa9"));
+    logged("GET /ok HTTP/1.1\r\nHost: a\r\nUser-Agent: e\x1b[31mvil\x07\r\n\r\n", 0);
+    CHECK("access: a User-Agent with control bytes, refused, is reported as it came", seen.done == 1 && (
+          seen.status == 400) && target_is("/ok") && seen.has_ua && seen.ua_len == 10 && memcmp(seen.ua, "e\x1b[31mvil\x07", 10) == 0);
+    logged("GET /ok HTTP/1.1\r\nHost: a\r\nUser-Agent: \x1b[31mvil\r\n\r\n", 0);
+    CHECK("access: ... refused at its first byte, a byte at a time", seen.status == 400 && seen.has_ua &&
+          seen.ua_len == 8 && memcmp(seen.ua, "\x1b[31mvil", 8) == 0);
+
+    char big[HTTP_URL_MAX + 100];
+    memset(big, 'u', sizeof big);
+    big[0] = '/';
+    char req[HTTP_URL_MAX + 200];
+    snprintf(req, sizeof req, "GET %.*s HTTP/1.1\r\nHost: a\r\n\r\n", (int)sizeof big, big);
+    logged(req, 0);
+    CHECK("access: a target past HTTP_URL_MAX is reported cut", seen.status == 414 && seen.target_cut &&
+          seen.target_len == HTTP_URL_MAX);
+
+    char ua[HTTP_USER_AGENT_KEPT + 50];
+    memset(ua, 'a', sizeof ua);
+    snprintf(req, sizeof req, "GET / HTTP/1.1\r\nHost: a\r\nUser-Agent: %.*s\r\n\r\n", (int)sizeof ua, ua);
+    logged(req, 7);
+    CHECK("access: a long User-Agent is kept to its bound, cut", seen.has_ua && seen.ua_cut &&
+          seen.ua_len == HTTP_USER_AGENT_KEPT);
+
+    logged("BREW /pot HTTP/1.1\r\n\r\n", 0);
+    CHECK("access: an unknown method: reported, method none", seen.done == 1 && seen.status == 501 && !seen.has_method);
+
+    /* A response the connection ends before it is taken. */
+    memset(&seen, 0, sizeof seen);
+    fresh();
+    http_conn_set_access_hooks(&conn, &hooks);
+    const char *get = "GET / HTTP/1.1\r\nHost: a\r\n\r\n";
+    http_conn_feed(&conn, (const uint8_t *)get, strlen(get), 784111777);
+    http_conn_sent(&conn, 10);
+    CHECK("access: nothing reported while a response is going out", seen.done == 0);
+    http_conn_end(&conn);
+    CHECK("access: the cut response is reported at the end, incomplete", seen.done == 1 && !seen.complete &&
+          seen.bytes == 10 && seen.status == 200);
+    http_conn_end(&conn);
+    CHECK("access: ... once", seen.done == 1);
+}
+
 int main(void)
 {
     size_t size;
@@ -1244,6 +1359,7 @@ int main(void)
     test_trailers_and_targets();
     test_stored_heads();
     test_stored_heads_are_sent();
+    test_access_hooks();
     free(data);
     return CHECK_DONE();
 }

@@ -42,6 +42,49 @@ static size_t min_size(size_t a, size_t b)
     return a < b ? a : b;
 }
 
+/* ---- the access log's hooks (http_engine.h), when a test turns them on ---------- */
+
+#define REPORTS_MAX 16
+static struct {
+    bool on;
+    int begun, done;
+    int status[REPORTS_MAX];
+    bool complete[REPORTS_MAX];
+    uint64_t bytes;             /* all reports' together */
+    char method[16], target[64];
+} acc;
+
+static void acc_begun(void *ctx)
+{
+    (void)ctx;
+    acc.begun++;
+}
+
+static void acc_done(void *ctx, const struct http_access *a)
+{
+    (void)ctx;
+    if (acc.done < REPORTS_MAX) {
+        acc.status[acc.done] = a->status;
+        acc.complete[acc.done] = a->complete;
+    }
+    acc.done++;
+    acc.bytes += a->bytes;
+    snprintf(acc.method, sizeof acc.method, "%.*s", (int)a->method_len, a->method ? a->method : "-");
+    snprintf(acc.target, sizeof acc.target, "%.*s", (int)a->target_len, a->target ? a->target : "");
+}
+
+static const struct http_access_hooks acc_hooks = {acc_begun, acc_done, NULL};
+
+/* Hooks on `s` if a test asked for them (after http_stream_init). */
+static void maybe_hooks(struct http_stream *s)
+{
+    if (!acc.on)
+        return;
+    acc.begun = acc.done = 0;
+    acc.bytes = 0;
+    http_stream_set_access_hooks(s, &acc_hooks);
+}
+
 /* ---- references: the parts on their own ------------------------------------------ */
 
 static uint8_t want[1 << 18];
@@ -183,6 +226,7 @@ static struct http_stream stream;
 static void plain(void)
 {
     http_stream_init(&stream, HTTP_STREAM_PLAIN, &blob, &peer, NULL, NULL, 0, fixed_clock);
+    maybe_hooks(&stream);
 }
 
 static const size_t steps[] = {1, 2, 3, 7, 64, 1000, WHOLE};
@@ -607,6 +651,7 @@ static char answer[HTTPS_REDIRECT_OUT_MAX];
 static void redirect(void)
 {
     http_stream_init(&stream, HTTP_STREAM_REDIRECT, &blob, &peer, NULL, NULL, 0, fixed_clock);
+    maybe_hooks(&stream);
 }
 
 /* One table row for every step and bite size, with bytes after the head
@@ -809,6 +854,7 @@ static void tls_start(size_t c2s, size_t s2c)
     static const uint8_t client_seed[32] = {9, 8, 7};
     tls_conn_init(&conn, &server, server_seed, sizeof server_seed);
     http_stream_init(&stream, HTTP_STREAM_TLS, &blob, &peer, &conn, hsts, hsts_len, fixed_clock);
+    maybe_hooks(&stream);
     tls_client_init(&client, &creds, client_seed, sizeof client_seed);
     br_ssl_engine_set_versions(&client.cc.eng, BR_TLS12, BR_TLS12);
     /* BearSSL is built for 8 suites (Makefile.in): the full profile's list
@@ -1135,6 +1181,82 @@ static void test_tls(void)
     CHECK("tls: a hello of the wrong handshake type: likewise", tls_wrong_handshake_type());
 }
 
+/* ---- the access log: every kind reports each response once ----------------------- */
+
+/* The reports match the responses in `out`: one each, in order, all
+ * complete, their bytes adding up to all that was taken. */
+static bool reports_match(const uint8_t *out, size_t len, int begun)
+{
+    memcpy(run.out, out, len);
+    run.out_len = len;
+    int st[REPORTS_MAX];
+    size_t n = statuses(st, REPORTS_MAX);
+    bool ok = (size_t)acc.done == n && acc.begun == begun && acc.bytes == len;
+    for (size_t i = 0; ok && i < n; i++)
+        ok = acc.status[i] == st[i] && acc.complete[i];
+    if (!ok)
+        printf("# reports: %d done, %d begun (want %zu, %d), %llu bytes (want %zu)\n", acc.done, acc.begun, n, begun,
+               (unsigned long long)acc.bytes, len);
+    return ok;
+}
+
+static bool plain_reports(void)
+{
+    size_t len = strlen(pipelined_requests);
+    for (size_t i = 0; i < COUNT(steps); i++) {
+        for (size_t j = 0; j < COUNT(bites); j++) {
+            plain();
+            drive(&stream, (const uint8_t *)pipelined_requests, len, steps[i], bites[j], false);
+            static uint8_t out[sizeof run.out];
+            size_t out_len = run.out_len;
+            memcpy(out, run.out, out_len);
+            if (!reports_match(out, out_len, 5) || strcmp(acc.target, "/old-page") != 0)
+                return false;
+        }
+    }
+    return true;
+}
+
+static bool redirect_reports(void)
+{
+    static const char head[] = "GET /x?y HTTP/1.1\r\nHost: a.test\r\nUser-Agent: u\r\n\r\n";
+    redirect();
+    drive(&stream, (const uint8_t *)head, sizeof head - 1, 5, 7, false);
+    bool whole = acc.done == 1 && acc.begun == 1 && acc.status[0] == 301 && acc.complete[0] &&
+                 acc.bytes == run.out_len && strcmp(acc.method, "GET") == 0 && strcmp(acc.target, "/x?y") == 0;
+    /* The answer only partly taken when the connection ends. */
+    redirect();
+    http_stream_feed(&stream, (const uint8_t *)head, sizeof head - 1);
+    struct stream_chunk c;
+    bool some = http_stream_output(&stream, scratch, &c) && c.len > 10;
+    http_stream_output_taken(&stream, 10);
+    bool none_yet = acc.done == 0;
+    http_stream_end(&stream);
+    http_stream_end(&stream);
+    return whole && some && none_yet && acc.done == 1 && !acc.complete[0] && acc.bytes == 10;
+}
+
+static bool tls_reports(size_t c2s, size_t s2c)
+{
+    if (!tls_pipelined(c2s, s2c))
+        return false;
+    return reports_match(tr.plain, tr.plain_len, 5);
+}
+
+static void test_access(void)
+{
+    acc.on = true;
+    CHECK("access: plain: five pipelined requests, five reports in order, for every step and bite",
+          plain_reports());
+    CHECK("access: redirect: the 301 reported with the request line's method and target; cut short: once, incomplete",
+          redirect_reports());
+    if (hsts_len) {
+        CHECK("access: tls: five pipelined requests, five reports in order", tls_reports(WHOLE, WHOLE));
+        CHECK("access: tls: the same fed 3 and taken 1 byte at a time", tls_reports(3, 1));
+    }
+    acc.on = false;
+}
+
 int main(void)
 {
     size_t size;
@@ -1142,5 +1264,6 @@ int main(void)
     test_plain();
     test_redirect();
     test_tls();
+    test_access();
     return CHECK_DONE();
 }

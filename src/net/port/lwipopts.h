@@ -61,7 +61,7 @@
 #ifndef MEMP_NUM_PBUF
 #define MEMP_NUM_PBUF 2048                /* PBUF_ROM/REF: bodies sent from the blob */
 #endif
-#define MEMP_NUM_UDP_PCB 4                 /* DNS on port 53, NOTIFY's ephemeral port */
+#define MEMP_NUM_UDP_PCB 4                 /* DNS on port 53, NOTIFY's ephemeral port, syslog's */
 /* Every slot, every listener's half-open connections, and a reserve for
  * closing ones (net_limits.h). */
 #define MEMP_NUM_TCP_PCB (HTTP_SLOTS + DNS_SLOTS + TCP_LISTENERS * TCP_HALF_OPEN_MAX + TCP_CLOSING_RESERVE)
