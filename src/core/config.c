@@ -25,6 +25,8 @@ const char config_usage[] =
     "  --syslog ADDR[:PORT]  send the log to this syslog receiver too, over UDP (port 514 by default;\n"
     "                        an IPv6 address with a port in brackets: [2001:db8::9]:514)\n"
     "  --syslog-hostname NAME  HOSTNAME in syslog messages (default: unihost's address)\n"
+    "  --metrics ADDR:PORT   serve Prometheus metrics at http://ADDR:PORT/metrics, on that address only\n"
+    "                        (one of unihost's own; IPv6 in brackets: [2001:db8::2]:9100)\n"
     "  -h, --help            print this text\n"
     "Flags also take the --flag=VALUE form.\n";
 
@@ -46,8 +48,9 @@ static int parse_prefixed(const char *value, char *addr, size_t addr_size, uint8
 }
 
 /* "ADDR", "ADDR:PORT", "[ADDR6]", "[ADDR6]:PORT", or a bare IPv6 address
- * (two colons or more, no port). */
-static int parse_syslog(const char *value, ip_addr_t *addr, uint16_t *port)
+ * (two colons or more, no port). Without a port: default_port, or an error
+ * if that is 0 (the port is required). */
+static int parse_host_port(const char *value, ip_addr_t *addr, uint16_t *port, uint16_t default_port)
 {
     char host[64];
     const char *port_text = NULL;
@@ -75,7 +78,9 @@ static int parse_syslog(const char *value, ip_addr_t *addr, uint16_t *port)
     host[host_len] = '\0';
     if (!ipaddr_aton(host, addr) || ip_addr_isany(addr) || ip_addr_ismulticast(addr))
         return -1;
-    *port = CONFIG_SYSLOG_PORT_DEFAULT;
+    *port = default_port;
+    if (!port_text && default_port == 0)
+        return -1;
     if (port_text) {
         char *end;
         unsigned long p = strtoul(port_text, &end, 10);
@@ -89,7 +94,7 @@ static int parse_syslog(const char *value, ip_addr_t *addr, uint16_t *port)
 int config_parse(int argc, char **argv, struct unihost_config *cfg, char *err, size_t err_size)
 {
     enum { TAP, BLOB, IPV4, IPV4_GATEWAY, IPV6, TLS_CERT, TLS_KEY, NO_HTTPS_REDIRECT, HSTS_MAX_AGE,
-           REQUEST_TIMEOUT, IDLE_TIMEOUT, NO_ACCESS_LOG, DNS_LOG, SYSLOG, SYSLOG_HOSTNAME };
+           REQUEST_TIMEOUT, IDLE_TIMEOUT, NO_ACCESS_LOG, DNS_LOG, SYSLOG, SYSLOG_HOSTNAME, METRICS };
     static const char *const flags[] = {
         [TAP] = "--tap", [BLOB] = "--blob", [IPV4] = "--ipv4",
         [IPV4_GATEWAY] = "--ipv4-gateway", [IPV6] = "--ipv6",
@@ -97,7 +102,7 @@ int config_parse(int argc, char **argv, struct unihost_config *cfg, char *err, s
         [NO_HTTPS_REDIRECT] = "--no-https-redirect", [HSTS_MAX_AGE] = "--hsts-max-age",
         [REQUEST_TIMEOUT] = "--http-request-timeout", [IDLE_TIMEOUT] = "--http-idle-timeout",
         [NO_ACCESS_LOG] = "--no-access-log", [DNS_LOG] = "--dns-log", [SYSLOG] = "--syslog",
-        [SYSLOG_HOSTNAME] = "--syslog-hostname",
+        [SYSLOG_HOSTNAME] = "--syslog-hostname", [METRICS] = "--metrics",
     };
     /* flags that take no value */
     const unsigned switches = 1u << NO_HTTPS_REDIRECT | 1u << NO_ACCESS_LOG | 1u << DNS_LOG;
@@ -206,7 +211,7 @@ int config_parse(int argc, char **argv, struct unihost_config *cfg, char *err, s
             cfg->dns_log = true;
             break;
         case SYSLOG:
-            if (parse_syslog(value, &cfg->syslog_addr, &cfg->syslog_port) != 0) {
+            if (parse_host_port(value, &cfg->syslog_addr, &cfg->syslog_port, CONFIG_SYSLOG_PORT_DEFAULT) != 0) {
                 snprintf(err, err_size, "--syslog wants ADDR[:PORT] like 192.0.2.9, 192.0.2.9:514 or "
                          "[2001:db8::9]:514, not '%s'", value);
                 return -1;
@@ -220,6 +225,19 @@ int config_parse(int argc, char **argv, struct unihost_config *cfg, char *err, s
                 return -1;
             }
             cfg->syslog_hostname = value;
+            break;
+        case METRICS:
+            if (parse_host_port(value, &cfg->metrics_addr, &cfg->metrics_port, 0) != 0) {
+                snprintf(err, err_size, "--metrics wants ADDR:PORT like 192.0.2.2:9100 or [2001:db8::2]:9100, "
+                         "not '%s'", value);
+                return -1;
+            }
+            if (cfg->metrics_port == 53 || cfg->metrics_port == 80 || cfg->metrics_port == 443) {
+                snprintf(err, err_size, "--metrics wants a port of its own, not %u (DNS, HTTP and HTTPS are "
+                         "served there on every address)", (unsigned)cfg->metrics_port);
+                return -1;
+            }
+            cfg->has_metrics = true;
             break;
         case HSTS_MAX_AGE:
             seconds = &cfg->hsts_max_age;
@@ -256,6 +274,14 @@ int config_parse(int argc, char **argv, struct unihost_config *cfg, char *err, s
     }
     if (!cfg->help && !cfg->has_ipv4 && !cfg->has_ipv6) {
         snprintf(err, err_size, "give an address with --ipv4 ADDR/PREFIX (and/or --ipv6)");
+        return -1;
+    }
+    /* The listener is bound to the address given: one unihost does not
+     * have would never be reached. */
+    if (cfg->has_metrics &&
+        !(IP_IS_V4(&cfg->metrics_addr) ? cfg->has_ipv4 && ip4_addr_cmp(ip_2_ip4(&cfg->metrics_addr), &cfg->ipv4)
+                                       : cfg->has_ipv6 && ip6_addr_cmp_zoneless(ip_2_ip6(&cfg->metrics_addr), &cfg->ipv6))) {
+        snprintf(err, err_size, "--metrics wants one of unihost's own addresses (--ipv4, --ipv6)");
         return -1;
     }
     return 0;

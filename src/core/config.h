@@ -44,6 +44,11 @@ struct unihost_config {
     ip_addr_t syslog_addr;
     uint16_t syslog_port;
     const char *syslog_hostname;    /* --syslog-hostname NAME; NULL: our address */
+
+    /* --metrics ADDR:PORT: the metrics listener (docs/metrics.md), on that address only. */
+    bool has_metrics;
+    ip_addr_t metrics_addr;
+    uint16_t metrics_port;
 };
 
 #define CONFIG_SYSLOG_PORT_DEFAULT 514u     /* RFC 5426 3.3 */

@@ -17,6 +17,7 @@
 #include "wire/dns_wire.h"
 #include "core/log.h"
 #include "log/query_line.h"
+#include "metrics/metrics.h"
 #include "lwip/udp.h"
 #include "net/net_limits.h"
 #include "net/tcp_service.h"
@@ -46,9 +47,11 @@ static struct tcp_slot slots[DNS_SLOTS];
 static struct dns_stream engines[DNS_SLOTS];
 static uint8_t udp_query[DNS_STREAM_QUERY_MAX];
 static bool log_queries;
+static uint64_t cookie_counts[DNS_COOKIE_STATUSES];
 /* Over TCP, for the query lines: each connection's peer (with its port,
  * which the engine does not keep), and the answer being sent: its header
- * (for the RCODE) and length, kept from output() until it was all taken. */
+ * (for the RCODE, in the line and the metrics) and length, kept from
+ * output() until it was all taken. */
 static struct {
     struct stream_peer peer;
     uint8_t head[DNS_HEADER_SIZE];
@@ -91,6 +94,8 @@ static size_t answer_datagram(const struct stream_peer *from, const uint8_t *msg
     size_t n;
     if (dns_engine_handle(served, &env, msg, len, DNS_OVER_UDP, &peer, NULL, out, room, &n) != DNS_ACTION_ANSWER)
         n = 0;
+    if (n)
+        metrics_dns_answer(METRICS_UDP, msg, len, out, n);
     if (log_queries)
         log_query(from, false, msg, len, n ? out : NULL, n);
     return n;
@@ -152,7 +157,7 @@ static bool engine_output(void *engine, uint8_t *scratch, size_t room, struct st
     (void)room;
     struct dns_stream *s = engine;
     bool any = dns_stream_output(s, scratch, out);
-    if (log_queries && any && !s->transferring && s->taken == 0 && out->len >= 2 + DNS_HEADER_SIZE) {
+    if (any && !s->transferring && s->taken == 0 && out->len >= 2 + DNS_HEADER_SIZE) {
         size_t slot = (size_t)(s - engines);
         memcpy(tcp_answers[slot].head, out->data + 2, DNS_HEADER_SIZE);
         tcp_answers[slot].len = s->current_len - 2;
@@ -169,11 +174,14 @@ static bool engine_output(void *engine, uint8_t *scratch, size_t room, struct st
 static void engine_output_taken(void *engine, size_t n)
 {
     struct dns_stream *s = engine;
-    if (log_queries && !s->transferring && s->taken + n >= s->current_len && s->len >= 2) {
+    if (!s->transferring && s->taken + n >= s->current_len && s->len >= 2) {
         /* The answer is all out: its query is still the head of the buffer. */
         size_t slot = (size_t)(s - engines);
-        log_query(&tcp_answers[slot].peer, true, s->buf + 2, (size_t)s->buf[0] << 8 | s->buf[1], tcp_answers[slot].head,
-                  tcp_answers[slot].len);
+        size_t query_len = (size_t)s->buf[0] << 8 | s->buf[1];
+        metrics_dns_answer(METRICS_TCP, s->buf + 2, query_len, tcp_answers[slot].head, sizeof tcp_answers[slot].head);
+        if (log_queries)
+            log_query(&tcp_answers[slot].peer, true, s->buf + 2, query_len, tcp_answers[slot].head,
+                      tcp_answers[slot].len);
     }
     dns_stream_output_taken(engine, n);
 }
@@ -242,6 +250,7 @@ static void cookies_start(const struct blob *blob)
     if (cookie_secrets.has_staging)
         memcpy(cookie_secrets.staging, s->cookie_staging, sizeof cookie_secrets.staging);
     env.cookies = &cookie_secrets;
+    env.cookie_counts = cookie_counts;
     log_line("dns: answering DNS cookies, secret %s%s", (s->flags & BLOB_DNS_COOKIE_SECRET) ? "from dns.conf" : "random",
              cookie_secrets.has_staging ? ", a staging secret accepted" : "");
 }
@@ -278,4 +287,14 @@ void dns_service_log_stats(void)
     log_line("dns: rate limiting: checked=%llu limited=%llu slipped=%llu dropped=%llu",
              (unsigned long long)c->checked, (unsigned long long)c->limited, (unsigned long long)c->slipped,
              (unsigned long long)c->dropped);
+}
+
+const struct dns_rrl_counters *dns_service_rrl_counters(void)
+{
+    return &rrl.counters;
+}
+
+const uint64_t *dns_service_cookie_counts(void)
+{
+    return cookie_counts;
 }

@@ -5,6 +5,9 @@
 #include "content/blob.h"
 
 #include <stdbool.h>
+#include <stdint.h>
+
+#include "dns/dns_rrl.h"
 
 /* Binds UDP and TCP port 53 on every address; returns 0 or -1. With
  * `log_queries`, every message gets a line in the log (query_line.h). */
@@ -13,5 +16,10 @@ int dns_service_start(const struct blob *blob, bool log_queries);
 /* Logs the rate limiter's counters after the stats: line (SIGUSR1 on
  * tap): answers checked, limited, and of those slipped and dropped. */
 void dns_service_log_stats(void);
+
+/* For the metrics: the rate limiter's counters, and the cookies judged,
+ * by enum dns_cookie_status (DNS_COOKIE_STATUSES of them). */
+const struct dns_rrl_counters *dns_service_rrl_counters(void);
+const uint64_t *dns_service_cookie_counts(void);
 
 #endif

@@ -4,7 +4,8 @@
  * both ports, and the TLS states those on 443 hold. Everything about bytes,
  * timeouts, budgets and shedding is the service's or the engine's; here is
  * only what ties them: which kind each port serves, where TLS states come
- * from, and the log: the lines of TLS handshakes and the access log.
+ * from, and what is told of each request and handshake: the lines of TLS
+ * handshakes, the access log, and the metrics' counters.
  */
 #include "core/http_service.h"
 
@@ -16,6 +17,7 @@
 #include "core/log.h"
 #include "log/access_line.h"
 #include "log/log_escape.h"
+#include "metrics/metrics.h"
 #include "net/net_limits.h"
 #include "net/net_stats.h"
 #include "core/platform.h"
@@ -55,7 +57,7 @@ static uint64_t wall_seconds(void)
     return plat_wallclock_ns() / 1000000000u;
 }
 
-/* Logs what the engine reports (handshakes), after each step. */
+/* Logs and counts what the engine reports (handshakes), after each step. */
 static void log_events(struct http_stream *s)
 {
     if (s->kind != HTTP_STREAM_TLS)
@@ -65,6 +67,10 @@ static void log_events(struct http_stream *s)
         char who[IPADDR_STRLEN_MAX];
         tcp_peer_text(&s->peer, who, sizeof who);
         if (event == HTTP_STREAM_HANDSHAKE_DONE) {
+            if (s->tls->resumed)
+                metrics.tls_resumed++;
+            else
+                metrics.tls_new++;
             /* The name is the client's bytes: escaped, as in the access log. */
             const char *sni = tls_conn_server_name(s->tls);
             char name[ACCESS_SNI_MAX + 1];
@@ -75,6 +81,7 @@ static void log_events(struct http_stream *s)
                      s->tls->resumed ? "resumed session" : "new session");
         } else {
             int err = tls_conn_error(s->tls);
+            metrics.tls_failed[metrics_tls_reason(err)]++;
             log_line_of(LOG_TLS, "https: %s: handshake failed: %s (BearSSL error %d)", who, tls_error_text(err), err);
         }
     }
@@ -95,6 +102,9 @@ static void access_begun(void *ctx)
 static void access_done(void *ctx, const struct http_access *a)
 {
     const struct http_stream *s = ctx;
+    metrics_http_response(s->kind == HTTP_STREAM_TLS, a->status, a->bytes);
+    if (!options.access_log)
+        return;
     char who[IPADDR_STRLEN_MAX];
     tcp_peer_text(&s->peer, who, sizeof who);
     bool tls = s->kind == HTTP_STREAM_TLS && s->tls && tls_conn_handshake_done(s->tls);
@@ -155,11 +165,10 @@ static bool engine_open(void *engine, const struct stream_peer *peer, void *arg)
     http_stream_init(engine, kind, served, peer, tls, kind == HTTP_STREAM_TLS ? hsts : NULL,
                      kind == HTTP_STREAM_TLS ? hsts_len : 0, wall_seconds);
     request_started[slot_of(engine)] = plat_monotonic_ns();    /* never a stale time, whatever comes */
-    if (options.access_log) {
-        struct http_access_hooks *hooks = &access_hooks[slot_of(engine)];
-        *hooks = (struct http_access_hooks){access_begun, access_done, engine};
-        http_stream_set_access_hooks(engine, hooks);
-    }
+    /* The hooks run with or without the access log: they count for the metrics too. */
+    struct http_access_hooks *hooks = &access_hooks[slot_of(engine)];
+    *hooks = (struct http_access_hooks){access_begun, access_done, engine};
+    http_stream_set_access_hooks(engine, hooks);
     return true;
 }
 

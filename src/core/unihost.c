@@ -5,6 +5,7 @@
 #include "core/dns_notify_service.h"
 #include "core/dns_service.h"
 #include "core/http_service.h"
+#include "core/metrics_service.h"
 #include "lwip/init.h"
 #include "lwip/timeouts.h"
 #include "core/log.h"
@@ -196,6 +197,10 @@ int unihost_run(const struct unihost_config *cfg, const void *blob, size_t blob_
                  the_blob.http_file_count);
     else
         log_line("http: serving %u files on TCP ports 80 and 443 (HTTPS)", the_blob.http_file_count);
+    if (cfg->has_metrics && metrics_service_start(&the_blob, &cfg->metrics_addr, cfg->metrics_port) != 0) {
+        log_line("could not listen for metrics on port %u", (unsigned)cfg->metrics_port);
+        return 1;
+    }
     if (dns_notify_service_start(NULL, &the_blob) != 0)
         log_line("dns: no UDP socket for NOTIFY; secondaries learn of serials at their refresh");
     log_line("ready");

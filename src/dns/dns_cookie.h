@@ -73,6 +73,7 @@ enum dns_cookie_status {
                                    time window (5.2.4) */
     DNS_COOKIE_VALID,           /* made by the active or the staging secret for this client address,
                                    within the window (5.2.5) */
+    DNS_COOKIE_STATUSES         /* how many there are */
 };
 
 /*

@@ -670,6 +670,8 @@ enum dns_action dns_engine_handle(const struct blob *b, const struct dns_engine_
     if (cookie_sent) {
         cookie_status = dns_cookie_answer(env->cookies, q.cookie, q.cookie_len, peer, (uint32_t)env->unix_time,
                                           cookie);
+        if (env->cookie_counts)
+            env->cookie_counts[cookie_status]++;
         if (cookie_status == DNS_COOKIE_MALFORMED) {
             parsed = DNS_PARSE_FORMERR;     /* 5.2.2: and no cookie back */
             cookie_sent = false;

@@ -28,6 +28,7 @@ struct dns_engine_env {
     uint64_t unix_time;             /* seconds since the epoch: cookie timestamps, TSIG */
     struct dns_rrl *rrl;            /* UDP answers' rate limiter (dns_rrl.h); NULL: none */
     const struct dns_cookie_secrets *cookies;   /* DNS cookies' secrets (dns_cookie.h); NULL: none answered */
+    uint64_t *cookie_counts;        /* cookies judged, by enum dns_cookie_status (the metrics); NULL: not counted */
     const struct dns_tsig_key *tsig_keys;       /* the blob's TSIG keys, in its order (dns_tsig.h) */
     size_t tsig_key_count;
 };

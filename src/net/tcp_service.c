@@ -748,14 +748,28 @@ static void tick(void *arg)
 
 /* ---- set-up and stats ---------------------------------------------------------- */
 
+size_t tcp_pool_in_use(const struct tcp_pool *pool, size_t *lingering)
+{
+    size_t used = 0, closing = 0;
+    for (size_t i = 0; i < pool->count; i++) {
+        used += pool->slots[i].phase != PHASE_FREE;
+        closing += pool->slots[i].phase == PHASE_LINGER;
+    }
+    if (lingering)
+        *lingering = closing;
+    return used;
+}
+
+const struct tcp_pool *tcp_service_pools(void)
+{
+    return pools;
+}
+
 static void add_stats(struct stats_line *line)
 {
     for (struct tcp_pool *pool = pools; pool; pool = pool->next) {
-        size_t used = 0, lingering = 0;
-        for (size_t i = 0; i < pool->count; i++) {
-            used += pool->slots[i].phase != PHASE_FREE;
-            lingering += pool->slots[i].phase == PHASE_LINGER;
-        }
+        size_t lingering;
+        size_t used = tcp_pool_in_use(pool, &lingering);
         char key[48];
         snprintf(key, sizeof key, "%s_conns", pool->name);
         stats_add(line, key, "%zu/%zu", used, pool->count);
@@ -801,11 +815,18 @@ void tcp_pool_init(struct tcp_pool *pool, const char *name, const struct stream_
 
 int tcp_service_listen(struct tcp_pool *pool, uint16_t port, void *arg)
 {
+    return tcp_service_listen_at(pool, NULL, port, arg);
+}
+
+int tcp_service_listen_at(struct tcp_pool *pool, const ip_addr_t *addr, uint16_t port, void *arg)
+{
     if (listener_count == LISTENERS_MAX)
         return -1;
     struct tcp_listener *listener = &listeners[listener_count];
-    struct tcp_pcb *pcb = tcp_new_ip_type(IPADDR_TYPE_ANY);
-    if (!pcb || tcp_bind(pcb, IP_ANY_TYPE, port) != ERR_OK)
+    /* Bound to one address, lwIP hands this listener only segments sent
+     * to that address: the port is closed (RST) on every other. */
+    struct tcp_pcb *pcb = tcp_new_ip_type(addr ? (u8_t)IP_GET_TYPE(addr) : IPADDR_TYPE_ANY);
+    if (!pcb || tcp_bind(pcb, addr ? addr : IP_ANY_TYPE, port) != ERR_OK)
         return -1;
     pcb = tcp_listen_with_backlog(pcb, TCP_DEFAULT_LISTEN_BACKLOG);
     if (!pcb)

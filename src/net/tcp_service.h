@@ -109,6 +109,16 @@ void tcp_pool_init(struct tcp_pool *pool, const char *name, const struct stream_
  * the engines of its connections get `arg` at open(). Returns 0 or -1. */
 int tcp_service_listen(struct tcp_pool *pool, uint16_t port, void *arg);
 
+/* The same on one address only (NULL: every address). */
+int tcp_service_listen_at(struct tcp_pool *pool, const ip_addr_t *addr, uint16_t port, void *arg);
+
+/* The service's pools, in the order they were set up (follow ->next). */
+const struct tcp_pool *tcp_service_pools(void);
+
+/* Slots of `pool` holding a connection, and (if lingering is not NULL)
+ * how many of those are closing. */
+size_t tcp_pool_in_use(const struct tcp_pool *pool, size_t *lingering);
+
 /*
  * For an engine's open(): frees one slot's worth of something the pool's
  * connections hold beyond their slots (a TLS state), by resetting the
