@@ -12,7 +12,7 @@ packages="build-essential pkg-config dpkg-dev ca-certificates
 libcmark-dev libldns-dev ldnsutils bind9-utils zlib1g-dev node-llhttp
 dnsutils knot-dnsutils curl iproute2 iputils-ping ndisc6 netcat-openbsd
 nsd unbound knot python3 clang libclang-rt-14-dev openssl libssl-dev
-chromium nginx wrk libxen-dev debootstrap cpio qemu-system-x86"
+chromium nginx wrk libxen-dev debootstrap cpio qemu-system-x86 prometheus"
 
 as_root() {
     if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
@@ -28,10 +28,10 @@ if [ -n "$missing" ]; then
     as_root apt-get update -q
     # shellcheck disable=SC2086
     as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $missing
-    # nginx, nsd, unbound and knot are only run by the tests and benchmarks,
+    # nginx, nsd, unbound, knot and prometheus are only run by the tests and benchmarks,
     # inside their own namespaces: stop any service their packages just
     # started on the host.
-    for service in nginx nsd unbound knot; do
+    for service in nginx nsd unbound knot prometheus; do
         case " $(echo $missing) " in
             *" $service "*) as_root invoke-rc.d "$service" stop > /dev/null 2>&1 || true ;;
         esac
