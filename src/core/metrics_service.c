@@ -15,10 +15,9 @@
 #include "core/log.h"
 #include "core/metrics_page.h"
 #include "core/platform.h"
+#include "net/net_limits.h"
 #include "net/tcp_service.h"
 
-/* Two scrapers at once (say, two Prometheus servers); a third sheds one. */
-#define METRICS_SLOTS 2
 #define METRICS_REQUEST_MAX 1024
 /* The page's room: some 8 KiB with one zone, about 80 bytes more per zone. */
 #define METRICS_PAGE_MAX (48 * 1024)

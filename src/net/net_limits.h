@@ -18,7 +18,10 @@
 #ifndef DNS_SLOTS
 #define DNS_SLOTS 64            /* DNS over TCP connections */
 #endif
-#define TCP_LISTENERS 3         /* 53, 80, 443 */
+/* Metrics scrapers at once (--metrics; metrics_service.c): two Prometheus
+ * servers, say; a third sheds one. */
+#define METRICS_SLOTS 2
+#define TCP_LISTENERS 4         /* 53, 80, 443, and the metrics port */
 #ifndef TCP_HALF_OPEN_MAX
 #define TCP_HALF_OPEN_MAX 64    /* per listener; past it, SYN cookies (syn_cookie.h) */
 #endif
