@@ -112,9 +112,11 @@ static size_t conn_feed(void *engine, const uint8_t *data, size_t len)
         return len;                 /* one request a connection: what follows is dropped */
     size_t room = sizeof c->request - c->request_len;
     size_t take = len < room ? len : room;
+    /* The blank line may straddle two reads: look from 3 bytes back. */
+    size_t from = c->request_len >= 3 ? c->request_len - 3 : 0;
     memcpy(c->request + c->request_len, data, take);
     c->request_len += take;
-    for (size_t i = c->request_len >= 4 ? c->request_len - take : 0; i + 4 <= c->request_len; i++)
+    for (size_t i = from; i + 4 <= c->request_len; i++)
         if (memcmp(c->request + i, "\r\n\r\n", 4) == 0) {
             respond(c);
             return len;

@@ -141,13 +141,24 @@ prom_check 'unihost_connections_slots{service="metrics"}' 2
 prom_check 'unihost_connections_accepted_total{service="dns"}' 4
 serial=$(sed -n '/SOA/,/)/p' tests/fixtures/zones/example.test.zone | tr -s ' \t(' '\n' | grep -E '^[0-9]+$' | head -n 1)
 prom_check 'unihost_zone_serial{zone="example.test."}' "$serial"
-sha=$(nsx curl -s -m 5 "http://$METRICS/metrics" | sed -n 's/^unihost_content_info{sha256="\([0-9a-f]*\)"} 1$/\1/p')
+nsx curl -s -m 5 -o "$UH_TMP/page" "http://$METRICS/metrics"
+echo "# the page: $(wc -c < "$UH_TMP/page") bytes, $(grep -vc '^#' "$UH_TMP/page") samples, $(grep -c '^unihost_zone_serial' "$UH_TMP/page") zones"
+sha=$(sed -n 's/^unihost_content_info{sha256="\([0-9a-f]*\)"} 1$/\1/p' "$UH_TMP/page")
 check "unihost_content_info names a SHA-256" "got '$sha'" test "${#sha}" -eq 64
 prom_check "unihost_content_info{sha256=\"$sha\"}" 1
 
 # ---- the page's own responses, and where it is not --------------------------
 check "the page is Prometheus's text format" "wrong Content-Type" \
     sh -c "ip netns exec '$UH_NS' curl -s -m 5 -D - -o /dev/null 'http://$METRICS/metrics' | grep -qi '^content-type: text/plain; version=0.0.4'"
+# A request head in two writes, split inside its blank line.
+split_status=$(nsx python3 -c 'import socket, sys, time
+s = socket.create_connection((sys.argv[1], 9100), timeout=5)
+s.sendall(b"GET /metrics HTTP/1.1\r\nHost: m\r\n\r")
+time.sleep(0.3)
+s.sendall(b"\n")
+print(s.recv(64).split(b"\r\n")[0].decode())' "$IP4" 2>&1)
+check "a request head split inside its blank line is answered" "got '$split_status'" \
+    test "$split_status" = "HTTP/1.1 200 OK"
 check "another path on the metrics port is 404" "another status" \
     test "$(nsx curl -s -m 5 -o /dev/null -w '%{http_code}' "http://$METRICS/")" = 404
 check "the metrics port is closed on the address not given" "it answered" \
