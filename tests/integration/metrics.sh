@@ -50,7 +50,7 @@ scrape_configs:
     static_configs:
       - targets: ['$METRICS']
 CONF
-nsx prometheus --config.file="$UH_TMP/prometheus.yml" --storage.tsdb.path="$UH_TMP/prometheus-data" \
+ip netns exec "$UH_NS" prometheus --config.file="$UH_TMP/prometheus.yml" --storage.tsdb.path="$UH_TMP/prometheus-data" \
     --web.listen-address="$PROM" > "$UH_TMP/prometheus.log" 2>&1 &
 PROM_PID=$!     # ip netns exec execs prometheus: this is its PID
 
@@ -164,7 +164,9 @@ check "another path on the metrics port is 404" "another status" \
 check "the metrics port is closed on the address not given" "it answered" \
     sh -c "! ip netns exec '$UH_NS' curl -s -m 5 -g -o /dev/null 'http://[$IP6]:9100/metrics'"
 
+pid=$PROM_PID
 prom_stop
+check "Prometheus stopped" "process $pid still runs" sh -c "! kill -0 $pid 2>/dev/null"
 uh_stop
 check "unihost stopped cleanly" "exit status $UH_STATUS" test "$UH_STATUS" = 0
 uh_finish
