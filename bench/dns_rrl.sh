@@ -27,7 +27,19 @@
 #    Before the load the mix is checked against each (dns_mix.py check):
 #    every answer of its kind, and under "on" every one with a server
 #    cookie. Prints q/s per run, the medians and the ratio on/off (the
-#    median of the rounds' ratios, and their range).
+#    median of the rounds' ratios, and their range; again over the rounds
+#    whose two runs both had the machine to themselves).
+#    On this load dnsperf's CPU is the bottleneck before the server's (see
+#    bench/dns.sh), so q/s moves less than the server's cost does: the
+#    per-core ratio and the server's CPU per query show the cost. Those
+#    move by several % from run to run on a shared virtual machine, more
+#    than the effect, so first the same comparison in process, where it is
+#    precise: build/bench/dns_engine --served (the engine as dns_service.c
+#    drives it over UDP, with the blob's options) on the same queries, on
+#    the server's CPU, 3 alternating runs of 2 s of off, RRL alone, cookies
+#    alone and both (on); the nanoseconds "on" adds to a query, over the
+#    server's CPU per query in the "off" runs, estimate what RRL and
+#    cookies cost unihost as a whole.
 #
 # 2. flood: "During a flood at ten times the RRL rate from one prefix,
 #    legitimate clients lose at most 5% of their throughput." unihost with
@@ -102,7 +114,7 @@ case $flood_rate in *[!0-9]*|'') echo "bench/dns_rrl: FLOOD_RATE must be a whole
 # The flooder's message IDs must not repeat within a run.
 [ $((flood_rate * (duration + 2))) -le 65536 ] ||
     { echo "bench/dns_rrl: FLOOD_RATE * (SECONDS + 2) must be at most 65536" >&2; exit 2; }
-make -s -j"$(nproc)" all build/bench/dns_flood >/dev/null
+make -s -j"$(nproc)" all build/bench/dns_flood build/bench/dns_engine >/dev/null
 
 . "$top/tools/netns.sh"
 . "$top/bench/cpu.sh"
@@ -128,6 +140,8 @@ dns_bench_tools="dnsperf ldns-keygen ldns-signzone dig python3"   # no NSD here
 dns_bench_prepare
 dns_bench_blob "$tmp/off.blob" "rrl-ratelimit: 0" "answer-cookie: no"
 dns_bench_blob "$tmp/on.blob" "rrl-ratelimit: 1000000" "answer-cookie: yes"
+dns_bench_blob "$tmp/rrl.blob" "rrl-ratelimit: 1000000" "answer-cookie: no"
+dns_bench_blob "$tmp/cookies.blob" "rrl-ratelimit: 0" "answer-cookie: yes"
 dns_bench_blob "$tmp/flood.blob" "rrl-exempt: $LEGIT_NET"
 python3 bench/dns_mix.py wire "$DNS_MIX" "$tmp/queries-cookie.bin" --cookie "$COOKIE"
 grep -m 1 '^large ' "$DNS_MIX" > "$tmp/flood_mix.txt"
@@ -198,7 +212,7 @@ measure() {
     busy=
     [ "$other_ticks" -le $((clock_ticks * duration / 10)) ] || { busy=!; busy_rows=$((busy_rows + 1)); }
     row "$round" "$1" "$qps" "$lost" "$server_cpu" "$client_cpu" "$flooder" "$other$busy" "$us" "$per_core"
-    echo "$round $1 $qps $server_cpu $client_cpu $flooder $other $us $per_core" | tr -d % >> "$tmp/rounds"
+    echo "$round $1 $qps $server_cpu $client_cpu $flooder $other $us $per_core ${busy:--}" | tr -d % >> "$tmp/rounds"
     if [ "${3:-}" = flood ]; then
         sed 's/^/      /' "$tmp/flood.out"
         echo "$round $(sed -n 's/^flood: .*sent \([0-9]*\) in \([0-9.]*\) s.*answered \([0-9]*\), truncated \([0-9]*\), other \([0-9]*\), unanswered \([0-9]*\).*/\1 \2 \3 \4 \5 \6/p' "$tmp/flood.out")" >> "$tmp/flood"
@@ -211,12 +225,24 @@ median() {
         awk -v fmt="$3" '{ v[NR] = $1 }
             END { printf fmt, (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2) }'
 }
-# ratio A B FIELD: the median over the rounds of A's FIELD over B's, and its range
+# ratio A B FIELD [clean]: the median over the rounds of A's FIELD over
+# B's, and its range; with "clean", over the rounds where neither run was
+# marked busy (column 10)
 ratio() {
-    awk -v a="$1" -v b="$2" -v f="$3" '$2 == a { x[$1] = $f } $2 == b { y[$1] = $f }
-        END { for (r in x) if (y[r] > 0) printf "%.4f\n", x[r] / y[r] }' "$tmp/rounds" | sort -g |
-        awk '{ v[NR] = $1 } END { m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
-                                 printf "%.3f (rounds %.3f-%.3f)", m, v[1], v[NR] }'
+    awk -v a="$1" -v b="$2" -v f="$3" -v clean="${4:-}" '
+        $2 == a { x[$1] = $f; if ($10 == "!") bad[$1] = 1 }
+        $2 == b { y[$1] = $f; if ($10 == "!") bad[$1] = 1 }
+        END { for (r in x) if (y[r] > 0 && !(clean && bad[r])) printf "%.4f\n", x[r] / y[r] }' "$tmp/rounds" | sort -g |
+        awk '{ v[NR] = $1 } END { if (!NR) { printf "none"; exit }
+                                 m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
+                                 printf "%.3f (%d rounds, %.3f-%.3f)", m, NR, v[1], v[NR] }'
+}
+# ratios A B TEXT: the ratio lines of A over B
+ratios() {
+    echo "$3, queries/s: $(ratio "$1" "$2" 3)   per server core: $(ratio "$1" "$2" 9)"
+    [ "$busy_rounds" -eq 0 ] ||
+        echo "  rounds with the machine to themselves only, queries/s: $(ratio "$1" "$2" 3 clean)" \
+             "  per server core: $(ratio "$1" "$2" 9 clean)"
 }
 summary() {
     echo "median of $rounds rounds:"
@@ -242,8 +268,9 @@ run_rounds() {
         done
         round=$((round + 1))
     done
+    busy_rounds=$(awk '$10 == "!" { print $1 }' "$tmp/rounds" | sort -u | wc -l)
 }
-busy_rows=0
+busy_rows=0 busy_rounds=0
 
 case $parts in *cost*)
     echo
@@ -262,10 +289,33 @@ case $parts in *cost*)
         sed "s/^/bench\/dns_rrl: checked $config: /" "$tmp/check"
         stop
     done
+    wait_quiet
+    : > "$tmp/engine"
+    for rep in 1 2 3; do
+        for config in off rrl cookies on; do
+            $server_pin build/bench/dns_engine --served "$tmp/$config.blob" 2 "$tmp/queries-cookie.bin" > "$tmp/engine.out"
+            sed -n "s/.* \([0-9]*\) ns\/query, \([0-9]*\) bytes\/answer.*/$config \1 \2/p" "$tmp/engine.out" >> "$tmp/engine"
+        done
+    done
+    echo "bench/dns_rrl: in process (build/bench/dns_engine --served, same blobs and queries, 3 runs of 2 s each," \
+         "alternating, on CPU ${server_cpu:-any}):"
+    for config in off rrl cookies on; do
+        awk -v c="$config" '$1 == c { printf "%s %s\n", $2, $3 }' "$tmp/engine" | sort -g |
+            awk -v c="$config" '{ v[NR] = $1; all = all " " $1; b = $2 }
+                END { printf "  %-8s ns/query:%s  median %d  (%d bytes/answer)\n", c, all, v[int((NR + 1) / 2)], b }'
+    done
+    engine_median() { awk -v c="$1" '$1 == c { print $2 }' "$tmp/engine" | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+    engine_added=$(($(engine_median on) - $(engine_median off)))
+    echo "  on adds $engine_added ns to a query (RRL alone $(($(engine_median rrl) - $(engine_median off))) ns," \
+         "cookies alone $(($(engine_median cookies) - $(engine_median off))) ns)"
     header
     run_rounds off on
     summary off on
-    echo "RRL and cookies on / off, queries/s: $(ratio on off 3)   per server core: $(ratio on off 9)"
+    ratios on off "RRL and cookies on / off"
+    awk -v ns="$engine_added" '$2 == "off" { print $8 }' "$tmp/rounds" | sort -g |
+        awk -v ns="$engine_added" '{ v[NR] = $1 } END { us = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
+            if (us > 0) printf "in-process estimate: %d ns added to the %.2f us of server CPU a query takes off: " \
+                               "%.1f%% more CPU per query, a per-core ratio of %.3f\n", ns, us, ns / (us * 10), us / (us + ns / 1000) }'
 esac
 
 case $parts in *flood*)
@@ -286,8 +336,7 @@ case $parts in *flood*)
     header
     run_rounds quiet flood
     summary quiet flood
-    echo "legitimate client during the flood / without it, queries/s: $(ratio flood quiet 3)" \
-         "  per server core: $(ratio flood quiet 9)"
+    ratios flood quiet "legitimate client during the flood / without it"
     awk -v rate="$flood_rate" '
         { sent += $2; secs += $3; whole += $4; tc += $5; other += $6; none += $7; runs++ }
         END {
