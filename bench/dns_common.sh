@@ -109,17 +109,18 @@ dns_bench_netns() {
 
 # start_nsd NS / start_unihost NS TAP [BLOB [OPTION...]] / start_ceiling NS
 # TAP BYTES: in the background; each sets server_pid. unihost serves BLOB
-# (default $tmp/bench.blob), with more command-line options if given.
+# (default $tmp/bench.blob), with more command-line options if given, and
+# logs to $unihost_log (default $tmp/unihost.log).
 start_nsd() {
     $server_pin ip netns exec "$1" nsd -d -c "$tmp/nsd/nsd.conf" 2>"$tmp/nsd.log" &
     server_pid=$!
 }
 start_unihost() {
-    _ns=$1 _tap=$2 _blob=${3:-$tmp/bench.blob}
+    _u_ns=$1 _u_tap=$2 _u_blob=${3:-$tmp/bench.blob}
     shift 2
     [ $# -eq 0 ] || shift
-    $server_pin ip netns exec "$_ns" "$top/build/unihost" --tap "$_tap" --ipv4 "$UNIHOST_GUEST4/24" \
-        --blob "$_blob" "$@" 2>"$tmp/unihost.log" &
+    $server_pin ip netns exec "$_u_ns" "$top/build/unihost" --tap "$_u_tap" --ipv4 "$UNIHOST_GUEST4/24" \
+        --blob "$_u_blob" "$@" 2>"${unihost_log:-$tmp/unihost.log}" &
     server_pid=$!
 }
 start_ceiling() {
