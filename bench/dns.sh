@@ -6,12 +6,26 @@
 #  - NSD 4 (one server process, no rate limiting) at 198.51.100.53 on the
 #    namespace's loopback;
 #  - unihost on its tap at 192.0.2.2, serving a blob crunch made from the
-#    same zone files (--blob);
+#    same zone files (--blob), with response-rate limiting off like NSD's
+#    (see below);
 #  - in unihost's place on the same tap, bench/tap_ceiling: unihost's own
 #    tap code (same flags, virtio-net header, readv/writev, poll, the same
 #    read-64-then-wait loop) answering every query with a canned answer of
 #    the mix's mean size, without lwIP or DNS: the most any server can
 #    get through this tap path.
+#
+# Rate limiting: unihost limits UDP answers by default (RRL, 200 a second
+# per /24 and kind of answer, site/docs/dns.md), and dnsperf sends from one
+# address at ~100k q/s: it would be limited to a few thousand answers a
+# second, and the benchmark would measure the limiter. So unihost's blob is
+# crunched with a dns.conf holding "rrl-ratelimit: 0", written beside the
+# scratch copy of the zone files and removed after (dns_bench_blob in
+# bench/dns_common.sh) rather than committed in bench/zones/: NSD keeps
+# reading exactly the zone files crunch compiled, with nothing else in its
+# zones directory, and bench/dns_rrl.sh crunches the same copy with other
+# options (it measures what RRL and cookies cost, and RRL under a flood).
+# NSD runs without RRL (rrl-ratelimit: 0 in its nsd.conf). DNS cookies stay
+# at unihost's default (on); no query of the mix carries one.
 #
 # The zones are bench/zones/: bench.test (hosts, mail, an alias, a
 # wildcard, three delegations with glue, a 1 KB TXT RRset) and signed.test

@@ -13,6 +13,19 @@
 # run (bench/zones/signed.test.zone.in, fresh ECDSA P-256 keys, NSEC) with
 # ldns-signzone. NSD reads the very files crunch compiled into the blob
 # that unihost serves with --blob.
+#
+# unihost's DNS options (site/docs/dns.md) come from a dns.conf beside the
+# zone files when crunch runs. bench/zones/ has none: dns_bench_blob writes
+# one into the scratch copy of the zones for each blob, crunches, and takes
+# it away again, so that one set of zone files gives blobs with different
+# options (bench/dns_rrl.sh compares them) and NSD's zones directory holds
+# only zones. bench.blob, the blob of bench/dns.sh and bench/dns_profile.sh,
+# has rrl-ratelimit: 0: response-rate limiting is on by default (200
+# answers a second per /24 and kind), and dnsperf, from one address at
+# ~100k q/s, would be limited to a few thousand answers a second; NSD runs
+# without it too (its nsd.conf below). Cookies keep their default (on):
+# the mix's queries carry none, so they only cost the check that there is
+# none.
 
 NSD4=198.51.100.53
 DNS_MIX=$top/bench/dns_mix.txt
@@ -28,11 +41,13 @@ else
     server_pin= client_pin=
 fi
 
-# dns_bench_prepare: zones, blob, NSD's configuration and dnsperf's input in $tmp
+# dns_bench_prepare: zones, blob, NSD's configuration and dnsperf's input in
+# $tmp; first checks for the tools in $dns_bench_tools (default: those of
+# bench/dns.sh)
 dns_bench_prepare() {
-    for tool in dnsperf nsd ldns-keygen ldns-signzone python3; do
+    for tool in ${dns_bench_tools:-dnsperf nsd ldns-keygen ldns-signzone dig python3}; do
         command -v "$tool" >/dev/null ||
-            { echo "bench/dns: needs $tool (apt-get install dnsperf nsd ldnsutils python3)" >&2; exit 1; }
+            { echo "bench/dns: needs $tool (apt-get install dnsperf nsd ldnsutils bind9-dnsutils python3)" >&2; exit 1; }
     done
     mkdir -p "$tmp/zones" "$tmp/keys" "$tmp/nsd"
     cp "$top"/bench/zones/*.zone "$tmp/zones/"
@@ -43,7 +58,7 @@ dns_bench_prepare() {
         ldns-signzone -e "$(date -u -d '+30 days' +%Y%m%d)" -o signed.test -f "$tmp/zones/signed.test.zone" \
             "$top/bench/zones/signed.test.zone.in" "$ksk" "$zsk"
     )
-    "$top/build/crunch" --quiet --zones "$tmp/zones" -o "$tmp/bench.blob"
+    dns_bench_blob "$tmp/bench.blob" "rrl-ratelimit: 0"
     python3 "$top/bench/dns_mix.py" wire "$DNS_MIX" "$tmp/queries.bin"
     {
         echo "server:"
@@ -68,6 +83,22 @@ dns_bench_prepare() {
     } > "$tmp/nsd/nsd.conf"
 }
 
+# dns_bench_blob OUT [OPTION...]: the zones of $tmp/zones crunched into the
+# blob OUT with a dns.conf of these server options ("rrl-ratelimit: 0", ...;
+# none: every option at its default), which is not left in $tmp/zones
+dns_bench_blob() {
+    _out=$1
+    shift
+    {
+        echo "# written by bench/dns_common.sh for $(basename "$_out")"
+        echo "server:"
+        for _opt in "$@"; do echo "    $_opt"; done
+    } > "$tmp/zones/dns.conf"
+    "$top/build/crunch" --quiet --zones "$tmp/zones" -o "$_out" ||
+        { echo "bench/dns: crunch refused the zones with these options: $*" >&2; rm -f "$tmp/zones/dns.conf"; exit 1; }
+    rm -f "$tmp/zones/dns.conf"
+}
+
 # dns_bench_netns NS TAP: the namespace, its tap, and NSD's address
 dns_bench_netns() {
     netns_create "$1" "$2"
@@ -76,15 +107,20 @@ dns_bench_netns() {
     ip netns exec "$1" ip addr add "$NSD4/32" dev lo
 }
 
-# start_nsd NS / start_unihost NS TAP / start_ceiling NS TAP BYTES: in the
-# background; each sets server_pid
+# start_nsd NS / start_unihost NS TAP [BLOB [OPTION...]] / start_ceiling NS
+# TAP BYTES: in the background; each sets server_pid. unihost serves BLOB
+# (default $tmp/bench.blob), with more command-line options if given, and
+# logs to $unihost_log (default $tmp/unihost.log).
 start_nsd() {
     $server_pin ip netns exec "$1" nsd -d -c "$tmp/nsd/nsd.conf" 2>"$tmp/nsd.log" &
     server_pid=$!
 }
 start_unihost() {
-    $server_pin ip netns exec "$1" "$top/build/unihost" --tap "$2" --ipv4 "$UNIHOST_GUEST4/24" \
-        --blob "$tmp/bench.blob" 2>"$tmp/unihost.log" &
+    _u_ns=$1 _u_tap=$2 _u_blob=${3:-$tmp/bench.blob}
+    shift 2
+    [ $# -eq 0 ] || shift
+    $server_pin ip netns exec "$_u_ns" "$top/build/unihost" --tap "$_u_tap" --ipv4 "$UNIHOST_GUEST4/24" \
+        --blob "$_u_blob" "$@" 2>"${unihost_log:-$tmp/unihost.log}" &
     server_pid=$!
 }
 start_ceiling() {
@@ -144,15 +180,16 @@ all_ticks() {
               print t + 0 }'
 }
 
-# dnsperf_run NS ADDR SECONDS OUT [SERVER_PID]: the mix at saturation, bounded
-# by SECONDS; writes dnsperf's report to OUT and sets qps, lost, rcodes,
+# dnsperf_run NS ADDR SECONDS OUT [SERVER_PID [QUERIES]]: the mix at
+# saturation (QUERIES: dnsperf's -B input, default $tmp/queries.bin),
+# bounded by SECONDS; writes dnsperf's report to OUT and sets qps, lost, rcodes,
 # server_ticks, client_ticks (clock ticks of CPU) and server_cpu,
 # client_cpu (as percentages of one core)
 dnsperf_run() {
     _t0=$(child_ticks)
     _s0=$(all_ticks "${5:-0}")
     # -c: 8 sockets; -q: queries in flight; -t: a lost query counts after 1 s
-    timeout $(($3 + 30)) $client_pin ip netns exec "$1" dnsperf -B -d "$tmp/queries.bin" -s "$2" -l "$3" \
+    timeout $(($3 + 30)) $client_pin ip netns exec "$1" dnsperf -B -d "${6:-$tmp/queries.bin}" -s "$2" -l "$3" \
         -c 8 -q 200 -t 1 >"$4" 2>&1 || true
     _s1=$(all_ticks "${5:-0}")
     _t1=$(child_ticks)

@@ -4,16 +4,28 @@
  * many NXDOMAIN names), or over the queries of QUERIES, a file in dnsperf's
  * binary input format (each message after its 2-byte length), such as the
  * mix bench/dns_mix.py writes for bench/dns.sh.
- * Usage: build/bench/dns_engine [BLOB] [SECONDS] [QUERIES]
+ *
+ * --served answers as src/core/dns_service.c does over UDP, with the
+ * options of the blob's dns.conf: its rate limiter (keyed at random) and
+ * DNS cookies (its secret, or a random one), both clocks read for every
+ * query, every query from one client, 192.0.2.1. Without it the engine
+ * runs with neither (dns_engine_answer), whatever the blob says.
+ * bench/dns_rrl.sh compares blobs with RRL and cookies off and on this way.
+ *
+ * Usage: build/bench/dns_engine [--served] [BLOB] [SECONDS] [QUERIES]
  */
 #define _POSIX_C_SOURCE 200809L
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "content/blob.h"
+#include "dns/dns_cookie.h"
+#include "dns/dns_db.h"
 #include "dns/dns_engine.h"
+#include "dns/dns_rrl.h"
 #include "wire/dns_wire.h"
 
 static double now(void)
@@ -90,8 +102,61 @@ static struct query *read_queries(const char *path, size_t *count)
     return qs;
 }
 
+/* Random bytes for the keys, as the platform would give them. */
+static void random_bytes(uint8_t *out, size_t n)
+{
+    FILE *f = fopen("/dev/urandom", "rb");
+    if (!f || fread(out, 1, n, f) != n) {
+        perror("/dev/urandom");
+        exit(1);
+    }
+    fclose(f);
+}
+
+static struct dns_rrl rrl;
+static struct dns_cookie_secrets cookie_secrets;
+
+/* The engine's state as dns_service.c's rrl_start() and cookies_start()
+ * set it from the blob's options; describes it in `what`. */
+static void served_env(const struct blob *b, struct dns_engine_env *env, char *what, size_t room)
+{
+    const struct blob_dns_server *s = dns_db_server(b);
+    struct dns_rrl_config cfg = {
+        .rate = s->rrl_rate,
+        .slip = s->rrl_slip,
+        .ipv4_prefix = s->rrl_ipv4_prefix,
+        .ipv6_prefix = s->rrl_ipv6_prefix,
+        .exempt = b->rrl_exempt,
+        .exempt_count = b->rrl_exempt_count,
+    };
+    uint8_t key[16];
+    random_bytes(key, sizeof key);
+    dns_rrl_init(&rrl, &cfg, key);
+    env->rrl = s->rrl_rate ? &rrl : NULL;
+    env->cookies = NULL;
+    if (s->flags & BLOB_DNS_ANSWER_COOKIE) {
+        if (s->flags & BLOB_DNS_COOKIE_SECRET)
+            memcpy(cookie_secrets.active, s->cookie_secret, sizeof cookie_secrets.active);
+        else
+            random_bytes(cookie_secrets.active, sizeof cookie_secrets.active);
+        cookie_secrets.has_staging = (s->flags & BLOB_DNS_COOKIE_STAGING) != 0;
+        if (cookie_secrets.has_staging)
+            memcpy(cookie_secrets.staging, s->cookie_staging, sizeof cookie_secrets.staging);
+        env->cookies = &cookie_secrets;
+    }
+    char rate[16] = "off";
+    if (s->rrl_rate)
+        snprintf(rate, sizeof rate, "%u/s", (unsigned)s->rrl_rate);
+    snprintf(what, room, "as served (RRL %s, cookies %s): ", rate, env->cookies ? "on" : "off");
+}
+
 int main(int argc, char **argv)
 {
+    bool served = argc > 1 && strcmp(argv[1], "--served") == 0;
+    if (served) {
+        argv++;
+        argc--;
+    }
     const char *path = argc > 1 ? argv[1] : "build/content.blob";
     double seconds = argc > 2 ? atof(argv[2]) : 2.0;
     FILE *f = fopen(path, "rb");
@@ -130,16 +195,36 @@ int main(int argc, char **argv)
     }
     static uint8_t out[65535];
     size_t done = 0, bytes = 0;
+    struct dns_engine_env env = {0};
+    struct dns_peer peer = {.family = 4, .addr = {192, 0, 2, 1}};
+    char what[80] = "";
+    if (served)
+        served_env(&b, &env, what, sizeof what);
     double start = now(), elapsed;
     do {
-        for (size_t i = 0; i < count; i++)
-            bytes += dns_engine_answer(&b, queries[i].b, queries[i].len, DNS_OVER_UDP, out, sizeof out);
+        if (served) {
+            for (size_t i = 0; i < count; i++) {
+                /* dns_service.c's env_tick(): both clocks, every query */
+                struct timespec mono, wall;
+                clock_gettime(CLOCK_MONOTONIC, &mono);
+                clock_gettime(CLOCK_REALTIME, &wall);
+                env.now_ms = (uint64_t)mono.tv_sec * 1000u + (uint64_t)mono.tv_nsec / 1000000u;
+                env.unix_time = (uint64_t)wall.tv_sec;
+                size_t n = 0;
+                if (dns_engine_handle(&b, &env, queries[i].b, queries[i].len, DNS_OVER_UDP, &peer, NULL, out,
+                                      sizeof out, &n) == DNS_ACTION_ANSWER)
+                    bytes += n;
+            }
+        } else {
+            for (size_t i = 0; i < count; i++)
+                bytes += dns_engine_answer(&b, queries[i].b, queries[i].len, DNS_OVER_UDP, out, sizeof out);
+        }
         done += count;
         elapsed = now() - start;
     } while (elapsed < seconds);
-    printf("dns engine: %zu queries (%zu distinct) in %.2f s: %.0f queries/s on one core, "
+    printf("dns engine: %s%zu queries (%zu distinct) in %.2f s: %.0f queries/s on one core, "
            "%.0f ns/query, %.0f bytes/answer\n",
-           done, count, elapsed, done / elapsed, elapsed * 1e9 / done, (double)bytes / done);
+           what, done, count, elapsed, done / elapsed, elapsed * 1e9 / done, (double)bytes / done);
     free(queries);
     free(data);
     return 0;

@@ -2,16 +2,26 @@
 """The query mix of the DNS benchmarks (standard library only).
 
   dns_mix.py summary MIX        print how the mix is made up
-  dns_mix.py wire MIX OUT       write its queries, interleaved, in dnsperf's
+  dns_mix.py wire MIX OUT [--cookie HEX]
+                                write its queries, interleaved, in dnsperf's
                                 binary input format (dnsperf -B: a 2-byte
                                 length, then the message; dnsperf sets the ID)
-  dns_mix.py check MIX ADDR     ask ADDR each query once over UDP and check
+  dns_mix.py check MIX ADDR [--cookie HEX]
+                                ask ADDR each query once over UDP and check
                                 that each answer is of the query's kind;
-                                print the mean answer size; exit 1 on any
-                                answer that is not
+                                print the mean answer size (and, with
+                                --cookie, how many answers carry a server
+                                cookie); exit 1 on any answer that is not
 
 MIX is bench/dns_mix.txt: "KIND NAME TYPE EDNS" lines, # comments; the
 kinds and EDNS forms are described there.
+
+--cookie HEX (16 hex digits: a client cookie, RFC 7873) adds a COOKIE
+option to every query. A query of the mix without EDNS gets an OPT record
+of its own for it, advertising 512 bytes, what a client without EDNS gets:
+so every query carries the cookie and every answer stays of its kind (the
+truncated ones are still truncated). dnsperf's own -E option adds nothing
+to -B input, which it sends as it is.
 """
 import socket
 import struct
@@ -62,12 +72,20 @@ def encode_name(name):
     return out + b"\0"
 
 
-def message(query, qid=0):
+COOKIE_OPTION = 10
+NO_EDNS_PAYLOAD = 512
+
+
+def message(query, qid=0, cookie=None):
+    """The query's message; with cookie (8 bytes), a COOKIE option too."""
     _, name, qtype, edns = query
-    header = struct.pack("!HHHHHH", qid, 0, 1, 0, 0, 0 if edns == "none" else 1)
+    has_opt = edns != "none" or cookie is not None
+    header = struct.pack("!HHHHHH", qid, 0, 1, 0, 0, 1 if has_opt else 0)
     body = encode_name(name) + struct.pack("!HH", TYPES[qtype], 1)
-    if edns != "none":
-        body += b"\0" + struct.pack("!HHIH", 41, EDNS_PAYLOAD, 0x8000 if edns == "do" else 0, 0)
+    if has_opt:
+        options = b"" if cookie is None else struct.pack("!HH", COOKIE_OPTION, len(cookie)) + cookie
+        payload = NO_EDNS_PAYLOAD if edns == "none" else EDNS_PAYLOAD
+        body += b"\0" + struct.pack("!HHIH", 41, payload, 0x8000 if edns == "do" else 0, len(options)) + options
     return header + body
 
 
@@ -93,9 +111,9 @@ def skip_name(msg, at):
             return at
 
 
-def sections(msg):
-    """[(section, type)] of every record of the answer, authority and
-    additional sections."""
+def records(msg):
+    """[(section, type, rdata)] of every record of the answer, authority
+    and additional sections."""
     qd, an, ns, ar = struct.unpack("!HHHH", msg[4:12])
     at = 12
     for _ in range(qd):
@@ -105,9 +123,33 @@ def sections(msg):
         for _ in range(count):
             at = skip_name(msg, at)
             rtype, _, _, rdlen = struct.unpack("!HHIH", msg[at:at + 10])
-            out.append((section, TYPE_NAMES.get(rtype, str(rtype))))
+            out.append((section, TYPE_NAMES.get(rtype, str(rtype)), msg[at + 10:at + 10 + rdlen]))
             at += 10 + rdlen
     return out
+
+
+def sections(msg):
+    """[(section, type)] of every record of the answer, authority and
+    additional sections."""
+    return [(section, rtype) for section, rtype, _ in records(msg)]
+
+
+def server_cookie(msg, cookie):
+    """True when the answer's OPT record carries a COOKIE option made of
+    our client cookie and a server cookie (8 to 32 bytes)."""
+    try:
+        opts = [rdata for section, rtype, rdata in records(msg) if section == "additional" and rtype == "OPT"]
+    except (IndexError, struct.error):
+        return False
+    for rdata in opts:
+        at = 0
+        while at + 4 <= len(rdata):
+            code, length = struct.unpack("!HH", rdata[at:at + 4])
+            value = rdata[at + 4:at + 4 + length]
+            if code == COOKIE_OPTION and 16 <= length <= 40 and value[:8] == cookie:
+                return True
+            at += 4 + length
+    return False
 
 
 def judge(query, answer):
@@ -152,15 +194,15 @@ def judge(query, answer):
     return None
 
 
-def check(queries, addr):
+def check(queries, addr, cookie=None):
     sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     sock.settimeout(1.0)
-    failures, sizes = 0, []
+    failures, sizes, cookies = 0, [], 0
     for i, query in enumerate(queries):
         qid = (i * 7919 + 1) & 0xFFFF
         answer = None
         for _ in range(3):
-            sock.sendto(message(query, qid), (addr, 53))
+            sock.sendto(message(query, qid, cookie), (addr, 53))
             try:
                 while True:
                     data, _ = sock.recvfrom(65535)
@@ -176,22 +218,40 @@ def check(queries, addr):
             print(f"  {addr}: {' '.join(query)}: {problem}")
         else:
             sizes.append(len(answer))
+            cookies += cookie is not None and server_cookie(answer, cookie)
     mean = sum(sizes) / len(sizes) if sizes else 0
+    with_cookies = f"; a server cookie in {cookies} of {len(queries)} answers" if cookie is not None else ""
     print(f"{addr}: {len(queries) - failures} of {len(queries)} queries answered as their kind; "
-          f"mean answer {mean:.0f} bytes")
+          f"mean answer {mean:.0f} bytes{with_cookies}")
     return failures == 0, mean
+
+
+def client_cookie(args):
+    """[] or ["--cookie", HEX]: None or the 8 bytes."""
+    if not args:
+        return None
+    if args[0] != "--cookie" or len(args) != 2:
+        sys.exit(__doc__)
+    try:
+        cookie = bytes.fromhex(args[1])
+    except ValueError:
+        cookie = b""
+    if len(cookie) != 8:
+        sys.exit("--cookie: a client cookie is 16 hex digits")
+    return cookie
 
 
 def main(argv):
     if len(argv) >= 3 and argv[1] == "summary":
         summary(read_mix(argv[2]))
-    elif len(argv) == 4 and argv[1] == "wire":
+    elif len(argv) in (4, 6) and argv[1] == "wire":
+        cookie = client_cookie(argv[4:])
         with open(argv[3], "wb") as f:
             for query in interleave(read_mix(argv[2])):
-                m = message(query)
+                m = message(query, 0, cookie)
                 f.write(struct.pack("!H", len(m)) + m)
-    elif len(argv) == 4 and argv[1] == "check":
-        ok, _ = check(read_mix(argv[2]), argv[3])
+    elif len(argv) in (4, 6) and argv[1] == "check":
+        ok, _ = check(read_mix(argv[2]), argv[3], client_cookie(argv[4:]))
         return 0 if ok else 1
     else:
         sys.exit(__doc__)

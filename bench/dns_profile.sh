@@ -1,8 +1,8 @@
 #!/bin/sh
 # bench/dns_profile: where unihost's CPU goes per UDP query, under the load
-# of bench/dns.sh (same zones, same mix, same namespace set-up, unihost on
-# its own CPU, dnsperf at saturation), split into the stages of a query's
-# path:
+# of bench/dns.sh (same zones, same blob -- response-rate limiting off, see
+# bench/dns.sh --, same mix, same namespace set-up, unihost on its own CPU,
+# dnsperf at saturation), split into the stages of a query's path:
 #   tap read     readv() and poll() on the tap: the syscalls and the
 #                kernel's tun code (src/unix/tap.c, platform_unix.c)
 #   lwIP input   the frame copied into a pbuf, Ethernet, ARP, IPv4, UDP
