@@ -3,32 +3,13 @@
 
 #include <string.h>
 
+#include "wire/dns_name.h"
 #include "wire/dns_wire.h"
-
-/* Skips a possibly compressed name; returns the offset after it, 0 if bad. */
-static size_t skip_name(const uint8_t *msg, size_t len, size_t off)
-{
-    size_t total = 0;
-    while (off < len) {
-        uint8_t l = msg[off];
-        if (l == 0)
-            return off + 1;
-        if ((l & 0xc0) == 0xc0)
-            return off + 2 <= len ? off + 2 : 0;
-        if (l > DNS_LABEL_MAX)
-            return 0;
-        total += 1u + l;
-        if (total >= DNS_NAME_MAX)
-            return 0;
-        off += 1u + l;
-    }
-    return 0;
-}
 
 /* Skips one resource record; returns the offset after it, 0 if bad. */
 static size_t skip_rr(const uint8_t *msg, size_t len, size_t off)
 {
-    off = skip_name(msg, len, off);
+    off = dns_name_skip(msg, len, off);
     if (off == 0 || off + 10 > len)
         return 0;
     size_t rdlen = dns_get16(msg + off + 8);
@@ -109,7 +90,7 @@ enum dns_parse_result dns_query_parse(const uint8_t *msg, size_t len, struct dns
         size_t end = skip_rr(msg, len, off);
         if (end == 0)
             return DNS_PARSE_FORMERR;
-        uint16_t type = dns_get16(msg + skip_name(msg, len, rr));
+        uint16_t type = dns_get16(msg + dns_name_skip(msg, len, rr));
         if (type == DNS_TYPE_TSIG) {
             /* The last record, and only one (RFC 8945 5.1); dns_tsig.h
              * reads and checks it. */

@@ -111,27 +111,6 @@ static bool equal_in_constant_time(const uint8_t *a, const uint8_t *b, size_t n)
 
 /* ---- walking the message --------------------------------------------------------- */
 
-/* Skips a name without following its pointer (a pointer ends it in place);
- * returns the offset after it, 0 if it runs past len or is malformed. */
-static size_t skip_name(const uint8_t *msg, size_t len, size_t off)
-{
-    size_t total = 0;
-    while (off < len) {
-        uint8_t l = msg[off];
-        if (l == 0)
-            return off + 1;
-        if ((l & 0xc0) == 0xc0)
-            return off + 2 <= len ? off + 2 : 0;
-        if (l > DNS_LABEL_MAX)
-            return 0;
-        total += 1u + l;
-        if (total >= DNS_NAME_MAX)
-            return 0;
-        off += 1u + l;
-    }
-    return 0;
-}
-
 /*
  * Reads the possibly compressed name at off into out, uncompressed and in
  * lower case (the TSIG digest's canonical form); returns the offset after
@@ -230,7 +209,7 @@ size_t dns_tsig_find(const uint8_t *msg, size_t len)
         return 0;
     size_t off = DNS_HEADER_SIZE;
     for (uint16_t i = dns_get16(msg + 4); i > 0; i--) {
-        off = skip_name(msg, len, off);
+        off = dns_name_skip(msg, len, off);
         if (off == 0 || len - off < 4)
             return DNS_TSIG_MISPLACED;
         off += 4;
@@ -240,7 +219,7 @@ size_t dns_tsig_find(const uint8_t *msg, size_t len)
     size_t tsig = 0;
     for (size_t i = 0; i < records; i++) {
         size_t rr = off;
-        off = skip_name(msg, len, off);
+        off = dns_name_skip(msg, len, off);
         if (off == 0 || len - off < 10)
             return DNS_TSIG_MISPLACED;
         uint16_t type = dns_get16(msg + off);

@@ -109,3 +109,22 @@ int dns_name_equal(const uint8_t *a, size_t alen, const uint8_t *b, size_t blen)
             return 0;
     return 1;
 }
+
+size_t dns_name_skip(const uint8_t *msg, size_t len, size_t off)
+{
+    size_t total = 0;
+    while (off < len) {
+        uint8_t l = msg[off];
+        if (l == 0)
+            return off + 1;
+        if ((l & 0xc0) == 0xc0)
+            return off + 2 <= len ? off + 2 : 0;
+        if (l > DNS_LABEL_MAX)
+            return 0;
+        total += 1u + l;
+        if (total >= DNS_NAME_MAX)
+            return 0;
+        off += 1u + l;
+    }
+    return 0;
+}

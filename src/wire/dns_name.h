@@ -35,6 +35,11 @@ int dns_key_compare(const uint8_t *a, size_t alen, const uint8_t *b, size_t blen
 unsigned dns_name_label_count(const uint8_t *wire);
 
 /* Case-insensitive equality of two wire names. */
+/* Skips the name at msg[off] inside a message, without following a
+ * compression pointer (a pointer ends the name in place): returns the
+ * offset after it, 0 if it runs past len or is malformed. */
+size_t dns_name_skip(const uint8_t *msg, size_t len, size_t off);
+
 int dns_name_equal(const uint8_t *a, size_t alen, const uint8_t *b, size_t blen);
 
 #endif
