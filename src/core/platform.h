@@ -54,6 +54,26 @@ bool plat_stop_requested(void);
  * then logs one "stats:" line (src/net/net_stats.h). */
 bool plat_stats_requested(void);
 
+/* ---- content that arrives while running ------------------------------ */
+
+/*
+ * Memory for a content blob that arrives while unihost runs (a reload, a
+ * push): `size` bytes, 8-byte aligned, or NULL if there is not that much
+ * free. Given back with plat_blob_free() once nothing refers to it (see
+ * src/core/content.h). On unix: the C heap; on Xen: runs of pages.
+ */
+void *plat_blob_alloc(size_t size);
+void plat_blob_free(void *memory);
+
+/*
+ * A reload the host asked for (SIGHUP on unix; never on Xen, whose content
+ * comes by --manage instead). Returns 0 when none was asked since the last
+ * call; 1 with the new blob's bytes in plat_blob_alloc() memory (*memory,
+ * *size; the caller owns them) and where they came from in `origin`; -1
+ * when one was asked but could not be read, with the reason in `err`.
+ */
+int plat_reload_take(void **memory, size_t *size, char *origin, size_t origin_size, char *err, size_t err_size);
+
 /* ---- console --------------------------------------------------------- */
 
 /* Writes `len` bytes to the console (the log), waiting for it if it must
