@@ -277,6 +277,66 @@ else
     not_ok "SOURCE_DATE_EPOCH: newer times clamped to it, an older file keeps its own" "$(echo "$mtimes" | tr '\n' ' ')"
 fi
 
+# ---- --dev: the live-reload loop's blob (tools/crunch/dev_reload.h) ----------
+# The directory's flags word: after 14 tables of 8 bytes and `created`.
+blob_flags() {
+    python3 -c 'import struct, sys; d = open(sys.argv[1], "rb").read(); print(struct.unpack_from("<I", d, 56 + 14 * 8 + 8)[0])' "$1" 2>/dev/null
+}
+SOURCE_DATE_EPOCH=$epoch "$crunch" --dev --site $good/site --zones $good/zones \
+    -o "$tmp/dev.blob" --export "$tmp/dev-export" >"$tmp/dev.out" 2>"$tmp/dev.err"
+status=$?
+if [ "$status" -eq 0 ] && [ "$(blob_flags "$tmp/dev.blob")" = 1 ] && [ "$(blob_flags "$tmp/good.blob")" = 0 ]; then
+    ok "--dev: the blob has the development flag; without --dev it has none"
+else
+    not_ok "--dev: the blob has the development flag; without --dev it has none" \
+        "status $status, flags $(blob_flags "$tmp/dev.blob") and $(blob_flags "$tmp/good.blob")"
+    show "$tmp/dev.err"
+fi
+tag='<script src="/.unihost/live.js"></script>'
+pages=$(find "$tmp/dev-export" -name '*.html' | wc -l)
+tagged=$(find "$tmp/dev-export" -name '*.html' -exec grep -lF "$tag" {} + 2>/dev/null | wc -l)
+if [ "$pages" -eq 3 ] && [ "$tagged" -eq "$pages" ] && grep -qF 'new EventSource("/.unihost/live")' "$tmp/dev-export/.unihost/live.js" &&
+    grep -q "$tag"'$' "$tmp/dev-export/index.html" && grep -A1 -F "$tag" "$tmp/dev-export/index.html" | grep -q '</body>'; then
+    ok "--dev: every page loads the live-reload script, just before </body>, and the script is published"
+else
+    not_ok "--dev: every page loads the live-reload script, just before </body>, and the script is published" \
+        "$tagged of $pages pages"
+fi
+if ! grep -rqF "/.unihost/" "$tmp/export" && [ ! -e "$tmp/export/.unihost" ]; then
+    ok "without --dev: no page names the script and it is not published"
+else
+    not_ok "without --dev: no page names the script and it is not published" "found in $tmp/export"
+fi
+# A broken link with --dev: the messages as without it, and the error page
+# written in place of the site (the status still 1).
+rm -rf "$tmp/dev-bad" && cp -R $good "$tmp/dev-bad"
+printf '\n[gone](/no-such-page)\n' >> "$tmp/dev-bad/site/index.md"
+line=$(wc -l < "$tmp/dev-bad/site/index.md")
+"$crunch" --dev --site "$tmp/dev-bad/site" --zones "$tmp/dev-bad/zones" -o "$tmp/dev-bad.blob" \
+    --export "$tmp/dev-bad-export" >"$tmp/dev-bad.out" 2>"$tmp/dev-bad.err"
+status=$?
+where="$tmp/dev-bad/site/index.md:$line: link to /no-such-page, which the site does not publish"
+if [ "$status" -eq 1 ] && grep -qF "$where" "$tmp/dev-bad.err"; then
+    ok "--dev: a broken link fails as without it, FILE:LINE on stderr"
+else
+    not_ok "--dev: a broken link fails as without it, FILE:LINE on stderr" "status $status"
+    show "$tmp/dev-bad.err"
+fi
+if [ "$(blob_flags "$tmp/dev-bad.blob")" = 1 ] && [ ! -e "$tmp/dev-bad-export" ] &&
+    "$crunch" --quiet --dev --site "$tmp/dev-bad/site" -o "$tmp/dev-bad.blob" 2>/dev/null; [ $? -eq 1 ] &&
+    grep -aqF "$where" "$tmp/dev-bad.blob" && grep -aqF "$tag" "$tmp/dev-bad.blob"; then
+    ok "--dev: the error page's blob is written (messages, live-reload script), nothing exported"
+else
+    not_ok "--dev: the error page's blob is written (messages, live-reload script), nothing exported" \
+        "flags $(blob_flags "$tmp/dev-bad.blob")"
+fi
+"$crunch" --site "$tmp/dev-bad/site" -o "$tmp/prod-bad.blob" >/dev/null 2>&1
+if [ ! -e "$tmp/prod-bad.blob" ]; then
+    ok "without --dev: a broken link writes nothing, error page neither"
+else
+    not_ok "without --dev: a broken link writes nothing, error page neither" "$tmp/prod-bad.blob exists"
+fi
+
 # The deep checks of the blob, with the reader the unikernel uses.
 if [ -x "$blob_test" ]; then
     "$blob_test" "$tmp/good.blob" "$epoch" "$good/site" >"$tmp/blob_test.out" 2>&1
