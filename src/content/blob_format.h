@@ -43,7 +43,8 @@
  *    blob_http_head), and the additional-section targets of DNS records;
  * 4: the DNS server options, TSIG keys (named by ACL entries), NOTIFY
  *    targets per zone, and the rate limiter's exempt prefixes;
- * 5: the directory's flags (BLOB_DEVELOPMENT: crunch --dev's live reload). */
+ * 5: the directory's flags (BLOB_DEVELOPMENT: crunch --dev's live reload)
+ *    and the build identity its pages name. */
 #define BLOB_VERSION 5u
 #define BLOB_ALIGN 8u
 
@@ -104,12 +105,18 @@ enum blob_flags {
  * starting with '.' from the site directory. */
 #define BLOB_LIVE_PATH "/.unihost/live"
 #define BLOB_LIVE_SCRIPT_PATH "/.unihost/live.js"
+#define BLOB_BUILD_ID_LEN 16
 
 struct blob_directory {
     struct blob_table tables[BLOB_TABLE_COUNT];
     uint64_t created;               /* seconds since the epoch (SOURCE_DATE_EPOCH if set) */
     uint32_t flags;                 /* enum blob_flags */
     uint32_t reserved;              /* zero */
+    /* BLOB_DEVELOPMENT: what the site's pages are, as crunch --dev names
+     * it in each page (a digest of the published files' paths and bodies,
+     * so an unchanged site keeps it); the event stream sends it, and a
+     * page that names another reloads. All zero in other blobs. */
+    uint8_t build_id[BLOB_BUILD_ID_LEN];
 };
 
 /* ---- HTTP ---------------------------------------------------------------- */

@@ -750,18 +750,19 @@ static void respond_redirect(struct http_conn *c, const struct blob_http_redirec
 /* How soon a page's EventSource reconnects after the stream ends (an idle
  * close, a restart): short, since it is how a missed swap is caught up. */
 #define LIVE_RETRY "retry: 100\n\n"
-#define LIVE_EVENT_LEN (sizeof "data: \n\n" - 1 + 64)
+#define LIVE_EVENT_LEN (sizeof "data: \n\n" - 1 + 2 * BLOB_BUILD_ID_LEN)
 
-/* One event naming the blob: "data: " and its payload's SHA-256 in hex. */
+/* One event naming the blob's build, as its pages name theirs: "data: "
+ * and the build identity in hex. */
 static void put_live_event(struct head_writer *w, const struct blob *b)
 {
     static const char hex[] = "0123456789abcdef";
-    const struct blob_preamble *pre = (const void *)b->base;
+    const uint8_t *id = b->dir->build_id;
     char event[LIVE_EVENT_LEN];
     memcpy(event, "data: ", 6);
-    for (size_t i = 0; i < sizeof pre->payload_sha256; i++) {
-        event[6 + 2 * i] = hex[pre->payload_sha256[i] >> 4];
-        event[7 + 2 * i] = hex[pre->payload_sha256[i] & 15];
+    for (size_t i = 0; i < BLOB_BUILD_ID_LEN; i++) {
+        event[6 + 2 * i] = hex[id[i] >> 4];
+        event[7 + 2 * i] = hex[id[i] & 15];
     }
     memcpy(event + LIVE_EVENT_LEN - 2, "\n\n", 2);
     put(w, event, sizeof event);

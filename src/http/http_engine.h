@@ -175,7 +175,8 @@ void http_conn_end(struct http_conn *c);
 /*
  * The live-reload event stream of a development blob (blob_is_development):
  * GET BLOB_LIVE_PATH is answered 200, text/event-stream, "retry" and one
- * event whose data is the blob's SHA-256 (64 hex digits), and the response
+ * event whose data is the blob's build identity (blob_directory.build_id,
+ * 32 hex digits), and the response
  * then stays open with nothing more to send; the connection reads no
  * further request. Any other blob answers that path as any unknown one.
  * http_conn_is_live() tells such a connection; it ends when the peer
@@ -186,7 +187,7 @@ bool http_conn_is_live(const struct http_conn *c);
 /*
  * The content served is `blob` from now on (a swap). A live stream refers
  * to it instead of the blob it began on, and sends one event with its
- * hash, which tells the page to reload. Returns true if it did; false if
+ * build identity, which tells a page of another build to reload. Returns true if it did; false if
  * `c` is no live stream, or if it was but ends instead: `blob` is no
  * development blob, or its client has left so many events unread that one
  * more does not fit. An ended stream closes once its bytes are out, and

@@ -292,11 +292,12 @@ else
         "status $status, flags $(blob_flags "$tmp/dev.blob") and $(blob_flags "$tmp/good.blob")"
     show "$tmp/dev.err"
 fi
-tag='<script src="/.unihost/live.js"></script>'
+tag='<script src="/.unihost/live.js" data-build="'
 pages=$(find "$tmp/dev-export" -name '*.html' | wc -l)
 tagged=$(find "$tmp/dev-export" -name '*.html' -exec grep -lF "$tag" {} + 2>/dev/null | wc -l)
 if [ "$pages" -eq 3 ] && [ "$tagged" -eq "$pages" ] && grep -qF 'new EventSource("/.unihost/live")' "$tmp/dev-export/.unihost/live.js" &&
-    grep -q "$tag"'$' "$tmp/dev-export/index.html" && grep -A1 -F "$tag" "$tmp/dev-export/index.html" | grep -q '</body>'; then
+    grep -q "$tag"'[0-9a-f]\{32\}"></script>$' "$tmp/dev-export/index.html" &&
+    grep -A1 -F "$tag" "$tmp/dev-export/index.html" | grep -q '</body>'; then
     ok "--dev: every page loads the live-reload script, just before </body>, and the script is published"
 else
     not_ok "--dev: every page loads the live-reload script, just before </body>, and the script is published" \
@@ -306,6 +307,24 @@ if ! grep -rqF "/.unihost/" "$tmp/export" && [ ! -e "$tmp/export/.unihost" ]; th
     ok "without --dev: no page names the script and it is not published"
 else
     not_ok "without --dev: no page names the script and it is not published" "found in $tmp/export"
+fi
+# The build identity: the same site gives the same one (a rebuild of an
+# unchanged site reloads no page), a changed page another.
+build_id() {
+    python3 -c 'import sys; print(open(sys.argv[1], "rb").read()[184:200].hex())' "$1" 2>/dev/null
+}
+"$crunch" --quiet --dev --site $good/site -o "$tmp/dev-again.blob" 2>/dev/null
+rm -rf "$tmp/dev-changed" && cp -R $good "$tmp/dev-changed"
+echo 'One more line.' >> "$tmp/dev-changed/site/docs/crunch.md"
+"$crunch" --quiet --dev --site "$tmp/dev-changed/site" -o "$tmp/dev-changed.blob" 2>/dev/null
+id=$(build_id "$tmp/dev.blob")
+if [ "$id" != 00000000000000000000000000000000 ] && [ "$id" = "$(build_id "$tmp/dev-again.blob")" ] &&
+    [ "$id" != "$(build_id "$tmp/dev-changed.blob")" ] && grep -q "data-build=\"$id\"" "$tmp/dev-export/index.html" &&
+    [ "$(build_id "$tmp/good.blob")" = 00000000000000000000000000000000 ]; then
+    ok "--dev: the build identity in the blob is the pages', the same for the same site, another for a change"
+else
+    not_ok "--dev: the build identity in the blob is the pages', the same for the same site, another for a change" \
+        "$id, $(build_id "$tmp/dev-again.blob"), $(build_id "$tmp/dev-changed.blob")"
 fi
 # A broken link with --dev: the messages as without it, and the error page
 # written in place of the site (the status still 1).

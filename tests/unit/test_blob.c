@@ -173,6 +173,14 @@ int main(void)
     rehash(copy, len);
     err = open_error(copy, len);
     CHECK("reader: a non-zero reserved directory field is refused", err && strstr(err, "flags"));
+    dir->reserved = 0;
+    dir->build_id[3] = 1;
+    rehash(copy, len);
+    err = open_error(copy, len);
+    CHECK("reader: a build identity without the development flag is refused", err && strstr(err, "build identity"));
+    dir->flags = BLOB_DEVELOPMENT;
+    rehash(copy, len);
+    CHECK("reader: ... and taken with it", open_error(copy, len) == NULL);
 
     memcpy(copy, data, len);
     files[0].path = files[1].path;

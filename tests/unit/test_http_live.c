@@ -19,7 +19,8 @@
 
 static const char live_get[] = "GET " BLOB_LIVE_PATH " HTTP/1.1\r\nHost: x\r\nAccept: text/event-stream\r\n\r\n";
 
-/* A blob with one page, `text`; with `development`, crunch --dev's flag. */
+/* A blob with one page, `text`; with `development`, crunch --dev's flag
+ * and a build identity made of `text`'s first bytes. */
 static void *build_blob(struct blob *b, const char *text, bool development)
 {
     struct blob_writer *w = blob_writer_new();
@@ -31,8 +32,13 @@ static void *build_blob(struct blob *b, const char *text, bool development)
     f.mtime = 1000;
     blob_writer_add(w, BLOB_TABLE_HTTP_FILES, &f);
     add_file_heads(w, &f);
-    if (development)
+    if (development) {
+        uint8_t id[BLOB_BUILD_ID_LEN] = {0};
+        memcpy(id, text, strlen(text) < sizeof id ? strlen(text) : sizeof id);
+        id[0] ^= 0x80;
         blob_writer_set_flags(w, BLOB_DEVELOPMENT);
+        blob_writer_set_build_id(w, id);
+    }
     uint8_t *out = NULL;
     size_t len = 0;
     const char *err;
@@ -44,16 +50,15 @@ static void *build_blob(struct blob *b, const char *text, bool development)
     return out;
 }
 
-/* "data: <the blob's SHA-256 in hex>\n\n", the event naming `b`. */
+/* "data: <the blob's build identity in hex>\n\n", the event naming `b`. */
 static const char *event_of(const struct blob *b)
 {
     static char text[2][80];
     static int which;
     char *t = text[which++ % 2];
-    const struct blob_preamble *pre = (const void *)b->base;
     int n = sprintf(t, "data: ");
-    for (size_t i = 0; i < 32; i++)
-        n += sprintf(t + n, "%02x", pre->payload_sha256[i]);
+    for (size_t i = 0; i < BLOB_BUILD_ID_LEN; i++)
+        n += sprintf(t + n, "%02x", b->dir->build_id[i]);
     sprintf(t + n, "\n\n");
     return t;
 }
@@ -139,7 +144,8 @@ static void test_stream(void)
           head_has("\r\nConnection: close\r\n") && !head_has("Content-Length") && !head_has("Transfer-Encoding"));
     char want[200];
     snprintf(want, sizeof want, "retry: 100\n\n%s", event_of(&dev_a));
-    CHECK("the stream says how soon to reconnect, then the blob's hash", strcmp(body_of_out(), want) == 0);
+    CHECK("the stream says how soon to reconnect, then the blob's build identity",
+          strcmp(body_of_out(), want) == 0 && strlen(event_of(&dev_a)) == 6 + 32 + 2);
     CHECK("the stream is held: live, not to be closed", used == strlen(live_get) && http_conn_is_live(&conn) &&
           !http_conn_should_close(&conn));
     CHECK("the stream is logged once, as a 200, when its first bytes are out", reports == 1 && reported_status == 200);
@@ -149,7 +155,8 @@ static void test_stream(void)
     CHECK("a swap to another development blob is told", http_conn_live_swap(&conn, &dev_b));
     CHECK("the stream refers to the new blob, never the old one", conn.blob == &dev_b);
     drain(&conn);
-    CHECK("the event is the new blob's hash", strcmp(out, event_of(&dev_b)) == 0);
+    CHECK("the event is the new blob's build identity", strcmp(out, event_of(&dev_b)) == 0 &&
+          strcmp(event_of(&dev_a), event_of(&dev_b)) != 0);
     CHECK("the stream stays open after it", http_conn_is_live(&conn) && !http_conn_should_close(&conn));
     CHECK("no second access line for the events", reports == 1);
 

@@ -13,18 +13,27 @@
 #ifndef CRUNCH_DEV_RELOAD_H
 #define CRUNCH_DEV_RELOAD_H
 
+#include <stdint.h>
+
+#include "content/blob_format.h"
 #include "http_file.h"
 
-/* Turns a built site into the development one: the script's tag in every
- * page, the script itself, no-cache everywhere. `files` stays sorted. */
-void dev_reload_apply(struct http_files *files);
+/*
+ * Turns a built site into the development one: the script's tag in every
+ * page, naming the build (`id`, for the blob's directory: a digest of the
+ * published files' paths and bodies, so rebuilding an unchanged site
+ * reloads nothing), the script itself, no-cache everywhere. `files` stays
+ * sorted.
+ */
+void dev_reload_apply(struct http_files *files, uint8_t id[BLOB_BUILD_ID_LEN]);
 
 /*
  * Replaces whatever `files` holds with the error site: BLOB_LIVE_SCRIPT_PATH
  * and /404.html, the page unihost answers every other path with, showing
  * `messages` (crunch's "FILE:LINE: what is wrong" lines) and how many
- * errors there were.
+ * errors there were; `id` gets its build identity (of the messages).
  */
-void dev_reload_error_site(struct http_files *files, const char *messages, unsigned errors);
+void dev_reload_error_site(struct http_files *files, const char *messages, unsigned errors,
+                           uint8_t id[BLOB_BUILD_ID_LEN]);
 
 #endif

@@ -178,7 +178,8 @@ static const char *plural(unsigned n, const char *one, const char *many)
 /* Builds the blob, checks it and writes it to opt->output. Returns 0 or
  * -1 (said on stderr); *records and *blob_len for the summary. */
 static int write_blob(const struct options *opt, const struct http_files *files, const struct zone_set *zones,
-                      const struct dns_conf *dns_conf, unsigned *records, size_t *blob_len)
+                      const struct dns_conf *dns_conf, const uint8_t *build_id, unsigned *records,
+                      size_t *blob_len)
 {
     int failed = 0;
     struct blob_writer *w = blob_writer_new();
@@ -189,8 +190,10 @@ static int write_blob(const struct options *opt, const struct http_files *files,
     } else {
         *records = zone_emit(w, zones);
         dns_conf_emit(w, dns_conf);
-        if (opt->dev)
+        if (opt->dev) {
             blob_writer_set_flags(w, BLOB_DEVELOPMENT);
+            blob_writer_set_build_id(w, build_id);
+        }
         uint64_t created = opt->have_epoch ? opt->epoch : (uint64_t)time(NULL);
         if (blob_writer_finish(w, created, &blob, blob_len) != 0) {
             fputs("crunch: cannot build the blob: larger than 4 GiB or out of memory\n", stderr);
@@ -217,14 +220,15 @@ static void write_error_blob(const struct options *opt, struct http_files *files
 {
     unsigned errors = diag_error_count();
     char *messages = diag_flush_copy();
-    dev_reload_error_site(files, messages, errors);
+    uint8_t build_id[BLOB_BUILD_ID_LEN];
+    dev_reload_error_site(files, messages, errors, build_id);
     free(messages);
     struct zone_set no_zones = {0};
     struct dns_conf defaults;
     dns_conf_load_defaults(&defaults);
     unsigned records = 0;
     size_t len = 0;
-    if (write_blob(opt, files, &no_zones, &defaults, &records, &len) == 0)
+    if (write_blob(opt, files, &no_zones, &defaults, build_id, &records, &len) == 0)
         fprintf(stderr, "crunch: %u %s; %s holds the error page\n", errors, plural(errors, "error", "errors"),
                 opt->output);
     dns_conf_free(&defaults);
@@ -269,14 +273,15 @@ int main(int argc, char **argv)
      * the build goes on. */
     if (diag_warning_count())
         diag_flush();
+    uint8_t build_id[BLOB_BUILD_ID_LEN] = {0};
     if (opt.dev)
-        dev_reload_apply(&files);
+        dev_reload_apply(&files, build_id);
 
     int failed = 0;
     unsigned records = 0;
     size_t blob_len = 0;
     if (opt.output) {
-        failed = write_blob(&opt, &files, &zones, &dns_conf, &records, &blob_len) != 0;
+        failed = write_blob(&opt, &files, &zones, &dns_conf, build_id, &records, &blob_len) != 0;
     } else {
         for (size_t i = 0; i < zones.count; i++)
             records += (unsigned)zones.items[i].rr_count;
