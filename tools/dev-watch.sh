@@ -31,9 +31,21 @@ trap cleanup EXIT
 trap 'exit 0' INT TERM HUP
 mkfifo "$tmp/events"
 # One line per change; new directories are watched as they appear (-r).
-inotifywait -m -r -q -e close_write,create,delete,move --format '%w%f' "$site" "$zones" > "$tmp/events" &
+inotifywait -m -r -e close_write,create,delete,move --format '%w%f' "$site" "$zones" \
+    > "$tmp/events" 2> "$tmp/inotify.err" &
 watcher=$!
 exec 3< "$tmp/events"
+# Changes count once the watches are in place (inotifywait says so).
+i=0
+while ! grep -q '^Watches established' "$tmp/inotify.err"; do
+    i=$((i + 1))
+    if [ "$i" -gt 100 ] || ! kill -0 "$watcher" 2>/dev/null; then
+        echo "dev-watch: inotifywait did not start watching:" >&2
+        cat "$tmp/inotify.err" >&2
+        exit 1
+    fi
+    sleep 0.05
+done
 
 now_ms() { date +%s%3N; }
 

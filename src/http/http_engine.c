@@ -1158,6 +1158,7 @@ void http_conn_end(struct http_conn *c)
 {
     if (c->reporting)
         report(c, false);
+    c->live = false;        /* a closed connection's memory is no stream to tell of a swap */
 }
 
 bool http_conn_should_close(const struct http_conn *c)

@@ -169,7 +169,8 @@ bool http_conn_set_extra_headers(struct http_conn *c, const char *lines, size_t 
  */
 void http_conn_set_access_hooks(struct http_conn *c, const struct http_access_hooks *hooks);
 
-/* The connection is over: a response not wholly taken is reported now. */
+/* The connection is over: a response not wholly taken is reported now,
+ * and a live stream is one no more. */
 void http_conn_end(struct http_conn *c);
 
 /*

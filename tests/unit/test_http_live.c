@@ -257,6 +257,9 @@ static void test_plain_stream(void)
     CHECK("stream: the event comes out", strcmp(out, event_of(&dev_b)) == 0 && http_stream_state(&stream) == 0);
     http_stream_input_closed(&stream);
     CHECK("stream: the page going away (FIN) finishes it", http_stream_state(&stream) & STREAM_FINISHED);
+    http_stream_end(&stream);
+    CHECK("stream: once the connection is over, its memory is no live stream (a swap tells it nothing)",
+          !http_stream_is_live(&stream) && !http_stream_live_swap(&stream, &dev_a));
 
     http_stream_init(&stream, HTTP_STREAM_PLAIN, &dev_a, &peer, NULL, NULL, 0, fixed_clock);
     http_stream_feed(&stream, (const uint8_t *)live_get, strlen(live_get));
