@@ -55,7 +55,7 @@ until grep -q '^unihost: ready$' "$tmp/unihost.log"; do
     [ "$i" -gt 100 ] && { echo "bench/live_reload: unihost did not start:" >&2; cat "$tmp/unihost.log" >&2; exit 1; }
     sleep 0.1
 done
-sh tools/dev-watch.sh "$uh_pid" "$tmp/site" "$tmp/zones" "$tmp/dev.blob" > "$tmp/watch.log" 2>&1 &
+bash tools/dev-watch.sh "$uh_pid" "$tmp/site" "$tmp/zones" "$tmp/dev.blob" > "$tmp/watch.log" 2>&1 &
 watch_pid=$!
 i=0
 until grep -q '^dev-watch: watching' "$tmp/watch.log"; do

@@ -89,7 +89,7 @@ ip netns exec "$NS" "$top/build/unihost" --tap "$TAP" --ipv4 "$UNIHOST_GUEST4/24
     --ipv6 "$UNIHOST_GUEST6/64" $tls_flags $blob_flags "$@" &
 pid=$!
 if [ "$watch" = 1 ]; then
-    sh tools/dev-watch.sh "$pid" site zones build/dev.blob &
+    bash tools/dev-watch.sh "$pid" site zones build/dev.blob &
     watcher=$!
 fi
 # wait returns early when a signal arrives; keep waiting until unihost is gone.

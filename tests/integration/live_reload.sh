@@ -41,7 +41,7 @@ stop_pid() {    # stop_pid PID: TERM, wait (bounded), KILL
 }
 trap 'stop_pid "$CHROME_PID"; stop_pid "$WATCH_PID"; uh_cleanup' EXIT
 
-sh tools/dev-watch.sh "$UH_PID" "$SRC/site" "$SRC/zones" "$BLOB" > "$UH_TMP/watch.log" 2>&1 &
+bash tools/dev-watch.sh "$UH_PID" "$SRC/site" "$SRC/zones" "$BLOB" > "$UH_TMP/watch.log" 2>&1 &
 WATCH_PID=$!
 i=0
 while ! grep -q '^dev-watch: watching' "$UH_TMP/watch.log" && [ "$i" -lt 100 ] && uh_alive "$WATCH_PID"; do
