@@ -205,6 +205,26 @@ bool plat_stats_requested(void)
     return false;
 }
 
+/* Xen has no SIGHUP: new content comes by a push to --manage. */
+int plat_reload_take(void **memory, size_t *size, char *origin, size_t origin_size, char *err, size_t err_size)
+{
+    (void)memory, (void)size, (void)origin, (void)origin_size, (void)err, (void)err_size;
+    return 0;
+}
+
+/* No memory for content that arrives while running yet: the guest serves
+ * the blob built into its image. */
+void *plat_blob_alloc(size_t size)
+{
+    (void)size;
+    return NULL;
+}
+
+void plat_blob_free(void *memory)
+{
+    (void)memory;
+}
+
 void plat_console_write(const char *buf, size_t len)
 {
     xen_console_write(buf, len);
