@@ -303,7 +303,7 @@ else
     not_ok "--dev: every page loads the live-reload script, just before </body>, and the script is published" \
         "$tagged of $pages pages"
 fi
-if ! grep -rqF "/.unihost/" "$tmp/export" && [ ! -e "$tmp/export/.unihost" ]; then
+if ! grep -rqF "<script src=\"/.unihost/" "$tmp/export" && [ ! -e "$tmp/export/.unihost" ]; then
     ok "without --dev: no page names the script and it is not published"
 else
     not_ok "without --dev: no page names the script and it is not published" "found in $tmp/export"

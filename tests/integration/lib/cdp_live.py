@@ -95,10 +95,15 @@ def test(session, url, markdown, shown_as):
             shown = False
         report("saving a change to the Markdown shows it in the open page, no browser action", shown,
                f"the page never showed \"{marker}\"")
+        try:
+            wait_until(session, lambda d: live_build(session, d) not in (None, first_build),
+                       "the reloaded page's stream")
+            new_build = True
+        except TimeoutError:
+            new_build = False
         reloaded = sum(1 for e in session.events if e["method"] == "Page.frameNavigated") > navigations
-        report("... by the page reloading itself (its own script), under a new build", reloaded and
-               live_build(session, time.monotonic() + WAIT) not in (None, first_build),
-               "no navigation seen, or the same build")
+        report("... by the page reloading itself (its own script), a new build confirmed by its stream",
+               reloaded and new_build, f"navigation seen: {reloaded}; a new build confirmed: {new_build}")
 
         broken = original + f"\n\n{marker}\n\n[a broken link](/no-such-page-{os.getpid()})\n"
         line = broken.count("\n", 0, broken.index("[a broken link]")) + 1
