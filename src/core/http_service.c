@@ -239,6 +239,11 @@ static void add_stats(struct stats_line *line)
     stats_add(line, "tls_states", "%zu/%u", used, (unsigned)TLS_STATES);
 }
 
+static bool answers_from(const void *engine, const void *blob)
+{
+    return http_stream_blob(engine) == blob && http_stream_state(engine) != 0;
+}
+
 void http_service_swap(const struct blob *now)
 {
     (void)now;      /* new requests take content_current() as they begin */
@@ -247,9 +252,14 @@ void http_service_swap(const struct blob *now)
 bool http_service_uses(const struct blob *b)
 {
     for (size_t i = 0; i < HTTP_SLOTS; i++)
-        if (http_stream_blob(&engines[i]) == b && http_stream_state(&engines[i]) != 0)
+        if (answers_from(&engines[i], b))
             return true;    /* idle ones move to the current blob before they answer again */
     return false;
+}
+
+size_t http_service_reset_using(const struct blob *b)
+{
+    return tcp_pool_reset_if(&pool, answers_from, b);
 }
 
 int http_service_start(const struct http_service_options *opt)
