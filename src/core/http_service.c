@@ -52,6 +52,11 @@ static struct http_access_hooks access_hooks[HTTP_SLOTS];
 static enum http_stream_kind kind_plain = HTTP_STREAM_PLAIN, kind_redirect = HTTP_STREAM_REDIRECT,
                              kind_tls = HTTP_STREAM_TLS;
 
+static uint64_t monotonic_seconds(void)
+{
+    return plat_monotonic_ns() / 1000000000u;
+}
+
 static uint64_t wall_seconds(void)
 {
     return plat_wallclock_ns() / 1000000000u;
@@ -274,6 +279,7 @@ int http_service_start(const struct http_service_options *opt)
     tcp_pool_init(&pool, "http", &ops, &limits, slots, engines, sizeof engines[0], HTTP_SLOTS);
     if (options.tls) {
         tls_server_init(&tls_shared, options.tls);
+        tls_server_set_clock(&tls_shared, monotonic_seconds);
         hsts_len = options.hsts_max_age ? hsts_line(hsts, options.hsts_max_age) : 0;
         net_stats_register(add_stats);
         if (tcp_service_listen(&pool, HTTPS_PORT, &kind_tls) != 0)

@@ -352,6 +352,42 @@ static void test_resumption(void)
           handshake(&stranger, &server_ec, &conn3, "unihost.test", 1) && !conn3.resumed);
 }
 
+/* Sessions resume for a day at most (TLS_SESSION_LIFETIME_S). */
+static uint64_t fake_now;
+
+static uint64_t fake_clock(void)
+{
+    return fake_now;
+}
+
+static void test_session_lifetime(void)
+{
+    const char *alpn[] = {"http/1.1"};
+    fake_now = 1000;
+    tls_server_set_clock(&server_ec, fake_clock);
+    client_init(&client, &ec_creds, BR_TLS12, BR_TLS12, NULL, 0, alpn, 1);
+    CHECK("lifetime: a full handshake", handshake(&client, &server_ec, &conn, "unihost.test", 0) && !conn.resumed);
+    br_ssl_session_parameters sp;
+    br_ssl_engine_get_session_parameters(&client.cc.eng, &sp);
+
+    static struct tls_client again;
+    static struct tls_conn conn2;
+    fake_now = 1000 + TLS_SESSION_LIFETIME_S;
+    client_init(&again, &ec_creds, BR_TLS12, BR_TLS12, NULL, 0, alpn, 1);
+    br_ssl_engine_set_session_parameters(&again.cc.eng, &sp);
+    CHECK("lifetime: the session resumes a day after it began",
+          handshake(&again, &server_ec, &conn2, "unihost.test", 1) && conn2.resumed);
+
+    fake_now = 1000 + TLS_SESSION_LIFETIME_S + 1;
+    client_init(&again, &ec_creds, BR_TLS12, BR_TLS12, NULL, 0, alpn, 1);
+    br_ssl_engine_set_session_parameters(&again.cc.eng, &sp);
+    CHECK("lifetime: a second later it no longer does (a full handshake, no failure)",
+          handshake(&again, &server_ec, &conn2, "unihost.test", 1) && !conn2.resumed);
+    br_ssl_session_parameters sp2;
+    br_ssl_engine_get_session_parameters(&again.cc.eng, &sp2);
+    CHECK("lifetime: ... which makes a new session", memcmp(sp.session_id, sp2.session_id, 32) != 0);
+}
+
 /* The handshake must fail, with the server closed on an error. */
 static void refused(const char *name, const struct tls_credentials *creds, struct tls_server *s, unsigned vmin,
                     unsigned vmax, const uint16_t *suites, size_t n, const char **alpn, size_t n_alpn)
@@ -470,6 +506,7 @@ int main(void)
     test_curves();
     test_low_order_share();
     test_resumption();
+    test_session_lifetime();
     test_refusals();
     test_suites();
     test_garbage();
