@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "core/content.h"
+#include "crypto/secret_bytes.h"
 #include "http/http_hsts.h"
 #include "http/http_stream.h"
 #include "core/log.h"
@@ -221,6 +222,9 @@ static void engine_closed(void *engine)
     http_stream_rebind(s, NULL);    /* its blob no longer looks used (http_service_uses()) */
     if (s->tls) {
         struct tls_slot *slot = (struct tls_slot *)((uint8_t *)s->tls - offsetof(struct tls_slot, tls));
+        /* Its keys, DRBG state and last records' plaintext go with it,
+         * not with the next connection's memory (about 36 KiB zeroed). */
+        secret_wipe(&slot->tls, sizeof slot->tls);
         slot->used = false;
         s->tls = NULL;
     }

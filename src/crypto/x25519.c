@@ -1354,5 +1354,6 @@ size_t x25519_mulgen(uint8_t *R, const uint8_t *x, size_t xlen)
     }
     clamp(k, x, xlen);
     base_mul(R, k);
+    secret_wipe(k, sizeof k);
     return 32;
 }
