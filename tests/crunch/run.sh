@@ -349,6 +349,21 @@ else
     not_ok "--dev: the error page's blob is written (messages, live-reload script), nothing exported" \
         "flags $(blob_flags "$tmp/dev-bad.blob")"
 fi
+zone_count() {
+    python3 -c 'import struct, sys; print(struct.unpack_from("<I", open(sys.argv[1], "rb").read(), 56 + 8 + 4)[0])' "$1" 2>/dev/null
+}
+"$crunch" --dev --site "$tmp/dev-bad/site" --zones "$tmp/dev-bad/zones" -o "$tmp/dev-bad.blob" >/dev/null 2>&1
+zones_kept=$(zone_count "$tmp/dev-bad.blob")
+cp -R "$tmp/dev-bad" "$tmp/dev-bad-zone"
+echo 'oops IN TXT' >> "$tmp/dev-bad-zone/zones/$(ls "$tmp/dev-bad-zone/zones" | grep '\.zone$' | head -n 1)"
+"$crunch" --dev --site "$tmp/dev-bad-zone/site" --zones "$tmp/dev-bad-zone/zones" -o "$tmp/dev-bad-zone.blob" >/dev/null 2>&1
+if [ "$zones_kept" = "$(zone_count "$tmp/good.blob")" ] && [ "$zones_kept" -gt 0 ] &&
+    [ "$(zone_count "$tmp/dev-bad-zone.blob")" = 0 ] && [ "$(blob_flags "$tmp/dev-bad-zone.blob")" = 1 ]; then
+    ok "--dev: the error page's blob keeps the zones when they have no error, and has none when they have"
+else
+    not_ok "--dev: the error page's blob keeps the zones when they have no error, and has none when they have" \
+        "zones: $zones_kept, $(zone_count "$tmp/dev-bad-zone.blob")"
+fi
 "$crunch" --site "$tmp/dev-bad/site" -o "$tmp/prod-bad.blob" >/dev/null 2>&1
 if [ ! -e "$tmp/prod-bad.blob" ]; then
     ok "without --dev: a broken link writes nothing, error page neither"

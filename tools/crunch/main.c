@@ -7,6 +7,7 @@
  * --dev, the error page is: see dev_reload.h).
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -215,8 +216,11 @@ static int write_blob(const struct options *opt, const struct http_files *files,
 
 /* --dev after input errors (already counted, not yet printed): prints
  * them and writes the error page's blob in place of the site's, so the
- * browser shows them until a good build replaces it. */
-static void write_error_blob(const struct options *opt, struct http_files *files)
+ * browser shows them until a good build replaces it. Zones without errors
+ * of their own (`zones`, else NULL) stay in it: a typo in a page does not
+ * stop DNS. */
+static void write_error_blob(const struct options *opt, struct http_files *files, const struct zone_set *zones,
+                             const struct dns_conf *dns_conf)
 {
     unsigned errors = diag_error_count();
     char *messages = diag_flush_copy();
@@ -228,9 +232,10 @@ static void write_error_blob(const struct options *opt, struct http_files *files
     dns_conf_load_defaults(&defaults);
     unsigned records = 0;
     size_t len = 0;
-    if (write_blob(opt, files, &no_zones, &defaults, build_id, &records, &len) == 0)
-        fprintf(stderr, "crunch: %u %s; %s holds the error page\n", errors, plural(errors, "error", "errors"),
-                opt->output);
+    if (write_blob(opt, files, zones ? zones : &no_zones, zones ? dns_conf : &defaults, build_id, &records,
+                   &len) == 0)
+        fprintf(stderr, "crunch: %u %s; %s holds the error page%s\n", errors, plural(errors, "error", "errors"),
+                opt->output, zones && zones->count ? " (and the zones, which have none)" : "");
     dns_conf_free(&defaults);
 }
 
@@ -246,15 +251,17 @@ int main(int argc, char **argv)
     struct http_files files = {0};
     struct site_summary site = {0, 0};
     struct zone_set zones = {0};
+    unsigned site_errors = 0;
     if (opt.site_dir)
-        site_load(opt.site_dir, opt.have_epoch ? &opt.epoch : NULL, &files, &site);
+        site_errors = site_load(opt.site_dir, opt.have_epoch ? &opt.epoch : NULL, &files, &site);
     struct dns_conf dns_conf;
     if (opt.zones_dir && zones_load(opt.zones_dir, &zones) == 0 && transfers_load(opt.zones_dir, &zones) == 0)
         dns_conf_load(opt.zones_dir, &zones, &dns_conf);
     else
         dns_conf_load_defaults(&dns_conf);
     if (diag_error_count() && opt.dev && opt.output) {
-        write_error_blob(&opt, &files);
+        bool zones_sound = diag_error_count() == site_errors;
+        write_error_blob(&opt, &files, zones_sound ? &zones : NULL, &dns_conf);
         http_files_free(&files);
         zones_free(&zones);
         dns_conf_free(&dns_conf);
