@@ -803,13 +803,16 @@ bool http_conn_live_swap(struct http_conn *c, const struct blob *blob)
         return false;
     c->blob = blob;
     /* What the client has not taken yet stays first, whole: an event cut
-     * in two would be one the page cannot read. */
-    size_t pending = c->head_len - c->head_sent;
-    memmove(c->head, c->head + c->head_sent, pending);
-    c->head_len = pending;
-    c->head_sent = 0;
-    if (!blob_is_development(blob) || pending + LIVE_EVENT_LEN > sizeof c->head) {
-        c->live = false;            /* closes once `pending` is out */
+     * in two would be one the page cannot read. The bytes taken make room,
+     * once the access line has counted them. */
+    if (!c->reporting) {
+        size_t pending = c->head_len - c->head_sent;
+        memmove(c->head, c->head + c->head_sent, pending);
+        c->head_len = pending;
+        c->head_sent = 0;
+    }
+    if (!blob_is_development(blob) || c->head_len + LIVE_EVENT_LEN > sizeof c->head) {
+        c->live = false;            /* closes once what is pending is out */
         return false;
     }
     struct head_writer w = {c, false};

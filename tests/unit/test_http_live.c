@@ -106,11 +106,13 @@ static struct http_conn conn;
 
 static int reports;
 static int reported_status;
+static uint64_t reported_bytes;
 static void on_done(void *ctx, const struct http_access *a)
 {
     (void)ctx;
     reports++;
     reported_status = a->status;
+    reported_bytes = a->bytes;
 }
 static const struct http_access_hooks hooks = {NULL, on_done, NULL};
 
@@ -187,6 +189,28 @@ static void test_stream(void)
     CHECK("the queued events all go out whole, in order", out_len == (size_t)told * strlen(event_of(&dev_a)) &&
           strncmp(out, event_of(&dev_b), strlen(event_of(&dev_b))) == 0);
     CHECK("and the connection closes (the page reconnects to the current blob)", http_conn_should_close(&conn));
+}
+
+/* A swap before the client took the stream's first bytes: the access line
+ * (written once they are all taken) counts every byte, the event's too. */
+static void test_swap_before_first_bytes_taken(void)
+{
+    reports = 0;
+    http_conn_init(&conn, &dev_a);
+    http_conn_set_access_hooks(&conn, &hooks);
+    feed(&conn, live_get);
+    const uint8_t *data;
+    size_t n;
+    bool in_blob;
+    http_conn_output(&conn, &data, &n, &in_blob);
+    http_conn_sent(&conn, 10);
+    size_t first_len = n;
+    CHECK("a swap while the head is half taken is told", http_conn_live_swap(&conn, &dev_b));
+    drain(&conn);
+    CHECK("the head, the first event and the swap's event come out whole, in order",
+          out_len == first_len - 10 + strlen(event_of(&dev_b)) &&
+          strcmp(out + out_len - strlen(event_of(&dev_b)), event_of(&dev_b)) == 0);
+    CHECK("the access line counts every byte taken", reports == 1 && reported_bytes == first_len + strlen(event_of(&dev_b)));
 }
 
 static void test_swap_to_production(void)
@@ -281,6 +305,7 @@ int main(void)
           blob_is_development(&dev_a) && blob_is_development(&dev_b));
     test_production_blob();
     test_stream();
+    test_swap_before_first_bytes_taken();
     test_swap_to_production();
     test_head_and_others();
     test_plain_stream();
