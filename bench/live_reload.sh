@@ -32,7 +32,9 @@ done
 
 NS=uh-bench-live-$$ TAP=uhbl$$
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/bench-live.XXXXXX")
-uh_pid= watch_pid= chrome_pid=
+uh_pid=
+watch_pid=
+chrome_pid=
 stop() { [ -n "$1" ] && kill -TERM "$1" 2>/dev/null && wait "$1" 2>/dev/null; return 0; }
 cleanup() {
     stop "$chrome_pid"; stop "$watch_pid"; stop "$uh_pid"

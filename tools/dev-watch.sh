@@ -68,7 +68,7 @@ rebuild() {
 echo "dev-watch: watching $site and $zones"
 while read -r changed <&3; do
     # Debounce: wait until DEBOUNCE seconds pass without another event.
-    while read -r -t "$DEBOUNCE" changed_too <&3; do :; done
+    while read -r -t "$DEBOUNCE" _ <&3; do :; done
     # The blob's own temporary file is never under the watched directories;
     # an editor's backup or swap file is, and is harmless to crunch for.
     rebuild "$changed" || break

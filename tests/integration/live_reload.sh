@@ -32,7 +32,8 @@ else
     notok "unihost serves the development blob" "see the log above"; exit 1
 fi
 
-WATCH_PID= CHROME_PID=
+WATCH_PID=
+CHROME_PID=
 stop_pid() {    # stop_pid PID: TERM, wait (bounded), KILL
     if [ -n "$1" ] && uh_alive "$1"; then
         kill -TERM "$1" 2>/dev/null
