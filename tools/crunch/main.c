@@ -7,8 +7,8 @@
  * --dev, the error page is: see dev_reload.h).
  */
 #include <errno.h>
-#include <stdbool.h>
 #include <getopt.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
