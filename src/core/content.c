@@ -23,6 +23,8 @@ struct version {
     uint64_t serial;            /* which swap made it current: the oldest is the lowest */
 };
 
+#define COLLECT_INTERVAL_NS 100000000u     /* content_collect()'s pace: 100 ms */
+
 static struct version versions[CONTENT_VERSIONS];
 static struct version *current;
 static struct content_counters counters;
@@ -89,10 +91,9 @@ static void release(struct version *v)
     memset(v, 0, sizeof *v);
 }
 
-void content_collect(void)
+/* Frees the old blobs nothing uses any more. */
+static void collect_now(void)
 {
-    if (counters.retired_held == 0)
-        return;
     for (size_t i = 0; i < CONTENT_VERSIONS; i++) {
         struct version *v = &versions[i];
         if (!v->in_use || v == current || still_used(v))
@@ -103,6 +104,21 @@ void content_collect(void)
         release(v);
         counters.retired_held--;
     }
+}
+
+void content_collect(void)
+{
+    /* At most ten times a second: asking whether lwIP still queues bytes
+     * of a blob walks every connection's segments, and the answer is
+     * rarely urgent (memory comes back a little later, that is all). */
+    static uint64_t next_ns;
+    if (counters.retired_held == 0)
+        return;
+    uint64_t now = plat_monotonic_ns();
+    if (now < next_ns)
+        return;
+    next_ns = now + COLLECT_INTERVAL_NS;
+    collect_now();
 }
 
 /* Logs each zone whose serial differs between the two blobs, or that one
@@ -175,7 +191,7 @@ int content_swap(void *memory, size_t size, const char *origin, char *err, size_
     const char *error;
     if (blob_open(&checked, memory, size, &error) != 0)
         return refuse(memory, origin, err, err_size, error);
-    content_collect();
+    collect_now();
     struct version *v = free_version();
     if (!v)
         v = evict_oldest();
@@ -202,6 +218,6 @@ int content_swap(void *memory, size_t size, const char *origin, char *err, size_
     http_service_swap(&v->blob);
     if (dns_notify_service_start(&old->blob, &v->blob) != 0)
         log_line("dns: no UDP socket for NOTIFY; secondaries learn of the new serials at their refresh");
-    content_collect();          /* the old one may already be free (no connection open) */
+    collect_now();              /* the old one may already be free (no connection open) */
     return 0;
 }

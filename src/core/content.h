@@ -52,8 +52,9 @@ unsigned content_slot(const struct blob *b);
  */
 int content_swap(void *memory, size_t size, const char *origin, char *err, size_t err_size);
 
-/* Frees old blobs nothing refers to any more. Cheap when there are none;
- * called once per turn of the event loop. */
+/* Frees old blobs nothing refers to any more. Called once per turn of the
+ * event loop; does nothing when there are none, and looks at most ten
+ * times a second otherwise. */
 void content_collect(void);
 
 /* For the metrics and the tests: swaps done and refused since start, and
