@@ -21,6 +21,8 @@ if [ ! -x "$prog" ]; then
     echo "not ok - ct: $prog is not built (make check builds it)"
     exit 1
 fi
+failed=0
+fail() { failed=$((failed + 1)); }
 log=$(mktemp)
 verdicts=$(mktemp)
 trap 'rm -f "$log" "$verdicts"' EXIT
@@ -101,10 +103,10 @@ for c in $("$prog" list); do
     used=$(grep '^allowed' "$verdicts" | awk '{print $2}' | sort -un | tr '\n' ' ' | sed 's/ $//')
     if [ "$status" -ne 0 ] && [ "$status" -ne 99 ]; then
         sed 's/^/# /' "$log"
-        echo "not ok - ct: $c: ct_check exited with status $status (its own result checks failed)"
+        fail; echo "not ok - ct: $c: ct_check exited with status $status (its own result checks failed)"
     elif [ "$reports" -ne 0 ] || { [ "$status" -eq 99 ] && [ "$allowed" -eq 0 ]; }; then
         show_reports
-        echo "not ok - ct: $c: $reports secret-dependent branch(es) or address(es) outside $allow"
+        fail; echo "not ok - ct: $c: $reports secret-dependent branch(es) or address(es) outside $allow"
     else
         echo "ok - ct: $c under memcheck, $rounds rounds of secrets: no secret-dependent branch or address${used:+ but allow.list's entries $used}"
     fi
@@ -118,12 +120,13 @@ if [ "$status" -eq 99 ] && [ "$addr" -ge 1 ] && [ "$branch" -ge 1 ]; then
     echo "ok - ct: self-check: memcheck reports leaky_lookup's secret index ($addr) and secret branch ($branch)"
 else
     sed 's/^/#   /' "$log"
-    echo "not ok - ct: self-check: a deliberately leaky function went unreported (status $status, $addr index, $branch branch reports)"
+    fail; echo "not ok - ct: self-check: a deliberately leaky function went unreported (status $status, $addr index, $branch branch reports)"
 fi
 vg selfcheck_clean
 if [ "$status" -eq 0 ] && [ ! -s "$verdicts" ]; then
     echo "ok - ct: self-check: the same lookup done with masks draws no report"
 else
     show_reports
-    echo "not ok - ct: self-check: a constant-time lookup was reported (status $status)"
+    fail; echo "not ok - ct: self-check: a constant-time lookup was reported (status $status)"
 fi
+[ "$failed" -eq 0 ]
