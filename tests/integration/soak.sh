@@ -44,7 +44,7 @@ uh_dev_cert
 
 MINUTES=${UH_SOAK_MINUTES:-}
 if [ -n "$MINUTES" ]; then
-    ROUND_SECONDS=${SOAK_ROUND_SECONDS:-45}   # + the settle: about a minute a round
+    ROUND_SECONDS=${SOAK_ROUND_SECONDS:-40}   # + the slowloris tail and the settle; a round a minute
     SCALE=4                                   # each part of the load this many times the test's
 else
     ROUND_SECONDS=12
@@ -72,7 +72,32 @@ BLOB=$UH_TMP/soak.blob
 nsx ip addr add "$SLOW_SOURCE/24" dev "$UH_TAP"
 nsx ip addr add "$XFR_SOURCE/24" dev "$UH_TAP"
 
-if ! uh_start --blob "$BLOB" --tls-cert "$CERT" --tls-key "$KEY" --no-https-redirect \
+# soak_start FLAGS...: uh_start; for bench/soak.sh, with the console through
+# a filter that keeps all but the access and query lines (half a million
+# lines a minute would make a log of gigabytes, which uh_stats greps whole).
+# unihost then writes to a pipe, without blocking (site/docs/logs.md).
+soak_start() {
+    [ -n "$MINUTES" ] || { uh_start "$@"; return; }
+    UH_RUN=$((UH_RUN + 1))
+    UH_LOG=$UH_TMP/unihost.$UH_RUN.log
+    : > "$UH_LOG"
+    mkfifo "$UH_TMP/console"
+    grep --line-buffered -Ev '^unihost: (access|query): ' < "$UH_TMP/console" > "$UH_LOG" &
+    ip netns exec "$UH_NS" "$UNIHOST" --tap "$UH_TAP" --ipv4 "$UNIHOST_GUEST4/24" \
+        --ipv6 "$UNIHOST_GUEST6/64" "$@" > "$UH_TMP/console" 2>&1 &
+    UH_PID=$!
+    _i=0
+    while ! grep -q '^unihost: ready$' "$UH_LOG"; do
+        if ! uh_alive "$UH_PID" || [ "$_i" -ge 100 ]; then
+            echo "# unihost did not become ready; its log:"
+            diag < "$UH_LOG"
+            return 1
+        fi
+        _i=$((_i + 1))
+        sleep 0.1
+    done
+}
+if ! soak_start --blob "$BLOB" --tls-cert "$CERT" --tls-key "$KEY" --no-https-redirect \
         --http-request-timeout "$REQ_TIMEOUT" --http-idle-timeout "$REQ_TIMEOUT" \
         --dns-log --syslog "$UNIHOST_HOST4:5514" --metrics "$METRICS"; then
     notok "unihost starts with HTTPS, --dns-log, --syslog and --metrics" "see the log above"
@@ -226,13 +251,17 @@ fi
 round=0
 while :; do
     round=$((round + 1))
+    started=$(date +%s)
     load_round "$round"
     settle "round $round" || break
     row "round $round" "$NOW" >> "$UH_TMP/table"
     tail -n 1 "$UH_TMP/table"
     [ "$round" -eq 1 ] && { HWM1=$(rss_kb VmHWM); RSS1=$(rss_kb VmRSS); }
     if [ -n "$MINUTES" ]; then
-        [ "$(date +%s)" -lt "$END" ] || break
+        # a round a minute (the rest of it idle), SOAK_MINUTES of them
+        [ $((started + 60)) -lt "$END" ] || break
+        left=$((started + 60 - $(date +%s)))
+        [ "$left" -le 0 ] || sleep "$left"
     else
         [ "$round" -lt 2 ] || break
     fi
