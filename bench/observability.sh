@@ -19,7 +19,8 @@
 # for both, the order of on and off reversed every other round; before each
 # run the script waits (at most OBS_QUIET_WAIT s, default 30) for the
 # machine to be idle, and a run during which something else used more than
-# a tenth of a CPU is made again (at most twice; shown in parentheses).
+# a tenth of a CPU is made again (at most OBS_RETRIES times, default 2;
+# shown in parentheses).
 #
 # Prints, per run: requests (queries) a second, the server's CPU (% of one
 # core) and its CPU per request in microseconds, the load generator's CPU,
@@ -27,6 +28,10 @@
 # dropped (console, syslog) and the scrapes answered; then per row the
 # medians and the median over the rounds of on/off (and its range): the
 # cost is 1 - that ratio.
+#
+# OBS_CONFS (default "on off") picks the configurations, in the order of
+# odd rounds: also "log" (the access log and --dns-log, to the console
+# only) and "syslog" (those and --syslog), to see what each part costs.
 #
 # Usage: sudo bench/observability.sh [SECONDS]   (default 10; ROUNDS=5)
 # Not a test: on a shared machine, compare the ratios of one run.
@@ -82,6 +87,7 @@ def report(*_):
         f.write(f"{n}\n")
 signal.signal(signal.SIGUSR1, report)
 signal.signal(signal.SIGTERM, lambda *_: (report(), sys.exit(0)))
+open(sys.argv[3] + ".ready", "w").close()
 while time.monotonic() < end:
     try:
         s.recv(2048)
@@ -90,6 +96,12 @@ while time.monotonic() < end:
         pass
 ' "$UNIHOST_HOST4" 514 "$tmp/syslog.count" &
 recv_pid=$!
+_i=0
+while [ ! -f "$tmp/syslog.count.ready" ]; do
+    _i=$((_i + 1))
+    [ $_i -lt 100 ] || { echo "bench/observability: the syslog receiver did not start" >&2; exit 1; }
+    sleep 0.1
+done
 syslog_count() {
     rm -f "$tmp/syslog.count"
     kill -USR1 "$recv_pid"
@@ -104,8 +116,11 @@ start() {   # start on|off: unihost in that configuration; waits until it serves
     : > "$LOG"
     ip netns exec "$ns" ip neigh flush dev "$tap" 2>/dev/null || true
     case $1 in
-    on)  flags="--dns-log --syslog $SYSLOG --metrics $METRICS" ;;
-    off) flags="--no-access-log" ;;
+    on)     flags="--dns-log --syslog $SYSLOG --metrics $METRICS" ;;
+    syslog) flags="--dns-log --syslog $SYSLOG" ;;
+    log)    flags="--dns-log" ;;
+    off)    flags="--no-access-log" ;;
+    *)      echo "bench/observability: no configuration $1 (OBS_CONFS: on syslog log off)" >&2; exit 2 ;;
     esac
     # shellcheck disable=SC2086
     $pin_server ip netns exec "$ns" "$top/build/unihost" --tap "$tap" --ipv4 "$UNIHOST_GUEST4/24" \
@@ -144,6 +159,7 @@ quiet() { DNS_BENCH_QUIET_WAIT=${OBS_QUIET_WAIT:-30} wait_quiet; }
 # measure ROW CONF: one run; sets rate, sticks (server ticks), cticks, other_ticks
 measure() {
     _out=$tmp/$1.$2.out
+    : > "$LOG"      # (appended to: emptying it is safe)
     scraper=
     if [ "$2" = on ]; then
         ( _i=0
@@ -178,38 +194,40 @@ measure() {
     [ -z "$scraper" ] || wait "$scraper"
 }
 
-row() { printf '%-6s %-5s %-4s %10s %7s %9s %7s %6s %10s %10s %10s %7s\n' "$@"; }
+row() { printf '%-6s %-5s %-6s %10s %7s %9s %7s %6s %10s %10s %10s %7s\n' "$@"; }
 echo "bench/observability: $rounds rounds of $duration s per row and configuration; load average $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "bench/observability: on = access log (console a file) + --dns-log + --syslog $SYSLOG + --metrics $METRICS scraped every second; off = --no-access-log"
 if [ -n "$pin_server" ]; then echo "bench/observability: unihost pinned ($pin_server), wrk and dnsperf ($pin_client)"; fi
+confs=${OBS_CONFS:-on off}
+reversed=$(echo "$confs" | awk '{ for (i = NF; i > 0; i--) printf "%s%s", $i, (i > 1 ? " " : "") }')
 row round row conf "req/s" server "us CPU/r" client other "log lines" "console dr" "syslog dr" scrapes
 : > "$tmp/rounds"
 round=1
 while [ $round -le "$rounds" ]; do
-    if [ $((round % 2)) -eq 1 ]; then order="on off"; else order="off on"; fi
+    if [ $((round % 2)) -eq 1 ]; then order=$confs; else order=$reversed; fi
     for r in http dns; do
         for conf in $order; do
             start "$conf"
             tries=0
             while :; do
                 quiet
-                [ "$conf" = off ] || syslog0=$(syslog_count)
+                syslog0=$(syslog_count)
                 measure "$r" "$conf"
                 tries=$((tries + 1))
-                [ "$other_ticks" -gt $((clock_ticks * duration / 10)) ] && [ "$tries" -le 2 ] || break
+                [ "$other_ticks" -gt $((clock_ticks * duration / 10)) ] && [ "$tries" -le "${OBS_RETRIES:-2}" ] || break
                 row "($round)" "$r" "$conf" "$rate" "$(cpu_percent "$sticks" "$duration")" "" "" \
                     "$(cpu_percent "$other_ticks" "$duration")" "" "" "" "again"
             done
             us=$(awk -v t="$sticks" -v hz="$clock_ticks" -v q="$rate" -v s="$duration" \
                  'BEGIN { printf "%.2f", (q > 0 ? t / hz * 1e6 / (q * s) : 0) }')
             lines= cdrop= sdrop= scr=
-            if [ "$conf" = on ]; then
+            if [ "$conf" != off ]; then
                 ask_stats
                 lines=$(grep -c '^unihost: \(access\|query\): ' "$LOG" || true)
                 cdrop=$(last_stat log_console_dropped)
-                sdrop=$(( $(last_stat log_syslog_dropped) ))
-                scr="$(grep -c '^200$' "$tmp/scrapes" || true)/$duration"
-                lines="$lines (+$(( $(syslog_count) - syslog0 )) sl)"
+                sdrop=$(last_stat log_syslog_dropped)
+                [ "$conf" != on ] || scr="$(grep -c '^200$' "$tmp/scrapes" || true)/$duration"
+                [ "$conf" = log ] || lines="$lines (+$(( $(syslog_count) - syslog0 )) sl)"
             fi
             stop
             row "$round" "$r" "$conf" "$rate" "$(cpu_percent "$sticks" "$duration")" "$us" \
@@ -225,16 +243,20 @@ done
 median() { sort -g | awk '{ v[NR] = $1 } END { printf "%.2f", (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2) }'; }
 echo "medians over $rounds rounds (log lines: access or query lines written to the console file, sl: syslog datagrams received):"
 for r in http dns; do
-    for conf in on off; do
+    for conf in $confs; do
         printf '  %-5s %-4s %10.0f req/s %8s us CPU/request\n' "$r" "$conf" \
             "$(awk -v r="$r" -v c="$conf" '$2 == r && $3 == c { print $4 }' "$tmp/rounds" | median)" \
             "$(awk -v r="$r" -v c="$conf" '$2 == r && $3 == c { print $5 }' "$tmp/rounds" | median)"
     done
-    ratios=$(awk -v r="$r" '$2 == r && $3 == "on" { on[$1] = $4 } $2 == r && $3 == "off" { off[$1] = $4 }
-                 END { for (k in on) if (off[k] > 0) printf "%.4f\n", on[k] / off[k] }' "$tmp/rounds" | sort -g)
-    cpu=$(awk -v r="$r" '$2 == r && $3 == "on" { on[$1] = $5 } $2 == r && $3 == "off" { off[$1] = $5 }
-              END { for (k in on) if (off[k] > 0) printf "%.4f\n", on[k] / off[k] }' "$tmp/rounds" | median)
-    printf '  %-5s on/off throughput: %s (rounds %s-%s); cost %s%%; CPU per request on/off %s\n' "$r" \
-        "$(echo "$ratios" | median)" "$(echo "$ratios" | head -n 1)" "$(echo "$ratios" | tail -n 1)" \
-        "$(echo "$ratios" | median | awk '{ printf "%.1f", (1 - $1) * 100 }')" "$cpu"
+    for conf in $confs; do
+        [ "$conf" != off ] || continue
+        ratios=$(awk -v r="$r" -v c="$conf" '$2 == r && $3 == c { on[$1] = $4 } $2 == r && $3 == "off" { off[$1] = $4 }
+                     END { for (k in on) if (off[k] > 0) printf "%.4f\n", on[k] / off[k] }' "$tmp/rounds" | sort -g)
+        cpu=$(awk -v r="$r" -v c="$conf" '$2 == r && $3 == c { on[$1] = $5 } $2 == r && $3 == "off" { off[$1] = $5 }
+                  END { for (k in on) if (off[k] > 0) printf "%.4f\n", on[k] / off[k] }' "$tmp/rounds" | median)
+        printf '  %-5s %s/off throughput: %s (rounds %s-%s): cost %s%%; CPU per request %s/off: %s (+%s%%)\n' "$r" "$conf" \
+            "$(echo "$ratios" | median)" "$(echo "$ratios" | head -n 1)" "$(echo "$ratios" | tail -n 1)" \
+            "$(echo "$ratios" | median | awk '{ printf "%.1f", (1 - $1) * 100 }')" "$conf" "$cpu" \
+            "$(echo "$cpu" | awk '{ printf "%.1f", ($1 - 1) * 100 }')"
+    done
 done
