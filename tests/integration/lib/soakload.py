@@ -19,14 +19,14 @@ namespace:
         COUNT zone transfers (AXFR over TCP, from SOURCE, an address allowed
         to transfer), the ZONEs in turn; each must run SOA to SOA with as
         many records as the first transfer of its zone
-    soakload.py slowloris SERVER SOURCE SLOTS SECONDS GRACE
+    soakload.py slowloris SERVER SOURCE SLOTS OPEN_SECONDS GRACE
         SLOTS connections at a time from SOURCE, in five kinds: a request
         head on 80 and a TLS record on 443 trickled a byte a second, bare
         connections to 80 and 443, and a DNS query on 53 trickled a byte a
         second. Each slot opens a new one when unihost has ended the last,
-        until SECONDS - GRACE / 2; unihost (its timeouts) must end every one
-        within GRACE seconds of its start; we never close one ourselves
-        before that.
+        for OPEN_SECONDS; unihost (its timeouts) must end every one within
+        GRACE seconds of its start; we never close one ourselves before
+        that.
 
 Every count and wait is bounded. Each prints "ok - soak: ..." / "not ok -
 soak: ...: why" lines (named after SOAK_WHAT, e.g. "round 1") and "# "
@@ -371,10 +371,10 @@ KINDS = [
 ]
 
 
-def slowloris(server, source, slots, seconds, grace):
+def slowloris(server, source, slots, open_seconds, grace):
     start = time.monotonic()
-    stop_opening = start + max(0.0, seconds - grace / 2)
-    hard_end = start + seconds + grace
+    stop_opening = start + open_seconds
+    hard_end = start + open_seconds + grace
     live = {}            # socket -> [kind index, opened at, bytes sent, next byte at]
     results = {k[0]: [] for k in KINDS}
     not_ended = {k[0]: 0 for k in KINDS}
