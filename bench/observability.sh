@@ -23,7 +23,8 @@
 # shown in parentheses).
 #
 # Prints, per run: requests (queries) a second, the server's CPU (% of one
-# core) and its CPU per request in microseconds, the load generator's CPU,
+# core) and its CPU per request in microseconds, the load generator's CPU
+# (with the syslog receiver's),
 # the rest of the machine's, and for "on" the log lines written and
 # dropped (console, syslog) and the scrapes answered; then per row the
 # medians and the median over the rounds of on/off (and its range): the
@@ -170,7 +171,7 @@ measure() {
           done > "$tmp/scrapes" 2>&1 ) &
         scraper=$!
     fi
-    _m0=$(machine_ticks)
+    _m0=$(machine_ticks) _r0=$(all_ticks "$recv_pid")
     case $1 in
     http)
         _s0=$(all_ticks "$uh_pid") _c0=$(child_ticks)
@@ -189,6 +190,8 @@ measure() {
         ;;
     esac
     _m1=$(machine_ticks)
+    # the syslog receiver stands for another machine: its CPU is the client's
+    cticks=$((cticks + $(all_ticks "$recv_pid") - _r0))
     other_ticks=$((_m1 - _m0 - sticks - cticks))
     [ "$other_ticks" -ge 0 ] || other_ticks=0
     [ -z "$scraper" ] || wait "$scraper"
