@@ -25,6 +25,7 @@ const char config_usage[] =
     "  --syslog ADDR[:PORT]  send the log to this syslog receiver too, over UDP (port 514 by default;\n"
     "                        an IPv6 address with a port in brackets: [2001:db8::9]:514)\n"
     "  --syslog-hostname NAME  HOSTNAME in syslog messages (default: unihost's address)\n"
+    "  --syslog-rate N       syslog messages a second, at most (default 1000; lines past it are dropped, counted)\n"
     "  --metrics ADDR:PORT   serve Prometheus metrics at http://ADDR:PORT/metrics, on that address only\n"
     "                        (one of unihost's own; IPv6 in brackets: [2001:db8::2]:9100)\n"
     "  -h, --help            print this text\n"
@@ -94,7 +95,7 @@ static int parse_host_port(const char *value, ip_addr_t *addr, uint16_t *port, u
 int config_parse(int argc, char **argv, struct unihost_config *cfg, char *err, size_t err_size)
 {
     enum { TAP, BLOB, IPV4, IPV4_GATEWAY, IPV6, TLS_CERT, TLS_KEY, NO_HTTPS_REDIRECT, HSTS_MAX_AGE,
-           REQUEST_TIMEOUT, IDLE_TIMEOUT, NO_ACCESS_LOG, DNS_LOG, SYSLOG, SYSLOG_HOSTNAME, METRICS };
+           REQUEST_TIMEOUT, IDLE_TIMEOUT, NO_ACCESS_LOG, DNS_LOG, SYSLOG, SYSLOG_HOSTNAME, SYSLOG_RATE, METRICS };
     static const char *const flags[] = {
         [TAP] = "--tap", [BLOB] = "--blob", [IPV4] = "--ipv4",
         [IPV4_GATEWAY] = "--ipv4-gateway", [IPV6] = "--ipv6",
@@ -102,7 +103,7 @@ int config_parse(int argc, char **argv, struct unihost_config *cfg, char *err, s
         [NO_HTTPS_REDIRECT] = "--no-https-redirect", [HSTS_MAX_AGE] = "--hsts-max-age",
         [REQUEST_TIMEOUT] = "--http-request-timeout", [IDLE_TIMEOUT] = "--http-idle-timeout",
         [NO_ACCESS_LOG] = "--no-access-log", [DNS_LOG] = "--dns-log", [SYSLOG] = "--syslog",
-        [SYSLOG_HOSTNAME] = "--syslog-hostname", [METRICS] = "--metrics",
+        [SYSLOG_HOSTNAME] = "--syslog-hostname", [SYSLOG_RATE] = "--syslog-rate", [METRICS] = "--metrics",
     };
     /* flags that take no value */
     const unsigned switches = 1u << NO_HTTPS_REDIRECT | 1u << NO_ACCESS_LOG | 1u << DNS_LOG;
@@ -113,6 +114,7 @@ int config_parse(int argc, char **argv, struct unihost_config *cfg, char *err, s
     cfg->http_request_timeout = CONFIG_REQUEST_TIMEOUT_DEFAULT;
     cfg->http_idle_timeout = CONFIG_IDLE_TIMEOUT_DEFAULT;
     cfg->access_log = true;
+    cfg->syslog_rate = CONFIG_SYSLOG_RATE_DEFAULT;
     for (int i = 1; i < argc; i++) {
         const char *word = argv[i];
         if (strcmp(word, "--help") == 0 || strcmp(word, "-h") == 0) {
@@ -226,6 +228,17 @@ int config_parse(int argc, char **argv, struct unihost_config *cfg, char *err, s
             }
             cfg->syslog_hostname = value;
             break;
+        case SYSLOG_RATE: {
+            char *end;
+            unsigned long v = strtoul(value, &end, 10);
+            if (value[0] < '0' || value[0] > '9' || *end != '\0' || v == 0 || v > CONFIG_SYSLOG_RATE_MAX) {
+                snprintf(err, err_size, "--syslog-rate wants messages a second from 1 to %u, not '%s'",
+                         CONFIG_SYSLOG_RATE_MAX, value);
+                return -1;
+            }
+            cfg->syslog_rate = (uint32_t)v;
+            break;
+        }
         case METRICS:
             if (parse_host_port(value, &cfg->metrics_addr, &cfg->metrics_port, 0) != 0) {
                 snprintf(err, err_size, "--metrics wants ADDR:PORT like 192.0.2.2:9100 or [2001:db8::2]:9100, "
@@ -268,8 +281,8 @@ int config_parse(int argc, char **argv, struct unihost_config *cfg, char *err, s
         snprintf(err, err_size, "give --tls-cert and --tls-key together");
         return -1;
     }
-    if (cfg->syslog_hostname && !cfg->has_syslog) {
-        snprintf(err, err_size, "--syslog-hostname goes with --syslog");
+    if ((cfg->syslog_hostname || (seen & 1u << SYSLOG_RATE)) && !cfg->has_syslog) {
+        snprintf(err, err_size, "--syslog-hostname and --syslog-rate go with --syslog");
         return -1;
     }
     if (!cfg->help && !cfg->has_ipv4 && !cfg->has_ipv6) {

@@ -44,6 +44,7 @@ struct unihost_config {
     ip_addr_t syslog_addr;
     uint16_t syslog_port;
     const char *syslog_hostname;    /* --syslog-hostname NAME; NULL: our address */
+    uint32_t syslog_rate;           /* --syslog-rate N: messages a second, at most */
 
     /* --metrics ADDR:PORT: the metrics listener (docs/metrics.md), on that address only. */
     bool has_metrics;
@@ -52,6 +53,12 @@ struct unihost_config {
 };
 
 #define CONFIG_SYSLOG_PORT_DEFAULT 514u     /* RFC 5426 3.3 */
+/* Each syslog message is a datagram through lwIP and the interface, about
+ * what a DNS answer costs: without a budget per second, a busy server
+ * would spend as much on logging to syslog as on serving. Lines past it
+ * wait in the ring, and are dropped (counted) when it is full. */
+#define CONFIG_SYSLOG_RATE_DEFAULT 1000u
+#define CONFIG_SYSLOG_RATE_MAX 1000000u
 
 #define CONFIG_HSTS_MAX_AGE_DEFAULT 31536000u     /* one year */
 #define CONFIG_REQUEST_TIMEOUT_DEFAULT 60u        /* nginx's client_header_timeout */

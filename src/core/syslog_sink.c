@@ -34,6 +34,11 @@ static bool has_hostname;
 static struct log_record record;    /* static: 1 KiB is too much for the Xen stack's taste */
 static uint64_t first_sent_ms, last_sent_ms;
 static bool sent_any;
+/* The budget per second: a token bucket of `rate` tokens, refilled at
+ * `rate` a second, in thousandths of a message (so that refills between
+ * turns a few milliseconds apart are not lost to rounding). */
+static uint32_t rate;
+static uint64_t tokens_milli, refilled_ms;
 
 static uint64_t now_ms(void)
 {
@@ -56,8 +61,23 @@ static bool next_hop_known(void)
     return etharp_find_addr(netif, hop, &eth, &found) >= 0;
 }
 
-int syslog_sink_start(const ip_addr_t *addr, uint16_t port, const char *name)
+/* Messages the budget allows now (at most `want`). */
+static int allowed(int want)
 {
+    uint64_t now = now_ms(), full = (uint64_t)rate * 1000u;
+    tokens_milli += (now - refilled_ms) * rate;
+    refilled_ms = now;
+    if (tokens_milli > full)
+        tokens_milli = full;
+    uint64_t whole = tokens_milli / 1000u;
+    return whole < (uint64_t)want ? (int)whole : want;
+}
+
+int syslog_sink_start(const ip_addr_t *addr, uint16_t port, const char *name, uint32_t messages_per_second)
+{
+    rate = messages_per_second;
+    refilled_ms = now_ms();
+    tokens_milli = (uint64_t)rate * 1000u;      /* a full second's worth: the start-up lines go at once */
     pcb = udp_new_ip_type(IP_GET_TYPE(addr));
     if (!pcb)
         return -1;
@@ -93,6 +113,7 @@ void syslog_sink_flush(void)
             return;
         budget = 1;
     }
+    budget = allowed(budget);
     for (int sent = 0; pcb && sent < budget && log_syslog_peek(&record); sent++) {
         struct pbuf *p = pbuf_alloc(PBUF_TRANSPORT, SYSLOG_MESSAGE_MAX, PBUF_RAM);
         if (!p)
@@ -109,6 +130,7 @@ void syslog_sink_flush(void)
         sent_any = true;
         if (err == ERR_MEM)
             return;         /* lwIP had no room for it now: the next turn tries again */
+        tokens_milli -= 1000u;
         log_syslog_pop();
         if (err != ERR_OK)
             log_syslog_count_drop();    /* no route, ...: this one is lost */

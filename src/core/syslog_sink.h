@@ -17,10 +17,12 @@
 #define SYSLOG_PER_TURN 32      /* messages sent per turn of the event loop, at most */
 
 /* Sends to addr:port from now on, with HOSTNAME `hostname` (a token, or
- * NULL for "-"; copied). Returns 0, or -1 without a UDP socket. */
-int syslog_sink_start(const ip_addr_t *addr, uint16_t port, const char *hostname);
+ * NULL for "-"; copied), at most `rate` messages a second (in bursts of
+ * at most a second's worth). Returns 0, or -1 without a UDP socket. */
+int syslog_sink_start(const ip_addr_t *addr, uint16_t port, const char *hostname, uint32_t rate);
 
-/* Sends what waits, up to SYSLOG_PER_TURN messages. */
+/* Sends what waits, up to SYSLOG_PER_TURN messages and what the rate
+ * allows. */
 void syslog_sink_flush(void);
 
 /* True while messages wait. */

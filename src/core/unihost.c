@@ -193,11 +193,13 @@ int unihost_run(const struct unihost_config *cfg, const void *blob, size_t blob_
     if (cfg->has_syslog) {
         char name[IPADDR_STRLEN_MAX], to[IPADDR_STRLEN_MAX];
         ipaddr_ntoa_r(&cfg->syslog_addr, to, sizeof to);
-        if (syslog_sink_start(&cfg->syslog_addr, cfg->syslog_port, syslog_hostname(cfg, name, sizeof name)) != 0) {
+        if (syslog_sink_start(&cfg->syslog_addr, cfg->syslog_port, syslog_hostname(cfg, name, sizeof name),
+                              cfg->syslog_rate) != 0) {
             log_line("could not open a UDP socket for syslog");
             return 1;
         }
-        log_line("log: to syslog at %s port %u over UDP (RFC 5424, facility daemon)", to, cfg->syslog_port);
+        log_line("log: to syslog at %s port %u over UDP (RFC 5424, facility daemon), at most %u messages a second",
+                 to, cfg->syslog_port, (unsigned)cfg->syslog_rate);
     }
     log_line("log: access lines %s, DNS query lines %s", cfg->access_log ? "on" : "off (--no-access-log)",
              cfg->dns_log ? "on (--dns-log)" : "off");

@@ -29,6 +29,7 @@ SYSLOG_PORT=5514
 RECV=$UH_TMP/syslog.txt
 RECV_PID=
 RECV6_PID=
+RECV7_PID=
 READER_PID=
 : > "$RECV"
 
@@ -37,6 +38,7 @@ READER_PID=
 cleanup_logs() {
     [ -n "$RECV_PID" ] && kill "$RECV_PID" 2>/dev/null
     [ -n "$RECV6_PID" ] && kill "$RECV6_PID" 2>/dev/null
+    [ -n "$RECV7_PID" ] && kill "$RECV7_PID" 2>/dev/null
     [ -n "$READER_PID" ] && { kill -CONT "$READER_PID" 2>/dev/null; kill "$READER_PID" 2>/dev/null; }
     uh_cleanup
 }
@@ -220,6 +222,50 @@ check "syslog to [$UNIHOST_HOST6]:5515: every line, HOSTNAME unihost's IPv6 addr
     "[ '$lines' = \"\$(grep -c '^<[0-9]*>1 [^ ]* 2001:DB8::2 unihost - ' '$RECV6')\" ] && grep -q 'ua=\"logs-test/6\"' '$RECV6'"
 kill "$RECV6_PID" 2>/dev/null
 RECV6_PID=
+
+# ---- the syslog budget (--syslog-rate): a burst of query lines goes at that rate ---------
+# 1000 queries, each a query line; at most 20 messages a second may go, in
+# bursts of at most 20. The rest waits in the ring, which drops (counting)
+# what does not fit. A slower machine only sends fewer: no timing asserted.
+RECV7=$UH_TMP/syslog-rate.txt
+: > "$RECV7"
+nsx python3 "$LIB/syslogd.py" "$UNIHOST_HOST4" 5516 "$RECV7" > "$UH_TMP/syslogd7.out" 2>&1 &
+RECV7_PID=$!
+_i=0
+while ! grep -q '^# listening' "$UH_TMP/syslogd7.out" && [ "$_i" -lt 100 ]; do
+    _i=$((_i + 1))
+    sleep 0.1
+done
+started=$(date +%s.%N)
+uh_start --syslog "$UNIHOST_HOST4:5516" --syslog-rate 20 --dns-log --no-access-log ||
+    { notok "start" "unihost did not start"; exit 1; }
+check "the start-up line names the syslog budget" "no such line" \
+    grep -q "^unihost: log: to syslog at $UNIHOST_HOST4 port 5516 over UDP .*, at most 20 messages a second\$" "$UH_LOG"
+nsx python3 -c '
+import socket, struct, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.settimeout(0.2)
+for i in range(1000):
+    q = struct.pack(">HHHHHH", i, 0, 1, 0, 0, 0) + b"\x03www\x07unihost\x04test\x00" + struct.pack(">HH", 1, 1)
+    s.sendto(q, (sys.argv[1], 53))
+    try:
+        s.recv(4096)
+    except socket.timeout:
+        pass
+' "$IP4"
+sleep 1
+stats=$(uh_stats)
+uh_stop || notok "stop" "unihost did not stop"
+elapsed=$(echo "$started $(date +%s.%N)" | awk '{printf "%d", $2 - $1 + 1}')
+sleep 0.5
+received=$(grep -c . "$RECV7")
+dropped=$(uh_stat "$stats" log_syslog_dropped)
+check "--syslog-rate 20: $received messages in about $elapsed s, at most 20 a second and a burst of 20" \
+    "$received received, more than $((20 * elapsed + 20))" [ "$received" -gt 0 ] && [ "$received" -le $((20 * elapsed + 20)) ]
+check "--syslog-rate 20: the lines past the budget were dropped and counted ($dropped)" "stats: $stats" \
+    [ "${dropped:-0}" -gt 0 ]
+kill "$RECV7_PID" 2>/dev/null
+RECV7_PID=
 
 # ---- a syslog receiver that is not there: serving is unaffected ------------------------
 
