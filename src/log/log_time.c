@@ -19,9 +19,15 @@ size_t log_time_format(uint64_t wall_ns, char out[LOG_TIME_LEN])
         out[0] = '-';
         return 1;
     }
-    int64_t year;
-    unsigned month, day;
-    http_date_civil(s, &year, &month, &day);
+    /* The calendar date changes once a day: worked out again only then
+     * (a busy log formats thousands of lines a second). */
+    static uint64_t cached_day = UINT64_MAX;
+    static int64_t year;
+    static unsigned month, day;
+    if (s / 86400 != cached_day) {
+        http_date_civil(s, &year, &month, &day);
+        cached_day = s / 86400;
+    }
     unsigned secs = (unsigned)(s % 86400);
     digits(out, (uint64_t)year, 4);
     out[4] = '-';

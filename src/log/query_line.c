@@ -63,9 +63,19 @@ static size_t question_name(const uint8_t *msg, size_t len, char *out, size_t *e
         if (label > len - at)
             return 0;
         for (size_t i = 0; i < label; i++) {
+            uint8_t b = msg[at + i];
             char e[4];
-            size_t n = msg[at + i] == '.' ? 4 : log_escape(e, sizeof e, msg + at + i, 1, 0);
-            const char *p = msg[at + i] == '.' ? "\\x2e" : e;
+            size_t n;
+            const char *p = e;
+            if (b > 0x20 && b <= 0x7e && b != '\\' && b != '"' && b != '.') {
+                e[0] = (char)b;     /* the common case, as log_escape() would write it */
+                n = 1;
+            } else if (b == '.') {
+                p = "\\x2e";        /* a dot inside a label is not a label's end */
+                n = 4;
+            } else {
+                n = log_escape(e, sizeof e, &b, 1, 0);
+            }
             if (used + n + 1 + LOG_ESCAPE_CUT_LEN > QUERY_NAME_MAX)
                 cut = true;     /* keep reading: the type comes after the name */
             for (size_t k = 0; !cut && k < n; k++)
