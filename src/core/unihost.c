@@ -5,6 +5,7 @@
 #include "core/dns_notify_service.h"
 #include "core/dns_service.h"
 #include "core/http_service.h"
+#include "core/manage_service.h"
 #include "core/metrics_service.h"
 #include "lwip/init.h"
 #include "lwip/timeouts.h"
@@ -201,6 +202,8 @@ int unihost_run(const struct unihost_config *cfg, const void *blob, size_t blob_
         log_line("could not listen for metrics on port %u", (unsigned)cfg->metrics_port);
         return 1;
     }
+    if (cfg->has_manage && manage_service_start(cfg, http.tls) != 0)
+        return 1;               /* it said why */
     if (dns_notify_service_start(NULL, &the_blob) != 0)
         log_line("dns: no UDP socket for NOTIFY; secondaries learn of serials at their refresh");
     log_line("ready");
