@@ -15,6 +15,7 @@
 #include "core/platform.h"
 #include "crypto/blob_signature.h"
 #include "http/blob_push.h"
+#include "metrics/metrics.h"
 #include "net/net_limits.h"
 #include "net/net_stats.h"
 #include "net/tcp_service.h"
@@ -41,7 +42,7 @@ static struct manage_conn conns[MANAGE_SLOTS];
 /* The connection whose push holds blob memory now, if any: one at a time,
  * so that a push needs memory for one blob beside those being served. */
 static const struct manage_conn *pushing;
-static unsigned long pushes_accepted, pushes_refused, pushes_abandoned, handshakes_failed;
+static unsigned long handshakes_failed;
 
 /* ---- blob memory and the swap ------------------------------------------------ */
 
@@ -106,13 +107,13 @@ static void tell(struct manage_conn *c)
         return;
     tcp_peer_text(&c->peer, who, sizeof who);
     if (status == 200) {
-        pushes_accepted++;
+        metrics.manage_pushes[METRICS_PUSH_ACCEPTED]++;
         log_line("manage: %s: push %s", who, message);
     } else if (status == 0) {
-        pushes_abandoned++;
+        metrics.manage_pushes[METRICS_PUSH_ABANDONED]++;
         log_line("manage: %s: push abandoned: %s", who, message);
     } else {
-        pushes_refused++;
+        metrics.manage_pushes[METRICS_PUSH_REFUSED]++;
         log_line("manage: %s: push refused with %d: %s", who, status, message);
     }
 }
@@ -251,7 +252,9 @@ static const struct stream_engine_ops ops = {
 
 static void add_stats(struct stats_line *line)
 {
-    stats_add(line, "manage_pushes", "%lu/%lu/%lu", pushes_accepted, pushes_refused, pushes_abandoned);
+    stats_add(line, "manage_pushes", "%llu/%llu/%llu", (unsigned long long)metrics.manage_pushes[METRICS_PUSH_ACCEPTED],
+              (unsigned long long)metrics.manage_pushes[METRICS_PUSH_REFUSED],
+              (unsigned long long)metrics.manage_pushes[METRICS_PUSH_ABANDONED]);
     stats_add(line, "manage_tls_failed", "%lu", handshakes_failed);
 }
 

@@ -96,7 +96,8 @@ else
 fi
 
 # ---- serving, and refused pushes ----------------------------------------------------
-if ! uh_start --blob "$T/v1.blob" --tls-cert "$CERT" --tls-key "$KEY" --manage "$IP4:$PORT" --manage-key "$T/pub-a.pem"; then
+if ! uh_start --blob "$T/v1.blob" --tls-cert "$CERT" --tls-key "$KEY" --manage "$IP4:$PORT" --manage-key "$T/pub-a.pem" \
+     --metrics "$IP4:9100"; then
     notok "start with --manage" "unihost did not become ready"
     uh_finish
 fi
@@ -183,6 +184,11 @@ check "HTTP on the other address serves it too" "no v2 page over IPv6" \
 stats=$(uh_stats)
 check "the stats line counts the pushes (accepted/refused/abandoned)" "stats: $stats" \
     [ "$(uh_stat "$stats" manage_pushes)" = "1/8/2" ]
+nsx curl -sS --max-time 10 "http://$IP4:9100/metrics" > "$T/metrics" 2>&1
+for o in accepted:1 refused:8 abandoned:2; do
+    check "metrics: unihost_manage_pushes_total{outcome=\"${o%:*}\"} ${o#*:}" "page: $(grep manage_pushes "$T/metrics" | tr '\n' ' ')" \
+        grep -q "^unihost_manage_pushes_total{outcome=\"${o%:*}\"} ${o#*:}\$" "$T/metrics"
+done
 check "every refusal was logged" "$(grep -c 'push refused' "$UH_LOG") lines" \
     [ "$(grep -c 'manage: .*push refused with' "$UH_LOG")" = 8 ]
 uh_stop
