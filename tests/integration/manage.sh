@@ -87,6 +87,14 @@ out=$("$UNIHOST" --tap none --ipv4 "$IP4/24" --manage "198.51.100.7:$PORT" 2>&1)
 st=$?
 check "--manage on an address unihost does not have is refused" "status $st: $out" \
     sh -c '[ "$1" = 2 ] && echo "$2" | grep -q "one of unihost.s own addresses"' _ "$st" "$out"
+out=$("$UNIHOST" --tap none --ipv4 "$IP4/24" --manage "$IP4:443" 2>&1)
+st=$?
+check "--manage on the HTTPS port is refused" "status $st: $out" \
+    sh -c '[ "$1" = 2 ] && echo "$2" | grep -q "port of its own"' _ "$st" "$out"
+out=$("$UNIHOST" --tap none --ipv4 "$IP4/24" --manage-key "$T/pub-a.pem" 2>&1)
+st=$?
+check "--manage-key without --manage is refused" "status $st: $out" \
+    sh -c '[ "$1" = 2 ] && echo "$2" | grep -q -- "--manage-key goes with --manage"' _ "$st" "$out"
 if uh_start --blob "$T/v1.blob" --tls-cert "$CERT" --tls-key "$KEY" --manage "$IP4:$PORT" --manage-key "$T/key-a.pem"; then
     notok "a private key as --manage-key is refused" "unihost started"
     uh_stop
