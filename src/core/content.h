@@ -22,6 +22,10 @@
 
 #include "content/blob.h"
 
+/* Blobs held at once: the current one and up to 7 old ones still in use.
+ * A swap that would need more is refused (each can be a large site). */
+#define CONTENT_VERSIONS 8
+
 /* The blob at start-up: checked, made current. `owned`: its memory came
  * from plat_blob_alloc() and is freed when a later blob replaced it and
  * nothing refers to it any more (the embedded blob is not). Returns 0, or
@@ -30,6 +34,10 @@ int content_start(const void *memory, size_t size, bool owned, const char **erro
 
 /* The blob every new request, query and connection is answered from. */
 const struct blob *content_current(void);
+
+/* Which of the CONTENT_VERSIONS places blob b (content_current()'s, or an
+ * old one) is held in: for a service's state derived per blob. */
+unsigned content_slot(const struct blob *b);
 
 /*
  * Replaces the current blob with the one in `memory` (from plat_blob_alloc(),

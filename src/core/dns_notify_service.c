@@ -32,6 +32,9 @@ static struct notify_target targets[DNS_NOTIFY_TARGETS_MAX];
 static unsigned target_count;
 static bool timer_set;
 static struct dns_tsig_key keys[BLOB_DNS_TSIG_KEYS_MAX];
+/* Zones (the first so many of a blob) whose unanswered NOTIFY a swap
+ * carries over even when their serial did not change. */
+#define NOTIFY_ZONES_TRACKED 256
 static size_t key_count;
 
 static void to_ip(const struct blob_dns_notify *to, ip_addr_t *ip)
@@ -49,18 +52,7 @@ static void to_ip(const struct blob_dns_notify *to, ip_addr_t *ip)
 
 static const char *zone_text(const struct blob_dns_zone *z, char *buf, size_t size)
 {
-    const uint8_t *name = blob_bytes(served, z->apex);
-    size_t out = 0;
-    for (size_t i = 0; name[i] != 0 && out + 66 < size; i += 1u + name[i]) {
-        for (unsigned k = 1; k <= name[i]; k++) {
-            uint8_t c = name[i + k];
-            buf[out++] = (c > 0x20 && c < 0x7f && c != '.' && c != '\\') ? (char)c : '?';
-        }
-        buf[out++] = '.';
-    }
-    if (out == 0)
-        buf[out++] = '.';
-    buf[out] = '\0';
+    dns_name_text(blob_bytes(served, z->apex), z->apex.len, buf, size);
     return buf;
 }
 
@@ -197,6 +189,19 @@ static bool serial_in(const struct blob *b, const struct blob *of, const struct 
     return true;
 }
 
+/* Whether a NOTIFY of the zone at `apex` (in blob `of`) is still waiting
+ * for its reply among the targets of the blob served until now. */
+static bool still_pending(const struct blob *of, const struct blob_dns_zone *z)
+{
+    for (unsigned i = 0; i < target_count; i++) {
+        const struct notify_target *t = &targets[i];
+        if (t->pending && dns_name_equal(blob_bytes(served, t->zone->apex), t->zone->apex.len,
+                                         blob_bytes(of, z->apex), z->apex.len))
+            return true;
+    }
+    return false;
+}
+
 int dns_notify_service_start(const struct blob *before, const struct blob *now)
 {
     if (now->notify_count == 0 && !pcb)
@@ -207,6 +212,12 @@ int dns_notify_service_start(const struct blob *before, const struct blob *now)
             return -1;
         udp_recv(pcb, received, NULL);
     }
+    /* The zones to tell: every one at start; after a swap, those whose
+     * serial changed, and those whose NOTIFY was still unanswered (they are
+     * sent again, from the first try: the old blob's targets go). */
+    bool pending[NOTIFY_ZONES_TRACKED] = {false};
+    for (uint32_t zi = 0; before && zi < now->zone_count && zi < NOTIFY_ZONES_TRACKED; zi++)
+        pending[zi] = still_pending(now, &now->zones[zi]);
     served = now;
     key_count = dns_engine_tsig_keys(now, keys, BLOB_DNS_TSIG_KEYS_MAX);
     target_count = 0;
@@ -215,7 +226,8 @@ int dns_notify_service_start(const struct blob *before, const struct blob *now)
     for (uint32_t zi = 0; zi < now->zone_count; zi++) {
         const struct blob_dns_zone *z = &now->zones[zi];
         uint32_t serial = dns_notify_serial(now, z), old;
-        if (z->notify_count == 0 || (before && serial_in(before, now, z, &old) && old == serial))
+        bool unchanged = before && serial_in(before, now, z, &old) && old == serial;
+        if (z->notify_count == 0 || (unchanged && !(zi < NOTIFY_ZONES_TRACKED && pending[zi])))
             continue;
         for (uint32_t i = 0; i < z->notify_count; i++) {
             if (target_count == DNS_NOTIFY_TARGETS_MAX) {

@@ -18,9 +18,10 @@
 
 /*
  * Notifies the targets of every zone of `now` whose serial differs from
- * its serial in `before` (NULL: every zone, as at start-up); notifications
- * still under way for `before` are dropped. `now` must stay valid while
- * notifications run. Returns 0, or -1 if no UDP socket could be made.
+ * its serial in `before` (NULL: every zone, as at start-up), or whose
+ * NOTIFY for `before` was still unanswered (begun again: the targets are
+ * `now`'s). `now` must stay valid while notifications run (content.h's
+ * current blob is). Returns 0, or -1 if no UDP socket could be made.
  */
 int dns_notify_service_start(const struct blob *before, const struct blob *now);
 

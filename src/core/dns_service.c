@@ -10,6 +10,7 @@
 
 #include <string.h>
 
+#include "core/content.h"
 #include "core/platform.h"
 #include "dns/dns_db.h"
 #include "dns/dns_engine.h"
@@ -35,19 +36,25 @@ _Static_assert(DNS_SLOTS <= DNS_TCP_CONNS, "DNS_TCP_CONNS names the largest DNS_
 #define DNS_QUEUE_CAP (64 * 1024)
 #define DNS_COPY_CAP (64 * 1024)
 
-static const struct blob *served;
 /* The clock and the state every query shares (dns_engine.h): the rate
  * limiter's 384 KiB table lives here, once. */
 static struct dns_engine_env env;
 static struct dns_rrl rrl;
 static struct dns_cookie_secrets cookie_secrets;
-static struct dns_tsig_key tsig_keys[BLOB_DNS_TSIG_KEYS_MAX];
+/* The TSIG keys of each blob held (content.h): a message pins env, and
+ * with it the keys of the blob it is answered from, which must stay what
+ * they were until that message (a whole transfer) is out, whatever
+ * content came since. */
+static struct {
+    struct dns_tsig_key keys[BLOB_DNS_TSIG_KEYS_MAX];
+} key_sets[CONTENT_VERSIONS];
 static struct tcp_pool pool;
 static struct tcp_slot slots[DNS_SLOTS];
 static struct dns_stream engines[DNS_SLOTS];
 static uint8_t udp_query[DNS_STREAM_QUERY_MAX];
 static bool log_queries;
 static uint64_t cookie_counts[DNS_COOKIE_STATUSES];
+static bool cookie_secrets_configured;     /* the active secret is dns.conf's, not random */
 /* Over TCP, for the query lines: each connection's peer (with its port,
  * which the engine does not keep), and the answer being sent: its header
  * (for the RCODE, in the line and the metrics) and length, kept from
@@ -92,7 +99,7 @@ static size_t answer_datagram(const struct stream_peer *from, const uint8_t *msg
     memcpy(peer.addr, from->addr, sizeof peer.addr);
     env_tick();
     size_t n;
-    if (dns_engine_handle(served, &env, msg, len, DNS_OVER_UDP, &peer, NULL, out, room, &n) != DNS_ACTION_ANSWER)
+    if (dns_engine_handle(content_current(), &env, msg, len, DNS_OVER_UDP, &peer, NULL, out, room, &n) != DNS_ACTION_ANSWER)
         n = 0;
     if (n)
         metrics_dns_answer(METRICS_UDP, msg, len, out, n);
@@ -135,9 +142,11 @@ static void udp_received(void *arg, struct udp_pcb *pcb, struct pbuf *p, const i
 static bool engine_open(void *engine, const struct stream_peer *peer, void *arg)
 {
     (void)arg;
-    dns_stream_init(engine, served, peer);
-    tcp_answers[(struct dns_stream *)engine - engines].peer = *peer;
-    ((struct dns_stream *)engine)->env = &env;
+    struct dns_stream *s = engine;
+    dns_stream_init(s, content_current(), peer);
+    tcp_answers[s - engines].peer = *peer;
+    s->env = &env;
+    s->current_blob = content_current;
     return true;
 }
 
@@ -193,7 +202,9 @@ static unsigned engine_state(const void *engine)
 
 static void engine_closed(void *engine)
 {
-    (void)engine;       /* a DNS stream holds nothing beyond its own memory */
+    /* A DNS stream holds nothing beyond its own memory, but its blob
+     * must not look used (dns_service_uses()). */
+    ((struct dns_stream *)engine)->blob = NULL;
 }
 
 static const struct stream_engine_ops ops = {
@@ -207,8 +218,9 @@ static const struct stream_engine_ops ops = {
 };
 
 /* The rate limiter as dns.conf sets it, keyed from the platform's
- * randomness so that no client can aim its buckets at another's. */
-static void rrl_start(const struct blob *blob)
+ * randomness so that no client can aim its buckets at another's; at a
+ * swap, the same table reconfigured (dns_rrl_reconfigure()). */
+static void rrl_configure(const struct blob *blob, bool swap)
 {
     const struct blob_dns_server *s = dns_db_server(blob);
     struct dns_rrl_config cfg = {
@@ -219,9 +231,13 @@ static void rrl_start(const struct blob *blob)
         .exempt = blob->rrl_exempt,
         .exempt_count = blob->rrl_exempt_count,
     };
-    uint8_t key[16];
-    plat_random(key, sizeof key);
-    dns_rrl_init(&rrl, &cfg, key);
+    if (swap) {
+        dns_rrl_reconfigure(&rrl, &cfg);
+    } else {
+        uint8_t key[16];
+        plat_random(key, sizeof key);
+        dns_rrl_init(&rrl, &cfg, key);
+    }
     env.rrl = s->rrl_rate ? &rrl : NULL;
     if (s->rrl_rate)
         log_line("dns: rate limiting UDP answers to %u a second per /%u or /%u and kind, slip %u",
@@ -232,19 +248,23 @@ static void rrl_start(const struct blob *blob)
 
 /* Cookie secrets from dns.conf, or fresh from the platform's randomness
  * (then cookies made before a restart are no longer valid: clients just
- * learn the new one, RFC 7873 5.2.4). */
-static void cookies_start(const struct blob *blob)
+ * learn the new one, RFC 7873 5.2.4). At a swap that leaves the secret to
+ * chance again, the random one in use is kept: new content is no reason
+ * to make every client's cookie stale. */
+static void cookies_configure(const struct blob *blob, bool swap)
 {
     const struct blob_dns_server *s = dns_db_server(blob);
+    bool had_random = env.cookies && !cookie_secrets_configured;
     env.cookies = NULL;
     if (!(s->flags & BLOB_DNS_ANSWER_COOKIE)) {
         log_line("dns: DNS cookies not answered (dns.conf: answer-cookie: no)");
         return;
     }
     _Static_assert(sizeof cookie_secrets.active == BLOB_DNS_COOKIE_SECRET_LEN, "one key size");
-    if (s->flags & BLOB_DNS_COOKIE_SECRET)
+    cookie_secrets_configured = (s->flags & BLOB_DNS_COOKIE_SECRET) != 0;
+    if (cookie_secrets_configured)
         memcpy(cookie_secrets.active, s->cookie_secret, sizeof cookie_secrets.active);
-    else
+    else if (!(swap && had_random))
         plat_random(cookie_secrets.active, sizeof cookie_secrets.active);
     cookie_secrets.has_staging = (s->flags & BLOB_DNS_COOKIE_STAGING) != 0;
     if (cookie_secrets.has_staging)
@@ -255,16 +275,21 @@ static void cookies_start(const struct blob *blob)
              cookie_secrets.has_staging ? ", a staging secret accepted" : "");
 }
 
-int dns_service_start(const struct blob *blob, bool log_all)
+/* The TSIG keys of `blob`, in its place among the blobs held. */
+static void keys_configure(const struct blob *blob)
 {
-    served = blob;
-    log_queries = log_all;
-    rrl_start(blob);
-    cookies_start(blob);
-    env.tsig_keys = tsig_keys;
-    env.tsig_key_count = dns_engine_tsig_keys(blob, tsig_keys, BLOB_DNS_TSIG_KEYS_MAX);
+    env.tsig_keys = key_sets[content_slot(blob)].keys;
+    env.tsig_key_count = dns_engine_tsig_keys(blob, key_sets[content_slot(blob)].keys, BLOB_DNS_TSIG_KEYS_MAX);
     if (env.tsig_key_count)
         log_line("dns: %zu TSIG key%s", env.tsig_key_count, env.tsig_key_count == 1 ? "" : "s");
+}
+
+int dns_service_start(const struct blob *blob, bool log_all)
+{
+    log_queries = log_all;
+    rrl_configure(blob, false);
+    cookies_configure(blob, false);
+    keys_configure(blob);
     struct udp_pcb *udp = udp_new_ip_type(IPADDR_TYPE_ANY);
     if (!udp || udp_bind(udp, IP_ANY_TYPE, DNS_PORT) != ERR_OK)
         return -1;
@@ -279,6 +304,22 @@ int dns_service_start(const struct blob *blob, bool log_all)
     };
     tcp_pool_init(&pool, "dns", &ops, &limits, slots, engines, sizeof engines[0], DNS_SLOTS);
     return tcp_service_listen(&pool, DNS_PORT, NULL);
+}
+
+void dns_service_swap(const struct blob *before, const struct blob *now)
+{
+    (void)before;
+    rrl_configure(now, true);
+    cookies_configure(now, true);
+    keys_configure(now);
+}
+
+bool dns_service_uses(const struct blob *b)
+{
+    for (size_t i = 0; i < DNS_SLOTS; i++)
+        if (engines[i].blob == b && dns_stream_state(&engines[i]) != 0)
+            return true;    /* an idle one takes the current blob before it answers again */
+    return false;
 }
 
 void dns_service_log_stats(void)

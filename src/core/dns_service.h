@@ -13,6 +13,14 @@
  * `log_queries`, every message gets a line in the log (query_line.h). */
 int dns_service_start(const struct blob *blob, bool log_queries);
 
+/* New content (content.h) is current: the rate limiter, the cookie
+ * secrets and the TSIG keys follow it; queries already begun finish on
+ * `before`. */
+void dns_service_swap(const struct blob *before, const struct blob *now);
+
+/* Whether a TCP connection is still answering (or transferring) from b. */
+bool dns_service_uses(const struct blob *b);
+
 /* Logs the rate limiter's counters after the stats: line (SIGUSR1 on
  * tap): answers checked, limited, and of those slipped and dropped. */
 void dns_service_log_stats(void);

@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <string.h>
 
+#include "core/content.h"
 #include "http/http_hsts.h"
 #include "http/http_stream.h"
 #include "core/log.h"
@@ -36,7 +37,6 @@ struct tls_slot {
     struct tls_conn tls;
 };
 
-static const struct blob *served;
 static struct http_service_options options;
 static struct tls_server tls_shared;
 static char hsts[HSTS_LINE_MAX];
@@ -162,7 +162,7 @@ static bool engine_open(void *engine, const struct stream_peer *peer, void *arg)
     struct tls_conn *tls = NULL;
     if (kind == HTTP_STREAM_TLS && !(tls = take_tls(peer)))
         return false;
-    http_stream_init(engine, kind, served, peer, tls, kind == HTTP_STREAM_TLS ? hsts : NULL,
+    http_stream_init(engine, kind, content_current(), peer, tls, kind == HTTP_STREAM_TLS ? hsts : NULL,
                      kind == HTTP_STREAM_TLS ? hsts_len : 0, wall_seconds);
     request_started[slot_of(engine)] = plat_monotonic_ns();    /* never a stale time, whatever comes */
     /* The hooks run with or without the access log: they count for the metrics too. */
@@ -174,6 +174,11 @@ static bool engine_open(void *engine, const struct stream_peer *peer, void *arg)
 
 static size_t engine_feed(void *engine, const uint8_t *data, size_t len)
 {
+    /* Between requests, a keep-alive connection moves to the newest
+     * content: each request is answered wholly from the blob current when
+     * it began (a response under way keeps its own). */
+    if (http_stream_state(engine) == 0)
+        http_stream_rebind(engine, content_current());
     size_t used = http_stream_feed(engine, data, len);
     log_events(engine);
     return used;
@@ -181,6 +186,8 @@ static size_t engine_feed(void *engine, const uint8_t *data, size_t len)
 
 static void engine_input_closed(void *engine)
 {
+    if (http_stream_state(engine) == 0)
+        http_stream_rebind(engine, content_current());   /* as in engine_feed() */
     http_stream_input_closed(engine);
     log_events(engine);
 }
@@ -206,6 +213,7 @@ static void engine_closed(void *engine)
 {
     struct http_stream *s = engine;
     http_stream_end(s);     /* a response cut short is logged, while its TLS state is still there */
+    http_stream_rebind(s, NULL);    /* its blob no longer looks used (http_service_uses()) */
     if (s->tls) {
         struct tls_slot *slot = (struct tls_slot *)((uint8_t *)s->tls - offsetof(struct tls_slot, tls));
         slot->used = false;
@@ -231,9 +239,21 @@ static void add_stats(struct stats_line *line)
     stats_add(line, "tls_states", "%zu/%u", used, (unsigned)TLS_STATES);
 }
 
-int http_service_start(const struct blob *blob, const struct http_service_options *opt)
+void http_service_swap(const struct blob *now)
 {
-    served = blob;
+    (void)now;      /* new requests take content_current() as they begin */
+}
+
+bool http_service_uses(const struct blob *b)
+{
+    for (size_t i = 0; i < HTTP_SLOTS; i++)
+        if (http_stream_blob(&engines[i]) == b && http_stream_state(&engines[i]) != 0)
+            return true;    /* idle ones move to the current blob before they answer again */
+    return false;
+}
+
+int http_service_start(const struct http_service_options *opt)
+{
     options = *opt;
     struct tcp_limits limits = {
         .request_timeout_ms = options.request_timeout_ms,

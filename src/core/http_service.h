@@ -20,6 +20,13 @@ struct http_service_options {
 
 /* Listens on TCP port 80 (and 443 with TLS) on every address; returns 0 or
  * -1. `opt` is copied; what opt->tls points to must stay. */
-int http_service_start(const struct blob *blob, const struct http_service_options *opt);
+int http_service_start(const struct http_service_options *opt);
+
+/* New content (content.h) is current; requests begun before finish on the
+ * blob they began with. */
+void http_service_swap(const struct blob *now);
+
+/* Whether a connection is still answering from b. */
+bool http_service_uses(const struct blob *b);
 
 #endif

@@ -4,6 +4,8 @@
 #include <string.h>
 
 #include "content/blob_format.h"
+#include "core/content.h"
+#include "wire/dns_name.h"
 #include "core/dns_service.h"
 #include "dns/dns_cookie.h"
 #include "dns/dns_notify.h"
@@ -159,52 +161,29 @@ static void lwip(struct prom_text *t)
     }
 }
 
-/* A wire name in presentation form ("example.com.", "." for the root),
- * what zone files write: \. and \\ inside labels, \DDD for other bytes. */
-static size_t name_text(const uint8_t *name, size_t len, char *out, size_t room)
-{
-    size_t o = 0;
-    for (size_t i = 0; i < len && name[i] != 0 && i + 1u + name[i] <= len; i += 1u + name[i]) {
-        for (unsigned k = 1; k <= name[i] && o + 5 < room; k++) {
-            uint8_t c = name[i + k];
-            if (c == '.' || c == '\\') {
-                out[o++] = '\\';
-                out[o++] = (char)c;
-            } else if (c > 0x20 && c < 0x7f) {
-                out[o++] = (char)c;
-            } else {
-                out[o++] = '\\';
-                out[o++] = (char)('0' + c / 100);
-                out[o++] = (char)('0' + c / 10 % 10);
-                out[o++] = (char)('0' + c % 10);
-            }
-        }
-        if (o + 1 < room)
-            out[o++] = '.';
-    }
-    if (o == 0 && room > 0)
-        out[o++] = '.';
-    return o;
-}
-
 static void content(struct prom_text *t, const struct blob *blob, uint64_t uptime)
 {
     prom_family(t, "unihost_uptime_seconds", "gauge", "Seconds since unihost started serving.");
     prom_sample(t, "unihost_uptime_seconds", NULL, 0, uptime);
-    const struct blob_preamble *pre = (const struct blob_preamble *)blob->base;
-    char hex[2 * sizeof pre->payload_sha256];
-    for (size_t i = 0; i < sizeof pre->payload_sha256; i++) {
-        hex[2 * i] = "0123456789abcdef"[pre->payload_sha256[i] >> 4];
-        hex[2 * i + 1] = "0123456789abcdef"[pre->payload_sha256[i] & 15];
-    }
+    char hex[65];
+    content_hash_hex(blob, hex);
     prom_family(t, "unihost_content_info", "gauge", "The content blob served: the SHA-256 of its payload.");
-    struct prom_label h[] = {{"sha256", hex, sizeof hex}};
+    struct prom_label h[] = {{"sha256", hex, 64}};
     prom_sample(t, "unihost_content_info", h, 1, 1);
+    const struct content_counters *swaps = content_counters();
+    prom_family(t, "unihost_content_swaps_total", "counter",
+                "New content offered while running (SIGHUP, a push), by outcome.");
+    struct prom_label swapped[] = {{"result", "swapped", 7}}, refused[] = {{"result", "refused", 7}};
+    prom_sample(t, "unihost_content_swaps_total", swapped, 1, swaps->swapped);
+    prom_sample(t, "unihost_content_swaps_total", refused, 1, swaps->refused);
+    prom_family(t, "unihost_content_old_blobs", "gauge",
+                "Replaced blobs still held for responses, transfers or queued bytes that began on them.");
+    prom_sample(t, "unihost_content_old_blobs", NULL, 0, swaps->retired_held);
     prom_family(t, "unihost_zone_serial", "gauge", "The SOA serial of each zone served, by apex.");
     for (uint32_t i = 0; i < blob->zone_count; i++) {
         const struct blob_dns_zone *z = &blob->zones[i];
         char apex[4 * 255 + 2];
-        size_t len = name_text(blob_bytes(blob, z->apex), z->apex.len, apex, sizeof apex);
+        size_t len = dns_name_text(blob_bytes(blob, z->apex), z->apex.len, apex, sizeof apex);
         struct prom_label l[] = {{"zone", apex, len}};
         prom_sample(t, "unihost_zone_serial", l, 1, dns_notify_serial(blob, z));
     }

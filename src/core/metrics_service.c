@@ -8,10 +8,12 @@
  */
 #include "core/metrics_service.h"
 
+#include "core/content.h"
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "core/content.h"
 #include "core/log.h"
 #include "core/metrics_page.h"
 #include "core/platform.h"
@@ -33,7 +35,6 @@ struct metrics_conn {
     char response[METRICS_HEAD_MAX + METRICS_PAGE_MAX];
 };
 
-static const struct blob *served;
 static uint64_t started_ns;
 static struct tcp_pool pool;
 static struct tcp_slot slots[METRICS_SLOTS];
@@ -83,7 +84,7 @@ static void respond(struct metrics_conn *c)
         return;
     }
     uint64_t uptime = (plat_monotonic_ns() - started_ns) / 1000000000u;
-    size_t body = metrics_page(served, uptime, c->response + METRICS_HEAD_MAX, METRICS_PAGE_MAX);
+    size_t body = metrics_page(content_current(), uptime, c->response + METRICS_HEAD_MAX, METRICS_PAGE_MAX);
     if (body == 0) {
         respond_text(c, "500 Internal Server Error", "the metrics page is larger than its buffer\n", head);
         log_line("metrics: the page is larger than %u bytes; not served", (unsigned)METRICS_PAGE_MAX);
@@ -176,9 +177,8 @@ static const struct stream_engine_ops ops = {
     .closed = conn_closed,
 };
 
-int metrics_service_start(const struct blob *blob, const ip_addr_t *addr, uint16_t port)
+int metrics_service_start(const ip_addr_t *addr, uint16_t port)
 {
-    served = blob;
     started_ns = plat_monotonic_ns();
     struct tcp_limits limits = {
         .request_timeout_ms = METRICS_TIMEOUT_MS,

@@ -11,10 +11,9 @@
 
 #include <stdint.h>
 
-#include "content/blob.h"
 #include "lwip/ip_addr.h"
 
 /* Listens on addr:port; returns 0 or -1. */
-int metrics_service_start(const struct blob *blob, const ip_addr_t *addr, uint16_t port);
+int metrics_service_start(const ip_addr_t *addr, uint16_t port);
 
 #endif

@@ -2,6 +2,7 @@
 #include "core/unihost.h"
 
 #include "content/blob.h"
+#include "core/content.h"
 #include "core/dns_notify_service.h"
 #include "core/dns_service.h"
 #include "core/http_service.h"
@@ -20,7 +21,6 @@
 #define LOG_BEHIND_MS 10        /* the loop's longest sleep while a log sink has lines waiting */
 #define DROPS_REPORT_MS 10000   /* how often lost log lines are told, if any were lost */
 
-static struct blob the_blob;
 static struct tls_credentials the_credentials;
 
 static void log_addresses(const struct netif *netif)
@@ -64,6 +64,21 @@ static void report_drops(bool now)
              console, syslog);
 }
 
+/* A reload the host asked for (SIGHUP on unix): the blob read again,
+ * checked and swapped in, or refused with the old one serving on. */
+static void take_reload(void)
+{
+    void *memory;
+    size_t size;
+    char origin[320], err[256];
+    int asked = plat_reload_take(&memory, &size, origin, sizeof origin, err, sizeof err);
+    if (asked < 0) {
+        log_line("content: reload: %s; the current blob keeps serving", err);
+    } else if (asked > 0) {
+        (void)content_swap(memory, size, origin, err, sizeof err);  /* it logs either way */
+    }
+}
+
 static int serve(struct netif *netif)
 {
     log_batching(true);     /* lines go out once per turn, never waited for */
@@ -74,6 +89,8 @@ static int serve(struct netif *netif)
             return 1;
         }
         sys_check_timeouts();
+        take_reload();
+        content_collect();
         if (plat_stats_requested()) {
             net_stats_log();
             dns_service_log_stats();
@@ -121,18 +138,22 @@ static int finish(int status)
     return status;
 }
 
-int unihost_run(const struct unihost_config *cfg, const void *blob, size_t blob_size)
+int unihost_run(const struct unihost_config *cfg, const void *blob, size_t blob_size, bool blob_owned)
 {
     if (cfg->has_syslog)
         log_syslog_enable();    /* from the first line: the sink sends them once the network is up */
     log_line("unihost %s starting", UNIHOST_VERSION);
     const char *error;
-    if (blob_open(&the_blob, blob, blob_size, &error) != 0) {
+    if (content_start(blob, blob_size, blob_owned, &error) != 0) {
         log_line("refusing the content blob: %s", error);
         return 1;
     }
+    const struct blob *content = content_current();
+    char hash[65];
+    content_hash_hex(content, hash);
     log_line("content: %zu bytes, %u files, %u zones, SHA-256 verified", blob_size,
-             the_blob.http_file_count, the_blob.zone_count);
+             content->http_file_count, content->zone_count);
+    log_line("content: blob %.12s (its payload's SHA-256, as swaps name blobs)", hash);
 
     struct http_service_options http = {
         .https_redirect = cfg->https_redirect,
@@ -182,29 +203,29 @@ int unihost_run(const struct unihost_config *cfg, const void *blob, size_t blob_
     log_line("log: access lines %s, DNS query lines %s", cfg->access_log ? "on" : "off (--no-access-log)",
              cfg->dns_log ? "on (--dns-log)" : "off");
 
-    if (dns_service_start(&the_blob, cfg->dns_log) != 0) {
+    if (dns_service_start(content, cfg->dns_log) != 0) {
         log_line("could not bind DNS port 53");
         return 1;
     }
-    log_line("dns: serving %u zones on UDP and TCP port 53", the_blob.zone_count);
-    if (http_service_start(&the_blob, &http) != 0) {
+    log_line("dns: serving %u zones on UDP and TCP port 53", content->zone_count);
+    if (http_service_start(&http) != 0) {
         log_line("could not bind HTTP port 80%s", http.tls ? " or HTTPS port 443" : "");
         return 1;
     }
     if (!http.tls)
-        log_line("http: serving %u files on TCP port 80", the_blob.http_file_count);
+        log_line("http: serving %u files on TCP port 80", content->http_file_count);
     else if (http.https_redirect)
         log_line("http: serving %u files on TCP port 443 (HTTPS); port 80 redirects to it",
-                 the_blob.http_file_count);
+                 content->http_file_count);
     else
-        log_line("http: serving %u files on TCP ports 80 and 443 (HTTPS)", the_blob.http_file_count);
-    if (cfg->has_metrics && metrics_service_start(&the_blob, &cfg->metrics_addr, cfg->metrics_port) != 0) {
+        log_line("http: serving %u files on TCP ports 80 and 443 (HTTPS)", content->http_file_count);
+    if (cfg->has_metrics && metrics_service_start(&cfg->metrics_addr, cfg->metrics_port) != 0) {
         log_line("could not listen for metrics on port %u", (unsigned)cfg->metrics_port);
         return 1;
     }
     if (cfg->has_manage && manage_service_start(cfg, http.tls) != 0)
         return 1;               /* it said why */
-    if (dns_notify_service_start(NULL, &the_blob) != 0)
+    if (dns_notify_service_start(NULL, content) != 0)
         log_line("dns: no UDP socket for NOTIFY; secondaries learn of serials at their refresh");
     log_line("ready");
 

@@ -7,6 +7,7 @@
 #ifndef UNIHOST_UNIHOST_H
 #define UNIHOST_UNIHOST_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "core/config.h"
@@ -18,10 +19,11 @@ extern const unsigned char unihost_embedded_blob[];
 extern const unsigned char unihost_embedded_blob_end[];
 
 /*
- * Checks the blob, starts lwIP, the interface and the services, and serves
+ * Checks the blob (`blob_owned`: its memory is plat_blob_alloc()'s, freed
+ * once new content replaced it; the embedded blob is not), starts lwIP, the interface and the services, and serves
  * until plat_stop_requested(). Returns the exit status: 0 after a requested
  * stop, non-zero if start-up failed or the network device broke.
  */
-int unihost_run(const struct unihost_config *cfg, const void *blob, size_t blob_size);
+int unihost_run(const struct unihost_config *cfg, const void *blob, size_t blob_size, bool blob_owned);
 
 #endif

@@ -121,17 +121,32 @@ static void refill(struct dns_rrl_entry *e, uint32_t rate, uint64_t now_ms)
     e->credit = credit > full ? full : (uint32_t)credit;
 }
 
+static struct dns_rrl_config clamped(const struct dns_rrl_config *cfg)
+{
+    struct dns_rrl_config c = *cfg;
+    if (c.rate > DNS_RRL_RATE_MAX)
+        c.rate = DNS_RRL_RATE_MAX;
+    if (c.ipv4_prefix > 32)
+        c.ipv4_prefix = 32;
+    if (c.ipv6_prefix > 128)
+        c.ipv6_prefix = 128;
+    return c;
+}
+
 void dns_rrl_init(struct dns_rrl *r, const struct dns_rrl_config *cfg, const uint8_t key[16])
 {
     memset(r, 0, sizeof *r);
-    r->config = *cfg;
-    if (r->config.rate > DNS_RRL_RATE_MAX)
-        r->config.rate = DNS_RRL_RATE_MAX;
-    if (r->config.ipv4_prefix > 32)
-        r->config.ipv4_prefix = 32;
-    if (r->config.ipv6_prefix > 128)
-        r->config.ipv6_prefix = 128;
+    r->config = clamped(cfg);
     memcpy(r->key, key, sizeof r->key);
+}
+
+void dns_rrl_reconfigure(struct dns_rrl *r, const struct dns_rrl_config *cfg)
+{
+    struct dns_rrl_config c = clamped(cfg);
+    if (c.rate != r->config.rate || c.ipv4_prefix != r->config.ipv4_prefix ||
+        c.ipv6_prefix != r->config.ipv6_prefix)
+        memset(r->entries, 0, sizeof r->entries);
+    r->config = c;
 }
 
 enum dns_rrl_verdict dns_rrl_account(struct dns_rrl *r, const struct dns_peer *client, enum dns_rrl_kind kind,

@@ -153,6 +153,14 @@ struct dns_rrl {
 void dns_rrl_init(struct dns_rrl *r, const struct dns_rrl_config *cfg, const uint8_t key[16]);
 
 /*
+ * Sets a new configuration (new content) keeping the key and the
+ * counters. The buckets are kept when the rate and the prefixes are the
+ * same (they still mean the same thing: a client limited before the change
+ * stays limited), and emptied otherwise.
+ */
+void dns_rrl_reconfigure(struct dns_rrl *r, const struct dns_rrl_config *cfg);
+
+/*
  * Counts one UDP response about to be sent to `client` and says what to do
  * with it. `what` is a wire name (at most DNS_NAME_MAX bytes are used) as
  * described for `kind`; `qtype` matters only for DNS_RRL_POSITIVE. now_ms

@@ -9,6 +9,7 @@
 void dns_stream_init(struct dns_stream *s, const struct blob *blob, const struct stream_peer *peer)
 {
     s->blob = blob;
+    s->current_blob = NULL;
     s->env = NULL;
     memset(&s->peer, 0, sizeof s->peer);
     s->peer.family = peer->family;
@@ -93,6 +94,8 @@ static size_t make_current(struct dns_stream *s, uint8_t *scratch)
          * signatures carry the time). */
         if (s->taken == 0 && s->env)
             s->pinned = *s->env;
+        if (s->taken == 0 && s->current_blob)
+            s->blob = s->current_blob();    /* nothing of this message went out: the newest content */
         enum dns_action action = dns_engine_handle(s->blob, s->env ? &s->pinned : NULL, msg, len, DNS_OVER_TCP, &s->peer,
                                                    s->taken == 0 ? &s->xfr : NULL, scratch + 2, max, &n);
         if (action == DNS_ACTION_TRANSFER) {

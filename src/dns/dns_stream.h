@@ -34,7 +34,11 @@
 #define DNS_STREAM_QUERY_MAX 4096   /* a query needs far less */
 
 struct dns_stream {
-    const struct blob *blob;
+    const struct blob *blob;        /* the current message's (and a transfer's, to its end) */
+    /* The blob new messages are answered from, asked when each begins
+     * (with *env: the two are pinned together); NULL: always `blob`. Set
+     * by the caller after dns_stream_init(), as env is. */
+    const struct blob *(*current_blob)(void);
     /* The host's clock and state (dns_engine.h), NULL for none; set by
      * the caller after dns_stream_init(). */
     const struct dns_engine_env *env;

@@ -106,6 +106,17 @@ static void tls_pump(struct http_stream *s)
 
 /* ---- the stream ----------------------------------------------------------------- */
 
+const struct blob *http_stream_blob(const struct http_stream *s)
+{
+    return s->kind == HTTP_STREAM_REDIRECT ? NULL : s->u.http.blob;
+}
+
+void http_stream_rebind(struct http_stream *s, const struct blob *blob)
+{
+    if (s->kind != HTTP_STREAM_REDIRECT)
+        s->u.http.blob = blob;
+}
+
 size_t http_stream_feed(struct http_stream *s, const uint8_t *data, size_t len)
 {
     if (s->input_closed)

@@ -66,6 +66,14 @@ void http_stream_init(struct http_stream *s, enum http_stream_kind kind, const s
                       const struct stream_peer *peer, struct tls_conn *tls, const char *extra_headers,
                       size_t extra_len, uint64_t (*wall_seconds)(void));
 
+/* The blob the connection answers from (NULL for the redirect kind, which
+ * answers from none). */
+const struct blob *http_stream_blob(const struct http_stream *s);
+
+/* Makes the connection answer its next requests from `blob` (NULL: none,
+ * once it is over). Only between requests: http_stream_state() == 0. */
+void http_stream_rebind(struct http_stream *s, const struct blob *blob);
+
 size_t http_stream_feed(struct http_stream *s, const uint8_t *data, size_t len);
 void http_stream_input_closed(struct http_stream *s);
 bool http_stream_output(struct http_stream *s, uint8_t *scratch, struct stream_chunk *out);

@@ -31,6 +31,7 @@
 #include <string.h>
 
 #include "lwip/memp.h"
+#include "lwip/priv/tcp_priv.h"
 #include "lwip/stats.h"
 #include "lwip/sys.h"
 #include "lwip/timeouts.h"
@@ -744,6 +745,29 @@ static void tick(void *arg)
                 check_slot(&pool->slots[i], now);
     ticking = false;
     ensure_ticking();
+}
+
+/* ---- bytes sent without a copy ------------------------------------------------ */
+
+static bool segments_point_into(const struct tcp_seg *seg, uintptr_t start, uintptr_t end)
+{
+    for (; seg; seg = seg->next)
+        for (const struct pbuf *p = seg->p; p; p = p->next)
+            if ((uintptr_t)p->payload >= start && (uintptr_t)p->payload < end)
+                return true;
+    return false;
+}
+
+bool tcp_service_queues_from(const void *memory, size_t size)
+{
+    uintptr_t start = (uintptr_t)memory, end = start + size;
+    /* Every connection lwIP still has data for, ours or closed by us and
+     * lingering in its hands (FIN_WAIT, LAST_ACK, ...): TIME_WAIT and
+     * listening ones hold none. */
+    for (const struct tcp_pcb *pcb = tcp_active_pcbs; pcb; pcb = pcb->next)
+        if (segments_point_into(pcb->unsent, start, end) || segments_point_into(pcb->unacked, start, end))
+            return true;
+    return false;
 }
 
 /* ---- set-up and stats ---------------------------------------------------------- */

@@ -115,6 +115,12 @@ int tcp_service_listen_at(struct tcp_pool *pool, const ip_addr_t *addr, uint16_t
 /* The service's pools, in the order they were set up (follow ->next). */
 const struct tcp_pool *tcp_service_pools(void);
 
+/* Whether lwIP still holds, queued unsent or unacknowledged on any
+ * connection, bytes inside memory[0..size) (sent without a copy: the
+ * stable chunks of stream.h). Such memory must stay as it is until this
+ * is false. */
+bool tcp_service_queues_from(const void *memory, size_t size);
+
 /* Slots of `pool` holding a connection, and (if lingering is not NULL)
  * how many of those are closing. */
 size_t tcp_pool_in_use(const struct tcp_pool *pool, size_t *lingering);

@@ -1,6 +1,7 @@
 /*
  * unihost as a Linux process on a tap device: parse the flags, pick the blob
- * (embedded, or --blob FILE read into memory), open the tap, run the core.
+ * (embedded, or --blob FILE read into memory: unix/blob_file.c), open the
+ * tap, run the core.
  */
 #define _POSIX_C_SOURCE 200809L     /* posix_memalign, O_CLOEXEC */
 #include <errno.h>
@@ -14,68 +15,10 @@
 
 #include "core/config.h"
 #include "core/log.h"
+#include "unix/blob_file.h"
 #include "unix/platform_unix.h"
 #include "unix/tap.h"
 #include "core/unihost.h"
-
-/*
- * Reads a blob file whole into memory of our own, 8-byte aligned as the
- * reader needs. Not mapped: a mapping shows whatever the file holds later,
- * so a file rewritten in place while unihost runs would serve bytes never
- * checked, and one truncated would kill it with SIGBUS. What blob_open()
- * checks is what is served, whatever happens to the file. A file that
- * changes size while being read is refused (it was being written).
- */
-static const void *read_blob(const char *path, size_t *size)
-{
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
-        log_line("cannot open blob %s: %s", path, strerror(errno));
-        return NULL;
-    }
-    struct stat st;
-    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size <= 0 || (uint64_t)st.st_size > SIZE_MAX - 8) {
-        log_line("blob %s is not a readable, non-empty file", path);
-        close(fd);
-        return NULL;
-    }
-    size_t want = (size_t)st.st_size;
-    void *buf = NULL;
-    if (posix_memalign(&buf, 8, (want + 7) / 8 * 8) != 0) {
-        log_line("no memory for blob %s (%zu bytes)", path, want);
-        close(fd);
-        return NULL;
-    }
-    /* The expected bytes, then one more read that must find the end. */
-    size_t got = 0;
-    ssize_t n = 0;
-    while (got < want) {
-        n = read(fd, (uint8_t *)buf + got, want - got);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            break;
-        got += (size_t)n;
-    }
-    if (got == want) {
-        uint8_t more;
-        do
-            n = read(fd, &more, 1);
-        while (n < 0 && errno == EINTR);
-    }
-    int read_errno = errno;
-    close(fd);
-    if (n < 0 || got != want || n != 0) {
-        if (n < 0)
-            log_line("cannot read blob %s: %s", path, strerror(read_errno));
-        else
-            log_line("blob %s changed size while being read (%zu bytes when opened)", path, want);
-        free(buf);
-        return NULL;
-    }
-    *size = want;
-    return buf;
-}
 
 /* Reads a whole PEM file (they are small: at most 64 KB) into `buf` for
  * the TLS code, which takes bytes, not file names. */
@@ -131,10 +74,13 @@ int main(int argc, char **argv)
     const void *blob = unihost_embedded_blob;
     size_t blob_size = (size_t)(unihost_embedded_blob_end - unihost_embedded_blob);
     if (cfg.blob_path) {
-        blob = read_blob(cfg.blob_path, &blob_size);
-        if (!blob)
+        blob = blob_file_read(cfg.blob_path, &blob_size, err, sizeof err);
+        if (!blob) {
+            log_line("%s", err);
             return 1;
-        log_line("content: using blob file %s", cfg.blob_path);
+        }
+        unix_platform_reload_from(cfg.blob_path);
+        log_line("content: using blob file %s (SIGHUP reads it again)", cfg.blob_path);
     } else {
         log_line("content: using the embedded blob");
     }
@@ -154,7 +100,7 @@ int main(int argc, char **argv)
         return 1;
     }
     log_line("tap %s attached", cfg.tap);
-    int status = unihost_run(&cfg, blob, blob_size);
+    int status = unihost_run(&cfg, blob, blob_size, cfg.blob_path != NULL);
     tap_close();
     return status;
 }

@@ -1,13 +1,15 @@
 /*
  * The platform contract on Linux: clocks from clock_gettime, waiting with
  * poll on the tap, the console on stderr (never blocking the loop), entropy from getrandom,
- * SIGINT/SIGTERM as the stop request and SIGUSR1 as the request for stats.
+ * SIGINT/SIGTERM as the stop request, SIGUSR1 as the request for stats and
+ * SIGHUP as the request to read the --blob file again.
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
@@ -17,10 +19,12 @@
 #include <unistd.h>
 
 #include "core/platform.h"
+#include "unix/blob_file.h"
 #include "unix/platform_unix.h"
 #include "unix/tap.h"
 
-static volatile sig_atomic_t stop_requested, stats_requested;
+static volatile sig_atomic_t stop_requested, stats_requested, reload_requested;
+static const char *reload_path;     /* --blob FILE; NULL: the embedded blob, nothing to read again */
 
 static void console_init(void);
 
@@ -36,6 +40,12 @@ static void on_stats_signal(int sig)
     stats_requested = 1;
 }
 
+static void on_reload_signal(int sig)
+{
+    (void)sig;
+    reload_requested = 1;
+}
+
 void unix_platform_init(void)
 {
     struct sigaction sa;
@@ -47,6 +57,8 @@ void unix_platform_init(void)
     sigaction(SIGTERM, &sa, NULL);
     sa.sa_handler = on_stats_signal;
     sigaction(SIGUSR1, &sa, NULL);
+    sa.sa_handler = on_reload_signal;
+    sigaction(SIGHUP, &sa, NULL);
     signal(SIGPIPE, SIG_IGN);
     console_init();
 }
@@ -85,6 +97,25 @@ void plat_wait(uint64_t deadline_ns)
 bool plat_stop_requested(void)
 {
     return stop_requested != 0;
+}
+
+void unix_platform_reload_from(const char *path)
+{
+    reload_path = path;
+}
+
+int plat_reload_take(void **memory, size_t *size, char *origin, size_t origin_size, char *err, size_t err_size)
+{
+    if (!reload_requested)
+        return 0;
+    reload_requested = 0;
+    if (!reload_path) {
+        snprintf(err, err_size, "SIGHUP, but unihost serves its embedded blob (no --blob FILE to read again)");
+        return -1;
+    }
+    snprintf(origin, origin_size, "SIGHUP: %s", reload_path);
+    *memory = blob_file_read(reload_path, size, err, err_size);
+    return *memory ? 1 : -1;
 }
 
 bool plat_stats_requested(void)

@@ -128,3 +128,31 @@ size_t dns_name_skip(const uint8_t *msg, size_t len, size_t off)
     }
     return 0;
 }
+
+size_t dns_name_text(const uint8_t *name, size_t len, char *out, size_t room)
+{
+    size_t o = 0;
+    for (size_t i = 0; i < len && name[i] != 0 && i + 1u + name[i] <= len; i += 1u + name[i]) {
+        for (unsigned k = 1; k <= name[i] && o + 5 < room; k++) {
+            uint8_t c = name[i + k];
+            if (c == '.' || c == '\\') {
+                out[o++] = '\\';
+                out[o++] = (char)c;
+            } else if (c > 0x20 && c < 0x7f) {
+                out[o++] = (char)c;
+            } else {
+                out[o++] = '\\';
+                out[o++] = (char)('0' + c / 100);
+                out[o++] = (char)('0' + c / 10 % 10);
+                out[o++] = (char)('0' + c % 10);
+            }
+        }
+        if (o + 1 < room)
+            out[o++] = '.';
+    }
+    if (o == 0 && room > 1)
+        out[o++] = '.';
+    if (o < room)
+        out[o] = '\0';
+    return o;
+}

@@ -42,4 +42,13 @@ size_t dns_name_skip(const uint8_t *msg, size_t len, size_t off);
 
 int dns_name_equal(const uint8_t *a, size_t alen, const uint8_t *b, size_t blen);
 
+
+/* Wire name `name` (at most `len` bytes) in presentation form, as zone
+ * files write it ("example.com.", "." for the root; \. and \\ inside
+ * labels, \DDD for other bytes), into out[0..room), cut to fit, followed
+ * by a NUL when there is room. Returns its length without the NUL. Safe
+ * on bytes from anyone: nothing a client sends comes out as a control
+ * character. */
+size_t dns_name_text(const uint8_t *name, size_t len, char *out, size_t room);
+
 #endif

@@ -152,6 +152,6 @@ _Noreturn void xen_c_entry(const struct hvm_start_info *si)
     if (xen_platform_start(err, sizeof err) != 0)
         xen_shutdown_with_reason(XEN_EXIT_CRASH, err);
     xen_console_printf("unihost: netfront connected (device/vif/0)");
-    int status = unihost_run(&cfg, unihost_embedded_blob, embedded_blob_size());
+    int status = unihost_run(&cfg, unihost_embedded_blob, embedded_blob_size(), false);
     plat_exit(status);
 }

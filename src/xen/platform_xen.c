@@ -205,6 +205,26 @@ bool plat_stats_requested(void)
     return false;
 }
 
+/* Xen has no SIGHUP: new content comes by a push to --manage. */
+int plat_reload_take(void **memory, size_t *size, char *origin, size_t origin_size, char *err, size_t err_size)
+{
+    (void)memory, (void)size, (void)origin, (void)origin_size, (void)err, (void)err_size;
+    return 0;
+}
+
+/* Memory for a pushed blob (--manage): runs of pages that are given back
+ * (memory.h, page_runs.h); page-aligned, so 8-byte aligned too. */
+void *plat_blob_alloc(size_t size)
+{
+    return memory_alloc_run(size);
+}
+
+void plat_blob_free(void *memory)
+{
+    if (memory && memory_free_run(memory) != 0)
+        xen_shutdown_with_reason(XEN_EXIT_CRASH, "plat_blob_free: not memory plat_blob_alloc gave");
+}
+
 void plat_console_write(const char *buf, size_t len)
 {
     xen_console_write(buf, len);
@@ -318,31 +338,6 @@ void plat_random(void *buf, size_t len)
 bool plat_random_is_cryptographic(void)
 {
     return entropy_cryptographic(rng_ready());
-}
-
-/* ---- content that arrives while running --------------------------------- */
-
-void *plat_blob_alloc(size_t size)
-{
-    return memory_alloc_run(size);      /* page-aligned, so 8-byte aligned too */
-}
-
-void plat_blob_free(void *memory)
-{
-    if (memory && memory_free_run(memory) != 0)
-        xen_shutdown_with_reason(XEN_EXIT_CRASH, "plat_blob_free: not memory plat_blob_alloc gave");
-}
-
-/* Xen has no reload signal: its content comes by --manage instead. */
-int plat_reload_take(void **memory, size_t *size, char *origin, size_t origin_size, char *err, size_t err_size)
-{
-    (void)memory;
-    (void)size;
-    (void)origin;
-    (void)origin_size;
-    (void)err;
-    (void)err_size;
-    return 0;
 }
 
 const char *xen_random_source(void)
