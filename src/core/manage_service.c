@@ -53,6 +53,14 @@ static void *take_memory(void *ctx, size_t size, int *status, char *why, size_t 
         snprintf(why, why_size, "another push is under way: try again when it is answered");
         return NULL;
     }
+    /* content_swap() would refuse the blob for this (content.h): say so
+     * now, before the body is read, as a condition that passes. */
+    if (content_counters()->retired_held >= CONTENT_VERSIONS - 1) {
+        *status = 503;
+        snprintf(why, why_size, "older blobs are all still in use by responses or transfers under way: "
+                 "try again later");
+        return NULL;
+    }
     void *memory = plat_blob_alloc(size);
     if (!memory) {
         *status = 507;
