@@ -20,7 +20,10 @@ struct version {
     size_t size;
     bool owned;                 /* plat_blob_alloc()'s: freed when retired and unused */
     bool in_use;                /* current, or retired and still referred to */
+    uint64_t serial;            /* which swap made it current: the oldest is the lowest */
 };
+
+#define COLLECT_INTERVAL_NS 100000000u     /* content_collect()'s pace: 100 ms */
 
 static struct version versions[CONTENT_VERSIONS];
 static struct version *current;
@@ -88,10 +91,9 @@ static void release(struct version *v)
     memset(v, 0, sizeof *v);
 }
 
-void content_collect(void)
+/* Frees the old blobs nothing uses any more. */
+static void collect_now(void)
 {
-    if (counters.retired_held == 0)
-        return;
     for (size_t i = 0; i < CONTENT_VERSIONS; i++) {
         struct version *v = &versions[i];
         if (!v->in_use || v == current || still_used(v))
@@ -102,6 +104,21 @@ void content_collect(void)
         release(v);
         counters.retired_held--;
     }
+}
+
+void content_collect(void)
+{
+    /* At most ten times a second: asking whether lwIP still queues bytes
+     * of a blob walks every connection's segments, and the answer is
+     * rarely urgent (memory comes back a little later, that is all). */
+    static uint64_t next_ns;
+    if (counters.retired_held == 0)
+        return;
+    uint64_t now = plat_monotonic_ns();
+    if (now < next_ns)
+        return;
+    next_ns = now + COLLECT_INTERVAL_NS;
+    collect_now();
 }
 
 /* Logs each zone whose serial differs between the two blobs, or that one
@@ -134,6 +151,31 @@ static void log_zone_changes(const struct blob *before, const struct blob *now)
     }
 }
 
+/*
+ * Every place is taken: the current blob and CONTENT_VERSIONS - 1 old ones,
+ * each still used by something begun on it. New content must not wait on
+ * them (a client reading a large file slowly, on purpose or not, would
+ * otherwise hold off every update), so the connections still on the
+ * oldest are reset, as a server restarting would, and its place is free.
+ */
+static struct version *evict_oldest(void)
+{
+    struct version *oldest = NULL;
+    for (size_t i = 0; i < CONTENT_VERSIONS; i++)
+        if (&versions[i] != current && versions[i].in_use && (!oldest || versions[i].serial < oldest->serial))
+            oldest = &versions[i];
+    size_t reset = http_service_reset_using(&oldest->blob) + dns_service_reset_using(&oldest->blob) +
+                   tcp_service_reset_queuing_from(oldest->memory, oldest->size);
+    char hash[65];
+    content_hash_hex(&oldest->blob, hash);
+    log_line("content: %u blobs held, the most kept: %zu connection%s still on the oldest (%.12s) reset to "
+             "release it", (unsigned)CONTENT_VERSIONS, reset, reset == 1 ? "" : "s", hash);
+    counters.evicted_connections += reset;
+    release(oldest);
+    counters.retired_held--;
+    return oldest;
+}
+
 static int refuse(void *memory, const char *origin, char *err, size_t err_size, const char *why)
 {
     snprintf(err, err_size, "%s", why);
@@ -145,18 +187,20 @@ static int refuse(void *memory, const char *origin, char *err, size_t err_size, 
 
 int content_swap(void *memory, size_t size, const char *origin, char *err, size_t err_size)
 {
-    content_collect();
+    struct blob checked;
+    const char *error;
+    if (blob_open(&checked, memory, size, &error) != 0)
+        return refuse(memory, origin, err, err_size, error);
+    collect_now();
     struct version *v = free_version();
     if (!v)
-        return refuse(memory, origin, err, err_size,
-                      "older blobs are all still in use by responses or transfers under way; try again later");
-    const char *error;
-    if (blob_open(&v->blob, memory, size, &error) != 0)
-        return refuse(memory, origin, err, err_size, error);
+        v = evict_oldest();
+    v->blob = checked;
     v->memory = memory;
     v->size = size;
     v->owned = true;
     v->in_use = true;
+    v->serial = counters.swapped + 1;
 
     struct version *old = current;
     current = v;
@@ -174,6 +218,6 @@ int content_swap(void *memory, size_t size, const char *origin, char *err, size_
     http_service_swap(&v->blob);
     if (dns_notify_service_start(&old->blob, &v->blob) != 0)
         log_line("dns: no UDP socket for NOTIFY; secondaries learn of the new serials at their refresh");
-    content_collect();          /* the old one may already be free (no connection open) */
+    collect_now();              /* the old one may already be free (no connection open) */
     return 0;
 }

@@ -22,8 +22,9 @@
 
 #include "content/blob.h"
 
-/* Blobs held at once: the current one and up to 7 old ones still in use.
- * A swap that would need more is refused (each can be a large site). */
+/* Blobs held at once: the current one and up to 7 old ones still in use
+ * (each can be a large site). A swap that needs another place resets the
+ * connections on the oldest. */
 #define CONTENT_VERSIONS 8
 
 /* The blob at start-up: checked, made current. `owned`: its memory came
@@ -44,13 +45,16 @@ unsigned content_slot(const struct blob *b);
  * whose ownership passes here in every case). `origin` says where it came
  * from, for the log ("SIGHUP: /path/site.blob", "push from 192.0.2.1").
  * Returns 0 once it is current; -1 if it was refused (not a sound blob of
- * this version, or too many old blobs are still in use), with the reason
- * in err, the memory freed and nothing else changed.
+ * this format version), with the reason in err, the memory freed and
+ * nothing else changed. When CONTENT_VERSIONS blobs are all in use, the
+ * connections still on the oldest are reset to make room: no client can
+ * hold off an update.
  */
 int content_swap(void *memory, size_t size, const char *origin, char *err, size_t err_size);
 
-/* Frees old blobs nothing refers to any more. Cheap when there are none;
- * called once per turn of the event loop. */
+/* Frees old blobs nothing refers to any more. Called once per turn of the
+ * event loop; does nothing when there are none, and looks at most ten
+ * times a second otherwise. */
 void content_collect(void);
 
 /* For the metrics and the tests: swaps done and refused since start, and
@@ -58,6 +62,7 @@ void content_collect(void);
 struct content_counters {
     uint64_t swapped, refused;
     unsigned retired_held;
+    uint64_t evicted_connections;   /* reset because their blob was the oldest of too many */
 };
 const struct content_counters *content_counters(void);
 

@@ -314,12 +314,23 @@ void dns_service_swap(const struct blob *before, const struct blob *now)
     keys_configure(now);
 }
 
+static bool answers_from(const void *engine, const void *blob)
+{
+    const struct dns_stream *s = engine;
+    return s->blob == blob && dns_stream_state(s) != 0;     /* an idle one takes the current blob first */
+}
+
 bool dns_service_uses(const struct blob *b)
 {
     for (size_t i = 0; i < DNS_SLOTS; i++)
-        if (engines[i].blob == b && dns_stream_state(&engines[i]) != 0)
-            return true;    /* an idle one takes the current blob before it answers again */
+        if (answers_from(&engines[i], b))
+            return true;
     return false;
+}
+
+size_t dns_service_reset_using(const struct blob *b)
+{
+    return tcp_pool_reset_if(&pool, answers_from, b);
 }
 
 void dns_service_log_stats(void)

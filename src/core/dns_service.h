@@ -5,6 +5,7 @@
 #include "content/blob.h"
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "dns/dns_rrl.h"
@@ -20,6 +21,10 @@ void dns_service_swap(const struct blob *before, const struct blob *now);
 
 /* Whether a TCP connection is still answering (or transferring) from b. */
 bool dns_service_uses(const struct blob *b);
+
+/* Resets the TCP connections still answering (or transferring) from b;
+ * returns how many. */
+size_t dns_service_reset_using(const struct blob *b);
 
 /* Logs the rate limiter's counters after the stats: line (SIGUSR1 on
  * tap): answers checked, limited, and of those slipped and dropped. */

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "core/content.h"
+#include "crypto/secret_bytes.h"
 #include "http/http_hsts.h"
 #include "http/http_stream.h"
 #include "core/log.h"
@@ -51,6 +52,11 @@ static uint64_t request_started[HTTP_SLOTS];
 static struct http_access_hooks access_hooks[HTTP_SLOTS];
 static enum http_stream_kind kind_plain = HTTP_STREAM_PLAIN, kind_redirect = HTTP_STREAM_REDIRECT,
                              kind_tls = HTTP_STREAM_TLS;
+
+static uint64_t monotonic_seconds(void)
+{
+    return plat_monotonic_ns() / 1000000000u;
+}
 
 static uint64_t wall_seconds(void)
 {
@@ -216,6 +222,9 @@ static void engine_closed(void *engine)
     http_stream_rebind(s, NULL);    /* its blob no longer looks used (http_service_uses()) */
     if (s->tls) {
         struct tls_slot *slot = (struct tls_slot *)((uint8_t *)s->tls - offsetof(struct tls_slot, tls));
+        /* Its keys, DRBG state and last records' plaintext go with it,
+         * not with the next connection's memory (about 36 KiB zeroed). */
+        secret_wipe(&slot->tls, sizeof slot->tls);
         slot->used = false;
         s->tls = NULL;
     }
@@ -239,6 +248,11 @@ static void add_stats(struct stats_line *line)
     stats_add(line, "tls_states", "%zu/%u", used, (unsigned)TLS_STATES);
 }
 
+static bool answers_from(const void *engine, const void *blob)
+{
+    return http_stream_blob(engine) == blob && http_stream_state(engine) != 0;
+}
+
 void http_service_swap(const struct blob *now)
 {
     (void)now;      /* new requests take content_current() as they begin */
@@ -247,9 +261,14 @@ void http_service_swap(const struct blob *now)
 bool http_service_uses(const struct blob *b)
 {
     for (size_t i = 0; i < HTTP_SLOTS; i++)
-        if (http_stream_blob(&engines[i]) == b && http_stream_state(&engines[i]) != 0)
+        if (answers_from(&engines[i], b))
             return true;    /* idle ones move to the current blob before they answer again */
     return false;
+}
+
+size_t http_service_reset_using(const struct blob *b)
+{
+    return tcp_pool_reset_if(&pool, answers_from, b);
 }
 
 int http_service_start(const struct http_service_options *opt)
@@ -264,6 +283,7 @@ int http_service_start(const struct http_service_options *opt)
     tcp_pool_init(&pool, "http", &ops, &limits, slots, engines, sizeof engines[0], HTTP_SLOTS);
     if (options.tls) {
         tls_server_init(&tls_shared, options.tls);
+        tls_server_set_clock(&tls_shared, monotonic_seconds);
         hsts_len = options.hsts_max_age ? hsts_line(hsts, options.hsts_max_age) : 0;
         net_stats_register(add_stats);
         if (tcp_service_listen(&pool, HTTPS_PORT, &kind_tls) != 0)

@@ -4,6 +4,7 @@
 #define UNIHOST_HTTP_SERVICE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "content/blob.h"
@@ -28,5 +29,8 @@ void http_service_swap(const struct blob *now);
 
 /* Whether a connection is still answering from b. */
 bool http_service_uses(const struct blob *b);
+
+/* Resets the connections still answering from b; returns how many. */
+size_t http_service_reset_using(const struct blob *b);
 
 #endif

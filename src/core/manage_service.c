@@ -14,6 +14,7 @@
 #include "core/log.h"
 #include "core/platform.h"
 #include "crypto/blob_signature.h"
+#include "crypto/secret_bytes.h"
 #include "http/blob_push.h"
 #include "metrics/metrics.h"
 #include "net/net_limits.h"
@@ -51,14 +52,6 @@ static void *take_memory(void *ctx, size_t size, int *status, char *why, size_t 
     if (pushing) {
         *status = 503;
         snprintf(why, why_size, "another push is under way: try again when it is answered");
-        return NULL;
-    }
-    /* content_swap() would refuse the blob for this (content.h): say so
-     * now, before the body is read, as a condition that passes. */
-    if (content_counters()->retired_held >= CONTENT_VERSIONS - 1) {
-        *status = 503;
-        snprintf(why, why_size, "older blobs are all still in use by responses or transfers under way: "
-                 "try again later");
         return NULL;
     }
     void *memory = plat_blob_alloc(size);
@@ -246,6 +239,9 @@ static void conn_closed(void *engine)
     struct manage_conn *c = engine;
     blob_push_end(&c->push);        /* memory of a push cut short goes back */
     tell(c);
+    /* Its keys, DRBG state and last records' plaintext go with it, as
+     * http_service.c's do. */
+    secret_wipe(&c->tls, sizeof c->tls);
 }
 
 static const struct stream_engine_ops ops = {
@@ -257,6 +253,11 @@ static const struct stream_engine_ops ops = {
     .state = conn_state,
     .closed = conn_closed,
 };
+
+static uint64_t monotonic_seconds(void)
+{
+    return plat_monotonic_ns() / 1000000000u;
+}
 
 static void add_stats(struct stats_line *line)
 {
@@ -285,6 +286,7 @@ int manage_service_start(const struct unihost_config *cfg, const struct tls_cred
         return -1;
     }
     tls_server_init(&tls_shared, tls);
+    tls_server_set_clock(&tls_shared, monotonic_seconds);   /* sessions expire as on port 443 */
     struct tcp_limits limits = {
         .request_timeout_ms = cfg->http_request_timeout * 1000u,
         .idle_timeout_ms = cfg->http_request_timeout * 1000u,

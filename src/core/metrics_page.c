@@ -179,6 +179,9 @@ static void content(struct prom_text *t, const struct blob *blob, uint64_t uptim
     prom_family(t, "unihost_content_old_blobs", "gauge",
                 "Replaced blobs still held for responses, transfers or queued bytes that began on them.");
     prom_sample(t, "unihost_content_old_blobs", NULL, 0, swaps->retired_held);
+    prom_family(t, "unihost_content_evicted_connections_total", "counter",
+                "Connections reset because the old blob they answered from was the oldest of too many held.");
+    prom_sample(t, "unihost_content_evicted_connections_total", NULL, 0, swaps->evicted_connections);
     prom_family(t, "unihost_zone_serial", "gauge", "The SOA serial of each zone served, by apex.");
     for (uint32_t i = 0; i < blob->zone_count; i++) {
         const struct blob_dns_zone *z = &blob->zones[i];

@@ -26,6 +26,8 @@
  */
 #include "crypto/p256.h"
 
+#include "crypto/secret_bytes.h"
+
 #include <string.h>
 
 __extension__ typedef unsigned __int128 u128;
@@ -764,11 +766,13 @@ size_t p256_mulgen(uint8_t R[65], const uint8_t *x, size_t xlen)
         if (xlen > 0)
             memcpy(buf + 32 - xlen, x, xlen);
         be_to_limbs(k, buf);
+        secret_wipe(buf, sizeof buf);
     } else {
         fn_reduce_be(k, x, xlen);
     }
     mulgen_xy(px, py, k);
     encode_point(R, px, py);
+    secret_wipe(k, sizeof k);   /* the private multiplier; the point is public */
     return 65;
 }
 
@@ -801,6 +805,7 @@ static int decode_key(uint64_t x[4], const uint8_t *b, size_t len)
     if (len > 0)
         memcpy(buf + 32 - (len - skip), b + skip, len - skip);
     be_to_limbs(x, buf);
+    secret_wipe(buf, sizeof buf);
     uint64_t ok = ~ct_nonzero(high) & -lt256(x, N) & ct_nonzero(x[0] | x[1] | x[2] | x[3]);
     return (int)(ok & 1);
 }
@@ -847,6 +852,16 @@ size_t p256_ecdsa_sign_raw(const br_hash_class *hf, const void *hash_value,
 
     limbs_to_be((uint8_t *)sig, r);
     limbs_to_be((uint8_t *)sig + 32, t);
+    /* The key, the nonce (which gives the key away with the signature),
+     * and what either leaves behind. */
+    secret_wipe(x, sizeof x);
+    secret_wipe(k, sizeof k);
+    secret_wipe(u, sizeof u);
+    secret_wipe(rx, sizeof rx);
+    secret_wipe(ry, sizeof ry);
+    secret_wipe(seed, sizeof seed);
+    secret_wipe(kb, sizeof kb);
+    secret_wipe(&drbg, sizeof drbg);
     return 64;
 }
 

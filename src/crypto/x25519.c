@@ -30,6 +30,8 @@
  */
 #include "crypto/x25519.h"
 
+#include "crypto/secret_bytes.h"
+
 #include <string.h>
 
 __extension__ typedef unsigned __int128 u128;
@@ -1329,7 +1331,16 @@ uint32_t x25519_mul(uint8_t *G, size_t Glen, const uint8_t *x, size_t xlen)
     clamp(k, x, xlen);
     fe_frombytes(u, G);
     ladder(G, k, u);
-    return 1;
+    secret_wipe(k, sizeof k);
+    /* An all-zero product means G was a point of small order: the peer
+     * chose it so that the shared secret is known to everyone. RFC 7748
+     * 6.1 and RFC 8422 5.11 say to refuse it; whether it is, without a
+     * branch on the secret. (BearSSL's TLS server then derives its keys
+     * from random bytes instead, so the handshake fails at Finished.) */
+    uint32_t any = 0;
+    for (size_t i = 0; i < 32; i++)
+        any |= G[i];
+    return (any + 0xFFu) >> 8;      /* 1 if any byte is non-zero, else 0 */
 }
 
 size_t x25519_mulgen(uint8_t *R, const uint8_t *x, size_t xlen)
@@ -1343,5 +1354,6 @@ size_t x25519_mulgen(uint8_t *R, const uint8_t *x, size_t xlen)
     }
     clamp(k, x, xlen);
     base_mul(R, k);
+    secret_wipe(k, sizeof k);
     return 32;
 }

@@ -29,8 +29,10 @@
 /*
  * G (the 32-byte u-coordinate, updated in place) := x*G, x as above, of
  * xlen <= 32 bytes (xlen 0 is allowed: the clamped multiplier is then
- * 2^254). Returns 1. Returns 0, with G untouched, if Glen != 32 or
- * xlen > 32. x must not overlap G.
+ * 2^254). Returns 1; 0 if the product is all zero (G was a point of small
+ * order, which RFC 7748 6.1 says to refuse), decided in constant time.
+ * Returns 0, with G untouched, if Glen != 32 or xlen > 32. x must not
+ * overlap G.
  */
 uint32_t x25519_mul(uint8_t *G, size_t Glen, const uint8_t *x, size_t xlen);
 

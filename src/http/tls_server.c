@@ -312,21 +312,48 @@ static struct tls_server *server_of(const br_ssl_session_cache_class **ctx)
     return (struct tls_server *)((char *)ctx - offsetof(struct tls_server, cache));
 }
 
+/* A session's entry in the table of times: by the first bytes of its ID,
+ * which the server drew at random (no client picks where it lands). */
+static size_t time_slot(const uint8_t id[32])
+{
+    uint32_t h;
+    memcpy(&h, id, sizeof h);
+    return h % TLS_SESSIONS_TIMED;
+}
+
 static void cache_save(const br_ssl_session_cache_class **ctx, br_ssl_server_context *sc,
                        const br_ssl_session_parameters *params)
 {
     struct tls_server *s = server_of(ctx);
     s->lru.vtable->save(&s->lru.vtable, sc, params);
+    size_t i = time_slot(params->session_id);
+    memcpy(s->session_times[i].id, params->session_id, 32);
+    s->session_times[i].saved_s = s->now_s();
 }
 
 static int cache_load(const br_ssl_session_cache_class **ctx, br_ssl_server_context *sc,
                       br_ssl_session_parameters *params)
 {
     struct tls_server *s = server_of(ctx);
+    /* The ID the client asks for is public: compared as any bytes. */
+    size_t i = time_slot(params->session_id);
+    if (memcmp(s->session_times[i].id, params->session_id, 32) != 0 ||
+        s->now_s() - s->session_times[i].saved_s > TLS_SESSION_LIFETIME_S)
+        return 0;       /* unknown or too old: a full handshake (and a new session) */
     int found = s->lru.vtable->load(&s->lru.vtable, sc, params);
     if (found)
         ((struct tls_conn *)(void *)sc)->resumed = true;     /* sc is the conn's first member */
     return found;
+}
+
+static uint64_t clock_standing_still(void)
+{
+    return 0;
+}
+
+void tls_server_set_clock(struct tls_server *server, uint64_t (*now_s)(void))
+{
+    server->now_s = now_s;
 }
 
 static const br_ssl_session_cache_class cache_class = {
@@ -341,6 +368,8 @@ void tls_server_init(struct tls_server *server, const struct tls_credentials *cr
     p256_precompute();      /* the generator's table, so no handshake waits for it */
     br_ssl_session_cache_lru_init(&server->lru, server->cache_store, sizeof server->cache_store);
     server->cache = &cache_class;
+    memset(server->session_times, 0, sizeof server->session_times);
+    server->now_s = clock_standing_still;
     /* The same choices as br_ssl_engine_set_default_aes_gcm/_chapol make. */
     server->aes_ctr = br_aes_x86ni_ctr_get_vtable();
     if (!server->aes_ctr)

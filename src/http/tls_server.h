@@ -26,6 +26,8 @@
 #define TLS_CHAIN_BYTES (16 * 1024)     /* their DER, all together */
 #define TLS_RSA_PART_MAX 512            /* one RSA private key part (up to 4096-bit keys) */
 #define TLS_SESSION_CACHE_BYTES (64 * 1024)     /* 100 bytes a session: 655 sessions */
+#define TLS_SESSIONS_TIMED 1024         /* when each cached session began: a table of this many */
+#define TLS_SESSION_LIFETIME_S (24 * 3600)      /* a session resumes for at most a day (Mozilla's guidelines) */
 #define TLS_SEED_BYTES 32               /* entropy each connection needs */
 #define TLS_SNI_MAX 256
 
@@ -68,10 +70,22 @@ struct tls_server {
     br_chacha20_run chacha20;
     br_poly1305_run poly1305;
     unsigned char cache_store[TLS_SESSION_CACHE_BYTES];
+    /* When each cached session's full handshake was, by its session ID:
+     * BearSSL's cache keeps no time, and a session must not resume for
+     * ever. A session not found here (never saved, or its entry since
+     * taken by another's) does not resume either. */
+    struct {
+        uint8_t id[32];
+        uint64_t saved_s;
+    } session_times[TLS_SESSIONS_TIMED];
+    uint64_t (*now_s)(void);    /* monotonic seconds; tls_server_init() sets a clock that stands still */
 };
 
-/* Prepares `server` to serve with `creds` (kept by pointer). */
+/* Prepares `server` to serve with `creds` (kept by pointer). Sessions then
+ * expire only by `now_s`, which the caller sets to its monotonic clock in
+ * seconds (tls_server_set_clock()). */
 void tls_server_init(struct tls_server *server, const struct tls_credentials *creds);
+void tls_server_set_clock(struct tls_server *server, uint64_t (*now_s)(void));
 
 /* One TLS connection: BearSSL's server context and its two record buffers
  * (about 33 KB, most of a connection's memory). */

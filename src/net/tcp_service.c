@@ -758,6 +758,50 @@ static bool segments_point_into(const struct tcp_seg *seg, uintptr_t start, uint
     return false;
 }
 
+size_t tcp_pool_reset_if(struct tcp_pool *pool, bool (*doomed)(const void *engine, const void *arg), const void *arg)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < pool->count; i++) {
+        struct tcp_slot *s = &pool->slots[i];
+        if (s->phase == PHASE_OPEN && doomed(tcp_slot_engine(s), arg)) {
+            pool->shed++;
+            reset(s);
+            n++;
+        }
+    }
+    return n;
+}
+
+size_t tcp_service_reset_queuing_from(const void *memory, size_t size)
+{
+    uintptr_t start = (uintptr_t)memory, end = start + size;
+    size_t n = 0;
+    for (struct tcp_pool *pool = pools; pool; pool = pool->next)
+        for (size_t i = 0; i < pool->count; i++) {
+            struct tcp_slot *s = &pool->slots[i];
+            if (s->phase != PHASE_FREE &&
+                (segments_point_into(s->pcb->unsent, start, end) || segments_point_into(s->pcb->unacked, start, end))) {
+                pool->shed++;
+                reset(s);
+                n++;
+            }
+        }
+    /* Connections no slot holds any more (closed by us, lwIP finishing
+     * them): aborted as they are; the list changes with each, so walk it
+     * again from its head. */
+    for (bool again = true; again;) {
+        again = false;
+        for (struct tcp_pcb *pcb = tcp_active_pcbs; pcb; pcb = pcb->next)
+            if (segments_point_into(pcb->unsent, start, end) || segments_point_into(pcb->unacked, start, end)) {
+                tcp_abort(pcb);
+                n++;
+                again = true;
+                break;
+            }
+    }
+    return n;
+}
+
 bool tcp_service_queues_from(const void *memory, size_t size)
 {
     uintptr_t start = (uintptr_t)memory, end = start + size;

@@ -121,6 +121,15 @@ const struct tcp_pool *tcp_service_pools(void);
  * is false. */
 bool tcp_service_queues_from(const void *memory, size_t size);
 
+/* Resets every connection of `pool` whose engine doomed() says so (each
+ * counted as shed); returns how many. */
+size_t tcp_pool_reset_if(struct tcp_pool *pool, bool (*doomed)(const void *engine, const void *arg), const void *arg);
+
+/* Resets every connection, in any pool or lwIP's alone, that still queues
+ * bytes inside memory[0..size); returns how many. After it,
+ * tcp_service_queues_from() is false for that memory. */
+size_t tcp_service_reset_queuing_from(const void *memory, size_t size);
+
 /* Slots of `pool` holding a connection, and (if lingering is not NULL)
  * how many of those are closing. */
 size_t tcp_pool_in_use(const struct tcp_pool *pool, size_t *lingering);

@@ -62,6 +62,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         memcpy(theirs, args, 32);
         uint32_t a = x25519_mul(ours, 32, args + 32, klen);
         uint32_t b = br_ec_c25519_m31.mul(theirs, 32, args + 32, klen, BR_EC_curve25519);
+        /* Ours refuses an all-zero product (a small-order point: RFC 7748
+         * 6.1); BearSSL's returns 1 for it. */
+        static const uint8_t zero[32];
+        if (memcmp(theirs, zero, 32) == 0)
+            b = 0;
         FUZZ_CHECK(a == b && memcmp(ours, theirs, 32) == 0, "X25519 mul differs from BearSSL's");
     } else if (op == 1) {
         uint8_t ours[32], theirs[32];

@@ -11,7 +11,9 @@
 # must come wholly from one version (the slow download from the version it
 # began on, though the swaps freed nothing it still had queued). Then every
 # old blob must be released. A corrupt, truncated, mis-versioned, empty or
-# missing blob must be refused with a log line, and change nothing.
+# missing blob must be refused with a log line, and change nothing. Slow
+# readers pinning more old blobs than unihost keeps must not hold off a
+# swap: the connections on the oldest are reset.
 UH_TEST=reload
 . "$(dirname "$0")/lib/uh.sh"
 
@@ -198,6 +200,46 @@ swap_to "$UH_TMP/v$next.blob"
 wait_count swapped_count $((SWAPS + 1))
 check "a good blob after the refusals is swapped in (version $next)" "page '$(page_version)'" \
     [ "$(page_version)" = "$next" ]
+
+# ---- slow readers cannot hold off updates ------------------------------------------------
+# Nine clients each read /big.txt slowly, each begun on another version (a
+# swap after each): with the current blob, that is more than the 8 blobs
+# unihost holds. Every swap must still be taken: the connections on the
+# oldest blob are reset to release it, the newest readers go on.
+readers=
+swaps=$(swapped_count)
+v=$next
+r=0
+while [ "$r" -lt 9 ]; do
+    r=$((r + 1))
+    nsx python3 tests/integration/lib/slowread.py "$IP4" /big.txt 30 > "$UH_TMP/slow$r.out" 2>&1 &
+    readers="$readers $!"
+    _i=0
+    until grep -q '^started' "$UH_TMP/slow$r.out" || [ "$_i" -ge 50 ]; do
+        _i=$((_i + 1))
+        sleep 0.1
+    done
+    v=$((v % 4 + 1))
+    swap_to "$UH_TMP/v$v.blob"
+    swaps=$((swaps + 1))
+    wait_count swapped_count "$swaps"
+done
+check "9 swaps with a slow reader on each old blob: all swapped in" "$(swapped_count) of $swaps" \
+    [ "$(swapped_count)" -eq "$swaps" ]
+evictions=$(grep -c '^unihost: content: .* reset to release it$' "$UH_LOG")
+check "the connections on the oldest blobs were reset to make room ($evictions times)" \
+    "no 'reset to release it' line; $(grep '^unihost: content: ' "$UH_LOG" | tail -n 2 | tr '\n' ' ')" [ "$evictions" -ge 2 ]
+check "version $v served after them" "page '$(page_version)'" [ "$(page_version)" = "$v" ]
+for pid in $readers; do
+    kill "$pid" 2>/dev/null
+done
+for pid in $readers; do
+    uh_wait_exit "$pid" 50
+done
+first=$(tail -n 1 "$UH_TMP/slow1.out")
+last=$(tail -n 1 "$UH_TMP/slow9.out")
+echo "# slow readers: first '$first', last '$(tail -n 1 "$UH_TMP/slow9.out")'"
+check "the first slow reader's connection was reset" "it says '$first'" eval 'case "$first" in *reset*|*closed*) true ;; *) false ;; esac'
 
 check "unihost is still running" "it exited: $(tail -n 3 "$UH_LOG" | tr '\n' ' ')" uh_alive "$UH_PID"
 uh_finish

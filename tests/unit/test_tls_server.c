@@ -268,6 +268,61 @@ static void test_curves(void)
     }
 }
 
+/*
+ * A client whose X25519 share is a point of small order: whatever the
+ * server's private key, the product is the all-zero u, so this client
+ * "knows" the shared secret without a key of its own and derives its
+ * keys from zeros. The server must refuse that secret (RFC 7748 6.1,
+ * RFC 8422 5.11): the handshake fails. With the server accepting it, the
+ * handshake would complete.
+ */
+static const uint8_t *low_order_share;
+
+static size_t low_order_mulgen(unsigned char *R, const unsigned char *x, size_t xlen, int curve)
+{
+    (void)x, (void)xlen, (void)curve;
+    memcpy(R, low_order_share, 32);
+    return 32;
+}
+
+static uint32_t zero_secret_mul(unsigned char *G, size_t Glen, const unsigned char *x, size_t xlen, int curve)
+{
+    (void)x, (void)xlen, (void)curve;
+    memset(G, 0, Glen);
+    return 1;
+}
+
+static void test_low_order_share(void)
+{
+    /* u = 0 (order 1... the neutral point), u = 1 (order 4) and the two
+     * points of order 8 (RFC 7748's list of small-order u, canonical). */
+    static const uint8_t shares[][32] = {
+        {0},
+        {1},
+        {0xe0, 0xeb, 0x7a, 0x7c, 0x3b, 0x41, 0xb8, 0xae, 0x16, 0x56, 0xe3, 0xfa, 0xf1, 0x9f, 0xc4, 0x6a,
+         0xda, 0x09, 0x8d, 0xeb, 0x9c, 0x32, 0xb1, 0xfd, 0x86, 0x62, 0x05, 0x16, 0x5f, 0x49, 0xb8, 0x00},
+        {0x5f, 0x9c, 0x95, 0xbc, 0xa3, 0x50, 0x8c, 0x24, 0xb1, 0xd0, 0xb1, 0x55, 0x9c, 0x83, 0xef, 0x5b,
+         0x04, 0x44, 0x5c, 0xc4, 0x58, 0x1c, 0x8e, 0x86, 0xd8, 0x22, 0x4e, 0xdd, 0xd0, 0x9f, 0x11, 0x57},
+    };
+    int refused_all = 1;
+    for (size_t i = 0; i < sizeof shares / sizeof shares[0]; i++) {
+        static struct tls_client cl;
+        static struct tls_conn c;
+        static br_ec_impl attacker;
+        client_init(&cl, &ec_creds, BR_TLS12, BR_TLS12, NULL, 0, NULL, 0);
+        attacker = br_ec_all_m31;
+        attacker.supported_curves = (uint32_t)1 << BR_EC_curve25519;
+        attacker.mulgen = low_order_mulgen;
+        attacker.mul = zero_secret_mul;
+        low_order_share = shares[i];
+        br_ssl_engine_set_ec(&cl.cc.eng, &attacker);
+        br_ssl_engine_set_ecdsa(&cl.cc.eng, verify_on_all_curves);
+        if (handshake(&cl, &server_ec, &c, "unihost.test", 0) || tls_conn_handshake_done(&c))
+            refused_all = 0;
+    }
+    CHECK("X25519: a client share of small order (4 such points) fails the handshake", refused_all);
+}
+
 static void test_resumption(void)
 {
     const char *alpn[] = {"http/1.1"};
@@ -295,6 +350,42 @@ static void test_resumption(void)
     br_ssl_engine_set_session_parameters(&stranger.cc.eng, &sp);
     CHECK("resumption: an unknown session falls back to a full handshake",
           handshake(&stranger, &server_ec, &conn3, "unihost.test", 1) && !conn3.resumed);
+}
+
+/* Sessions resume for a day at most (TLS_SESSION_LIFETIME_S). */
+static uint64_t fake_now;
+
+static uint64_t fake_clock(void)
+{
+    return fake_now;
+}
+
+static void test_session_lifetime(void)
+{
+    const char *alpn[] = {"http/1.1"};
+    fake_now = 1000;
+    tls_server_set_clock(&server_ec, fake_clock);
+    client_init(&client, &ec_creds, BR_TLS12, BR_TLS12, NULL, 0, alpn, 1);
+    CHECK("lifetime: a full handshake", handshake(&client, &server_ec, &conn, "unihost.test", 0) && !conn.resumed);
+    br_ssl_session_parameters sp;
+    br_ssl_engine_get_session_parameters(&client.cc.eng, &sp);
+
+    static struct tls_client again;
+    static struct tls_conn conn2;
+    fake_now = 1000 + TLS_SESSION_LIFETIME_S;
+    client_init(&again, &ec_creds, BR_TLS12, BR_TLS12, NULL, 0, alpn, 1);
+    br_ssl_engine_set_session_parameters(&again.cc.eng, &sp);
+    CHECK("lifetime: the session resumes a day after it began",
+          handshake(&again, &server_ec, &conn2, "unihost.test", 1) && conn2.resumed);
+
+    fake_now = 1000 + TLS_SESSION_LIFETIME_S + 1;
+    client_init(&again, &ec_creds, BR_TLS12, BR_TLS12, NULL, 0, alpn, 1);
+    br_ssl_engine_set_session_parameters(&again.cc.eng, &sp);
+    CHECK("lifetime: a second later it no longer does (a full handshake, no failure)",
+          handshake(&again, &server_ec, &conn2, "unihost.test", 1) && !conn2.resumed);
+    br_ssl_session_parameters sp2;
+    br_ssl_engine_get_session_parameters(&again.cc.eng, &sp2);
+    CHECK("lifetime: ... which makes a new session", memcmp(sp.session_id, sp2.session_id, 32) != 0);
 }
 
 /* The handshake must fail, with the server closed on an error. */
@@ -413,7 +504,9 @@ int main(void)
     tls_server_init(&server_rsa, &rsa_creds);
     test_handshake_ec();
     test_curves();
+    test_low_order_share();
     test_resumption();
+    test_session_lifetime();
     test_refusals();
     test_suites();
     test_garbage();
