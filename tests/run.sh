@@ -48,6 +48,9 @@ for t in "$BUILD"/tests/test_*; do
     run "unit: $(basename "$t")" "$t"
 done
 run "crunch" sh tests/crunch/run.sh
+# The constant-time check: the crypto code under valgrind with its secrets
+# marked undefined (tests/ct/run.sh).
+run "ct" sh tests/ct/run.sh
 for t in tests/integration/*.sh tests/differential/*.sh; do
     [ -f "$t" ] || continue
     run "$(basename "$(dirname "$t")"): $(basename "$t" .sh)" sh "$t"

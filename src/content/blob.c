@@ -559,6 +559,15 @@ int blob_open(struct blob *b, const void *data, size_t size, const char **error)
         }
         table[t] = b->base + tab.off;
     }
+    if ((b->dir->flags & ~(uint32_t)BLOB_FLAGS_KNOWN) != 0 || b->dir->reserved != 0) {
+        *error = "the blob's directory has flags this unihost does not know";
+        return -1;
+    }
+    static const uint8_t no_build_id[BLOB_BUILD_ID_LEN];
+    if (!(b->dir->flags & BLOB_DEVELOPMENT) && memcmp(b->dir->build_id, no_build_id, sizeof no_build_id) != 0) {
+        *error = "a build identity in a blob that is no development blob";
+        return -1;
+    }
     b->http_files = table[BLOB_TABLE_HTTP_FILES];
     b->http_file_count = b->dir->tables[BLOB_TABLE_HTTP_FILES].count;
     b->zones = table[BLOB_TABLE_DNS_ZONES];

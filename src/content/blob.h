@@ -6,6 +6,7 @@
 #ifndef UNIHOST_BLOB_H
 #define UNIHOST_BLOB_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -53,6 +54,12 @@ int blob_open(struct blob *b, const void *data, size_t size, const char **error)
 static inline const uint8_t *blob_bytes(const struct blob *b, struct blob_ref r)
 {
     return b->base + r.off;
+}
+
+/* Made by `crunch --dev`: the live-reload stream is served (blob_format.h). */
+static inline bool blob_is_development(const struct blob *b)
+{
+    return (b->dir->flags & BLOB_DEVELOPMENT) != 0;
 }
 
 /* The header lines of `f`, a file of `b`. */

@@ -1,5 +1,5 @@
 /*
- * The unihost content blob, format version 4: the one description shared by
+ * The unihost content blob, format version 5: the one description shared by
  * the writer (tools/crunch) and the reader (src/content/blob.c).
  *
  * The blob is read-only and position-independent: every reference is a byte
@@ -42,8 +42,10 @@
  * 3: each file representation's fixed response header lines (struct
  *    blob_http_head), and the additional-section targets of DNS records;
  * 4: the DNS server options, TSIG keys (named by ACL entries), NOTIFY
- *    targets per zone, and the rate limiter's exempt prefixes. */
-#define BLOB_VERSION 4u
+ *    targets per zone, and the rate limiter's exempt prefixes;
+ * 5: the directory's flags (BLOB_DEVELOPMENT: crunch --dev's live reload)
+ *    and the build identity its pages name. */
+#define BLOB_VERSION 5u
 #define BLOB_ALIGN 8u
 
 struct blob_preamble {
@@ -85,9 +87,36 @@ enum blob_table_id {
     BLOB_TABLE_COUNT
 };
 
+/*
+ * What the whole blob is. In the directory, so the SHA-256 covers it: a
+ * production blob cannot be turned into a development one without
+ * rehashing it, and the reader refuses bits it does not know.
+ */
+enum blob_flags {
+    /* Made by `crunch --dev` for the development loop: the HTTP engine
+     * serves the live-reload event stream (BLOB_LIVE_PATH) and every page
+     * loads its script. Never set without --dev. */
+    BLOB_DEVELOPMENT = 1u << 0,
+};
+#define BLOB_FLAGS_KNOWN BLOB_DEVELOPMENT
+
+/* The development blob's event stream and the script every page of it
+ * loads. The '.' keeps them apart from the site: crunch publishes no name
+ * starting with '.' from the site directory. */
+#define BLOB_LIVE_PATH "/.unihost/live"
+#define BLOB_LIVE_SCRIPT_PATH "/.unihost/live.js"
+#define BLOB_BUILD_ID_LEN 16
+
 struct blob_directory {
     struct blob_table tables[BLOB_TABLE_COUNT];
     uint64_t created;               /* seconds since the epoch (SOURCE_DATE_EPOCH if set) */
+    uint32_t flags;                 /* enum blob_flags */
+    uint32_t reserved;              /* zero */
+    /* BLOB_DEVELOPMENT: what the site's pages are, as crunch --dev names
+     * it in each page (a digest of the published files' paths and bodies,
+     * so an unchanged site keeps it); the event stream sends it, and a
+     * page that names another reloads. All zero in other blobs. */
+    uint8_t build_id[BLOB_BUILD_ID_LEN];
 };
 
 /* ---- HTTP ---------------------------------------------------------------- */

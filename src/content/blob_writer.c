@@ -25,6 +25,8 @@ struct blob_writer {
     struct dedup_slot *slots;
     size_t slot_count, slot_used;
     int failed;
+    uint32_t flags;             /* the directory's */
+    uint8_t build_id[BLOB_BUILD_ID_LEN];
 };
 
 static int grow(struct growable *g, size_t extra)
@@ -154,6 +156,16 @@ void *blob_writer_record(struct blob_writer *w, enum blob_table_id table, uint32
     return w->table[table].data + (size_t)index * blob_record_size[table];
 }
 
+void blob_writer_set_flags(struct blob_writer *w, uint32_t flags)
+{
+    w->flags = flags;
+}
+
+void blob_writer_set_build_id(struct blob_writer *w, const uint8_t id[BLOB_BUILD_ID_LEN])
+{
+    memcpy(w->build_id, id, BLOB_BUILD_ID_LEN);
+}
+
 static size_t align_up(size_t n)
 {
     return (n + BLOB_ALIGN - 1) & ~(size_t)(BLOB_ALIGN - 1);
@@ -166,6 +178,8 @@ int blob_writer_finish(struct blob_writer *w, uint64_t created, uint8_t **out, s
     struct blob_directory dir;
     memset(&dir, 0, sizeof dir);
     dir.created = created;
+    dir.flags = w->flags;
+    memcpy(dir.build_id, w->build_id, sizeof dir.build_id);
     size_t size = align_up(POOL_START + w->pool.len);
     for (int t = 0; t < BLOB_TABLE_COUNT; t++) {
         dir.tables[t].off = (uint32_t)size;

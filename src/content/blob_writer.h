@@ -36,6 +36,12 @@ uint32_t blob_writer_count(const struct blob_writer *w, enum blob_table_id table
 /* Record `index` of `table`, for fixing up after adding (valid until the next add). */
 void *blob_writer_record(struct blob_writer *w, enum blob_table_id table, uint32_t index);
 
+/* The directory's flags (enum blob_flags); none unless set. */
+void blob_writer_set_flags(struct blob_writer *w, uint32_t flags);
+
+/* A development blob's build identity (blob_directory.build_id). */
+void blob_writer_set_build_id(struct blob_writer *w, const uint8_t id[BLOB_BUILD_ID_LEN]);
+
 /*
  * Lays out and hashes the blob. On success returns 0 and a malloc'ed buffer
  * in *out (the caller frees it); returns -1 if it would exceed 4 GiB or memory

@@ -253,9 +253,28 @@ static bool answers_from(const void *engine, const void *blob)
     return http_stream_blob(engine) == blob && http_stream_state(engine) != 0;
 }
 
+/* ---- the live-reload streams (development blobs) ------------------------------ */
+
+/* At a swap to `now`: every open live-reload stream tells its page (or
+ * ends, and the page's reconnection asks `now`), and its connection sends
+ * that at once rather than at the service's next tick. A stream refers to
+ * `now` from here on, so it never holds an old blob (http_service_uses()).
+ * A live stream holds one of the pool's HTTP_SLOTS like any connection. */
+static void live_streams_swap(const struct blob *now)
+{
+    for (size_t i = 0; i < HTTP_SLOTS; i++) {
+        if (http_stream_is_live(&engines[i])) {
+            http_stream_live_swap(&engines[i], now);
+            tcp_pool_wake(&pool, &engines[i]);
+        }
+    }
+}
+
 void http_service_swap(const struct blob *now)
 {
-    (void)now;      /* new requests take content_current() as they begin */
+    /* New requests take content_current() as they begin; only the
+     * live-reload streams of a development blob are told at once. */
+    live_streams_swap(now);
 }
 
 bool http_service_uses(const struct blob *b)

@@ -745,6 +745,81 @@ static void respond_redirect(struct http_conn *c, const struct blob_http_redirec
     respond_text(c, (int)r->status, text, (const char *)blob_bytes(c->blob, r->to), r->to.len, head_only);
 }
 
+/* ---- the live-reload event stream (development blobs) ------------------- */
+
+/* How soon a page's EventSource reconnects after the stream ends (an idle
+ * close, a restart): short, since it is how a missed swap is caught up. */
+#define LIVE_RETRY "retry: 100\n\n"
+#define LIVE_EVENT_LEN (sizeof "data: \n\n" - 1 + 2 * BLOB_BUILD_ID_LEN)
+
+/* One event naming the blob's build, as its pages name theirs: "data: "
+ * and the build identity in hex. */
+static void put_live_event(struct head_writer *w, const struct blob *b)
+{
+    static const char hex[] = "0123456789abcdef";
+    const uint8_t *id = b->dir->build_id;
+    char event[LIVE_EVENT_LEN];
+    memcpy(event, "data: ", 6);
+    for (size_t i = 0; i < BLOB_BUILD_ID_LEN; i++) {
+        event[6 + 2 * i] = hex[id[i] >> 4];
+        event[7 + 2 * i] = hex[id[i] & 15];
+    }
+    memcpy(event + LIVE_EVENT_LEN - 2, "\n\n", 2);
+    put(w, event, sizeof event);
+}
+
+static bool is_live_path(const char *path, size_t len)
+{
+    return len == sizeof BLOB_LIVE_PATH - 1 && memcmp(path, BLOB_LIVE_PATH, len) == 0;
+}
+
+/* The stream's head and first event, all in `head` (nothing of it lives in
+ * the blob, so a swap never finds it pointing into an old one). Its body
+ * ends only with the connection: no Content-Length, Connection: close. */
+static void respond_live(struct http_conn *c, bool head_only)
+{
+    struct head_writer w = {c, false};
+    c->close_after = true;
+    begin_response(&w, 200);
+    puts_(&w, "Content-Type: text/event-stream\r\n");
+    puts_(&w, "Cache-Control: no-store\r\n");
+    puts_(&w, "X-Content-Type-Options: nosniff\r\n");
+    end_head(&w);
+    if (head_only)
+        return;
+    puts_(&w, LIVE_RETRY);
+    put_live_event(&w, c->blob);
+    c->live = true;
+}
+
+bool http_conn_is_live(const struct http_conn *c)
+{
+    return c->live;
+}
+
+bool http_conn_live_swap(struct http_conn *c, const struct blob *blob)
+{
+    if (!c->live)
+        return false;
+    c->blob = blob;
+    /* What the client has not taken yet stays first, whole: an event cut
+     * in two would be one the page cannot read. The bytes taken make room,
+     * once the access line has counted them. */
+    if (!c->reporting) {
+        size_t pending = c->head_len - c->head_sent;
+        memmove(c->head, c->head + c->head_sent, pending);
+        c->head_len = pending;
+        c->head_sent = 0;
+    }
+    if (!blob_is_development(blob) || c->head_len + LIVE_EVENT_LEN > sizeof c->head) {
+        c->live = false;            /* closes once what is pending is out */
+        return false;
+    }
+    struct head_writer w = {c, false};
+    put_live_event(&w, blob);
+    return true;
+}
+
 static const void *lookup_in_blob(void *ctx, const char *path, size_t len)
 {
     return blob_http_find(ctx, path, len);
@@ -807,6 +882,10 @@ static void respond_to_request(struct http_conn *c)
     if (len == 0) {
         c->close_after = true;
         respond_text(c, 400, "bad request target\n", NULL, 0, head_only);
+        return;
+    }
+    if (blob_is_development(c->blob) && is_live_path(path, len)) {
+        respond_live(c, head_only);
         return;
     }
     const void *found;
@@ -1082,11 +1161,12 @@ void http_conn_end(struct http_conn *c)
 {
     if (c->reporting)
         report(c, false);
+    c->live = false;        /* a closed connection's memory is no stream to tell of a swap */
 }
 
 bool http_conn_should_close(const struct http_conn *c)
 {
-    return c->close_after && c->head_sent == c->head_len && c->body_sent == c->body_len;
+    return c->close_after && !c->live && c->head_sent == c->head_len && c->body_sent == c->body_len;
 }
 
 bool http_conn_set_extra_headers(struct http_conn *c, const char *lines, size_t len)

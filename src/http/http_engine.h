@@ -112,6 +112,7 @@ struct http_conn {
     const uint8_t *body;
     size_t body_len, body_sent;
     bool close_after;               /* close once the response is out */
+    bool live;                      /* the live-reload event stream: a response that never ends by itself */
     const char *extra_headers;      /* the caller's lines for every response (HSTS) */
     size_t extra_headers_len;
     bool failed;                    /* a protocol error: take no more input */
@@ -168,8 +169,32 @@ bool http_conn_set_extra_headers(struct http_conn *c, const char *lines, size_t 
  */
 void http_conn_set_access_hooks(struct http_conn *c, const struct http_access_hooks *hooks);
 
-/* The connection is over: a response not wholly taken is reported now. */
+/* The connection is over: a response not wholly taken is reported now,
+ * and a live stream is one no more. */
 void http_conn_end(struct http_conn *c);
+
+/*
+ * The live-reload event stream of a development blob (blob_is_development):
+ * GET BLOB_LIVE_PATH is answered 200, text/event-stream, "retry" and one
+ * event whose data is the blob's build identity (blob_directory.build_id,
+ * 32 hex digits), and the response
+ * then stays open with nothing more to send; the connection reads no
+ * further request. Any other blob answers that path as any unknown one.
+ * http_conn_is_live() tells such a connection; it ends when the peer
+ * closes, or as any connection without progress does.
+ */
+bool http_conn_is_live(const struct http_conn *c);
+
+/*
+ * The content served is `blob` from now on (a swap). A live stream refers
+ * to it instead of the blob it began on, and sends one event with its
+ * build identity, which tells a page of another build to reload. Returns true if it did; false if
+ * `c` is no live stream, or if it was but ends instead: `blob` is no
+ * development blob, or its client has left so many events unread that one
+ * more does not fit. An ended stream closes once its bytes are out, and
+ * the page's reconnection asks the current blob.
+ */
+bool http_conn_live_swap(struct http_conn *c, const struct blob *blob);
 
 /*
  * True while a request has begun arriving (its first byte was fed) but is

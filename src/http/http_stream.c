@@ -340,3 +340,15 @@ void http_stream_end(struct http_stream *s)
     else if (redirect_head_done(&s->u.redirect) && !s->redirect_sent)
         redirect_report(s, false);
 }
+
+bool http_stream_is_live(const struct http_stream *s)
+{
+    return s->kind != HTTP_STREAM_REDIRECT && http_conn_is_live(&s->u.http);
+}
+
+bool http_stream_live_swap(struct http_stream *s, const struct blob *blob)
+{
+    if (s->kind == HTTP_STREAM_REDIRECT)
+        return false;
+    return http_conn_live_swap(&s->u.http, blob);
+}

@@ -91,6 +91,15 @@ void http_stream_set_access_hooks(struct http_stream *s, const struct http_acces
  * taken is reported now. */
 void http_stream_end(struct http_stream *s);
 
+/*
+ * The live-reload event stream (http_engine.h), whatever the kind: is `s`
+ * one, and the swap to `blob` that tells its page (true) or ends it
+ * (false). After a swap the stream has output again: the transport must
+ * take it (the TCP service's tcp_pool_wake()), as no input prompted it.
+ */
+bool http_stream_is_live(const struct http_stream *s);
+bool http_stream_live_swap(struct http_stream *s, const struct blob *blob);
+
 /* The next event to report, if any. */
 enum http_stream_event http_stream_event(struct http_stream *s);
 

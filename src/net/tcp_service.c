@@ -527,6 +527,13 @@ static err_t advance(struct tcp_slot *s)
     return ERR_OK;
 }
 
+void tcp_pool_wake(struct tcp_pool *pool, void *engine)
+{
+    size_t i = (size_t)((uint8_t *)engine - pool->engines) / pool->engine_size;
+    if (i < pool->count && pool->slots[i].phase == PHASE_OPEN)
+        advance(&pool->slots[i]);
+}
+
 /* ---- lwIP callbacks ------------------------------------------------------------ */
 
 static err_t on_recv(void *arg, struct tcp_pcb *pcb, struct pbuf *p, err_t err)

@@ -143,6 +143,15 @@ size_t tcp_pool_in_use(const struct tcp_pool *pool, size_t *lingering);
  */
 bool tcp_pool_shed(struct tcp_pool *pool, const struct stream_peer *peer, bool (*holds)(const void *engine));
 
+/*
+ * An engine of `pool` has output that no input or acknowledgement
+ * prompted (the live-reload stream at a swap): its connection moves
+ * forward now rather than at the next tick (up to TICK_MS later). Does
+ * nothing for an engine whose connection is not open. Call from outside
+ * lwIP's callbacks (the event loop's turn).
+ */
+void tcp_pool_wake(struct tcp_pool *pool, void *engine);
+
 /* The engine of a slot. */
 void *tcp_slot_engine(const struct tcp_slot *slot);
 

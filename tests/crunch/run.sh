@@ -277,6 +277,100 @@ else
     not_ok "SOURCE_DATE_EPOCH: newer times clamped to it, an older file keeps its own" "$(echo "$mtimes" | tr '\n' ' ')"
 fi
 
+# ---- --dev: the live-reload loop's blob (tools/crunch/dev_reload.h) ----------
+# The directory's flags word: after 14 tables of 8 bytes and `created`.
+blob_flags() {
+    python3 -c 'import struct, sys; d = open(sys.argv[1], "rb").read(); print(struct.unpack_from("<I", d, 56 + 14 * 8 + 8)[0])' "$1" 2>/dev/null
+}
+SOURCE_DATE_EPOCH=$epoch "$crunch" --dev --site $good/site --zones $good/zones \
+    -o "$tmp/dev.blob" --export "$tmp/dev-export" >"$tmp/dev.out" 2>"$tmp/dev.err"
+status=$?
+if [ "$status" -eq 0 ] && [ "$(blob_flags "$tmp/dev.blob")" = 1 ] && [ "$(blob_flags "$tmp/good.blob")" = 0 ]; then
+    ok "--dev: the blob has the development flag; without --dev it has none"
+else
+    not_ok "--dev: the blob has the development flag; without --dev it has none" \
+        "status $status, flags $(blob_flags "$tmp/dev.blob") and $(blob_flags "$tmp/good.blob")"
+    show "$tmp/dev.err"
+fi
+tag='<script src="/.unihost/live.js" data-build="'
+pages=$(find "$tmp/dev-export" -name '*.html' | wc -l)
+tagged=$(find "$tmp/dev-export" -name '*.html' -exec grep -lF "$tag" {} + 2>/dev/null | wc -l)
+if [ "$pages" -eq 3 ] && [ "$tagged" -eq "$pages" ] && grep -qF 'new EventSource("/.unihost/live")' "$tmp/dev-export/.unihost/live.js" &&
+    grep -q "$tag"'[0-9a-f]\{32\}"></script>$' "$tmp/dev-export/index.html" &&
+    grep -A1 -F "$tag" "$tmp/dev-export/index.html" | grep -q '</body>'; then
+    ok "--dev: every page loads the live-reload script, just before </body>, and the script is published"
+else
+    not_ok "--dev: every page loads the live-reload script, just before </body>, and the script is published" \
+        "$tagged of $pages pages"
+fi
+if ! grep -rqF "<script src=\"/.unihost/" "$tmp/export" && [ ! -e "$tmp/export/.unihost" ]; then
+    ok "without --dev: no page names the script and it is not published"
+else
+    not_ok "without --dev: no page names the script and it is not published" "found in $tmp/export"
+fi
+# The build identity: the same site gives the same one (a rebuild of an
+# unchanged site reloads no page), a changed page another.
+build_id() {
+    python3 -c 'import sys; print(open(sys.argv[1], "rb").read()[184:200].hex())' "$1" 2>/dev/null
+}
+"$crunch" --quiet --dev --site $good/site -o "$tmp/dev-again.blob" 2>/dev/null
+rm -rf "$tmp/dev-changed" && cp -R $good "$tmp/dev-changed"
+echo 'One more line.' >> "$tmp/dev-changed/site/docs/crunch.md"
+"$crunch" --quiet --dev --site "$tmp/dev-changed/site" -o "$tmp/dev-changed.blob" 2>/dev/null
+id=$(build_id "$tmp/dev.blob")
+if [ "$id" != 00000000000000000000000000000000 ] && [ "$id" = "$(build_id "$tmp/dev-again.blob")" ] &&
+    [ "$id" != "$(build_id "$tmp/dev-changed.blob")" ] && grep -q "data-build=\"$id\"" "$tmp/dev-export/index.html" &&
+    [ "$(build_id "$tmp/good.blob")" = 00000000000000000000000000000000 ]; then
+    ok "--dev: the build identity in the blob is the pages', the same for the same site, another for a change"
+else
+    not_ok "--dev: the build identity in the blob is the pages', the same for the same site, another for a change" \
+        "$id, $(build_id "$tmp/dev-again.blob"), $(build_id "$tmp/dev-changed.blob")"
+fi
+# A broken link with --dev: the messages as without it, and the error page
+# written in place of the site (the status still 1).
+rm -rf "$tmp/dev-bad" && cp -R $good "$tmp/dev-bad"
+printf '\n[gone](/no-such-page)\n' >> "$tmp/dev-bad/site/index.md"
+line=$(wc -l < "$tmp/dev-bad/site/index.md")
+"$crunch" --dev --site "$tmp/dev-bad/site" --zones "$tmp/dev-bad/zones" -o "$tmp/dev-bad.blob" \
+    --export "$tmp/dev-bad-export" >"$tmp/dev-bad.out" 2>"$tmp/dev-bad.err"
+status=$?
+where="$tmp/dev-bad/site/index.md:$line: link to /no-such-page, which the site does not publish"
+if [ "$status" -eq 1 ] && grep -qF "$where" "$tmp/dev-bad.err"; then
+    ok "--dev: a broken link fails as without it, FILE:LINE on stderr"
+else
+    not_ok "--dev: a broken link fails as without it, FILE:LINE on stderr" "status $status"
+    show "$tmp/dev-bad.err"
+fi
+if [ "$(blob_flags "$tmp/dev-bad.blob")" = 1 ] && [ ! -e "$tmp/dev-bad-export" ] &&
+    "$crunch" --quiet --dev --site "$tmp/dev-bad/site" -o "$tmp/dev-bad.blob" 2>/dev/null; [ $? -eq 1 ] &&
+    grep -aqF "$where" "$tmp/dev-bad.blob" && grep -aqF "$tag" "$tmp/dev-bad.blob"; then
+    ok "--dev: the error page's blob is written (messages, live-reload script), nothing exported"
+else
+    not_ok "--dev: the error page's blob is written (messages, live-reload script), nothing exported" \
+        "flags $(blob_flags "$tmp/dev-bad.blob")"
+fi
+zone_count() {
+    python3 -c 'import struct, sys; print(struct.unpack_from("<I", open(sys.argv[1], "rb").read(), 56 + 8 + 4)[0])' "$1" 2>/dev/null
+}
+"$crunch" --dev --site "$tmp/dev-bad/site" --zones "$tmp/dev-bad/zones" -o "$tmp/dev-bad.blob" >/dev/null 2>&1
+zones_kept=$(zone_count "$tmp/dev-bad.blob")
+cp -R "$tmp/dev-bad" "$tmp/dev-bad-zone"
+echo 'oops IN TXT' >> "$tmp/dev-bad-zone/zones/$(ls "$tmp/dev-bad-zone/zones" | grep '\.zone$' | head -n 1)"
+"$crunch" --dev --site "$tmp/dev-bad-zone/site" --zones "$tmp/dev-bad-zone/zones" -o "$tmp/dev-bad-zone.blob" >/dev/null 2>&1
+if [ "$zones_kept" = "$(zone_count "$tmp/good.blob")" ] && [ "$zones_kept" -gt 0 ] &&
+    [ "$(zone_count "$tmp/dev-bad-zone.blob")" = 0 ] && [ "$(blob_flags "$tmp/dev-bad-zone.blob")" = 1 ]; then
+    ok "--dev: the error page's blob keeps the zones when they have no error, and has none when they have"
+else
+    not_ok "--dev: the error page's blob keeps the zones when they have no error, and has none when they have" \
+        "zones: $zones_kept, $(zone_count "$tmp/dev-bad-zone.blob")"
+fi
+"$crunch" --site "$tmp/dev-bad/site" -o "$tmp/prod-bad.blob" >/dev/null 2>&1
+if [ ! -e "$tmp/prod-bad.blob" ]; then
+    ok "without --dev: a broken link writes nothing, error page neither"
+else
+    not_ok "without --dev: a broken link writes nothing, error page neither" "$tmp/prod-bad.blob exists"
+fi
+
 # The deep checks of the blob, with the reader the unikernel uses.
 if [ -x "$blob_test" ]; then
     "$blob_test" "$tmp/good.blob" "$epoch" "$good/site" >"$tmp/blob_test.out" 2>&1

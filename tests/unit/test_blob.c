@@ -153,6 +153,35 @@ int main(void)
     err = open_error(copy, len);
     CHECK("reader: a reference past the end is refused", err && strstr(err, "outside"));
 
+    /* The directory's flags: only the known ones, covered by the hash. */
+    memcpy(copy, data, len);
+    CHECK("reader: a blob crunched without --dev is no development blob", dir->flags == 0);
+    dir->flags = BLOB_DEVELOPMENT;
+    err = open_error(copy, len);
+    CHECK("reader: setting the development flag without rehashing is refused as corrupt",
+          err && strstr(err, "SHA-256"));
+    rehash(copy, len);
+    struct blob dev;
+    CHECK("reader: a development blob opens and says so",
+          open_error(copy, len) == NULL && blob_open(&dev, copy, len, &err) == 0 && blob_is_development(&dev));
+    dir->flags = BLOB_DEVELOPMENT << 1;
+    rehash(copy, len);
+    err = open_error(copy, len);
+    CHECK("reader: a flag this reader does not know is refused", err && strstr(err, "flags"));
+    dir->flags = 0;
+    dir->reserved = 1;
+    rehash(copy, len);
+    err = open_error(copy, len);
+    CHECK("reader: a non-zero reserved directory field is refused", err && strstr(err, "flags"));
+    dir->reserved = 0;
+    dir->build_id[3] = 1;
+    rehash(copy, len);
+    err = open_error(copy, len);
+    CHECK("reader: a build identity without the development flag is refused", err && strstr(err, "build identity"));
+    dir->flags = BLOB_DEVELOPMENT;
+    rehash(copy, len);
+    CHECK("reader: ... and taken with it", open_error(copy, len) == NULL);
+
     memcpy(copy, data, len);
     files[0].path = files[1].path;
     rehash(copy, len);
@@ -400,11 +429,11 @@ int main(void)
     rehash(old, sizeof old);
     err = open_error(old, sizeof old);
     CHECK("reader: a version 2 blob is refused, naming both versions and the remedy",
-          err && strstr(err, "version 2 ") && strstr(err, "version 4 ") && strstr(err, "rebuild") &&
+          err && strstr(err, "version 2 ") && strstr(err, "version 5 ") && strstr(err, "rebuild") &&
           strstr(err, "crunch"));
     pre->version = 99;
     err = open_error(old, sizeof old);
-    CHECK("reader: so is a newer one", err && strstr(err, "version 99 ") && strstr(err, "version 4 "));
+    CHECK("reader: so is a newer one", err && strstr(err, "version 99 ") && strstr(err, "version 5 "));
 
     free(copy);
     free(data);

@@ -1146,6 +1146,61 @@ static bool tls_wrong_handshake_type(void)
     return tls_garbage(copy, len);
 }
 
+/* A development blob made of the fixture (crunch --dev's flag and a build
+ * identity set, the hash made again), for the live-reload stream. */
+static void *dev_blob_of_fixture(struct blob *out, uint8_t id_byte)
+{
+    size_t size = blob.size;
+    uint8_t *copy = aligned_alloc(8, (size + 7) / 8 * 8);
+    memcpy(copy, blob.base, size);
+    struct blob_directory *dir = (void *)(copy + sizeof(struct blob_preamble));
+    dir->flags = BLOB_DEVELOPMENT;
+    memset(dir->build_id, id_byte, sizeof dir->build_id);
+    struct blob_preamble *pre = (void *)copy;
+    br_sha256_context ctx;
+    br_sha256_init(&ctx);
+    br_sha256_update(&ctx, copy + sizeof *pre, size - sizeof *pre);
+    br_sha256_out(&ctx, pre->payload_sha256);
+    const char *err;
+    if (blob_open(out, copy, size, &err) != 0) {
+        printf("not ok - a development blob of the fixture: %s\n", err);
+        exit(1);
+    }
+    return copy;
+}
+
+/* The live-reload stream over TLS (what tools/run-tap.sh --watch serves):
+ * its head and first event decrypted, then held with nothing to send,
+ * then a swap's event encrypted and flushed into its own record. */
+static bool tls_live_stream(size_t s2c)
+{
+    struct blob dev_a, dev_b;
+    void *a = dev_blob_of_fixture(&dev_a, 0xaa), *b = dev_blob_of_fixture(&dev_b, 0xbb);
+    static const char req[] = "GET " BLOB_LIVE_PATH " HTTP/1.1\r\nHost: www.unihost.test\r\n\r\n";
+    tls_start(WHOLE, s2c);
+    http_stream_rebind(&stream, &dev_a);
+    tls_move();
+    bool ok = client_ready() && client_write((const uint8_t *)req, strlen(req)) == strlen(req);
+    tls_move();
+    tr.plain[tr.plain_len] = '\0';
+    static const char event_a[] = "data: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\n\n";
+    static const char event_b[] = "data: bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb\n\n";
+    size_t first = tr.plain_len;
+    ok = ok && strstr((char *)tr.plain, "\r\nContent-Type: text/event-stream\r\n") != NULL &&
+         first > sizeof event_a && memcmp(tr.plain + first - (sizeof event_a - 1), event_a, sizeof event_a - 1) == 0;
+    ok = ok && http_stream_is_live(&stream) && http_stream_state(&stream) == 0;
+    ok = ok && http_stream_live_swap(&stream, &dev_b) && (http_stream_state(&stream) & STREAM_RESPONDING);
+    tls_move();
+    ok = ok && tr.plain_len == first + sizeof event_b - 1 && memcmp(tr.plain + first, event_b, sizeof event_b - 1) == 0;
+    ok = ok && http_stream_state(&stream) == 0 && !tr.failed;
+    if (!ok)
+        printf("# tls live stream: %zu bytes decrypted, state %u\n", tr.plain_len, http_stream_state(&stream));
+    http_stream_end(&stream);
+    free(a);
+    free(b);
+    return ok;
+}
+
 static void test_tls(void)
 {
     size_t cl, kl;
@@ -1179,6 +1234,9 @@ static void test_tls(void)
     CHECK("tls: a garbage ClientHello: FINISHED, never FAILED, HANDSHAKE_FAILED reported once", tls_garbage_hello());
     CHECK("tls: plain HTTP on the TLS port: likewise", tls_plain_http());
     CHECK("tls: a hello of the wrong handshake type: likewise", tls_wrong_handshake_type());
+    CHECK("tls: a development blob's live-reload stream: its first event, held, then a swap's event at once",
+          tls_live_stream(WHOLE));
+    CHECK("tls: the same with records taken 5 bytes at a time", tls_live_stream(5));
 }
 
 /* ---- the access log: every kind reports each response once ----------------------- */

@@ -94,15 +94,18 @@ static int by_file_then_line(const void *a, const void *b)
     return x->seq < y->seq ? -1 : (x->seq > y->seq);
 }
 
-void diag_flush(void)
+/* Prints the pending messages to stderr and, if copy is not NULL, to it too. */
+static void flush_to(struct buf *copy)
 {
     qsort(pending, pending_count, sizeof *pending, by_file_then_line);
     for (size_t i = 0; i < pending_count; i++) {
         struct diag_message *m = &pending[i];
-        if (m->line)
-            fprintf(stderr, "%s:%u: %s\n", m->file, m->line, m->text);
-        else
-            fprintf(stderr, "%s: %s\n", m->file, m->text);
+        char *line = m->line ? xasprintf("%s:%u: %s\n", m->file, m->line, m->text)
+                             : xasprintf("%s: %s\n", m->file, m->text);
+        fputs(line, stderr);
+        if (copy)
+            buf_append_str(copy, line);
+        free(line);
         free(m->file);
         free(m->text);
     }
@@ -110,4 +113,17 @@ void diag_flush(void)
     pending = NULL;
     pending_count = pending_cap = 0;
     fflush(stderr);
+}
+
+void diag_flush(void)
+{
+    flush_to(NULL);
+}
+
+char *diag_flush_copy(void)
+{
+    struct buf copy = {0};
+    flush_to(&copy);
+    buf_append(&copy, "", 1);
+    return (char *)copy.data;
 }

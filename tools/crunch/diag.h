@@ -31,4 +31,8 @@ unsigned diag_warning_count(void);
  */
 void diag_flush(void);
 
+/* The same, and returns the lines printed as one malloc'ed string (for
+ * crunch --dev's error page). */
+char *diag_flush_copy(void);
+
 #endif

@@ -3,10 +3,12 @@
  * (Markdown pages, a template, assets) and a zones directory (RFC 1035
  * master files) into one content blob (-o) and/or a directory of the
  * published files (--export). Every input error is reported as
- * "FILE:LINE: what is wrong"; with any error nothing is written.
+ * "FILE:LINE: what is wrong"; with any error nothing is written (with
+ * --dev, the error page is: see dev_reload.h).
  */
 #include <errno.h>
 #include <getopt.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +16,7 @@
 
 #include "content/blob.h"
 #include "content/blob_writer.h"
+#include "dev_reload.h"
 #include "diag.h"
 #include "export.h"
 #include "http_emit.h"
@@ -33,13 +36,14 @@ struct options {
     const char *output;
     const char *export_dir;
     int quiet;
+    int dev;                /* --dev: the live-reload loop's blob */
     int have_epoch;         /* SOURCE_DATE_EPOCH is set */
     uint64_t epoch;
 };
 
 static void usage(FILE *out)
 {
-    fputs("usage: crunch [--site DIR] [--zones DIR] [-o FILE] [--export DIR] [--quiet]\n"
+    fputs("usage: crunch [--site DIR] [--zones DIR] [-o FILE] [--export DIR] [--dev] [--quiet]\n"
           "\n"
           "Compiles a website and DNS zones into a unihost content blob.\n"
           "\n"
@@ -50,6 +54,10 @@ static void usage(FILE *out)
           "                 optionally DIR/transfers.conf: who may transfer each zone\n"
           "  -o FILE        write the content blob to FILE\n"
           "  --export DIR   write every published file under DIR at its URL path\n"
+          "  --dev          a development blob, for tools/run-tap.sh --watch: every page\n"
+          "                 reloads itself when unihost swaps in another blob; on an\n"
+          "                 input error, -o FILE gets the error page (the status is\n"
+          "                 still 1). Never serve one in production\n"
           "  --quiet        print nothing on success\n"
           "  --help         show this help\n"
           "\n"
@@ -79,13 +87,14 @@ static int parse_epoch(struct options *opt)
 /* Returns 0, or an exit status to leave with (usage error or --help). */
 static int parse_args(int argc, char **argv, struct options *opt)
 {
-    enum { OPT_SITE = 256, OPT_ZONES, OPT_EXPORT, OPT_QUIET, OPT_HELP };
+    enum { OPT_SITE = 256, OPT_ZONES, OPT_EXPORT, OPT_QUIET, OPT_DEV, OPT_HELP };
     static const struct option long_options[] = {
         {"site", required_argument, NULL, OPT_SITE},
         {"zones", required_argument, NULL, OPT_ZONES},
         {"export", required_argument, NULL, OPT_EXPORT},
         {"output", required_argument, NULL, 'o'},
         {"quiet", no_argument, NULL, OPT_QUIET},
+        {"dev", no_argument, NULL, OPT_DEV},
         {"help", no_argument, NULL, OPT_HELP},
         {NULL, 0, NULL, 0},
     };
@@ -99,6 +108,7 @@ static int parse_args(int argc, char **argv, struct options *opt)
         case 'o': opt->output = optarg; break;
         case 'q':
         case OPT_QUIET: opt->quiet = 1; break;
+        case OPT_DEV: opt->dev = 1; break;
         case OPT_HELP:
             usage(stdout);
             return EXIT_SUCCESS + 256;      /* leave with 0 */
@@ -166,6 +176,69 @@ static const char *plural(unsigned n, const char *one, const char *many)
     return n == 1 ? one : many;
 }
 
+/* Builds the blob, checks it and writes it to opt->output. Returns 0 or
+ * -1 (said on stderr); *records and *blob_len for the summary. */
+static int write_blob(const struct options *opt, const struct http_files *files, const struct zone_set *zones,
+                      const struct dns_conf *dns_conf, const uint8_t *build_id, unsigned *records,
+                      size_t *blob_len)
+{
+    int failed = 0;
+    struct blob_writer *w = blob_writer_new();
+    uint8_t *blob = NULL;
+    if (!w || http_emit(w, files) != 0) {
+        fputs("crunch: cannot build the blob (out of memory or compression failed)\n", stderr);
+        failed = 1;
+    } else {
+        *records = zone_emit(w, zones);
+        dns_conf_emit(w, dns_conf);
+        if (opt->dev) {
+            blob_writer_set_flags(w, BLOB_DEVELOPMENT);
+            blob_writer_set_build_id(w, build_id);
+        }
+        uint64_t created = opt->have_epoch ? opt->epoch : (uint64_t)time(NULL);
+        if (blob_writer_finish(w, created, &blob, blob_len) != 0) {
+            fputs("crunch: cannot build the blob: larger than 4 GiB or out of memory\n", stderr);
+            failed = 1;
+        } else if (check_blob(blob, *blob_len, files) != 0) {
+            failed = 1;
+        } else {
+            int err = write_file_atomic(opt->output, blob, *blob_len);
+            if (err) {
+                fprintf(stderr, "%s: cannot write the blob: %s\n", opt->output, strerror(err));
+                failed = 1;
+            }
+        }
+    }
+    free(blob);
+    blob_writer_free(w);
+    return failed ? -1 : 0;
+}
+
+/* --dev after input errors (already counted, not yet printed): prints
+ * them and writes the error page's blob in place of the site's, so the
+ * browser shows them until a good build replaces it. Zones without errors
+ * of their own (`zones`, else NULL) stay in it: a typo in a page does not
+ * stop DNS. */
+static void write_error_blob(const struct options *opt, struct http_files *files, const struct zone_set *zones,
+                             const struct dns_conf *dns_conf)
+{
+    unsigned errors = diag_error_count();
+    char *messages = diag_flush_copy();
+    uint8_t build_id[BLOB_BUILD_ID_LEN];
+    dev_reload_error_site(files, messages, errors, build_id);
+    free(messages);
+    struct zone_set no_zones = {0};
+    struct dns_conf defaults;
+    dns_conf_load_defaults(&defaults);
+    unsigned records = 0;
+    size_t len = 0;
+    if (write_blob(opt, files, zones ? zones : &no_zones, zones ? dns_conf : &defaults, build_id, &records,
+                   &len) == 0)
+        fprintf(stderr, "crunch: %u %s; %s holds the error page%s\n", errors, plural(errors, "error", "errors"),
+                opt->output, zones && zones->count ? " (and the zones, which have none)" : "");
+    dns_conf_free(&defaults);
+}
+
 int main(int argc, char **argv)
 {
     uint64_t started = now_ms();
@@ -178,13 +251,22 @@ int main(int argc, char **argv)
     struct http_files files = {0};
     struct site_summary site = {0, 0};
     struct zone_set zones = {0};
+    unsigned site_errors = 0;
     if (opt.site_dir)
-        site_load(opt.site_dir, opt.have_epoch ? &opt.epoch : NULL, &files, &site);
+        site_errors = site_load(opt.site_dir, opt.have_epoch ? &opt.epoch : NULL, &files, &site);
     struct dns_conf dns_conf;
     if (opt.zones_dir && zones_load(opt.zones_dir, &zones) == 0 && transfers_load(opt.zones_dir, &zones) == 0)
         dns_conf_load(opt.zones_dir, &zones, &dns_conf);
     else
         dns_conf_load_defaults(&dns_conf);
+    if (diag_error_count() && opt.dev && opt.output) {
+        bool zones_sound = diag_error_count() == site_errors;
+        write_error_blob(&opt, &files, zones_sound ? &zones : NULL, &dns_conf);
+        http_files_free(&files);
+        zones_free(&zones);
+        dns_conf_free(&dns_conf);
+        return EXIT_INPUT_ERROR;
+    }
     if (diag_error_count()) {
         diag_flush();
         unsigned n = diag_error_count();
@@ -198,35 +280,15 @@ int main(int argc, char **argv)
      * the build goes on. */
     if (diag_warning_count())
         diag_flush();
+    uint8_t build_id[BLOB_BUILD_ID_LEN] = {0};
+    if (opt.dev)
+        dev_reload_apply(&files, build_id);
 
     int failed = 0;
     unsigned records = 0;
     size_t blob_len = 0;
     if (opt.output) {
-        struct blob_writer *w = blob_writer_new();
-        uint8_t *blob = NULL;
-        if (!w || http_emit(w, &files) != 0) {
-            fputs("crunch: cannot build the blob (out of memory or compression failed)\n", stderr);
-            failed = 1;
-        } else {
-            records = zone_emit(w, &zones);
-            dns_conf_emit(w, &dns_conf);
-            uint64_t created = opt.have_epoch ? opt.epoch : (uint64_t)time(NULL);
-            if (blob_writer_finish(w, created, &blob, &blob_len) != 0) {
-                fputs("crunch: cannot build the blob: larger than 4 GiB or out of memory\n", stderr);
-                failed = 1;
-            } else if (check_blob(blob, blob_len, &files) != 0) {
-                failed = 1;
-            } else {
-                int err = write_file_atomic(opt.output, blob, blob_len);
-                if (err) {
-                    fprintf(stderr, "%s: cannot write the blob: %s\n", opt.output, strerror(err));
-                    failed = 1;
-                }
-            }
-        }
-        free(blob);
-        blob_writer_free(w);
+        failed = write_blob(&opt, &files, &zones, &dns_conf, build_id, &records, &blob_len) != 0;
     } else {
         for (size_t i = 0; i < zones.count; i++)
             records += (unsigned)zones.items[i].rr_count;
