@@ -28,6 +28,10 @@ const char config_usage[] =
     "  --syslog-rate N       syslog messages a second, at most (default 1000; lines past it are dropped, counted)\n"
     "  --metrics ADDR:PORT   serve Prometheus metrics at http://ADDR:PORT/metrics, on that address only\n"
     "                        (one of unihost's own; IPv6 in brackets: [2001:db8::2]:9100)\n"
+    "  --manage ADDR:PORT    take content blobs pushed over HTTPS (PUT /blob) at ADDR:PORT, on that\n"
+    "                        address only; needs HTTPS's credentials and the signers' public key\n"
+    "  --manage-key FILE     PEM EC P-256 public key whose private half signs pushed blobs (unix;\n"
+    "                        on Xen the key is built into the image: make xen MANAGE_PUBKEY=FILE)\n"
     "  -h, --help            print this text\n"
     "Flags also take the --flag=VALUE form.\n";
 
@@ -95,7 +99,8 @@ static int parse_host_port(const char *value, ip_addr_t *addr, uint16_t *port, u
 int config_parse(int argc, char **argv, struct unihost_config *cfg, char *err, size_t err_size)
 {
     enum { TAP, BLOB, IPV4, IPV4_GATEWAY, IPV6, TLS_CERT, TLS_KEY, NO_HTTPS_REDIRECT, HSTS_MAX_AGE,
-           REQUEST_TIMEOUT, IDLE_TIMEOUT, NO_ACCESS_LOG, DNS_LOG, SYSLOG, SYSLOG_HOSTNAME, SYSLOG_RATE, METRICS };
+           REQUEST_TIMEOUT, IDLE_TIMEOUT, NO_ACCESS_LOG, DNS_LOG, SYSLOG, SYSLOG_HOSTNAME, SYSLOG_RATE, METRICS,
+           MANAGE, MANAGE_KEY };
     static const char *const flags[] = {
         [TAP] = "--tap", [BLOB] = "--blob", [IPV4] = "--ipv4",
         [IPV4_GATEWAY] = "--ipv4-gateway", [IPV6] = "--ipv6",
@@ -104,6 +109,7 @@ int config_parse(int argc, char **argv, struct unihost_config *cfg, char *err, s
         [REQUEST_TIMEOUT] = "--http-request-timeout", [IDLE_TIMEOUT] = "--http-idle-timeout",
         [NO_ACCESS_LOG] = "--no-access-log", [DNS_LOG] = "--dns-log", [SYSLOG] = "--syslog",
         [SYSLOG_HOSTNAME] = "--syslog-hostname", [SYSLOG_RATE] = "--syslog-rate", [METRICS] = "--metrics",
+        [MANAGE] = "--manage", [MANAGE_KEY] = "--manage-key",
     };
     /* flags that take no value */
     const unsigned switches = 1u << NO_HTTPS_REDIRECT | 1u << NO_ACCESS_LOG | 1u << DNS_LOG;
@@ -252,6 +258,22 @@ int config_parse(int argc, char **argv, struct unihost_config *cfg, char *err, s
             }
             cfg->has_metrics = true;
             break;
+        case MANAGE:
+            if (parse_host_port(value, &cfg->manage_addr, &cfg->manage_port, 0) != 0) {
+                snprintf(err, err_size, "--manage wants ADDR:PORT like 192.0.2.2:8443 or [2001:db8::2]:8443, "
+                         "not '%s'", value);
+                return -1;
+            }
+            if (cfg->manage_port == 53 || cfg->manage_port == 80 || cfg->manage_port == 443) {
+                snprintf(err, err_size, "--manage wants a port of its own, not %u (DNS, HTTP and HTTPS are "
+                         "served there on every address)", (unsigned)cfg->manage_port);
+                return -1;
+            }
+            cfg->has_manage = true;
+            break;
+        case MANAGE_KEY:
+            cfg->manage_key_path = value;
+            break;
         case HSTS_MAX_AGE:
             seconds = &cfg->hsts_max_age;
             max_seconds = 63072000;     /* two years, what the preload list asks */
@@ -295,6 +317,21 @@ int config_parse(int argc, char **argv, struct unihost_config *cfg, char *err, s
         !(IP_IS_V4(&cfg->metrics_addr) ? cfg->has_ipv4 && ip4_addr_cmp(ip_2_ip4(&cfg->metrics_addr), &cfg->ipv4)
                                        : cfg->has_ipv6 && ip6_addr_cmp_zoneless(ip_2_ip6(&cfg->metrics_addr), &cfg->ipv6))) {
         snprintf(err, err_size, "--metrics wants one of unihost's own addresses (--ipv4, --ipv6)");
+        return -1;
+    }
+    if (cfg->has_manage &&
+        !(IP_IS_V4(&cfg->manage_addr) ? cfg->has_ipv4 && ip4_addr_cmp(ip_2_ip4(&cfg->manage_addr), &cfg->ipv4)
+                                      : cfg->has_ipv6 && ip6_addr_cmp_zoneless(ip_2_ip6(&cfg->manage_addr), &cfg->ipv6))) {
+        snprintf(err, err_size, "--manage wants one of unihost's own addresses (--ipv4, --ipv6)");
+        return -1;
+    }
+    if (cfg->has_manage && cfg->has_metrics && cfg->manage_port == cfg->metrics_port &&
+        ip_addr_cmp(&cfg->manage_addr, &cfg->metrics_addr)) {
+        snprintf(err, err_size, "--manage and --metrics want different ports");
+        return -1;
+    }
+    if (cfg->manage_key_path && !cfg->has_manage) {
+        snprintf(err, err_size, "--manage-key goes with --manage");
         return -1;
     }
     return 0;

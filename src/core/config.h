@@ -50,6 +50,17 @@ struct unihost_config {
     bool has_metrics;
     ip_addr_t metrics_addr;
     uint16_t metrics_port;
+
+    /* --manage ADDR:PORT: the management listener (content pushed over TLS,
+     * docs/xen.md), on that address only. The public key that signs pushed
+     * blobs: on unix --manage-key names a PEM file that main() reads into
+     * the *_pem bytes; on Xen it is built into the image. */
+    bool has_manage;
+    ip_addr_t manage_addr;
+    uint16_t manage_port;
+    const char *manage_key_path;
+    const char *manage_key_pem;
+    size_t manage_key_pem_len;
 };
 
 #define CONFIG_SYSLOG_PORT_DEFAULT 514u     /* RFC 5426 3.3 */

@@ -54,6 +54,17 @@ static void tls(struct prom_text *t)
     }
 }
 
+static void manage(struct prom_text *t)
+{
+    static const char *const outcomes[METRICS_PUSH_OUTCOMES] = {"accepted", "refused", "abandoned"};
+    prom_family(t, "unihost_manage_pushes_total", "counter",
+                "Content blobs pushed to the management listener (--manage), by outcome.");
+    for (size_t i = 0; i < METRICS_PUSH_OUTCOMES; i++) {
+        struct prom_label l[] = {PROM_LABEL("outcome", outcomes[i])};
+        prom_sample(t, "unihost_manage_pushes_total", l, 1, metrics.manage_pushes[i]);
+    }
+}
+
 static void dns(struct prom_text *t)
 {
     prom_family(t, "unihost_dns_responses_total", "counter", "DNS answers sent, by transport and RCODE.");
@@ -187,6 +198,7 @@ size_t metrics_page(const struct blob *blob, uint64_t uptime_seconds, char *buf,
     prom_text_init(&t, buf, size);
     http(&t);
     tls(&t);
+    manage(&t);
     dns(&t);
     connections(&t);
     lwip(&t);

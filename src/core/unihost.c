@@ -6,6 +6,7 @@
 #include "core/dns_notify_service.h"
 #include "core/dns_service.h"
 #include "core/http_service.h"
+#include "core/manage_service.h"
 #include "core/metrics_service.h"
 #include "lwip/init.h"
 #include "lwip/timeouts.h"
@@ -224,6 +225,8 @@ int unihost_run(const struct unihost_config *cfg, const void *blob, size_t blob_
         log_line("could not listen for metrics on port %u", (unsigned)cfg->metrics_port);
         return 1;
     }
+    if (cfg->has_manage && manage_service_start(cfg, http.tls) != 0)
+        return 1;               /* it said why */
     if (dns_notify_service_start(NULL, content) != 0)
         log_line("dns: no UDP socket for NOTIFY; secondaries learn of serials at their refresh");
     log_line("ready");

@@ -34,6 +34,9 @@ enum metrics_tls_reason {
 
 enum metrics_transport { METRICS_UDP, METRICS_TCP, METRICS_TRANSPORTS };
 
+/* Content pushed to --manage (manage_service.c), by outcome. */
+enum metrics_push_outcome { METRICS_PUSH_ACCEPTED, METRICS_PUSH_REFUSED, METRICS_PUSH_ABANDONED, METRICS_PUSH_OUTCOMES };
+
 struct metrics {
     /* HTTP: responses by [https][status class 1xx..5xx, index 0..4], and
      * the bytes the transport took for them. */
@@ -42,6 +45,8 @@ struct metrics {
     /* TLS handshakes. */
     uint64_t tls_new, tls_resumed;
     uint64_t tls_failed[METRICS_TLS_REASONS];
+    /* Pushes to the management listener. */
+    uint64_t manage_pushes[METRICS_PUSH_OUTCOMES];
     /* DNS answers sent, by transport, RCODE and query type. */
     uint64_t dns_rcode[METRICS_TRANSPORTS][METRICS_RCODES];
     uint64_t dns_qtype[METRICS_TRANSPORTS][METRICS_QTYPES];

@@ -21,7 +21,10 @@
 /* Metrics scrapers at once (--metrics; metrics_service.c): two Prometheus
  * servers, say; a third sheds one. */
 #define METRICS_SLOTS 2
-#define TCP_LISTENERS 4         /* 53, 80, 443, and the metrics port */
+/* Pushes of content at once (--manage; manage_service.c): one is
+ * installed at a time, a second connection is told so (503). */
+#define MANAGE_SLOTS 2
+#define TCP_LISTENERS 5         /* 53, 80, 443, the metrics port and the management port */
 #ifndef TCP_HALF_OPEN_MAX
 #define TCP_HALF_OPEN_MAX 64    /* per listener; past it, SYN cookies (syn_cookie.h) */
 #endif

@@ -40,7 +40,7 @@
 #include "net/netif_platform.h"
 
 #define TICK_MS 500
-#define LISTENERS_MAX 4
+#define LISTENERS_MAX TCP_LISTENERS
 /* Below this much room, and with bytes still queued, wait for more room:
  * an engine may regenerate its output at every call (dns_stream.h). */
 #define SEND_MIN 4096

@@ -23,7 +23,7 @@
 /* Reads a whole PEM file (they are small: at most 64 KB) into `buf` for
  * the TLS code, which takes bytes, not file names. */
 enum { PEM_MAX = 64 * 1024 };
-static char cert_pem[PEM_MAX], key_pem[PEM_MAX];
+static char cert_pem[PEM_MAX], key_pem[PEM_MAX], manage_key_pem[PEM_MAX];
 
 static const char *read_pem(const char *flag, const char *path, char *buf, size_t *len)
 {
@@ -61,6 +61,13 @@ int main(int argc, char **argv)
         fprintf(stderr, "unihost: give the tap device with --tap NAME\n%s", config_usage);
         return 2;
     }
+    /* Pushes are signed, and come over TLS only: both before anything starts. */
+    if (cfg.has_manage && (!cfg.manage_key_path || !cfg.tls_cert_path)) {
+        fprintf(stderr, "unihost: --manage needs %s: pushed blobs are taken over TLS only, signed by that key\n",
+                !cfg.manage_key_path ? "--manage-key FILE (the PEM public key whose private half signs blobs)"
+                                     : "--tls-cert and --tls-key (HTTPS's credentials)");
+        return 2;
+    }
     unix_platform_init();
     atexit(log_drain);      /* what the console did not take yet, on every way out */
 
@@ -84,6 +91,9 @@ int main(int argc, char **argv)
         if (!cfg.tls_cert_pem || !cfg.tls_key_pem)
             return 1;
     }
+    if (cfg.manage_key_path &&
+        !(cfg.manage_key_pem = read_pem("--manage-key", cfg.manage_key_path, manage_key_pem, &cfg.manage_key_pem_len)))
+        return 1;
 
     if (tap_open(cfg.tap, err, sizeof err) != 0) {
         log_line("%s", err);

@@ -26,6 +26,8 @@
 /* The TLS credentials make xen embedded (tls_embed.S); empty for none. */
 extern const char unihost_tls_cert[], unihost_tls_cert_end[];
 extern const char unihost_tls_key[], unihost_tls_key_end[];
+/* The public key that signs pushed blobs (manage_key_embed.S); empty for none. */
+extern const char unihost_manage_key[], unihost_manage_key_end[];
 
 static bool on_xen;
 static char cmdline[CMDLINE_MAX];
@@ -123,11 +125,12 @@ _Noreturn void xen_c_entry(const struct hvm_start_info *si)
         xen_console_write(config_usage, strlen(config_usage));
         xen_shutdown_with_reason(XEN_EXIT_POWEROFF, "--help given");
     }
-    if (cfg.tap || cfg.blob_path || cfg.tls_cert_path)
+    if (cfg.tap || cfg.blob_path || cfg.tls_cert_path || cfg.manage_key_path)
         xen_shutdown_with_reason(XEN_EXIT_CRASH,
-                                 "--tap, --blob, --tls-cert and --tls-key are for the unix build; on Xen "
-                                 "the interface is the vif, and the blob and TLS credentials are "
-                                 "embedded (make xen XEN_TLS_CERT=FILE XEN_TLS_KEY=FILE)");
+                                 "--tap, --blob, --tls-cert, --tls-key and --manage-key are for the unix "
+                                 "build; on Xen the interface is the vif, and the blob, TLS credentials "
+                                 "and signing key are embedded (make xen XEN_TLS_CERT=FILE "
+                                 "XEN_TLS_KEY=FILE MANAGE_PUBKEY=FILE)");
     size_t cert_len = (size_t)((uintptr_t)unihost_tls_cert_end - (uintptr_t)unihost_tls_cert);
     size_t key_len = (size_t)((uintptr_t)unihost_tls_key_end - (uintptr_t)unihost_tls_key);
     if (cert_len > 0 && key_len > 0) {
@@ -137,6 +140,12 @@ _Noreturn void xen_c_entry(const struct hvm_start_info *si)
         cfg.tls_key_pem_len = key_len;
         cfg.tls_cert_path = "the embedded certificate";
         cfg.tls_key_path = "the embedded key";
+    }
+    size_t manage_key_len = (size_t)((uintptr_t)unihost_manage_key_end - (uintptr_t)unihost_manage_key);
+    if (manage_key_len > 0) {
+        cfg.manage_key_pem = unihost_manage_key;
+        cfg.manage_key_pem_len = manage_key_len;
+        cfg.manage_key_path = "the embedded key (MANAGE_PUBKEY)";
     }
     xen_console_printf("unihost: random: %s", xen_random_source());
 

@@ -1,15 +1,28 @@
-/* A bump allocator over one RAM region: see memory.h. The guest allocates
- * only at start-up (netfront's ring and buffer pages); lwIP's heap and pools
- * are static arrays in .bss, sized in lwipopts.h. */
+/* One RAM region: a bump allocator for start-up pages (netfront's ring and
+ * buffer pages), then runs of pages for blobs: see memory.h. lwIP's heap
+ * and pools are static arrays in .bss, sized in lwipopts.h. */
 #include "xen/memory.h"
 
 #include <string.h>
 
+#include "xen/page_runs.h"
 #include "xen/xen_abi.h"
 
 extern char __image_end[];
 
 static uintptr_t next_free, region_end;
+/* What the bump allocator had left when the first run was asked for. */
+static struct page_runs runs;
+static bool runs_started;
+
+static void start_runs(void)
+{
+    if (runs_started)
+        return;
+    runs_started = true;
+    page_runs_init(&runs, next_free, (uint32_t)((region_end - next_free) / XEN_PAGE_SIZE));
+    next_free = region_end;         /* the bump allocator has nothing left */
+}
 
 static uintptr_t max_end(uintptr_t a, uint64_t start, uint64_t len)
 {
@@ -51,15 +64,37 @@ size_t memory_init(const struct hvm_start_info *si)
 
 void *memory_alloc_page(void)
 {
-    if (region_end - next_free < XEN_PAGE_SIZE)
-        return NULL;
-    void *page = (void *)next_free;
-    next_free += XEN_PAGE_SIZE;
-    memset(page, 0, XEN_PAGE_SIZE);
+    void *page;
+    if (runs_started) {
+        page = page_runs_alloc(&runs, 1);       /* a page after start-up is a run that stays */
+    } else if (region_end - next_free >= XEN_PAGE_SIZE) {
+        page = (void *)next_free;
+        next_free += XEN_PAGE_SIZE;
+    } else {
+        page = NULL;
+    }
+    if (page)
+        memset(page, 0, XEN_PAGE_SIZE);
     return page;
+}
+
+void *memory_alloc_run(size_t bytes)
+{
+    start_runs();
+    size_t pages = (bytes + XEN_PAGE_SIZE - 1) / XEN_PAGE_SIZE;
+    if (pages == 0 || pages > UINT32_MAX)
+        return NULL;
+    return page_runs_alloc(&runs, (uint32_t)pages);
+}
+
+int memory_free_run(void *memory)
+{
+    return runs_started ? page_runs_free(&runs, memory) : -1;
 }
 
 size_t memory_free_bytes(void)
 {
+    if (runs_started)
+        return (size_t)page_runs_free_pages(&runs) * XEN_PAGE_SIZE;
     return region_end - next_free;
 }

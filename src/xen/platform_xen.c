@@ -212,17 +212,17 @@ int plat_reload_take(void **memory, size_t *size, char *origin, size_t origin_si
     return 0;
 }
 
-/* No memory for content that arrives while running yet: the guest serves
- * the blob built into its image. */
+/* Memory for a pushed blob (--manage): runs of pages that are given back
+ * (memory.h, page_runs.h); page-aligned, so 8-byte aligned too. */
 void *plat_blob_alloc(size_t size)
 {
-    (void)size;
-    return NULL;
+    return memory_alloc_run(size);
 }
 
 void plat_blob_free(void *memory)
 {
-    (void)memory;
+    if (memory && memory_free_run(memory) != 0)
+        xen_shutdown_with_reason(XEN_EXIT_CRASH, "plat_blob_free: not memory plat_blob_alloc gave");
 }
 
 void plat_console_write(const char *buf, size_t len)

@@ -18,7 +18,11 @@
 # guest.cmdline (its command line), ready (the console line that says it
 # serves), zone (the zone, one record a line), index.html (crunch's export),
 # fixture.xen (a guest serving the fixture blob) and fixture.many (how many
-# TXT records many.bulk.test has there).
+# TXT records many.bulk.test has there); push.blob (a second blob to push to
+# the guest's --manage port), push.sig and push.badsig (its signature by the
+# key the guest embeds, and by another key), push-index.html and push.serial
+# (what the guest must serve once it took the push), or push.missing (why
+# there is no push to test).
 
 export PATH=/usr/sbin:/usr/bin:/sbin:/bin:/usr/lib/xen-4.17/bin
 memory=${XENTEST_MEMORY:-16}
@@ -271,6 +275,61 @@ if $created; then
     exec 3>&-
     run "ping guest over IPv4" ping -4 -c 1 -W 2 $guest4 || true
     run "ping guest over IPv6" ping -6 -c 1 -W 2 $guest6 || true
+fi
+
+# ---- content pushed to the management listener ----------------------------------------
+# A second blob over TLS to --manage: signed by another key it is refused
+# and the page stays; signed by the key built into the guest it is taken,
+# and the page curl gets and the serial dig gets are the new blob's.
+apex_serial() {     # apex_serial tcp|notcp ADDR: the SOA serial the guest answers
+    dig @"$2" +"$1" +short +time=5 +tries=2 unihost.test SOA 2>/dev/null | awk '{print $3}'
+}
+page_is() {         # page_is URL FILE: the page is FILE byte for byte
+    curl -sS -g --cacert $T/tls-cert.pem --max-time 20 -o /tmp/page.got "$1" 2>/dev/null && cmp -s /tmp/page.got "$2"
+}
+if ! $created; then
+    :
+elif ! [ -s $T/push.blob ]; then
+    fail "push a blob to --manage" "$(cat $T/push.missing 2>/dev/null || echo "no blob to push in the payload")"
+elif ! [ -s $T/tls-cert.pem ]; then
+    fail "push a blob to --manage" "the guest has no TLS credentials: pushes need them"
+elif ! grep -q "manage: on $guest4:8443 over TLS" "$console_log" 2>/dev/null; then
+    fail "push a blob to --manage" "no 'manage: on $guest4:8443' line on the guest's console"
+else
+    pass "guest listens for pushes on $guest4:8443"
+    murl=https://$guest4:8443/blob
+    push() {        # push SIGFILE: curl's status; the answer in /tmp/push.answer
+        curl -sS --max-time 120 --cacert $T/tls-cert.pem -T $T/push.blob -H "Blob-Signature: $(cat "$1")" \
+             -o /tmp/push.answer -w '%{http_code}' "$murl" 2>/tmp/curl.err
+    }
+    old_serial=$(apex_serial notcp $guest4)
+    code=$(push $T/push.badsig)
+    if [ "$code" = 403 ]; then pass "push signed by another key is refused (403: $(cat /tmp/push.answer))"
+    else fail "push signed by another key is refused" "status '$code' $(cat /tmp/push.answer /tmp/curl.err 2>/dev/null | tr '\n' ' ')"; fi
+    if page_is "https://$guest4/" $T/index.html && [ "$(apex_serial notcp $guest4)" = "$old_serial" ]; then
+        pass "after the refused push the page and the serial ($old_serial) are unchanged"
+    else
+        fail "after the refused push the page and the serial are unchanged" "serial now '$(apex_serial notcp $guest4)'"
+    fi
+    t1=$(now)
+    code=$(push $T/push.sig)
+    if [ "$code" = 200 ]; then
+        pass "push signed by the embedded key is taken (200 after $(elapsed "$t1") s: $(cat /tmp/push.answer))"
+    else
+        fail "push signed by the embedded key is taken" "status '$code' $(cat /tmp/push.answer /tmp/curl.err 2>/dev/null | tr '\n' ' ')"
+    fi
+    for url in "https://$guest4/" "https://[$guest6]/"; do
+        if page_is "$url" $T/push-index.html; then pass "after the push GET $url is the pushed page"
+        else fail "after the push GET $url is the pushed page" "body ($(wc -c < /tmp/page.got) bytes) differs from the pushed blob's index.html"; fi
+    done
+    want=$(cat $T/push.serial)
+    for how in notcp tcp; do
+        got=$(apex_serial $how $guest4)
+        over=UDP
+        [ $how = tcp ] && over=TCP
+        if [ "$got" = "$want" ]; then pass "after the push the SOA serial over $over is $want (was $old_serial)"
+        else fail "after the push the SOA serial over $over is $want" "got '$got'"; fi
+    done
 fi
 
 # What dom0 saw of the guest on the link: its neighbour entries (ARP and

@@ -13,7 +13,12 @@
 #                      build/tests/unihost-fixture.xen; its checks fail
 #                      without it)
 #   XEN_GUEST_CMDLINE  its kernel command line
-#                      (default "--ipv4=192.0.2.2/24 --ipv6=2001:db8::2/64")
+#                      (default "--ipv4=192.0.2.2/24 --ipv6=2001:db8::2/64", and
+#                      --manage=192.0.2.2:8443 when the guest has a signing key)
+#   XEN_MANAGE_KEY     the private key whose public half the guest embeds
+#                      (MANAGE_PUBKEY; default build/tls/dev-manage-key.pem, the
+#                      development pair's): dom0 pushes a second blob signed
+#                      with it (the push checks fail without it)
 #   XEN_READY          the console line that says the guest serves
 #   XEN_MEMORY         guest memory in MiB (default 16)
 #   XEN_TIMEOUT        bound on the whole QEMU run in seconds (default 600)
@@ -31,6 +36,7 @@ CRUNCH=${CRUNCH:-$BUILD/crunch}
 guest=${1:-${XEN_GUEST:-$BUILD/unihost.xen}}
 fixture_guest=${XEN_FIXTURE_GUEST:-$BUILD/tests/unihost-fixture.xen}
 guest_cmdline=${XEN_GUEST_CMDLINE:-"--ipv4=192.0.2.2/24 --ipv6=2001:db8::2/64"}
+manage_key=${XEN_MANAGE_KEY:-$BUILD/tls/dev-manage-key.pem}
 ready=${XEN_READY:-"unihost: ready"}
 memory=${XEN_MEMORY:-16}
 qemu_timeout=${XEN_TIMEOUT:-600}
@@ -41,7 +47,7 @@ out=$BUILD/xentest
 notok() { echo "not ok - xen: $1: $2"; }
 
 [ "$(id -u)" -eq 0 ] || { notok "setup" "must run as root (the dom0 build uses debootstrap)"; exit 1; }
-for tool in qemu-system-x86_64 timeout ldns-read-zone cpio gzip; do
+for tool in qemu-system-x86_64 timeout ldns-read-zone cpio gzip openssl; do
     command -v "$tool" >/dev/null 2>&1 || { notok "setup" "$tool is missing (tools/deps.sh installs it)"; exit 1; }
 done
 [ -x "$CRUNCH" ] || { notok "setup" "$CRUNCH is missing (run make)"; exit 1; }
@@ -75,6 +81,35 @@ printf '%s\n' "$ready" > "$p/xentest/ready" ||
 tls_cert=$BUILD/xen/tls/cert.pem
 if [ "$guest" = "$BUILD/unihost.xen" ] && [ -s "$tls_cert" ]; then
     cp "$tls_cert" "$p/xentest/tls-cert.pem" || { notok "payload" "cannot copy $tls_cert"; exit 1; }
+fi
+# A second blob for dom0 to push to the management listener: site/ and
+# zones/ with a line added to the home page and the zone's serial bumped,
+# signed with the private half of the key make xen embedded (MANAGE_PUBKEY),
+# and the same blob signed by another key, which the guest must refuse. The
+# guest listens for pushes (--manage) only when this is ready.
+manage_pub=$BUILD/xen/manage/pubkey.pem
+if [ "$guest" != "$BUILD/unihost.xen" ] || ! [ -s "$manage_pub" ]; then
+    echo "the guest embeds no signing key ($manage_pub; make xen MANAGE_PUBKEY=FILE)" > "$p/xentest/push.missing"
+elif ! [ -r "$manage_key" ] ||
+     ! openssl ec -in "$manage_key" -pubout 2>/dev/null | cmp -s - "$manage_pub"; then
+    echo "$manage_key is not the private half of $manage_pub (set XEN_MANAGE_KEY)" > "$p/xentest/push.missing"
+else
+    v2=$out/v2
+    serial=$(sed -n 's/^ *\([0-9]\{10\}\) *; serial.*/\1/p' zones/unihost.test.zone)
+    mkdir -p "$v2" && cp -R site zones "$v2/" &&
+    printf '\nThis page was pushed to the guest by dom0.\n' >> "$v2/site/index.md" &&
+    sed -i "s/^\( *\)$serial\( *; serial\)/\1$((serial + 1))\2/" "$v2/zones/unihost.test.zone" &&
+    grep -q "$((serial + 1)) *; serial" "$v2/zones/unihost.test.zone" &&
+    "$CRUNCH" --quiet --site "$v2/site" --zones "$v2/zones" -o "$p/xentest/push.blob" > "$out/crunch-v2.log" 2>&1 &&
+    "$CRUNCH" --quiet --site "$v2/site" --export "$v2/export" >> "$out/crunch-v2.log" 2>&1 &&
+    cp "$v2/export/index.html" "$p/xentest/push-index.html" &&
+    echo $((serial + 1)) > "$p/xentest/push.serial" &&
+    openssl dgst -sha256 -sign "$manage_key" "$p/xentest/push.blob" | openssl base64 -A > "$p/xentest/push.sig" &&
+    openssl ecparam -name prime256v1 -genkey -noout -out "$out/other-key.pem" 2>/dev/null &&
+    openssl dgst -sha256 -sign "$out/other-key.pem" "$p/xentest/push.blob" | openssl base64 -A > "$p/xentest/push.badsig" ||
+        { notok "payload" "cannot prepare the blob to push: $(tr '\n' ' ' < "$out/crunch-v2.log")"; exit 1; }
+    [ -n "${XEN_GUEST_CMDLINE:-}" ] || guest_cmdline="$guest_cmdline --manage=192.0.2.2:8443"
+    printf '%s\n' "$guest_cmdline" > "$p/xentest/guest.cmdline"
 fi
 # The zone as ldns reads it, one record a line, single-spaced -- the form the
 # tap integration test compares dig's answers with.

@@ -64,8 +64,8 @@
 #define MEMP_NUM_UDP_PCB 4                 /* DNS on port 53, NOTIFY's ephemeral port, syslog's */
 /* Every slot, every listener's half-open connections, and a reserve for
  * closing ones (net_limits.h). */
-#define MEMP_NUM_TCP_PCB (HTTP_SLOTS + DNS_SLOTS + METRICS_SLOTS + TCP_LISTENERS * TCP_HALF_OPEN_MAX + TCP_CLOSING_RESERVE)
-#define MEMP_NUM_TCP_PCB_LISTEN 4
+#define MEMP_NUM_TCP_PCB (HTTP_SLOTS + DNS_SLOTS + METRICS_SLOTS + MANAGE_SLOTS + TCP_LISTENERS * TCP_HALF_OPEN_MAX + TCP_CLOSING_RESERVE)
+#define MEMP_NUM_TCP_PCB_LISTEN TCP_LISTENERS
 /* lwIP's own timers, the TCP service's tick (tcp_service.c) and the
  * NOTIFY retries (dns_notify_service.c). */
 #define MEMP_NUM_SYS_TIMEOUT (LWIP_NUM_SYS_TIMEOUT_INTERNAL + 2)
