@@ -6,6 +6,8 @@
 
 #include <bearssl.h>
 
+#include "crypto/pem_walk.h"
+
 /* An EC P-256 SubjectPublicKeyInfo is always these 26 bytes, then the
  * 65-byte uncompressed point: SEQUENCE { SEQUENCE { OID id-ecPublicKey,
  * OID prime256v1 }, BIT STRING (no unused bits) }. Comparing the prefix
@@ -33,46 +35,38 @@ static void der_append(void *ctx, const void *data, size_t len)
     d->len += len;
 }
 
+/* The first PEM object's name and DER: pem_walk() is stopped at its end. */
+struct first_object {
+    struct der_buffer *der;
+    char *name;
+    size_t name_size;
+    bool ended;
+};
+
+static pem_der_dest first_object_begins(void *arg, const char *name, void **dest_ctx)
+{
+    struct first_object *f = arg;
+    /* BearSSL's names are at most 127 bytes: keep what fits. */
+    size_t l = 0;
+    while (l + 1 < f->name_size && name[l])
+        l++;
+    memcpy(f->name, name, l);
+    f->name[l] = '\0';
+    *dest_ctx = f->der;
+    return der_append;
+}
+
+static int first_object_ends(void *arg)
+{
+    ((struct first_object *)arg)->ended = true;
+    return 1;       /* only the first object counts: stop here */
+}
+
 /* The DER of the first PEM object, and its name; -1 if there is none whole. */
 static int pem_first_object(const char *pem, size_t len, struct der_buffer *der, char *name, size_t name_size)
 {
-    br_pem_decoder_context pc;
-    br_pem_decoder_init(&pc);
-    bool begun = false;
-    /* A final newline lets the decoder see the end of a last line that lacks one. */
-    for (int pass = 0; pass < 2; pass++) {
-        const char *p = pass == 0 ? pem : "\n";
-        size_t left = pass == 0 ? len : 1;
-        while (left > 0) {
-            size_t n = br_pem_decoder_push(&pc, p, left);
-            p += n;
-            left -= n;
-            switch (br_pem_decoder_event(&pc)) {
-            case BR_PEM_BEGIN_OBJ:
-                if (begun)
-                    return 0;       /* only the first object counts */
-                begun = true;
-                {
-                    /* BearSSL's names are at most 127 bytes: keep what fits. */
-                    const char *n = br_pem_decoder_name(&pc);
-                    size_t l = 0;
-                    while (l + 1 < name_size && n[l])
-                        l++;
-                    memcpy(name, n, l);
-                    name[l] = '\0';
-                }
-                br_pem_decoder_setdest(&pc, der_append, der);
-                break;
-            case BR_PEM_END_OBJ:
-                return 0;
-            case BR_PEM_ERROR:
-                return -1;
-            default:
-                break;
-            }
-        }
-    }
-    return -1;
+    struct first_object f = {der, name, name_size, false};
+    return pem_walk(pem, len, first_object_begins, first_object_ends, &f) == 0 && f.ended ? 0 : -1;
 }
 
 int blob_key_from_pem(struct blob_key *key, const char *pem, size_t len, const char *name, char *err,

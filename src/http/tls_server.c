@@ -3,6 +3,7 @@
 
 #include "crypto/ec_impl.h"
 #include "crypto/p256.h"
+#include "crypto/pem_walk.h"
 #include "crypto/sha256_ni.h"
 #include "crypto/tls12_prf.h"
 
@@ -47,50 +48,6 @@ static void skey_push(void *ctx, const void *data, size_t len)
     br_skey_decoder_push(ctx, data, len);
 }
 
-/*
- * Runs BearSSL's PEM decoder over `pem`, calling `object` at the start of
- * each object (it returns the sink for its bytes, or NULL to skip it) and
- * `done` at its end. Returns 0, or -1 if the text is not valid PEM.
- */
-typedef void (*der_dest)(void *ctx, const void *data, size_t len);
-static int pem_walk(const char *pem, size_t len, der_dest (*object)(void *arg, const char *name, void **dest_ctx),
-                    int (*done)(void *arg), void *arg)
-{
-    br_pem_decoder_context pc;
-    br_pem_decoder_init(&pc);
-    bool in_object = false;
-    /* A final newline lets the decoder see the end of a last line that
-     * lacks one. */
-    for (int pass = 0; pass < 2; pass++) {
-        const char *p = pass == 0 ? pem : "\n";
-        size_t left = pass == 0 ? len : 1;
-        while (left > 0) {
-            size_t n = br_pem_decoder_push(&pc, p, left);
-            p += n;
-            left -= n;
-            switch (br_pem_decoder_event(&pc)) {
-            case BR_PEM_BEGIN_OBJ: {
-                void *dest_ctx = NULL;
-                der_dest dest = object(arg, br_pem_decoder_name(&pc), &dest_ctx);
-                br_pem_decoder_setdest(&pc, dest, dest_ctx);
-                in_object = true;
-                break;
-            }
-            case BR_PEM_END_OBJ:
-                in_object = false;
-                if (done(arg) != 0)
-                    return -1;
-                break;
-            case BR_PEM_ERROR:
-                return -1;
-            default:
-                break;
-            }
-        }
-    }
-    return in_object ? -1 : 0;
-}
-
 struct chain_walk {
     struct tls_credentials *creds;
     struct der_sink sink;
@@ -99,7 +56,7 @@ struct chain_walk {
     size_t skipped;             /* objects that are not certificates */
 };
 
-static der_dest chain_object(void *arg, const char *name, void **dest_ctx)
+static pem_der_dest chain_object(void *arg, const char *name, void **dest_ctx)
 {
     struct chain_walk *w = arg;
     w->in_cert = strcmp(name, "CERTIFICATE") == 0 || strcmp(name, "X509 CERTIFICATE") == 0;
@@ -135,7 +92,7 @@ struct key_walk {
     bool in_key;
 };
 
-static der_dest key_object(void *arg, const char *name, void **dest_ctx)
+static pem_der_dest key_object(void *arg, const char *name, void **dest_ctx)
 {
     struct key_walk *w = arg;
     w->in_key = strcmp(name, "PRIVATE KEY") == 0 || strcmp(name, "EC PRIVATE KEY") == 0 ||
