@@ -117,7 +117,13 @@ class Tester:
         if ucsum == "ok":           # over the IP payload, with its length: what lwIP checks
             c = udp_checksum(srcb, dstb, seg)
         elif ucsum == "bad":
+            # Wrong, and never 0: a field of 0 means "no checksum" (RFC 768),
+            # which a receiver rightly accepts. One right checksum in 65536
+            # is 0x0410, so without this a flood now and then had a "bad"
+            # datagram that was in fact unchecked, and answered.
             c = udp_checksum(srcb, dstb, seg) ^ 0x0410
+            if c == 0:
+                c = udp_checksum(srcb, dstb, seg) ^ 0x0820
         elif ucsum == "zero":
             c = 0
         else:
