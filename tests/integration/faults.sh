@@ -112,7 +112,10 @@ alive() {
 download() {
     _u=$1 _f=$2 _o=$3
     shift 3
-    clx curl -sS -g --connect-timeout 10 --max-time 90 -o "$_o" -w '%{http_code}' "$@" "$_u" \
+    # The connect bound covers TCP's and TLS's first flights: lwIP's first
+    # retransmission timeout is 3 s, doubling, so on this lossy link two
+    # losses in a row (now and then) take a handshake past 10 s.
+    clx curl -sS -g --connect-timeout 30 --max-time 90 -o "$_o" -w '%{http_code}' "$@" "$_u" \
         > "$_o.code" 2> "$_o.err" < /dev/null
     _rc=$?
     _sha=$(sha256sum < "$_o" 2>/dev/null | cut -d' ' -f1)
