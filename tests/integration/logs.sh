@@ -44,14 +44,23 @@ cleanup_logs() {
 }
 trap 'cleanup_logs' EXIT
 
-nsx python3 "$LIB/syslogd.py" "$UNIHOST_HOST4" "$SYSLOG_PORT" "$RECV" > "$UH_TMP/syslogd.out" 2>&1 &
-RECV_PID=$!
-_i=0
-while ! grep -q '^# listening' "$UH_TMP/syslogd.out" && [ "$_i" -lt 100 ]; do
-    _i=$((_i + 1))
-    sleep 0.1
-done
-grep -q '^# listening' "$UH_TMP/syslogd.out" || { notok "syslog receiver" "$(cat "$UH_TMP/syslogd.out")"; exit 1; }
+# receiver ADDR PORT OUT NAME: a syslog receiver (lib/syslogd.py) in the
+# namespace writing to OUT, its own output in $UH_TMP/NAME.out; waits (at
+# most 10 s) until it listens. Sets RECEIVER_PID; fails the test if it
+# never listens.
+receiver() {
+    nsx python3 "$LIB/syslogd.py" "$1" "$2" "$3" > "$UH_TMP/$4.out" 2>&1 &
+    RECEIVER_PID=$!
+    _i=0
+    while ! grep -q '^# listening' "$UH_TMP/$4.out" && [ "$_i" -lt 100 ]; do
+        _i=$((_i + 1))
+        sleep 0.1
+    done
+    grep -q '^# listening' "$UH_TMP/$4.out" || { notok "syslog receiver $4" "$(cat "$UH_TMP/$4.out")"; exit 1; }
+}
+
+receiver "$UNIHOST_HOST4" "$SYSLOG_PORT" "$RECV" syslogd
+RECV_PID=$RECEIVER_PID
 
 # Console lines that are not printable ASCII (bar the newline): none, ever.
 no_control_bytes() {
@@ -204,13 +213,8 @@ check "syslog got every line, the start and the stop included" "$(grep -c . "$RE
 
 RECV6=$UH_TMP/syslog6.txt
 : > "$RECV6"
-nsx python3 "$LIB/syslogd.py" "$UNIHOST_HOST6" 5515 "$RECV6" > "$UH_TMP/syslogd6.out" 2>&1 &
-RECV6_PID=$!
-_i=0
-while ! grep -q '^# listening' "$UH_TMP/syslogd6.out" && [ "$_i" -lt 100 ]; do
-    _i=$((_i + 1))
-    sleep 0.1
-done
+receiver "$UNIHOST_HOST6" 5515 "$RECV6" syslogd6
+RECV6_PID=$RECEIVER_PID
 uh_start --syslog "[$UNIHOST_HOST6]:5515" || { notok "start" "unihost did not start"; exit 1; }
 code=$(curl_get -A "logs-test/6" "http://$IP4/?v6=1")
 wait_for 'path=\x22/?v6=1\x22' "$RECV6"
@@ -229,13 +233,8 @@ RECV6_PID=
 # what does not fit. A slower machine only sends fewer: no timing asserted.
 RECV7=$UH_TMP/syslog-rate.txt
 : > "$RECV7"
-nsx python3 "$LIB/syslogd.py" "$UNIHOST_HOST4" 5516 "$RECV7" > "$UH_TMP/syslogd7.out" 2>&1 &
-RECV7_PID=$!
-_i=0
-while ! grep -q '^# listening' "$UH_TMP/syslogd7.out" && [ "$_i" -lt 100 ]; do
-    _i=$((_i + 1))
-    sleep 0.1
-done
+receiver "$UNIHOST_HOST4" 5516 "$RECV7" syslogd7
+RECV7_PID=$RECEIVER_PID
 started=$(date +%s.%N)
 uh_start --syslog "$UNIHOST_HOST4:5516" --syslog-rate 20 --dns-log --no-access-log ||
     { notok "start" "unihost did not start"; exit 1; }
