@@ -36,7 +36,10 @@ const struct blob *content_current(void)
 
 unsigned content_slot(const struct blob *b)
 {
-    return (unsigned)((const struct version *)(const void *)b - versions);
+    unsigned i = 0;
+    while (i + 1 < CONTENT_VERSIONS && &versions[i].blob != b)
+        i++;
+    return i;       /* b is always one of ours */
 }
 
 const struct content_counters *content_counters(void)
