@@ -487,7 +487,9 @@ static void collect_second_hello(struct tls13_conn *c, size_t frag_len)
     if (c->hello_len < 4)
         return;
     size_t msg_len = 4 + ((size_t)c->in[1] << 16 | (size_t)c->in[2] << 8 | c->in[3]);
-    if (c->in[0] != TLS13_HS_CLIENT_HELLO || msg_len > c->in_cap - TLS13_CIPHERTEXT_MAX - TLS13_RECORD_HEADER) {
+    /* Its records must fit beside it in the input buffer (put_received
+     * checks each one); the hello itself is held to one record's worth. */
+    if (c->in[0] != TLS13_HS_CLIENT_HELLO || msg_len > TLS13_PLAINTEXT_MAX) {
         fail(c, c->in[0] != TLS13_HS_CLIENT_HELLO ? TLS13_ALERT_UNEXPECTED_MESSAGE : TLS13_ALERT_DECODE_ERROR);
         return;
     }
