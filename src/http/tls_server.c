@@ -561,8 +561,7 @@ size_t tls_conn_put_received(struct tls_conn *conn, const uint8_t *data, size_t 
     switch (conn->mode) {
     case TLS_MODE_TLS12: return taken + tls12_take(conn, data + taken, len - taken);
     case TLS_MODE_TLS13: return taken + tls13_conn_put_received(&conn->v13, data + taken, len - taken);
-    case TLS_MODE_ENDED: return len;
-    default: return taken;
+    default: return taken;          /* ENDED: nothing more is read */
     }
 }
 

@@ -582,7 +582,7 @@ size_t tls13_conn_put_received(struct tls13_conn *c, const uint8_t *data, size_t
     size_t taken = 0;
     while (taken < len) {
         if (c->state == TLS13_CLOSED)
-            return len;                 /* what follows the end is dropped */
+            return taken;               /* nothing more is read: TCP closes */
         if (c->app_len > 0)
             return taken;               /* until the plaintext is taken */
         /* The record goes after a second hello's bytes so far, if any. */

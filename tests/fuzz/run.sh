@@ -91,7 +91,7 @@ rm -rf "$OBJ"
 mkdir -p "$OBJ"
 objs=""
 build_ok=1
-for src in src/content/*.c src/wire/*.c src/dns/*.c src/http/*.c src/crypto/*.c "$LLHTTP_SRC/api.c" "$LLHTTP_SRC/http.c" \
+for src in src/content/*.c src/wire/*.c src/dns/*.c src/http/*.c src/tls/*.c src/crypto/*.c "$LLHTTP_SRC/api.c" "$LLHTTP_SRC/http.c" \
            "$LLHTTP_SRC/llhttp.c"; do
     [ -e "$src" ] || continue       # a folder with no .c files leaves its pattern
     case $src in
