@@ -312,6 +312,7 @@ static uint64_t clock_standing_still(void)
 void tls_server_set_clock(struct tls_server *server, uint64_t (*now_s)(void))
 {
     server->now_s = now_s;
+    server->tickets.now_s = now_s;
 }
 
 static const br_ssl_session_cache_class cache_class = {
@@ -355,6 +356,7 @@ void tls_server_init(struct tls_server *server, const struct tls_credentials *cr
         id->cert_count++;
     }
     id->key = creds->key_type == BR_KEYTYPE_EC ? &creds->ec : NULL;
+    tls13_tickets_init(&server->tickets, &server->aead, server->now_s);
     tls_server_offer_tls13(server, true);
 }
 
@@ -430,6 +432,7 @@ int tls_conn_init(struct tls_conn *conn, struct tls_server *server, const void *
     memcpy(conn->seed, seed, sizeof conn->seed);
     if (!server->tls13_enabled)
         return start_tls12(conn);       /* nothing to choose: BearSSL from the first byte */
+    tls13_tickets_add_entropy(&server->tickets, seed, seed_len);
     conn->mode = TLS_MODE_HELLO;
     return 0;
 }
@@ -506,7 +509,9 @@ static void choose_engine(struct tls_conn *conn, size_t joined_len)
                     conn->iobuf, BR_SSL_BUFSIZE_INPUT, conn->iobuf + BR_SSL_BUFSIZE_INPUT,
                     BR_SSL_BUFSIZE_OUTPUT);
     secret_wipe(conn->seed, sizeof conn->seed);
+    tls13_conn_use_tickets(&conn->v13, &server->tickets);
     tls13_conn_accept_hello(&conn->v13, hello, msg_len, &ch, alert);
+    conn->resumed = conn->v13.resumed;
 }
 
 /* Gathers the ClientHello's records in iobuf, a record at a time, taking

@@ -91,6 +91,7 @@ struct tls_server {
     bool tls13_enabled;
     struct tls13_identity tls13_identity;
     struct tls13_aead_impl aead;
+    struct tls13_tickets tickets;       /* TLS 1.3 resumption: the ticket keys */
 };
 
 /* Prepares `server` to serve with `creds` (kept by pointer). Sessions then

@@ -183,6 +183,56 @@ static int parse_key_share(struct reader e, struct tls13_client_hello *ch)
     return done(&list) ? 0 : TLS13_ALERT_DECODE_ERROR;
 }
 
+static int parse_psk_modes(struct reader e, struct tls13_client_hello *ch)
+{
+    struct reader list = read_block(&e, 1);
+    if (!done(&e) || list.left == 0)
+        return TLS13_ALERT_DECODE_ERROR;
+    while (list.left > 0)
+        if (read_u8(&list) == 1)
+            ch->psk_dhe_ke = true;
+    return 0;
+}
+
+/* pre_shared_key: identities, then binders; the first of each is kept.
+ * `at` is where this extension's body starts in the message. */
+static int parse_pre_shared_key(struct reader e, size_t at, struct tls13_client_hello *ch)
+{
+    size_t start_left = e.left;
+    struct reader ids = read_block(&e, 2);
+    if (ids.bad || ids.left == 0)
+        return TLS13_ALERT_DECODE_ERROR;
+    bool first = true;
+    while (ids.left > 0 && !ids.bad) {
+        struct reader id = read_block(&ids, 2);
+        const uint8_t *age;
+        if (id.bad || id.left == 0 || !take(&ids, 4, &age))
+            return TLS13_ALERT_DECODE_ERROR;
+        if (first && id.left <= sizeof ch->psk_identity) {
+            memcpy(ch->psk_identity, id.p, id.left);
+            ch->psk_identity_len = id.left;
+            ch->psk_obfuscated_age = (uint32_t)age[0] << 24 | (uint32_t)age[1] << 16 | (uint32_t)age[2] << 8 | age[3];
+        }
+        first = false;
+    }
+    ch->binders_at = at + (start_left - e.left);
+    struct reader binders = read_block(&e, 2);
+    if (!done(&e) || binders.bad || binders.left == 0)
+        return TLS13_ALERT_DECODE_ERROR;
+    first = true;
+    while (binders.left > 0 && !binders.bad) {
+        struct reader b = read_block(&binders, 1);
+        if (b.bad || b.left < 32)
+            return TLS13_ALERT_DECODE_ERROR;
+        if (first && b.left <= sizeof ch->psk_binder) {
+            memcpy(ch->psk_binder, b.p, b.left);
+            ch->psk_binder_len = b.left;
+        }
+        first = false;
+    }
+    return done(&binders) ? 0 : TLS13_ALERT_DECODE_ERROR;
+}
+
 static int parse_record_size_limit(struct reader e, struct tls13_client_hello *ch)
 {
     unsigned limit = read_u16(&e);
@@ -273,7 +323,11 @@ int tls13_parse_client_hello(const uint8_t *body, size_t len, struct tls13_clien
         case EXT_RECORD_SIZE_LIMIT: alert = parse_record_size_limit(e, ch); break;
         case EXT_SUPPORTED_VERSIONS: alert = parse_supported_versions(e, ch); break;
         case EXT_KEY_SHARE: alert = parse_key_share(e, ch); break;
-        case EXT_PRE_SHARED_KEY: ch->psk_offered = true; break;
+        case EXT_PRE_SHARED_KEY:
+            ch->psk_offered = true;
+            alert = parse_pre_shared_key(e, 4 + (size_t)(e.p - body), ch);
+            break;
+        case EXT_PSK_KEY_EXCHANGE_MODES: alert = parse_psk_modes(e, ch); break;
         case EXT_EARLY_DATA: ch->early_data = true; break;
         case EXT_COOKIE: ch->has_cookie = true; break;
         default: break;     /* unknown extensions are ignored (RFC 8446 4.2) */
@@ -350,7 +404,7 @@ static const uint8_t hello_retry_random[32] = {
 
 static void write_hello(struct tls13_writer *w, const uint8_t random[32], const uint8_t *session_id,
                         size_t session_id_len, uint16_t suite, uint16_t group, const uint8_t *share,
-                        size_t share_len)
+                        size_t share_len, bool psk_chosen)
 {
     tls13_put_u8(w, TLS13_HS_SERVER_HELLO);
     size_t msg = tls13_begin(w, 3);
@@ -372,6 +426,11 @@ static void write_hello(struct tls13_writer *w, const uint8_t random[32], const 
     tls13_put_u16(w, EXT_SUPPORTED_VERSIONS);
     tls13_put_u16(w, 2);
     tls13_put_u16(w, 0x0304);
+    if (psk_chosen) {
+        tls13_put_u16(w, EXT_PRE_SHARED_KEY);
+        tls13_put_u16(w, 2);
+        tls13_put_u16(w, 0);                        /* selected_identity: the first */
+    }
     tls13_end(w, exts, 2);
     tls13_end(w, msg, 3);
 }
@@ -380,13 +439,20 @@ void tls13_write_server_hello(struct tls13_writer *w, const uint8_t random[32],
                               const uint8_t *session_id, size_t session_id_len, uint16_t suite,
                               uint16_t group, const uint8_t *share, size_t share_len)
 {
-    write_hello(w, random, session_id, session_id_len, suite, group, share, share_len);
+    write_hello(w, random, session_id, session_id_len, suite, group, share, share_len, false);
+}
+
+void tls13_write_server_hello_psk(struct tls13_writer *w, const uint8_t random[32],
+                                  const uint8_t *session_id, size_t session_id_len, uint16_t suite,
+                                  uint16_t group, const uint8_t *share, size_t share_len, bool psk_chosen)
+{
+    write_hello(w, random, session_id, session_id_len, suite, group, share, share_len, psk_chosen);
 }
 
 void tls13_write_hello_retry_request(struct tls13_writer *w, const uint8_t *session_id,
                                      size_t session_id_len, uint16_t suite, uint16_t group)
 {
-    write_hello(w, hello_retry_random, session_id, session_id_len, suite, group, NULL, 0);
+    write_hello(w, hello_retry_random, session_id, session_id_len, suite, group, NULL, 0, false);
 }
 
 void tls13_write_encrypted_extensions(struct tls13_writer *w, const uint16_t *groups,
@@ -468,4 +534,22 @@ void tls13_write_finished(struct tls13_writer *w, const uint8_t *verify_data, si
     tls13_put_u8(w, TLS13_HS_FINISHED);
     tls13_put_u24(w, len);
     tls13_put(w, verify_data, len);
+}
+
+void tls13_write_new_session_ticket(struct tls13_writer *w, uint32_t lifetime, uint32_t age_add,
+                                    const uint8_t *nonce, size_t nonce_len, const uint8_t *ticket,
+                                    size_t ticket_len)
+{
+    tls13_put_u8(w, TLS13_HS_NEW_SESSION_TICKET);
+    size_t msg = tls13_begin(w, 3);
+    tls13_put_u16(w, lifetime >> 16);
+    tls13_put_u16(w, lifetime & 0xffff);
+    tls13_put_u16(w, age_add >> 16);
+    tls13_put_u16(w, age_add & 0xffff);
+    tls13_put_u8(w, nonce_len);
+    tls13_put(w, nonce, nonce_len);
+    tls13_put_u16(w, ticket_len);
+    tls13_put(w, ticket, ticket_len);
+    tls13_put_u16(w, 0);                            /* no extensions: no early_data */
+    tls13_end(w, msg, 3);
 }

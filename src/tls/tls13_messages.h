@@ -68,7 +68,17 @@ struct tls13_client_hello {
     bool has_signature_algorithms;
     char sni[TLS13_SNI_MAX + 1];        /* host_name; "" if none */
     bool alpn_offered, alpn_http11;
-    bool psk_offered;                   /* pre_shared_key (ignored: no tickets issued) */
+    bool psk_offered;                   /* pre_shared_key */
+    bool psk_dhe_ke;                    /* psk_key_exchange_modes lists psk_dhe_ke */
+    /* The first PSK identity, if it is no longer than a ticket of ours,
+     * its binder, and where the binders start in the message (header
+     * included): the binder covers the hello up to there. */
+    uint8_t psk_identity[128];
+    size_t psk_identity_len;
+    uint32_t psk_obfuscated_age;
+    uint8_t psk_binder[48];
+    size_t psk_binder_len;
+    size_t binders_at;
     bool early_data;                    /* early_data: 0-RTT the server declines */
     bool has_cookie;
     uint16_t record_size_limit;         /* RFC 8449; 0 if not offered */
@@ -128,5 +138,16 @@ size_t tls13_certificate_verify_content(const uint8_t *transcript_hash, size_t h
 void tls13_write_certificate_verify(struct tls13_writer *w, uint16_t scheme, const uint8_t *sig,
                                     size_t sig_len);
 void tls13_write_finished(struct tls13_writer *w, const uint8_t *verify_data, size_t len);
+
+/* NewSessionTicket, with no extensions (so no 0-RTT). */
+void tls13_write_new_session_ticket(struct tls13_writer *w, uint32_t lifetime, uint32_t age_add,
+                                    const uint8_t *nonce, size_t nonce_len, const uint8_t *ticket,
+                                    size_t ticket_len);
+
+/* ServerHello's pre_shared_key extension choosing identity 0 is added by
+ * passing psk_chosen to tls13_write_server_hello_psk. */
+void tls13_write_server_hello_psk(struct tls13_writer *w, const uint8_t random[32],
+                                  const uint8_t *session_id, size_t session_id_len, uint16_t suite,
+                                  uint16_t group, const uint8_t *share, size_t share_len, bool psk_chosen);
 
 #endif

@@ -36,6 +36,11 @@ void tls13_conn_init(struct tls13_conn *c, const struct tls13_identity *id,
     br_hmac_drbg_init(&c->rng, sha256_fast(), seed, seed_len);
 }
 
+void tls13_conn_use_tickets(struct tls13_conn *c, struct tls13_tickets *tickets)
+{
+    c->tickets = tickets;
+}
+
 /* ---- output ----------------------------------------------------------------- */
 
 /* Room for one more record at out[out_len ..], once every record sent was
@@ -200,8 +205,8 @@ static void send_server_flight(struct tls13_conn *c, const struct tls13_client_h
 
     struct tls13_writer w = {c->out + c->out_len + TLS13_RECORD_HEADER,
                              c->out_cap - c->out_len - TLS13_RECORD_HEADER, 0, false};
-    tls13_write_server_hello(&w, random, c->session_id, c->session_id_len, c->suite->id, c->group,
-                             share, share_len);
+    tls13_write_server_hello_psk(&w, random, c->session_id, c->session_id_len, c->suite->id, c->group,
+                                 share, share_len, c->resumed);
     if (w.overflow) {
         fail(c, TLS13_ALERT_INTERNAL_ERROR);
         return;
@@ -213,7 +218,8 @@ static void send_server_flight(struct tls13_conn *c, const struct tls13_client_h
     /* The handshake secrets. */
     size_t hlen = c->suite->hash_len;
     uint8_t th[TLS13_HASH_MAX], client_hs[TLS13_HASH_MAX], server_hs[TLS13_HASH_MAX];
-    tls13_schedule_init(&c->schedule, c->suite, NULL, 0);
+    if (!c->resumed)        /* a resumption's schedule began from the ticket's PSK */
+        tls13_schedule_init(&c->schedule, c->suite, NULL, 0);
     tls13_schedule_advance(&c->schedule, shared, shared_len);
     secret_wipe(shared, sizeof shared);
     transcript_hash(c, th);
@@ -234,18 +240,20 @@ static void send_server_flight(struct tls13_conn *c, const struct tls13_client_h
     tls13_write_encrypted_extensions(&w, served_groups, 2, ch->record_size_limit ? TLS13_PLAINTEXT_MAX + 1 : 0,
                                      ch->sni[0] != 0, c->alpn_http11 ? "http/1.1" : NULL);
     transcript_add(c, w.buf + mark, w.len - mark);
-    mark = w.len;
-    tls13_write_certificate(&w, c->id->cert_der, c->id->cert_len, c->id->cert_count);
-    transcript_add(c, w.buf + mark, w.len - mark);
-    uint8_t sig[80];
-    size_t sig_len = w.overflow ? 0 : sign_transcript(c, sig);
-    if (sig_len == 0) {
-        fail(c, TLS13_ALERT_INTERNAL_ERROR);
-        goto wipe;
+    if (!c->resumed) {      /* the PSK authenticates a resumption */
+        mark = w.len;
+        tls13_write_certificate(&w, c->id->cert_der, c->id->cert_len, c->id->cert_count);
+        transcript_add(c, w.buf + mark, w.len - mark);
+        uint8_t sig[80];
+        size_t sig_len = w.overflow ? 0 : sign_transcript(c, sig);
+        if (sig_len == 0) {
+            fail(c, TLS13_ALERT_INTERNAL_ERROR);
+            goto wipe;
+        }
+        mark = w.len;
+        tls13_write_certificate_verify(&w, TLS13_SIG_ECDSA_SECP256R1_SHA256, sig, sig_len);
+        transcript_add(c, w.buf + mark, w.len - mark);
     }
-    mark = w.len;
-    tls13_write_certificate_verify(&w, TLS13_SIG_ECDSA_SECP256R1_SHA256, sig, sig_len);
-    transcript_add(c, w.buf + mark, w.len - mark);
     uint8_t verify_data[TLS13_HASH_MAX];
     transcript_hash(c, th);
     tls13_finished_mac(c->suite->hash, server_hs, th, verify_data);
@@ -265,7 +273,8 @@ static void send_server_flight(struct tls13_conn *c, const struct tls13_client_h
     tls13_schedule_advance(&c->schedule, NULL, 0);
     tls13_schedule_derive(&c->schedule, "c ap traffic", th, c->client_app_secret);
     tls13_schedule_derive(&c->schedule, "s ap traffic", th, c->server_app_secret);
-    tls13_schedule_wipe(&c->schedule);      /* no resumption, no exporter: nothing more from it */
+    if (!c->tickets)
+        tls13_schedule_wipe(&c->schedule);  /* no ticket to derive: nothing more from it */
     tls13_protection_set(&c->tx, c->suite, c->impl, c->server_app_secret);
     c->state = TLS13_WAIT_FINISHED;
 wipe:
@@ -322,6 +331,47 @@ static int choose(struct tls13_conn *c, const struct tls13_client_hello *ch)
     return 0;
 }
 
+/* A ticket offered with psk_dhe_ke: 0 and c->resumed if it is ours and
+ * its binder proves the client holds its PSK; 0 without resuming if it is
+ * not usable (a full handshake then); an alert for a wrong binder. */
+static int try_ticket(struct tls13_conn *c, const uint8_t *msg, const struct tls13_client_hello *ch)
+{
+    struct tls13_ticket_contents t;
+    if (!c->tickets || !ch->psk_offered || !ch->psk_dhe_ke || ch->psk_identity_len == 0 ||
+        !tls13_ticket_open(c->tickets, ch->psk_identity, ch->psk_identity_len, &t))
+        return 0;
+    const struct tls13_suite *suite = tls13_suite_find(t.suite);
+    /* The PSK belongs to its suite's hash: the ticket's suite, if offered. */
+    if (!suite || !(ch->suites & (1u << (t.suite - 0x1301))) || ch->psk_binder_len != suite->hash_len ||
+        t.psk_len != suite->hash_len) {
+        secret_wipe(&t, sizeof t);
+        return 0;
+    }
+    struct tls13_schedule early;
+    tls13_schedule_init(&early, suite, t.psk, t.psk_len);
+    secret_wipe(&t, sizeof t);
+    uint8_t empty[TLS13_HASH_MAX], binder_key[TLS13_HASH_MAX], th[TLS13_HASH_MAX], binder[TLS13_HASH_MAX];
+    br_hash_compat_context h;
+    suite->hash->init(&h.vtable);
+    suite->hash->out(&h.vtable, empty);
+    tls13_schedule_derive(&early, "res binder", empty, binder_key);
+    suite->hash->init(&h.vtable);
+    suite->hash->update(&h.vtable, msg, ch->binders_at);    /* the hello up to its binders */
+    suite->hash->out(&h.vtable, th);
+    tls13_finished_mac(suite->hash, binder_key, th, binder);
+    bool good = secret_equal(binder, ch->psk_binder, suite->hash_len);
+    secret_wipe(binder_key, sizeof binder_key);
+    if (!good) {
+        tls13_schedule_wipe(&early);
+        return TLS13_ALERT_DECRYPT_ERROR;
+    }
+    c->suite = suite;
+    c->schedule = early;
+    tls13_schedule_wipe(&early);
+    c->resumed = true;
+    return 0;
+}
+
 void tls13_conn_accept_hello(struct tls13_conn *c, const uint8_t *msg, size_t len,
                              const struct tls13_client_hello *ch, int parse_alert)
 {
@@ -343,6 +393,13 @@ void tls13_conn_accept_hello(struct tls13_conn *c, const uint8_t *msg, size_t le
         send_hello_retry(c, msg, len);
         return;
     }
+    int alert_psk = try_ticket(c, msg, ch);
+    if (alert_psk) {
+        fail(c, alert_psk);
+        return;
+    }
+    if (c->resumed)
+        start_transcript(c);        /* in the ticket's suite's hash */
     transcript_add(c, msg, len);
     send_server_flight(c, ch);
     /* The client may send 0-RTT data the server never accepted: it is
@@ -413,6 +470,39 @@ static void handle_key_update(struct tls13_conn *c, unsigned request)
     }
 }
 
+/* A NewSessionTicket after the client's Finished: the resumption secret's
+ * PSK (RFC 8446 4.6.1), sealed into a ticket only this server opens. */
+static void send_ticket(struct tls13_conn *c)
+{
+    if (!c->tickets)
+        return;
+    size_t hlen = c->suite->hash_len;
+    uint8_t th[TLS13_HASH_MAX], resumption[TLS13_HASH_MAX];
+    static const uint8_t nonce[1] = {0};    /* one ticket a connection */
+    transcript_hash(c, th);
+    tls13_schedule_derive(&c->schedule, "res master", th, resumption);
+    tls13_schedule_wipe(&c->schedule);
+    struct tls13_ticket_contents t = {
+        .suite = c->suite->id,
+        .issued_s = c->tickets->now_s(),
+        .age_add = tls13_tickets_random32(c->tickets),
+        .psk_len = hlen,
+    };
+    tls13_expand_label(c->suite->hash, resumption, "resumption", nonce, sizeof nonce, t.psk, hlen);
+    secret_wipe(resumption, sizeof resumption);
+    uint8_t ticket[TLS13_TICKET_MAX], msg[TLS13_TICKET_MAX + 32];
+    size_t ticket_len = tls13_ticket_seal(c->tickets, &t, ticket);
+    uint32_t age_add = t.age_add;
+    secret_wipe(&t, sizeof t);
+    if (ticket_len == 0)
+        return;
+    struct tls13_writer w = {msg, sizeof msg, 0, false};
+    tls13_write_new_session_ticket(&w, TLS13_TICKET_LIFETIME_S, age_add, nonce, sizeof nonce,
+                                   ticket, ticket_len);
+    if (!w.overflow)
+        send_record(c, TLS13_CT_HANDSHAKE, msg, w.len);
+}
+
 /* One whole post-hello handshake message. */
 static void handle_handshake_message(struct tls13_conn *c, const uint8_t *msg, size_t len)
 {
@@ -431,6 +521,8 @@ static void handle_handshake_message(struct tls13_conn *c, const uint8_t *msg, s
         secret_wipe(c->client_finished, sizeof c->client_finished);
         c->state = TLS13_CONNECTED;
         c->established = true;
+        transcript_add(c, msg, len);
+        send_ticket(c);
         return;
     }
     if (msg[0] == TLS13_HS_KEY_UPDATE && body_len == 1) {

@@ -8,9 +8,10 @@
  * TLS_CHACHA20_POLY1305_SHA256 (the client's preference); groups x25519
  * and secp256r1, with a HelloRetryRequest when the client sent no share
  * in either; an ECDSA P-256 certificate signing with
- * ecdsa_secp256r1_sha256; ALPN http/1.1 only; no PSK, so no resumption and
- * 0-RTT declined (its records skipped, at most TLS13_EARLY_DATA_SKIP
- * bytes); middlebox compatibility (session ID echo, one ChangeCipherSpec);
+ * ecdsa_secp256r1_sha256; ALPN http/1.1 only; resumption by tickets
+ * (tls13_ticket.h) with psk_dhe_ke only, one ticket after each full or
+ * resumed handshake; 0-RTT declined (its records skipped, at most
+ * TLS13_EARLY_DATA_SKIP bytes); middlebox compatibility (session ID echo, one ChangeCipherSpec);
  * KeyUpdate both ways; record_size_limit (RFC 8449) honoured.
  */
 #ifndef UNIHOST_TLS13_SERVER_H
@@ -25,6 +26,7 @@
 #include "tls/tls13_key_schedule.h"
 #include "tls/tls13_messages.h"
 #include "tls/tls13_record.h"
+#include "tls/tls13_ticket.h"
 
 #define TLS13_CHAIN_MAX 4
 #define TLS13_EARLY_DATA_SKIP (16 * 1024)   /* 0-RTT bytes skipped before giving up */
@@ -53,6 +55,7 @@ enum tls13_state {
 struct tls13_conn {
     const struct tls13_identity *id;
     const struct tls13_aead_impl *impl;
+    struct tls13_tickets *tickets;      /* NULL: no tickets issued or accepted */
     enum tls13_state state;
     int error;                          /* BearSSL's codes: BR_ERR_OK, BR_ERR_*_FATAL_ALERT + alert */
 
@@ -82,6 +85,7 @@ struct tls13_conn {
     size_t hs_len;
     bool ccs_seen, close_sent, skip_early_data;
     bool established;                   /* the client's Finished was verified (latched) */
+    bool resumed;                       /* a ticket's PSK was accepted */
     size_t early_skipped;
     uint8_t session_id[32];
     size_t session_id_len;
@@ -96,6 +100,10 @@ struct tls13_conn {
 void tls13_conn_init(struct tls13_conn *c, const struct tls13_identity *id,
                      const struct tls13_aead_impl *impl, const void *seed, size_t seed_len,
                      uint8_t *in, size_t in_cap, uint8_t *out, size_t out_cap);
+
+/* Tickets: issued after the handshake, accepted in a hello (before
+ * tls13_conn_accept_hello; NULL leaves them off). */
+void tls13_conn_use_tickets(struct tls13_conn *c, struct tls13_tickets *tickets);
 
 /* The first ClientHello, whole (msg: its 4-byte header and body; ch: its
  * parse, or parse_alert if it did not parse): answers with the server's

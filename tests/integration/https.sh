@@ -268,6 +268,19 @@ check "session resumption: -sess_out then -sess_in is Reused" "$(grep -E '^(New|
 check "unihost logs the resumed session" "$(grep https: "$UH_LOG" | tail -n 1)" \
     sh -c "grep https: '$UH_LOG' | tail -n 1 | grep -q 'resumed session'"
 
+# TLS 1.3 resumption: the ticket from a first connection (read with the
+# response, which follows it) resumes a second one, psk_dhe_ke.
+for i in 1 2; do
+    printf 'GET / HTTP/1.1\r\nHost: %s\r\nConnection: close\r\n\r\n' "$NAME" |
+        nsx timeout 10 openssl s_client -connect "$IP4:443" -tls1_3 -ign_eof \
+        $([ $i = 1 ] && echo -sess_out || echo -sess_in) "$UH_TMP/session13.pem" > "$UH_TMP/sess13-$i" 2>&1
+done
+check "TLS 1.3 ticket resumption: s_client reports Reused, TLSv1.3" "$(grep -E '^(New|Reused)' "$UH_TMP/sess13-1" "$UH_TMP/sess13-2" | tr '\n' ' ')" \
+    sh -c "grep -q '^New, TLSv1.3' '$UH_TMP/sess13-1' && grep -q '^Reused, TLSv1.3' '$UH_TMP/sess13-2' &&
+           grep -q '^HTTP/1.1 200' '$UH_TMP/sess13-2'"
+check "unihost logs the resumed TLS 1.3 session" "$(grep https: "$UH_LOG" | tail -n 1)" \
+    sh -c "grep https: '$UH_LOG' | tail -n 1 | grep -q 'TLS 1.3 .* resumed session'"
+
 # Plain HTTP spoken to port 443: a TLS error, and unihost keeps serving.
 nsx timeout 5 curl -sS -m 3 -o /dev/null "http://$IP4:443/" > /dev/null 2>&1
 if get "https://$NAME/" && [ "$(status)" = 200 ]; then ok "plain HTTP sent to port 443 is dropped and HTTPS still serves"

@@ -265,6 +265,105 @@ static void test_key_update_and_big_data(void)
     client_free(&cl);
 }
 
+/* ---- resumption with tickets ---------------------------------------------------- */
+
+static uint64_t test_now;
+static uint64_t test_clock(void)
+{
+    return test_now;
+}
+
+/* A full handshake that reads the server's ticket; returns the session. */
+static SSL_SESSION *session_from_full_handshake(const char *suites)
+{
+    struct client cl;
+    start_conn(&ec_server);
+    client_start(&cl, suites, NULL, TLS1_3_VERSION, NULL);
+    pump(&cl);
+    echo_round_trip(&cl, (const uint8_t *)"x", 1);     /* the ticket arrives with the data */
+    SSL_SESSION *s = SSL_get1_session(cl.ssl);
+    /* Closed properly: OpenSSL keeps a session resumable only then. */
+    SSL_shutdown(cl.ssl);
+    pump(&cl);
+    client_free(&cl);
+    return s;
+}
+
+/* Connects with the session; true if it resumed (both sides agree). */
+static bool resumes(SSL_SESSION *session, const char *suites, bool *agree)
+{
+    struct client cl;
+    start_conn(&ec_server);
+    client_start(&cl, suites, NULL, TLS1_3_VERSION, NULL);
+    SSL_set_session(cl.ssl, session);
+    pump(&cl);
+    bool done = SSL_is_init_finished(cl.ssl) && tls_conn_handshake_done(&conn) &&
+                echo_round_trip(&cl, (const uint8_t *)"again", 5);
+    bool client_says = SSL_session_reused(cl.ssl) == 1;
+    *agree = done && client_says == conn.resumed;
+    SSL_shutdown(cl.ssl);
+    pump(&cl);
+    client_free(&cl);
+    return done && client_says;
+}
+
+static void test_resumption(void)
+{
+    tls_server_set_clock(&ec_server, test_clock);
+    test_now = 1000;
+    for (int s = 0; s < 3; s++) {
+        static const char *suites[] = {"TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384",
+                                       "TLS_CHACHA20_POLY1305_SHA256"};
+        char name[160];
+        SSL_SESSION *session = session_from_full_handshake(suites[s]);
+        bool agree = false;
+        snprintf(name, sizeof name, "%s: a ticket from a full handshake resumes (psk_dhe_ke), the server says so too",
+                 suites[s]);
+        CHECK(name, session && SSL_SESSION_is_resumable(session) && resumes(session, suites[s], &agree) && agree);
+        SSL_SESSION_free(session);
+    }
+
+    SSL_SESSION *session = session_from_full_handshake(NULL);
+    bool agree;
+    test_now += 23 * 3600;
+    CHECK("a ticket 23 hours old still resumes", resumes(session, NULL, &agree) && agree);
+    test_now += 2 * 3600;
+    CHECK("a ticket 25 hours old does not: a full handshake", !resumes(session, NULL, &agree) && agree);
+    SSL_SESSION_free(session);
+
+    /* Rotation: a key seals for a day; tickets under the one before still
+     * open for their lifetime, those two keys back do not. */
+    session = session_from_full_handshake(NULL);
+    test_now += 24 * 3600 + 10;             /* the key rotates at the next ticket */
+    SSL_SESSION *newer = session_from_full_handshake(NULL);
+    test_now += 3600;
+    CHECK("after a key rotation a ticket under the newer key resumes", resumes(newer, NULL, &agree) && agree);
+    SSL_SESSION_free(newer);
+    SSL_SESSION_free(session);
+
+    /* A ticket altered anywhere is not ours. */
+    struct tls13_ticket_contents made = {.suite = 0x1301, .issued_s = test_now, .age_add = 7, .psk_len = 32}, got;
+    memset(made.psk, 0x3c, sizeof made.psk);
+    uint8_t ticket[TLS13_TICKET_MAX];
+    size_t tlen = tls13_ticket_seal(&ec_server.tickets, &made, ticket);
+    bool opens = tlen > 0 && tls13_ticket_open(&ec_server.tickets, ticket, tlen, &got) &&
+                 got.suite == 0x1301 && got.psk_len == 32 && memcmp(got.psk, made.psk, 32) == 0;
+    bool any_bit_refused = true;
+    for (size_t i = 0; i < tlen; i++) {
+        ticket[i] ^= 0x10;
+        any_bit_refused &= !tls13_ticket_open(&ec_server.tickets, ticket, tlen, &got);
+        ticket[i] ^= 0x10;
+    }
+    CHECK("a ticket opens to what was sealed", opens);
+    CHECK("a ticket with any one bit changed does not open", tlen > 0 && any_bit_refused);
+
+    /* The server restarted (new ticket keys): its old tickets do not resume. */
+    session = session_from_full_handshake(NULL);
+    tls13_tickets_init(&ec_server.tickets, &ec_server.aead, test_clock);
+    CHECK("tickets from before a restart (new keys) do not resume", !resumes(session, NULL, &agree) && agree);
+    SSL_SESSION_free(session);
+}
+
 static void test_tls12_still_bearssl(void)
 {
     struct client cl;
@@ -468,6 +567,7 @@ int main(void)
     test_suites_and_groups();
     test_hello_retry();
     test_key_update_and_big_data();
+    test_resumption();
     test_tls12_still_bearssl();
     test_crafted_hellos();
     return CHECK_DONE();
