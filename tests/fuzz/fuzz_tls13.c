@@ -31,6 +31,8 @@
 #include <string.h>
 
 #include "fuzz_common.h"
+#include "fuzz_tls_drive.h"
+#include "rfc8448_trace.h"
 #include "crypto/secret_bytes.h"
 #include "crypto/x25519.h"
 #include "http/tls_server.h"
@@ -44,50 +46,16 @@ static struct tls_credentials creds;
 static struct tls_server server;
 static struct tls_conn conn;
 
-/* RFC 8448 section 3's ClientHello and the client's X25519 key. */
-static const char hello_hex[] =
-    "010000c00303cb34ecb1e78163ba1c38c6dacb196a6dffa21a8d9912ec18a2ef"
-    "6283024dece7000006130113031302010000910000000b000900000673657276"
-    "6572ff01000100000a00140012001d0017001800190100010101020103010400"
-    "230000003300260024001d002099381de560e4bd43d23d8e435a7dbafeb3c06e"
-    "51c13cae4d5413691e529aaf2c002b0003020304000d0020001e040305030603"
-    "020308040805080604010501060102010402050206020202002d00020101001c"
-    "00024001";
-static const char client_key_hex[] = "49af42ba7f7994852d713ef2784bcbcaa7911de26adc5642cb634540e7ea5005";
-#define SHARE_GROUP_AT 105      /* the key share's group, 0x001d */
-
 static uint8_t hello[256], client_key[32];
 static size_t hello_len;
-
-static size_t unhex(const char *hex, uint8_t *out)
-{
-    size_t n = strlen(hex) / 2;
-    for (size_t i = 0; i < n; i++) {
-        unsigned v;
-        sscanf(hex + 2 * i, "%2x", &v);
-        out[i] = (uint8_t)v;
-    }
-    return n;
-}
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
     (void)argc;
     (void)argv;
-    size_t cert_len, key_len;
-    uint8_t *cert = fuzz_read_file("tests/fixtures/tls/ec-cert.pem", &cert_len);
-    uint8_t *key = fuzz_read_file("tests/fixtures/tls/ec-key.pem", &key_len);
-    char err[256];
-    if (tls_credentials_load(&creds, (const char *)cert, cert_len, "ec-cert.pem", (const char *)key,
-                             key_len, "ec-key.pem", err, sizeof err) != 0) {
-        fprintf(stderr, "fuzz_tls13: %s\n", err);
-        exit(1);
-    }
-    free(cert);
-    free(key);
-    tls_server_init(&server, &creds);
-    hello_len = unhex(hello_hex, hello);
-    unhex(client_key_hex, client_key);
+    fuzz_tls_server_init(&creds, &server, "fuzz_tls13");
+    hello_len = rfc8448_unhex(rfc8448_client_hello_hex, hello);
+    rfc8448_unhex(rfc8448_client_x25519_private_hex, client_key);
     return 0;
 }
 
@@ -120,55 +88,9 @@ static bool drain_records(void)
     return any;
 }
 
-static bool serve_plain(void)
-{
-    bool any = false;
-    size_t len;
-    const uint8_t *in;
-    while ((in = tls_conn_plain_in(&conn, &len)) != NULL) {
-        FUZZ_CHECK(len > 0, "offered plaintext is never empty");
-        tls_conn_plain_taken(&conn, len);
-        size_t room;
-        uint8_t *out = tls_conn_plain_room(&conn, &room);
-        if (out && room >= 4) {
-            memcpy(out, "ok\r\n", 4);
-            tls_conn_plain_written(&conn, 4);
-            tls_conn_flush(&conn);
-        }
-        any = true;
-    }
-    return any;
-}
-
-static uint32_t rng_state;
-
 static void feed(const uint8_t *stream, size_t len, uint8_t shape)
 {
-    size_t fed = 0;
-    for (size_t steps = 0; fed < len; steps++) {
-        FUZZ_CHECK(steps <= 4 * len + 16, "the conversation ends (bounded steps)");
-        if (tls_conn_closed(&conn)) {
-            FUZZ_CHECK(tls_conn_put_received(&conn, stream + fed, len - fed) == 0,
-                       "a closed connection takes no more bytes");
-            return;
-        }
-        size_t piece = len - fed;
-        if (shape) {
-            rng_state = rng_state * 1103515245u + 12345u;
-            size_t p = 1 + (rng_state >> 16) % shape;
-            if (p < piece)
-                piece = p;
-        }
-        size_t used = tls_conn_put_received(&conn, stream + fed, piece);
-        FUZZ_CHECK(used <= piece, "the server takes no more than it is given");
-        fed += used;
-        bool out = drain_records();
-        bool plain = serve_plain();
-        if (used == 0)
-            FUZZ_CHECK(out || plain || tls_conn_closed(&conn),
-                       "the server never stalls (takes nothing, gives nothing, stays open)");
-    }
-    drain_records();
+    fuzz_tls_feed(&conn, stream, len, shape, drain_records);
 }
 
 static void feed_hello(const uint8_t *msg, size_t len)
@@ -304,7 +226,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         break;
     case 1:
         memcpy(edited, hello, hello_len);
-        edited[SHARE_GROUP_AT] = 0x1e;      /* x448: not served */
+        edited[RFC8448_HELLO_SHARE_GROUP_AT] = 0x1e;      /* x448: not served */
         feed_hello(edited, hello_len);
         feed(stream, len, shape);
         break;

@@ -120,6 +120,7 @@ for t in $FUZZ_TARGETS; do
     # Every target links all the engines; some include a test helper.
     case $t in
         http_stream) extra="-Itests/unit" ;;    # the in-process TLS client, tests/unit/tls_client.h
+        tls13) extra="-Itests/unit" ;;          # RFC 8448's hello, tests/unit/rfc8448_trace.h
         *) extra="" ;;
     esac
     # shellcheck disable=SC2086

@@ -8,6 +8,7 @@
  * does not make): it is fed into the transcript as it is.
  */
 #include "check.h"
+#include "rfc8448_trace.h"
 
 #include "crypto/sha256_ni.h"
 #include "crypto/x25519.h"
@@ -20,14 +21,6 @@
 
 /* ---- the trace's values (RFC 8448 section 3) ---------------------------------- */
 
-static const char client_hello_hex[] =
-    "010000c00303cb34ecb1e78163ba1c38c6dacb196a6dffa21a8d9912ec18a2ef"
-    "6283024dece7000006130113031302010000910000000b000900000673657276"
-    "6572ff01000100000a00140012001d0017001800190100010101020103010400"
-    "230000003300260024001d002099381de560e4bd43d23d8e435a7dbafeb3c06e"
-    "51c13cae4d5413691e529aaf2c002b0003020304000d0020001e040305030603"
-    "020308040805080604010501060102010402050206020202002d00020101001c"
-    "00024001";
 static const char server_hello_hex[] =
     "020000560303a6af06a4121860dc5e6e60249cd34c95930c8ac5cb1434dac155"
     "772ed3e2692800130100002e00330024001d0020c9828876112095fe66762bdb"
@@ -124,22 +117,11 @@ static const char server_alert_record_hex[] = "1703030013b58fd67166ebf599d24720c
 
 /* ---- helpers ------------------------------------------------------------------ */
 
-static size_t unhex(const char *hex, uint8_t *out)
-{
-    size_t n = strlen(hex) / 2;
-    for (size_t i = 0; i < n; i++) {
-        unsigned v;
-        sscanf(hex + 2 * i, "%2x", &v);
-        out[i] = (uint8_t)v;
-    }
-    return n;
-}
-
 /* Does buf[0..len) hold exactly the bytes `hex` spells? */
 static int same(const uint8_t *buf, size_t len, const char *hex)
 {
     uint8_t want[2048];
-    size_t n = unhex(hex, want);
+    size_t n = rfc8448_unhex(hex, want);
     return n == len && memcmp(buf, want, n) == 0;
 }
 
@@ -188,11 +170,11 @@ static void test_rfc8448_simple_1rtt(const struct tls13_aead_impl *impl, const c
 
     /* The ClientHello, as the server reads it. */
     uint8_t ch_msg[512];
-    size_t ch_len = unhex(client_hello_hex, ch_msg);
+    size_t ch_len = rfc8448_unhex(rfc8448_client_hello_hex, ch_msg);
     struct tls13_client_hello ch;
     int alert = tls13_parse_client_hello(ch_msg + 4, ch_len - 4, &ch);
     uint8_t client_pub[32];
-    unhex(client_x25519_public_hex, client_pub);
+    rfc8448_unhex(client_x25519_public_hex, client_pub);
     CHECK(NAMED("the ClientHello parses"), alert == 0);
     CHECK(NAMED("it offers TLS 1.3, the AES-128-GCM suite first, SNI 'server'"),
           ch.offers_tls13 && ch.first_suite == 0x1301 && strcmp(ch.sni, "server") == 0);
@@ -202,7 +184,7 @@ static void test_rfc8448_simple_1rtt(const struct tls13_aead_impl *impl, const c
 
     /* The key exchange. */
     uint8_t server_priv[32], server_pub[32], shared[32];
-    unhex(server_x25519_private_hex, server_priv);
+    rfc8448_unhex(server_x25519_private_hex, server_priv);
     x25519_mulgen(server_pub, server_priv, 32);
     CHECK(NAMED("server X25519 public key"), same(server_pub, 32, server_x25519_public_hex));
     memcpy(shared, ch.x25519_share, 32);
@@ -211,7 +193,7 @@ static void test_rfc8448_simple_1rtt(const struct tls13_aead_impl *impl, const c
 
     /* ServerHello. */
     uint8_t random[32], sh[256];
-    unhex(server_random_hex, random);
+    rfc8448_unhex(server_random_hex, random);
     struct tls13_writer w = {sh, sizeof sh, 0, false};
     tls13_write_server_hello(&w, random, ch.session_id, ch.session_id_len, 0x1301,
                              TLS13_GROUP_X25519, server_pub, 32);
@@ -247,7 +229,7 @@ static void test_rfc8448_simple_1rtt(const struct tls13_aead_impl *impl, const c
     transcript_add(f.buf, f.len);
 
     uint8_t cert_msg[512];
-    size_t cert_msg_len = unhex(certificate_hex, cert_msg);
+    size_t cert_msg_len = rfc8448_unhex(certificate_hex, cert_msg);
     const uint8_t *der = cert_msg + 11;                 /* type, length, context, list length, cert length */
     size_t der_len = (size_t)cert_msg[8] << 16 | (size_t)cert_msg[9] << 8 | cert_msg[10];
     size_t mark = f.len;
@@ -265,7 +247,7 @@ static void test_rfc8448_simple_1rtt(const struct tls13_aead_impl *impl, const c
               content[97] == 0 && memcmp(content + 98, th, 32) == 0);
     mark = f.len;
     uint8_t cv[256];
-    size_t cv_len = unhex(certificate_verify_hex, cv);
+    size_t cv_len = rfc8448_unhex(certificate_verify_hex, cv);
     tls13_put(&f, cv, cv_len);
     transcript_add(cv, cv_len);
 
@@ -298,7 +280,7 @@ static void test_rfc8448_simple_1rtt(const struct tls13_aead_impl *impl, const c
 
     /* The client's Finished: opened, and its MAC is what the server expects. */
     tls13_protection_set(&client_in, suite, impl, c_hs);
-    rec_len = unhex(client_finished_record_hex, rec);
+    rec_len = rfc8448_unhex(client_finished_record_hex, rec);
     uint8_t type = 0;
     size_t content_got = 0;
     enum tls13_open_result opened = tls13_open(&client_in, rec, rec_len, &type, &content_got);
@@ -322,7 +304,7 @@ static void test_rfc8448_simple_1rtt(const struct tls13_aead_impl *impl, const c
     uint8_t fifty[50];
     for (int i = 0; i < 50; i++)
         fifty[i] = (uint8_t)i;
-    rec_len = unhex(client_data_record_hex, rec);
+    rec_len = rfc8448_unhex(client_data_record_hex, rec);
     opened = tls13_open(&app_in, rec, rec_len, &type, &content_got);
     CHECK(NAMED("client application data record opens to 00..31"),
           opened == TLS13_OPEN_OK && type == TLS13_CT_APPLICATION_DATA && content_got == 50 &&
@@ -331,7 +313,7 @@ static void test_rfc8448_simple_1rtt(const struct tls13_aead_impl *impl, const c
     memcpy(rec + 5, fifty, 50);
     rec_len = tls13_seal(&app_out, TLS13_CT_APPLICATION_DATA, rec, 50, 0);
     CHECK(NAMED("server application data record"), same(rec, rec_len, server_data_record_hex));
-    rec_len = unhex(client_alert_record_hex, rec);
+    rec_len = rfc8448_unhex(client_alert_record_hex, rec);
     opened = tls13_open(&app_in, rec, rec_len, &type, &content_got);
     CHECK(NAMED("client close_notify opens"),
           opened == TLS13_OPEN_OK && type == TLS13_CT_ALERT && content_got == 2 && rec[5] == 1 && rec[6] == 0);
@@ -344,10 +326,10 @@ static void test_rfc8448_simple_1rtt(const struct tls13_aead_impl *impl, const c
      * sequence number moved on). */
     struct tls13_protection again = {0};
     tls13_protection_set(&again, suite, impl, c_ap);
-    rec_len = unhex(client_data_record_hex, rec);
+    rec_len = rfc8448_unhex(client_data_record_hex, rec);
     rec[20] ^= 1;
     CHECK(NAMED("a flipped bit is bad_record_mac"), tls13_open(&again, rec, rec_len, &type, &content_got) == TLS13_OPEN_BAD_MAC);
-    rec_len = unhex(client_data_record_hex, rec);
+    rec_len = rfc8448_unhex(client_data_record_hex, rec);
     CHECK(NAMED("a replayed record is bad_record_mac"), tls13_open(&app_in, rec, rec_len, &type, &content_got) == TLS13_OPEN_BAD_MAC);
 
     tls13_schedule_wipe(&ks);

@@ -9,6 +9,7 @@
  * still going to BearSSL.
  */
 #include "check.h"
+#include "rfc8448_trace.h"
 #include "tls_client.h"
 #include "crypto/secret_bytes.h"
 #include "http/tls_server.h"
@@ -397,28 +398,9 @@ static void test_tls12_still_bearssl(void)
 
 /* ---- hand-made hellos ---------------------------------------------------------- */
 
-/* RFC 8448 section 3's ClientHello: TLS 1.3, an X25519 share, ECDSA P-256
- * signatures among others, SNI "server", record_size_limit. */
-static const char rfc8448_hello_hex[] =
-    "010000c00303cb34ecb1e78163ba1c38c6dacb196a6dffa21a8d9912ec18a2ef"
-    "6283024dece7000006130113031302010000910000000b000900000673657276"
-    "6572ff01000100000a00140012001d0017001800190100010101020103010400"
-    "230000003300260024001d002099381de560e4bd43d23d8e435a7dbafeb3c06e"
-    "51c13cae4d5413691e529aaf2c002b0003020304000d0020001e040305030603"
-    "020308040805080604010501060102010402050206020202002d00020101001c"
-    "00024001";
-#define HELLO_SHARE_AT 109      /* where the X25519 share's 32 bytes start */
-#define HELLO_EXTS_LEN_AT 49    /* the extensions block's length */
-
 static size_t rfc8448_hello(uint8_t *msg)
 {
-    size_t n = strlen(rfc8448_hello_hex) / 2;
-    for (size_t i = 0; i < n; i++) {
-        unsigned v;
-        sscanf(rfc8448_hello_hex + 2 * i, "%2x", &v);
-        msg[i] = (uint8_t)v;
-    }
-    return n;
+    return rfc8448_unhex(rfc8448_client_hello_hex, msg);
 }
 
 /* Appends an extension to a hello, fixing its lengths. */
@@ -428,9 +410,9 @@ static size_t add_extension(uint8_t *msg, size_t len, const uint8_t *ext, size_t
     size_t body = ((size_t)msg[1] << 16 | (size_t)msg[2] << 8 | msg[3]) + ext_len;
     msg[2] = (uint8_t)(body >> 8);
     msg[3] = (uint8_t)body;
-    size_t exts = ((size_t)msg[HELLO_EXTS_LEN_AT] << 8 | msg[HELLO_EXTS_LEN_AT + 1]) + ext_len;
-    msg[HELLO_EXTS_LEN_AT] = (uint8_t)(exts >> 8);
-    msg[HELLO_EXTS_LEN_AT + 1] = (uint8_t)exts;
+    size_t exts = ((size_t)msg[RFC8448_HELLO_EXTS_LEN_AT] << 8 | msg[RFC8448_HELLO_EXTS_LEN_AT + 1]) + ext_len;
+    msg[RFC8448_HELLO_EXTS_LEN_AT] = (uint8_t)(exts >> 8);
+    msg[RFC8448_HELLO_EXTS_LEN_AT + 1] = (uint8_t)exts;
     return len + ext_len;
 }
 
@@ -489,8 +471,8 @@ static void test_crafted_hellos(void)
      * secret would be all zeros whatever the server's key. */
     for (int u = 0; u < 2; u++) {
         len = rfc8448_hello(msg);
-        memset(msg + HELLO_SHARE_AT, 0, 32);
-        msg[HELLO_SHARE_AT] = (uint8_t)u;
+        memset(msg + RFC8448_HELLO_SHARE_AT, 0, 32);
+        msg[RFC8448_HELLO_SHARE_AT] = (uint8_t)u;
         start_conn(&ec_server);
         got = send_hello(msg, len, 0, answer, sizeof answer);
         CHECK(u ? "an X25519 share of order 1 (u = 1) is refused: illegal_parameter"
@@ -534,7 +516,7 @@ static void test_crafted_hellos(void)
     /* A hello too broken to tell its versions goes to BearSSL, which
      * answers it as it did before TLS 1.3 existed here. */
     len = rfc8448_hello(msg);
-    msg[HELLO_EXTS_LEN_AT + 1] += 1;        /* the block claims a byte past the hello's end */
+    msg[RFC8448_HELLO_EXTS_LEN_AT + 1] += 1;        /* the block claims a byte past the hello's end */
     start_conn(&ec_server);
     got = send_hello(msg, len, 0, answer, sizeof answer);
     int err_with = tls_conn_error(&conn);
