@@ -111,12 +111,15 @@ enum tls_conn_mode {
     TLS_MODE_ENDED,                     /* closed before a hello was read */
 };
 
-/* One TLS connection: BearSSL's server context, the TLS 1.3 engine's
- * state, and the two record buffers one of them uses (about 33 KB, most
- * of a connection's memory). The ClientHello is gathered where BearSSL
+/* One TLS connection: BearSSL's server context or the TLS 1.3 engine's
+ * state, and the two record buffers either uses (about 33 KB, most of a
+ * connection's memory). The ClientHello is gathered where BearSSL
  * would put it, at the start of iobuf. */
 struct tls_conn {
-    br_ssl_server_context sc;           /* first: the cache wrapper finds the conn from it */
+    union {                             /* one engine's state: the mode says which */
+        br_ssl_server_context sc;       /* first: the cache wrapper finds the conn from it */
+        struct tls13_conn v13;
+    };
     struct tls_server *server;
     bool resumed;                       /* the handshake resumed a cached session */
     bool established;                   /* the handshake completed (latched) */
@@ -124,7 +127,6 @@ struct tls_conn {
     size_t hello_bytes;                 /* of the ClientHello's records gathered in iobuf */
     size_t hello_record;                /* where the record being gathered starts */
     uint8_t seed[TLS_SEED_BYTES];       /* for the engine chosen */
-    struct tls13_conn v13;
     unsigned char iobuf[BR_SSL_BUFSIZE_BIDI];
 };
 

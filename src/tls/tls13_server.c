@@ -452,6 +452,24 @@ static void handle_alert(struct tls13_conn *c, const uint8_t *body, size_t len)
     c->close_sent = true;                       /* nothing is answered to a fatal alert */
 }
 
+/* Our KeyUpdate (not requested), owed since the client asked: sent under
+ * the old keys, then ours step (RFC 8446 4.6.3). It waits for room in the
+ * output buffer, and no application data goes before it; requests made
+ * meanwhile are answered by the same one. */
+static void pay_key_update(struct tls13_conn *c)
+{
+    static const uint8_t msg[5] = {TLS13_HS_KEY_UPDATE, 0, 0, 1, 0};
+    if (!c->key_update_owed || c->state != TLS13_CONNECTED)
+        return;
+    seal_plaintext(c);
+    if (record_room(c) < TLS13_RECORD_HEADER + sizeof msg + 1 + TLS13_TAG_LEN)
+        return;
+    send_record(c, TLS13_CT_HANDSHAKE, msg, sizeof msg);
+    tls13_next_traffic_secret(c->suite->hash, c->server_app_secret);
+    tls13_protection_set(&c->tx, c->suite, c->impl, c->server_app_secret);
+    c->key_update_owed = false;
+}
+
 static void handle_key_update(struct tls13_conn *c, unsigned request)
 {
     if (request > 1) {
@@ -461,12 +479,8 @@ static void handle_key_update(struct tls13_conn *c, unsigned request)
     tls13_next_traffic_secret(c->suite->hash, c->client_app_secret);
     tls13_protection_set(&c->rx, c->suite, c->impl, c->client_app_secret);
     if (request == 1) {
-        /* Answer with our own update (not requested), sent under the old
-         * keys, then step ours. */
-        uint8_t msg[5] = {TLS13_HS_KEY_UPDATE, 0, 0, 1, 0};
-        send_record(c, TLS13_CT_HANDSHAKE, msg, sizeof msg);
-        tls13_next_traffic_secret(c->suite->hash, c->server_app_secret);
-        tls13_protection_set(&c->tx, c->suite, c->impl, c->server_app_secret);
+        c->key_update_owed = true;
+        pay_key_update(c);
     }
 }
 
@@ -714,6 +728,7 @@ void tls13_conn_records_sent(struct tls13_conn *c, size_t n)
     c->out_sent += n;
     if (c->out_sent == c->out_len && c->plain_len == 0)
         c->out_sent = c->out_len = 0;
+    pay_key_update(c);
 }
 
 const uint8_t *tls13_conn_plain_in(struct tls13_conn *c, size_t *len)
@@ -736,7 +751,7 @@ uint8_t *tls13_conn_plain_room(struct tls13_conn *c, size_t *len)
 {
     /* No more plaintext while records wait: TCP's back-pressure reaches
      * the HTTP engine (as with BearSSL). */
-    if (c->state != TLS13_CONNECTED || c->close_sent || c->out_sent < c->out_len)
+    if (c->state != TLS13_CONNECTED || c->close_sent || c->out_sent < c->out_len || c->key_update_owed)
         return NULL;
     record_room(c);
     size_t room = c->out_cap - c->out_len;

@@ -86,6 +86,7 @@ struct tls13_conn {
     bool ccs_seen, close_sent, skip_early_data;
     bool established;                   /* the client's Finished was verified (latched) */
     bool resumed;                       /* a ticket's PSK was accepted */
+    bool key_update_owed;               /* the client asked for one; no room to send it yet */
     size_t early_skipped;
     uint8_t session_id[32];
     size_t session_id_len;
