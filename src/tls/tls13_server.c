@@ -130,10 +130,11 @@ static void write_plain_handshake_record(struct tls13_conn *c, const uint8_t *ms
 static void send_compat_ccs(struct tls13_conn *c)
 {
     static const uint8_t ccs[6] = {TLS13_CT_CHANGE_CIPHER_SPEC, 3, 3, 0, 1, 1};
-    if (c->session_id_len == 0 || c->ccs_seen)
+    if (c->session_id_len == 0 || c->ccs_sent || c->out_cap - c->out_len < sizeof ccs)
         return;
     memcpy(c->out + c->out_len, ccs, sizeof ccs);
     c->out_len += sizeof ccs;
+    c->ccs_sent = true;
 }
 
 /* The (EC)DHE exchange in the chosen group: the server's share into
@@ -238,7 +239,8 @@ static void send_server_flight(struct tls13_conn *c, const struct tls13_client_h
         w.cap = TLS13_PLAINTEXT_MAX;
     size_t mark = w.len;
     tls13_write_encrypted_extensions(&w, served_groups, 2, ch->record_size_limit ? TLS13_PLAINTEXT_MAX + 1 : 0,
-                                     ch->sni[0] != 0, c->alpn_http11 ? "http/1.1" : NULL);
+                                     ch->sni[0] != 0 && !c->resumed,    /* no ack on resuming (RFC 6066 3) */
+                                     c->alpn_http11 ? "http/1.1" : NULL);
     transcript_add(c, w.buf + mark, w.len - mark);
     if (!c->resumed) {      /* the PSK authenticates a resumption */
         mark = w.len;
@@ -640,7 +642,9 @@ static void handle_record(struct tls13_conn *c)
         return;
     }
     if (type != TLS13_CT_APPLICATION_DATA) {
-        if (type == TLS13_CT_ALERT && !c->rx.keyed)
+        /* A client that could not read the server's flight may say so in
+         * the clear; once it has sent a protected record it may not. */
+        if (type == TLS13_CT_ALERT && c->state == TLS13_WAIT_FINISHED && c->rx.seq == 0 && !c->early_skipped)
             handle_alert(c, frag, frag_len);
         else
             fail(c, TLS13_ALERT_UNEXPECTED_MESSAGE);

@@ -83,7 +83,7 @@ struct tls13_conn {
 
     uint8_t hs_msg[64];                 /* a post-hello handshake message being reassembled */
     size_t hs_len;
-    bool ccs_seen, close_sent, skip_early_data;
+    bool ccs_seen, ccs_sent, close_sent, skip_early_data;
     bool established;                   /* the client's Finished was verified (latched) */
     bool resumed;                       /* a ticket's PSK was accepted */
     bool key_update_owed;               /* the client asked for one; no room to send it yet */
