@@ -472,21 +472,22 @@ int main(void)
           err && strstr(err, "header lines"));
 #undef AT
 
-    /* A version 2 blob (or any other) is refused, naming both versions. */
+    /* A version 5 blob (the one before brotli, or any other) is refused,
+     * naming both versions. */
     static _Alignas(8) uint8_t old[sizeof(struct blob_preamble) + sizeof(struct blob_directory)];
     struct blob_preamble *pre = (void *)old;
     memcpy(pre->magic, BLOB_MAGIC, BLOB_MAGIC_LEN);
-    pre->version = 2;
+    pre->version = 5;
     pre->preamble_size = sizeof *pre;
     pre->total_size = sizeof old;
     rehash(old, sizeof old);
     err = open_error(old, sizeof old);
-    CHECK("reader: a version 2 blob is refused, naming both versions and the remedy",
-          err && strstr(err, "version 2 ") && strstr(err, "version 5 ") && strstr(err, "rebuild") &&
+    CHECK("reader: a version 5 blob is refused, naming both versions and the remedy",
+          err && strstr(err, "version 5 ") && strstr(err, "version 6 ") && strstr(err, "rebuild") &&
           strstr(err, "crunch"));
     pre->version = 99;
     err = open_error(old, sizeof old);
-    CHECK("reader: so is a newer one", err && strstr(err, "version 99 ") && strstr(err, "version 5 "));
+    CHECK("reader: so is a newer one", err && strstr(err, "version 99 ") && strstr(err, "version 6 "));
 
     free(copy);
     free(data);
