@@ -253,13 +253,13 @@ if [ -s "$tmp/co-a.blob" ] && cmp -s "$tmp/co-a.blob" "$tmp/co-b.blob"; then
 else
     not_ok "SOURCE_DATE_EPOCH: checkouts at different times give the same blob" "the blobs differ"
 fi
-# mtime of each HTTP file record (72-byte records, mtime at 48, in format versions 2 and 3)
+# mtime of each HTTP file record (mtime at 48; 72-byte records in format versions 2 to 5, 88 from 6)
 mtimes=$(python3 - "$tmp/co-a.blob" <<'PY'
 import struct, sys
 d = open(sys.argv[1], "rb").read()
 off, count = struct.unpack_from("<II", d, 56)
 for i in range(count):
-    r = off + 72 * i
+    r = off + 88 * i
     poff, plen = struct.unpack_from("<II", d, r)
     print(d[poff:poff + plen].decode(), struct.unpack_from("<Q", d, r + 48)[0])
 PY
