@@ -133,6 +133,15 @@ want_cache() {
     case $1 in *.html) echo no-cache ;; *) echo "public, max-age=3600" ;; esac
 }
 
+# decode CODING: stdin decoded by the coding's own tool (gzip -d, brotli -d)
+decode() {
+    case $1 in
+    gzip) gzip -dc ;;
+    br) brotli -dc ;;
+    *) return 1 ;;
+    esac
+}
+
 # url_of FILE: the URL path of an exported file
 url_of() { echo "/$1"; }
 # clean_urls FILE: the other URLs of a page: without .html, and the
@@ -217,7 +226,7 @@ while read -r f; do
         [ "$(hval Content-Length)" = "$(fsize "$B")" ] ||
             why="${why}$coding Content-Length $(hval Content-Length) but $(fsize "$B") bytes; "
         [ "$(fsize "$B")" -lt "$(fsize "$SITE/$f")" ] || why="${why}$coding variant not smaller than the file; "
-        "$coding" -dc < "$B" 2>/dev/null | cmp -s - "$SITE/$f" || why="${why}$coding -d of the body is not the file; "
+        decode "$coding" < "$B" 2>/dev/null | cmp -s - "$SITE/$f" || why="${why}$coding -d of the body is not the file; "
         cp "$B" "$UH_TMP/coded.$coding"
         get "$BASE$(url_of "$f")" -H "Accept-Encoding: $coding" -H "If-None-Match: $coded_etag"
         [ "$(status)" = 304 ] && [ "$(hval ETag)" = "$coded_etag" ] ||
@@ -279,7 +288,7 @@ while IFS='|' read -r offer want; do
     [ "$(hval Content-Length)" = "$(fsize "$B")" ] || why="${why}Content-Length $(hval Content-Length), $(fsize "$B") bytes; "
     case $want in
     "") cmp -s "$B" "$SITE/$largest" || why="${why}identity body differs from the file; " ;;
-    *) "$want" -dc < "$B" 2>/dev/null | cmp -s - "$SITE/$largest" || why="${why}$want -d of the raw body is not the file; " ;;
+    *) decode "$want" < "$B" 2>/dev/null | cmp -s - "$SITE/$largest" || why="${why}$want -d of the raw body is not the file; " ;;
     esac
     check "Accept-Encoding '$offer': ${want:-identity}, decoding to /$largest" "$why" [ -z "$why" ]
 done <<'OFFERS'
