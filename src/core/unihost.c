@@ -95,9 +95,10 @@ static int serve(struct netif *netif)
             net_stats_log();
             dns_service_log_stats();
         }
-        /* The round's lines out, as far as each sink takes them now. */
+        /* The lines out, as far as each sink takes them now: the console's
+         * in batches (log.h). */
         report_drops(false);
-        log_flush();
+        log_flush_due(plat_monotonic_ns());
         syslog_sink_flush();
         if (handled == FRAMES_PER_ROUND)
             continue;           /* more is waiting: no need to ask the platform */
