@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "core/platform.h"
+#include "core/turn_clock.h"
 #include "log/log_ring.h"
 
 #define PREFIX "unihost: "
@@ -98,7 +99,7 @@ void log_emit(enum log_kind kind, const char *text, size_t len)
     if (console_waiting_since == 0 && console.len > 0)
         console_waiting_since = plat_monotonic_ns();
     if (syslog_on) {
-        uint64_t wall = plat_wallclock_ns();
+        uint64_t wall = turn_wallclock_ns();
         uint8_t head[RECORD_HEAD];
         for (int i = 0; i < 8; i++)
             head[i] = (uint8_t)(wall >> (8 * i));
