@@ -267,7 +267,7 @@ if [ -n "$GOBIN_CLIENT" ]; then
         gnutls rsa "NORMAL"
         check "gnutls-cli offering 1.2 and 1.3 to an RSA key: TLS 1.2" \
             "$(grep -E 'Description|Error|\*\*\*' "$UH_TMP/gnutls-rsa" "$UH_TMP/gnutls-rsa.err" | head -n 3 | tr '\n' ' ')" \
-            grep -q '^- Description: (TLS1.2)-(ECDHE-[A-Z0-9]*)-(RSA' "$UH_TMP/gnutls-rsa"
+            grep -q '^- Description: (TLS1.2-X.509)-(ECDHE-[A-Z0-9]*)-(RSA-' "$UH_TMP/gnutls-rsa"
         uh_stop
     else
         notok "unihost starts with an RSA key" "see the log above"
