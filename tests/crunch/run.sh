@@ -209,7 +209,7 @@ contains "export: raw HTML left out" index.html '<!-- raw HTML omitted -->'
 contains "export: {{path}} of the index page" index.html 'data-path="/"'
 contains "export: h1 found after other content, inline markup in title dropped" docs/crunch.html \
     '<title>The crunch tool - fixture</title>'
-contains "export: inline markup kept in the body" docs/crunch.html '<h1>The <em>crunch</em> <code>tool</code></h1>'
+contains "export: inline markup kept in the body" docs/crunch.html '<h1 id="the-crunch-tool">The <em>crunch</em> <code>tool</code></h1>'
 contains "export: code escaped" docs/crunch.html 'code block with &lt;angle&gt; &amp; ampersand'
 contains "export: {{path}} is the clean URL" docs/crunch.html 'data-path="/docs/crunch"'
 contains "export: {{path}} of a directory index" docs/index.html 'data-path="/docs/"'
