@@ -106,6 +106,7 @@ int markdown_render(const char *text, size_t len, struct page *page, char **h1, 
     /* Default options: raw HTML and javascript: URLs are left out (safe mode). */
     char *html = cmark_render_html(doc, CMARK_OPT_DEFAULT, cmark_parser_get_syntax_extensions(parser));
     struct buf out = {0};
+    buf_reserve(&out, strlen(html) + 16 * page->headings.count);
     int rc = headings_add_ids(&page->headings, html, &out);
     buf_append(&out, "", 1);
     if (rc != 0)

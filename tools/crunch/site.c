@@ -482,6 +482,9 @@ static void render_page(struct page *p, struct http_file *f, struct templates *t
     struct template_fields fields = {p->title, p->html, p->clean, (char *)meta.data, (char *)toc.data,
                                      (char *)list.data};
     struct buf out = {0};
+    size_t template_len;
+    template_text(tmpl, &template_len);
+    buf_reserve(&out, template_len + strlen(p->html) + meta.len + toc.len + list.len + 2 * strlen(p->title) + 256);
     template_render(tmpl, &out, &fields);
     f->body = out.data;
     f->body_len = out.len;

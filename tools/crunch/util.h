@@ -27,6 +27,9 @@ struct buf {
 };
 void buf_append(struct buf *b, const void *data, size_t len);
 void buf_append_str(struct buf *b, const char *s);
+/* Makes room for at least `extra` more bytes (and the NUL) in one step, when
+ * the size is known ahead: a page, a file. */
+void buf_reserve(struct buf *b, size_t extra);
 /* Appends s with &, <, >, " and ' replaced by HTML character references. */
 void buf_append_html_escaped(struct buf *b, const char *s, size_t len);
 
