@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "diag.h"
 #include "util.h"
 
 struct fm_entry *fm_entries_add(struct fm_entries *e, const char *key, size_t key_len, unsigned line)
@@ -122,4 +123,52 @@ char *fm_read_double_quoted(const char **p, const char *end, const char **why)
     *p = s + 1;
     buf_append(&b, "", 1);
     return (char *)b.data;
+}
+
+const char *fm_skip_blanks(const char *p, const char *end)
+{
+    while (p < end && (*p == ' ' || *p == '\t'))
+        p++;
+    return p;
+}
+
+const char *fm_read_bracket_list(const char **p, const char *end, fm_item_reader read_item, struct fm_value *v)
+{
+    const char *s = fm_skip_blanks(*p + 1, end);
+    v->kind = FM_LIST;
+    while (s < end && *s != ']') {
+        const char *why = read_item(&s, end, fm_list_add(v));
+        if (why)
+            return why;
+        s = fm_skip_blanks(s, end);
+        if (s < end && *s == ',')
+            s = fm_skip_blanks(s + 1, end);
+        else if (s < end && *s != ']')
+            return "list items must be separated by commas";
+    }
+    if (s >= end)
+        return "a list must be closed by ] on its line";
+    *p = s + 1;
+    return NULL;
+}
+
+unsigned fm_each_line(const char *file, unsigned first_line, const char *text, size_t len, const char *syntax,
+                      const char *(*parse_line)(void *ctx, const char *s, const char *end, unsigned line),
+                      void *ctx)
+{
+    unsigned errors = 0, line = first_line;
+    const char *p = text, *end = text + len;
+    while (p < end) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        const char *line_end = nl ? nl : end;
+        const char *content_end = line_end > p && line_end[-1] == '\r' ? line_end - 1 : line_end;
+        const char *why = parse_line(ctx, p, content_end, line);
+        if (why) {
+            diag_error(file, line, "front matter (%s): %s", syntax, why);
+            errors++;
+        }
+        line++;
+        p = nl ? nl + 1 : end;
+    }
+    return errors;
 }

@@ -61,4 +61,22 @@ struct fm_value *fm_list_add(struct fm_value *list);
  */
 char *fm_read_double_quoted(const char **p, const char *end, const char **why);
 
+/* Past spaces and tabs. */
+const char *fm_skip_blanks(const char *p, const char *end);
+
+/* Reads one item of a [a, b] list at *p; NULL or the reason it cannot. */
+typedef const char *(*fm_item_reader)(const char **p, const char *end, struct fm_value *v);
+
+/* Reads a one-line [a, b, ...] list at *p (on the '[') into v, each item
+ * with read_item; NULL or the reason it cannot. */
+const char *fm_read_bracket_list(const char **p, const char *end, fm_item_reader read_item, struct fm_value *v);
+
+/* Calls parse_line for every line of text[0..len) (without its newline or
+ * a CR before it), numbering them from first_line, and reports each reason
+ * it returns as "file:line: front matter (SYNTAX): reason". Returns the
+ * number of lines reported. */
+unsigned fm_each_line(const char *file, unsigned first_line, const char *text, size_t len, const char *syntax,
+                      const char *(*parse_line)(void *ctx, const char *s, const char *end, unsigned line),
+                      void *ctx);
+
 #endif

@@ -11,15 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "diag.h"
 #include "util.h"
-
-static const char *skip_blanks(const char *p, const char *end)
-{
-    while (p < end && (*p == ' ' || *p == '\t'))
-        p++;
-    return p;
-}
 
 static int is_bare_key_char(char c)
 {
@@ -80,30 +72,11 @@ static const char *read_scalar(const char **p, const char *end, struct fm_value 
     return NULL;
 }
 
-static const char *read_array(const char **p, const char *end, struct fm_value *v)
-{
-    const char *s = skip_blanks(*p + 1, end);
-    v->kind = FM_LIST;
-    while (s < end && *s != ']') {
-        const char *why = read_scalar(&s, end, fm_list_add(v));
-        if (why)
-            return why;
-        s = skip_blanks(s, end);
-        if (s < end && *s == ',')
-            s = skip_blanks(s + 1, end);
-        else if (s < end && *s != ']')
-            return "array items must be separated by commas";
-    }
-    if (s >= end)
-        return "an array must be closed by ] on its line";
-    *p = s + 1;
-    return NULL;
-}
-
 /* One line (without its newline); NULL or the reason it is refused. */
-static const char *parse_line(const char *s, const char *end, unsigned line, struct fm_entries *out)
+static const char *parse_line(void *ctx, const char *s, const char *end, unsigned line)
 {
-    s = skip_blanks(s, end);
+    struct fm_entries *out = ctx;
+    s = fm_skip_blanks(s, end);
     if (s == end || *s == '#')
         return NULL;
     if (*s == '[')
@@ -116,15 +89,15 @@ static const char *parse_line(const char *s, const char *end, unsigned line, str
         return "expected `key = value` (keys are letters, digits, _ and -; quoted keys are not supported)";
     if (s < end && *s == '.')
         return "dotted keys are not supported";
-    s = skip_blanks(s, end);
+    s = fm_skip_blanks(s, end);
     if (s >= end || *s != '=')
         return "expected `key = value`";
-    s = skip_blanks(s + 1, end);
+    s = fm_skip_blanks(s + 1, end);
     struct fm_entry *e = fm_entries_add(out, key, key_len, line);
-    const char *why = s < end && *s == '[' ? read_array(&s, end, &e->value) : read_scalar(&s, end, &e->value);
+    const char *why = s < end && *s == '[' ? fm_read_bracket_list(&s, end, read_scalar, &e->value) : read_scalar(&s, end, &e->value);
     if (why)
         return why;
-    s = skip_blanks(s, end);
+    s = fm_skip_blanks(s, end);
     if (s < end && *s != '#')
         return "unexpected text after the value";
     return NULL;
@@ -132,19 +105,5 @@ static const char *parse_line(const char *s, const char *end, unsigned line, str
 
 unsigned fm_toml_parse(const char *file, unsigned first_line, const char *text, size_t len, struct fm_entries *out)
 {
-    unsigned errors = 0, line = first_line;
-    const char *p = text, *end = text + len;
-    while (p < end) {
-        const char *nl = memchr(p, '\n', (size_t)(end - p));
-        const char *line_end = nl ? nl : end;
-        const char *content_end = line_end > p && line_end[-1] == '\r' ? line_end - 1 : line_end;
-        const char *why = parse_line(p, content_end, line, out);
-        if (why) {
-            diag_error(file, line, "front matter (TOML): %s", why);
-            errors++;
-        }
-        line++;
-        p = nl ? nl + 1 : end;
-    }
-    return errors;
+    return fm_each_line(file, first_line, text, len, "TOML", parse_line, out);
 }

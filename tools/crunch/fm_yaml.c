@@ -12,15 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "diag.h"
 #include "util.h"
-
-static const char *skip_blanks(const char *p, const char *end)
-{
-    while (p < end && (*p == ' ' || *p == '\t'))
-        p++;
-    return p;
-}
 
 /* Reads one scalar at *p into v, stopping at any of `stops` (for items of a
  * flow sequence) or the end of the line; NULL or the reason it cannot. */
@@ -88,45 +80,37 @@ static const char *read_scalar(const char **p, const char *end, const char *stop
     return NULL;
 }
 
-static const char *read_flow_sequence(const char **p, const char *end, struct fm_value *v)
+/* An item of a flow sequence [a, b]: a plain one ends at ',' or ']'. */
+static const char *read_flow_item(const char **p, const char *end, struct fm_value *v)
 {
-    const char *s = skip_blanks(*p + 1, end);
-    v->kind = FM_LIST;
-    while (s < end && *s != ']') {
-        const char *why = read_scalar(&s, end, ",]", fm_list_add(v));
-        if (why)
-            return why;
-        s = skip_blanks(s, end);
-        if (s < end && *s == ',')
-            s = skip_blanks(s + 1, end);
-        else if (s < end && *s != ']')
-            return "sequence items must be separated by commas";
-    }
-    if (s >= end)
-        return "a sequence must be closed by ] on its line";
-    *p = s + 1;
-    return NULL;
+    return read_scalar(p, end, ",]", v);
 }
 
 /* Whether what follows a value is only blanks and a comment. */
 static int only_comment(const char *s, const char *end)
 {
-    s = skip_blanks(s, end);
+    s = fm_skip_blanks(s, end);
     return s == end || *s == '#';
 }
 
-/* One line (without its newline); `list` is the entry whose value is a
- * block sequence being read, or NULL. NULL or the reason it is refused. */
-static const char *parse_line(const char *s, const char *end, unsigned line, struct fm_entries *out,
-                              struct fm_entry **list)
+struct yaml_state {
+    struct fm_entries *out;
+    struct fm_entry *list;      /* the entry whose "- item" lines are being read, or NULL */
+};
+
+/* One line (without its newline); NULL or the reason it is refused. */
+static const char *parse_line(void *ctx, const char *s, const char *end, unsigned line)
 {
-    const char *t = skip_blanks(s, end);
+    struct yaml_state *st = ctx;
+    struct fm_entries *out = st->out;
+    struct fm_entry **list = &st->list;
+    const char *t = fm_skip_blanks(s, end);
     if (t == end || *t == '#')
         return NULL;
     if (*t == '-' && (t + 1 == end || t[1] == ' ')) {
         if (!*list)
             return "a \"- item\" line must follow a `key:` line with no value";
-        const char *item = skip_blanks(t + 1, end);
+        const char *item = fm_skip_blanks(t + 1, end);
         const char *why = read_scalar(&item, end, "", fm_list_add(&(*list)->value));
         if (why)
             return why;
@@ -142,14 +126,14 @@ static const char *parse_line(const char *s, const char *end, unsigned line, str
     if (key_len == 0 || s >= end || *s != ':' || (s + 1 < end && s[1] != ' ' && s[1] != '\t'))
         return "expected `key: value` (keys are letters, digits, _ and -)";
     struct fm_entry *e = fm_entries_add(out, key, key_len, line);
-    s = skip_blanks(s + 1, end);
+    s = fm_skip_blanks(s + 1, end);
     if (s == end || *s == '#') {
         /* No value: "- item" lines may follow. */
         e->value.kind = FM_LIST;
         *list = e;
         return NULL;
     }
-    const char *why = *s == '[' ? read_flow_sequence(&s, end, &e->value) : read_scalar(&s, end, "", &e->value);
+    const char *why = *s == '[' ? fm_read_bracket_list(&s, end, read_flow_item, &e->value) : read_scalar(&s, end, "", &e->value);
     if (why)
         return why;
     return only_comment(s, end) ? NULL : "unexpected text after the value";
@@ -157,20 +141,6 @@ static const char *parse_line(const char *s, const char *end, unsigned line, str
 
 unsigned fm_yaml_parse(const char *file, unsigned first_line, const char *text, size_t len, struct fm_entries *out)
 {
-    unsigned errors = 0, line = first_line;
-    const char *p = text, *end = text + len;
-    struct fm_entry *list = NULL;
-    while (p < end) {
-        const char *nl = memchr(p, '\n', (size_t)(end - p));
-        const char *line_end = nl ? nl : end;
-        const char *content_end = line_end > p && line_end[-1] == '\r' ? line_end - 1 : line_end;
-        const char *why = parse_line(p, content_end, line, out, &list);
-        if (why) {
-            diag_error(file, line, "front matter (YAML): %s", why);
-            errors++;
-        }
-        line++;
-        p = nl ? nl + 1 : end;
-    }
-    return errors;
+    struct yaml_state st = {out, NULL};
+    return fm_each_line(file, first_line, text, len, "YAML", parse_line, &st);
 }

@@ -9,9 +9,7 @@
 static int by_path(const void *a, const void *b)
 {
     const struct page *x = a, *y = b;
-    size_t xl = strlen(x->path), yl = strlen(y->path);
-    int c = memcmp(x->path, y->path, xl < yl ? xl : yl);
-    return c ? c : (xl > yl) - (xl < yl);
+    return path_order(x->path, strlen(x->path), y->path, strlen(y->path));
 }
 
 void pages_sort(struct pages *pages)
@@ -47,10 +45,7 @@ struct page *pages_find(const struct pages *pages, const char *path, size_t len)
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
         const char *p = pages->items[mid].path;
-        size_t plen = strlen(p);
-        int c = memcmp(p, path, plen < len ? plen : len);
-        if (c == 0)
-            c = (plen > len) - (plen < len);
+        int c = path_order(p, strlen(p), path, len);
         if (c == 0)
             return &pages->items[mid];
         if (c < 0)

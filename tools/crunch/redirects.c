@@ -127,9 +127,7 @@ static void parse_rule(void *ctx, const char *path, struct rules_line *l)
 static int by_source(const void *a, const void *b)
 {
     const struct http_redirect *x = a, *y = b;
-    size_t xl = strlen(x->from), yl = strlen(y->from);
-    int c = memcmp(x->from, y->from, xl < yl ? xl : yl);
-    return c ? c : (xl > yl) - (xl < yl);
+    return path_order(x->from, strlen(x->from), y->from, strlen(y->from));
 }
 
 void redirects_sort(struct http_files *files)
@@ -153,10 +151,7 @@ int redirects_has_source(const struct http_files *files, const char *path, size_
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
         const char *from = files->redirects[mid].from;
-        size_t from_len = strlen(from);
-        int c = memcmp(from, path, from_len < len ? from_len : len);
-        if (c == 0)
-            c = (from_len > len) - (from_len < len);
+        int c = path_order(from, strlen(from), path, len);
         if (c == 0)
             return 1;
         if (c < 0)

@@ -74,6 +74,12 @@ char *xasprintf(const char *fmt, ...)
     return p;
 }
 
+int path_order(const char *a, size_t a_len, const char *b, size_t b_len)
+{
+    int c = memcmp(a, b, a_len < b_len ? a_len : b_len);
+    return c ? c : (a_len > b_len) - (a_len < b_len);
+}
+
 char *path_join(const char *a, const char *b)
 {
     size_t n = strlen(a);

@@ -18,6 +18,10 @@ char *xstrndup(const char *s, size_t n);
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 char *xvasprintf(const char *fmt, va_list ap);
 
+/* The order of URL paths in the blob (and of crunch's lists kept like
+ * it): bytes compared with memcmp, a prefix first. <0, 0 or >0. */
+int path_order(const char *a, size_t a_len, const char *b, size_t b_len);
+
 /* "a" + "/" + "b", without doubling a trailing slash of a. */
 char *path_join(const char *a, const char *b);
 
