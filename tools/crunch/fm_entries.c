@@ -98,10 +98,10 @@ char *fm_read_double_quoted(const char **p, const char *end, const char **why)
             continue;
         }
         s++;
-        const char *simple = s < end ? strchr("\"\\/bfnrt", *s) : NULL;
-        if (simple && *s) {
-            static const char decoded[] = "\"\\/\b\f\n\r\t";
-            buf_append(&b, &decoded[simple - "\"\\/bfnrt"], 1);
+        static const char escaped[] = "\"\\/bfnrt", decoded[] = "\"\\/\b\f\n\r\t";
+        const char *simple = s < end && *s ? strchr(escaped, *s) : NULL;
+        if (simple) {
+            buf_append(&b, &decoded[simple - escaped], 1);
             s++;
             continue;
         }
