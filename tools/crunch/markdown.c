@@ -10,6 +10,12 @@
 
 #include "util.h"
 
+/* Pages are rendered one after the other, never on threads: cmark-gfm
+ * 0.29 keeps the characters that start an extension's inline syntax (~
+ * for strikethrough, w and : for autolinks) in one table for the whole
+ * process, which every parser edits, so parsers on two threads lose each
+ * other's extensions now and then (seen on a 10,000-page site). */
+
 /* The GFM extensions pages may use; tagfilter and tasklists are left out:
  * safe mode drops raw HTML anyway, and a checkbox would need a form. */
 static const char *const extension_names[] = {"table", "strikethrough", "autolink"};
