@@ -1,0 +1,67 @@
+/* base64url without padding, strict in what it reads (base64url.h). */
+#include "acme/base64url.h"
+
+static const char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+long base64url_encode(const void *in, size_t len, char *out, size_t cap)
+{
+    size_t need = base64url_encoded_len(len);
+    if (cap <= need)
+        return -1;
+    const uint8_t *b = in;
+    size_t o = 0;
+    for (size_t i = 0; i < len; i += 3) {
+        uint32_t v = (uint32_t)b[i] << 16;
+        if (i + 1 < len)
+            v |= (uint32_t)b[i + 1] << 8;
+        if (i + 2 < len)
+            v |= b[i + 2];
+        size_t chars = len - i >= 3 ? 4 : len - i + 1;
+        for (size_t k = 0; k < chars; k++)
+            out[o++] = alphabet[v >> (18 - 6 * k) & 63];
+    }
+    out[o] = '\0';
+    return (long)o;
+}
+
+static int sextet(char c)
+{
+    if (c >= 'A' && c <= 'Z')
+        return c - 'A';
+    if (c >= 'a' && c <= 'z')
+        return c - 'a' + 26;
+    if (c >= '0' && c <= '9')
+        return c - '0' + 52;
+    if (c == '-')
+        return 62;
+    if (c == '_')
+        return 63;
+    return -1;
+}
+
+long base64url_decode(const char *in, size_t len, uint8_t *out, size_t cap)
+{
+    if (len % 4 == 1)
+        return -1;      /* 6 bits cannot end a byte string */
+    size_t n = len / 4 * 3 + (len % 4 ? len % 4 - 1 : 0);
+    if (n > cap)
+        return -1;
+    size_t o = 0;
+    for (size_t i = 0; i < len; i += 4) {
+        size_t chars = len - i >= 4 ? 4 : len - i;
+        uint32_t v = 0;
+        for (size_t k = 0; k < 4; k++) {
+            int s = 0;
+            if (k < chars && (s = sextet(in[i + k])) < 0)
+                return -1;
+            v = v << 6 | (uint32_t)s;
+        }
+        size_t bytes = chars - 1;
+        /* the bits below the last whole byte must be zero (canonical form) */
+        if (chars < 4 && (v & ((1u << (8 * (3 - bytes))) - 1)) != 0)
+            return -1;
+        for (size_t k = 0; k < bytes; k++)
+            out[o++] = (uint8_t)(v >> (16 - 8 * k));
+    }
+    return (long)o;
+}
