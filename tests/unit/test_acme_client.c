@@ -21,6 +21,7 @@
 #include "acme/acme_client.h"
 #include "acme/acme_schedule.h"
 #include "acme/base64url.h"
+#include "acme/ca_roots.h"
 #include "acme/cert_validity.h"
 #include "acme/json_read.h"
 #include "acme/jwk.h"
@@ -311,6 +312,11 @@ static void test_issuance(void)
     CHECK("client: the chain's dates are openssl's", nb == chain_not_before && na == chain_not_after && na > nb);
     CHECK("client: renewal at two thirds of the lifetime (60 of 90 days)",
           acme_client_renew_at(&client) == chain_not_before + 60 * 86400);
+    static struct ca_roots roots;
+    CHECK("ca_roots: a self-signed EC certificate becomes one trust anchor",
+          ca_roots_load(&roots, chain_pem, strlen(chain_pem)) == 1 && roots.anchors[0].pkey.key_type == BR_KEYTYPE_EC &&
+              roots.anchors[0].pkey.key.ec.qlen == 65 && roots.anchors[0].dn.len > 0);
+    CHECK("ca_roots: text that is not PEM is refused", ca_roots_load(&roots, "-----BEGIN CERTIFICATE-----\n!!\n", 31) <= 0);
     CHECK("client: every step was logged", strstr(log_text, "created account https://ca.test/acct/1") &&
                                                strstr(log_text, "order valid") && strstr(log_text, "certificate issued"));
 }
