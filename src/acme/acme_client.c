@@ -389,7 +389,7 @@ static void retry_later(struct acme_client *c, int64_t now, const struct acme_re
 static bool parse_json(struct acme_client *c, const struct acme_response *r, struct json_doc *doc, bool report)
 {
     struct json_error err = { "not an object", 0 };
-    bool parsed = json_parse(doc, r->body ? r->body : "", r->body ? r->body_len : 0, c->tokens,
+    bool parsed = json_read(doc, r->body ? r->body : "", r->body ? r->body_len : 0, c->tokens,
                              sizeof c->tokens / sizeof c->tokens[0], &err);
     if (parsed && json_at(doc, 0)->type == JSON_OBJECT)
         return true;

@@ -313,7 +313,7 @@ static bool duplicate_name(struct parser *p, uint32_t obj, uint32_t key)
 
 enum expect { EXPECT_VALUE, EXPECT_NAME, EXPECT_AFTER_VALUE };
 
-bool json_parse(struct json_doc *doc, const char *text, size_t len, struct json_token *tokens, size_t max_tokens,
+bool json_read(struct json_doc *doc, const char *text, size_t len, struct json_token *tokens, size_t max_tokens,
                 struct json_error *err)
 {
     struct parser p = { .text = text, .len = len, .tokens = tokens, .max_tokens = max_tokens, .err = err };

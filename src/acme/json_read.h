@@ -70,7 +70,7 @@ struct json_error {
  * member name with the earlier ones of its object (quadratic in an
  * object's members, bounded by max_tokens).
  */
-bool json_parse(struct json_doc *doc, const char *text, size_t len, struct json_token *tokens, size_t max_tokens,
+bool json_read(struct json_doc *doc, const char *text, size_t len, struct json_token *tokens, size_t max_tokens,
                 struct json_error *err);
 
 /* The token at index i (no check: i comes from the functions below). */

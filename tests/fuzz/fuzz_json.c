@@ -62,7 +62,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     static struct json_token tokens[64];
     struct json_doc doc;
     struct json_error err = { 0 };
-    if (!json_parse(&doc, (const char *)data, size, tokens, sizeof tokens / sizeof tokens[0], &err)) {
+    if (!json_read(&doc, (const char *)data, size, tokens, sizeof tokens / sizeof tokens[0], &err)) {
         FUZZ_CHECK(err.why != NULL && err.offset <= size, "failure has a reason and an offset");
         return 0;
     }

@@ -101,7 +101,7 @@ static bool jws_ok(const struct acme_request *req, const char *url, const char *
     struct json_error err;
     if (strcmp(req->method, "POST") != 0 || strcmp(req->url, url) != 0 || !req->content_type ||
         strcmp(req->content_type, "application/jose+json") != 0 ||
-        !json_parse(&doc, req->body, req->body_len, t, 64, &err) || json_at(&doc, 0)->count != 3)
+        !json_read(&doc, req->body, req->body_len, t, 64, &err) || json_at(&doc, 0)->count != 3)
         return false;
     char prot[2048], pay[8192], sig_text[128], header[1536];
     uint8_t sig[64];
@@ -112,7 +112,7 @@ static bool jws_ok(const struct acme_request *req, const char *url, const char *
         base64url_decode(sig_text, strlen(sig_text), sig, sizeof sig) != 64)
         return false;
     long hl = base64url_decode(prot, strlen(prot), (uint8_t *)header, sizeof header);
-    if (hl < 0 || !json_parse(&head, header, (size_t)hl, h, 64, &err))
+    if (hl < 0 || !json_read(&head, header, (size_t)hl, h, 64, &err))
         return false;
     bool header_ok = json_string_equals(&head, (size_t)json_member(&head, 0, "alg"), "ES256") &&
                      json_string_equals(&head, (size_t)json_member(&head, 0, "url"), url) &&

@@ -15,7 +15,7 @@ static struct json_token tokens[256];
 
 static bool parse(struct json_doc *doc, const char *text, struct json_error *err)
 {
-    return json_parse(doc, text, strlen(text), tokens, sizeof tokens / sizeof tokens[0], err);
+    return json_read(doc, text, strlen(text), tokens, sizeof tokens / sizeof tokens[0], err);
 }
 
 static void test_directory(void)
@@ -159,7 +159,7 @@ static void test_rejects(void)
         struct json_doc doc;
         struct json_error err = { 0 };
         size_t len = bad[k].len ? bad[k].len : strlen(bad[k].text);
-        bool ok = json_parse(&doc, bad[k].text, len, tokens, sizeof tokens / sizeof tokens[0], &err);
+        bool ok = json_read(&doc, bad[k].text, len, tokens, sizeof tokens / sizeof tokens[0], &err);
         char name[160];
         snprintf(name, sizeof name, "json: rejects input %zu (%s)", k, bad[k].why);
         CHECK(name, !ok && err.why && strcmp(err.why, bad[k].why) == 0 && err.offset <= len);
@@ -178,21 +178,21 @@ static void test_limits(void)
         text[n++] = '[';
     for (int i = 0; i < JSON_MAX_DEPTH; i++)
         text[n++] = ']';
-    CHECK("json: nesting at the depth limit parses", json_parse(&doc, text, n, tokens, 256, &err));
+    CHECK("json: nesting at the depth limit parses", json_read(&doc, text, n, tokens, 256, &err));
     n = 0;
     for (int i = 0; i <= JSON_MAX_DEPTH; i++)
         text[n++] = '[';
     for (int i = 0; i <= JSON_MAX_DEPTH; i++)
         text[n++] = ']';
     CHECK("json: one level deeper is refused",
-          !json_parse(&doc, text, n, tokens, 256, &err) && strcmp(err.why, "nesting too deep") == 0);
+          !json_read(&doc, text, n, tokens, 256, &err) && strcmp(err.why, "nesting too deep") == 0);
 
     const char *three = "[1,2]";
-    CHECK("json: exactly enough tokens", json_parse(&doc, three, 5, tokens, 3, &err) && doc.token_count == 3);
+    CHECK("json: exactly enough tokens", json_read(&doc, three, 5, tokens, 3, &err) && doc.token_count == 3);
     CHECK("json: one token short is refused",
-          !json_parse(&doc, three, 5, tokens, 2, &err) && strcmp(err.why, "too many values") == 0);
+          !json_read(&doc, three, 5, tokens, 2, &err) && strcmp(err.why, "too many values") == 0);
     CHECK("json: a member name takes a token too",
-          !json_parse(&doc, "{\"a\":1}", 7, tokens, 2, &err) && strcmp(err.why, "too many values") == 0);
+          !json_read(&doc, "{\"a\":1}", 7, tokens, 2, &err) && strcmp(err.why, "too many values") == 0);
 
     size_t big = (size_t)JSON_MAX_TEXT + 1;
     char *huge = malloc(big);
@@ -200,9 +200,9 @@ static void test_limits(void)
         memset(huge, ' ', big);
         huge[0] = '1';
         CHECK("json: text over the size limit is refused",
-              !json_parse(&doc, huge, big, tokens, 256, &err) && strcmp(err.why, "text too long") == 0);
+              !json_read(&doc, huge, big, tokens, 256, &err) && strcmp(err.why, "text too long") == 0);
         CHECK("json: text at the size limit is read",
-              json_parse(&doc, huge, big - 1, tokens, 256, &err) && json_at(&doc, 0)->type == JSON_NUMBER);
+              json_read(&doc, huge, big - 1, tokens, 256, &err) && json_at(&doc, 0)->type == JSON_NUMBER);
         free(huge);
     }
 }
