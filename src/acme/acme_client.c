@@ -251,6 +251,10 @@ void acme_client_next(struct acme_client *c, int64_t now, struct acme_action *a)
         a->kind = ACME_FAILED;
         return;
     }
+    if (c->in_flight) {     /* asked again before the answer: the same request, nonce and all */
+        *a = c->sent;
+        return;
+    }
     if (now < c->wait_until) {
         a->kind = ACME_WAIT;
         a->until = c->wait_until;
@@ -271,12 +275,14 @@ void acme_client_next(struct acme_client *c, int64_t now, struct acme_action *a)
     c->in_flight = true;
     if (c->step == ACME_STEP_DIRECTORY) {
         send_get(a, "GET", c->config.directory_url);
+        c->sent = *a;
         return;
     }
     /* Every other step POSTs, and needs a fresh nonce for it. */
     if (!c->nonce[0]) {
         c->need_nonce = true;
         send_get(a, "HEAD", c->new_nonce_url);
+        c->sent = *a;
         return;
     }
     c->need_nonce = false;
@@ -324,6 +330,7 @@ void acme_client_next(struct acme_client *c, int64_t now, struct acme_action *a)
         a->kind = ACME_FAILED;
         c->in_flight = false;
     }
+    c->sent = *a;
 }
 
 void acme_client_published(struct acme_client *c)

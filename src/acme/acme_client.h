@@ -129,7 +129,8 @@ struct acme_client {
     struct acme_config config;
     enum acme_step step;
     bool need_nonce;                /* the request in flight is the HEAD to newNonce */
-    bool in_flight;                 /* a SEND was handed out and not yet answered */
+    bool in_flight;                 /* a SEND was handed out and not yet answered: it is `sent` */
+    struct acme_action sent;
     bool fail_after_unpublish;
     int64_t wait_until;
     unsigned retries, bad_nonces, polls;

@@ -1,7 +1,25 @@
 /* base64url without padding, strict in what it reads (base64url.h). */
 #include "acme/base64url.h"
 
-static const char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+/* All ones if x > k, else 0 (x and k below 2^31). */
+static uint32_t above(uint32_t x, uint32_t k)
+{
+    return (uint32_t)0 - ((k - x) >> 31);
+}
+
+/* The character for a 6-bit value, computed rather than looked up: the
+ * encoder also writes signatures before they are public (jws.c), and a
+ * table index would make the cache footprint depend on their bits
+ * (tests/ct checks this). */
+static char sextet_char(uint32_t x)
+{
+    uint32_t c = 'A' + x;
+    c += above(x, 25) & (uint32_t)('a' - 'A' - 26);
+    c += above(x, 51) & (uint32_t)('0' - 'a' - 26);
+    c += above(x, 61) & (uint32_t)('-' - '0' - 10);
+    c += above(x, 62) & (uint32_t)('_' - '-' - 1);
+    return (char)c;
+}
 
 long base64url_encode(const void *in, size_t len, char *out, size_t cap)
 {
@@ -18,7 +36,7 @@ long base64url_encode(const void *in, size_t len, char *out, size_t cap)
             v |= b[i + 2];
         size_t chars = len - i >= 3 ? 4 : len - i + 1;
         for (size_t k = 0; k < chars; k++)
-            out[o++] = alphabet[v >> (18 - 6 * k) & 63];
+            out[o++] = sextet_char(v >> (18 - 6 * k) & 63);
     }
     out[o] = '\0';
     return (long)o;

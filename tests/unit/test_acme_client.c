@@ -214,6 +214,10 @@ static void test_issuance(void)
     CHECK("client: init with an apex and its wildcard", start(two_names, 2, ACME_HTTP01));
     CHECK("client: directory, nonce, newAccount (created) with a jwk", through_account(201));
     struct acme_action a = next();
+    struct acme_action again = next();
+    CHECK("client: asked twice before the answer, the same request (same body, same nonce)",
+          again.kind == ACME_SEND && again.request.body == a.request.body && again.request.body_len == a.request.body_len &&
+              strcmp(again.request.url, a.request.url) == 0);
     char payload[4096];
     CHECK("client: newOrder signed with the account's kid, both identifiers",
           jws_ok(&a.request, "https://ca.test/order", last_nonce, true, payload, sizeof payload) &&
