@@ -1,6 +1,8 @@
 /* base64url without padding, strict in what it reads (base64url.h). */
 #include "acme/base64url.h"
 
+#include "crypto/base64_digit.h"
+
 /* All ones if x > k, else 0 (x and k below 2^31). */
 static uint32_t above(uint32_t x, uint32_t k)
 {
@@ -42,21 +44,6 @@ long base64url_encode(const void *in, size_t len, char *out, size_t cap)
     return (long)o;
 }
 
-static int sextet(char c)
-{
-    if (c >= 'A' && c <= 'Z')
-        return c - 'A';
-    if (c >= 'a' && c <= 'z')
-        return c - 'a' + 26;
-    if (c >= '0' && c <= '9')
-        return c - '0' + 52;
-    if (c == '-')
-        return 62;
-    if (c == '_')
-        return 63;
-    return -1;
-}
-
 long base64url_decode(const char *in, size_t len, uint8_t *out, size_t cap)
 {
     if (len % 4 == 1)
@@ -70,7 +57,7 @@ long base64url_decode(const char *in, size_t len, uint8_t *out, size_t cap)
         uint32_t v = 0;
         for (size_t k = 0; k < 4; k++) {
             int s = 0;
-            if (k < chars && (s = sextet(in[i + k])) < 0)
+            if (k < chars && (s = base64_digit(in[i + k], '-', '_')) < 0)
                 return -1;
             v = v << 6 | (uint32_t)s;
         }

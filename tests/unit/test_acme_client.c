@@ -426,7 +426,9 @@ static void test_retries(void)
                                              acme_renewal_time(1000, 1000 + 6 * 86400) == 1000 + 4 * 86400);
 }
 
-static void test_rejected_challenge(void)
+/* A run for example.test over HTTP-01, through account and a pending
+ * order with one authorization; the client's next request fetches it. */
+static void order_for_example_test(void)
 {
     static const char *const one[] = { "example.test" };
     start(one, 1, ACME_HTTP01);
@@ -434,6 +436,11 @@ static void test_rejected_challenge(void)
     next();
     answer(201, "https://ca.test/order/1", "{\"status\":\"pending\",\"authorizations\":[\"https://ca.test/authz/1\"],"
                                           "\"finalize\":\"https://ca.test/order/1/finalize\"}");
+}
+
+static void test_rejected_challenge(void)
+{
+    order_for_example_test();
     next();
     answer(200, NULL, authz1_pending);
     next();
@@ -482,21 +489,13 @@ static void test_malformed(void)
             printf("# got: %s\n", acme_client_error(&client));
     }
 
-    start(one, 1, ACME_HTTP01);
-    through_account(201);
-    next();
-    answer(201, "https://ca.test/order/1", "{\"status\":\"pending\",\"authorizations\":[\"https://ca.test/authz/1\"],"
-                                          "\"finalize\":\"https://ca.test/order/1/finalize\"}");
+    order_for_example_test();
     next();
     answer(200, NULL, authz2_pending);      /* a wildcard authorization: never asked for */
     CHECK("client: an authorization for a name not asked for is refused",
           next().kind == ACME_FAILED && strstr(acme_client_error(&client), "*.example.test, which was not asked for"));
 
-    start(one, 1, ACME_HTTP01);
-    through_account(201);
-    next();
-    answer(201, "https://ca.test/order/1", "{\"status\":\"pending\",\"authorizations\":[\"https://ca.test/authz/1\"],"
-                                          "\"finalize\":\"https://ca.test/order/1/finalize\"}");
+    order_for_example_test();
     next();
     answer(200, NULL, "{\"status\":\"pending\",\"identifier\":{\"type\":\"dns\",\"value\":\"example.test\"},\"challenges\":["
                       "{\"type\":\"http-01\",\"url\":\"https://ca.test/c\",\"token\":\"../../etc/passwd\"}]}");
