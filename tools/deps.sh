@@ -9,7 +9,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 deps_dir=${1:-"$top/build/deps"}
 
 packages="build-essential pkg-config dpkg-dev ca-certificates
-libcmark-dev libldns-dev ldnsutils bind9-utils zlib1g-dev node-llhttp
+libcmark-dev libldns-dev ldnsutils bind9-utils zlib1g-dev libbrotli-dev brotli node-llhttp
 dnsutils knot-dnsutils curl iproute2 iputils-ping ndisc6 netcat-openbsd
 nsd unbound knot python3 clang libclang-rt-14-dev openssl libssl-dev
 chromium nginx wrk libxen-dev debootstrap cpio qemu-system-x86 prometheus

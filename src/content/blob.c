@@ -12,13 +12,13 @@
 #include "wire/dns_wire.h"
 
 _Static_assert(sizeof(struct blob_preamble) == 56, "preamble layout is part of the format");
-_Static_assert(sizeof(struct blob_http_file) == 72, "record layout is part of the format");
+_Static_assert(sizeof(struct blob_http_file) == 88, "record layout is part of the format");
 _Static_assert(sizeof(struct blob_dns_zone) == 56, "record layout is part of the format");
 _Static_assert(sizeof(struct blob_dns_node) == 32, "record layout is part of the format");
 _Static_assert(sizeof(struct blob_dns_rrset) == 16, "record layout is part of the format");
 _Static_assert(sizeof(struct blob_dns_acl) == 20, "record layout is part of the format");
 _Static_assert(sizeof(struct blob_http_redirect) == 24, "record layout is part of the format");
-_Static_assert(sizeof(struct blob_http_file_heads) == 32, "record layout is part of the format");
+_Static_assert(sizeof(struct blob_http_file_heads) == 48, "record layout is part of the format");
 _Static_assert(sizeof(struct blob_dns_notify) == 24, "record layout is part of the format");
 _Static_assert(sizeof(struct blob_dns_tsig_key) == 24, "record layout is part of the format");
 _Static_assert(sizeof(struct blob_dns_server) == 64, "record layout is part of the format");
@@ -147,7 +147,7 @@ static bool is_length_line(const uint8_t *p, size_t len, uint32_t length)
  * well-formed lines, the cuts in order at line starts, the length run
  * exactly the body's Content-Length and no other line naming one the
  * engine writes. `body` is the representation's; an absent one (len 0,
- * only gzip) has a head of zeros.
+ * only a coding: gzip or brotli) has a head of zeros.
  */
 static bool head_ok(const struct blob *b, const struct blob_http_head *h, struct blob_ref body, bool present)
 {
@@ -184,6 +184,39 @@ static bool head_ok(const struct blob *b, const struct blob_http_head *h, struct
     return cut == 4 && length_lines == 1;
 }
 
+/*
+ * A file's representations: each inside the blob with a bounded,
+ * printable ETag and its header lines; the ETags of those present all
+ * different, since If-None-Match and If-Range pick a representation by
+ * its ETag alone.
+ */
+static int check_representations(const struct blob *b, const struct blob_http_file *f, const char **error)
+{
+    struct blob_http_representation r[BLOB_HTTP_CODINGS];
+    for (int c = 0; c < BLOB_HTTP_CODINGS; c++) {
+        r[c] = blob_http_representation(b, f, (enum blob_http_coding)c);
+        if (!ref_ok(b, r[c].body) || !ref_ok(b, r[c].etag)) {
+            *error = "an HTTP file refers outside the blob";
+            return -1;
+        }
+        if (r[c].etag.len > 64 || !header_value_ok(b, r[c].etag)) {
+            *error = "an HTTP file's ETag is too long or holds control bytes";
+            return -1;
+        }
+        if (!head_ok(b, r[c].head, r[c].body, r[c].present)) {
+            *error = "an HTTP file's header lines are malformed or do not match it";
+            return -1;
+        }
+        for (int k = 0; k < c; k++)
+            if (r[c].present && r[k].present && r[c].etag.len == r[k].etag.len &&
+                memcmp(blob_bytes(b, r[c].etag), blob_bytes(b, r[k].etag), r[c].etag.len) == 0) {
+                *error = "two representations of an HTTP file share an ETag";
+                return -1;
+            }
+    }
+    return 0;
+}
+
 static int check_http(const struct blob *b, const char **error)
 {
     if (b->dir->tables[BLOB_TABLE_HTTP_HEADS].count != b->http_file_count) {
@@ -192,19 +225,15 @@ static int check_http(const struct blob *b, const char **error)
     }
     for (uint32_t i = 0; i < b->http_file_count; i++) {
         const struct blob_http_file *f = &b->http_files[i];
-        if (!ref_ok(b, f->path) || !ref_ok(b, f->content_type) || !ref_ok(b, f->body) ||
-            !ref_ok(b, f->etag) || !ref_ok(b, f->gzip_body) || !ref_ok(b, f->gzip_etag) ||
-            !ref_ok(b, f->cache_control)) {
+        if (!ref_ok(b, f->path) || !ref_ok(b, f->content_type) || !ref_ok(b, f->cache_control)) {
             *error = "an HTTP file refers outside the blob";
             return -1;
         }
-        if (f->cache_control.len > BLOB_HTTP_CACHE_CONTROL_MAX || f->content_type.len > 128 ||
-            f->etag.len > 64 || f->gzip_etag.len > 64) {
+        if (f->cache_control.len > BLOB_HTTP_CACHE_CONTROL_MAX || f->content_type.len > 128) {
             *error = "an HTTP file's header value is too long";
             return -1;
         }
-        if (!header_value_ok(b, f->content_type) || !header_value_ok(b, f->etag) ||
-            !header_value_ok(b, f->gzip_etag) || !header_value_ok(b, f->cache_control)) {
+        if (!header_value_ok(b, f->content_type) || !header_value_ok(b, f->cache_control)) {
             *error = "an HTTP file's header value holds control bytes";
             return -1;
         }
@@ -222,11 +251,8 @@ static int check_http(const struct blob *b, const char **error)
             }
         }
         /* What the engine copies into responses as they are. */
-        const struct blob_http_file_heads *h = &b->http_heads[i];
-        if (!head_ok(b, &h->identity, f->body, true) || !head_ok(b, &h->gzip, f->gzip_body, f->gzip_body.len > 0)) {
-            *error = "an HTTP file's header lines are malformed or do not match it";
+        if (check_representations(b, f, error) != 0)
             return -1;
-        }
     }
     return 0;
 }

@@ -68,6 +68,44 @@ static inline const struct blob_http_file_heads *blob_http_heads(const struct bl
     return &b->http_heads[f - b->http_files];
 }
 
+/* The content codings a file may be stored in, identity always among
+ * them (format 6 added brotli). */
+enum blob_http_coding {
+    BLOB_HTTP_IDENTITY = 0,
+    BLOB_HTTP_GZIP,
+    BLOB_HTTP_BR,
+    BLOB_HTTP_CODINGS
+};
+
+/* One representation of a file: its body, strong ETag and header lines. */
+struct blob_http_representation {
+    struct blob_ref body;
+    struct blob_ref etag;
+    const struct blob_http_head *head;
+    bool present;                   /* identity always; a coding when its body is stored */
+};
+
+/* `f`'s representation in `coding` (present or not) of blob `b`. */
+static inline struct blob_http_representation blob_http_representation(const struct blob *b,
+                                                                        const struct blob_http_file *f,
+                                                                        enum blob_http_coding coding)
+{
+    const struct blob_http_file_heads *h = blob_http_heads(b, f);
+    struct blob_http_representation r;
+    switch (coding) {
+    case BLOB_HTTP_GZIP:
+        r = (struct blob_http_representation){f->gzip_body, f->gzip_etag, &h->gzip, f->gzip_body.len > 0};
+        break;
+    case BLOB_HTTP_BR:
+        r = (struct blob_http_representation){f->br_body, f->br_etag, &h->br, f->br_body.len > 0};
+        break;
+    default:
+        r = (struct blob_http_representation){f->body, f->etag, &h->identity, true};
+        break;
+    }
+    return r;
+}
+
 /* The file whose path is exactly `path` (no decoding), or NULL. */
 const struct blob_http_file *blob_http_find(const struct blob *b, const char *path, size_t len);
 

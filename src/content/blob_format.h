@@ -44,8 +44,10 @@
  * 4: the DNS server options, TSIG keys (named by ACL entries), NOTIFY
  *    targets per zone, and the rate limiter's exempt prefixes;
  * 5: the directory's flags (BLOB_DEVELOPMENT: crunch --dev's live reload)
- *    and the build identity its pages name. */
-#define BLOB_VERSION 5u
+ *    and the build identity its pages name;
+ * 6: a brotli representation beside gzip (struct blob_http_file's br_body
+ *    and br_etag, struct blob_http_file_heads' br). */
+#define BLOB_VERSION 6u
 #define BLOB_ALIGN 8u
 
 struct blob_preamble {
@@ -122,7 +124,7 @@ struct blob_directory {
 /* ---- HTTP ---------------------------------------------------------------- */
 
 enum blob_http_flags {
-    BLOB_HTTP_COMPRESSIBLE = 1u << 0,   /* text-like: a gzip variant may exist */
+    BLOB_HTTP_COMPRESSIBLE = 1u << 0,   /* text-like: gzip and brotli variants may exist */
 };
 
 /*
@@ -169,14 +171,20 @@ struct blob_http_file {
     uint32_t flags;                 /* enum blob_http_flags */
     uint32_t reserved;
     struct blob_ref cache_control;  /* Cache-Control value; len 0: send none */
+    /* Format 6. Only for a BLOB_HTTP_COMPRESSIBLE file, and only when
+     * smaller than every other representation stored: a client that takes
+     * both codings equally gets brotli for saving bytes, never for less. */
+    struct blob_ref br_body;        /* brotli representation; len 0 when none pays */
+    struct blob_ref br_etag;        /* strong ETag with its quotes, of `br_body` */
 };
 
-/* The header lines of both representations of the file at the same index
+/* The header lines of each representation of the file at the same index
  * of BLOB_TABLE_HTTP_FILES: the file's values above, as the engine sends
  * them. A table of its own keeps the file records as they were. */
 struct blob_http_file_heads {
     struct blob_http_head identity; /* of `body` */
     struct blob_http_head gzip;     /* of `gzip_body`; all zero when there is none */
+    struct blob_http_head br;       /* of `br_body`; all zero when there is none (format 6) */
 };
 
 /* Bounds that keep every response's header block within the engine's

@@ -12,6 +12,7 @@
 
 #include "core/content.h"
 #include "core/platform.h"
+#include "core/turn_clock.h"
 #include "dns/dns_db.h"
 #include "dns/dns_engine.h"
 #include "dns/dns_stream.h"
@@ -65,11 +66,12 @@ static struct {
     size_t len;
 } tcp_answers[DNS_SLOTS];
 
-/* The clock as the engine reads it, brought up to date per message. */
+/* The clock as the engine reads it, brought up to date per message (to
+ * the turn's reading: turn_clock.h). */
 static void env_tick(void)
 {
-    env.now_ms = plat_monotonic_ns() / 1000000u;
-    env.unix_time = plat_wallclock_ns() / 1000000000u;
+    env.now_ms = turn_monotonic_ns() / 1000000u;
+    env.unix_time = turn_wallclock_ns() / 1000000000u;
 }
 
 /* One query line (--dns-log). */
@@ -78,7 +80,7 @@ static void log_query(const struct stream_peer *from, bool tcp, const uint8_t *m
 {
     char who[IPADDR_STRLEN_MAX];
     struct query_context c = {
-        .wall_ns = plat_wallclock_ns(),
+        .wall_ns = turn_wallclock_ns(),
         .client = tcp_peer_text(from, who, sizeof who),
         .port = from->port,
         .tcp = tcp,

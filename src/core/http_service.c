@@ -23,6 +23,7 @@
 #include "net/net_limits.h"
 #include "net/net_stats.h"
 #include "core/platform.h"
+#include "core/turn_clock.h"
 #include "net/tcp_service.h"
 
 #define HTTP_PORT 80
@@ -102,7 +103,8 @@ static size_t slot_of(const struct http_stream *s)
 
 static void access_begun(void *ctx)
 {
-    request_started[slot_of(ctx)] = plat_monotonic_ns();
+    if (options.access_log)     /* (only the access line's duration_us needs it) */
+        request_started[slot_of(ctx)] = plat_monotonic_ns();
 }
 
 static void access_done(void *ctx, const struct http_access *a)
@@ -116,7 +118,7 @@ static void access_done(void *ctx, const struct http_access *a)
     bool tls = s->kind == HTTP_STREAM_TLS && s->tls && tls_conn_handshake_done(s->tls);
     const char *sni = tls ? tls_conn_server_name(s->tls) : NULL;
     struct access_context c = {
-        .wall_ns = plat_wallclock_ns(),
+        .wall_ns = turn_wallclock_ns(),
         .client = who,
         .port = s->peer.port,
         .tls = tls ? tls_conn_version_name(s->tls) : NULL,

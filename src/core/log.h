@@ -55,11 +55,13 @@ void log_syslog_enable(void);
 
 /*
  * While batching (the event loop's turns), lines wait in the rings until
- * log_flush(); otherwise each is flushed as it is made. Either way the
- * console is never waited for.
+ * log_flush(), or log_flush_due() finds enough of them or the oldest old
+ * enough (16 KiB, 10 ms: log.c says why); otherwise each is flushed as it
+ * is made. Either way the console is never waited for.
  */
 void log_batching(bool on);
 void log_flush(void);
+void log_flush_due(uint64_t now_ns);
 
 /* True while the console ring holds bytes the console did not take yet. */
 bool log_console_pending(void);

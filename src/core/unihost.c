@@ -12,6 +12,7 @@
 #include "lwip/timeouts.h"
 #include "core/log.h"
 #include "core/syslog_sink.h"
+#include "core/turn_clock.h"
 #include "net/net_stats.h"
 #include "net/netif_platform.h"
 #include "core/platform.h"
@@ -81,8 +82,9 @@ static void take_reload(void)
 
 static int serve(struct netif *netif)
 {
-    log_batching(true);     /* lines go out once per turn, never waited for */
+    log_batching(true);     /* lines go out in batches, never waited for */
     while (!plat_stop_requested()) {
+        turn_clock_tick();
         int handled = netif_platform_poll(netif, FRAMES_PER_ROUND);
         if (handled < 0) {
             log_line("network device failed; stopping");
@@ -95,9 +97,10 @@ static int serve(struct netif *netif)
             net_stats_log();
             dns_service_log_stats();
         }
-        /* The round's lines out, as far as each sink takes them now. */
+        /* The lines out, as far as each sink takes them now: the console's
+         * in batches (log.h). */
         report_drops(false);
-        log_flush();
+        log_flush_due(turn_monotonic_ns());
         syslog_sink_flush();
         if (handled == FRAMES_PER_ROUND)
             continue;           /* more is waiting: no need to ask the platform */
@@ -108,6 +111,7 @@ static int serve(struct netif *netif)
             sleep_ms = LOG_BEHIND_MS;   /* a sink is behind: try it again soon */
         plat_wait(plat_monotonic_ns() + (uint64_t)sleep_ms * 1000000u);
     }
+    turn_clock_stop();
     return 0;
 }
 

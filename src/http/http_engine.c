@@ -3,7 +3,8 @@
  * GET and HEAD (OPTIONS answered with Allow); Content-Type, Content-Length,
  * strong ETags, Last-Modified, Cache-Control from the site's policy,
  * If-None-Match and If-Modified-Since (304), single byte ranges with
- * If-Range (206/416), gzip variants by Accept-Encoding; clean URLs and the
+ * If-Range (206/416), gzip and brotli variants by Accept-Encoding
+ * (http_accept_encoding.h); clean URLs and the
  * directory-slash redirect by site_path.h; the site's declared redirects; a
  * 404 page with status 404. A file's header lines come composed from the
  * blob (http_file_head.h): its responses are copies of them around the
@@ -97,7 +98,7 @@ static int on_message_begin(llhttp_t *p)
     c->header_bytes = 0;
     c->value_cut = false;
     c->has_host = false;
-    c->accept_gzip = false;
+    http_accept_encoding_init(&c->accept_encoding);
     c->in_request = true;
     c->if_none_match_len = 0;
     c->has_if_none_match = false;
@@ -306,40 +307,6 @@ static bool field_is(const struct http_conn *c, const char *name)
     return true;
 }
 
-/* Does an Accept-Encoding value accept gzip (RFC 9110 12.5.3)? gzip or "*"
- * listed with a q-value above zero; an explicit gzip entry wins over "*". */
-static bool accepts_gzip(const char *v, size_t len)
-{
-    int gzip = -1, star = -1;       /* -1 unseen, 0 refused, 1 accepted */
-    size_t i = 0;
-    while (i < len) {
-        while (i < len && (v[i] == ' ' || v[i] == '\t' || v[i] == ','))
-            i++;
-        size_t tok = i;
-        while (i < len && v[i] != ',' && v[i] != ';' && v[i] != ' ' && v[i] != '\t')
-            i++;
-        size_t tok_len = i - tok;
-        bool q_zero = false;
-        /* parameters up to the next comma; only q matters */
-        while (i < len && v[i] != ',') {
-            if ((v[i] == 'q' || v[i] == 'Q') && i + 1 < len && v[i + 1] == '=') {
-                size_t j = i + 2;
-                q_zero = j < len && v[j] == '0';
-                for (j++; q_zero && j < len && v[j] != ',' && v[j] != ';'; j++)
-                    if (v[j] != '.' && v[j] != '0' && v[j] != ' ')
-                        q_zero = false;
-            }
-            i++;
-        }
-        int verdict = q_zero ? 0 : 1;
-        if (tok_len == 4 && strncasecmp(v + tok, "gzip", 4) == 0)
-            gzip = verdict;
-        else if (tok_len == 1 && v[tok] == '*')
-            star = verdict;
-    }
-    return gzip == 1 || (gzip == -1 && star == 1);
-}
-
 /*
  * A Host field (RFC 9112 3.2): a request with more than one Host line, even
  * with equal values, or with an invalid value MUST get 400. A value longer
@@ -371,7 +338,7 @@ static int on_header_value_complete(llhttp_t *p)
     } else if (field_is(c, "host")) {
         refused = take_host(c);
     } else if (field_is(c, "accept-encoding")) {
-        c->accept_gzip = accepts_gzip(c->value, c->value_len);
+        http_accept_encoding_add(&c->accept_encoding, c->value, c->value_len, c->value_cut);
     } else if (field_is(c, "if-none-match")) {
         size_t n = c->value_len < sizeof c->if_none_match ? c->value_len : sizeof c->if_none_match;
         memcpy(c->if_none_match, c->value, n);
@@ -679,11 +646,13 @@ _Static_assert(FILE_START_MAX + BLOB_HTTP_HEAD_MAX + RANGE_LINES_MAX + HTTP_EXTR
 static void respond_file(struct http_conn *c, const struct blob_http_file *f, int status, bool head_only)
 {
     const struct blob *b = c->blob;
-    bool gzip = c->accept_gzip && f->gzip_body.len > 0;
-    struct blob_ref body = gzip ? f->gzip_body : f->body;
-    struct blob_ref etag = gzip ? f->gzip_etag : f->etag;
-    const struct blob_http_file_heads *heads = blob_http_heads(b, f);
-    const struct blob_http_head *h = gzip ? &heads->gzip : &heads->identity;
+    /* Validators and ranges are the chosen representation's own: an ETag
+     * names one representation, and a range counts its bytes. */
+    struct blob_http_representation rep =
+        blob_http_representation(b, f, http_accept_encoding_choose(&c->accept_encoding, b, f));
+    struct blob_ref body = rep.body;
+    struct blob_ref etag = rep.etag;
+    const struct blob_http_head *h = rep.head;
     struct selection sel = {status, 0, 0};
     if (status == 200)
         sel = select_response(c, !head_only, blob_bytes(b, etag), etag.len, f->mtime, body.len);

@@ -21,6 +21,7 @@
 #include <llhttp.h>
 
 #include "content/blob.h"
+#include "http/http_accept_encoding.h"
 
 #define HTTP_URL_MAX 2048           /* longer request targets get 414 */
 #define HTTP_HEADERS_MAX 8192       /* more header bytes get 431 */
@@ -71,7 +72,8 @@ struct http_conn {
     size_t header_bytes;
     int reject_status;              /* 414/431 decided inside a callback */
     bool value_cut;                 /* the current value did not fit in `value` */
-    bool has_host, accept_gzip;
+    bool has_host;
+    struct http_accept_encoding accept_encoding;
     bool in_request;                /* a request has begun and is not complete */
     char if_none_match[256];
     size_t if_none_match_len;

@@ -56,8 +56,8 @@ size_t http_file_head_compose(const struct http_file_head_fields *in, uint8_t ou
         put_line(&w, "Vary", "Accept-Encoding", 15);
     head->not_modified_end = cut(&w);
     put_line(&w, "Content-Type", in->content_type, in->content_type_len);
-    if (in->gzip)
-        put_line(&w, "Content-Encoding", "gzip", 4);
+    if (in->content_coding)
+        put_line(&w, "Content-Encoding", in->content_coding, strlen(in->content_coding));
     head->content_end = cut(&w);
     put_line(&w, "Accept-Ranges", "bytes", 5);
     head->ranges_end = cut(&w);

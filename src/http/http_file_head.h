@@ -24,7 +24,7 @@ struct http_file_head_fields {
     bool vary;                      /* Vary: Accept-Encoding (text-like files, BLOB_HTTP_COMPRESSIBLE) */
     const char *content_type;
     size_t content_type_len;
-    bool gzip;                      /* Content-Encoding: gzip */
+    const char *content_coding;     /* Content-Encoding value ("gzip", "br"); NULL: identity */
     uint32_t length;                /* the representation's size */
 };
 

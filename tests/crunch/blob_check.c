@@ -1,7 +1,7 @@
 /*
  * Checks the blob crunch builds from tests/crunch/good/ with the reader the
- * unikernel uses: HTTP files sorted with the right types, ETags, gzip
- * variants and stored header lines; DNS nodes in canonical order with empty non-terminals and the
+ * unikernel uses: HTTP files sorted with the right types, ETags, gzip and
+ * brotli variants and stored header lines; DNS nodes in canonical order with empty non-terminals and the
  * right flags. Usage: test_crunch_blob BLOB SOURCE_DATE_EPOCH SITE_DIR
  * Prints "ok - ..." / "not ok - ..." lines; exits 1 if any check failed.
  */
@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <brotli/decode.h>
 #include <zlib.h>
 
 #include "content/blob.h"
@@ -88,6 +89,17 @@ static int gunzip_equals(const uint8_t *gz, size_t gz_len, const uint8_t *plain,
     return ok;
 }
 
+/* Does the brotli stream br[0..br_len) decode to exactly plain[0..plain_len)? */
+static int unbrotli_equals(const uint8_t *br, size_t br_len, const uint8_t *plain, size_t plain_len)
+{
+    size_t out_len = plain_len + 16;
+    uint8_t *out = malloc(out_len);
+    int ok = out && BrotliDecoderDecompress(br_len, br, &out_len, out) == BROTLI_DECODER_RESULT_SUCCESS &&
+             out_len == plain_len && memcmp(out, plain, plain_len) == 0;
+    free(out);
+    return ok;
+}
+
 static void check_http(const struct blob *b, unsigned long long epoch, const char *site_dir)
 {
     static const struct {
@@ -104,7 +116,7 @@ static void check_http(const struct blob *b, unsigned long long epoch, const cha
     };
     size_t n = sizeof expected / sizeof expected[0];
     check(b->http_file_count == n, "http: exactly the published files (no _ or . names)");
-    int paths_ok = 1, types_ok = 1, flags_ok = 1, etags_ok = 1, distinct = 1, mtimes_ok = 1;
+    int paths_ok = 1, types_ok = 1, flags_ok = 1, etags_ok = 1, distinct = 1, mtimes_ok = 1, brotli_ok = 1;
     for (size_t i = 0; i < n && i < b->http_file_count; i++) {
         const struct blob_http_file *f = &b->http_files[i];
         paths_ok &= ref_equals(b, f->path, expected[i].path);
@@ -113,6 +125,8 @@ static void check_http(const struct blob *b, unsigned long long epoch, const cha
         etags_ok &= etag_well_formed(b, f->etag);
         if (f->gzip_body.len)
             etags_ok &= etag_well_formed(b, f->gzip_etag);
+        if (f->br_body.len)
+            etags_ok &= etag_well_formed(b, f->br_etag);
         mtimes_ok &= f->mtime <= epoch && f->mtime > 0;
         for (size_t j = 0; j < i; j++) {
             const struct blob_http_file *g = &b->http_files[j];
@@ -120,12 +134,24 @@ static void check_http(const struct blob *b, unsigned long long epoch, const cha
         }
         if (f->gzip_body.len)
             distinct &= memcmp(blob_bytes(b, f->etag), blob_bytes(b, f->gzip_etag), 34) != 0;
+        if (f->br_body.len)
+            distinct &= memcmp(blob_bytes(b, f->etag), blob_bytes(b, f->br_etag), 34) != 0 &&
+                        (f->gzip_body.len == 0 ||
+                         memcmp(blob_bytes(b, f->gzip_etag), blob_bytes(b, f->br_etag), 34) != 0);
+        /* Brotli only where it pays, never larger than gzip, never for an
+         * already-compressed type. */
+        brotli_ok &= f->br_body.len == 0 ||
+                     ((f->flags & BLOB_HTTP_COMPRESSIBLE) && f->br_body.len < f->body.len &&
+                      (f->gzip_body.len == 0 || f->br_body.len < f->gzip_body.len) &&
+                      unbrotli_equals(blob_bytes(b, f->br_body), f->br_body.len, blob_bytes(b, f->body), f->body.len));
     }
     check(paths_ok, "http: files sorted by path");
     check(types_ok, "http: content types by extension");
     check(flags_ok, "http: compressible flag for text types only");
     check(etags_ok, "http: strong ETags, quoted lowercase hex of 16 bytes");
-    check(distinct, "http: ETags distinct, gzip ETag differs from identity ETag");
+    check(distinct, "http: ETags distinct, gzip and brotli ETags differ from identity's and each other's");
+    check(brotli_ok, "http: every brotli variant is of a compressible file, smaller than gzip and identity, and "
+                     "decodes to the identity body");
     check(mtimes_ok, "http: mtimes clamped to SOURCE_DATE_EPOCH");
     check(b->dir->created == epoch, "blob: created is SOURCE_DATE_EPOCH");
 
@@ -135,19 +161,23 @@ static void check_http(const struct blob *b, unsigned long long epoch, const cha
     check(css && gunzip_equals(blob_bytes(b, css->gzip_body), css->gzip_body.len,
                                blob_bytes(b, css->body), css->body.len),
           "http: gzip variant decompresses to the identity body");
+    check(css && css->br_body.len > 0 && css->br_body.len < css->gzip_body.len &&
+              unbrotli_equals(blob_bytes(b, css->br_body), css->br_body.len, blob_bytes(b, css->body), css->body.len),
+          "http: style.css has a brotli variant, smaller than gzip, that decodes to the identity body");
     const struct blob_http_file *png = blob_http_find(b, "/img/logo.png", 13);
     char path[4096];
     snprintf(path, sizeof path, "%s/img/logo.png", site_dir);
     size_t png_len;
     uint8_t *png_src = read_all(path, &png_len);
     check(png && png_src && png->body.len == png_len &&
-              memcmp(blob_bytes(b, png->body), png_src, png_len) == 0 && png->gzip_body.len == 0,
-          "http: an asset is stored byte for byte, without gzip");
+              memcmp(blob_bytes(b, png->body), png_src, png_len) == 0 && png->gzip_body.len == 0 &&
+              png->br_body.len == 0,
+          "http: an asset is stored byte for byte, without gzip or brotli");
     free(png_src);
     /* 4000 bytes of 'a' would gzip to almost nothing: still no variant,
      * because PNG is an already-compressed type. */
     const struct blob_http_file *pattern = blob_http_find(b, "/img/pattern.png", 16);
-    check(pattern && pattern->body.len == 4000 && pattern->gzip_body.len == 0 &&
+    check(pattern && pattern->body.len == 4000 && pattern->gzip_body.len == 0 && pattern->br_body.len == 0 &&
               !(pattern->flags & BLOB_HTTP_COMPRESSIBLE),
           "http: an already-compressed type (PNG) is never compressed, however well it would");
 
@@ -175,24 +205,27 @@ static void check_http(const struct blob *b, unsigned long long epoch, const cha
               blob_http_find_redirect(b, "/old", 4) == NULL,
           "redirects: found by exact source");
 
-    check(robots && robots->gzip_body.len == 0, "http: no gzip variant when it saves under 64 bytes (robots.txt)");
+    check(robots && robots->gzip_body.len == 0 && robots->br_body.len == 0,
+          "http: no gzip or brotli variant when it saves under 64 bytes (robots.txt)");
 
     /* Format 3: each representation's header lines, as the engine sends them. */
     char want[1024], date[40];
     int lines_ok = css != NULL;
-    for (int gz = 0; css && gz <= 1; gz++) {
-        const struct blob_http_head *h = gz ? &blob_http_heads(b, css)->gzip : &blob_http_heads(b, css)->identity;
-        struct blob_ref etag = gz ? css->gzip_etag : css->etag;
+    static const char *const encoding_line[BLOB_HTTP_CODINGS] = {"", "Content-Encoding: gzip\r\n",
+                                                                 "Content-Encoding: br\r\n"};
+    for (int gz = 0; css && gz < BLOB_HTTP_CODINGS; gz++) {
+        struct blob_http_representation rep = blob_http_representation(b, css, (enum blob_http_coding)gz);
+        const struct blob_http_head *h = rep.head;
+        struct blob_ref etag = rep.etag;
         http_date_format(css->mtime, date);
         date[HTTP_DATE_LEN] = '\0';
         int n = snprintf(want, sizeof want, "ETag: %.*s\r\nLast-Modified: %s\r\nCache-Control: public, max-age=3600\r\n"
                          "Vary: Accept-Encoding\r\nContent-Type: text/css; charset=utf-8\r\n%sAccept-Ranges: bytes\r\n"
                          "Content-Length: %u\r\nX-Content-Type-Options: nosniff\r\n", (int)etag.len,
-                         (const char *)blob_bytes(b, etag), date, gz ? "Content-Encoding: gzip\r\n" : "",
-                         gz ? css->gzip_body.len : css->body.len);
+                         (const char *)blob_bytes(b, etag), date, encoding_line[gz], rep.body.len);
         lines_ok &= h->lines.len == (uint32_t)n && memcmp(blob_bytes(b, h->lines), want, (size_t)n) == 0;
     }
-    check(lines_ok, "http: style.css's stored header lines, identity and gzip, byte for byte");
+    check(lines_ok, "http: style.css's stored header lines, identity, gzip and brotli, byte for byte");
     check(robots && blob_http_heads(b, robots)->gzip.lines.len == 0 &&
               contains(blob_bytes(b, blob_http_heads(b, robots)->identity.lines),
                        blob_http_heads(b, robots)->identity.lines.len, "\r\nCache-Control: public, max-age=60\r\n"),

@@ -15,6 +15,7 @@
  * index, and the DNS and HTTP engines answer a set of queries derived from
  * the blob's own names and paths: the engines read the blob without checks
  * of their own, so whatever blob_open() lets through must be safe for them.
+ * Every representation (identity, gzip, brotli) is walked and asked for.
  * The files' stored header lines (format 3) go into responses as they are:
  * an accepted blob must keep them within their bound and cuts, and every
  * response over it must still be framed by its Content-Length.
@@ -86,7 +87,7 @@ static void check_table(const struct blob *b, const void *table, uint32_t count,
 static uint64_t walk_head(const struct blob *b, const struct blob_http_head *h, bool present)
 {
     if (!present) {
-        FUZZ_CHECK(h->lines.len == 0, "no stored lines for an absent gzip variant");
+        FUZZ_CHECK(h->lines.len == 0, "no stored lines for an absent gzip or brotli variant");
         return 0;
     }
     FUZZ_CHECK(h->lines.len > 0 && h->lines.len <= BLOB_HTTP_HEAD_MAX, "accepted stored lines are bounded");
@@ -113,11 +114,11 @@ static uint64_t walk_http(const struct blob *b)
     check_table(b, b->http_heads, b->http_file_count, sizeof *b->http_heads);
     for (uint32_t i = 0; i < b->http_file_count; i++) {
         const struct blob_http_file *f = &b->http_files[i];
-        s += sum_ref(b, f->path) + sum_ref(b, f->content_type) + sum_ref(b, f->body) +
-             sum_ref(b, f->etag) + sum_ref(b, f->gzip_body) + sum_ref(b, f->gzip_etag) + f->mtime +
-             f->flags + sum_ref(b, f->cache_control);
-        s += walk_head(b, &blob_http_heads(b, f)->identity, true) +
-             walk_head(b, &blob_http_heads(b, f)->gzip, f->gzip_body.len > 0);
+        s += sum_ref(b, f->path) + sum_ref(b, f->content_type) + f->mtime + f->flags + sum_ref(b, f->cache_control);
+        for (int c = 0; c < BLOB_HTTP_CODINGS; c++) {
+            struct blob_http_representation r = blob_http_representation(b, f, (enum blob_http_coding)c);
+            s += sum_ref(b, r.body) + sum_ref(b, r.etag) + walk_head(b, r.head, r.present);
+        }
         FUZZ_CHECK(f->path.len > 0 && blob_bytes(b, f->path)[0] == '/', "an accepted path starts with '/'");
         FUZZ_CHECK(blob_http_find(b, (const char *)blob_bytes(b, f->path), f->path.len) == f,
                    "blob_http_find() finds each file at its own index");
@@ -276,7 +277,10 @@ static void read_framing(struct framing *fr, const uint8_t *head, size_t n)
     fr->after_head = n - end;
 }
 
-static void get(const struct blob *b, const uint8_t *path, size_t path_len, bool head, bool gzip)
+/* What get() asks for: no coding, gzip, or brotli and gzip at once. */
+static const char *const accept_lines[] = {"", "Accept-Encoding: gzip\r\n", "Accept-Encoding: br, gzip;q=0.5\r\n"};
+
+static void get(const struct blob *b, const uint8_t *path, size_t path_len, bool head, unsigned accept)
 {
     char req[1024];
     if (path_len > 512)
@@ -289,11 +293,9 @@ static void get(const struct blob *b, const uint8_t *path, size_t path_len, bool
     static const char rest[] = " HTTP/1.1\r\nHost: fuzz\r\nIf-None-Match: \"x\"\r\n";
     memcpy(req + len, rest, sizeof rest - 1);
     len += sizeof rest - 1;
-    static const char ae[] = "Accept-Encoding: gzip\r\n";
-    if (gzip) {
-        memcpy(req + len, ae, sizeof ae - 1);
-        len += sizeof ae - 1;
-    }
+    const char *ae = accept_lines[accept % 3];
+    memcpy(req + len, ae, strlen(ae));
+    len += strlen(ae);
     memcpy(req + len, "\r\n", 2);
     len += 2;
 
@@ -351,12 +353,13 @@ static void ask_http(const struct blob *b)
     uint32_t files = b->http_file_count < 16 ? b->http_file_count : 16;
     for (uint32_t i = 0; i < files; i++) {
         const struct blob_http_file *f = &b->http_files[i];
-        get(b, blob_bytes(b, f->path), f->path.len, false, i & 1);
-        get(b, blob_bytes(b, f->path), f->path.len, true, !(i & 1));
+        get(b, blob_bytes(b, f->path), f->path.len, false, i);
+        get(b, blob_bytes(b, f->path), f->path.len, true, i + 1);
     }
-    get(b, (const uint8_t *)"/", 1, false, true);
-    get(b, (const uint8_t *)"/docs", 5, false, false);
-    get(b, (const uint8_t *)"/no/such/page", 13, false, true);
+    get(b, (const uint8_t *)"/", 1, false, 2);
+    get(b, (const uint8_t *)"/docs", 5, false, 0);
+    get(b, (const uint8_t *)"/no/such/page", 13, false, 1);
+    get(b, (const uint8_t *)"/no/such/page", 13, true, 2);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -8,7 +8,8 @@ http/  two shaping bytes (see fuzz_http.c) and a client byte stream;
 blob/  edit lists (4 bytes each: 24-bit LE payload offset, new byte) aimed at
        fields of the fixture blob, whose layout is read from the blob itself
        (format 3: the files' stored header lines and the DNS records'
-       additional-section targets among them);
+       additional-section targets among them; format 6: the brotli
+       representation's body, ETag and lines);
 cookie/  a setting (secrets, client, clock; see fuzz_cookie.c) and a COOKIE
        option: a client cookie alone, a server cookie of ours unaltered at
        ages around the window's edges (the staging secret's among them),
@@ -197,17 +198,19 @@ def http():
 
 
 PRE = 56                        # struct blob_preamble
-TABLES = 14                     # BLOB_TABLE_COUNT in format 4
+TABLES = 14                     # BLOB_TABLE_COUNT in formats 4 to 6
 HEADS = 8                       # BLOB_TABLE_HTTP_HEADS
 TARGETS = 9                     # BLOB_TABLE_DNS_TARGETS
-FILE_RECORD, HEADS_RECORD = 72, 32
+FILE_RECORD, HEADS_RECORD = 88, 48   # format 6: brotli's body and ETag, and its lines
+GZIP_HEAD, BR_HEAD = 16, 32             # offsets of the gzip and brotli heads in a heads record
+BR_BODY, BR_ETAG = 72, 80               # offsets of br_body and br_etag in a file record
 
 
 def read_blob(path):
     with open(path, "rb") as f:
         d = f.read()
     version = struct.unpack_from("<I", d, 8)[0]
-    assert version == 4, "%s is a format %d blob; this script knows format 4" % (path, version)
+    assert version == 6, "%s is a format %d blob; this script knows format 6" % (path, version)
     return d, [struct.unpack_from("<II", d, PRE + 8 * i) for i in range(TABLES)]
 
 
@@ -232,9 +235,10 @@ def blob(path):
     heads, _ = tabs[HEADS]
     targets, tcount = tabs[TARGETS]
 
-    def head(i, gzip=False):
-        """Blob offset of file i's struct blob_http_head, its lines' offset and length, and its cuts."""
-        at = heads + HEADS_RECORD * i + (16 if gzip else 0)
+    def head(i, coded=0):
+        """Blob offset of file i's struct blob_http_head (coded: GZIP_HEAD or BR_HEAD), its lines' offset
+        and length, and its cuts."""
+        at = heads + HEADS_RECORD * i + coded
         off, length, *cuts = struct.unpack_from("<IIHHHH", d, at)
         return at, off, length, cuts
 
@@ -244,9 +248,20 @@ def blob(path):
                 return i
         raise SystemExit("gen_corpus: the fixture has no file with a gzip variant")
 
+    def brotli():
+        for i in range(fcount):
+            if struct.unpack_from("<I", d, files + FILE_RECORD * i + BR_BODY + 4)[0] > 0:   # br_body.len
+                return i
+        raise SystemExit("gen_corpus: the fixture has no file with a brotli variant")
+
     h0, l0, n0, cuts0 = head(0)
     lines0 = d[l0:l0 + n0]
-    hz, lz, nz, cutsz = head(gzipped(), True)
+    hz, lz, nz, cutsz = head(gzipped(), GZIP_HEAD)
+    ib = brotli()
+    hb, lb, nb, cutsb = head(ib, BR_HEAD)
+    fb = files + FILE_RECORD * ib
+    etag_off, etag_len = struct.unpack_from("<II", d, fb + 24)         # the identity ETag
+    br_len = struct.unpack_from("<I", d, fb + BR_BODY + 4)[0]
     length_digit = l0 + lines0.index(b"Content-Length: ") + 16
     seeds = {
         "none": b"",
@@ -269,6 +284,12 @@ def blob(path):
         "head-name-date": b"".join(edit(l0 + i, c) for i, c in enumerate(b"Date")),
         "head-gzip-content-end": edit16(hz + 10, cutsz[1] - 1),
         "head-gzip-lines-len": edit32(hz + 4, 0),
+        # format 6: the brotli representation
+        "head-br-content-end": edit16(hb + 10, cutsb[1] - 1),
+        "head-br-lines-len": edit32(hb + 4, 0),
+        "file-br-etag-is-identity": edit32(fb + BR_ETAG, etag_off) + edit32(fb + BR_ETAG + 4, etag_len),
+        "file-br-body-len": edit32(fb + BR_BODY + 4, br_len + 1),
+        "file-br-absent-lines-kept": edit32(fb + BR_BODY + 4, 0),
         "heads-fewer": edit(PRE + 8 * HEADS + 4, fcount - 1),
         "fewer-files-and-heads": edit(PRE + 4, fcount - 1) + edit(PRE + 8 * HEADS + 4, fcount - 1),
         # format 3: the DNS records' additional-section targets

@@ -2,12 +2,13 @@
 # Integration test: unihost's HTTP service with the embedded content blob
 # (built from site/), in a network namespace. Every expected body comes from
 # `crunch --site site --export DIR`: each exported file must be served
-# byte-identical, with the right headers.
+# byte-identical, with the right headers; its gzip and brotli
+# representations must decode (gzip -d, brotli -d) to those bytes.
 UH_TEST=http
 . "$(dirname "$0")/lib/uh.sh"
 
 uh_require_root
-for tool in curl gzip bash timeout python3; do
+for tool in curl gzip brotli bash timeout python3; do
     command -v "$tool" > /dev/null || { notok "tools" "$tool is not installed"; exit 1; }
 done
 
@@ -132,6 +133,15 @@ want_cache() {
     case $1 in *.html) echo no-cache ;; *) echo "public, max-age=3600" ;; esac
 }
 
+# decode CODING: stdin decoded by the coding's own tool (gzip -d, brotli -d)
+decode() {
+    case $1 in
+    gzip) gzip -dc ;;
+    br) brotli -dc ;;
+    *) return 1 ;;
+    esac
+}
+
 # url_of FILE: the URL path of an exported file
 url_of() { echo "/$1"; }
 # clean_urls FILE: the other URLs of a page: without .html, and the
@@ -181,7 +191,10 @@ while read -r f; do
         fi
     done
 
-    # ---- gzip: the same bytes once decoded; the encoded variant has its own ETag
+    # ---- content codings: curl --compressed (which offers gzip and br)
+    # gets the same bytes once decoded; each coded representation stored
+    # has its own strong ETag and length, decodes with gzip -d or
+    # brotli -d to the file, and revalidates with its own ETag
     why=
     if ! get "$BASE$(url_of "$f")" --compressed; then
         why="curl --compressed failed: $(cat "$UH_TMP/curl.err")"
@@ -189,26 +202,44 @@ while read -r f; do
         [ "$(status)" = 200 ] || why="status $(status); "
         cmp -s "$B" "$SITE/$f" || why="${why}decoded body differs from the export; "
         enc=$(hval Content-Encoding)
-        case $enc in
-        "") ;;
-        gzip)
-            [ "$(hval ETag)" != "$etag" ] || why="${why}gzip variant has the identity ETag $etag; "
-            hval ETag | grep -Eq '^"[!#-~]+"$' || why="${why}gzip ETag '$(hval ETag)' not strong; "
-            hval Vary | grep -qi 'accept-encoding' || why="${why}no Vary: Accept-Encoding; "
-            gzip_etag=$(hval ETag)
-            # the raw encoded bytes: Content-Length is theirs, and they gunzip to the file
-            if get "$BASE$(url_of "$f")" -H 'Accept-Encoding: gzip'; then
-                [ "$(hval Content-Length)" = "$(fsize "$B")" ] || why="${why}gzip Content-Length $(hval Content-Length) but $(fsize "$B") bytes; "
-                gzip -dc < "$B" 2>/dev/null | cmp -s - "$SITE/$f" || why="${why}raw gzip body does not gunzip to the file; "
-            fi
-            # conditional GET of the gzip variant
-            get "$BASE$(url_of "$f")" -H 'Accept-Encoding: gzip' -H "If-None-Match: $gzip_etag"
-            [ "$(status)" = 304 ] || why="${why}If-None-Match with the gzip ETag: status $(status), want 304; " ;;
-        *) why="${why}Content-Encoding '$enc'; " ;;
-        esac
+        case $enc in ""|gzip|br) ;; *) why="${why}Content-Encoding '$enc'; " ;; esac
     fi
-    if [ -z "$why" ]; then ok "GET /$f with Accept-Encoding gzip: same bytes${enc:+ (Content-Encoding $enc, own ETag)}"
-    else notok "GET /$f --compressed" "$why"; fi
+    # what a gzip-only client and a gzip-and-br client get, for the figure
+    gzip_client=$(fsize "$SITE/$f")
+    br_client=$gzip_client
+    codings=
+    for coding in gzip br; do
+        get "$BASE$(url_of "$f")" -H "Accept-Encoding: $coding"
+        got=$(hval Content-Encoding)
+        if [ -z "$got" ]; then
+            cmp -s "$B" "$SITE/$f" || why="${why}no $coding variant, yet not the file's bytes; "
+            continue
+        fi
+        codings="$codings $coding"
+        case $coding in gzip) gzip_client=$(fsize "$B"); br_client=$gzip_client ;; br) br_client=$(fsize "$B") ;; esac
+        coded_etag=$(hval ETag)
+        [ "$got" = "$coding" ] || why="${why}Accept-Encoding $coding got Content-Encoding '$got'; "
+        compressible "$f" || why="${why}$coding variant of an incompressible type; "
+        [ "$coded_etag" != "$etag" ] || why="${why}$coding variant has the identity ETag $etag; "
+        echo "$coded_etag" | grep -Eq '^"[!#-~]+"$' || why="${why}$coding ETag '$coded_etag' not strong; "
+        hval Vary | grep -qi 'accept-encoding' || why="${why}no Vary: Accept-Encoding with $coding; "
+        [ "$(hval Content-Length)" = "$(fsize "$B")" ] ||
+            why="${why}$coding Content-Length $(hval Content-Length) but $(fsize "$B") bytes; "
+        [ "$(fsize "$B")" -lt "$(fsize "$SITE/$f")" ] || why="${why}$coding variant not smaller than the file; "
+        decode "$coding" < "$B" 2>/dev/null | cmp -s - "$SITE/$f" || why="${why}$coding -d of the body is not the file; "
+        cp "$B" "$UH_TMP/coded.$coding"
+        get "$BASE$(url_of "$f")" -H "Accept-Encoding: $coding" -H "If-None-Match: $coded_etag"
+        [ "$(status)" = 304 ] && [ "$(hval ETag)" = "$coded_etag" ] ||
+            why="${why}If-None-Match with the $coding ETag: status $(status), want 304; "
+    done
+    if [ "$codings" = " gzip br" ]; then
+        [ "$(fsize "$UH_TMP/coded.br")" -lt "$(fsize "$UH_TMP/coded.gzip")" ] ||
+            why="${why}br variant ($(fsize "$UH_TMP/coded.br") bytes) not smaller than gzip's ($(fsize "$UH_TMP/coded.gzip")); "
+        [ "$enc" = br ] || why="${why}curl --compressed got '$enc', want br, the smaller; "
+    fi
+    echo "$f $(fsize "$SITE/$f") $gzip_client $br_client" >> "$UH_TMP/sizes"
+    if [ -z "$why" ]; then ok "GET /$f with Accept-Encoding: same bytes decoded${codings:+ (variants:$codings, each with its own ETag)}"
+    else notok "GET /$f content codings" "$why"; fi
     case $f in
     *.html) if [ -z "$largest" ] || [ "$(fsize "$SITE/$f")" -gt "$(fsize "$SITE/$largest")" ]; then largest=$f; fi ;;
     *.css) if [ -z "$largest_css" ] || [ "$(fsize "$SITE/$f")" -gt "$(fsize "$SITE/$largest_css")" ]; then largest_css=$f; fi ;;
@@ -230,19 +261,58 @@ while read -r f; do
     fi
 done < "$UH_TMP/files"
 
-# ---- gzip really is used for the big text files
+# ---- brotli and gzip really are used for the big text files
 for f in $largest $largest_css; do
-    get "$BASE/$f" --compressed
-    if [ "$(hval Content-Encoding)" = gzip ] && cmp -s "$B" "$SITE/$f"; then
-        ok "/$f ($(fsize "$SITE/$f") bytes) is served with Content-Encoding: gzip to a client that accepts it"
-    else
-        notok "gzip for /$f" "Content-Encoding '$(hval Content-Encoding)' for a $(fsize "$SITE/$f")-byte file"
-    fi
+    for offer in "gzip" "gzip, br"; do
+        want=br
+        [ "$offer" = gzip ] && want=gzip
+        get "$BASE/$f" --compressed -H "Accept-Encoding: $offer"
+        if [ "$(hval Content-Encoding)" = "$want" ] && cmp -s "$B" "$SITE/$f"; then
+            ok "/$f ($(fsize "$SITE/$f") bytes) is served with Content-Encoding: $want to a client offering '$offer'"
+        else
+            notok "$want for /$f" "Content-Encoding '$(hval Content-Encoding)' for a $(fsize "$SITE/$f")-byte file offering '$offer'"
+        fi
+    done
 done
-# a client that does not accept gzip gets identity even with other codings offered
-get "$BASE/$largest" -H 'Accept-Encoding: br, gzip;q=0'
-check "Accept-Encoding 'br, gzip;q=0': identity /$largest" "Content-Encoding '$(hval Content-Encoding)'" \
-    eval '[ -z "$(hval Content-Encoding)" ] && cmp -s "$B" "$SITE/$largest"'
+
+# ---- Accept-Encoding q-values (RFC 9110 12.5.3) on the largest page: curl
+# --compressed decodes what comes back, and the raw representation decodes
+# with the gzip or brotli tool, both to the exported file
+while IFS='|' read -r offer want; do
+    why=
+    get "$BASE/$largest" --compressed -H "Accept-Encoding: $offer" || why="curl --compressed failed; "
+    got=$(hval Content-Encoding)
+    [ "$got" = "$want" ] || why="${why}Content-Encoding '$got', want '$want'; "
+    cmp -s "$B" "$SITE/$largest" || why="${why}curl's decoding differs from the file; "
+    get "$BASE/$largest" -H "Accept-Encoding: $offer" || why="${why}raw GET failed; "
+    [ "$(hval Content-Length)" = "$(fsize "$B")" ] || why="${why}Content-Length $(hval Content-Length), $(fsize "$B") bytes; "
+    case $want in
+    "") cmp -s "$B" "$SITE/$largest" || why="${why}identity body differs from the file; " ;;
+    *) decode "$want" < "$B" 2>/dev/null | cmp -s - "$SITE/$largest" || why="${why}$want -d of the raw body is not the file; " ;;
+    esac
+    check "Accept-Encoding '$offer': ${want:-identity}, decoding to /$largest" "$why" [ -z "$why" ]
+done <<'OFFERS'
+br|br
+br;q=0.5, gzip|gzip
+gzip;q=0.5, br|br
+gzip, br|br
+deflate, gzip, br, zstd|br
+br;q=0, gzip|gzip
+br, gzip;q=0|br
+br;q=0, gzip;q=0|
+*|br
+*, br;q=0|gzip
+*;q=0.5, identity|
+identity;q=0, gzip;q=0.1|gzip
+deflate, zstd|
+OFFERS
+
+# ---- the figure: bytes of the bundled site's pages, CSS and JS as sent to
+# a client taking no coding, gzip only, and gzip and br
+awk '$1 ~ /\.(html|css|js)$/ { i += $2; g += $3; b += $4; n++ }
+     END { if (n && g) printf "# content codings over %d HTML/CSS/JS files: identity %d bytes, gzip %d, gzip and br %d: %.1f%% smaller than gzip\n", n, i, g, b, 100 * (g - b) / g }' "$UH_TMP/sizes"
+smaller=$(awk '$1 ~ /\.(html|css|js)$/ { g += $3; b += $4 } END { print (b < g) ? "yes" : "no" }' "$UH_TMP/sizes")
+check "brotli saves bytes over gzip across the site's HTML, CSS and JS" "br total not below gzip's" [ "$smaller" = yes ]
 
 # ---- If-None-Match with another ETag: 200
 get "$BASE/" -H 'If-None-Match: "0123456789"'
@@ -334,16 +404,37 @@ check "Range past the end: 416 with Content-Range: bytes */$size" "status $(stat
 get "$BASE/$largest" -r 0-9,20-29
 check "two ranges: the whole page with 200 (multipart is not served)" "status $(status)" \
     eval '[ "$(status)" = 200 ] && cmp -s "$B" "$big"'
-# a range of the gzip representation: its bytes, its length, its ETag
-get "$BASE/$largest" -H 'Accept-Encoding: gzip'
-cp "$B" "$UH_TMP/full.gz"
-gz_etag=$(hval ETag)
-gz_size=$(fsize "$UH_TMP/full.gz")
-get "$BASE/$largest" -H 'Accept-Encoding: gzip' -r 10-109
-tail -c +11 "$UH_TMP/full.gz" | head -c 100 > "$UH_TMP/want"
-check "Range with gzip: 206 over the gzip bytes, Content-Range bytes 10-109/$gz_size, gzip ETag" \
-    "status $(status), Content-Range '$(hval Content-Range)', Content-Encoding '$(hval Content-Encoding)', ETag $(hval ETag) vs $gz_etag" \
-    eval '[ "$(status)" = 206 ] && [ "$(hval Content-Encoding)" = gzip ] && [ "$(hval Content-Range)" = "bytes 10-109/$gz_size" ] && [ "$(hval ETag)" = "$gz_etag" ] && cmp -s "$B" "$UH_TMP/want"'
+# a range of a coded representation: its bytes, its length, its ETag
+for coding in gzip br; do
+    get "$BASE/$largest" -H "Accept-Encoding: $coding"
+    cp "$B" "$UH_TMP/full.$coding"
+    coded_etag=$(hval ETag)
+    coded_size=$(fsize "$UH_TMP/full.$coding")
+    get "$BASE/$largest" -H "Accept-Encoding: $coding" -r 10-109
+    tail -c +11 "$UH_TMP/full.$coding" | head -c 100 > "$UH_TMP/want"
+    check "Range with $coding: 206 over the $coding bytes, Content-Range bytes 10-109/$coded_size, $coding ETag" \
+        "status $(status), Content-Range '$(hval Content-Range)', Content-Encoding '$(hval Content-Encoding)', ETag $(hval ETag) vs $coded_etag" \
+        eval '[ "$(status)" = 206 ] && [ "$(hval Content-Encoding)" = "$coding" ] && [ "$(hval Content-Range)" = "bytes 10-109/$coded_size" ] && [ "$(hval ETag)" = "$coded_etag" ] && cmp -s "$B" "$UH_TMP/want"'
+done
+# the pieces of a coded representation put together decode to the page
+get "$BASE/$largest" -H 'Accept-Encoding: br' -r 0-99 && cp "$B" "$UH_TMP/pieces.br"
+get "$BASE/$largest" -H 'Accept-Encoding: br' -r 100- && cat "$B" >> "$UH_TMP/pieces.br"
+check "brotli ranges 0-99 and 100- together: brotli -d gives /$largest" "they do not decode to the page" \
+    eval 'brotli -dc < "$UH_TMP/pieces.br" 2>/dev/null | cmp -s - "$big"'
+# one representation's ETag neither revalidates nor ranges another
+get "$BASE/$largest" -H 'Accept-Encoding: br'
+br_etag=$(hval ETag)
+get "$BASE/$largest" -H 'Accept-Encoding: gzip' -H "If-None-Match: $br_etag"
+check "If-None-Match with the br ETag, gzip accepted: 200 with gzip" "status $(status), Content-Encoding '$(hval Content-Encoding)'" \
+    eval '[ "$(status)" = 200 ] && [ "$(hval Content-Encoding)" = gzip ] && cmp -s "$B" "$UH_TMP/full.gzip"'
+get "$BASE/$largest" -H 'Accept-Encoding: br' -H "If-None-Match: $br_etag" -I
+check "HEAD with If-None-Match of the br ETag: 304 with that ETag" "status $(status), ETag $(hval ETag)" \
+    eval '[ "$(status)" = 304 ] && [ "$(hval ETag)" = "$br_etag" ]'
+get "$BASE/$largest" -H 'Accept-Encoding: br' -r 0-9 -H "If-Range: $br_etag"
+check "If-Range with the br ETag, br accepted: 206" "status $(status)" [ "$(status)" = 206 ]
+get "$BASE/$largest" -H 'Accept-Encoding: gzip' -r 0-9 -H "If-Range: $br_etag"
+check "If-Range with the br ETag, gzip accepted: 200 with all of gzip" "status $(status)" \
+    eval '[ "$(status)" = 200 ] && cmp -s "$B" "$UH_TMP/full.gzip"'
 # a resumed download: curl -C asks for the rest and appends it
 head -c 1000 "$big" > "$UH_TMP/partial"
 nsx curl -sS -m 5 -C - -o "$UH_TMP/partial" "$BASE/$largest" < /dev/null 2> "$UH_TMP/curl.err"

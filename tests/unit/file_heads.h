@@ -10,12 +10,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "content/blob.h"
 #include "content/blob_writer.h"
 #include "http/http_file_head.h"
 
-static inline struct blob_http_head file_head_of(struct blob_writer *w, const struct blob_http_file *f, bool gzip)
+static inline struct blob_http_head file_head_of(struct blob_writer *w, const struct blob_http_file *f,
+                                                 enum blob_http_coding coding)
 {
-    struct blob_ref etag = gzip ? f->gzip_etag : f->etag;
+    static const char *const names[BLOB_HTTP_CODINGS] = {NULL, "gzip", "br"};
+    struct blob_ref etag = coding == BLOB_HTTP_GZIP ? f->gzip_etag : coding == BLOB_HTTP_BR ? f->br_etag : f->etag;
+    struct blob_ref body = coding == BLOB_HTTP_GZIP ? f->gzip_body : coding == BLOB_HTTP_BR ? f->br_body : f->body;
     struct http_file_head_fields in = {
         .etag = (const char *)blob_writer_ref_bytes(w, etag),
         .etag_len = etag.len,
@@ -25,8 +29,8 @@ static inline struct blob_http_head file_head_of(struct blob_writer *w, const st
         .vary = (f->flags & BLOB_HTTP_COMPRESSIBLE) != 0,
         .content_type = (const char *)blob_writer_ref_bytes(w, f->content_type),
         .content_type_len = f->content_type.len,
-        .gzip = gzip,
-        .length = gzip ? f->gzip_body.len : f->body.len,
+        .content_coding = names[coding],
+        .length = body.len,
     };
     uint8_t lines[BLOB_HTTP_HEAD_MAX];
     struct blob_http_head head;
@@ -42,9 +46,11 @@ static inline void add_file_heads(struct blob_writer *w, const struct blob_http_
 {
     struct blob_http_file_heads heads;
     memset(&heads, 0, sizeof heads);
-    heads.identity = file_head_of(w, f, false);
+    heads.identity = file_head_of(w, f, BLOB_HTTP_IDENTITY);
     if (f->gzip_body.len > 0)
-        heads.gzip = file_head_of(w, f, true);
+        heads.gzip = file_head_of(w, f, BLOB_HTTP_GZIP);
+    if (f->br_body.len > 0)
+        heads.br = file_head_of(w, f, BLOB_HTTP_BR);
     blob_writer_add(w, BLOB_TABLE_HTTP_HEADS, &heads);
 }
 

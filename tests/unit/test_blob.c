@@ -16,7 +16,9 @@ static struct blob_ref text(struct blob_writer *w, const char *s)
     return blob_writer_bytes(w, s, strlen(s));
 }
 
-/* A blob with two files, two redirects and one zone of two names. */
+/* A blob with two files (the first with a brotli variant: its bytes are
+ * not brotli, which the reader never decodes), two redirects and one zone
+ * of two names. */
 static uint8_t *build(size_t *len)
 {
     struct blob_writer *w = blob_writer_new();
@@ -29,6 +31,10 @@ static uint8_t *build(size_t *len)
         f.etag = text(w, i ? "\"b\"" : "\"a\"");
         f.mtime = 1000 + (uint64_t)i;
         f.cache_control = text(w, i ? "no-cache" : "public, max-age=60");
+        if (i == 0) {
+            f.br_body = text(w, "br of <p>a</p>");
+            f.br_etag = text(w, "\"a-br\"");
+        }
         blob_writer_add(w, BLOB_TABLE_HTTP_FILES, &f);
         add_file_heads(w, &f);
     }
@@ -106,6 +112,16 @@ static uint32_t find_in(const uint8_t *data, struct blob_ref r, const char *s)
         if (memcmp(data + r.off + i, s, n) == 0)
             return r.off + i;
     abort();                        /* the test names a string the lines do not hold */
+}
+
+/* Does the run `r` of `data` hold `s`? */
+static bool lines_hold(const uint8_t *data, struct blob_ref r, const char *s)
+{
+    size_t n = strlen(s);
+    for (uint32_t i = 0; i + n <= r.len; i++)
+        if (memcmp(data + r.off + i, s, n) == 0)
+            return true;
+    return false;
 }
 
 int main(void)
@@ -407,6 +423,43 @@ int main(void)
     err = open_error(copy, len);
     CHECK("reader: gzip lines for a file without a gzip variant are refused", err && strstr(err, "header lines"));
     memcpy(copy, data, len);
+    heads[1].br = heads[1].identity;
+    rehash(copy, len);
+    err = open_error(copy, len);
+    CHECK("reader: brotli lines for a file without a brotli variant are refused", err && strstr(err, "header lines"));
+
+    /* ---- version 6: a brotli representation beside gzip ---- */
+    const struct blob_http_file *a = blob_http_find(&b, "/a.html", 7);
+    struct blob_http_representation abr = blob_http_representation(&b, a, BLOB_HTTP_BR);
+    CHECK("reader: a brotli variant reads back with its ETag and its lines",
+          abr.present && abr.body.len == 14 && abr.etag.len == 6 &&
+          memcmp(blob_bytes(&b, abr.etag), "\"a-br\"", 6) == 0 && abr.head->lines.len > 0 &&
+          lines_hold(data, abr.head->lines, "\r\nContent-Encoding: br\r\nAccept-Ranges: bytes\r\n"));
+    CHECK("reader: no brotli variant, no brotli representation",
+          !blob_http_representation(&b, f, BLOB_HTTP_BR).present && blob_http_heads(&b, f)->br.lines.len == 0);
+    memcpy(copy, data, len);
+    files[0].br_etag = files[0].etag;
+    rehash(copy, len);
+    err = open_error(copy, len);
+    CHECK("reader: a brotli variant with the identity's ETag is refused", err && strstr(err, "share an ETag"));
+    memcpy(copy, data, len);
+    files[0].br_body.off = (uint32_t)len - 4;
+    rehash(copy, len);
+    err = open_error(copy, len);
+    CHECK("reader: a brotli body past the end is refused", err && strstr(err, "outside"));
+    memcpy(copy, data, len);
+    files[0].br_body.len += 1;
+    rehash(copy, len);
+    err = open_error(copy, len);
+    CHECK("reader: a brotli body whose length its stored Content-Length does not state is refused",
+          err && strstr(err, "header lines"));
+    memcpy(copy, data, len);
+    heads[0].br = (struct blob_http_head){0};
+    rehash(copy, len);
+    err = open_error(copy, len);
+    CHECK("reader: a brotli variant without header lines is refused", err && strstr(err, "header lines"));
+
+    memcpy(copy, data, len);
     dir->tables[BLOB_TABLE_HTTP_HEADS].count = 1;
     rehash(copy, len);
     err = open_error(copy, len);
@@ -419,21 +472,22 @@ int main(void)
           err && strstr(err, "header lines"));
 #undef AT
 
-    /* A version 2 blob (or any other) is refused, naming both versions. */
+    /* A version 5 blob (the one before brotli, or any other) is refused,
+     * naming both versions. */
     static _Alignas(8) uint8_t old[sizeof(struct blob_preamble) + sizeof(struct blob_directory)];
     struct blob_preamble *pre = (void *)old;
     memcpy(pre->magic, BLOB_MAGIC, BLOB_MAGIC_LEN);
-    pre->version = 2;
+    pre->version = 5;
     pre->preamble_size = sizeof *pre;
     pre->total_size = sizeof old;
     rehash(old, sizeof old);
     err = open_error(old, sizeof old);
-    CHECK("reader: a version 2 blob is refused, naming both versions and the remedy",
-          err && strstr(err, "version 2 ") && strstr(err, "version 5 ") && strstr(err, "rebuild") &&
+    CHECK("reader: a version 5 blob is refused, naming both versions and the remedy",
+          err && strstr(err, "version 5 ") && strstr(err, "version 6 ") && strstr(err, "rebuild") &&
           strstr(err, "crunch"));
     pre->version = 99;
     err = open_error(old, sizeof old);
-    CHECK("reader: so is a newer one", err && strstr(err, "version 99 ") && strstr(err, "version 5 "));
+    CHECK("reader: so is a newer one", err && strstr(err, "version 99 ") && strstr(err, "version 6 "));
 
     free(copy);
     free(data);

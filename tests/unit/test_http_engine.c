@@ -211,7 +211,7 @@ static void test_conditional_and_gzip(void)
 
     CHECK("gzip: the fixture page has a gzip variant", page->gzip_body.len > 0);
     fresh();
-    converse("GET /docs/page HTTP/1.1\r\nHost: x\r\nAccept-Encoding: br, gzip;q=0.8\r\n\r\n", 0);
+    converse("GET /docs/page HTTP/1.1\r\nHost: x\r\nAccept-Encoding: gzip;q=0.8\r\n\r\n", 0);
     CHECK("gzip: served when accepted", status() == 200 && has_header("\r\nContent-Encoding: gzip\r\n") &&
           body_is(page->gzip_body) && header_equals_ref("ETag", page->gzip_etag));
     CHECK("gzip: its ETag differs from identity", page->gzip_etag.len != page->etag.len ||
@@ -219,12 +219,6 @@ static void test_conditional_and_gzip(void)
     fresh();
     converse("GET /docs/page HTTP/1.1\r\nHost: x\r\nAccept-Encoding: gzip;q=0\r\n\r\n", 0);
     CHECK("gzip: q=0 refuses it", status() == 200 && !has_header("Content-Encoding") && body_is(page->body));
-    fresh();
-    converse("GET /docs/page HTTP/1.1\r\nHost: x\r\nAccept-Encoding: *\r\n\r\n", 0);
-    CHECK("gzip: * accepts it", has_header("\r\nContent-Encoding: gzip\r\n"));
-    fresh();
-    converse("GET /docs/page HTTP/1.1\r\nHost: x\r\nAccept-Encoding: *, gzip;q=0\r\n\r\n", 0);
-    CHECK("gzip: an explicit q=0 beats *", !has_header("Content-Encoding"));
     fresh();
     converse("GET /docs/page HTTP/1.1\r\nHost: x\r\n\r\n", 0);
     CHECK("gzip: identity without Accept-Encoding", !has_header("Content-Encoding") && body_is(page->body));
@@ -303,6 +297,156 @@ static void request_with(const char *path, const char *headers)
     snprintf(req, sizeof req, "GET %s HTTP/1.1\r\nHost: x\r\n%s\r\n", path, headers);
     fresh();
     converse(req, 0);
+}
+
+/*
+ * The representation of /docs/page a request with `accept` (whole header
+ * lines, or "") gets: its coding, told by Content-Encoding, once the body,
+ * ETag and Vary are checked to be that representation's; -1 otherwise.
+ */
+static int served_coding(const char *accept)
+{
+    const struct blob_http_file *page = file("/docs/page.html");
+    request_with("/docs/page", accept);
+    int coding = has_header("\r\nContent-Encoding: br\r\n")     ? BLOB_HTTP_BR
+                 : has_header("\r\nContent-Encoding: gzip\r\n") ? BLOB_HTTP_GZIP
+                 : has_header("Content-Encoding")               ? -1
+                                                                : BLOB_HTTP_IDENTITY;
+    if (coding < 0 || status() != 200 || !has_header("\r\nVary: Accept-Encoding\r\n"))
+        return -1;
+    struct blob_http_representation r = blob_http_representation(&blob, page, (enum blob_http_coding)coding);
+    return r.present && body_is(r.body) && header_equals_ref("ETag", r.etag) ? coding : -1;
+}
+
+static const struct { const char *accept, *name; int want; } negotiations[] = {
+    {"Accept-Encoding: br\r\n", "ae: br alone gets br", BLOB_HTTP_BR},
+    {"Accept-Encoding: gzip\r\n", "ae: gzip alone gets gzip", BLOB_HTTP_GZIP},
+    {"Accept-Encoding: br;q=0.5, gzip\r\n", "ae: 'br;q=0.5, gzip' gets gzip, the higher q", BLOB_HTTP_GZIP},
+    {"Accept-Encoding: br, gzip;q=0.8\r\n", "ae: 'br, gzip;q=0.8' gets br, the higher q", BLOB_HTTP_BR},
+    {"Accept-Encoding: gzip, deflate, br\r\n", "ae: equal q gets the smaller, br (a browser's list)", BLOB_HTTP_BR},
+    {"Accept-Encoding: gzip, br;q=0\r\n", "ae: br;q=0 refuses br", BLOB_HTTP_GZIP},
+    {"Accept-Encoding: br;q=0, gzip;q=0\r\n", "ae: both refused gets identity", BLOB_HTTP_IDENTITY},
+    {"Accept-Encoding: *\r\n", "ae: * gets the smallest, br", BLOB_HTTP_BR},
+    {"Accept-Encoding: *, br;q=0\r\n", "ae: an explicit q=0 beats *", BLOB_HTTP_GZIP},
+    {"Accept-Encoding: *;q=0.5, gzip;q=0, br;q=0\r\n", "ae: * stands for an unlisted identity too",
+     BLOB_HTTP_IDENTITY},
+    {"Accept-Encoding: identity\r\n", "ae: identity alone gets identity", BLOB_HTTP_IDENTITY},
+    {"Accept-Encoding: \r\n", "ae: an empty value gets identity", BLOB_HTTP_IDENTITY},
+    {"", "ae: no Accept-Encoding gets identity", BLOB_HTTP_IDENTITY},
+    {"Accept-Encoding: gzip;q=0.5\r\n", "ae: an unlisted identity ranks below any listed coding",
+     BLOB_HTTP_GZIP},
+    {"Accept-Encoding: br;q=0.8, identity;q=0.9\r\n", "ae: a listed identity with the higher q wins",
+     BLOB_HTTP_IDENTITY},
+    {"Accept-Encoding: gzip;q=0.001, identity;q=0\r\n", "ae: the least q above 0 still accepts",
+     BLOB_HTTP_GZIP},
+    {"Accept-Encoding: *;q=0\r\n", "ae: nothing acceptable still gets identity", BLOB_HTTP_IDENTITY},
+    {"Accept-Encoding: br;q=1.0, gzip;q=1\r\n", "ae: q=1.0 and q=1 are equal: the smaller", BLOB_HTTP_BR},
+    {"Accept-Encoding: gzip;q=0.999, br;q=0.998\r\n", "ae: q in thousandths", BLOB_HTTP_GZIP},
+    {"Accept-Encoding: BR;Q=0.9 , GZip;q=0.1\r\n", "ae: names and q case-insensitive, spaces around",
+     BLOB_HTTP_BR},
+    {"Accept-Encoding: x-gzip\r\n", "ae: x-gzip is gzip", BLOB_HTTP_GZIP},
+    {"Accept-Encoding: br;q=1.5, gzip;q=0.1\r\n", "ae: a q above 1 is malformed: br not listed",
+     BLOB_HTTP_GZIP},
+    {"Accept-Encoding: br;q=0.0001, gzip;q=0.1\r\n", "ae: a q of four decimals is malformed", BLOB_HTTP_GZIP},
+    {"Accept-Encoding: br;level=5, gzip;q=0.1\r\n", "ae: a parameter other than q: element ignored",
+     BLOB_HTTP_GZIP},
+    {"Accept-Encoding: br;q=, gzip;q=0.1\r\n", "ae: an empty q: element ignored", BLOB_HTTP_GZIP},
+    {"Accept-Encoding: ,, gzip ,\r\n", "ae: empty list elements mean nothing", BLOB_HTTP_GZIP},
+    {"Accept-Encoding: brotli, gzip;q=0.1\r\n", "ae: 'brotli' is no coding we know", BLOB_HTTP_GZIP},
+    {"Accept-Encoding: gzip;q=0.5\r\nAccept-Encoding: br;q=0.4\r\n", "ae: two field lines make one list",
+     BLOB_HTTP_GZIP},
+    {"Accept-Encoding: br;q=0\r\nAccept-Encoding: br\r\n", "ae: a coding listed twice keeps its last q",
+     BLOB_HTTP_BR},
+};
+
+static void test_content_negotiation(void)
+{
+    const struct blob_http_file *page = file("/docs/page.html");
+    CHECK("br: the fixture page has gzip and brotli variants", page->gzip_body.len > 0 && page->br_body.len > 0);
+    CHECK("br: crunch kept brotli only as the smaller", page->br_body.len < page->gzip_body.len);
+    if (page->br_body.len == 0)
+        return;
+    for (size_t i = 0; i < sizeof negotiations / sizeof negotiations[0]; i++) {
+        int got = served_coding(negotiations[i].accept);
+        if (got == negotiations[i].want)
+            printf("ok - %s\n", negotiations[i].name);
+        else {
+            printf("not ok - %s: served coding %d, want %d\n", negotiations[i].name, got, negotiations[i].want);
+            check_failures++;
+        }
+    }
+
+    /* A value cut at the engine's 512 bytes: the element the cut falls in
+     * is not read ("br;q=0" of "br;q=0.5" would refuse br). */
+    char accept[1024];
+    snprintf(accept, sizeof accept, "Accept-Encoding: *;q=0.1,%*sbr;q=0.5\r\n", 498, "");
+    CHECK("ae: a cut value's last element is not read", served_coding(accept) == BLOB_HTTP_BR);
+
+    /* Each representation its own strong ETag; conditional requests per
+     * representation. */
+    struct blob_http_representation rep[BLOB_HTTP_CODINGS];
+    for (int c = 0; c < BLOB_HTTP_CODINGS; c++)
+        rep[c] = blob_http_representation(&blob, page, (enum blob_http_coding)c);
+    bool distinct = true;
+    for (int c = 0; c < BLOB_HTTP_CODINGS; c++)
+        for (int k = 0; k < c; k++)
+            distinct &= rep[c].etag.len != rep[k].etag.len ||
+                        memcmp(blob_bytes(&blob, rep[c].etag), blob_bytes(&blob, rep[k].etag), rep[c].etag.len) != 0;
+    CHECK("br: identity, gzip and brotli ETags all differ", distinct);
+    CHECK("br: its ETag is strong", rep[BLOB_HTTP_BR].etag.len > 2 && blob_bytes(&blob, rep[BLOB_HTTP_BR].etag)[0] == '"');
+
+    char h[512];
+    snprintf(h, sizeof h, "Accept-Encoding: br\r\nIf-None-Match: %.*s\r\n", (int)rep[BLOB_HTTP_BR].etag.len,
+             (const char *)blob_bytes(&blob, rep[BLOB_HTTP_BR].etag));
+    request_with("/docs/page", h);
+    CHECK("br: If-None-Match with its ETag is 304, with that ETag and Vary", status() == 304 && body_len() == 0 &&
+          header_equals_ref("ETag", rep[BLOB_HTTP_BR].etag) && has_header("\r\nVary: Accept-Encoding\r\n") &&
+          !has_header("Content-Encoding") && !has_header("Content-Length"));
+    snprintf(h, sizeof h, "Accept-Encoding: gzip\r\nIf-None-Match: %.*s\r\n", (int)rep[BLOB_HTTP_BR].etag.len,
+             (const char *)blob_bytes(&blob, rep[BLOB_HTTP_BR].etag));
+    request_with("/docs/page", h);
+    CHECK("br: its ETag does not validate the gzip representation", status() == 200 &&
+          body_is(page->gzip_body) && header_equals_ref("ETag", page->gzip_etag));
+    snprintf(h, sizeof h, "Accept-Encoding: br\r\nIf-None-Match: %.*s, %.*s\r\n", (int)page->etag.len,
+             (const char *)blob_bytes(&blob, page->etag), (int)page->gzip_etag.len,
+             (const char *)blob_bytes(&blob, page->gzip_etag));
+    request_with("/docs/page", h);
+    CHECK("br: the other representations' ETags do not validate it", status() == 200 && body_is(page->br_body));
+    snprintf(h, sizeof h, "Accept-Encoding: gzip, br\r\nIf-None-Match: W/%.*s\r\n", (int)rep[BLOB_HTTP_BR].etag.len,
+             (const char *)blob_bytes(&blob, rep[BLOB_HTTP_BR].etag));
+    request_with("/docs/page", h);
+    CHECK("br: If-None-Match compares weakly (W/ of its ETag is 304)", status() == 304);
+
+    fresh();
+    converse("HEAD /docs/page HTTP/1.1\r\nHost: x\r\nAccept-Encoding: br\r\n\r\n", 0);
+    char cl[64];
+    snprintf(cl, sizeof cl, "\r\nContent-Length: %u\r\n", page->br_body.len);
+    CHECK("br: HEAD states brotli's coding, length and ETag, no body", status() == 200 && body_len() == 0 &&
+          has_header("\r\nContent-Encoding: br\r\n") && has_header(cl) &&
+          header_equals_ref("ETag", page->br_etag));
+
+    /* The 404 page is negotiated like any file. */
+    const struct blob_http_file *not_found = file("/404.html");
+    if (not_found && not_found->br_body.len > 0) {
+        fresh();
+        converse("GET /nowhere HTTP/1.1\r\nHost: x\r\nAccept-Encoding: br\r\n\r\n", 0);
+        CHECK("br: the 404 page in brotli", status() == 404 && body_is(not_found->br_body) &&
+              has_header("\r\nContent-Encoding: br\r\n"));
+    }
+    /* A type crunch never compresses has no coded representation to give. */
+    const struct blob_http_file *png = NULL;
+    for (uint32_t i = 0; i < blob.http_file_count && !png; i++)
+        if (!(blob.http_files[i].flags & BLOB_HTTP_COMPRESSIBLE))
+            png = &blob.http_files[i];
+    if (png) {
+        char req[512];
+        snprintf(req, sizeof req, "GET %.*s HTTP/1.1\r\nHost: x\r\nAccept-Encoding: br, gzip\r\n\r\n",
+                 (int)png->path.len, (const char *)blob_bytes(&blob, png->path));
+        fresh();
+        converse(req, 0);
+        CHECK("br: an incompressible type is sent as it is, without Vary", status() == 200 && body_is(png->body) &&
+              png->br_body.len == 0 && !has_header("Content-Encoding") && !has_header("\r\nVary:"));
+    }
 }
 
 static void test_if_modified_since(void)
@@ -393,6 +537,28 @@ static void test_ranges(void)
     CHECK("range: of the gzip representation, with its ETag", status() == 206 && has_header(want) &&
           has_header("\r\nContent-Encoding: gzip\r\n") && body_is_slice(page->gzip_body, 0, 10) &&
           header_equals_ref("ETag", page->gzip_etag));
+
+    request_with("/docs/page", "Range: bytes=5-14\r\nAccept-Encoding: gzip, br\r\n");
+    snprintf(want, sizeof want, "\r\nContent-Range: bytes 5-14/%u\r\n", page->br_body.len);
+    CHECK("range: of the brotli representation, in its bytes, with its ETag", status() == 206 && has_header(want) &&
+          has_header("\r\nContent-Encoding: br\r\n") && has_header("\r\nContent-Length: 10\r\n") &&
+          body_is_slice(page->br_body, 5, 10) && header_equals_ref("ETag", page->br_etag));
+    request_with("/docs/page", "Range: bytes=-7\r\nAccept-Encoding: br\r\n");
+    CHECK("range: a suffix of the brotli representation is its last bytes", status() == 206 &&
+          body_is_slice(page->br_body, page->br_body.len - 7, 7));
+    snprintf(h, sizeof h, "Range: bytes=%u-\r\nAccept-Encoding: br\r\n", page->br_body.len);
+    request_with("/docs/page", h);
+    snprintf(want, sizeof want, "\r\nContent-Range: bytes */%u\r\n", page->br_body.len);
+    CHECK("range: past the brotli representation's end is 416 with its length", status() == 416 && has_header(want));
+    snprintf(h, sizeof h, "Range: bytes=0-9\r\nAccept-Encoding: br\r\nIf-Range: %.*s\r\n",
+             (int)page->br_etag.len, (const char *)blob_bytes(&blob, page->br_etag));
+    request_with("/docs/page", h);
+    CHECK("if-range: brotli's own ETag gives its range", status() == 206 && body_is_slice(page->br_body, 0, 10));
+    snprintf(h, sizeof h, "Range: bytes=0-9\r\nAccept-Encoding: br\r\nIf-Range: %.*s\r\n",
+             (int)page->gzip_etag.len, (const char *)blob_bytes(&blob, page->gzip_etag));
+    request_with("/docs/page", h);
+    CHECK("if-range: the gzip ETag does not match the brotli representation: all of it", status() == 200 &&
+          body_is(page->br_body) && has_header("\r\nContent-Encoding: br\r\n"));
 
     snprintf(h, sizeof h, "Range: bytes=0-9\r\nIf-Range: %.*s\r\n", (int)page->etag.len,
              (const char *)blob_bytes(&blob, page->etag));
@@ -965,12 +1131,13 @@ static void adds(struct text *t, const char *s)
  * takes, the empty line, then the body or its range unless `head`.
  */
 static size_t expected_file_response(char *out, size_t size, const struct blob *b, const struct blob_http_file *f,
-                                     bool gzip, int status, const char *connection, bool head, size_t first,
-                                     size_t last)
+                                     enum blob_http_coding coding, int status, const char *connection, bool head,
+                                     size_t first, size_t last)
 {
-    const struct blob_http_head *h = gzip ? &blob_http_heads(b, f)->gzip : &blob_http_heads(b, f)->identity;
+    struct blob_http_representation rep = blob_http_representation(b, f, coding);
+    const struct blob_http_head *h = rep.head;
     const char *lines = (const char *)blob_bytes(b, h->lines);
-    struct blob_ref body = gzip ? f->gzip_body : f->body;
+    struct blob_ref body = rep.body;
     struct text t = {out, 0, size};
     adds(&t, status == 200 ? "HTTP/1.1 200 OK\r\n" : status == 206 ? "HTTP/1.1 206 Partial Content\r\n"
              : status == 304 ? "HTTP/1.1 304 Not Modified\r\n" : "HTTP/1.1 404 Not Found\r\n");
@@ -1014,10 +1181,13 @@ static bool response_is(const char *want, size_t len)
 
 /* The lines of a representation as the engine wrote them before crunch
  * did (format 2), from the file record's values, with their cuts. */
-static bool lines_as_before(const struct blob *b, const struct blob_http_file *f, bool gzip)
+static bool lines_as_before(const struct blob *b, const struct blob_http_file *f, enum blob_http_coding coding)
 {
-    const struct blob_http_head *h = gzip ? &blob_http_heads(b, f)->gzip : &blob_http_heads(b, f)->identity;
-    struct blob_ref etag = gzip ? f->gzip_etag : f->etag;
+    static const char *const encoding_line[BLOB_HTTP_CODINGS] = {"", "Content-Encoding: gzip\r\n",
+                                                                 "Content-Encoding: br\r\n"};
+    struct blob_http_representation rep = blob_http_representation(b, f, coding);
+    const struct blob_http_head *h = rep.head;
+    struct blob_ref etag = rep.etag;
     char date[HTTP_DATE_LEN + 1] = {0};
     http_date_format(f->mtime, date);
     char want[2048], cc[400] = "";
@@ -1030,10 +1200,10 @@ static bool lines_as_before(const struct blob *b, const struct blob_http_file *f
     int content = validators + snprintf(want + validators, sizeof want - (size_t)validators,
                                         "Content-Type: %.*s\r\n%s", (int)f->content_type.len,
                                         (const char *)blob_bytes(b, f->content_type),
-                                        gzip ? "Content-Encoding: gzip\r\n" : "");
+                                        encoding_line[coding]);
     int ranges = content + snprintf(want + content, sizeof want - (size_t)content, "Accept-Ranges: bytes\r\n");
     int length = ranges + snprintf(want + ranges, sizeof want - (size_t)ranges, "Content-Length: %u\r\n",
-                                   gzip ? f->gzip_body.len : f->body.len);
+                                   rep.body.len);
     int all = length + snprintf(want + length, sizeof want - (size_t)length, "X-Content-Type-Options: nosniff\r\n");
     return h->lines.len == (uint32_t)all && memcmp(blob_bytes(b, h->lines), want, (size_t)all) == 0 &&
            h->not_modified_end == validators && h->content_end == content && h->ranges_end == ranges &&
@@ -1043,18 +1213,22 @@ static bool lines_as_before(const struct blob *b, const struct blob_http_file *f
 static void test_stored_heads(void)
 {
     static char want[1 << 20];
-    bool same = true, no_gzip_no_head = true, get = true, head = true, not_modified = true, partial = true, http10 = true, closing = true;
-    unsigned gzip_files = 0;
+    bool same = true, absent_no_head = true, get = true, head = true, not_modified = true, partial = true, http10 = true, closing = true;
+    unsigned coded_files[BLOB_HTTP_CODINGS] = {0};
+    static const char *const accept[BLOB_HTTP_CODINGS] = {"", "Accept-Encoding: gzip\r\n", "Accept-Encoding: br\r\n"};
     for (uint32_t i = 0; i < blob.http_file_count; i++) {
         const struct blob_http_file *f = &blob.http_files[i];
-        no_gzip_no_head &= f->gzip_body.len > 0 || (blob_http_heads(&blob, f)->gzip.lines.len == 0 &&
-                                                     blob_http_heads(&blob, f)->gzip.length_end == 0);
-        for (int gz = 0; gz <= (f->gzip_body.len > 0); gz++) {
-            gzip_files += (unsigned)gz;
-            same &= lines_as_before(&blob, f, gz);
-            const char *ae = gz ? "Accept-Encoding: gzip\r\n" : "";
-            struct blob_ref etag = gz ? f->gzip_etag : f->etag;
-            struct blob_ref body = gz ? f->gzip_body : f->body;
+        for (int gz = 0; gz < BLOB_HTTP_CODINGS; gz++) {
+            struct blob_http_representation rep = blob_http_representation(&blob, f, (enum blob_http_coding)gz);
+            if (!rep.present) {
+                absent_no_head &= rep.head->lines.len == 0 && rep.head->length_end == 0;
+                continue;
+            }
+            coded_files[gz]++;
+            same &= lines_as_before(&blob, f, (enum blob_http_coding)gz);
+            const char *ae = accept[gz];
+            struct blob_ref etag = rep.etag;
+            struct blob_ref body = rep.body;
             char req[4096];
             int p = (int)f->path.len;
             const char *path = (const char *)blob_bytes(&blob, f->path);
@@ -1091,11 +1265,12 @@ static void test_stored_heads(void)
                                                                 "Connection: close\r\n", true, 0, 0));
         }
     }
-    CHECK("stored heads: the fixture has files with a gzip variant", gzip_files > 0);
+    CHECK("stored heads: the fixture has files with a gzip variant and files with a brotli one",
+          coded_files[BLOB_HTTP_GZIP] > 0 && coded_files[BLOB_HTTP_BR] > 0);
     CHECK("stored heads: every file's lines are those the engine wrote itself before format 3, cut where "
           "blob_format.h says", same);
-    CHECK("stored heads: a file without a gzip variant has a gzip head of zeros", no_gzip_no_head);
-    CHECK("stored heads: every file's GET is the start, its stored lines and the body (identity and gzip)", get);
+    CHECK("stored heads: a file without a gzip or brotli variant has a head of zeros for it", absent_no_head);
+    CHECK("stored heads: every file's GET is the start, its stored lines and the body (identity, gzip, br)", get);
     CHECK("stored heads: every HEAD is the GET's header block", head);
     CHECK("stored heads: every 304 is the validators' run and the last run", not_modified);
     CHECK("stored heads: every 206 puts its range's lines where the stored Content-Length was", partial);
@@ -1109,12 +1284,14 @@ static void test_stored_heads(void)
     fresh();
     converse("GET /nowhere HTTP/1.1\r\nHost: x\r\n\r\n", 0);
     CHECK("stored heads: the 404 page takes all runs but Accept-Ranges",
-          response_is(want, expected_file_response(want, sizeof want, &blob, page, false, 404, "", false, 0, 0)));
+          response_is(want, expected_file_response(want, sizeof want, &blob, page, BLOB_HTTP_IDENTITY, 404, "", false,
+                                                   0, 0)));
     if (page->gzip_body.len > 0) {
         fresh();
         converse("HEAD /nowhere HTTP/1.1\r\nHost: x\r\nAccept-Encoding: gzip\r\n\r\n", 0);
         CHECK("stored heads: so does its gzip variant, for HEAD",
-              response_is(want, expected_file_response(want, sizeof want, &blob, page, true, 404, "", true, 0, 0)));
+              response_is(want, expected_file_response(want, sizeof want, &blob, page, BLOB_HTTP_GZIP, 404, "", true,
+                                                       0, 0)));
     }
 }
 
@@ -1343,6 +1520,7 @@ int main(void)
     test_not_found_and_methods();
     test_paths();
     test_conditional_and_gzip();
+    test_content_negotiation();
     test_pipelining_and_limits();
     test_options();
     test_if_modified_since();

@@ -8,6 +8,7 @@
 
 #include <bearssl.h>
 
+#include "brotli.h"
 #include "gzip.h"
 #include "http/http_file_head.h"
 
@@ -17,7 +18,8 @@
 /*
  * Strong ETag from the content itself: the first 16 bytes of its SHA-256 in
  * lowercase hex. Content-derived, so it stays the same across rebuilds of an
- * unchanged file and differs between the identity and gzip representations.
+ * unchanged file and differs between the representations (identity, gzip,
+ * brotli) of one file.
  */
 static void etag_of(const uint8_t *data, size_t len, char out[ETAG_LEN])
 {
@@ -35,12 +37,13 @@ static void etag_of(const uint8_t *data, size_t len, char out[ETAG_LEN])
     out[ETAG_LEN - 1] = '"';
 }
 
-/* A gzip variant is kept only if it saves at least 5% and at least 64 bytes. */
-static int gzip_pays(size_t identity_len, size_t gzip_len)
+/* A coded variant is kept only if it saves at least 5% and at least 64
+ * bytes over identity: less is not worth a client's decoding. */
+static int coding_pays(size_t identity_len, size_t coded_len)
 {
-    if (gzip_len >= identity_len)
+    if (coded_len >= identity_len)
         return 0;
-    size_t saved = identity_len - gzip_len;
+    size_t saved = identity_len - coded_len;
     return saved >= 64 && saved * 20 >= identity_len;
 }
 
@@ -50,8 +53,8 @@ static int gzip_pays(size_t identity_len, size_t gzip_len)
  * types of mime.c, a Cache-Control of at most BLOB_HTTP_CACHE_CONTROL_MAX),
  * so running out of room means those bounds moved apart: say so.
  */
-static int emit_head(struct blob_writer *w, const struct http_file *f, const char etag[ETAG_LEN], bool gzip,
-                     size_t length, struct blob_http_head *head)
+static int emit_head(struct blob_writer *w, const struct http_file *f, const char etag[ETAG_LEN],
+                     const char *content_coding, size_t length, struct blob_http_head *head)
 {
     struct http_file_head_fields fields = {
         .etag = etag,
@@ -62,7 +65,7 @@ static int emit_head(struct blob_writer *w, const struct http_file *f, const cha
         .vary = f->compressible,
         .content_type = f->content_type,
         .content_type_len = strlen(f->content_type),
-        .gzip = gzip,
+        .content_coding = content_coding,
         .length = (uint32_t)length,
     };
     uint8_t lines[BLOB_HTTP_HEAD_MAX];
@@ -75,7 +78,52 @@ static int emit_head(struct blob_writer *w, const struct http_file *f, const cha
     return 0;
 }
 
-int http_emit(struct blob_writer *w, const struct http_files *files)
+/* A coded representation into the pool: its body, ETag and header lines. */
+static int emit_coded(struct blob_writer *w, const struct http_file *f, const char *content_coding,
+                      const uint8_t *coded, size_t coded_len, struct blob_ref *body, struct blob_ref *etag_ref,
+                      struct blob_http_head *head)
+{
+    char etag[ETAG_LEN];
+    *body = blob_writer_bytes(w, coded, coded_len);
+    etag_of(coded, coded_len, etag);
+    *etag_ref = blob_writer_bytes(w, etag, ETAG_LEN);
+    return emit_head(w, f, etag, content_coding, coded_len, head);
+}
+
+/*
+ * The coded variants of a compressible file: gzip when it pays over
+ * identity, brotli when it pays too and is smaller than every variant
+ * kept (a client taking both at the same q gets the smaller, so a larger
+ * brotli would never be sent to anyone who could not take gzip instead).
+ */
+static int emit_coded_variants(struct blob_writer *w, const struct http_file *f, bool brotli,
+                               struct blob_http_file *rec, struct blob_http_file_heads *heads)
+{
+    uint8_t *gz = NULL, *br = NULL;
+    size_t gz_len = 0, br_len = 0;
+    int rc = -1;
+    if (gzip_compress(f->body, f->body_len, &gz, &gz_len) != 0) {
+        fprintf(stderr, "crunch: %s: gzip compression failed\n", f->source);
+        goto out;
+    }
+    if (brotli && brotli_compress(f->body, f->body_len, &br, &br_len) != 0) {
+        fprintf(stderr, "crunch: %s: brotli compression failed\n", f->source);
+        goto out;
+    }
+    bool keep_gzip = coding_pays(f->body_len, gz_len);
+    bool keep_br = brotli && coding_pays(f->body_len, br_len) && (!keep_gzip || br_len < gz_len);
+    if (keep_gzip && emit_coded(w, f, "gzip", gz, gz_len, &rec->gzip_body, &rec->gzip_etag, &heads->gzip) != 0)
+        goto out;
+    if (keep_br && emit_coded(w, f, "br", br, br_len, &rec->br_body, &rec->br_etag, &heads->br) != 0)
+        goto out;
+    rc = 0;
+out:
+    free(gz);
+    free(br);
+    return rc;
+}
+
+int http_emit(struct blob_writer *w, const struct http_files *files, bool brotli)
 {
     for (size_t i = 0; i < files->count; i++) {
         const struct http_file *f = &files->items[i];
@@ -92,24 +140,14 @@ int http_emit(struct blob_writer *w, const struct http_files *files)
         rec.mtime = f->mtime;
         if (f->cache_control)
             rec.cache_control = blob_writer_bytes(w, f->cache_control, strlen(f->cache_control));
-        if (emit_head(w, f, etag, false, f->body_len, &heads.identity) != 0)
+        if (emit_head(w, f, etag, NULL, f->body_len, &heads.identity) != 0)
             return -1;
+        /* Never for types already compressed (mime.c decides): coding
+         * them again only costs the client time. */
         if (f->compressible) {
             rec.flags |= BLOB_HTTP_COMPRESSIBLE;
-            uint8_t *gz;
-            size_t gz_len;
-            if (gzip_compress(f->body, f->body_len, &gz, &gz_len) != 0)
+            if (emit_coded_variants(w, f, brotli, &rec, &heads) != 0)
                 return -1;
-            if (gzip_pays(f->body_len, gz_len)) {
-                rec.gzip_body = blob_writer_bytes(w, gz, gz_len);
-                etag_of(gz, gz_len, etag);
-                rec.gzip_etag = blob_writer_bytes(w, etag, ETAG_LEN);
-                if (emit_head(w, f, etag, true, gz_len, &heads.gzip) != 0) {
-                    free(gz);
-                    return -1;
-                }
-            }
-            free(gz);
         }
         blob_writer_add(w, BLOB_TABLE_HTTP_FILES, &rec);
         blob_writer_add(w, BLOB_TABLE_HTTP_HEADS, &heads);

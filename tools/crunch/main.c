@@ -185,7 +185,7 @@ static int write_blob(const struct options *opt, const struct http_files *files,
     int failed = 0;
     struct blob_writer *w = blob_writer_new();
     uint8_t *blob = NULL;
-    if (!w || http_emit(w, files) != 0) {
+    if (!w || http_emit(w, files, !opt->dev) != 0) {
         fputs("crunch: cannot build the blob (out of memory or compression failed)\n", stderr);
         failed = 1;
     } else {
