@@ -13,3 +13,16 @@ uint32_t acme_backoff(uint32_t attempt, uint32_t base, uint32_t cap)
         delay *= 2;
     return delay < cap ? (uint32_t)delay : cap;
 }
+
+int64_t acme_next_run(const struct acme_renewal_state *state, int64_t now)
+{
+    int64_t due = state->have_certificate ? acme_renewal_time(state->not_before, state->not_after) : now;
+    if (state->failures == 0)
+        return due;
+    int64_t retry = now + acme_backoff(state->failures - 1, ACME_RETRY_BASE, ACME_RETRY_CAP);
+    /* a failure before the renewal was due (a run started early) does
+     * not push the renewal later than planned */
+    if (due > now && due < retry)
+        return due;
+    return retry;
+}

@@ -422,6 +422,28 @@ static void test_retries(void)
 
     CHECK("schedule: back-off doubles from its base", acme_backoff(0, 2, 300) == 2 && acme_backoff(3, 2, 300) == 16);
     CHECK("schedule: back-off is capped", acme_backoff(8, 2, 300) == 300 && acme_backoff(4000000000u, 2, 300) == 300);
+    /* the plan across runs, on a fake clock */
+    int64_t t0 = 1700000000;
+    struct acme_renewal_state st = { .have_certificate = false };
+    CHECK("schedule: without a certificate, a run at once", acme_next_run(&st, t0) == t0);
+    int64_t gaps[12];
+    for (uint32_t f = 1; f <= 12; f++) {
+        st.failures = f;
+        gaps[f - 1] = acme_next_run(&st, t0) - t0;
+    }
+    CHECK("schedule: failed runs retried after 1, 2, 4 ... minutes", gaps[0] == 60 && gaps[1] == 120 && gaps[2] == 240 &&
+                                                                      gaps[8] == 60 * 256);
+    CHECK("schedule: ... at most 6 hours apart", gaps[9] == 6 * 3600 && gaps[11] == 6 * 3600);
+    st = (struct acme_renewal_state){ .have_certificate = true, .not_before = t0, .not_after = t0 + 90 * 86400 };
+    CHECK("schedule: with a certificate, the run is due at two thirds of it",
+          acme_next_run(&st, t0 + 86400) == t0 + 60 * 86400);
+    st.failures = 3;
+    CHECK("schedule: a renewal that failed is retried with back-off",
+          acme_next_run(&st, t0 + 61 * 86400) == t0 + 61 * 86400 + 240);
+    CHECK("schedule: a failure before the due time does not delay the renewal",
+          acme_next_run(&st, t0 + 60 * 86400 - 100) == t0 + 60 * 86400);
+    CHECK("schedule: a clock behind notBefore waits for the renewal time, not before it",
+          (st.failures = 0, acme_next_run(&st, t0 - 7 * 86400)) == t0 + 60 * 86400);
     CHECK("schedule: renewal at two thirds", acme_renewal_time(0, 90 * 86400) == 60 * 86400 &&
                                              acme_renewal_time(1000, 1000 + 6 * 86400) == 1000 + 4 * 86400);
 }
