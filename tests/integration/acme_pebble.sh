@@ -10,7 +10,8 @@
 # 127.0.0.1, where the driver listens). unihost's own HTTPS client over
 # lwIP and its DNS-01 overlay are not in this test yet.
 #
-# Checks: issuance over HTTP-01 for two names; issuance for an apex over
+# Checks: issuance over HTTP-01 for two names; a second issuance with the
+# same account key (Pebble finds the account); issuance for an apex over
 # HTTP-01 and its wildcard over DNS-01; each chain verifies against
 # Pebble's root (fetched from its management port) and holds the names;
 # the renewal time is two thirds of the certificate's lifetime as openssl
@@ -150,6 +151,20 @@ else
     notok "http01: challenge" "Pebble never fetched the token"
 fi
 
+# ---- a renewal: the same account key again --------------------------------------
+if issue renewal --renew renew.test && [ "$(grep -cx issued "$T/renewal.out")" = 2 ]; then
+    ok "renewal: a second certificate for the same account"
+    check_chain renewal renew.test
+else
+    notok "renewal: issuance" "the driver did not issue twice"
+    diag < "$T/renewal.out"
+fi
+if grep -q 'created account' "$T/renewal.out" && grep -q 'using the existing account' "$T/renewal.out"; then
+    ok "renewal: Pebble found the existing account (200) on the second run"
+else
+    notok "renewal: existing account" "$(grep 'account' "$T/renewal.out" | tr '\n' ' ')"
+fi
+
 # ---- an apex over HTTP-01 and its wildcard over DNS-01 ------------------------------
 if issue wildcard acme.test '*.acme.test' && grep -qx issued "$T/wildcard.out"; then
     ok "wildcard: issued for acme.test (HTTP-01) and *.acme.test (DNS-01 through pebble-challtestsrv)"
@@ -175,6 +190,10 @@ elif grep -q 'authorization for refused.test invalid: HTTP 200, connection' "$T/
 else
     notok "refused: failure message" "$(tail -n 3 "$T/refused.out" | tr '\n' ' ')"
 fi
+
+# Pebble refuses a few good nonces on purpose (PEBBLE_WFE_NONCEREJECT,
+# 5% by default): how often the client's badNonce retry ran.
+echo "# badNonce retries across the runs: $(cat "$T"/*.out | grep -c 'badNonce; retrying')"
 
 if uh_alive "$PEBBLE_PID"; then ok "Pebble still runs"; else notok "Pebble still runs" "it exited"; diag < "$T/pebble.log"; fi
 uh_finish

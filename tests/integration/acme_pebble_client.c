@@ -3,12 +3,18 @@
  * state machine (src/acme/acme_client.c) against a real CA, Pebble, over
  * the host's sockets. A protocol-level test: unihost's own HTTPS client
  * over lwIP and its DNS overlay come later; here HTTPS is BearSSL's
- * client on a TCP socket, trusting only the roots of --ca, HTTP-01 is
+ * client on a TCP socket, trusting only the roots of --ca, with the
+ * requests written and the responses read by src/acme/http_exchange.c
+ * (what the lwIP client will use too); HTTP-01 is
  * answered by this program's own small HTTP server, and DNS-01 records
  * are set in pebble-challtestsrv, the DNS server Pebble asks.
  *
  *   acme_pebble_client --directory URL --ca FILE --http-port PORT
- *       [--challtestsrv HOST:PORT] [--dns01] --out CHAIN NAME...
+ *       [--challtestsrv HOST:PORT] [--dns01] [--renew] --out CHAIN NAME...
+ *
+ * --renew: after the first certificate, a second run with the same
+ * account key (the CA must find the existing account) and a fresh
+ * certificate key, as a renewal does; its chain replaces the first.
  *
  * Prints the client's log as "# " lines and, at the end, "issued",
  * "not_before N", "not_after N" and "renew_at N"; exits 0 on issuance.
@@ -22,7 +28,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <sys/random.h>
 #include <sys/socket.h>
 #include <time.h>
@@ -32,6 +37,7 @@
 
 #include "acme/acme_client.h"
 #include "acme/ca_roots.h"
+#include "acme/http_exchange.h"
 #include "acme/jwk.h"
 
 static struct ca_roots roots;
@@ -94,79 +100,17 @@ static int sock_write(void *ctx, const unsigned char *buf, size_t len)
     }
 }
 
-/* Splits "https://host:port/path" (or http://). */
-static int split_url(const char *url, char *host, size_t hcap, char *port, size_t pcap, const char **path)
+/* One request over TLS; the response read by src/acme/http_exchange.c.
+ * Returns 0 with *x complete, or -1 (no usable response). */
+static int https_exchange(const struct acme_request *req, struct http_exchange *x)
 {
-    const char *p = strstr(url, "://");
-    if (!p)
+    static char body[65536];
+    struct http_url u;
+    char head[2048], port[8];
+    if (!http_url_split(req->url, &u) || http_request_head(req, head, sizeof head) == 0)
         return -1;
-    p += 3;
-    const char *slash = strchr(p, '/');
-    *path = slash ? slash : "/";
-    size_t hl = slash ? (size_t)(slash - p) : strlen(p);
-    const char *colon = memchr(p, ':', hl);
-    size_t name_len = colon ? (size_t)(colon - p) : hl;
-    if (name_len >= hcap)
-        return -1;
-    memcpy(host, p, name_len);
-    host[name_len] = '\0';
-    snprintf(port, pcap, "%.*s", colon ? (int)(hl - name_len - 1) : 3, colon ? colon + 1 : "443");
-    return 0;
-}
-
-/* ---- one HTTP/1.0 exchange, over TLS or not ---- */
-
-struct http_result {
-    int status;
-    char nonce[256], location[1024], retry_after[64];
-    char body[65536];
-    size_t body_len;
-};
-
-/* The value of header `name` in the head (NUL-terminated lines), or "". */
-static void header_value(const char *head, const char *name, char *out, size_t cap)
-{
-    out[0] = '\0';
-    size_t n = strlen(name);
-    for (const char *line = strstr(head, "\r\n"); line && line[2]; line = strstr(line + 2, "\r\n")) {
-        const char *l = line + 2;
-        if (strncasecmp(l, name, n) == 0 && l[n] == ':') {
-            l += n + 1;
-            while (*l == ' ')
-                l++;
-            const char *end = strstr(l, "\r\n");
-            size_t len = end ? (size_t)(end - l) : strlen(l);
-            snprintf(out, cap, "%.*s", (int)(len < cap ? len : cap - 1), l);
-            return;
-        }
-    }
-}
-
-static void parse_http(char *raw, size_t len, struct http_result *r)
-{
-    raw[len] = '\0';
-    char *end = strstr(raw, "\r\n\r\n");
-    r->status = 0;
-    if (!end || sscanf(raw, "HTTP/1.%*d %d", &r->status) != 1)
-        return;
-    end[2] = '\0';
-    header_value(raw, "Replay-Nonce", r->nonce, sizeof r->nonce);
-    header_value(raw, "Location", r->location, sizeof r->location);
-    header_value(raw, "Retry-After", r->retry_after, sizeof r->retry_after);
-    r->body_len = len - (size_t)(end + 4 - raw);
-    memcpy(r->body, end + 4, r->body_len);
-    r->body[r->body_len] = '\0';
-}
-
-static int https_exchange(const struct acme_request *req, struct http_result *r)
-{
-    char host[256], port[16];
-    const char *path;
-    static char raw[70000];
-    memset(r, 0, sizeof *r);
-    if (split_url(req->url, host, sizeof host, port, sizeof port, &path) != 0)
-        return -1;
-    int fd = connect_to(host, port);
+    snprintf(port, sizeof port, "%u", u.port);
+    int fd = connect_to(u.host, port);
     if (fd < 0)
         return -1;
     static br_ssl_client_context cc;
@@ -190,34 +134,26 @@ static int https_exchange(const struct acme_request *req, struct http_result *r)
     time_t t = time(NULL);
     br_x509_minimal_set_time(&xc, (uint32_t)(t / 86400 + 719528), (uint32_t)(t % 86400));
     br_ssl_engine_set_buffer(&cc.eng, iobuf, sizeof iobuf, 1);
-    br_ssl_client_reset(&cc, host, 0);
+    br_ssl_client_reset(&cc, u.host, 0);
     br_sslio_context io;
     br_sslio_init(&io, &cc.eng, sock_read, &fd, sock_write, &fd);
-    char head[2048];
-    int n = snprintf(head, sizeof head, "%s %s HTTP/1.0\r\nHost: %s:%s\r\nUser-Agent: unihost-acme-test\r\n%s%s%s%s%s%s"
-                     "Content-Length: %zu\r\n\r\n",
-                     req->method, path, host, port, req->content_type ? "Content-Type: " : "",
-                     req->content_type ? req->content_type : "", req->content_type ? "\r\n" : "",
-                     req->accept ? "Accept: " : "", req->accept ? req->accept : "", req->accept ? "\r\n" : "",
-                     req->body_len);
-    br_sslio_write_all(&io, head, (size_t)n);
-    if (req->body_len)
+    br_sslio_write_all(&io, head, strlen(head));
+    if (req->body && req->body_len)
         br_sslio_write_all(&io, req->body, req->body_len);
     br_sslio_flush(&io);
-    size_t len = 0;
-    for (;;) {
-        int got = br_sslio_read(&io, raw + len, sizeof raw - 1 - len);
-        if (got <= 0)
-            break;
-        len += (size_t)got;
+    http_exchange_init(x, req, body, sizeof body);
+    int state = 0;
+    char buf[4096];
+    while (state == 0) {
+        int got = br_sslio_read(&io, buf, sizeof buf);
+        state = got > 0 ? http_exchange_feed(x, buf, (size_t)got) : http_exchange_eof(x);
     }
     int err = br_ssl_engine_last_error(&cc.eng);
     close(fd);
-    if (err != BR_ERR_OK && len == 0) {
-        printf("# TLS error %d talking to %s\n", err, req->url);
+    if (state != 1) {
+        printf("# %s: %s (TLS error %d)\n", req->url, x->error ? x->error : "no response", err);
         return -1;
     }
-    parse_http(raw, len, r);
     return 0;
 }
 
@@ -225,17 +161,15 @@ static int https_exchange(const struct acme_request *req, struct http_result *r)
 
 static void challtestsrv_post(const char *what, const char *json)
 {
-    char host[256], port[16];
-    const char *path;
-    char url[512];
-    snprintf(url, sizeof url, "http://%s/%s", challtestsrv, what);
-    if (split_url(url, host, sizeof host, port, sizeof port, &path) != 0)
-        die("challtestsrv address");
+    char host[64], port[8];
+    if (sscanf(challtestsrv, "%63[^:]:%7s", host, port) != 2)
+        die("--challtestsrv wants HOST:PORT");
+    const char *path = what;
     int fd = connect_to(host, port);
     if (fd < 0)
         die("cannot reach pebble-challtestsrv");
     char req[1024];
-    int n = snprintf(req, sizeof req, "POST %s HTTP/1.0\r\nHost: %s\r\nContent-Length: %zu\r\n\r\n%s", path, host,
+    int n = snprintf(req, sizeof req, "POST /%s HTTP/1.0\r\nHost: %s\r\nContent-Length: %zu\r\n\r\n%s", path, host,
                      strlen(json), json);
     if (write(fd, req, (size_t)n) != n)
         die("write to pebble-challtestsrv");
@@ -303,6 +237,7 @@ int main(int argc, char **argv)
     const char *directory = NULL, *ca = NULL, *out = NULL;
     int http_port = 0;
     enum acme_challenge_kind kind = ACME_HTTP01;
+    int runs = 1;
     const char *names[ACME_MAX_NAMES];
     size_t count = 0;
     for (int i = 1; i < argc; i++) {
@@ -318,11 +253,13 @@ int main(int argc, char **argv)
             challtestsrv = argv[++i];
         else if (!strcmp(argv[i], "--dns01"))
             kind = ACME_DNS01;
+        else if (!strcmp(argv[i], "--renew"))
+            runs = 2;
         else if (count < ACME_MAX_NAMES)
             names[count++] = argv[i];
     }
     if (!directory || !ca || !out || !http_port || count == 0)
-        die("usage: acme_pebble_client --directory URL --ca FILE --http-port PORT [--challtestsrv HOST:PORT] [--dns01] "
+        die("usage: acme_pebble_client --directory URL --ca FILE --http-port PORT [--challtestsrv HOST:PORT] [--dns01] [--renew] "
             "--out CHAIN NAME...");
 
     static char pem[65536];
@@ -352,21 +289,15 @@ int main(int argc, char **argv)
     if (!acme_client_init(&client, &cfg))
         die(acme_client_error(&client));
 
-    static struct http_result result;
+    static struct http_exchange exchange;
     for (int steps = 0; steps < 1000; steps++) {
         struct acme_action a;
         acme_client_next(&client, time(NULL), &a);
         switch (a.kind) {
         case ACME_SEND: {
-            struct acme_response r = { 0 };
-            if (https_exchange(&a.request, &result) == 0 && result.status) {
-                r.status = result.status;
-                r.replay_nonce = result.nonce[0] ? result.nonce : NULL;
-                r.location = result.location[0] ? result.location : NULL;
-                r.retry_after = result.retry_after[0] ? result.retry_after : NULL;
-                r.body = result.body;
-                r.body_len = result.body_len;
-            }
+            struct acme_response r = { 0 };     /* status 0: no response */
+            if (https_exchange(&a.request, &exchange) == 0)
+                http_exchange_response(&exchange, &r);
             acme_client_response(&client, time(NULL), &r);
             break;
         }
@@ -400,6 +331,12 @@ int main(int argc, char **argv)
             acme_client_validity(&client, &nb, &na);
             printf("issued\nnot_before %lld\nnot_after %lld\nrenew_at %lld\n", (long long)nb, (long long)na,
                    (long long)acme_client_renew_at(&client));
+            if (--runs > 0) {
+                random_key(&cert_key);
+                if (!acme_client_init(&client, &cfg))
+                    die(acme_client_error(&client));
+                break;
+            }
             p256_key_wipe(&account_key);
             p256_key_wipe(&cert_key);
             return 0;
