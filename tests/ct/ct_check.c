@@ -28,6 +28,7 @@
 
 #include "acme/jwk.h"
 #include "acme/jws.h"
+#include "acme/key_pem.h"
 #include "crypto/ec_impl.h"
 #include "crypto/p256.h"
 #include "crypto/sha256_ni.h"
@@ -209,6 +210,28 @@ static void case_acme_jws(void)
         PUBLIC(&out, sizeof out);
         expect(written && out.len > 100 && strstr(buf, "\"signature\":\"") != NULL, "jws_write wrote no JWS");
         p256_key_wipe(&key);
+    }
+}
+
+/* p256_key_pem_write: the key written out for --state-dir and the TLS
+ * server; its base64 must not index a table with the secret's bits. */
+static void case_acme_key_pem(void)
+{
+    for (unsigned i = 0; i < rounds; i++) {
+        uint8_t k[32];
+        p256_key(k);
+        struct p256_key key, back;
+        p256_key_init(&key, k);
+        SECRET(key.secret, sizeof key.secret);
+        char pem[400];
+        size_t n = p256_key_pem_write(&key, pem, sizeof pem);
+        PUBLIC(&n, sizeof n);
+        PUBLIC(pem, sizeof pem);                /* checked natively below, not by valgrind */
+        PUBLIC(key.secret, sizeof key.secret);
+        expect(n > 0 && p256_key_pem_read(&back, pem, n) && memcmp(back.secret, key.secret, 32) == 0,
+               "p256_key_pem_write's PEM does not read back");
+        p256_key_wipe(&key);
+        p256_key_wipe(&back);
     }
 }
 
@@ -420,6 +443,7 @@ static const struct {
     {"ecdsa_sign", case_ecdsa_sign},
     {"acme_key", case_acme_key},
     {"acme_jws", case_acme_jws},
+    {"acme_key_pem", case_acme_key_pem},
     {"tls12_prf", case_tls12_prf},
     {"hmac", case_hmac},
     {"hkdf", case_hkdf},

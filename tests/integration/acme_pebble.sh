@@ -127,6 +127,11 @@ check_chain() {
     _nb=$(date -d "$(openssl x509 -in "$T/$_run.leaf" -noout -startdate | cut -d= -f2)" +%s)
     _na=$(date -d "$(openssl x509 -in "$T/$_run.leaf" -noout -enddate | cut -d= -f2)" +%s)
     _want=$((_nb + (_na - _nb) / 3 * 2))
+    if grep -qx 'tls_credentials: ok' "$T/$_run.out"; then
+        ok "$_run: unihost's TLS server loads the chain with the certificate key (key_pem.c's PEM)"
+    else
+        notok "$_run: TLS credentials" "$(grep '^tls_credentials' "$T/$_run.out")"
+    fi
     if grep -qx "not_before $_nb" "$T/$_run.out" && grep -qx "not_after $_na" "$T/$_run.out" &&
        grep -qx "renew_at $_want" "$T/$_run.out"; then
         ok "$_run: renewal at two thirds of the lifetime openssl reads ($_nb..$_na -> $_want)"

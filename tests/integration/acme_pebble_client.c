@@ -39,6 +39,9 @@
 #include "acme/ca_roots.h"
 #include "acme/http_exchange.h"
 #include "acme/jwk.h"
+#include "acme/key_pem.h"
+#include "crypto/secret_bytes.h"
+#include "http/tls_server.h"
 
 static struct ca_roots roots;
 static struct acme_client client;
@@ -331,6 +334,18 @@ int main(int argc, char **argv)
             acme_client_validity(&client, &nb, &na);
             printf("issued\nnot_before %lld\nnot_after %lld\nrenew_at %lld\n", (long long)nb, (long long)na,
                    (long long)acme_client_renew_at(&client));
+            /* What HTTPS will be given: the chain and the certificate key,
+             * through the TLS server's own loader (the key must be the
+             * leaf's). */
+            char key_pem[400], err[256];
+            static struct tls_credentials creds;
+            size_t key_len = p256_key_pem_write(&cert_key, key_pem, sizeof key_pem);
+            if (key_len && tls_credentials_load(&creds, chain, len, "chain", key_pem, key_len, "key", err,
+                                                sizeof err) == 0)
+                printf("tls_credentials: ok\n");
+            else
+                printf("tls_credentials: %s\n", key_len ? err : "the key PEM was not written");
+            secret_wipe(key_pem, sizeof key_pem);
             if (--runs > 0) {
                 random_key(&cert_key);
                 if (!acme_client_init(&client, &cfg))

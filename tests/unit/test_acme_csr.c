@@ -3,7 +3,8 @@
  * identifier rules (dns_identifier.c). OpenSSL reads each request back:
  * `openssl req -verify -noout -text` must verify its signature and show
  * the names, the key and the subject; a request with a flipped signature
- * byte must fail that verification.
+ * byte must fail that verification. Private keys as PEM: openssl's read
+ * by us (SEC1 and PKCS#8), ours checked by openssl (ec -check).
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -14,6 +15,7 @@
 #include "acme/der_write.h"
 #include "acme/dns_identifier.h"
 #include "acme/jwk.h"
+#include "acme/key_pem.h"
 #include "check.h"
 #include "openssl_keys.h"
 
@@ -172,10 +174,57 @@ static void test_csr_openssl(void)
     p256_key_wipe(&key);
 }
 
+static void test_key_pem(void)
+{
+    (void)openssl_path("k.pem");
+    openssl_run("openssl ecparam -name prime256v1 -genkey -noout -out k.pem && "
+                "openssl pkcs8 -topk8 -nocrypt -in k.pem -out k8.pem && "
+                "openssl ec -in k.pem -pubout -outform DER 2>/dev/null | tail -c 65 > k.point");
+    size_t n, plen;
+    char *sec1 = openssl_read("k.pem", &n);
+    char *pkcs8 = openssl_read("k8.pem", &plen);
+    char *point = openssl_read("k.point", &plen);
+    struct p256_key key, key8;
+    CHECK("key_pem: openssl's EC PRIVATE KEY is read, with its public point",
+          p256_key_pem_read(&key, sec1, strlen(sec1)) && memcmp(key.point, point, 65) == 0);
+    CHECK("key_pem: openssl's PKCS#8 PRIVATE KEY is read, the same key",
+          p256_key_pem_read(&key8, pkcs8, strlen(pkcs8)) && memcmp(key8.secret, key.secret, 32) == 0);
+    free(sec1);
+    free(pkcs8);
+    free(point);
+
+    char pem[400];
+    size_t len = p256_key_pem_write(&key, pem, sizeof pem);
+    FILE *f = fopen(openssl_path("ours.pem"), "w");
+    if (f) {
+        fwrite(pem, 1, len, f);
+        fclose(f);
+    }
+    openssl_run("openssl ec -in ours.pem -check -noout > check 2>&1; "
+                "openssl ec -in ours.pem -pubout -outform DER 2>/dev/null | tail -c 65 | cmp -s - k.point && echo same > ours.point || echo differs > ours.point");
+    char *check = openssl_read("check", &n);
+    char *same = openssl_read("ours.point", &n);
+    CHECK("key_pem: openssl ec -check accepts the key we write", len > 0 && strstr(check, "EC Key valid") != NULL);
+    CHECK("key_pem: ... and finds the same public key in it", strcmp(same, "same\n") == 0);
+    free(check);
+    free(same);
+    struct p256_key back;
+    CHECK("key_pem: what we write reads back", p256_key_pem_read(&back, pem, len) &&
+                                                memcmp(back.secret, key.secret, 32) == 0);
+    CHECK("key_pem: too small a buffer is refused (and left wiped)",
+          p256_key_pem_write(&key, pem, 200) == 0 && pem[0] == 0);
+    CHECK("key_pem: a text without a key is refused",
+          !p256_key_pem_read(&back, "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n", 62));
+    p256_key_wipe(&key);
+    p256_key_wipe(&key8);
+    p256_key_wipe(&back);
+}
+
 int main(void)
 {
     test_identifiers();
     test_der_lengths();
     test_csr_openssl();
+    test_key_pem();
     return CHECK_DONE();
 }
