@@ -4,6 +4,7 @@
 #include "crypto/ec_impl.h"
 #include "crypto/p256.h"
 #include "crypto/pem_walk.h"
+#include "crypto/secret_bytes.h"
 #include "crypto/sha256_ni.h"
 #include "crypto/tls12_prf.h"
 
@@ -311,6 +312,7 @@ static uint64_t clock_standing_still(void)
 void tls_server_set_clock(struct tls_server *server, uint64_t (*now_s)(void))
 {
     server->now_s = now_s;
+    server->tickets.now_s = now_s;
 }
 
 static const br_ssl_session_cache_class cache_class = {
@@ -344,22 +346,36 @@ void tls_server_init(struct tls_server *server, const struct tls_credentials *cr
     server->poly1305 = br_poly1305_ctmulq_get();
     if (!server->poly1305)
         server->poly1305 = &br_poly1305_ctmul_run;
+    server->aead = (struct tls13_aead_impl){server->aes_ctr, server->ghash, server->chacha20,
+                                            server->poly1305};
+    struct tls13_identity *id = &server->tls13_identity;
+    memset(id, 0, sizeof *id);
+    for (size_t i = 0; i < creds->chain_len && i < TLS13_CHAIN_MAX; i++) {
+        id->cert_der[i] = creds->chain[i].data;
+        id->cert_len[i] = creds->chain[i].data_len;
+        id->cert_count++;
+    }
+    id->key = creds->key_type == BR_KEYTYPE_EC ? &creds->ec : NULL;
+    tls13_tickets_init(&server->tickets, &server->aead, server->now_s);
+    tls_server_offer_tls13(server, true);
+}
+
+void tls_server_offer_tls13(struct tls_server *server, bool on)
+{
+    server->tls13_enabled = on && server->creds->chain_len <= TLS13_CHAIN_MAX &&
+                            tls13_identity_fits(&server->tls13_identity);
 }
 
 /* ---- one connection ------------------------------------------------------- */
 
-int tls_conn_init(struct tls_conn *conn, struct tls_server *server, const void *seed,
-                  size_t seed_len)
+/* Sets BearSSL's engine up for a TLS 1.2 handshake. */
+static int start_tls12(struct tls_conn *conn)
 {
+    struct tls_server *server = conn->server;
     const struct tls_credentials *cr = server->creds;
     br_ssl_server_context *sc = &conn->sc;
     br_ssl_engine_context *eng = &sc->eng;
-    conn->server = server;
-    conn->resumed = false;
-    conn->established = false;
-    if (seed_len < TLS_SEED_BYTES)
-        return -1;
-
+    conn->mode = TLS_MODE_TLS12;
     br_ssl_server_zero(sc);
     br_ssl_engine_set_versions(eng, BR_TLS12, BR_TLS12);
     bool ec = cr->key_type == BR_KEYTYPE_EC;
@@ -398,11 +414,32 @@ int tls_conn_init(struct tls_conn *conn, struct tls_server *server, const void *
     br_ssl_engine_add_flags(eng, BR_OPT_FAIL_ON_ALPN_MISMATCH | BR_OPT_NO_RENEGOTIATION);
     br_ssl_server_set_cache(sc, &server->cache);
     br_ssl_engine_set_buffer(eng, conn->iobuf, sizeof conn->iobuf, 1);
-    br_ssl_engine_inject_entropy(eng, seed, seed_len);
+    br_ssl_engine_inject_entropy(eng, conn->seed, sizeof conn->seed);
+    secret_wipe(conn->seed, sizeof conn->seed);     /* BearSSL's DRBG holds it now */
     return br_ssl_server_reset(sc) ? 0 : -1;
 }
 
-size_t tls_conn_put_received(struct tls_conn *conn, const uint8_t *data, size_t len)
+int tls_conn_init(struct tls_conn *conn, struct tls_server *server, const void *seed,
+                  size_t seed_len)
+{
+    conn->server = server;
+    conn->resumed = false;
+    conn->established = false;
+    conn->hello_bytes = 0;
+    conn->hello_record = 0;
+    if (seed_len < TLS_SEED_BYTES)
+        return -1;
+    memcpy(conn->seed, seed, sizeof conn->seed);
+    if (!server->tls13_enabled)
+        return start_tls12(conn);       /* nothing to choose: BearSSL from the first byte */
+    tls13_tickets_add_entropy(&server->tickets, seed, seed_len);
+    conn->mode = TLS_MODE_HELLO;
+    return 0;
+}
+
+/* Gives bytes to BearSSL's engine; they may lie in its own input buffer
+ * (the ClientHello gathered there), hence memmove. */
+static size_t tls12_take(struct tls_conn *conn, const uint8_t *data, size_t len)
 {
     size_t taken = 0;
     while (taken < len) {
@@ -411,51 +448,195 @@ size_t tls_conn_put_received(struct tls_conn *conn, const uint8_t *data, size_t 
         if (!buf || room == 0)
             break;
         size_t n = len - taken < room ? len - taken : room;
-        memcpy(buf, data + taken, n);
+        memmove(buf, data + taken, n);
         br_ssl_engine_recvrec_ack(&conn->sc.eng, n);
         taken += n;
     }
     return taken;
 }
 
+/* ---- choosing the engine from the ClientHello ---------------------------- */
+
+#define HELLO_RECORD_HEADER 5
+/* The most ClientHello bytes gathered: BearSSL's input buffer, where they
+ * lie, and the space they are joined in (the output half) both hold it. */
+#define HELLO_GATHER_MAX (BR_SSL_BUFSIZE_OUTPUT - 64)
+
+static size_t record_body_len(const uint8_t *rec)
+{
+    return (size_t)rec[3] << 8 | rec[4];
+}
+
+/* Joins the handshake records' fragments gathered so far into one run of
+ * bytes at `out`; returns its length. */
+static size_t join_fragments(const struct tls_conn *conn, uint8_t *out)
+{
+    size_t n = 0;
+    for (size_t at = 0; at + HELLO_RECORD_HEADER <= conn->hello_record;) {
+        size_t body = record_body_len(conn->iobuf + at);
+        memcpy(out + n, conn->iobuf + at + HELLO_RECORD_HEADER, body);
+        n += body;
+        at += HELLO_RECORD_HEADER + body;
+    }
+    return n;
+}
+
+/* Hands the gathered bytes, as they came, to BearSSL. */
+static void choose_tls12(struct tls_conn *conn)
+{
+    if (start_tls12(conn) != 0)
+        return;
+    tls12_take(conn, conn->iobuf, conn->hello_bytes);
+}
+
+/* The ClientHello is whole in the gathered records: TLS 1.3 if it offers
+ * it, else BearSSL. */
+static void choose_engine(struct tls_conn *conn, size_t joined_len)
+{
+    struct tls_server *server = conn->server;
+    uint8_t *hello = conn->iobuf + BR_SSL_BUFSIZE_INPUT;
+    size_t msg_len = 4 + ((size_t)hello[1] << 16 | (size_t)hello[2] << 8 | hello[3]);
+    struct tls13_client_hello ch;
+    int alert = tls13_parse_client_hello(hello + 4, msg_len - 4, &ch);
+    if (!ch.offers_tls13) {
+        choose_tls12(conn);
+        return;
+    }
+    if (!alert && joined_len != msg_len)
+        alert = TLS13_ALERT_UNEXPECTED_MESSAGE;     /* nothing may follow the hello before our flight */
+    conn->mode = TLS_MODE_TLS13;
+    tls13_conn_init(&conn->v13, &server->tls13_identity, &server->aead, conn->seed, sizeof conn->seed,
+                    conn->iobuf, BR_SSL_BUFSIZE_INPUT, conn->iobuf + BR_SSL_BUFSIZE_INPUT,
+                    BR_SSL_BUFSIZE_OUTPUT);
+    secret_wipe(conn->seed, sizeof conn->seed);
+    tls13_conn_use_tickets(&conn->v13, &server->tickets);
+    tls13_conn_accept_hello(&conn->v13, hello, msg_len, &ch, alert);
+    conn->resumed = conn->v13.resumed;
+}
+
+/* Gathers the ClientHello's records in iobuf, a record at a time, taking
+ * no byte past the one that completes it. Anything that is not a
+ * plausible hello goes to BearSSL, which answers it as it always did. */
+static size_t gather_hello(struct tls_conn *conn, const uint8_t *data, size_t len)
+{
+    size_t taken = 0;
+    while (taken < len && conn->mode == TLS_MODE_HELLO) {
+        uint8_t *rec = conn->iobuf + conn->hello_record;
+        size_t have = conn->hello_bytes - conn->hello_record;
+        size_t want = HELLO_RECORD_HEADER + (have >= HELLO_RECORD_HEADER ? record_body_len(rec) : 0);
+        size_t n = want - have < len - taken ? want - have : len - taken;
+        if (conn->hello_bytes + n > HELLO_GATHER_MAX) {
+            choose_tls12(conn);
+            break;
+        }
+        memcpy(conn->iobuf + conn->hello_bytes, data + taken, n);
+        conn->hello_bytes += n;
+        taken += n;
+        have += n;
+        if (have < HELLO_RECORD_HEADER)
+            continue;
+        size_t body = record_body_len(rec);
+        if (rec[0] != 22 || rec[1] != 3 || body == 0 || body > 16384) {
+            choose_tls12(conn);
+            break;
+        }
+        if (have < HELLO_RECORD_HEADER + body)
+            continue;
+        conn->hello_record = conn->hello_bytes;
+        size_t joined = join_fragments(conn, conn->iobuf + BR_SSL_BUFSIZE_INPUT);
+        const uint8_t *hello = conn->iobuf + BR_SSL_BUFSIZE_INPUT;
+        if (joined < 4)
+            continue;
+        size_t msg_len = 4 + ((size_t)hello[1] << 16 | (size_t)hello[2] << 8 | hello[3]);
+        if (hello[0] != 1 || msg_len > HELLO_GATHER_MAX - 64) {
+            choose_tls12(conn);
+            break;
+        }
+        if (joined >= msg_len)
+            choose_engine(conn, joined);
+    }
+    return taken;
+}
+
+size_t tls_conn_put_received(struct tls_conn *conn, const uint8_t *data, size_t len)
+{
+    size_t taken = 0;
+    if (conn->mode == TLS_MODE_HELLO)
+        taken = gather_hello(conn, data, len);
+    switch (conn->mode) {
+    case TLS_MODE_TLS12: return taken + tls12_take(conn, data + taken, len - taken);
+    case TLS_MODE_TLS13: return taken + tls13_conn_put_received(&conn->v13, data + taken, len - taken);
+    default: return taken;          /* ENDED: nothing more is read */
+    }
+}
+
 const uint8_t *tls_conn_records(struct tls_conn *conn, size_t *len)
 {
-    return br_ssl_engine_sendrec_buf(&conn->sc.eng, len);
+    switch (conn->mode) {
+    case TLS_MODE_TLS12: return br_ssl_engine_sendrec_buf(&conn->sc.eng, len);
+    case TLS_MODE_TLS13: return tls13_conn_records(&conn->v13, len);
+    default: return NULL;
+    }
 }
 
 void tls_conn_records_sent(struct tls_conn *conn, size_t n)
 {
-    br_ssl_engine_sendrec_ack(&conn->sc.eng, n);
+    if (conn->mode == TLS_MODE_TLS12)
+        br_ssl_engine_sendrec_ack(&conn->sc.eng, n);
+    else if (conn->mode == TLS_MODE_TLS13)
+        tls13_conn_records_sent(&conn->v13, n);
 }
 
 const uint8_t *tls_conn_plain_in(struct tls_conn *conn, size_t *len)
 {
-    return br_ssl_engine_recvapp_buf(&conn->sc.eng, len);
+    switch (conn->mode) {
+    case TLS_MODE_TLS12: return br_ssl_engine_recvapp_buf(&conn->sc.eng, len);
+    case TLS_MODE_TLS13: return tls13_conn_plain_in(&conn->v13, len);
+    default: return NULL;
+    }
 }
 
 void tls_conn_plain_taken(struct tls_conn *conn, size_t n)
 {
-    br_ssl_engine_recvapp_ack(&conn->sc.eng, n);
+    if (conn->mode == TLS_MODE_TLS12)
+        br_ssl_engine_recvapp_ack(&conn->sc.eng, n);
+    else if (conn->mode == TLS_MODE_TLS13)
+        tls13_conn_plain_taken(&conn->v13, n);
 }
 
 uint8_t *tls_conn_plain_room(struct tls_conn *conn, size_t *len)
 {
-    return br_ssl_engine_sendapp_buf(&conn->sc.eng, len);
+    switch (conn->mode) {
+    case TLS_MODE_TLS12: return br_ssl_engine_sendapp_buf(&conn->sc.eng, len);
+    case TLS_MODE_TLS13: return tls13_conn_plain_room(&conn->v13, len);
+    default: return NULL;
+    }
 }
 
 void tls_conn_plain_written(struct tls_conn *conn, size_t n)
 {
-    br_ssl_engine_sendapp_ack(&conn->sc.eng, n);
+    if (conn->mode == TLS_MODE_TLS12)
+        br_ssl_engine_sendapp_ack(&conn->sc.eng, n);
+    else if (conn->mode == TLS_MODE_TLS13)
+        tls13_conn_plain_written(&conn->v13, n);
 }
 
 void tls_conn_flush(struct tls_conn *conn)
 {
-    br_ssl_engine_flush(&conn->sc.eng, 0);
+    if (conn->mode == TLS_MODE_TLS12)
+        br_ssl_engine_flush(&conn->sc.eng, 0);
+    else if (conn->mode == TLS_MODE_TLS13)
+        tls13_conn_flush(&conn->v13);
 }
 
 void tls_conn_close(struct tls_conn *conn)
 {
-    br_ssl_engine_close(&conn->sc.eng);
+    if (conn->mode == TLS_MODE_TLS12)
+        br_ssl_engine_close(&conn->sc.eng);
+    else if (conn->mode == TLS_MODE_TLS13)
+        tls13_conn_close(&conn->v13);
+    else
+        conn->mode = TLS_MODE_ENDED;    /* no hello came: nothing to say */
 }
 
 bool tls_conn_handshake_done(struct tls_conn *conn)
@@ -463,7 +644,9 @@ bool tls_conn_handshake_done(struct tls_conn *conn)
     /* BearSSL offers application data in either direction only once the
      * handshake is over (the suite is known from the ServerHello on, so it
      * does not tell); latched, since a full output buffer hides SENDAPP. */
-    if (!conn->established &&
+    if (conn->mode == TLS_MODE_TLS13)
+        return tls13_conn_handshake_done(&conn->v13);
+    if (conn->mode == TLS_MODE_TLS12 && !conn->established &&
         (br_ssl_engine_current_state(&conn->sc.eng) & (BR_SSL_SENDAPP | BR_SSL_RECVAPP)))
         conn->established = true;
     return conn->established;
@@ -471,12 +654,21 @@ bool tls_conn_handshake_done(struct tls_conn *conn)
 
 bool tls_conn_closed(const struct tls_conn *conn)
 {
-    return br_ssl_engine_current_state(&conn->sc.eng) == BR_SSL_CLOSED;
+    switch (conn->mode) {
+    case TLS_MODE_TLS12: return br_ssl_engine_current_state(&conn->sc.eng) == BR_SSL_CLOSED;
+    case TLS_MODE_TLS13: return tls13_conn_closed(&conn->v13);
+    case TLS_MODE_ENDED: return true;
+    default: return false;
+    }
 }
 
 int tls_conn_error(const struct tls_conn *conn)
 {
-    return br_ssl_engine_last_error(&conn->sc.eng);
+    switch (conn->mode) {
+    case TLS_MODE_TLS12: return br_ssl_engine_last_error(&conn->sc.eng);
+    case TLS_MODE_TLS13: return conn->v13.error;
+    default: return BR_ERR_OK;
+    }
 }
 
 const char *tls_error_text(int err)
@@ -485,7 +677,7 @@ const char *tls_error_text(int err)
     case BR_ERR_OK: return "closed cleanly";
     case BR_ERR_BAD_PARAM: return "bad parameter";
     case BR_ERR_BAD_STATE: return "bad state";
-    case BR_ERR_UNSUPPORTED_VERSION: return "protocol version not supported (TLS 1.2 only)";
+    case BR_ERR_UNSUPPORTED_VERSION: return "protocol version not supported (TLS 1.2 or 1.3 only)";
     case BR_ERR_BAD_VERSION: return "wrong record version";
     case BR_ERR_BAD_LENGTH: return "bad record length";
     case BR_ERR_TOO_LARGE: return "record too large";
@@ -516,7 +708,7 @@ const char *tls_error_text(int err)
         if (err >= BR_ERR_RECV_FATAL_ALERT && err < BR_ERR_RECV_FATAL_ALERT + 256)
             return "the client sent a fatal alert";
         if (err == BR_ERR_SEND_FATAL_ALERT + 70)
-            return "refused: protocol version (TLS 1.2 only)";
+            return "refused: protocol version (TLS 1.2 or 1.3 only)";
         if (err == BR_ERR_SEND_FATAL_ALERT + 40)
             return "refused: no common cipher suite or curve (ECDHE with AES-GCM or ChaCha20 only)";
         if (err == BR_ERR_SEND_FATAL_ALERT + 120)
@@ -529,16 +721,28 @@ const char *tls_error_text(int err)
 
 const char *tls_conn_server_name(const struct tls_conn *conn)
 {
+    if (conn->mode == TLS_MODE_TLS13)
+        return conn->v13.sni;
+    if (conn->mode != TLS_MODE_TLS12)
+        return "";
     return br_ssl_engine_get_server_name(&conn->sc.eng);
 }
 
 const char *tls_conn_alpn(const struct tls_conn *conn)
 {
+    if (conn->mode == TLS_MODE_TLS13)
+        return conn->v13.alpn_http11 ? "http/1.1" : NULL;
+    if (conn->mode != TLS_MODE_TLS12)
+        return NULL;
     return br_ssl_engine_get_selected_protocol((br_ssl_engine_context *)&conn->sc.eng);
 }
 
 const char *tls_conn_version_name(const struct tls_conn *conn)
 {
+    if (conn->mode == TLS_MODE_TLS13)
+        return "1.3";
+    if (conn->mode != TLS_MODE_TLS12)
+        return "-";
     switch (br_ssl_engine_get_version(&conn->sc.eng)) {
     case BR_TLS10: return "1.0";
     case BR_TLS11: return "1.1";
@@ -549,6 +753,10 @@ const char *tls_conn_version_name(const struct tls_conn *conn)
 
 const char *tls_conn_suite_name(const struct tls_conn *conn)
 {
+    if (conn->mode == TLS_MODE_TLS13)
+        return conn->v13.suite ? conn->v13.suite->name : "none";
+    if (conn->mode != TLS_MODE_TLS12)
+        return "none";
     br_ssl_session_parameters params;
     br_ssl_engine_get_session_parameters(&conn->sc.eng, &params);
     switch (params.cipher_suite) {

@@ -7,7 +7,12 @@
  * embedded at build time on Xen), entropy arrives as bytes from the caller
  * (plat_random), and every buffer is caller-owned memory.
  *
- * Policy (fixed, not configurable): TLS 1.2 only; ECDHE key exchange with
+ * The client's ClientHello is read first: one offering TLS 1.3 goes to
+ * the TLS 1.3 engine (src/tls/tls13_server.c) when the key is an EC P-256
+ * one, everything else to BearSSL's TLS 1.2 engine, which gets the bytes
+ * as they came.
+ *
+ * TLS 1.2 policy (fixed, not configurable): ECDHE key exchange with
  * AES-GCM or ChaCha20-Poly1305 only, authenticated by the key's type (ECDSA
  * for an EC P-256 key, RSA for an RSA key); ALPN "http/1.1" (a client that
  * offers ALPN without it is refused, RFC 7301); no renegotiation; session
@@ -21,6 +26,8 @@
 #include <stdint.h>
 
 #include <bearssl.h>
+
+#include "tls/tls13_server.h"
 
 #define TLS_CHAIN_MAX 4                 /* certificates in the chain */
 #define TLS_CHAIN_BYTES (16 * 1024)     /* their DER, all together */
@@ -79,6 +86,12 @@ struct tls_server {
         uint64_t saved_s;
     } session_times[TLS_SESSIONS_TIMED];
     uint64_t (*now_s)(void);    /* monotonic seconds; tls_server_init() sets a clock that stands still */
+    /* TLS 1.3: on for an EC P-256 key whose chain fits one record (RSA
+     * keys are served TLS 1.2 only: BearSSL has no RSA-PSS). */
+    bool tls13_enabled;
+    struct tls13_identity tls13_identity;
+    struct tls13_aead_impl aead;
+    struct tls13_tickets tickets;       /* TLS 1.3 resumption: the ticket keys */
 };
 
 /* Prepares `server` to serve with `creds` (kept by pointer). Sessions then
@@ -87,13 +100,33 @@ struct tls_server {
 void tls_server_init(struct tls_server *server, const struct tls_credentials *creds);
 void tls_server_set_clock(struct tls_server *server, uint64_t (*now_s)(void));
 
-/* One TLS connection: BearSSL's server context and its two record buffers
- * (about 33 KB, most of a connection's memory). */
+/* Turns TLS 1.3 off (or back on, where the credentials allow it): with it
+ * off, every client is served by the TLS 1.2 engine, as before TLS 1.3. */
+void tls_server_offer_tls13(struct tls_server *server, bool on);
+
+enum tls_conn_mode {
+    TLS_MODE_HELLO,                     /* reading the ClientHello */
+    TLS_MODE_TLS12,                     /* BearSSL's engine */
+    TLS_MODE_TLS13,                     /* ours */
+    TLS_MODE_ENDED,                     /* closed before a hello was read */
+};
+
+/* One TLS connection: BearSSL's server context or the TLS 1.3 engine's
+ * state, and the two record buffers either uses (about 33 KB, most of a
+ * connection's memory). The ClientHello is gathered where BearSSL
+ * would put it, at the start of iobuf. */
 struct tls_conn {
-    br_ssl_server_context sc;           /* first: the cache wrapper finds the conn from it */
+    union {                             /* one engine's state: the mode says which */
+        br_ssl_server_context sc;       /* first: the cache wrapper finds the conn from it */
+        struct tls13_conn v13;
+    };
     struct tls_server *server;
     bool resumed;                       /* the handshake resumed a cached session */
     bool established;                   /* the handshake completed (latched) */
+    enum tls_conn_mode mode;
+    size_t hello_bytes;                 /* of the ClientHello's records gathered in iobuf */
+    size_t hello_record;                /* where the record being gathered starts */
+    uint8_t seed[TLS_SEED_BYTES];       /* for the engine chosen */
     unsigned char iobuf[BR_SSL_BUFSIZE_BIDI];
 };
 
@@ -154,7 +187,7 @@ const char *tls_error_text(int err);
 const char *tls_conn_server_name(const struct tls_conn *conn);
 const char *tls_conn_alpn(const struct tls_conn *conn);
 const char *tls_conn_suite_name(const struct tls_conn *conn);
-/* The protocol version, "1.2" (the only one served), for the log. */
+/* The protocol version, "1.2" or "1.3", for the log. */
 const char *tls_conn_version_name(const struct tls_conn *conn);
 
 #endif

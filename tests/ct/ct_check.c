@@ -34,6 +34,8 @@
 #include "crypto/sha256_ni.h"
 #include "crypto/tls12_prf.h"
 #include "crypto/x25519.h"
+#include "tls/tls13_key_schedule.h"
+#include "tls/tls13_record.h"
 
 #define SECRET(p, n) VALGRIND_MAKE_MEM_UNDEFINED((p), (n))
 #define PUBLIC(p, n) VALGRIND_MAKE_MEM_DEFINED((p), (n))
@@ -300,6 +302,55 @@ static void case_hkdf(void)
         }
 }
 
+/* ---- TLS 1.3: the key schedule and record protection -------------------------- */
+
+/* The schedule from a secret (EC)DHE output through every secret a
+ * connection derives, then records sealed and opened under the derived
+ * keys with secret plaintexts, for each suite. */
+static void case_tls13(void)
+{
+    static const uint16_t suites[] = {0x1301, 0x1302, 0x1303};
+    struct tls13_aead_impl impl = {br_aes_x86ni_ctr_get_vtable(), br_ghash_pclmul_get(),
+                                   br_chacha20_sse2_get(), br_poly1305_ctmulq_get()};
+    expect(impl.aes_ctr && impl.ghash && impl.chacha20 && impl.poly1305, "no AES-NI, PCLMUL, SSE2 or ctmulq here");
+    for (unsigned i = 0; i < rounds; i++)
+        for (size_t s = 0; s < sizeof suites / sizeof suites[0]; s++) {
+            const struct tls13_suite *suite = tls13_suite_find(suites[s]);
+            uint8_t shared[32], transcript[TLS13_HASH_MAX], c_hs[TLS13_HASH_MAX], s_ap[TLS13_HASH_MAX];
+            uint8_t mac[TLS13_HASH_MAX];
+            fill(shared, sizeof shared);
+            fill(transcript, sizeof transcript);
+            SECRET(shared, sizeof shared);
+            struct tls13_schedule ks;
+            tls13_schedule_init(&ks, suite, NULL, 0);
+            tls13_schedule_advance(&ks, shared, sizeof shared);
+            tls13_schedule_derive(&ks, "c hs traffic", transcript, c_hs);
+            tls13_finished_mac(suite->hash, c_hs, transcript, mac);
+            PUBLIC(mac, sizeof mac);            /* a Finished sent on the wire */
+            tls13_schedule_advance(&ks, NULL, 0);
+            tls13_schedule_derive(&ks, "s ap traffic", transcript, s_ap);
+            tls13_next_traffic_secret(suite->hash, s_ap);
+
+            static struct tls13_protection out, in;
+            tls13_protection_set(&out, suite, &impl, s_ap);
+            tls13_protection_set(&in, suite, &impl, s_ap);
+            uint8_t rec[5 + 100 + 1 + 20 + 16];
+            fill(rec + 5, 100);
+            rec[5 + 99] |= 1;                   /* the content ends in a nonzero byte */
+            SECRET(rec + 5, 100);
+            size_t n = tls13_seal(&out, TLS13_CT_APPLICATION_DATA, rec, 100, i % 2 ? 20 : 0);
+            PUBLIC(rec, n);                     /* the record as sent */
+            uint8_t type;
+            size_t len;
+            enum tls13_open_result r = tls13_open(&in, rec, n, &type, &len);
+            PUBLIC(&r, sizeof r);
+            PUBLIC(&type, 1);
+            PUBLIC(&len, sizeof len);
+            expect(r == TLS13_OPEN_OK && len == 100 && type == TLS13_CT_APPLICATION_DATA, "a TLS 1.3 record did not round-trip");
+            tls13_schedule_wipe(&ks);
+        }
+}
+
 /* ---- the record ciphers ------------------------------------------------------ */
 
 /* The AEADs tls_server.c selects, keys and plaintext secret: AES-GCM on
@@ -449,6 +500,7 @@ static const struct {
     {"hkdf", case_hkdf},
     {"p256_field", case_p256_field},
     {"aead", case_aead},
+    {"tls13", case_tls13},
     {"selfcheck_leaky", case_leaky},
     {"selfcheck_clean", case_clean},
 };

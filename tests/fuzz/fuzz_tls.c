@@ -26,6 +26,7 @@
 #include <string.h>
 
 #include "fuzz_common.h"
+#include "fuzz_tls_drive.h"
 #include "http/tls_server.h"
 
 static struct tls_credentials creds;
@@ -70,18 +71,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
     (void)argc;
     (void)argv;
-    size_t cert_len, key_len;
-    uint8_t *cert = fuzz_read_file("tests/fixtures/tls/ec-cert.pem", &cert_len);
-    uint8_t *key = fuzz_read_file("tests/fixtures/tls/ec-key.pem", &key_len);
-    char err[256];
-    if (tls_credentials_load(&creds, (const char *)cert, cert_len, "ec-cert.pem", (const char *)key,
-                             key_len, "ec-key.pem", err, sizeof err) != 0) {
-        fprintf(stderr, "fuzz_tls: %s\n", err);
-        exit(1);
-    }
-    free(cert);     /* the credentials hold their own copy */
-    free(key);
-    tls_server_init(&server, &creds);
+    fuzz_tls_server_init(&creds, &server, "fuzz_tls");
     make_hello();
     return 0;
 }
@@ -110,54 +100,9 @@ static bool drain_records(void)
     return any;
 }
 
-/* The application: reads plaintext and answers a few bytes per read. */
-static bool serve_plain(void)
-{
-    bool any = false;
-    size_t len;
-    const uint8_t *in;
-    while ((in = tls_conn_plain_in(&conn, &len)) != NULL) {
-        FUZZ_CHECK(len > 0, "offered plaintext is never empty");
-        tls_conn_plain_taken(&conn, len);
-        size_t room;
-        uint8_t *out = tls_conn_plain_room(&conn, &room);
-        if (out && room >= 4) {
-            memcpy(out, "ok\r\n", 4);
-            tls_conn_plain_written(&conn, 4);
-            tls_conn_flush(&conn);
-        }
-        any = true;
-    }
-    return any;
-}
-
 static void feed(const uint8_t *stream, size_t len, uint8_t shape)
 {
-    size_t fed = 0;
-    for (size_t steps = 0; fed < len; steps++) {
-        FUZZ_CHECK(steps <= 4 * len + 16, "the conversation ends (bounded steps)");
-        if (tls_conn_closed(&conn)) {
-            FUZZ_CHECK(tls_conn_put_received(&conn, stream + fed, len - fed) == 0,
-                       "a closed connection takes no more bytes");
-            return;
-        }
-        size_t piece = len - fed;
-        if (shape) {
-            size_t p = 1 + rng() % shape;
-            if (p < piece)
-                piece = p;
-        }
-        size_t used = tls_conn_put_received(&conn, stream + fed, piece);
-        FUZZ_CHECK(used <= piece, "the wrapper takes no more than it is given");
-        fed += used;
-        (void)tls_conn_handshake_done(&conn);
-        bool out = drain_records();
-        bool plain = serve_plain();
-        if (used == 0)
-            FUZZ_CHECK(out || plain || tls_conn_closed(&conn),
-                       "the wrapper never stalls (takes nothing, gives nothing, stays open)");
-    }
-    drain_records();
+    fuzz_tls_feed(&conn, stream, len, shape, drain_records);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -17,6 +17,9 @@ cookie/  a setting (secrets, client, clock; see fuzz_cookie.c) and a COOKIE
 tsig/  DNS messages with a TSIG, signed with fuzz_tsig.c's keys at its
        clock (so mutations start past the MAC check), truncated, late,
        with an unknown key, or with the TSIG misplaced;
+tls13/ a shaping byte and a mode (see fuzz_tls13.c) and what follows the
+       hello: nothing, a second hello after the retry, inner plaintexts
+       (a request, KeyUpdate, close_notify), or a hello's body;
 dns_stream/, http_stream/  operation scripts (see fuzz_dns_stream.c and
        fuzz_http_stream.c): framed queries, HTTP requests and heads in
        pieces, takes of odd sizes, FIN, and for TLS the client's moves.
@@ -28,6 +31,7 @@ record's bytes, a node's RRset) rather than by offset, so they keep aiming
 at the same fields when the fixture's layout changes.
 """
 import hashlib
+import re
 import hmac
 import os
 import struct
@@ -532,7 +536,31 @@ def cookie():
         write("cookie", "length-%d" % n, setting(0, v4) + bytes(range(n)))
 
 
+def tls13():
+    # RFC 8448 section 3's ClientHello, as the C tests hold it.
+    with open("tests/unit/rfc8448_trace.h") as f:
+        header = f.read()
+    start = header.index("rfc8448_client_hello_hex[] =")
+    hello = bytes.fromhex("".join(re.findall(r'"([0-9a-f]+)"', header[start:header.index(";", start)])))
+    record = b"\x16\x03\x03" + struct.pack(">H", len(hello)) + hello
+
+    def inner(content_type, content, pad=0):
+        return bytes([content_type]) + struct.pack(">H", len(content)) + bytes([pad]) + content
+
+    write("tls13", "after-hello-nothing", b"\x00\x00")
+    write("tls13", "after-hello-ccs-alert", b"\x00\x00" + bytes.fromhex("140303000101" "15030300020100"))
+    write("tls13", "retry-then-second-hello", b"\x00\x01" + bytes.fromhex("140303000101") + record)
+    write("tls13", "retry-then-second-hello-bytewise", b"\x01\x01" + record)
+    get = b"GET / HTTP/1.1\r\nHost: unihost.test\r\n\r\n"
+    write("tls13", "records-request", b"\x00\x02" + inner(23, get))
+    write("tls13", "records-key-update-request", b"\x00\x02" + inner(22, bytes.fromhex("1800000101")) + inner(23, get, 9))
+    write("tls13", "records-split-handshake", b"\x03\x02" + inner(22, bytes.fromhex("180000")) + inner(22, bytes.fromhex("0100")))
+    write("tls13", "records-close-notify", b"\x00\x02" + inner(23, get) + inner(21, b"\x01\x00"))
+    write("tls13", "hello-body", b"\x00\x03" + hello[4:])
+
+
 if __name__ == "__main__":
+    tls13()
     dns()
     http()
     dns_stream()

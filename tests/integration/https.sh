@@ -1,7 +1,8 @@
 #!/bin/sh
-# Integration test: HTTPS (BearSSL, TLS 1.2) in a network namespace, against
+# Integration test: HTTPS (TLS 1.3 ours, TLS 1.2 BearSSL's) in a network namespace, against
 # curl and openssl s_client: the site byte for byte over HTTPS, gzip,
-# keep-alive, HTTP -> HTTPS 301, HSTS, protocol versions and suites (the
+# keep-alive, HTTP -> HTTPS 301, HSTS, protocol versions and suites of both
+# versions, TLS 1.3 groups, HelloRetryRequest and KeyUpdate (the
 # refusals must come from unihost: the clients are told to offer what it
 # must refuse, and unihost's log must say it refused), ALPN, session
 # resumption, SNI in the log; an RSA key; bad credentials refused at start.
@@ -139,9 +140,59 @@ check "s_client -tls1_2: TLS 1.2 handshake, certificate verified" "$(grep -E 'Pr
 check "unihost logs the SNI of the handshake" "$(grep https: "$UH_LOG" | tail -n 2)" \
     grep -q "https: 192.0.2.1: TLS 1.2 ECDHE-ECDSA-[A-Z0-9-]*, SNI $NAME, ALPN (none), new session" "$UH_LOG"
 
-sclient tls13 -tls1_3
-check "s_client -tls1_3 is refused (TLS 1.2 only: no common version or suite)" "$(grep -E 'Protocol|alert|error' "$UH_TMP/tls13" | head -n 3 | tr '\n' ' ')" \
-    sh -c "grep -q 'Cipher is (NONE)' '$UH_TMP/tls13' && grep -Eq 'alert (protocol version|handshake failure)' '$UH_TMP/tls13'"
+# ---- TLS 1.3 (src/tls/): each suite, each group, HelloRetryRequest, KeyUpdate ------
+sclient tls13 -tls1_3 -servername "$NAME" -CAfile "$CERT" -verify_return_error
+check "s_client -tls1_3: TLS 1.3 handshake, certificate and CertificateVerify verified" \
+    "$(grep -E 'Protocol|Verify return|Cipher is|alert' "$UH_TMP/tls13" | head -n 4 | tr '\n' ' ')" \
+    sh -c "grep -q '^New, TLSv1.3' '$UH_TMP/tls13' && grep -q 'Verify return code: 0 (ok)' '$UH_TMP/tls13' &&
+           grep -q 'Peer signature type: ECDSA' '$UH_TMP/tls13'"
+check "unihost logs the TLS 1.3 handshake with its SNI" "$(grep https: "$UH_LOG" | tail -n 1)" \
+    grep -q "https: 192.0.2.1: TLS 1.3 TLS_AES_[0-9A-Z_]*, SNI $NAME, ALPN (none), new session" "$UH_LOG"
+for suite in TLS_AES_128_GCM_SHA256 TLS_AES_256_GCM_SHA384 TLS_CHACHA20_POLY1305_SHA256; do
+    # A request and its response over the suite: the records both ways.
+    printf 'GET / HTTP/1.1\r\nHost: %s\r\nConnection: close\r\n\r\n' "$NAME" |
+        nsx timeout 10 openssl s_client -connect "$IP4:443" -tls1_3 -ciphersuites "$suite" -quiet -ign_eof \
+        > "$UH_TMP/tls13-$suite" 2> "$UH_TMP/tls13-$suite.err"
+    check "TLS 1.3 with $suite: a request answered 200 with the page" \
+        "$(head -n 1 "$UH_TMP/tls13-$suite") $(grep -E 'error|alert' "$UH_TMP/tls13-$suite.err" | head -n 2 | tr '\n' ' ')" \
+        sh -c "head -n 1 '$UH_TMP/tls13-$suite' | grep -q '^HTTP/1.1 200' &&
+               grep https: '$UH_LOG' | tail -n 1 | grep -q 'TLS 1.3 $suite'"
+done
+for group in X25519:X25519 P-256:prime256v1; do
+    name=${group%%:*} want=${group#*:}
+    sclient "tls13-$name" -tls1_3 -groups "$name" -msg -CAfile "$CERT" -verify_return_error
+    check "TLS 1.3 over $name: the key exchange and signature verified by OpenSSL" \
+        "$(grep -E 'Temp Key|Verify return|alert' "$UH_TMP/tls13-$name" | head -n 3 | tr '\n' ' ')" \
+        sh -c "grep -q 'Verify return code: 0 (ok)' '$UH_TMP/tls13-$name' && grep -q 'Server Temp Key: .*$want' '$UH_TMP/tls13-$name' &&
+               [ \$(grep -c 'ServerHello' '$UH_TMP/tls13-$name') = 1 ]"
+done
+# A first key share in a group unihost lacks (X448), P-256 second: a
+# HelloRetryRequest asks for P-256, and the second hello completes.
+sclient tls13-hrr -tls1_3 -groups X448:P-256 -msg -CAfile "$CERT" -verify_return_error
+check "TLS 1.3 HelloRetryRequest: a share in an unknown group gets one, then P-256 completes" \
+    "$(grep -cE 'ServerHello' "$UH_TMP/tls13-hrr") ServerHellos; $(grep -E 'Temp Key|Verify return|alert' "$UH_TMP/tls13-hrr" | head -n 3 | tr '\n' ' ')" \
+    sh -c "[ \$(grep -c 'ServerHello' '$UH_TMP/tls13-hrr') = 2 ] && grep -q 'Verify return code: 0 (ok)' '$UH_TMP/tls13-hrr' &&
+           grep -q 'Server Temp Key: .*prime256v1' '$UH_TMP/tls13-hrr'"
+# KeyUpdate: s_client's K command (read only without -ign_eof) asks unihost
+# to update its keys too;
+# requests before and after it are answered.
+{ printf 'GET / HTTP/1.1\nHost: %s\n\n' "$NAME"; sleep 1; printf 'K\n'; sleep 1
+  printf 'GET /docs/ HTTP/1.1\nHost: %s\nConnection: close\n\n' "$NAME"; sleep 1; } |
+    nsx timeout 10 openssl s_client -connect "$IP4:443" -tls1_3 -crlf -msg > "$UH_TMP/tls13-ku" 2>&1
+check "TLS 1.3 KeyUpdate: the client's update_requested is answered with unihost's own, requests served on both sides of it" \
+    "$(grep -c 'KeyUpdate' "$UH_TMP/tls13-ku") KeyUpdates, $(grep -c '^HTTP/1.1 200' "$UH_TMP/tls13-ku") responses" \
+    sh -c "[ \$(grep -c '^HTTP/1.1 200' '$UH_TMP/tls13-ku') = 2 ] && [ \$(grep -c 'KeyUpdate' '$UH_TMP/tls13-ku') -ge 2 ]"
+if get "https://$NAME/docs/" --tlsv1.3 -w '%{ssl_verify_result}' && [ "$(status)" = 200 ] && cmp -s "$B" "$SITE/docs/index.html"; then
+    ok "curl --tlsv1.3: the page, same bytes (certificate verified)"
+else
+    notok "curl --tlsv1.3" "status $(status), $(cat "$UH_TMP/curl.err")"
+fi
+sclient tls13-alpn -tls1_3 -alpn h2
+check "TLS 1.3: ALPN without http/1.1 is refused (no_application_protocol)" "$(grep -iE 'alpn|alert' "$UH_TMP/tls13-alpn" | head -n 2 | tr '\n' ' ')" \
+    grep -q 'no application protocol' "$UH_TMP/tls13-alpn"
+sclient tls13-pss -tls1_3 -sigalgs rsa_pss_rsae_sha256
+check "TLS 1.3: a client accepting only RSA-PSS signatures is refused (handshake_failure)" "$(grep -E 'alert|Cipher is' "$UH_TMP/tls13-pss" | head -n 2 | tr '\n' ' ')" \
+    sh -c "grep -q 'alert handshake failure' '$UH_TMP/tls13-pss' && grep -q 'Cipher is (NONE)' '$UH_TMP/tls13-pss'"
 
 # TLS 1.0 and 1.1: OpenSSL 3 offers them only at security level 0; then the
 # refusal is unihost's, which its log must show.
@@ -223,6 +274,19 @@ check "session resumption: -sess_out then -sess_in is Reused" "$(grep -E '^(New|
 check "unihost logs the resumed session" "$(grep https: "$UH_LOG" | tail -n 1)" \
     sh -c "grep https: '$UH_LOG' | tail -n 1 | grep -q 'resumed session'"
 
+# TLS 1.3 resumption: the ticket from a first connection (read with the
+# response, which follows it) resumes a second one, psk_dhe_ke.
+for i in 1 2; do
+    printf 'GET / HTTP/1.1\r\nHost: %s\r\nConnection: close\r\n\r\n' "$NAME" |
+        nsx timeout 10 openssl s_client -connect "$IP4:443" -tls1_3 -ign_eof \
+        $([ $i = 1 ] && echo -sess_out || echo -sess_in) "$UH_TMP/session13.pem" > "$UH_TMP/sess13-$i" 2>&1
+done
+check "TLS 1.3 ticket resumption: s_client reports Reused, TLSv1.3" "$(grep -E '^(New|Reused)' "$UH_TMP/sess13-1" "$UH_TMP/sess13-2" | tr '\n' ' ')" \
+    sh -c "grep -q '^New, TLSv1.3' '$UH_TMP/sess13-1' && grep -q '^Reused, TLSv1.3' '$UH_TMP/sess13-2' &&
+           grep -q '^HTTP/1.1 200' '$UH_TMP/sess13-2'"
+check "unihost logs the resumed TLS 1.3 session" "$(grep https: "$UH_LOG" | tail -n 1)" \
+    sh -c "grep https: '$UH_LOG' | tail -n 1 | grep -q 'TLS 1.3 .* resumed session'"
+
 # Plain HTTP spoken to port 443: a TLS error, and unihost keeps serving.
 nsx timeout 5 curl -sS -m 3 -o /dev/null "http://$IP4:443/" > /dev/null 2>&1
 if get "https://$NAME/" && [ "$(status)" = 200 ]; then ok "plain HTTP sent to port 443 is dropped and HTTPS still serves"
@@ -250,6 +314,12 @@ if uh_start --tls-cert "$FIX/rsa-cert.pem" --tls-key "$FIX/rsa-key.pem" --no-htt
         check "RSA: s_client -cipher $suite is accepted" "$(grep -E 'Cipher|alert' "$UH_TMP/rsa-$suite" | head -n 2 | tr '\n' ' ')" \
             grep -q "Cipher is $suite" "$UH_TMP/rsa-$suite"
     done
+    sclient rsa-tls13 -tls1_3
+    check "RSA: TLS 1.3 is not offered (TLS 1.2 only for RSA keys)" "$(grep -E 'Protocol|alert|Cipher is' "$UH_TMP/rsa-tls13" | head -n 3 | tr '\n' ' ')" \
+        sh -c "grep -q 'Cipher is (NONE)' '$UH_TMP/rsa-tls13'"
+    sclient rsa-default -servername "$NAME"
+    check "RSA: a client offering 1.2 and 1.3 gets TLS 1.2" "$(grep -E '^New|alert' "$UH_TMP/rsa-default" | head -n 2 | tr '\n' ' ')" \
+        grep -q '^New, TLSv1.2' "$UH_TMP/rsa-default"
     sclient rsa-ecdsa -tls1_2 -cipher ECDHE-ECDSA-AES128-GCM-SHA256
     check "RSA: an ECDSA-only client is refused" "$(grep -E 'Cipher|alert' "$UH_TMP/rsa-ecdsa" | head -n 2 | tr '\n' ' ')" \
         sh -c "! grep -q 'Cipher is E' '$UH_TMP/rsa-ecdsa'"
