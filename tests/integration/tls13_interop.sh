@@ -23,11 +23,7 @@ uh_dev_cert
 FIX=tests/fixtures/tls
 
 uh_setup "uh-tls13i-$$" "uhti$$"
-SITE=$UH_TMP/site
-if ! "$CRUNCH" --quiet --site site --export "$SITE" > "$UH_TMP/crunch.log" 2>&1; then
-    notok "crunch --export" "$(tr '\n' ' ' < "$UH_TMP/crunch.log")"
-    exit 1
-fi
+uh_export_site
 NAME=www.unihost.test
 IP4=$UNIHOST_GUEST4
 # The last line unihost logged for an HTTPS handshake.
