@@ -5,7 +5,8 @@
 #   - GnuTLS (gnutls-cli): each suite and each group by priority string, a
 #     HelloRetryRequest to P-256 and to X25519 (the first shares offered in
 #     groups unihost lacks), ticket resumption with a fresh key share
-#     (psk_dhe_ke), an HTTP GET whose body is compared with the site;
+#     (psk_dhe_ke), 0-RTT declined, an HTTP GET whose body is compared
+#     with the site;
 #   - Go's crypto/tls (tests/interop/go_tls_client.go, built here offline):
 #     the certificate verified, X25519 and P-256, a HelloRetryRequest, the
 #     suites Go can be made to prefer, resumption (DidResume), TLS 1.2 when
@@ -102,6 +103,27 @@ check "gnutls-cli --resume: the second TLS 1.3 connection resumes with a ticket 
     sh -c "grep -q '^\*\*\* This is a resumed session' '$UH_TMP/gnutls-resume' &&
            [ \$(grep -c \"Parsing extension 'Key Share/51'\" '$UH_TMP/gnutls-resume.err') = 2 ] &&
            grep 'https: ' '$UH_LOG' | tail -n 1 | grep -q 'TLS 1.3 .* resumed session'"
+# 0-RTT: resuming, gnutls-cli sends a GET / as early data (the ticket
+# allows none, so this is what RFC 8446 4.2.10 has a server decline). The
+# server must leave early_data out of its EncryptedExtensions, skip the
+# early records, and serve the GET /docs/ sent after the handshake: one
+# response, and no request for / in unihost's access log.
+printf 'GET / HTTP/1.1\r\nHost: %s\r\n\r\n' "$NAME" > "$UH_TMP/early.txt"
+before_root=$(grep -c 'access: .* path="/" ' "$UH_LOG")
+before_docs=$(grep -c 'access: .* path="/docs/" ' "$UH_LOG")
+{ printf 'GET /docs/ HTTP/1.1\r\nHost: %s\r\nConnection: close\r\n\r\n' "$NAME"; sleep 10; } |
+    nsx timeout 20 gnutls-cli --x509cafile "$CERT" --verify-hostname "$NAME" --sni-hostname "$NAME" \
+        --priority "$TLS13" --resume --waitresumption --earlydata "$UH_TMP/early.txt" -d 4 \
+        --port 443 "$IP4" > "$UH_TMP/gnutls-0rtt" 2> "$UH_TMP/gnutls-0rtt.err"
+after_root=$(grep -c 'access: .* path="/" ' "$UH_LOG")
+after_docs=$(grep -c 'access: .* path="/docs/" ' "$UH_LOG")
+check "gnutls-cli 0-RTT on resumption: the early GET / is declined and not served, the GET /docs/ after the handshake is" \
+    "early_data sent $(grep -c 'Sending extension Early Data/42' "$UH_TMP/gnutls-0rtt.err"), accepted $(grep -c "Parsing extension 'Early Data/42'" "$UH_TMP/gnutls-0rtt.err"); $(grep -c '^HTTP/1.1 ' "$UH_TMP/gnutls-0rtt") responses; access log / $before_root -> $after_root, /docs/ $before_docs -> $after_docs; $(grep -E 'resumed|Error|\*\*\*' "$UH_TMP/gnutls-0rtt" | tr '\n' ' ')" \
+    sh -c "grep -q '^\*\*\* This is a resumed session' '$UH_TMP/gnutls-0rtt' &&
+           [ \$(grep -c 'Sending extension Early Data/42' '$UH_TMP/gnutls-0rtt.err') = 1 ] &&
+           ! grep -q \"Parsing extension 'Early Data/42'\" '$UH_TMP/gnutls-0rtt.err' &&
+           [ \$(grep -c '^HTTP/1.1 200' '$UH_TMP/gnutls-0rtt') = 1 ] &&
+           [ $after_root = $before_root ] && [ $after_docs = $((before_docs + 1)) ]"
 # An HTTP GET over it: the request on stdin (kept open until unihost closes
 # after its response, at most 10 s), the body compared with the export.
 { printf 'GET /docs/ HTTP/1.1\r\nHost: %s\r\nConnection: close\r\n\r\n' "$NAME"; sleep 10; } |
