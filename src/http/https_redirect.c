@@ -260,3 +260,39 @@ size_t https_redirect_error(int status, uint64_t now, char *out, size_t out_size
                                          : "Bad Request";
     return answer(out, out_size, status, reason, "", 0, "", 0, now);
 }
+
+const struct http_challenge *https_redirect_challenge(const uint8_t *req, size_t len, const struct http_challenges *t,
+                                                      bool *head_only)
+{
+    while (len > 0 && (*req == '\r' || *req == '\n'))     /* empty lines before the request line (RFC 9112 2.2) */
+        req++, len--;
+    const uint8_t *line_end = memchr(req, '\n', len);
+    size_t line_len = line_end ? (size_t)(line_end - req) : len;
+    const uint8_t *sp1 = memchr(req, ' ', line_len);
+    if (!sp1)
+        return NULL;
+    size_t method_len = (size_t)(sp1 - req);
+    bool get = method_len == 3 && memcmp(req, "GET", 3) == 0;
+    bool head = method_len == 4 && memcmp(req, "HEAD", 4) == 0;
+    if (!get && !head)
+        return NULL;
+    const uint8_t *target = sp1 + 1;
+    const uint8_t *sp2 = memchr(target, ' ', line_len - method_len - 1);
+    if (!sp2)
+        return NULL;
+    *head_only = head;
+    return http_challenges_for_target(t, (const char *)target, (size_t)(sp2 - target));
+}
+
+size_t https_redirect_challenge_answer(const char *value, size_t value_len, bool head_only, uint64_t now, char *out,
+                                       size_t out_size)
+{
+    char date[HTTP_DATE_LEN + 1];
+    http_date_format(now, date);
+    date[HTTP_DATE_LEN] = '\0';
+    int n = snprintf(out, out_size,
+                     "HTTP/1.1 200 OK\r\nDate: %s\r\nContent-Type: application/octet-stream\r\n"
+                     "Cache-Control: no-store\r\nContent-Length: %zu\r\nConnection: close\r\n\r\n%.*s",
+                     date, value_len, head_only ? 0 : (int)value_len, value);
+    return n > 0 && (size_t)n < out_size ? (size_t)n : 0;
+}
