@@ -36,8 +36,9 @@ size_t https_redirect_error(int status, uint64_t now, char *out, size_t out_size
 /*
  * ACME HTTP-01 while HTTPS is on (RFC 8555 8.3: the CA starts on port 80,
  * over plain HTTP): the pending token of `t` that the whole request head
- * req[0..len) asks for with GET or HEAD (*head_only for HEAD), or NULL
- * when it asks for none and is redirected as any other.
+ * req[0..len) asks for with GET or HEAD (*head_only for HEAD), or NULL.
+ * Only a head https_redirect_answer() would redirect gets one: what it
+ * refuses (400, 431) is refused alike, and any other head is redirected.
  */
 const struct http_challenge *https_redirect_challenge(const uint8_t *req, size_t len, const struct http_challenges *t,
                                                       bool *head_only);

@@ -860,6 +860,16 @@ static void test_challenges(void)
     n = https_redirect_answer((const uint8_t *)post, sizeof post - 1, NOW, answer, sizeof answer);
     CHECK("redirect kind: POST to a pending token is redirected", challenge_redirect_row(post, answer, n));
 
+    static const char no_host[] = "GET /.well-known/acme-challenge/" TOKEN " HTTP/1.1\r\n\r\n";
+    n = https_redirect_answer((const uint8_t *)no_host, sizeof no_host - 1, NOW, answer, sizeof answer);
+    CHECK("redirect kind: a pending token asked without Host is refused (400) as any such head",
+          strncmp(answer, "HTTP/1.1 400 ", 13) == 0 && challenge_redirect_row(no_host, answer, n));
+    static const char absolute[] = "GET http://www.a.test/.well-known/acme-challenge/" TOKEN " HTTP/1.1\r\n"
+                                   "Host: www.a.test\r\n\r\n";
+    n = https_redirect_challenge_answer(KEY_AUTHORIZATION, strlen(KEY_AUTHORIZATION), false, NOW, answer,
+                                        sizeof answer);
+    CHECK("redirect kind: an absolute-form target's token is answered", challenge_redirect_row(absolute, answer, n));
+
     /* Decided when the head ends: the table changing while the answer
      * goes out changes none of its bytes. */
     redirect();
