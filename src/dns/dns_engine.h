@@ -82,8 +82,9 @@ enum dns_action {
  * With env->challenges, a name that has records there (always
  * "_acme-challenge.<name>") is answered from them when it lies in one of
  * our zones, above any zone cut, and the zone is not signed: TXT (and
- * ANY) with those records, TTL DNS_CHALLENGE_TTL, AA, in place of any
- * TXT the zone has there; another type as the zone answers it if the name
+ * ANY) with those records, TTL DNS_CHALLENGE_TTL, AA, in place of what
+ * the zone answers TXT with there (its own TXT, a CNAME, a wildcard's
+ * data: while the client publishes, the name is its); another type as the zone answers it if the name
  * exists in the zone, else NODATA with the zone's SOA (the name exists
  * now). A name without records there is answered as if there were no
  * table. In a zone signed offline they are not answered at all (see

@@ -23,14 +23,13 @@ static bool valid_token(const char *token, size_t len)
     return len >= HTTP_CHALLENGE_TOKEN_MIN && len <= HTTP_CHALLENGE_TOKEN_MAX && all_base64url(token, len);
 }
 
-static struct http_challenge *find(const struct http_challenges *t, const char *token, size_t len)
+/* The index of the token's entry, or t->count when it has none. */
+static size_t index_of(const struct http_challenges *t, const char *token, size_t len)
 {
-    for (size_t i = 0; i < t->count; i++) {
-        const struct http_challenge *e = &t->entries[i];
-        if (e->token_len == len && memcmp(e->token, token, len) == 0)
-            return (struct http_challenge *)e;
-    }
-    return NULL;
+    size_t i = 0;
+    while (i < t->count && !(t->entries[i].token_len == len && memcmp(t->entries[i].token, token, len) == 0))
+        i++;
+    return i;
 }
 
 void http_challenges_init(struct http_challenges *t)
@@ -48,14 +47,15 @@ enum http_challenge_result http_challenges_add(struct http_challenges *t, const 
     if (value_len != token_len + 1 + HTTP_CHALLENGE_THUMBPRINT_LEN || memcmp(value, token, token_len) != 0 ||
         value[token_len] != '.' || !all_base64url(value + token_len + 1, HTTP_CHALLENGE_THUMBPRINT_LEN))
         return HTTP_CHALLENGE_BAD_VALUE;
-    struct http_challenge *e = find(t, token, token_len);
-    if (!e) {
+    size_t i = index_of(t, token, token_len);
+    if (i == t->count) {
         if (t->count == HTTP_CHALLENGE_CAPACITY)
             return HTTP_CHALLENGE_FULL;
-        e = &t->entries[t->count++];
-        memcpy(e->token, token, token_len);
-        e->token_len = token_len;
+        t->count++;
+        memcpy(t->entries[i].token, token, token_len);
+        t->entries[i].token_len = token_len;
     }
+    struct http_challenge *e = &t->entries[i];
     memcpy(e->value, value, value_len);
     e->value_len = value_len;
     return HTTP_CHALLENGE_OK;
@@ -63,10 +63,10 @@ enum http_challenge_result http_challenges_add(struct http_challenges *t, const 
 
 enum http_challenge_result http_challenges_remove(struct http_challenges *t, const char *token, size_t token_len)
 {
-    struct http_challenge *e = find(t, token, token_len);
-    if (!e)
+    size_t i = index_of(t, token, token_len);
+    if (i == t->count)
         return HTTP_CHALLENGE_NOT_FOUND;
-    *e = t->entries[--t->count];        /* order does not matter */
+    t->entries[i] = t->entries[--t->count];     /* order does not matter */
     return HTTP_CHALLENGE_OK;
 }
 
@@ -96,7 +96,8 @@ const struct http_challenge *http_challenges_for_target(const struct http_challe
         len = (size_t)(query - target);
     if (len <= prefix_len || memcmp(target, prefix, prefix_len) != 0)
         return NULL;
-    return find(t, target + prefix_len, len - prefix_len);
+    size_t i = index_of(t, target + prefix_len, len - prefix_len);
+    return i < t->count ? &t->entries[i] : NULL;
 }
 
 const char *http_challenge_result_text(enum http_challenge_result r)

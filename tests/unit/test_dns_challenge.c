@@ -187,6 +187,22 @@ static void test_answers(void)
     CHECK("edns: answered with OPT", p && ldns_pkt_edns(p) && ldns_pkt_ancount(p) == 1);
     ldns_pkt_free(p);
 
+    /* Below a wildcard CNAME (*.cwild): the name exists once it has
+     * records, so the wildcard no longer answers for it (RFC 4592). */
+    p = ask_overlay("_acme-challenge.cwild.example.test", DNS_TYPE_TXT);
+    CHECK("wildcard: without records the wildcard's CNAME answers", p && ldns_pkt_ancount(p) >= 1 &&
+          has_rr(ldns_pkt_answer(p), "_acme-challenge.cwild.example.test.", LDNS_RR_TYPE_CNAME, "www.example.test."));
+    ldns_pkt_free(p);
+    add("_acme-challenge.cwild.example.test", VALUE_B);
+    p = ask_overlay("_acme-challenge.cwild.example.test", DNS_TYPE_TXT);
+    CHECK("wildcard: with records, the TXT records alone", p && ldns_pkt_ancount(p) == 1 &&
+          has_txt(p, "_acme-challenge.cwild.example.test.", VALUE_B));
+    ldns_pkt_free(p);
+    p = ask_overlay("_acme-challenge.cwild.example.test", DNS_TYPE_A);
+    CHECK("wildcard: with records, another type is NODATA, not the wildcard's CNAME",
+          p && ldns_pkt_get_rcode(p) == LDNS_RCODE_NOERROR && ldns_pkt_ancount(p) == 0 && ldns_pkt_nscount(p) == 1);
+    ldns_pkt_free(p);
+
     CHECK("removal: ok", del("_acme-challenge.www.example.test", VALUE_A) == DNS_CHALLENGE_OK);
     p = ask_overlay("_acme-challenge.www.example.test", DNS_TYPE_TXT);
     CHECK("removal: the name is gone again (NXDOMAIN)", p && ldns_pkt_get_rcode(p) == LDNS_RCODE_NXDOMAIN &&
