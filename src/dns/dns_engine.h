@@ -88,7 +88,9 @@ enum dns_action {
  * exists in the zone, else NODATA with the zone's SOA (the name exists
  * now). A name without records there is answered as if there were no
  * table. In a zone signed offline they are not answered at all (see
- * dns_engine_challenge_fit()).
+ * dns_engine_challenge_fit()). They answer for the name asked, not at
+ * the end of a CNAME chain: a zone that aliases one `_acme-challenge`
+ * name to another leads the chain to the zone's data, as ever.
  */
 enum dns_action dns_engine_handle(const struct blob *b, const struct dns_engine_env *env, const uint8_t *msg, size_t len,
                                   enum dns_transport transport, const struct dns_peer *peer,
