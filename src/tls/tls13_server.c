@@ -664,6 +664,14 @@ static void handle_record(struct tls13_conn *c)
         return;
     }
     c->skip_early_data = false;         /* the first record that opens ends the early data */
+    if (c->state == TLS13_CONNECTED && inner != TLS13_CT_ALERT) {
+        if (inner == TLS13_CT_APPLICATION_DATA && len > 0) {
+            c->records_without_data = 0;
+        } else if (++c->records_without_data > TLS13_RECORDS_WITHOUT_DATA_MAX) {
+            fail(c, TLS13_ALERT_UNEXPECTED_MESSAGE);
+            return;
+        }
+    }
     switch (inner) {
     case TLS13_CT_ALERT:
         handle_alert(c, frag, len);

@@ -30,6 +30,10 @@
 
 #define TLS13_CHAIN_MAX 4
 #define TLS13_EARLY_DATA_SKIP (16 * 1024)   /* 0-RTT bytes skipped before giving up */
+/* Records in a row, once connected, that bring no application data
+ * (KeyUpdates, empty records): each costs a decryption and a KeyUpdate a
+ * new key schedule, so a client may not send them for ever. */
+#define TLS13_RECORDS_WITHOUT_DATA_MAX 32
 
 /* The server's certificate chain (DER, leaf first) and its P-256 key. */
 struct tls13_identity {
@@ -88,6 +92,7 @@ struct tls13_conn {
     bool resumed;                       /* a ticket's PSK was accepted */
     bool key_update_owed;               /* the client asked for one; no room to send it yet */
     size_t early_skipped;
+    unsigned records_without_data;      /* in a row, since the last application data */
     uint8_t session_id[32];
     size_t session_id_len;
     uint16_t record_size_limit;

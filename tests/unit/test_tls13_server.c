@@ -76,6 +76,31 @@ static void count_messages(int write_p, int version, int content_type, const voi
         cl->key_updates_received++;
 }
 
+/* The client's first application traffic secret, from OpenSSL's key log. */
+static char keylog_client_secret[200];
+
+static void keylog(const SSL *ssl, const char *line)
+{
+    (void)ssl;
+    static const char label[] = "CLIENT_TRAFFIC_SECRET_0 ";
+    if (strncmp(line, label, sizeof label - 1) == 0)
+        snprintf(keylog_client_secret, sizeof keylog_client_secret, "%s", line + sizeof label - 1);
+}
+
+static bool client_app_secret(uint8_t *secret, size_t len)
+{
+    const char *hex = strchr(keylog_client_secret, ' ');     /* after the client random */
+    if (!hex || strlen(hex + 1) != 2 * len)
+        return false;
+    for (size_t i = 0; i < len; i++) {
+        unsigned b;
+        if (sscanf(hex + 1 + 2 * i, "%2x", &b) != 1)
+            return false;
+        secret[i] = (uint8_t)b;
+    }
+    return true;
+}
+
 static void client_start(struct client *cl, const char *suites, const char *groups, int max_version,
                          const char *alpn)
 {
@@ -91,6 +116,7 @@ static void client_start(struct client *cl, const char *suites, const char *grou
     SSL_CTX_set_verify(cl->ctx, SSL_VERIFY_PEER, NULL);
     SSL_CTX_set_msg_callback(cl->ctx, count_messages);
     SSL_CTX_set_msg_callback_arg(cl->ctx, cl);
+    SSL_CTX_set_keylog_callback(cl->ctx, keylog);
     cl->ssl = SSL_new(cl->ctx);
     cl->to_client = BIO_new(BIO_s_mem());
     cl->from_client = BIO_new(BIO_s_mem());
@@ -263,6 +289,60 @@ static void test_key_update_and_big_data(void)
     pump(&cl);
     CHECK("a tampered record: bad_record_mac, closed",
           tls_conn_closed(&conn) && tls_conn_error(&conn) == BR_ERR_SEND_FATAL_ALERT + 20);
+    client_free(&cl);
+}
+
+/* Records that carry no application data (KeyUpdates, empty records)
+ * cost the server a decryption, and a KeyUpdate a new key schedule each:
+ * a client may not send them without end. Interleaved with data they are
+ * ordinary. */
+static void test_record_floods(void)
+{
+    struct client cl;
+    start_conn(&ec_server);
+    client_start(&cl, "TLS_AES_128_GCM_SHA256", NULL, TLS1_3_VERSION, NULL);
+    pump(&cl);
+    bool flowing = true;
+    for (int i = 0; i < 60 && flowing; i++) {
+        SSL_key_update(cl.ssl, SSL_KEY_UPDATE_NOT_REQUESTED);
+        flowing = echo_round_trip(&cl, (const uint8_t *)"between", 7);
+    }
+    CHECK("60 KeyUpdates, each followed by data: the connection stays up", flowing && !tls_conn_closed(&conn));
+    client_free(&cl);
+
+    start_conn(&ec_server);
+    client_start(&cl, "TLS_AES_128_GCM_SHA256", NULL, TLS1_3_VERSION, NULL);
+    pump(&cl);
+    for (int i = 0; i < 200 && !tls_conn_closed(&conn); i++) {
+        SSL_key_update(cl.ssl, i % 2 ? SSL_KEY_UPDATE_REQUESTED : SSL_KEY_UPDATE_NOT_REQUESTED);
+        SSL_do_handshake(cl.ssl);
+        pump(&cl);
+    }
+    CHECK("200 KeyUpdates with no data between them: the server ends the connection (unexpected_message)",
+          tls_conn_closed(&conn) && tls_conn_error(&conn) == BR_ERR_SEND_FATAL_ALERT + 10);
+    client_free(&cl);
+
+    start_conn(&ec_server);
+    client_start(&cl, "TLS_CHACHA20_POLY1305_SHA256", NULL, TLS1_3_VERSION, NULL);
+    pump(&cl);
+    /* OpenSSL sends no empty record: they are sealed here with the
+     * client's traffic secret, which its key log gives. */
+    struct tls13_protection client_tx;
+    memset(&client_tx, 0, sizeof client_tx);
+    uint8_t secret[TLS13_HASH_MAX];
+    bool keyed = client_app_secret(secret, 32);
+    if (keyed)
+        tls13_protection_set(&client_tx, tls13_suite_find(0x1303), &ec_server.aead, secret);
+    int sent = 0;
+    for (; keyed && sent < 200 && tls_conn_error(&conn) == BR_ERR_OK; sent++) {
+        uint8_t rec[64];
+        size_t n = tls13_seal(&client_tx, TLS13_CT_APPLICATION_DATA, rec, 0, 0);
+        tls_conn_put_received(&conn, rec, n);
+    }
+    pump(&cl);
+    CHECK("200 empty application records: the server ends the connection (unexpected_message)",
+          keyed && sent <= TLS13_RECORDS_WITHOUT_DATA_MAX + 1 && tls_conn_closed(&conn) &&
+              tls_conn_error(&conn) == BR_ERR_SEND_FATAL_ALERT + 10);
     client_free(&cl);
 }
 
@@ -549,6 +629,7 @@ int main(void)
     test_suites_and_groups();
     test_hello_retry();
     test_key_update_and_big_data();
+    test_record_floods();
     test_resumption();
     test_tls12_still_bearssl();
     test_crafted_hellos();
