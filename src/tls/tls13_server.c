@@ -335,8 +335,13 @@ static int choose(struct tls13_conn *c, const struct tls13_client_hello *ch)
 
 /* A ticket offered with psk_dhe_ke: 0 and c->resumed if it is ours and
  * its binder proves the client holds its PSK; 0 without resuming if it is
- * not usable (a full handshake then); an alert for a wrong binder. */
-static int try_ticket(struct tls13_conn *c, const uint8_t *msg, const struct tls13_client_hello *ch)
+ * not usable (a full handshake then); an alert for a wrong binder.
+ * `before` is the transcript before this hello: NULL for a first hello;
+ * after a HelloRetryRequest, message_hash and the retry request, whose
+ * suite (and so hash) the ticket must then have (RFC 8446 4.1.4,
+ * 4.2.11.2). */
+static int try_ticket(struct tls13_conn *c, const uint8_t *msg, const struct tls13_client_hello *ch,
+                      const br_hash_compat_context *before)
 {
     struct tls13_ticket_contents t;
     if (!c->tickets || !ch->psk_offered || !ch->psk_dhe_ke || ch->psk_identity_len == 0 ||
@@ -345,7 +350,7 @@ static int try_ticket(struct tls13_conn *c, const uint8_t *msg, const struct tls
     const struct tls13_suite *suite = tls13_suite_find(t.suite);
     /* The PSK belongs to its suite's hash: the ticket's suite, if offered. */
     if (!suite || !(ch->suites & (1u << (t.suite - 0x1301))) || ch->psk_binder_len != suite->hash_len ||
-        t.psk_len != suite->hash_len) {
+        t.psk_len != suite->hash_len || (before && suite != c->suite)) {
         secret_wipe(&t, sizeof t);
         return 0;
     }
@@ -357,12 +362,16 @@ static int try_ticket(struct tls13_conn *c, const uint8_t *msg, const struct tls
     suite->hash->init(&h.vtable);
     suite->hash->out(&h.vtable, empty);
     tls13_schedule_derive(&early, "res binder", empty, binder_key);
-    suite->hash->init(&h.vtable);
+    if (before)
+        h = *before;                /* a hash context holds no pointer into itself: copied as is */
+    else
+        suite->hash->init(&h.vtable);
     suite->hash->update(&h.vtable, msg, ch->binders_at);    /* the hello up to its binders */
     suite->hash->out(&h.vtable, th);
     tls13_finished_mac(suite->hash, binder_key, th, binder);
     bool good = secret_equal(binder, ch->psk_binder, suite->hash_len);
     secret_wipe(binder_key, sizeof binder_key);
+    secret_wipe(binder, sizeof binder);     /* the binder a forger would need for this hello */
     if (!good) {
         tls13_schedule_wipe(&early);
         return TLS13_ALERT_DECRYPT_ERROR;
@@ -395,7 +404,7 @@ void tls13_conn_accept_hello(struct tls13_conn *c, const uint8_t *msg, size_t le
         send_hello_retry(c, msg, len);
         return;
     }
-    int alert_psk = try_ticket(c, msg, ch);
+    int alert_psk = try_ticket(c, msg, ch, NULL);
     if (alert_psk) {
         fail(c, alert_psk);
         return;
@@ -428,6 +437,11 @@ static void accept_second_hello(struct tls13_conn *c, const uint8_t *msg, size_t
     }
     if (ch.session_id_len != c->session_id_len || memcmp(ch.session_id, c->session_id, ch.session_id_len)) {
         fail(c, TLS13_ALERT_ILLEGAL_PARAMETER);
+        return;
+    }
+    int alert_psk = try_ticket(c, msg, &ch, &c->transcript);
+    if (alert_psk) {
+        fail(c, alert_psk);
         return;
     }
     transcript_add(c, msg, len);

@@ -371,21 +371,29 @@ static SSL_SESSION *session_from_full_handshake(const char *suites)
 }
 
 /* Connects with the session; true if it resumed (both sides agree). */
-static bool resumes(SSL_SESSION *session, const char *suites, bool *agree)
+static bool resumes_in_groups(SSL_SESSION *session, const char *suites, const char *groups, bool *agree,
+                              int *server_hellos)
 {
     struct client cl;
     start_conn(&ec_server);
-    client_start(&cl, suites, NULL, TLS1_3_VERSION, NULL);
+    client_start(&cl, suites, groups, TLS1_3_VERSION, NULL);
     SSL_set_session(cl.ssl, session);
     pump(&cl);
     bool done = SSL_is_init_finished(cl.ssl) && tls_conn_handshake_done(&conn) &&
                 echo_round_trip(&cl, (const uint8_t *)"again", 5);
     bool client_says = SSL_session_reused(cl.ssl) == 1;
-    *agree = done && client_says == conn.resumed;
+    *agree = done && client_says == conn.resumed && client_says == conn.v13.resumed;
+    if (server_hellos)
+        *server_hellos = cl.server_hellos;
     SSL_shutdown(cl.ssl);
     pump(&cl);
     client_free(&cl);
     return done && client_says;
+}
+
+static bool resumes(SSL_SESSION *session, const char *suites, bool *agree)
+{
+    return resumes_in_groups(session, suites, NULL, agree, NULL);
 }
 
 static void test_resumption(void)
@@ -404,8 +412,18 @@ static void test_resumption(void)
         SSL_SESSION_free(session);
     }
 
+    /* A client whose first hello has no share we take (X448 only, then
+     * P-256) gets a HelloRetryRequest; its second hello's ticket still
+     * resumes, the binder now over message_hash, the retry request and
+     * the second hello. */
     SSL_SESSION *session = session_from_full_handshake(NULL);
     bool agree;
+    int hellos = 0;
+    CHECK("after a HelloRetryRequest, a ticket still resumes (the binder over the retried transcript)",
+          session && resumes_in_groups(session, NULL, "X448:P-256", &agree, &hellos) && agree && hellos == 2);
+    SSL_SESSION_free(session);
+
+    session = session_from_full_handshake(NULL);
     test_now += 23 * 3600;
     CHECK("a ticket 23 hours old still resumes", resumes(session, NULL, &agree) && agree);
     test_now += 2 * 3600;
@@ -435,6 +453,17 @@ static void test_resumption(void)
         any_bit_refused &= !tls13_ticket_open(&ec_server.tickets, ticket, tlen, &got);
         ticket[i] ^= 0x10;
     }
+    /* A ticket that authenticates but is past its lifetime: refused, and
+     * nothing of it (its PSK above all) is left in the caller's struct. */
+    struct tls13_ticket_contents stale = made, left;
+    stale.issued_s = test_now - TLS13_TICKET_LIFETIME_S - 1;
+    uint8_t stale_ticket[TLS13_TICKET_MAX];
+    size_t stale_len = tls13_ticket_seal(&ec_server.tickets, &stale, stale_ticket);
+    memset(&left, 0, sizeof left);
+    bool stale_refused = stale_len > 0 && !tls13_ticket_open(&ec_server.tickets, stale_ticket, stale_len, &left);
+    static const uint8_t zero_psk[TLS13_HASH_MAX];
+    CHECK("a ticket past its lifetime is refused, and its PSK is not left in the caller's struct",
+          stale_refused && memcmp(left.psk, zero_psk, sizeof zero_psk) == 0 && left.psk_len == 0);
     CHECK("a ticket opens to what was sealed", opens);
     CHECK("a ticket with any one bit changed does not open", tlen > 0 && any_bit_refused);
 
