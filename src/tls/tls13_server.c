@@ -402,6 +402,9 @@ void tls13_conn_accept_hello(struct tls13_conn *c, const uint8_t *msg, size_t le
     } else {
         c->group = ch->groups & TLS13_GROUP_BIT_X25519 ? TLS13_GROUP_X25519 : TLS13_GROUP_SECP256R1;
         send_hello_retry(c, msg, len);
+        /* 0-RTT records the client sent before reading the retry
+         * request are skipped as well (RFC 8446 4.2.10). */
+        c->skip_early_data = ch->early_data;
         return;
     }
     int alert_psk = try_ticket(c, msg, ch, NULL);
@@ -414,7 +417,7 @@ void tls13_conn_accept_hello(struct tls13_conn *c, const uint8_t *msg, size_t le
     transcript_add(c, msg, len);
     send_server_flight(c, ch);
     /* The client may send 0-RTT data the server never accepted: it is
-     * skipped (RFC 8446 4.2.10). After a HelloRetryRequest it may not. */
+     * skipped (RFC 8446 4.2.10). A second hello may not offer it. */
     c->skip_early_data = c->state == TLS13_WAIT_FINISHED && ch->early_data;
 }
 
@@ -446,6 +449,7 @@ static void accept_second_hello(struct tls13_conn *c, const uint8_t *msg, size_t
     }
     transcript_add(c, msg, len);
     c->hello_len = 0;
+    c->skip_early_data = false;
     send_server_flight(c, &ch);
 }
 
@@ -647,7 +651,10 @@ static void handle_record(struct tls13_conn *c)
         return;
     }
     if (c->state == TLS13_WAIT_SECOND_HELLO) {
-        if (type == TLS13_CT_HANDSHAKE && frag_len > 0 && frag_len <= TLS13_PLAINTEXT_MAX)
+        if (type == TLS13_CT_APPLICATION_DATA && c->skip_early_data && c->hello_len == 0 &&
+            c->early_skipped + frag_len <= TLS13_EARLY_DATA_SKIP)
+            c->early_skipped += frag_len;   /* declined 0-RTT data, sent before the retry was read */
+        else if (type == TLS13_CT_HANDSHAKE && frag_len > 0 && frag_len <= TLS13_PLAINTEXT_MAX)
             collect_second_hello(c, frag_len);
         else if (type == TLS13_CT_ALERT)
             handle_alert(c, frag, frag_len);

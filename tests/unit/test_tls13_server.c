@@ -614,6 +614,26 @@ static void test_crafted_hellos(void)
     CHECK("0-RTT declined: past the bound, bad_record_mac",
           tls_conn_closed(&conn) || tls_conn_error(&conn) == BR_ERR_SEND_FATAL_ALERT + 20);
 
+    /* 0-RTT offered with a share the server does not take: a
+     * HelloRetryRequest, and the early records the client sent before
+     * reading it are skipped too, up to the same bound (RFC 8446 4.2.10). */
+    len = rfc8448_hello(msg);
+    msg[RFC8448_HELLO_SHARE_GROUP_AT + 1] = 0x1e;   /* the x25519 share relabelled x448: not ours */
+    len = add_extension(msg, len, early_data, sizeof early_data);
+    start_conn(&ec_server);
+    got = send_hello(msg, len, 0, answer, sizeof answer);
+    bool retried = got > 40 && answer[0] == 22 && answer[5] == 2 && memcmp(answer + 11, "\xcf\x21\xad\x74", 4) == 0;
+    records = 0;
+    while (records < 16 && tls_conn_put_received(&conn, early, sizeof early) == sizeof early &&
+           tls_conn_error(&conn) == BR_ERR_OK)
+        records++;
+    CHECK("0-RTT offered, then a HelloRetryRequest: 16 KB of early records are skipped without an alert",
+          retried && records == 16 && tls_conn_error(&conn) == BR_ERR_OK);
+    for (int i = 0; i < 2 && tls_conn_error(&conn) == BR_ERR_OK; i++)
+        tls_conn_put_received(&conn, early, sizeof early);
+    CHECK("0-RTT offered, then a HelloRetryRequest: past the bound, the connection ends",
+          tls_conn_error(&conn) != BR_ERR_OK);
+
     /* A duplicated extension; a truncated hello. */
     len = rfc8448_hello(msg);
     static const uint8_t second_versions[] = {0x00, 0x2b, 0x00, 0x03, 0x02, 0x03, 0x04};
