@@ -323,6 +323,7 @@ static int choose(struct tls13_conn *c, const struct tls13_client_hello *ch)
         return TLS13_ALERT_NO_APPLICATION_PROTOCOL;
     if (!(ch->groups & (TLS13_GROUP_BIT_X25519 | TLS13_GROUP_BIT_SECP256R1)))
         return TLS13_ALERT_HANDSHAKE_FAILURE;
+    c->alpn_offered = ch->alpn_offered;
     c->alpn_http11 = ch->alpn_http11;
     memcpy(c->sni, ch->sni, sizeof c->sni);
     memcpy(c->session_id, ch->session_id, ch->session_id_len);
@@ -439,6 +440,14 @@ static void accept_second_hello(struct tls13_conn *c, const uint8_t *msg, size_t
         return;
     }
     if (ch.session_id_len != c->session_id_len || memcmp(ch.session_id, c->session_id, ch.session_id_len)) {
+        fail(c, TLS13_ALERT_ILLEGAL_PARAMETER);
+        return;
+    }
+    /* What the server took from the first hello (the ALPN answer, the
+     * record size, the name logged) must not change under it: the
+     * flight would answer a mix of the two hellos. */
+    if (ch.record_size_limit != c->record_size_limit || ch.alpn_offered != c->alpn_offered ||
+        ch.alpn_http11 != c->alpn_http11 || strcmp(ch.sni, c->sni) != 0) {
         fail(c, TLS13_ALERT_ILLEGAL_PARAMETER);
         return;
     }

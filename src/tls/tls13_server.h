@@ -96,7 +96,7 @@ struct tls13_conn {
     uint8_t session_id[32];
     size_t session_id_len;
     uint16_t record_size_limit;
-    bool alpn_http11;
+    bool alpn_offered, alpn_http11;
     char sni[TLS13_SNI_MAX + 1];
 };
 

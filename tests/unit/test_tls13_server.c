@@ -634,6 +634,39 @@ static void test_crafted_hellos(void)
     CHECK("0-RTT offered, then a HelloRetryRequest: past the bound, the connection ends",
           tls_conn_error(&conn) != BR_ERR_OK);
 
+    /* After a HelloRetryRequest the second hello must be the first one
+     * with the share asked for (RFC 8446 4.1.2): one that now changes
+     * record_size_limit, or drops ALPN, would have the server answer
+     * from a mix of the two. */
+    static const uint8_t size_limit[] = {0x00, 0x1c, 0x00, 0x02, 0x01, 0x00};
+    static const uint8_t alpn_h11[] = {0x00, 0x10, 0x00, 0x0b, 0x00, 0x09, 0x08, 'h', 't', 't', 'p', '/', '1', '.', '1'};
+    for (int variant = 0; variant < 3; variant++) {
+        uint8_t first[1100], second[1100];
+        size_t first_len = rfc8448_hello(first), second_len = rfc8448_hello(second);
+        first[RFC8448_HELLO_SHARE_GROUP_AT + 1] = 0x1e;     /* no share taken: a retry */
+        if (variant == 1) {
+            first_len = add_extension(first, first_len, alpn_h11, sizeof alpn_h11);
+        } else if (variant == 2) {
+            first_len = add_extension(first, first_len, alpn_h11, sizeof alpn_h11);
+            second_len = add_extension(second, second_len, alpn_h11, sizeof alpn_h11);
+        } else {
+            /* RFC 8448's hello has record_size_limit 0x4001: the second lowers it. */
+            for (size_t i = RFC8448_HELLO_EXTS_LEN_AT; i + 6 <= second_len; i++)
+                if (memcmp(second + i, size_limit, 4) == 0)
+                    second[i + 4] = 0x01, second[i + 5] = 0x00;
+        }
+        start_conn(&ec_server);
+        got = send_hello(first, first_len, 0, answer, sizeof answer);
+        bool retry = got > 40 && answer[5] == 2 && memcmp(answer + 11, "\xcf\x21\xad\x74", 4) == 0;
+        got = send_hello(second, second_len, 0, answer, sizeof answer);
+        static const char *names[] = {
+            "a second hello with another record_size_limit is refused: illegal_parameter",
+            "a second hello dropping ALPN is refused: illegal_parameter",
+            "a second hello the same as the first but for the share: the server's hello"};
+        CHECK(names[variant], retry && (variant == 2 ? got > 100 && answer[0] == 22 && answer[5] == 2
+                                                      : is_alert(answer, got, 47)));
+    }
+
     /* A duplicated extension; a truncated hello. */
     len = rfc8448_hello(msg);
     static const uint8_t second_versions[] = {0x00, 0x2b, 0x00, 0x03, 0x02, 0x03, 0x04};
