@@ -52,12 +52,20 @@ static size_t record_room(struct tls13_conn *c)
     return c->out_cap - c->out_len;
 }
 
+static void pay_key_update(struct tls13_conn *c);
+
 static void seal_plaintext(struct tls13_conn *c)
 {
     if (c->plain_len == 0)
         return;
     c->out_len += tls13_seal(&c->tx, TLS13_CT_APPLICATION_DATA, c->out + c->out_len, c->plain_len, 0);
     c->plain_len = 0;
+    /* The key has sealed its share (RFC 8446 5.5): a KeyUpdate of ours,
+     * before any more data. */
+    if (c->tx.seq >= TLS13_RECORDS_PER_KEY && c->state == TLS13_CONNECTED) {
+        c->key_update_owed = true;
+        pay_key_update(c);
+    }
 }
 
 /* Appends a record of `type` holding data (copied), protected once the
@@ -481,8 +489,9 @@ static void handle_alert(struct tls13_conn *c, const uint8_t *body, size_t len)
     c->close_sent = true;                       /* nothing is answered to a fatal alert */
 }
 
-/* Our KeyUpdate (not requested), owed since the client asked: sent under
- * the old keys, then ours step (RFC 8446 4.6.3). It waits for room in the
+/* Our KeyUpdate (not requested), owed since the client asked or our key
+ * sealed TLS13_RECORDS_PER_KEY records: sent under the old keys, then
+ * ours step (RFC 8446 4.6.3). It waits for room in the
  * output buffer, and no application data goes before it; requests made
  * meanwhile are answered by the same one. */
 static void pay_key_update(struct tls13_conn *c)

@@ -76,20 +76,24 @@ static void count_messages(int write_p, int version, int content_type, const voi
         cl->key_updates_received++;
 }
 
-/* The client's first application traffic secret, from OpenSSL's key log. */
-static char keylog_client_secret[200];
+/* The first application traffic secrets, from OpenSSL's key log. */
+static char keylog_lines[2][200];
 
 static void keylog(const SSL *ssl, const char *line)
 {
     (void)ssl;
-    static const char label[] = "CLIENT_TRAFFIC_SECRET_0 ";
-    if (strncmp(line, label, sizeof label - 1) == 0)
-        snprintf(keylog_client_secret, sizeof keylog_client_secret, "%s", line + sizeof label - 1);
+    if (strncmp(line, "CLIENT_TRAFFIC_SECRET_0 ", 24) == 0)
+        snprintf(keylog_lines[0], sizeof keylog_lines[0], "%s", line);
+    if (strncmp(line, "SERVER_TRAFFIC_SECRET_0 ", 24) == 0)
+        snprintf(keylog_lines[1], sizeof keylog_lines[1], "%s", line);
 }
 
-static bool client_app_secret(uint8_t *secret, size_t len)
+static bool keylog_secret(const char *label, uint8_t *secret, size_t len)
 {
-    const char *hex = strchr(keylog_client_secret, ' ');     /* after the client random */
+    const char *line = keylog_lines[strncmp(label, "SERVER", 6) == 0];
+    if (strncmp(line, label, strlen(label)) != 0)
+        return false;
+    const char *hex = strchr(line + strlen(label), ' ');     /* after the client random */
     if (!hex || strlen(hex + 1) != 2 * len)
         return false;
     for (size_t i = 0; i < len; i++) {
@@ -330,7 +334,7 @@ static void test_record_floods(void)
     struct tls13_protection client_tx;
     memset(&client_tx, 0, sizeof client_tx);
     uint8_t secret[TLS13_HASH_MAX];
-    bool keyed = client_app_secret(secret, 32);
+    bool keyed = keylog_secret("CLIENT_TRAFFIC_SECRET_0 ", secret, 32);
     if (keyed)
         tls13_protection_set(&client_tx, tls13_suite_find(0x1303), &ec_server.aead, secret);
     int sent = 0;
@@ -343,6 +347,81 @@ static void test_record_floods(void)
     CHECK("200 empty application records: the server ends the connection (unexpected_message)",
           keyed && sent <= TLS13_RECORDS_WITHOUT_DATA_MAX + 1 && tls_conn_closed(&conn) &&
               tls_conn_error(&conn) == BR_ERR_SEND_FATAL_ALERT + 10);
+    client_free(&cl);
+}
+
+/* AES-GCM keys may seal only so many records (RFC 8446 5.5): the server
+ * updates its own keys before then, unasked. 2^24 records are too many
+ * for a test: the server's count is set near the bound, and its records
+ * are read here with its traffic secret (from OpenSSL's key log), the
+ * count set alike. */
+static bool open_server_record(struct tls13_protection *p, uint8_t *rec, size_t len, uint8_t *type,
+                               const uint8_t **content, size_t *content_len)
+{
+    if (len < 5 || len != 5 + ((size_t)rec[3] << 8 | rec[4]))
+        return false;
+    if (tls13_open(p, rec, len, type, content_len) != TLS13_OPEN_OK)
+        return false;
+    *content = rec + 5;
+    return true;
+}
+
+static bool server_sends(const char *text, size_t *records, uint8_t recs[][256], size_t *lens)
+{
+    size_t room;
+    uint8_t *out = tls_conn_plain_room(&conn, &room);
+    if (!out || room < strlen(text))
+        return false;
+    memcpy(out, text, strlen(text));
+    tls_conn_plain_written(&conn, strlen(text));
+    tls_conn_flush(&conn);
+    size_t len;
+    const uint8_t *rec;
+    while ((rec = tls_conn_records(&conn, &len)) != NULL) {
+        for (size_t at = 0; at + 5 <= len && *records < 4;) {
+            size_t n = 5 + ((size_t)rec[at + 3] << 8 | rec[at + 4]);
+            if (n > 256 || at + n > len)
+                return false;
+            memcpy(recs[*records], rec + at, n);
+            lens[(*records)++] = n;
+            at += n;
+        }
+        tls_conn_records_sent(&conn, len);
+    }
+    return true;
+}
+
+static void test_sending_key_limit(void)
+{
+    struct client cl;
+    start_conn(&ec_server);
+    client_start(&cl, "TLS_AES_128_GCM_SHA256", NULL, TLS1_3_VERSION, NULL);
+    pump(&cl);
+    uint8_t secret[32];
+    bool keyed = SSL_is_init_finished(cl.ssl) && keylog_secret("SERVER_TRAFFIC_SECRET_0 ", secret, 32);
+    const struct tls13_suite *suite = tls13_suite_find(0x1301);
+    struct tls13_protection reader;
+    memset(&reader, 0, sizeof reader);
+    if (keyed)
+        tls13_protection_set(&reader, suite, &ec_server.aead, secret);
+    conn.v13.tx.seq = reader.seq = TLS13_RECORDS_PER_KEY - 1;
+
+    uint8_t recs[4][256], type[4] = {0};
+    size_t lens[4], records = 0, clen[4] = {0};
+    const uint8_t *content[4] = {NULL};
+    bool sent = keyed && server_sends("last", &records, recs, lens) && records == 2 &&
+                server_sends("next", &records, recs, lens) && records == 3;
+    bool read = sent && open_server_record(&reader, recs[0], lens[0], &type[0], &content[0], &clen[0]) &&
+                open_server_record(&reader, recs[1], lens[1], &type[1], &content[1], &clen[1]);
+    static const uint8_t key_update[5] = {24, 0, 0, 1, 0};
+    CHECK("the 2^24th record under one key is followed by a KeyUpdate of the server's own (not requested)",
+          read && type[0] == 23 && clen[0] == 4 && memcmp(content[0], "last", 4) == 0 && type[1] == 22 &&
+              clen[1] == 5 && memcmp(content[1], key_update, 5) == 0);
+    tls13_next_traffic_secret(suite->hash, secret);
+    tls13_protection_set(&reader, suite, &ec_server.aead, secret);
+    CHECK("after it the server's data is sealed under the next key, from sequence 0",
+          read && open_server_record(&reader, recs[2], lens[2], &type[2], &content[2], &clen[2]) &&
+              type[2] == 23 && clen[2] == 4 && memcmp(content[2], "next", 4) == 0);
     client_free(&cl);
 }
 
@@ -712,6 +791,7 @@ int main(void)
     test_hello_retry();
     test_key_update_and_big_data();
     test_record_floods();
+    test_sending_key_limit();
     test_resumption();
     test_tls12_still_bearssl();
     test_crafted_hellos();
