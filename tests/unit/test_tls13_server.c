@@ -746,6 +746,22 @@ static void test_crafted_hellos(void)
                                                       : is_alert(answer, got, 47)));
     }
 
+    /* pre_shared_key without psk_key_exchange_modes: the server must
+     * abort (RFC 8446 4.2.9), not just do a full handshake. */
+    len = rfc8448_hello(msg);
+    static const uint8_t psk_modes[] = {0x00, 0x2d, 0x00, 0x02, 0x01, 0x01};
+    bool renamed = false;
+    for (size_t i = RFC8448_HELLO_EXTS_LEN_AT; i + sizeof psk_modes <= len && !renamed; i++)
+        if (memcmp(msg + i, psk_modes, sizeof psk_modes) == 0)
+            msg[i] = 0xfa, msg[i + 1] = 0xfa, renamed = true;      /* now an unknown extension */
+    uint8_t psk[4 + 2 + 2 + 4 + 4 + 2 + 1 + 32] = {0x00, 0x29, 0x00, 0x2f, 0x00, 0x0a, 0x00, 0x04, 'a', 'b', 'c', 'd',
+                                                   0, 0, 0, 0, 0x00, 0x21, 0x20};
+    len = add_extension(msg, len, psk, sizeof psk);
+    start_conn(&ec_server);
+    got = send_hello(msg, len, 0, answer, sizeof answer);
+    CHECK("pre_shared_key without psk_key_exchange_modes is refused: missing_extension",
+          renamed && is_alert(answer, got, 109));
+
     /* A duplicated extension; a truncated hello. */
     len = rfc8448_hello(msg);
     static const uint8_t second_versions[] = {0x00, 0x2b, 0x00, 0x03, 0x02, 0x03, 0x04};
