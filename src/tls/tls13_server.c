@@ -217,6 +217,7 @@ static void send_server_flight(struct tls13_conn *c, const struct tls13_client_h
     tls13_write_server_hello_psk(&w, random, c->session_id, c->session_id_len, c->suite->id, c->group,
                                  share, share_len, c->resumed);
     if (w.overflow) {
+        secret_wipe(shared, sizeof shared);
         fail(c, TLS13_ALERT_INTERNAL_ERROR);
         return;
     }
