@@ -9,11 +9,12 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 deps_dir=${1:-"$top/build/deps"}
 
 packages="build-essential pkg-config dpkg-dev ca-certificates
-libcmark-dev libldns-dev ldnsutils bind9-utils zlib1g-dev libbrotli-dev brotli node-llhttp
+libcmark-gfm-dev libcmark-gfm-extensions-dev libldns-dev ldnsutils bind9-utils zlib1g-dev libbrotli-dev brotli node-llhttp
 dnsutils knot-dnsutils curl iproute2 iputils-ping ndisc6 netcat-openbsd
 nsd unbound knot python3 clang libclang-rt-14-dev openssl libssl-dev
 chromium nginx wrk libxen-dev debootstrap cpio qemu-system-x86 prometheus
-inotify-tools valgrind libgmp-dev python3-cryptography-vectors"
+inotify-tools valgrind libgmp-dev python3-cryptography-vectors python3-cryptography pebble
+libxml2-utils python3-feedparser time"
 
 as_root() {
     if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi

@@ -6,6 +6,7 @@
 
 #include <bearssl.h>
 
+#include "crypto/base64_digit.h"
 #include "crypto/pem_walk.h"
 
 /* An EC P-256 SubjectPublicKeyInfo is always these 26 bytes, then the
@@ -127,21 +128,6 @@ bool blob_signature_verify(const struct blob_key *key, const uint8_t hash[32], c
     return br_ecdsa_i31_vrfy_asn1(&br_ec_p256_m31, hash, 32, &pk, sig, sig_len) == 1;
 }
 
-static int base64_value(char c)
-{
-    if (c >= 'A' && c <= 'Z')
-        return c - 'A';
-    if (c >= 'a' && c <= 'z')
-        return c - 'a' + 26;
-    if (c >= '0' && c <= '9')
-        return c - '0' + 52;
-    if (c == '+')
-        return 62;
-    if (c == '/')
-        return 63;
-    return -1;
-}
-
 long blob_signature_base64(const char *text, size_t len, uint8_t *out, size_t out_size)
 {
     /* Padding is optional; but only at the end, and at most two. */
@@ -156,7 +142,7 @@ long blob_signature_base64(const char *text, size_t len, uint8_t *out, size_t ou
     uint32_t acc = 0;
     unsigned bits = 0;
     for (size_t i = 0; i < len; i++) {
-        int v = base64_value(text[i]);
+        int v = base64_digit(text[i], '+', '/');
         if (v < 0)
             return -1;
         acc = acc << 6 | (uint32_t)v;

@@ -16,6 +16,7 @@
  * valgrind the client requests do nothing, so the program also runs (and
  * checks its outputs) natively.
  */
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,6 +26,9 @@
 
 #include <bearssl.h>
 
+#include "acme/jwk.h"
+#include "acme/jws.h"
+#include "acme/key_pem.h"
 #include "crypto/ec_impl.h"
 #include "crypto/p256.h"
 #include "crypto/sha256_ni.h"
@@ -168,6 +172,68 @@ static void case_ecdsa_sign(void)
         PUBLIC(der, sizeof der);
         expect(n > 0 && br_ecdsa_i31_vrfy_asn1(&br_ec_all_m31, hash, 32, &pk, der, n) == 1,
                "ec_ecdsa_sign_asn1_fast's signature does not verify");
+    }
+}
+
+/* ---- ACME: account and certificate keys, JWS ------------------------------ */
+
+/* p256_key_init: the range check of a drawn secret and its public point. */
+static void case_acme_key(void)
+{
+    for (unsigned i = 0; i < rounds; i++) {
+        uint8_t k[32], ref[65];
+        p256_key(k);
+        p256_mulgen(ref, k, sizeof k);
+        struct p256_key key;
+        SECRET(k, sizeof k);
+        bool usable = p256_key_init(&key, k);
+        PUBLIC(&usable, sizeof usable);
+        PUBLIC(key.point, sizeof key.point);    /* the public key */
+        expect(usable && memcmp(key.point, ref, 65) == 0, "p256_key_init's public point differs from p256_mulgen's");
+        p256_key_wipe(&key);
+    }
+}
+
+/* jws_write: an ACME request signed with the account key. */
+static void case_acme_jws(void)
+{
+    for (unsigned i = 0; i < rounds; i++) {
+        uint8_t k[32];
+        p256_key(k);
+        struct p256_key key;
+        p256_key_init(&key, k);
+        SECRET(key.secret, sizeof key.secret);
+        char buf[2048];
+        struct json_out out;
+        json_out_init(&out, buf, sizeof buf);
+        bool written = jws_write(&out, &key, "https://ca.test/acct/1", "nonce", "https://ca.test/order", "{}", 2);
+        PUBLIC(&written, sizeof written);
+        PUBLIC(buf, sizeof buf);                /* the request, sent */
+        PUBLIC(&out, sizeof out);
+        expect(written && out.len > 100 && strstr(buf, "\"signature\":\"") != NULL, "jws_write wrote no JWS");
+        p256_key_wipe(&key);
+    }
+}
+
+/* p256_key_pem_write: the key written out for --state-dir and the TLS
+ * server; its base64 must not index a table with the secret's bits. */
+static void case_acme_key_pem(void)
+{
+    for (unsigned i = 0; i < rounds; i++) {
+        uint8_t k[32];
+        p256_key(k);
+        struct p256_key key, back;
+        p256_key_init(&key, k);
+        SECRET(key.secret, sizeof key.secret);
+        char pem[400];
+        size_t n = p256_key_pem_write(&key, pem, sizeof pem);
+        PUBLIC(&n, sizeof n);
+        PUBLIC(pem, sizeof pem);                /* checked natively below, not by valgrind */
+        PUBLIC(key.secret, sizeof key.secret);
+        expect(n > 0 && p256_key_pem_read(&back, pem, n) && memcmp(back.secret, key.secret, 32) == 0,
+               "p256_key_pem_write's PEM does not read back");
+        p256_key_wipe(&key);
+        p256_key_wipe(&back);
     }
 }
 
@@ -426,6 +492,9 @@ static const struct {
     {"p256_mulgen", case_p256_mulgen},
     {"p256_ecdh", case_p256_ecdh},
     {"ecdsa_sign", case_ecdsa_sign},
+    {"acme_key", case_acme_key},
+    {"acme_jws", case_acme_jws},
+    {"acme_key_pem", case_acme_key_pem},
     {"tls12_prf", case_tls12_prf},
     {"hmac", case_hmac},
     {"hkdf", case_hkdf},

@@ -3,6 +3,8 @@
 # loads unihost's home page and every page it links to, through the
 # DevTools protocol (tests/integration/lib/cdp_crawl.py): each page must be
 # 200 and no sub-resource may fail (Network.loadingFailed) or answer >= 400.
+# Among them, the changelog must have rendered tables (GFM) and a table of
+# contents (crunch's {{toc}}, links to its heading anchors).
 # All of it twice, over http:// and https:// (TLS 1.3; one unihost with the
 # development certificate from build/tls/ and --no-https-redirect, so each
 # scheme is served as such). Chromium trusts exactly that certificate, by
@@ -66,6 +68,9 @@ run_scheme() {
         echo "# chromium's log (last lines):"
         tail -n 15 "$UH_TMP/chrome.log" | diag
     fi
+    check "$SCHEME: a page with tables and a table of contents loaded, sub-resources all there" \
+        "$(grep "changelog" "$UH_TMP/crawl.out" | head -n 1)" \
+        grep -q "^ok - load ${BASE}changelog: 200, .*none failed; [1-9][0-9]* tables; a table of contents" "$UH_TMP/crawl.out"
     # The crawler must see a failing sub-resource: a page whose stylesheet is
     # missing on the server has to be reported with its URL (Chromium reports
     # it as a failed load: ORB blocks the HTML 404 body for a stylesheet).

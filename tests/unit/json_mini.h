@@ -1,11 +1,10 @@
 /*
- * A small JSON reader for the test-vector runners (RFC 8259, enough of it
- * for Wycheproof's files): objects, arrays, strings with every escape
- * (\uXXXX kept as UTF-8, surrogate pairs joined), numbers kept as their
- * text, true, false and null. It builds a tree of malloc'd nodes that
- * json_free() releases. Written for the tests, not for hostile input:
- * the vectors are our own copied files, so an error just says where
- * parsing stopped. Header-only (static functions) because each test
+ * JSON as a tree, for the test-vector runners (Wycheproof's files): the
+ * text is read by the ACME client's strict reader (src/acme/json_read.c),
+ * so the vectors are also a large real-world corpus for it, and its tokens
+ * are turned into a tree of malloc'd nodes that json_free() releases:
+ * objects, arrays, strings (decoded, UTF-8), numbers kept as their text,
+ * true, false and null. Header-only (static functions) because each test
  * program is built from one source file.
  */
 #ifndef UNIHOST_TEST_JSON_MINI_H
@@ -15,24 +14,17 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum json_type { JSON_NULL, JSON_BOOL, JSON_NUMBER, JSON_STRING, JSON_ARRAY, JSON_OBJECT };
+#include "acme/json_read.h"
 
 typedef struct json {
-    enum json_type type;
+    enum json_type type;    /* json_read.h's: JSON_NULL .. JSON_OBJECT */
     char *key;              /* the member's name, in an object; else NULL */
     char *text;             /* a string's decoded bytes or a number's text (NUL-terminated) */
-    size_t len;             /* text's length (strings may hold NUL bytes) */
-    int boolean;
+    size_t len;             /* text's length */
+    int boolean;            /* JSON_TRUE */
     struct json *child;     /* first element or member */
     struct json *next;      /* next sibling */
 } json;
-
-typedef struct {
-    const char *p, *end;
-    const char *error;      /* the first failure's reason */
-} json_reader;
-
-static json *json_value(json_reader *r, int depth);
 
 static void json_free(json *j)
 {
@@ -46,257 +38,82 @@ static void json_free(json *j)
     }
 }
 
-static void json_skip_space(json_reader *r)
+/* The decoded string at token i, malloc'd, or NULL (a \u0000 in it). */
+static char *json_mini_string(const struct json_doc *doc, size_t i, size_t *len)
 {
-    while (r->p < r->end && (*r->p == ' ' || *r->p == '\t' || *r->p == '\n' || *r->p == '\r'))
-        r->p++;
+    size_t cap = json_at(doc, i)->len + 1;     /* decoding never lengthens */
+    char *s = malloc(cap);
+    long n = s ? json_string(doc, i, s, cap) : -1;
+    if (n < 0) {
+        free(s);
+        return NULL;
+    }
+    *len = (size_t)n;
+    return s;
 }
 
-static json *json_fail(json_reader *r, const char *why)
+/* The tree of the value at token i (and its subtree), or NULL. */
+static json *json_mini_node(const struct json_doc *doc, size_t i)
 {
-    if (!r->error)
-        r->error = why;
-    return NULL;
-}
-
-static int json_hex4(const char *s, unsigned *out)
-{
-    unsigned v = 0;
-    for (int i = 0; i < 4; i++) {
-        char c = s[i];
-        v <<= 4;
-        if (c >= '0' && c <= '9')
-            v |= (unsigned)(c - '0');
-        else if (c >= 'a' && c <= 'f')
-            v |= (unsigned)(c - 'a' + 10);
-        else if (c >= 'A' && c <= 'F')
-            v |= (unsigned)(c - 'A' + 10);
-        else
-            return 0;
-    }
-    *out = v;
-    return 1;
-}
-
-static size_t json_put_utf8(char *o, unsigned cp)
-{
-    if (cp < 0x80) {
-        o[0] = (char)cp;
-        return 1;
-    }
-    if (cp < 0x800) {
-        o[0] = (char)(0xc0 | cp >> 6);
-        o[1] = (char)(0x80 | (cp & 0x3f));
-        return 2;
-    }
-    if (cp < 0x10000) {
-        o[0] = (char)(0xe0 | cp >> 12);
-        o[1] = (char)(0x80 | (cp >> 6 & 0x3f));
-        o[2] = (char)(0x80 | (cp & 0x3f));
-        return 3;
-    }
-    o[0] = (char)(0xf0 | cp >> 18);
-    o[1] = (char)(0x80 | (cp >> 12 & 0x3f));
-    o[2] = (char)(0x80 | (cp >> 6 & 0x3f));
-    o[3] = (char)(0x80 | (cp & 0x3f));
-    return 4;
-}
-
-/* A string at r->p (on its opening quote), decoded into a new buffer. The
- * decoded form is never longer than the source, so one allocation of the
- * source's length suffices. */
-static char *json_string(json_reader *r, size_t *len_out)
-{
-    const char *s = ++r->p;
-    const char *q = s;
-    while (q < r->end && *q != '"')
-        q += (*q == '\\') ? 2 : 1;
-    if (q >= r->end)
-        return (char *)json_fail(r, "unterminated string");
-    char *out = malloc((size_t)(q - s) + 1);
-    if (!out)
-        return (char *)json_fail(r, "out of memory");
-    size_t n = 0;
-    while (s < q) {
-        if ((unsigned char)*s < 0x20) {
-            free(out);
-            return (char *)json_fail(r, "control character in a string");
-        }
-        if (*s != '\\') {
-            out[n++] = *s++;
-            continue;
-        }
-        char e = s[1];
-        s += 2;
-        switch (e) {
-        case '"': out[n++] = '"'; break;
-        case '\\': out[n++] = '\\'; break;
-        case '/': out[n++] = '/'; break;
-        case 'b': out[n++] = '\b'; break;
-        case 'f': out[n++] = '\f'; break;
-        case 'n': out[n++] = '\n'; break;
-        case 'r': out[n++] = '\r'; break;
-        case 't': out[n++] = '\t'; break;
-        case 'u': {
-            unsigned cp, lo;
-            if (q - s < 4 || !json_hex4(s, &cp)) {
-                free(out);
-                return (char *)json_fail(r, "bad \\u escape");
-            }
-            s += 4;
-            /* A high surrogate followed by a low one is one code point. */
-            if (cp >= 0xd800 && cp < 0xdc00 && q - s >= 6 && s[0] == '\\' && s[1] == 'u' &&
-                json_hex4(s + 2, &lo) && lo >= 0xdc00 && lo < 0xe000) {
-                cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
-                s += 6;
-            }
-            n += json_put_utf8(out + n, cp);    /* 6 or 12 source bytes give at most 4 */
-            break;
-        }
-        default:
-            free(out);
-            return (char *)json_fail(r, "bad escape");
-        }
-    }
-    out[n] = '\0';
-    r->p = q + 1;
-    *len_out = n;
-    return out;
-}
-
-static json *json_node(json_reader *r, enum json_type type)
-{
+    const struct json_token *t = json_at(doc, i);
     json *j = calloc(1, sizeof *j);
     if (!j)
-        return json_fail(r, "out of memory");
-    j->type = type;
-    return j;
-}
-
-static int json_literal(json_reader *r, const char *word)
-{
-    size_t n = strlen(word);
-    if ((size_t)(r->end - r->p) < n || memcmp(r->p, word, n) != 0)
-        return 0;
-    r->p += n;
-    return 1;
-}
-
-/* The members of an object or elements of an array, r->p past the opening
- * bracket; closing is '}' or ']'. */
-static json *json_container(json_reader *r, json *j, char closing, int depth)
-{
-    json **tail = &j->child;
-    json_skip_space(r);
-    if (r->p < r->end && *r->p == closing) {
-        r->p++;
-        return j;
-    }
-    for (;;) {
-        char *key = NULL;
-        if (closing == '}') {
-            json_skip_space(r);
-            size_t klen;
-            if (r->p >= r->end || *r->p != '"' || !(key = json_string(r, &klen))) {
-                json_free(j);
-                return json_fail(r, "expected a member name");
-            }
-            json_skip_space(r);
-            if (r->p >= r->end || *r->p != ':') {
-                free(key);
-                json_free(j);
-                return json_fail(r, "expected ':'");
-            }
-            r->p++;
+        return NULL;
+    j->type = (enum json_type)t->type;
+    j->boolean = t->type == JSON_TRUE;
+    if (t->type == JSON_STRING) {
+        if (!(j->text = json_mini_string(doc, i, &j->len))) {
+            free(j);
+            return NULL;
         }
-        json *v = json_value(r, depth + 1);
-        if (!v) {
+    } else if (t->type == JSON_NUMBER) {
+        j->text = malloc(t->len + 1);
+        if (!j->text) {
+            free(j);
+            return NULL;
+        }
+        memcpy(j->text, doc->text + t->start, t->len);
+        j->text[t->len] = '\0';
+        j->len = t->len;
+    }
+    json **tail = &j->child;
+    for (size_t c = i + 1; c < t->next; c = json_at(doc, c)->next) {
+        char *key = NULL;
+        size_t key_len;
+        if (t->type == JSON_OBJECT && !(key = json_mini_string(doc, c++, &key_len))) {
+            json_free(j);
+            return NULL;
+        }
+        json *child = json_mini_node(doc, c);
+        if (!child) {
             free(key);
             json_free(j);
             return NULL;
         }
-        v->key = key;
-        *tail = v;
-        tail = &v->next;
-        json_skip_space(r);
-        if (r->p < r->end && *r->p == ',') {
-            r->p++;
-            continue;
-        }
-        if (r->p < r->end && *r->p == closing) {
-            r->p++;
-            return j;
-        }
-        json_free(j);
-        return json_fail(r, "expected ',' or a closing bracket");
+        child->key = key;
+        *tail = child;
+        tail = &child->next;
     }
+    return j;
 }
 
-static json *json_value(json_reader *r, int depth)
-{
-    if (depth > 64)
-        return json_fail(r, "nested too deeply");
-    json_skip_space(r);
-    if (r->p >= r->end)
-        return json_fail(r, "unexpected end");
-    char c = *r->p;
-    json *j;
-    if (c == '{' || c == '[') {
-        if (!(j = json_node(r, c == '{' ? JSON_OBJECT : JSON_ARRAY)))
-            return NULL;
-        r->p++;
-        return json_container(r, j, c == '{' ? '}' : ']', depth);
-    }
-    if (c == '"') {
-        size_t len;
-        char *s = json_string(r, &len);
-        if (!s || !(j = json_node(r, JSON_STRING))) {
-            free(s);
-            return NULL;
-        }
-        j->text = s;
-        j->len = len;
-        return j;
-    }
-    if (c == '-' || (c >= '0' && c <= '9')) {
-        const char *s = r->p;
-        while (r->p < r->end && strchr("+-0123456789.eE", *r->p))
-            r->p++;
-        if (!(j = json_node(r, JSON_NUMBER)))
-            return NULL;
-        j->len = (size_t)(r->p - s);
-        if (!(j->text = malloc(j->len + 1))) {
-            free(j);
-            return json_fail(r, "out of memory");
-        }
-        memcpy(j->text, s, j->len);
-        j->text[j->len] = '\0';
-        return j;
-    }
-    if (json_literal(r, "true") || json_literal(r, "false")) {
-        if (!(j = json_node(r, JSON_BOOL)))
-            return NULL;
-        j->boolean = r->p[-1] == 'e' && r->p[-2] == 'u';
-        return j;
-    }
-    if (json_literal(r, "null"))
-        return json_node(r, JSON_NULL);
-    return json_fail(r, "unexpected character");
-}
-
-/* The whole text as one value; NULL (and *error set) if it is not one. */
+/* The tree of text[0..len), or NULL with *error saying why. */
 static json *json_parse(const char *text, size_t len, const char **error)
 {
-    json_reader r = {text, text + len, NULL};
-    json *j = json_value(&r, 0);
-    json_skip_space(&r);
-    if (j && r.p != r.end) {
-        json_free(j);
-        j = json_fail(&r, "trailing text");
-    }
-    if (!j && error)
-        *error = r.error;
-    return j;
+    /* every value and member name starts at a byte of its own */
+    struct json_token *tokens = malloc((len + 1) * sizeof *tokens);
+    struct json_doc doc;
+    struct json_error err;
+    json *root = NULL;
+    if (!tokens)
+        err.why = "out of memory";
+    else if (json_read(&doc, text, len, tokens, len + 1, &err) &&
+             !(root = json_mini_node(&doc, 0)))
+        err.why = "a string holds \\u0000, or out of memory";
+    free(tokens);
+    if (!root && error)
+        *error = err.why;
+    return root;
 }
 
 /* An object's member by name, or NULL. */

@@ -72,7 +72,7 @@ static char *openssl_read(const char *name, size_t *len)
 }
 
 /* key NAME: NAME.key (private) and NAME.pub (its public half). */
-static void openssl_key_pair(const char *name)
+static inline void openssl_key_pair(const char *name)
 {
     (void)openssl_path(name);
     openssl_run("openssl ecparam -name prime256v1 -genkey -noout -out %s.key 2>/dev/null && "
@@ -80,7 +80,7 @@ static void openssl_key_pair(const char *name)
 }
 
 /* SIG = DER signature of the file DATA by KEY.key. */
-static void openssl_sign(const char *key, const char *data, const char *sig)
+static inline void openssl_sign(const char *key, const char *data, const char *sig)
 {
     openssl_run("openssl dgst -sha256 -sign %s.key -out %s %s", key, sig, data);
 }

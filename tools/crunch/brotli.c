@@ -7,6 +7,13 @@
 
 #include "util.h"
 
+static int quality = BROTLI_MAX_QUALITY;
+
+void brotli_set_quality(int q)
+{
+    quality = q;
+}
+
 int brotli_compress(const uint8_t *in, size_t len, uint8_t **out, size_t *out_len)
 {
     size_t cap = BrotliEncoderMaxCompressedSize(len);
@@ -14,7 +21,7 @@ int brotli_compress(const uint8_t *in, size_t len, uint8_t **out, size_t *out_le
         return -1;
     uint8_t *buf = xmalloc(cap);
     size_t produced = cap;
-    if (!BrotliEncoderCompress(BROTLI_MAX_QUALITY, BROTLI_DEFAULT_WINDOW, BROTLI_MODE_GENERIC, len, in, &produced,
+    if (!BrotliEncoderCompress(quality, BROTLI_DEFAULT_WINDOW, BROTLI_MODE_GENERIC, len, in, &produced,
                                buf)) {
         free(buf);
         return -1;

@@ -14,4 +14,7 @@
  */
 int brotli_compress(const uint8_t *in, size_t len, uint8_t **out, size_t *out_len);
 
+/* The quality brotli_compress() uses from now on (0 to 11; 11 at first). */
+void brotli_set_quality(int quality);
+
 #endif

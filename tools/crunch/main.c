@@ -16,6 +16,7 @@
 
 #include "content/blob.h"
 #include "content/blob_writer.h"
+#include "brotli.h"
 #include "dev_reload.h"
 #include "diag.h"
 #include "export.h"
@@ -37,13 +38,14 @@ struct options {
     const char *export_dir;
     int quiet;
     int dev;                /* --dev: the live-reload loop's blob */
+    int drafts;             /* --drafts: publish pages marked draft */
     int have_epoch;         /* SOURCE_DATE_EPOCH is set */
     uint64_t epoch;
 };
 
 static void usage(FILE *out)
 {
-    fputs("usage: crunch [--site DIR] [--zones DIR] [-o FILE] [--export DIR] [--dev] [--quiet]\n"
+    fputs("usage: crunch [--site DIR] [--zones DIR] [-o FILE] [--export DIR] [--dev] [--drafts] [--quiet]\n"
           "\n"
           "Compiles a website and DNS zones into a unihost content blob.\n"
           "\n"
@@ -58,6 +60,8 @@ static void usage(FILE *out)
           "                 reloads itself when unihost swaps in another blob; on an\n"
           "                 input error, -o FILE gets the error page (the status is\n"
           "                 still 1). Never serve one in production\n"
+          "  --drafts       publish the pages whose front matter says draft = true\n"
+          "                 (left out by default)\n"
           "  --quiet        print nothing on success\n"
           "  --help         show this help\n"
           "\n"
@@ -87,7 +91,7 @@ static int parse_epoch(struct options *opt)
 /* Returns 0, or an exit status to leave with (usage error or --help). */
 static int parse_args(int argc, char **argv, struct options *opt)
 {
-    enum { OPT_SITE = 256, OPT_ZONES, OPT_EXPORT, OPT_QUIET, OPT_DEV, OPT_HELP };
+    enum { OPT_SITE = 256, OPT_ZONES, OPT_EXPORT, OPT_QUIET, OPT_DEV, OPT_DRAFTS, OPT_HELP };
     static const struct option long_options[] = {
         {"site", required_argument, NULL, OPT_SITE},
         {"zones", required_argument, NULL, OPT_ZONES},
@@ -95,6 +99,7 @@ static int parse_args(int argc, char **argv, struct options *opt)
         {"output", required_argument, NULL, 'o'},
         {"quiet", no_argument, NULL, OPT_QUIET},
         {"dev", no_argument, NULL, OPT_DEV},
+        {"drafts", no_argument, NULL, OPT_DRAFTS},
         {"help", no_argument, NULL, OPT_HELP},
         {NULL, 0, NULL, 0},
     };
@@ -109,6 +114,7 @@ static int parse_args(int argc, char **argv, struct options *opt)
         case 'q':
         case OPT_QUIET: opt->quiet = 1; break;
         case OPT_DEV: opt->dev = 1; break;
+        case OPT_DRAFTS: opt->drafts = 1; break;
         case OPT_HELP:
             usage(stdout);
             return EXIT_SUCCESS + 256;      /* leave with 0 */
@@ -176,6 +182,26 @@ static const char *plural(unsigned n, const char *one, const char *many)
     return n == 1 ? one : many;
 }
 
+/*
+ * Brotli's highest quality compresses about 1 MB of text a second here, so
+ * a large site would take minutes (10,000 pages: 40 s) where everything
+ * else takes 2. Up to this many bytes of compressible files, brotli runs at
+ * quality 11 (a second or two at most); past it, at quality 5, which costs
+ * about as much as gzip -9 and still beats it (bench/crunch.sh).
+ */
+#define BROTLI_BEST_QUALITY_BUDGET (2u << 20)
+#define BROTLI_LARGE_SITE_QUALITY 5
+
+static void choose_brotli_quality(const struct http_files *files)
+{
+    size_t text = 0;
+    for (size_t i = 0; i < files->count; i++)
+        if (files->items[i].compressible)
+            text += files->items[i].body_len;
+    if (text > BROTLI_BEST_QUALITY_BUDGET)
+        brotli_set_quality(BROTLI_LARGE_SITE_QUALITY);
+}
+
 /* Builds the blob, checks it and writes it to opt->output. Returns 0 or
  * -1 (said on stderr); *records and *blob_len for the summary. */
 static int write_blob(const struct options *opt, const struct http_files *files, const struct zone_set *zones,
@@ -185,6 +211,7 @@ static int write_blob(const struct options *opt, const struct http_files *files,
     int failed = 0;
     struct blob_writer *w = blob_writer_new();
     uint8_t *blob = NULL;
+    choose_brotli_quality(files);
     if (!w || http_emit(w, files, !opt->dev) != 0) {
         fputs("crunch: cannot build the blob (out of memory or compression failed)\n", stderr);
         failed = 1;
@@ -249,11 +276,13 @@ int main(int argc, char **argv)
         return rc == 256 ? EXIT_SUCCESS : rc;
 
     struct http_files files = {0};
-    struct site_summary site = {0, 0};
+    struct site_summary site = {0, 0, 0};
     struct zone_set zones = {0};
     unsigned site_errors = 0;
-    if (opt.site_dir)
-        site_errors = site_load(opt.site_dir, opt.have_epoch ? &opt.epoch : NULL, &files, &site);
+    if (opt.site_dir) {
+        struct site_options site_opt = {opt.have_epoch ? &opt.epoch : NULL, opt.drafts};
+        site_errors = site_load(opt.site_dir, &site_opt, &files, &site);
+    }
     struct dns_conf dns_conf;
     if (opt.zones_dir && zones_load(opt.zones_dir, &zones) == 0 && transfers_load(opt.zones_dir, &zones) == 0)
         dns_conf_load(opt.zones_dir, &zones, &dns_conf);
@@ -300,8 +329,10 @@ int main(int argc, char **argv)
 
     if (!failed && !opt.quiet) {
         unsigned zone_count = (unsigned)zones.count;
-        printf("crunch: %u %s, %u %s, %u %s (%u %s) -> ", site.pages, plural(site.pages, "page", "pages"),
-               site.assets, plural(site.assets, "asset", "assets"), zone_count,
+        printf("crunch: %u %s, ", site.pages, plural(site.pages, "page", "pages"));
+        if (site.drafts)
+            printf("%u %s left out, ", site.drafts, plural(site.drafts, "draft", "drafts"));
+        printf("%u %s, %u %s (%u %s) -> ", site.assets, plural(site.assets, "asset", "assets"), zone_count,
                plural(zone_count, "zone", "zones"), records, plural(records, "record", "records"));
         if (opt.output)
             printf("%s (%zu bytes)%s", opt.output, blob_len, opt.export_dir ? ", " : "");

@@ -44,6 +44,57 @@ static const char *source_problem(const char *from)
     return NULL;
 }
 
+unsigned redirects_add(struct http_files *files, const char *path, unsigned line, const char *from, const char *to,
+                       unsigned status)
+{
+    /* What _redirects' reader checks of every line: a Location header
+     * takes no control byte, nor one a client would read as another
+     * charset. */
+    for (const char *c = from; *c; c++) {
+        if (*c <= ' ' || *c > '~') {
+            diag_error(path, line, "redirect source %s holds a space or a byte that is not printable "
+                       "ASCII: percent-encode it", from);
+            return 1;
+        }
+    }
+    const char *problem = source_problem(from);
+    if (problem) {
+        diag_error(path, line, "redirect source %s %s", from, problem);
+        return 1;
+    }
+    if (is_published(files, from, strlen(from))) {
+        diag_error(path, line, "redirect source %s is a published page or file; the redirect "
+                   "would never be used", from);
+        return 1;
+    }
+    if (strlen(to) > BLOB_HTTP_REDIRECT_TARGET_MAX) {
+        diag_error(path, line, "redirect target is longer than %u bytes", BLOB_HTTP_REDIRECT_TARGET_MAX);
+        return 1;
+    }
+    if (to[0] == '/' && to[1] != '/') {
+        size_t target_len = strcspn(to, "?#");
+        if (!is_published(files, to, target_len)) {
+            diag_error(path, line, "redirect target %.*s, which the site does not publish",
+                       (int)target_len, to);
+            return 1;
+        }
+    } else if (strncmp(to, "http://", 7) != 0 && strncmp(to, "https://", 8) != 0) {
+        diag_error(path, line, "redirect target %s must be a path starting with / or an http:// "
+                   "or https:// URL", to);
+        return 1;
+    }
+    for (size_t i = 0; i < files->redirect_count; i++) {
+        if (strcmp(files->redirects[i].from, from) == 0) {
+            diag_error(path, line, "duplicate redirect source %s (first at line %u)", from,
+                       files->redirects[i].line);
+            return 1;
+        }
+    }
+    files->redirects = xrealloc(files->redirects, (files->redirect_count + 1) * sizeof *files->redirects);
+    files->redirects[files->redirect_count++] = (struct http_redirect){xstrdup(from), xstrdup(to), status, line};
+    return 0;
+}
+
 static void parse_rule(void *ctx, const char *path, struct rules_line *l)
 {
     struct load_state *st = ctx;
@@ -70,71 +121,43 @@ static void parse_rule(void *ctx, const char *path, struct rules_line *l)
             return;
         }
     }
-    const char *problem = source_problem(from);
-    if (problem) {
-        diag_error(path, l->number, "redirect source %s %s", from, problem);
-        st->errors++;
-        return;
-    }
-    if (is_published(st->files, from, strlen(from))) {
-        diag_error(path, l->number, "redirect source %s is a published page or file; the redirect "
-                   "would never be used", from);
-        st->errors++;
-        return;
-    }
-    if (strlen(to) > BLOB_HTTP_REDIRECT_TARGET_MAX) {
-        diag_error(path, l->number, "redirect target is longer than %u bytes", BLOB_HTTP_REDIRECT_TARGET_MAX);
-        st->errors++;
-        return;
-    }
-    if (to[0] == '/' && to[1] != '/') {
-        size_t target_len = strcspn(to, "?#");
-        if (!is_published(st->files, to, target_len)) {
-            diag_error(path, l->number, "redirect target %.*s, which the site does not publish",
-                       (int)target_len, to);
-            st->errors++;
-            return;
-        }
-    } else if (strncmp(to, "http://", 7) != 0 && strncmp(to, "https://", 8) != 0) {
-        diag_error(path, l->number, "redirect target %s must be a path starting with / or an http:// "
-                   "or https:// URL", to);
-        st->errors++;
-        return;
-    }
-    for (size_t i = 0; i < st->files->redirect_count; i++) {
-        if (strcmp(st->files->redirects[i].from, from) == 0) {
-            diag_error(path, l->number, "duplicate redirect source %s (first at line %u)", from,
-                       st->files->redirects[i].line);
-            st->errors++;
-            return;
-        }
-    }
-    struct http_files *f = st->files;
-    f->redirects = xrealloc(f->redirects, (f->redirect_count + 1) * sizeof *f->redirects);
-    f->redirects[f->redirect_count++] = (struct http_redirect){xstrdup(from), xstrdup(to), status, l->number};
+    st->errors += redirects_add(st->files, path, l->number, from, to, status);
 }
 
 static int by_source(const void *a, const void *b)
 {
     const struct http_redirect *x = a, *y = b;
-    size_t xl = strlen(x->from), yl = strlen(y->from);
-    int c = memcmp(x->from, y->from, xl < yl ? xl : yl);
-    return c ? c : (xl > yl) - (xl < yl);
+    return path_order(x->from, strlen(x->from), y->from, strlen(y->from));
+}
+
+void redirects_sort(struct http_files *files)
+{
+    if (files->redirect_count > 1)
+        qsort(files->redirects, files->redirect_count, sizeof *files->redirects, by_source);
 }
 
 unsigned redirects_load(const char *path, struct http_files *files)
 {
     struct load_state st = {files, 0};
     st.errors += rules_file_each(path, parse_rule, &st);
-    if (files->redirect_count > 1)
-        qsort(files->redirects, files->redirect_count, sizeof *files->redirects, by_source);
+    redirects_sort(files);
     return st.errors;
 }
 
+/* By binary search: a large site's every link may be looked up here. */
 int redirects_has_source(const struct http_files *files, const char *path, size_t len)
 {
-    for (size_t i = 0; i < files->redirect_count; i++)
-        if (strlen(files->redirects[i].from) == len && memcmp(files->redirects[i].from, path, len) == 0)
+    size_t lo = 0, hi = files->redirect_count;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        const char *from = files->redirects[mid].from;
+        int c = path_order(from, strlen(from), path, len);
+        if (c == 0)
             return 1;
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
     return 0;
 }

@@ -17,6 +17,17 @@
  */
 unsigned redirects_load(const char *path, struct http_files *files);
 
+/*
+ * Adds one redirect (a rule of `path` at `line`, or a page's alias),
+ * checked as a _redirects rule is; returns 1 if it is refused (reported
+ * with diag), else 0. Call redirects_sort() after the last one.
+ */
+unsigned redirects_add(struct http_files *files, const char *path, unsigned line, const char *from, const char *to,
+                       unsigned status);
+
+/* Sorts files->redirects by source, as the blob and the lookup need. */
+void redirects_sort(struct http_files *files);
+
 /* Is there a redirect from exactly path[0..len)? (files->redirects sorted) */
 int redirects_has_source(const struct http_files *files, const char *path, size_t len);
 

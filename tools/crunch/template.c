@@ -14,6 +14,9 @@ enum segment_kind {
     SEGMENT_TITLE,
     SEGMENT_CONTENT,
     SEGMENT_PATH,
+    SEGMENT_META,
+    SEGMENT_TOC,
+    SEGMENT_PAGES,
 };
 
 struct segment {
@@ -25,6 +28,7 @@ struct template {
     uint8_t *text;
     size_t len;
     uint64_t mtime;
+    int uses_pages;             /* has {{pages}}: worth listing a section's pages */
     struct segment *segments;
     size_t segment_count;
 };
@@ -36,6 +40,9 @@ static const struct {
     {"title", SEGMENT_TITLE},
     {"content", SEGMENT_CONTENT},
     {"path", SEGMENT_PATH},
+    {"meta", SEGMENT_META},
+    {"toc", SEGMENT_TOC},
+    {"pages", SEGMENT_PAGES},
 };
 
 static void add_segment(struct template *t, enum segment_kind kind, size_t off, size_t len)
@@ -89,12 +96,13 @@ static unsigned parse(struct template *t, const char *path)
                 add_segment(t, SEGMENT_LITERAL, literal_start, i - literal_start);
                 add_segment(t, placeholders[p].kind, 0, 0);
                 has_content |= placeholders[p].kind == SEGMENT_CONTENT;
+                t->uses_pages |= placeholders[p].kind == SEGMENT_PAGES;
                 found = 1;
             }
         }
         if (!found) {
             diag_error(path, line_at(t->text, i),
-                       "unknown placeholder {{%.*s}}; the template knows {{title}}, {{content}} and {{path}}",
+                       "unknown placeholder {{%.*s}}; the template knows {{title}}, {{content}}, {{path}}, {{meta}}, {{toc}} and {{pages}}",
                        (int)(close - (s + i + 2)), s + i + 2);
             errors++;
         }
@@ -134,13 +142,17 @@ struct template *template_load(const char *path)
     return t;
 }
 
+int template_uses_pages(const struct template *t)
+{
+    return t->uses_pages;
+}
+
 uint64_t template_mtime(const struct template *t)
 {
     return t->mtime;
 }
 
-void template_render(const struct template *t, struct buf *out,
-                     const char *title, const char *content_html, const char *path)
+void template_render(const struct template *t, struct buf *out, const struct template_fields *v)
 {
     for (size_t i = 0; i < t->segment_count; i++) {
         const struct segment *s = &t->segments[i];
@@ -149,13 +161,22 @@ void template_render(const struct template *t, struct buf *out,
             buf_append(out, t->text + s->off, s->len);
             break;
         case SEGMENT_TITLE:
-            buf_append_html_escaped(out, title, strlen(title));
+            buf_append_html_escaped(out, v->title, strlen(v->title));
             break;
         case SEGMENT_CONTENT:
-            buf_append_str(out, content_html);
+            buf_append_str(out, v->content_html);
             break;
         case SEGMENT_PATH:
-            buf_append_html_escaped(out, path, strlen(path));
+            buf_append_html_escaped(out, v->path, strlen(v->path));
+            break;
+        case SEGMENT_META:
+            buf_append_str(out, v->meta_html);
+            break;
+        case SEGMENT_TOC:
+            buf_append_str(out, v->toc_html);
+            break;
+        case SEGMENT_PAGES:
+            buf_append_str(out, v->pages_html);
             break;
         }
     }

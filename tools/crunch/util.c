@@ -74,6 +74,12 @@ char *xasprintf(const char *fmt, ...)
     return p;
 }
 
+int path_order(const char *a, size_t a_len, const char *b, size_t b_len)
+{
+    int c = memcmp(a, b, a_len < b_len ? a_len : b_len);
+    return c ? c : (a_len > b_len) - (a_len < b_len);
+}
+
 char *path_join(const char *a, const char *b)
 {
     size_t n = strlen(a);
@@ -95,6 +101,15 @@ void buf_append(struct buf *b, const void *data, size_t len)
         memcpy(b->data + b->len, data, len);
     b->len += len;
     b->data[b->len] = '\0';     /* keeps text buffers usable as C strings */
+}
+
+void buf_reserve(struct buf *b, size_t extra)
+{
+    if (b->len + extra + 1 <= b->cap)
+        return;
+    b->cap = b->len + extra + 1;
+    b->data = xrealloc(b->data, b->cap);
+    b->data[b->len] = '\0';
 }
 
 void buf_append_str(struct buf *b, const char *s)
@@ -122,24 +137,40 @@ void buf_append_html_escaped(struct buf *b, const char *s, size_t len)
     buf_append(b, s + start, len - start);
 }
 
+/* One allocation of the file's size and plain read()s: a large site reads
+ * thousands of pages, and stdio's buffer and a growing copy cost more
+ * than the reading itself. A file that grows meanwhile still reads whole. */
 int read_file(const char *path, uint8_t **data, size_t *len)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f)
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
         return errno;
-    struct buf b = {0};
-    uint8_t chunk[65536];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-        buf_append(&b, chunk, n);
-    int err = ferror(f) ? (errno ? errno : EIO) : 0;
-    fclose(f);
-    if (err) {
-        free(b.data);
+    struct stat st;
+    if (fstat(fd, &st) != 0) {
+        int err = errno;
+        close(fd);
         return err;
     }
-    if (!b.data)
-        buf_append(&b, "", 0);
+    struct buf b = {0};
+    buf_reserve(&b, st.st_size > 0 ? (size_t)st.st_size : 0);
+    for (;;) {
+        if (b.len + 1 >= b.cap)
+            buf_reserve(&b, b.cap);        /* more than fstat said: double */
+        ssize_t n = read(fd, b.data + b.len, b.cap - b.len - 1);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            int err = errno;
+            close(fd);
+            free(b.data);
+            return err;
+        }
+        if (n == 0)
+            break;
+        b.len += (size_t)n;
+    }
+    close(fd);
+    b.data[b.len] = '\0';
     *data = b.data;
     *len = b.len;
     return 0;

@@ -18,6 +18,10 @@ char *xstrndup(const char *s, size_t n);
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 char *xvasprintf(const char *fmt, va_list ap);
 
+/* The order of URL paths in the blob (and of crunch's lists kept like
+ * it): bytes compared with memcmp, a prefix first. <0, 0 or >0. */
+int path_order(const char *a, size_t a_len, const char *b, size_t b_len);
+
 /* "a" + "/" + "b", without doubling a trailing slash of a. */
 char *path_join(const char *a, const char *b);
 
@@ -27,6 +31,9 @@ struct buf {
 };
 void buf_append(struct buf *b, const void *data, size_t len);
 void buf_append_str(struct buf *b, const char *s);
+/* Makes room for at least `extra` more bytes (and the NUL) in one step, when
+ * the size is known ahead: a page, a file. */
+void buf_reserve(struct buf *b, size_t extra);
 /* Appends s with &, <, >, " and ' replaced by HTML character references. */
 void buf_append_html_escaped(struct buf *b, const char *s, size_t len);
 

@@ -3,7 +3,9 @@
 (standard library only: a minimal WebSocket client) and reports, per page,
 every sub-resource that failed: Network.loadingFailed events and responses
 with status >= 400. Loads START_URL, then every same-origin page it links
-to (<a href>), each until its load event.
+to (<a href>), each until its load event. Each page's line also says how
+many tables and whether a table of contents (nav.toc, crunch's {{toc}})
+it rendered, so a caller can insist that such a page was among them.
 
 Usage: cdp_crawl.py DEVTOOLS_PORT START_URL [TIMEOUT_PER_PAGE]
 Prints "ok - ..." / "not ok - ..." lines (the test's format, without the
@@ -136,7 +138,7 @@ def page_target(port, deadline):
 
 
 def load(session, url, timeout):
-    """Navigates to url; returns (failures, responses seen, links)."""
+    """Navigates to url; returns (failures, responses seen, links, what it holds)."""
     deadline = time.monotonic() + timeout
     session.events = []
     session.call("Page.navigate", {"url": url}, deadline)
@@ -146,6 +148,10 @@ def load(session, url, timeout):
     links = session.call("Runtime.evaluate", {
         "expression": "Array.from(document.querySelectorAll('a[href]')).map(a => a.href)",
         "returnByValue": True}, deadline)["result"].get("value", [])
+    holds = session.call("Runtime.evaluate", {
+        "expression": "document.querySelectorAll('main table').length + ' tables; ' + "
+                      "(document.querySelector('nav.toc li a[href^=\"#\"]') ? 'a' : 'no') + ' table of contents'",
+        "returnByValue": True}, deadline)["result"].get("value", "?")
     failures, responses = [], []
     urls = {}
     for e in session.events:
@@ -161,7 +167,7 @@ def load(session, url, timeout):
             if p.get("canceled"):
                 continue
             failures.append(f"{urls.get(p['requestId'], p['requestId'])}: {p.get('errorText')}")
-    return failures, responses, links
+    return failures, responses, links, holds
 
 
 def main():
@@ -182,7 +188,7 @@ def main():
             continue
         seen.add(url)
         try:
-            failures, responses, links = load(session, url, timeout)
+            failures, responses, links, holds = load(session, url, timeout)
         except (TimeoutError, ConnectionError, RuntimeError) as e:
             print(f"not ok - load {url}: {type(e).__name__} {e}")
             failed += 1
@@ -192,7 +198,7 @@ def main():
             print(f"not ok - load {url}: page status {main_status}; failed: {'; '.join(failures) or 'none'}")
             failed += 1
         else:
-            print(f"ok - load {url}: 200, {len(responses) - 1} sub-resources, none failed")
+            print(f"ok - load {url}: 200, {len(responses) - 1} sub-resources, none failed; {holds}")
         for r in responses:
             print(f"#   {r[1]} {r[0]}")
         if url == start and len(responses) < 2:

@@ -1,0 +1,748 @@
+/*
+ * The ACME client's state machine (acme_client.h). acme_client_next()
+ * turns the current step into an action; acme_client_response() reads the
+ * answer to the step's request and moves on, or arranges a retry, or
+ * fails the run. Retries and polls set wait_until; next() hands out
+ * ACME_WAIT until then.
+ */
+#include "acme/acme_client.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "acme/acme_problem.h"
+#include "acme/acme_schedule.h"
+#include "acme/base64url.h"
+#include "acme/cert_validity.h"
+#include "acme/csr.h"
+#include "acme/dns_identifier.h"
+#include "acme/json_write.h"
+#include "acme/jws.h"
+#include "acme/key_authorization.h"
+#include "http/http_date.h"
+
+static const char *const step_names[] = {
+    [ACME_STEP_DIRECTORY] = "directory",
+    [ACME_STEP_ACCOUNT] = "newAccount",
+    [ACME_STEP_ORDER] = "newOrder",
+    [ACME_STEP_AUTHORIZATION] = "authorization",
+    [ACME_STEP_PUBLISH] = "publish",
+    [ACME_STEP_CHALLENGE] = "challenge",
+    [ACME_STEP_AUTHORIZATION_POLL] = "authorization poll",
+    [ACME_STEP_UNPUBLISH] = "unpublish",
+    [ACME_STEP_FINALIZE] = "finalize",
+    [ACME_STEP_ORDER_POLL] = "order poll",
+    [ACME_STEP_CERTIFICATE] = "certificate",
+    [ACME_STEP_DONE] = "done",
+    [ACME_STEP_FAILED] = "failed",
+};
+
+static void say(struct acme_client *c, const char *fmt, ...)
+{
+    if (!c->config.log)
+        return;
+    char line[ACME_ERROR_MAX + 64];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(line, sizeof line, fmt, ap);
+    va_end(ap);
+    c->config.log(c->config.log_ctx, line);
+}
+
+static void fail(struct acme_client *c, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(c->error, sizeof c->error, fmt, ap);
+    va_end(ap);
+    c->step = ACME_STEP_FAILED;
+    say(c, "acme: failed: %s", c->error);
+}
+
+/* Moves to `step` with fresh retry and poll counts. */
+static void go(struct acme_client *c, enum acme_step step)
+{
+    c->step = step;
+    c->retries = 0;
+    c->polls = 0;
+}
+
+/* Copies a value the CA sent (a URL, a nonce, a token) if it fits and
+ * holds only printable ASCII without spaces; returns false otherwise. */
+static bool copy_field(char *out, size_t cap, const char *value, size_t len)
+{
+    if (len == 0 || len >= cap)
+        return false;
+    for (size_t i = 0; i < len; i++)
+        if ((unsigned char)value[i] <= 0x20 || (unsigned char)value[i] >= 0x7f)
+            return false;
+    memcpy(out, value, len);
+    out[len] = '\0';
+    return true;
+}
+
+static bool copy_header(char *out, size_t cap, const char *value)
+{
+    return value && copy_field(out, cap, value, strlen(value));
+}
+
+/* A URL member of a JSON object: https only (RFC 8555 section 6.1). */
+static bool json_url(const struct json_doc *doc, long obj, const char *name, char *out, size_t cap)
+{
+    char text[ACME_URL_MAX];
+    long i = json_member_typed(doc, (size_t)obj, name, JSON_STRING);
+    if (i < 0)
+        return false;
+    long n = json_string(doc, (size_t)i, text, sizeof text);
+    return n > 8 && strncmp(text, "https://", 8) == 0 && copy_field(out, cap, text, (size_t)n);
+}
+
+/* The "status" member, compared. */
+static bool status_is(const struct json_doc *doc, long obj, const char *status)
+{
+    long i = json_member_typed(doc, (size_t)obj, "status", JSON_STRING);
+    return i >= 0 && json_string_equals(doc, (size_t)i, status);
+}
+
+/* The "status" member for a log line: "(none)" if absent, too long or
+ * not printable. */
+static void status_text(const struct json_doc *doc, long obj, char *out, size_t cap)
+{
+    char text[32];
+    long i = json_member_typed(doc, (size_t)obj, "status", JSON_STRING);
+    long n = i >= 0 ? json_string(doc, (size_t)i, text, sizeof text) : -1;
+    if (n < 0 || !copy_field(out, cap, text, (size_t)n))
+        snprintf(out, cap, "(none)");
+}
+
+bool acme_client_init(struct acme_client *c, const struct acme_config *config)
+{
+    memset(c, 0, sizeof *c);
+    c->config = *config;
+    c->step = ACME_STEP_DIRECTORY;
+    if (!config->directory_url || strncmp(config->directory_url, "https://", 8) != 0 ||
+        strlen(config->directory_url) >= ACME_URL_MAX) {
+        fail(c, "the directory URL must be an https:// URL shorter than %d bytes", ACME_URL_MAX);
+        return false;
+    }
+    if (!config->account_key || !config->certificate_key) {
+        fail(c, "no account key or certificate key");
+        return false;
+    }
+    if (config->name_count == 0 || config->name_count > ACME_MAX_NAMES) {
+        fail(c, "between 1 and %d names are needed, not %zu", ACME_MAX_NAMES, config->name_count);
+        return false;
+    }
+    for (size_t i = 0; i < config->name_count; i++)
+        if (!dns_identifier_valid(config->names[i])) {
+            fail(c, "not a name a certificate can be issued for: %.253s", config->names[i]);
+            return false;
+        }
+    if (config->contact && strlen(config->contact) > 256) {
+        fail(c, "contact longer than 256 bytes");
+        return false;
+    }
+    say(c, "acme: directory %s, %zu names, %s", config->directory_url, config->name_count,
+        config->challenge == ACME_DNS01 ? "dns-01" : "http-01 (dns-01 for wildcards)");
+    return true;
+}
+
+/* ---- requests ---- */
+
+static void send_get(struct acme_action *a, const char *method, const char *url)
+{
+    a->kind = ACME_SEND;
+    a->request = (struct acme_request){ .method = method, .url = url };
+}
+
+/* A POST of `payload` (NULL: POST-as-GET, an empty payload) to url, signed
+ * with the account's URL as kid, or with the key itself before there is
+ * an account. */
+static bool send_post(struct acme_client *c, struct acme_action *a, const char *url, const char *payload)
+{
+    struct json_out out;
+    json_out_init(&out, c->request, sizeof c->request);
+    const char *kid = c->account_url[0] ? c->account_url : NULL;
+    if (!jws_write(&out, c->config.account_key, kid, c->nonce, url, payload ? payload : "",
+                   payload ? strlen(payload) : 0)) {
+        fail(c, "%s: request too large", step_names[c->step]);
+        return false;
+    }
+    c->request_len = out.len;
+    a->kind = ACME_SEND;
+    a->request = (struct acme_request){ .method = "POST", .url = url, .body = c->request,
+                                        .body_len = c->request_len, .content_type = "application/jose+json" };
+    /* A nonce is good for one request: the response brings the next. */
+    c->nonce[0] = '\0';
+    return true;
+}
+
+static bool account_payload(struct acme_client *c, char *buf, size_t cap)
+{
+    struct json_out o;
+    json_out_init(&o, buf, cap);
+    json_out_raw(&o, "{\"termsOfServiceAgreed\":true");
+    if (c->config.contact) {
+        json_out_raw(&o, ",\"contact\":[");
+        json_out_string(&o, c->config.contact);
+        json_out_raw(&o, "]");
+    }
+    json_out_raw(&o, "}");
+    return !o.overflow;
+}
+
+static bool order_payload(struct acme_client *c, char *buf, size_t cap)
+{
+    struct json_out o;
+    json_out_init(&o, buf, cap);
+    json_out_raw(&o, "{\"identifiers\":[");
+    for (size_t i = 0; i < c->config.name_count; i++) {
+        json_out_raw(&o, i ? ",{\"type\":\"dns\",\"value\":" : "{\"type\":\"dns\",\"value\":");
+        json_out_string(&o, c->config.names[i]);
+        json_out_raw(&o, "}");
+    }
+    json_out_raw(&o, "]}");
+    return !o.overflow;
+}
+
+static bool finalize_payload(struct acme_client *c, char *buf, size_t cap)
+{
+    uint8_t *der = c->csr;
+    size_t n = csr_write(der, sizeof c->csr, c->config.certificate_key, c->config.names, c->config.name_count);
+    if (n == 0)
+        return false;
+    struct json_out o;
+    json_out_init(&o, buf, cap);
+    json_out_raw(&o, "{\"csr\":");
+    json_out_base64url(&o, der, n);
+    json_out_raw(&o, "}");
+    return !o.overflow;
+}
+
+static void next_authorization(struct acme_client *c)
+{
+    if (++c->authorization_index < c->authorization_count)
+        go(c, ACME_STEP_AUTHORIZATION);
+    else
+        go(c, ACME_STEP_FINALIZE);
+}
+
+static void publication(struct acme_client *c, struct acme_action *a, enum acme_action_kind kind)
+{
+    a->kind = kind;
+    a->publication = (struct acme_publication){
+        .kind = c->challenge_kind,
+        .domain = c->domain,
+        .dns_name = c->challenge_kind == ACME_DNS01 ? c->dns_name : NULL,
+        .token = c->token,
+        .value = c->publish_value,
+    };
+}
+
+void acme_client_next(struct acme_client *c, int64_t now, struct acme_action *a)
+{
+    memset(a, 0, sizeof *a);
+    if (c->step == ACME_STEP_DONE) {
+        a->kind = ACME_DONE;
+        return;
+    }
+    if (c->step == ACME_STEP_FAILED) {
+        a->kind = ACME_FAILED;
+        return;
+    }
+    if (c->in_flight) {     /* asked again before the answer: the same request, nonce and all */
+        *a = c->sent;
+        return;
+    }
+    if (now < c->wait_until) {
+        a->kind = ACME_WAIT;
+        a->until = c->wait_until;
+        return;
+    }
+    if (c->step == ACME_STEP_PUBLISH) {
+        publication(c, a, ACME_PUBLISH);
+        return;
+    }
+    if (c->step == ACME_STEP_UNPUBLISH) {
+        publication(c, a, ACME_UNPUBLISH);
+        if (c->fail_after_unpublish)
+            c->step = ACME_STEP_FAILED;     /* logged when it was decided */
+        else
+            next_authorization(c);
+        return;
+    }
+    c->in_flight = true;
+    if (c->step == ACME_STEP_DIRECTORY) {
+        send_get(a, "GET", c->config.directory_url);
+        c->sent = *a;
+        return;
+    }
+    /* Every other step POSTs, and needs a fresh nonce for it. */
+    if (!c->nonce[0]) {
+        c->need_nonce = true;
+        send_get(a, "HEAD", c->new_nonce_url);
+        c->sent = *a;
+        return;
+    }
+    c->need_nonce = false;
+    char *payload = c->payload;
+    size_t payload_cap = sizeof c->payload;
+    switch (c->step) {
+    case ACME_STEP_ACCOUNT:
+        if (!account_payload(c, payload, payload_cap))
+            fail(c, "newAccount: payload too large");
+        else
+            send_post(c, a, c->new_account_url, payload);
+        break;
+    case ACME_STEP_ORDER:
+        if (!order_payload(c, payload, payload_cap))
+            fail(c, "newOrder: payload too large");
+        else
+            send_post(c, a, c->new_order_url, payload);
+        break;
+    case ACME_STEP_AUTHORIZATION:
+    case ACME_STEP_AUTHORIZATION_POLL:
+        send_post(c, a, c->authorization_urls[c->authorization_index], NULL);
+        break;
+    case ACME_STEP_CHALLENGE:
+        send_post(c, a, c->challenge_url, "{}");
+        break;
+    case ACME_STEP_FINALIZE:
+        if (!finalize_payload(c, payload, payload_cap))
+            fail(c, "finalize: the CSR could not be built");
+        else
+            send_post(c, a, c->finalize_url, payload);
+        break;
+    case ACME_STEP_ORDER_POLL:
+        send_post(c, a, c->order_url, NULL);
+        break;
+    case ACME_STEP_CERTIFICATE:
+        if (send_post(c, a, c->certificate_url, NULL))
+            a->request.accept = "application/pem-certificate-chain";
+        break;
+    default:
+        fail(c, "internal: no request for step %d", (int)c->step);
+        break;
+    }
+    if (c->step == ACME_STEP_FAILED) {
+        memset(a, 0, sizeof *a);
+        a->kind = ACME_FAILED;
+        c->in_flight = false;
+    }
+    c->sent = *a;
+}
+
+void acme_client_published(struct acme_client *c)
+{
+    if (c->step != ACME_STEP_PUBLISH)
+        return;
+    say(c, "acme: %s published for %s; telling the CA", c->challenge_kind == ACME_DNS01 ? "dns-01" : "http-01",
+        c->domain);
+    go(c, ACME_STEP_CHALLENGE);
+}
+
+/* ---- responses ---- */
+
+/* Seconds a Retry-After asks for (delta-seconds or an HTTP date), or -1. */
+static int64_t retry_after_seconds(const char *value, int64_t now)
+{
+    if (!value || !*value)
+        return -1;
+    int64_t v = 0;
+    const char *p = value;
+    while (*p >= '0' && *p <= '9' && v <= ACME_MAX_WAIT)
+        v = v * 10 + (*p++ - '0');
+    if (p != value && (*p == '\0' || v > ACME_MAX_WAIT))
+        return v > ACME_MAX_WAIT ? ACME_MAX_WAIT : v;
+    uint64_t when;
+    if (http_date_parse(value, strlen(value), &when) != 0)
+        return -1;
+    int64_t delta = (int64_t)when - now;
+    return delta < 0 ? 0 : delta > ACME_MAX_WAIT ? ACME_MAX_WAIT : delta;
+}
+
+/* Waits before polling again: what Retry-After says, else back-off. */
+static bool poll_later(struct acme_client *c, int64_t now, const struct acme_response *r)
+{
+    if (++c->polls > ACME_MAX_POLLS) {
+        fail(c, "%s: still not done after %d polls", step_names[c->step], ACME_MAX_POLLS);
+        return false;
+    }
+    int64_t delay = retry_after_seconds(r->retry_after, now);
+    if (delay < 1)
+        delay = acme_backoff(c->polls - 1, 1, 60);
+    c->wait_until = now + delay;
+    return true;
+}
+
+/* A failure worth trying again: no response, 5xx, or rateLimited. */
+static void retry_later(struct acme_client *c, int64_t now, const struct acme_response *r, const char *why)
+{
+    if (++c->retries > ACME_MAX_RETRIES) {
+        fail(c, "%s (gave up after %d attempts)", why, ACME_MAX_RETRIES);
+        return;
+    }
+    int64_t delay = acme_backoff(c->retries - 1, 2, 300);
+    int64_t asked = retry_after_seconds(r->retry_after, now);
+    if (asked > delay)
+        delay = asked;
+    c->wait_until = now + delay;
+    say(c, "acme: %s; retrying in %lld s", why, (long long)delay);
+}
+
+/* The body as a JSON object; when it is not one and `report`, fails the
+ * run saying why. */
+static bool parse_json(struct acme_client *c, const struct acme_response *r, struct json_doc *doc, bool report)
+{
+    struct json_error err = { "not an object", 0 };
+    bool parsed = json_read(doc, r->body ? r->body : "", r->body ? r->body_len : 0, c->tokens,
+                             sizeof c->tokens / sizeof c->tokens[0], &err);
+    if (parsed && json_at(doc, 0)->type == JSON_OBJECT)
+        return true;
+    if (report)
+        fail(c, "%s: malformed JSON from the CA (HTTP %d): %s at byte %zu", step_names[c->step], r->status,
+             err.why, err.offset);
+    return false;
+}
+
+static void on_directory(struct acme_client *c, const struct json_doc *doc)
+{
+    if (!json_url(doc, 0, "newNonce", c->new_nonce_url, sizeof c->new_nonce_url) ||
+        !json_url(doc, 0, "newAccount", c->new_account_url, sizeof c->new_account_url) ||
+        !json_url(doc, 0, "newOrder", c->new_order_url, sizeof c->new_order_url)) {
+        fail(c, "directory: malformed, newNonce, newAccount or newOrder missing or not an https URL");
+        return;
+    }
+    long meta = json_member_typed(doc, 0, "meta", JSON_OBJECT);
+    if (meta >= 0) {
+        long ext = json_member(doc, (size_t)meta, "externalAccountRequired");
+        if (ext >= 0 && json_at(doc, (size_t)ext)->type == JSON_TRUE) {
+            fail(c, "directory: the CA requires external account binding, which is not supported");
+            return;
+        }
+    }
+    say(c, "acme: directory read");
+    go(c, ACME_STEP_ACCOUNT);
+}
+
+static void on_account(struct acme_client *c, const struct acme_response *r, const struct json_doc *doc)
+{
+    if (!copy_header(c->account_url, sizeof c->account_url, r->location) ||
+        strncmp(c->account_url, "https://", 8) != 0) {
+        c->account_url[0] = '\0';
+        fail(c, "newAccount: no account URL (Location) in the response");
+        return;
+    }
+    if (!status_is(doc, 0, "valid")) {
+        char s[32];
+        status_text(doc, 0, s, sizeof s);
+        c->account_url[0] = '\0';
+        fail(c, "newAccount: account status is %s, not valid", s);
+        return;
+    }
+    say(c, "acme: %s account %s", r->status == 201 ? "created" : "using the existing", c->account_url);
+    go(c, ACME_STEP_ORDER);
+}
+
+/* An order object (newOrder, finalize and poll answers): its URLs, and the
+ * step its status leads to. */
+static void on_order(struct acme_client *c, int64_t now, const struct acme_response *r, const struct json_doc *doc)
+{
+    if (status_is(doc, 0, "invalid")) {
+        long err = json_member_typed(doc, 0, "error", JSON_OBJECT);
+        acme_problem_describe(doc, err, r->status, "order invalid", c->error, sizeof c->error);
+        fail(c, "%s", c->error);
+        return;
+    }
+    if (c->step == ACME_STEP_ORDER) {
+        if (!copy_header(c->order_url, sizeof c->order_url, r->location) || strncmp(c->order_url, "https://", 8)) {
+            fail(c, "newOrder: no order URL (Location) in the response");
+            return;
+        }
+        long authzs = json_member_typed(doc, 0, "authorizations", JSON_ARRAY);
+        size_t count = authzs >= 0 ? json_at(doc, (size_t)authzs)->count : 0;
+        if (count == 0 || count > ACME_MAX_NAMES) {
+            fail(c, "newOrder: malformed order, %zu authorizations", count);
+            return;
+        }
+        for (size_t k = 0; k < count; k++) {
+            long u = json_element(doc, (size_t)authzs, k);
+            char url[ACME_URL_MAX];
+            long n = json_at(doc, (size_t)u)->type == JSON_STRING ? json_string(doc, (size_t)u, url, sizeof url) : -1;
+            if (n <= 8 || strncmp(url, "https://", 8) != 0 ||
+                !copy_field(c->authorization_urls[k], ACME_URL_MAX, url, (size_t)n)) {
+                fail(c, "newOrder: malformed order, authorization %zu is not an https URL", k);
+                return;
+            }
+        }
+        c->authorization_count = count;
+        if (!json_url(doc, 0, "finalize", c->finalize_url, sizeof c->finalize_url)) {
+            fail(c, "newOrder: malformed order, no finalize URL");
+            return;
+        }
+        say(c, "acme: order %s, %zu authorizations", c->order_url, count);
+    }
+    if (status_is(doc, 0, "valid")) {
+        if (!json_url(doc, 0, "certificate", c->certificate_url, sizeof c->certificate_url)) {
+            fail(c, "%s: order valid without a certificate URL", step_names[c->step]);
+            return;
+        }
+        say(c, "acme: order valid; downloading the certificate");
+        go(c, ACME_STEP_CERTIFICATE);
+    } else if (c->step == ACME_STEP_ORDER && status_is(doc, 0, "pending")) {
+        c->authorization_index = 0;
+        go(c, ACME_STEP_AUTHORIZATION);
+    } else if (c->step == ACME_STEP_ORDER && status_is(doc, 0, "ready")) {
+        say(c, "acme: order ready (authorizations already valid)");
+        go(c, ACME_STEP_FINALIZE);
+    } else if (c->step != ACME_STEP_ORDER &&
+               (status_is(doc, 0, "processing") || status_is(doc, 0, "ready") || status_is(doc, 0, "pending"))) {
+        /* finalize was taken; the CA is issuing */
+        if (c->step == ACME_STEP_FINALIZE) {
+            say(c, "acme: finalize accepted; polling the order");
+            go(c, ACME_STEP_ORDER_POLL);
+        }
+        poll_later(c, now, r);
+    } else {
+        char s[32];
+        status_text(doc, 0, s, sizeof s);
+        fail(c, "%s: unexpected order status %s", step_names[c->step], s);
+    }
+}
+
+/* Is `domain` one of the configured names (or the base of a configured
+ * wildcard, when `wildcard`)? A CA's word is not enough to publish. */
+static bool configured(const struct acme_client *c, const char *domain, bool wildcard)
+{
+    for (size_t i = 0; i < c->config.name_count; i++) {
+        const char *name = c->config.names[i];
+        bool is_wildcard = name[0] == '*';
+        if (is_wildcard == wildcard && strcmp(name + (is_wildcard ? 2 : 0), domain) == 0)
+            return true;
+    }
+    return false;
+}
+
+/* The challenge of the kind wanted, from an authorization: sets up the
+ * publication, or fails the run. */
+static void choose_challenge(struct acme_client *c, const struct json_doc *doc)
+{
+    long identifier = json_member_typed(doc, 0, "identifier", JSON_OBJECT);
+    long value = identifier >= 0 ? json_member_typed(doc, (size_t)identifier, "value", JSON_STRING) : -1;
+    long wildcard_flag = json_member(doc, 0, "wildcard");
+    bool wildcard = wildcard_flag >= 0 && json_at(doc, (size_t)wildcard_flag)->type == JSON_TRUE;
+    if (value < 0 || json_string(doc, (size_t)value, c->domain, sizeof c->domain) < 0 ||
+        !dns_identifier_valid(c->domain) || c->domain[0] == '*') {
+        fail(c, "authorization: malformed, no valid identifier");
+        return;
+    }
+    if (!configured(c, c->domain, wildcard)) {
+        fail(c, "authorization: for %s%s, which was not asked for", wildcard ? "*." : "", c->domain);
+        return;
+    }
+    c->challenge_kind = wildcard ? ACME_DNS01 : c->config.challenge;
+    const char *type = c->challenge_kind == ACME_DNS01 ? "dns-01" : "http-01";
+    long challenges = json_member_typed(doc, 0, "challenges", JSON_ARRAY);
+    for (size_t k = 0; challenges >= 0 && k < json_at(doc, (size_t)challenges)->count; k++) {
+        long ch = json_element(doc, (size_t)challenges, k);
+        long t = json_member_typed(doc, (size_t)ch, "type", JSON_STRING);
+        if (t < 0 || !json_string_equals(doc, (size_t)t, type))
+            continue;
+        long token = json_member_typed(doc, (size_t)ch, "token", JSON_STRING);
+        uint8_t raw[ACME_TOKEN_MAX];
+        long n = token >= 0 ? json_string(doc, (size_t)token, c->token, sizeof c->token) : -1;
+        /* a token is base64url of at least 128 bits (RFC 8555 section 8.1):
+         * nothing else may reach a file name or a DNS record */
+        if (n < 22 || base64url_decode(c->token, (size_t)n, raw, sizeof raw) < 16) {
+            fail(c, "authorization: %s challenge for %s has a malformed token", type, c->domain);
+            return;
+        }
+        if (!json_url(doc, ch, "url", c->challenge_url, sizeof c->challenge_url)) {
+            fail(c, "authorization: %s challenge for %s has no https URL", type, c->domain);
+            return;
+        }
+        key_authorization(c->token, c->config.account_key, c->key_authorization, sizeof c->key_authorization);
+        if (c->challenge_kind == ACME_DNS01) {
+            dns01_txt_value(c->key_authorization, c->publish_value);
+            snprintf(c->dns_name, sizeof c->dns_name, "_acme-challenge.%s", c->domain);
+        } else {
+            memcpy(c->publish_value, c->key_authorization, sizeof c->publish_value);
+        }
+        say(c, "acme: authorization for %s%s: answering %s", wildcard ? "*." : "", c->domain, type);
+        go(c, ACME_STEP_PUBLISH);
+        return;
+    }
+    fail(c, "authorization: the CA offers no %s challenge for %s%s", type, wildcard ? "*." : "", c->domain);
+}
+
+/* Why an authorization is invalid: its challenge's error, quoted. */
+static void authorization_failed(struct acme_client *c, const struct json_doc *doc, int status)
+{
+    long challenges = json_member_typed(doc, 0, "challenges", JSON_ARRAY);
+    long err = -1;
+    for (size_t k = 0; challenges >= 0 && k < json_at(doc, (size_t)challenges)->count && err < 0; k++)
+        err = json_member_typed(doc, (size_t)json_element(doc, (size_t)challenges, k), "error", JSON_OBJECT);
+    char what[320];
+    snprintf(what, sizeof what, "authorization for %s invalid", c->domain[0] ? c->domain : "?");
+    acme_problem_describe(doc, err, status, what, c->error, sizeof c->error);
+}
+
+static void on_authorization(struct acme_client *c, int64_t now, const struct acme_response *r,
+                             const struct json_doc *doc)
+{
+    if (status_is(doc, 0, "valid")) {
+        if (c->step == ACME_STEP_AUTHORIZATION_POLL) {
+            say(c, "acme: authorization for %s valid", c->domain);
+            go(c, ACME_STEP_UNPUBLISH);
+        } else {
+            next_authorization(c);
+        }
+        return;
+    }
+    if (status_is(doc, 0, "pending") && c->step == ACME_STEP_AUTHORIZATION) {
+        choose_challenge(c, doc);
+        return;
+    }
+    if (status_is(doc, 0, "pending")) {     /* the CA has not looked yet */
+        poll_later(c, now, r);
+        if (c->step == ACME_STEP_FAILED && c->challenge_url[0]) {
+            c->fail_after_unpublish = true;     /* withdraw what was published first */
+            c->step = ACME_STEP_UNPUBLISH;
+        }
+        return;
+    }
+    if (status_is(doc, 0, "invalid")) {
+        authorization_failed(c, doc, r->status);
+        if (c->step == ACME_STEP_AUTHORIZATION_POLL) {
+            c->fail_after_unpublish = true;     /* withdraw what was published first */
+            go(c, ACME_STEP_UNPUBLISH);
+            say(c, "acme: failed: %s", c->error);
+        } else {
+            fail(c, "%s", c->error);
+        }
+        return;
+    }
+    char s[32];
+    status_text(doc, 0, s, sizeof s);
+    fail(c, "authorization: status %s", s);
+}
+
+static void on_certificate(struct acme_client *c, const struct acme_response *r)
+{
+    if (!r->body || r->body_len == 0 || r->body_len >= sizeof c->chain) {
+        fail(c, "certificate: chain empty or larger than %d bytes", ACME_CHAIN_MAX);
+        return;
+    }
+    memcpy(c->chain, r->body, r->body_len);
+    c->chain[r->body_len] = '\0';
+    c->chain_len = r->body_len;
+    if (!cert_validity_pem(c->chain, c->chain_len, &c->not_before, &c->not_after)) {
+        fail(c, "certificate: the chain's first certificate cannot be read");
+        return;
+    }
+    say(c, "acme: certificate issued, valid %lld to %lld; renewal at %lld", (long long)c->not_before,
+        (long long)c->not_after, (long long)acme_client_renew_at(c));
+    go(c, ACME_STEP_DONE);
+}
+
+void acme_client_response(struct acme_client *c, int64_t now, const struct acme_response *r)
+{
+    if (!c->in_flight || c->step == ACME_STEP_FAILED || c->step == ACME_STEP_DONE)
+        return;
+    c->in_flight = false;
+    if (r->replay_nonce && !copy_header(c->nonce, sizeof c->nonce, r->replay_nonce))
+        c->nonce[0] = '\0';
+    const char *what = c->need_nonce ? "newNonce" : step_names[c->step];
+
+    if (r->status == 0) {
+        retry_later(c, now, r, c->need_nonce ? "newNonce: no response" : "no response from the CA");
+        return;
+    }
+    if (c->need_nonce) {
+        if (r->status >= 500)
+            retry_later(c, now, r, "newNonce: server error");
+        else if (!c->nonce[0])
+            fail(c, "newNonce: HTTP %d without a usable Replay-Nonce", r->status);
+        return;     /* with the nonce, next() sends the step's request */
+    }
+
+    struct json_doc doc;
+    bool is_json = parse_json(c, r, &doc, false);   /* the chain is not JSON, but a problem about it is */
+    if (r->status >= 400) {
+        if (is_json && r->status == 400 && acme_problem_is(&doc, 0, "badNonce")) {
+            if (++c->bad_nonces > ACME_MAX_BAD_NONCES) {
+                fail(c, "%s: %d badNonce rejections in a row", what, ACME_MAX_BAD_NONCES);
+                return;
+            }
+            say(c, "acme: %s: badNonce; retrying with the new nonce", what);
+            return;
+        }
+        char line[ACME_ERROR_MAX];
+        acme_problem_describe(is_json ? &doc : NULL, is_json ? 0 : -1, r->status, what, line, sizeof line);
+        if (r->status >= 500 || (is_json && acme_problem_is(&doc, 0, "rateLimited")))
+            retry_later(c, now, r, line);
+        else
+            fail(c, "%s", line);
+        return;
+    }
+    c->bad_nonces = 0;
+    if (r->status < 200 || r->status > 299) {
+        fail(c, "%s: unexpected HTTP %d", what, r->status);
+        return;
+    }
+    if (c->step == ACME_STEP_CERTIFICATE) {
+        on_certificate(c, r);
+        return;
+    }
+    if (!is_json) {
+        parse_json(c, r, &doc, true);
+        return;
+    }
+    switch (c->step) {
+    case ACME_STEP_DIRECTORY:
+        on_directory(c, &doc);
+        break;
+    case ACME_STEP_ACCOUNT:
+        on_account(c, r, &doc);
+        break;
+    case ACME_STEP_ORDER:
+    case ACME_STEP_FINALIZE:
+    case ACME_STEP_ORDER_POLL:
+        on_order(c, now, r, &doc);
+        break;
+    case ACME_STEP_AUTHORIZATION:
+    case ACME_STEP_AUTHORIZATION_POLL:
+        on_authorization(c, now, r, &doc);
+        break;
+    case ACME_STEP_CHALLENGE:
+        /* the CA has the go-ahead; its verdict comes with the authorization */
+        go(c, ACME_STEP_AUTHORIZATION_POLL);
+        poll_later(c, now, r);
+        break;
+    default:
+        break;
+    }
+}
+
+const char *acme_client_chain(const struct acme_client *c, size_t *len)
+{
+    *len = c->step == ACME_STEP_DONE ? c->chain_len : 0;
+    return c->step == ACME_STEP_DONE ? c->chain : NULL;
+}
+
+void acme_client_validity(const struct acme_client *c, int64_t *not_before, int64_t *not_after)
+{
+    *not_before = c->not_before;
+    *not_after = c->not_after;
+}
+
+int64_t acme_client_renew_at(const struct acme_client *c)
+{
+    return acme_renewal_time(c->not_before, c->not_after);
+}
+
+const char *acme_client_error(const struct acme_client *c)
+{
+    return c->error;
+}

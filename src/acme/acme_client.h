@@ -1,0 +1,187 @@
+/*
+ * An ACME client (RFC 8555) as a state machine that does no I/O, like the
+ * DNS and HTTP engines: it says what to do next (send this request, wait
+ * until then, publish or withdraw this challenge response, done, failed)
+ * and is told what happened (the response, the time). One run gets one
+ * certificate:
+ *
+ *   directory -> newNonce -> newAccount (new or existing) -> newOrder
+ *   -> each authorisation: choose the challenge (DNS-01 for wildcards and
+ *      when configured, else HTTP-01), publish it, tell the CA, poll
+ *   -> finalize with the CSR -> poll the order -> download the chain.
+ *
+ * Every request but the directory and the nonce is a JWS (jws.h) with the
+ * latest Replay-Nonce; a badNonce rejection is retried with the nonce
+ * that came with it. Waits follow Retry-After, or capped exponential
+ * back-off. Transport failures, 5xx and rateLimited are retried a few
+ * times; any other problem document fails the run, with a log line that
+ * quotes it. Nothing the CA sends is trusted beyond its limits: URLs,
+ * nonces, tokens and the chain have fixed maximum sizes, and a challenge
+ * is only published for a name of the configuration.
+ *
+ * A run that fails leaves the caller's current certificate alone; the
+ * caller starts a new run later (acme_schedule.h's back-off), or at
+ * acme_client_renew_at() after a success.
+ */
+#ifndef UNIHOST_ACME_CLIENT_H
+#define UNIHOST_ACME_CLIENT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "acme/json_read.h"
+#include "acme/jwk.h"
+
+#define ACME_MAX_NAMES 16
+#define ACME_URL_MAX 512
+#define ACME_NONCE_MAX 128
+#define ACME_TOKEN_MAX 128
+#define ACME_CHAIN_MAX 16384
+#define ACME_ERROR_MAX 512
+#define ACME_REQUEST_MAX 12288
+/* Attempts of one request after transport failures, 5xx or rateLimited. */
+#define ACME_MAX_RETRIES 5
+/* Consecutive badNonce rejections tolerated. */
+#define ACME_MAX_BAD_NONCES 5
+/* Polls of one authorisation or of the order before giving up. */
+#define ACME_MAX_POLLS 30
+/* The longest wait a Retry-After may ask for; longer ones are cut. */
+#define ACME_MAX_WAIT 3600
+
+enum acme_challenge_kind { ACME_HTTP01, ACME_DNS01 };
+
+struct acme_config {
+    const char *directory_url;
+    const char *contact;            /* "mailto:..." or NULL for none */
+    const char *const *names;       /* dns_identifier.h's rules; "*.x" wildcards use DNS-01 */
+    size_t name_count;              /* 1 .. ACME_MAX_NAMES */
+    enum acme_challenge_kind challenge;
+    const struct p256_key *account_key;
+    const struct p256_key *certificate_key;
+    /* Each step and each failure, one line each; may be NULL. */
+    void (*log)(void *log_ctx, const char *line);
+    void *log_ctx;
+};
+
+enum acme_action_kind {
+    ACME_SEND,          /* perform .request, then acme_client_response() */
+    ACME_WAIT,          /* call acme_client_next() again at .until */
+    ACME_PUBLISH,       /* publish .publication, then acme_client_published() */
+    ACME_UNPUBLISH,     /* withdraw .publication; then acme_client_next() */
+    ACME_DONE,          /* acme_client_chain() holds the certificate chain */
+    ACME_FAILED,        /* acme_client_error() says why */
+};
+
+struct acme_request {
+    const char *method;             /* "GET", "HEAD" or "POST" */
+    const char *url;
+    const char *body;               /* POST: the JWS; else NULL */
+    size_t body_len;
+    const char *content_type;       /* POST: "application/jose+json"; else NULL */
+    const char *accept;             /* the chain's download: "application/pem-certificate-chain"; else NULL */
+};
+
+struct acme_publication {
+    enum acme_challenge_kind kind;
+    const char *domain;             /* the identifier, without "*." */
+    const char *dns_name;           /* DNS-01: "_acme-challenge." domain, TXT .value */
+    const char *token;              /* HTTP-01: GET /.well-known/acme-challenge/TOKEN answers .value */
+    const char *value;
+};
+
+struct acme_action {
+    enum acme_action_kind kind;
+    int64_t until;                  /* ACME_WAIT */
+    struct acme_request request;    /* ACME_SEND */
+    struct acme_publication publication;    /* ACME_PUBLISH, ACME_UNPUBLISH */
+};
+
+/* What came back; status 0 means no response (connection refused, TLS
+ * failure, timeout). Header values are NUL-terminated, NULL if absent. */
+struct acme_response {
+    int status;
+    const char *replay_nonce;
+    const char *location;
+    const char *retry_after;
+    const char *body;
+    size_t body_len;
+};
+
+enum acme_step {
+    ACME_STEP_DIRECTORY,
+    ACME_STEP_ACCOUNT,
+    ACME_STEP_ORDER,
+    ACME_STEP_AUTHORIZATION,
+    ACME_STEP_PUBLISH,
+    ACME_STEP_CHALLENGE,
+    ACME_STEP_AUTHORIZATION_POLL,
+    ACME_STEP_UNPUBLISH,
+    ACME_STEP_FINALIZE,
+    ACME_STEP_ORDER_POLL,
+    ACME_STEP_CERTIFICATE,
+    ACME_STEP_DONE,
+    ACME_STEP_FAILED,
+};
+
+/* About 60 KiB: give it static storage. Its fields are private. */
+struct acme_client {
+    struct acme_config config;
+    enum acme_step step;
+    bool need_nonce;                /* the request in flight is the HEAD to newNonce */
+    bool in_flight;                 /* a SEND was handed out and not yet answered: it is `sent` */
+    struct acme_action sent;
+    bool fail_after_unpublish;
+    int64_t wait_until;
+    unsigned retries, bad_nonces, polls;
+
+    char new_nonce_url[ACME_URL_MAX], new_account_url[ACME_URL_MAX], new_order_url[ACME_URL_MAX];
+    char nonce[ACME_NONCE_MAX];
+    char account_url[ACME_URL_MAX];
+    char order_url[ACME_URL_MAX], finalize_url[ACME_URL_MAX], certificate_url[ACME_URL_MAX];
+    char authorization_urls[ACME_MAX_NAMES][ACME_URL_MAX];
+    size_t authorization_count, authorization_index;
+    char challenge_url[ACME_URL_MAX];
+    enum acme_challenge_kind challenge_kind;
+    char domain[256], dns_name[256 + 16];
+    char token[ACME_TOKEN_MAX];
+    char key_authorization[ACME_TOKEN_MAX + 48];
+    char publish_value[ACME_TOKEN_MAX + 48];
+
+    char payload[8192];             /* a request's JSON before it is signed */
+    uint8_t csr[6144];
+    char request[ACME_REQUEST_MAX];
+    size_t request_len;
+    char chain[ACME_CHAIN_MAX];
+    size_t chain_len;
+    int64_t not_before, not_after;
+    char error[ACME_ERROR_MAX];
+
+    struct json_token tokens[512];
+};
+
+/* Starts a run. Returns false (and acme_client_error() says why) if the
+ * configuration cannot work: no names or too many, an invalid name, no
+ * directory URL or keys. */
+bool acme_client_init(struct acme_client *c, const struct acme_config *config);
+
+/* What to do now. Call again after each response, publication, or wait.
+ * Asking twice without answering hands out the same request again. */
+void acme_client_next(struct acme_client *c, int64_t now, struct acme_action *action);
+
+/* The response to the last ACME_SEND. */
+void acme_client_response(struct acme_client *c, int64_t now, const struct acme_response *response);
+
+/* The last ACME_PUBLISH is in place: the CA may look. */
+void acme_client_published(struct acme_client *c);
+
+/* After ACME_DONE: the PEM chain as the CA sent it, its validity, and
+ * when to renew it (two thirds of its lifetime). */
+const char *acme_client_chain(const struct acme_client *c, size_t *len);
+void acme_client_validity(const struct acme_client *c, int64_t *not_before, int64_t *not_after);
+int64_t acme_client_renew_at(const struct acme_client *c);
+
+/* After ACME_FAILED (or a refused init): one line saying why. */
+const char *acme_client_error(const struct acme_client *c);
+
+#endif

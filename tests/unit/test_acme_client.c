@@ -1,0 +1,606 @@
+/*
+ * Unit tests of the ACME client's state machine (src/acme/acme_client.c)
+ * with a fake clock: each test plays the CA's side of RFC 8555's exchange
+ * from the messages of its section 7, checks every request the client
+ * makes (method, URL, the JWS's header and its signature, verified with
+ * BearSSL's own ECDSA code, not ours), and answers it. Covered: issuance
+ * over HTTP-01 and DNS-01 (a wildcard), an existing account, badNonce,
+ * Retry-After in both forms, capped back-off, problem documents, a
+ * rejected challenge, malformed directories and JSON, a CA naming a name
+ * that was not asked for, and the renewal time of the issued chain (made
+ * by openssl at test time) with the dates read back from it.
+ */
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <bearssl.h>
+
+#include "acme/acme_client.h"
+#include "acme/acme_schedule.h"
+#include "acme/base64url.h"
+#include "acme/ca_roots.h"
+#include "acme/cert_validity.h"
+#include "acme/json_read.h"
+#include "acme/jwk.h"
+#include "acme/key_authorization.h"
+#include "check.h"
+#include "openssl_keys.h"
+
+#define DIR_URL "https://ca.test/dir"
+
+static struct acme_client client;
+static struct p256_key account_key, cert_key;
+static char log_text[32768];
+static int64_t now = 1700000000;
+static int nonce_serial;
+static char last_nonce[32];
+
+static void log_line(void *ctx, const char *line)
+{
+    (void)ctx;
+    size_t n = strlen(log_text);
+    snprintf(log_text + n, sizeof log_text - n, "%s\n", line);
+}
+
+static void keys(void)
+{
+    uint8_t a[32], b[32];
+    for (int i = 0; i < 32; i++) {
+        a[i] = (uint8_t)(i + 1);
+        b[i] = (uint8_t)(0x40 + i);
+    }
+    p256_key_init(&account_key, a);
+    p256_key_init(&cert_key, b);
+}
+
+static bool start(const char *const *names, size_t count, enum acme_challenge_kind kind)
+{
+    struct acme_config cfg = {
+        .directory_url = DIR_URL, .contact = "mailto:hostmaster@example.test", .names = names,
+        .name_count = count, .challenge = kind, .account_key = &account_key, .certificate_key = &cert_key,
+        .log = log_line,
+    };
+    log_text[0] = '\0';
+    return acme_client_init(&client, &cfg);
+}
+
+static struct acme_action next(void)
+{
+    struct acme_action a;
+    acme_client_next(&client, now, &a);
+    return a;
+}
+
+/* The CA's answer, with a fresh nonce unless `nonce` is given ("" for none). */
+static void answer_full(int status, const char *location, const char *retry_after, const char *nonce, const char *body)
+{
+    if (!nonce) {
+        snprintf(last_nonce, sizeof last_nonce, "nonce-%d", ++nonce_serial);
+        nonce = last_nonce;
+    }
+    struct acme_response r = { .status = status, .replay_nonce = *nonce ? nonce : NULL, .location = location,
+                               .retry_after = retry_after, .body = body, .body_len = body ? strlen(body) : 0 };
+    acme_client_response(&client, now, &r);
+}
+
+static void answer(int status, const char *location, const char *body)
+{
+    answer_full(status, location, NULL, NULL, body);
+}
+
+/* The JWS of a POST: header checked against what it must say, signature
+ * verified with BearSSL's i31 ECDSA; the payload decoded into `payload`. */
+static bool jws_ok(const struct acme_request *req, const char *url, const char *nonce, bool with_kid, char *payload,
+                   size_t cap)
+{
+    static struct json_token t[64], h[64];
+    struct json_doc doc, head;
+    struct json_error err;
+    if (strcmp(req->method, "POST") != 0 || strcmp(req->url, url) != 0 || !req->content_type ||
+        strcmp(req->content_type, "application/jose+json") != 0 ||
+        !json_read(&doc, req->body, req->body_len, t, 64, &err) || json_at(&doc, 0)->count != 3)
+        return false;
+    char prot[2048], pay[8192], sig_text[128], header[1536];
+    uint8_t sig[64];
+    long pl = json_member(&doc, 0, "protected"), yl = json_member(&doc, 0, "payload"),
+         sl = json_member(&doc, 0, "signature");
+    if (json_string(&doc, (size_t)pl, prot, sizeof prot) < 0 || json_string(&doc, (size_t)yl, pay, sizeof pay) < 0 ||
+        json_string(&doc, (size_t)sl, sig_text, sizeof sig_text) < 0 ||
+        base64url_decode(sig_text, strlen(sig_text), sig, sizeof sig) != 64)
+        return false;
+    long hl = base64url_decode(prot, strlen(prot), (uint8_t *)header, sizeof header);
+    if (hl < 0 || !json_read(&head, header, (size_t)hl, h, 64, &err))
+        return false;
+    bool header_ok = json_string_equals(&head, (size_t)json_member(&head, 0, "alg"), "ES256") &&
+                     json_string_equals(&head, (size_t)json_member(&head, 0, "url"), url) &&
+                     json_string_equals(&head, (size_t)json_member(&head, 0, "nonce"), nonce) &&
+                     (with_kid ? json_string_equals(&head, (size_t)json_member(&head, 0, "kid"), "https://ca.test/acct/1") &&
+                                     json_member(&head, 0, "jwk") < 0
+                               : json_member_typed(&head, 0, "jwk", JSON_OBJECT) > 0 && json_member(&head, 0, "kid") < 0);
+    uint8_t digest[32];
+    br_sha256_context sha;
+    br_sha256_init(&sha);
+    br_sha256_update(&sha, prot, strlen(prot));
+    br_sha256_update(&sha, ".", 1);
+    br_sha256_update(&sha, pay, strlen(pay));
+    br_sha256_out(&sha, digest);
+    br_ec_public_key pk = { .curve = BR_EC_secp256r1, .q = account_key.point, .qlen = 65 };
+    bool sig_ok = br_ecdsa_i31_vrfy_raw(&br_ec_p256_m15, digest, 32, &pk, sig, 64) == 1;
+    long n = base64url_decode(pay, strlen(pay), (uint8_t *)payload, cap - 1);
+    if (n < 0)
+        return false;
+    payload[n] = '\0';
+    return header_ok && sig_ok;
+}
+
+static bool is_send(const struct acme_action *a, const char *method, const char *url)
+{
+    return a->kind == ACME_SEND && strcmp(a->request.method, method) == 0 && strcmp(a->request.url, url) == 0;
+}
+
+static const char directory[] =
+    "{\"newNonce\":\"https://ca.test/nonce\",\"newAccount\":\"https://ca.test/acct\",\"newOrder\":\"https://ca.test/order\","
+    "\"revokeCert\":\"https://ca.test/revoke\",\"keyChange\":\"https://ca.test/key\","
+    "\"meta\":{\"termsOfService\":\"https://ca.test/tos\"}}";
+static const char account_valid[] = "{\"status\":\"valid\",\"contact\":[\"mailto:hostmaster@example.test\"],\"orders\":\"https://ca.test/acct/1/orders\"}";
+
+/* Directory, nonce and account, as every run starts; true if all went as RFC 8555 says. */
+static bool through_account(int account_status)
+{
+    struct acme_action a = next();
+    bool ok = is_send(&a, "GET", DIR_URL) && !a.request.body;
+    answer_full(200, NULL, NULL, "", directory);        /* directories carry no nonce */
+    a = next();
+    ok &= is_send(&a, "HEAD", "https://ca.test/nonce");
+    answer(200, NULL, NULL);
+    a = next();
+    char payload[1024];
+    ok &= jws_ok(&a.request, "https://ca.test/acct", last_nonce, false, payload, sizeof payload) &&
+          strcmp(payload, "{\"termsOfServiceAgreed\":true,\"contact\":[\"mailto:hostmaster@example.test\"]}") == 0;
+    answer(account_status, "https://ca.test/acct/1", account_valid);
+    return ok;
+}
+
+static const char *const two_names[] = { "example.test", "*.example.test" };
+
+static void order_pending(void)
+{
+    answer(201, "https://ca.test/order/1",
+           "{\"status\":\"pending\",\"expires\":\"2030-01-01T00:00:00Z\","
+           "\"identifiers\":[{\"type\":\"dns\",\"value\":\"example.test\"},{\"type\":\"dns\",\"value\":\"*.example.test\"}],"
+           "\"authorizations\":[\"https://ca.test/authz/1\",\"https://ca.test/authz/2\"],"
+           "\"finalize\":\"https://ca.test/order/1/finalize\"}");
+}
+
+#define TOKEN1 "DGyRejmCefe7v4NfDGDKfA"
+#define TOKEN2 "evaGxfADs6pSRb2LAv9IZf17Dt3juxGJ-PCt92wr-oA"
+
+static const char authz1_pending[] =
+    "{\"status\":\"pending\",\"identifier\":{\"type\":\"dns\",\"value\":\"example.test\"},\"challenges\":["
+    "{\"type\":\"http-01\",\"url\":\"https://ca.test/chall/1h\",\"status\":\"pending\",\"token\":\"" TOKEN1 "\"},"
+    "{\"type\":\"dns-01\",\"url\":\"https://ca.test/chall/1d\",\"status\":\"pending\",\"token\":\"" TOKEN1 "\"}]}";
+static const char authz2_pending[] =
+    "{\"status\":\"pending\",\"wildcard\":true,\"identifier\":{\"type\":\"dns\",\"value\":\"example.test\"},\"challenges\":["
+    "{\"type\":\"dns-01\",\"url\":\"https://ca.test/chall/2d\",\"status\":\"pending\",\"token\":\"" TOKEN2 "\"}]}";
+
+static char chain_pem[16384];
+static int64_t chain_not_before, chain_not_after;
+
+/* A certificate made by openssl now, and its dates as `date` reads them. */
+static void make_chain(void)
+{
+    (void)openssl_path("chain.pem");   /* makes the temporary folder */
+    openssl_run("openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -noenc -days 90 -subj /CN=example.test "
+                "-keyout leaf.key -out chain.pem 2>/dev/null && "
+                "date -d \"$(openssl x509 -in chain.pem -noout -startdate | cut -d= -f2)\" +%%s > dates && "
+                "date -d \"$(openssl x509 -in chain.pem -noout -enddate | cut -d= -f2)\" +%%s >> dates");
+    size_t n;
+    char *pem = openssl_read("chain.pem", &n);
+    snprintf(chain_pem, sizeof chain_pem, "%s", pem);
+    free(pem);
+    char *dates = openssl_read("dates", &n);
+    long long nb = 0, na = 0;
+    sscanf(dates, "%lld %lld", &nb, &na);
+    chain_not_before = nb;
+    chain_not_after = na;
+    free(dates);
+}
+
+static void test_issuance(void)
+{
+    CHECK("client: init with an apex and its wildcard", start(two_names, 2, ACME_HTTP01));
+    CHECK("client: directory, nonce, newAccount (created) with a jwk", through_account(201));
+    struct acme_action a = next();
+    struct acme_action again = next();
+    CHECK("client: asked twice before the answer, the same request (same body, same nonce)",
+          again.kind == ACME_SEND && again.request.body == a.request.body && again.request.body_len == a.request.body_len &&
+              strcmp(again.request.url, a.request.url) == 0);
+    char payload[4096];
+    CHECK("client: newOrder signed with the account's kid, both identifiers",
+          jws_ok(&a.request, "https://ca.test/order", last_nonce, true, payload, sizeof payload) &&
+              strcmp(payload, "{\"identifiers\":[{\"type\":\"dns\",\"value\":\"example.test\"},"
+                              "{\"type\":\"dns\",\"value\":\"*.example.test\"}]}") == 0);
+    order_pending();
+    a = next();
+    CHECK("client: first authorization fetched by POST-as-GET",
+          jws_ok(&a.request, "https://ca.test/authz/1", last_nonce, true, payload, sizeof payload) && payload[0] == '\0');
+    answer(200, NULL, authz1_pending);
+    a = next();
+    char expect[128];
+    key_authorization(TOKEN1, &account_key, expect, sizeof expect);
+    char thumb[JWK_THUMBPRINT_LEN + 1];
+    jwk_thumbprint(&account_key, thumb);
+    CHECK("client: http-01 published: token and key authorization (token.thumbprint)",
+          a.kind == ACME_PUBLISH && a.publication.kind == ACME_HTTP01 && strcmp(a.publication.token, TOKEN1) == 0 &&
+              strcmp(a.publication.domain, "example.test") == 0 && strncmp(a.publication.value, TOKEN1 ".", 23) == 0 &&
+              strcmp(a.publication.value + 23, thumb) == 0);
+    a = next();
+    CHECK("client: waits for the publication before telling the CA", a.kind == ACME_PUBLISH);
+    acme_client_published(&client);
+    a = next();
+    CHECK("client: challenge response is the payload {}",
+          jws_ok(&a.request, "https://ca.test/chall/1h", last_nonce, true, payload, sizeof payload) &&
+              strcmp(payload, "{}") == 0);
+    answer(200, NULL, "{\"type\":\"http-01\",\"status\":\"processing\",\"url\":\"https://ca.test/chall/1h\",\"token\":\"" TOKEN1 "\"}");
+    a = next();
+    CHECK("client: polls after a back-off (1 s) when no Retry-After", a.kind == ACME_WAIT && a.until == now + 1);
+    now += 1;
+    a = next();
+    CHECK("client: polls the authorization", is_send(&a, "POST", "https://ca.test/authz/1"));
+    answer_full(200, NULL, "7", NULL, "{\"status\":\"pending\",\"identifier\":{\"type\":\"dns\",\"value\":\"example.test\"},\"challenges\":[]}");
+    a = next();
+    CHECK("client: Retry-After in seconds is followed", a.kind == ACME_WAIT && a.until == now + 7);
+    now += 3;
+    a = next();
+    CHECK("client: still waiting before the time", a.kind == ACME_WAIT && a.until == now + 4);
+    now += 4;
+    a = next();
+    answer(200, NULL, "{\"status\":\"valid\",\"identifier\":{\"type\":\"dns\",\"value\":\"example.test\"},\"challenges\":[]}");
+    a = next();
+    CHECK("client: withdraws the http-01 response once valid",
+          a.kind == ACME_UNPUBLISH && strcmp(a.publication.token, TOKEN1) == 0);
+
+    a = next();
+    CHECK("client: second authorization", is_send(&a, "POST", "https://ca.test/authz/2"));
+    answer(200, NULL, authz2_pending);
+    a = next();
+    char ka[128], txt[DNS01_VALUE_LEN + 1];
+    key_authorization(TOKEN2, &account_key, ka, sizeof ka);
+    /* the TXT value computed here from the definition: base64url(SHA-256(key authorization)) */
+    uint8_t digest[32];
+    br_sha256_context sha;
+    br_sha256_init(&sha);
+    br_sha256_update(&sha, ka, strlen(ka));
+    br_sha256_out(&sha, digest);
+    base64url_encode(digest, 32, txt, sizeof txt);
+    CHECK("client: the wildcard is answered over dns-01 even though http-01 is configured",
+          a.kind == ACME_PUBLISH && a.publication.kind == ACME_DNS01 &&
+              strcmp(a.publication.dns_name, "_acme-challenge.example.test") == 0 && strcmp(a.publication.value, txt) == 0);
+    acme_client_published(&client);
+    a = next();
+    CHECK("client: dns-01 challenge response", is_send(&a, "POST", "https://ca.test/chall/2d"));
+    answer(200, NULL, "{\"type\":\"dns-01\",\"status\":\"pending\"}");
+    now += next().until - now;
+    a = next();
+    answer(200, NULL, "{\"status\":\"valid\",\"wildcard\":true,\"identifier\":{\"type\":\"dns\",\"value\":\"example.test\"}}");
+    a = next();
+    CHECK("client: withdraws the TXT record", a.kind == ACME_UNPUBLISH && a.publication.kind == ACME_DNS01);
+
+    a = next();
+    CHECK("client: finalize with a CSR", jws_ok(&a.request, "https://ca.test/order/1/finalize", last_nonce, true, payload,
+                                                sizeof payload) && strncmp(payload, "{\"csr\":\"MI", 10) == 0);
+    answer_full(200, "https://ca.test/order/1", "Sun, 06 Nov 2033 08:49:37 GMT", NULL,
+                "{\"status\":\"processing\",\"finalize\":\"https://ca.test/order/1/finalize\"}");
+    a = next();
+    CHECK("client: Retry-After as an HTTP date, capped at an hour", a.kind == ACME_WAIT && a.until == now + ACME_MAX_WAIT);
+    now = a.until;
+    a = next();
+    CHECK("client: polls the order", is_send(&a, "POST", "https://ca.test/order/1"));
+    answer(200, NULL, "{\"status\":\"valid\",\"certificate\":\"https://ca.test/cert/1\"}");
+    a = next();
+    CHECK("client: downloads the chain asking for PEM",
+          is_send(&a, "POST", "https://ca.test/cert/1") && a.request.accept &&
+              strcmp(a.request.accept, "application/pem-certificate-chain") == 0);
+    make_chain();
+    answer(200, NULL, chain_pem);
+    a = next();
+    size_t len;
+    const char *chain = acme_client_chain(&client, &len);
+    CHECK("client: done, with the chain", a.kind == ACME_DONE && chain && len == strlen(chain_pem) &&
+                                              strcmp(chain, chain_pem) == 0);
+    int64_t nb, na;
+    acme_client_validity(&client, &nb, &na);
+    CHECK("client: the chain's dates are openssl's", nb == chain_not_before && na == chain_not_after && na > nb);
+    CHECK("client: renewal at two thirds of the lifetime (60 of 90 days)",
+          acme_client_renew_at(&client) == chain_not_before + 60 * 86400);
+    static struct ca_roots roots;
+    CHECK("ca_roots: a self-signed EC certificate becomes one trust anchor",
+          ca_roots_load(&roots, chain_pem, strlen(chain_pem)) == 1 && roots.anchors[0].pkey.key_type == BR_KEYTYPE_EC &&
+              roots.anchors[0].pkey.key.ec.qlen == 65 && roots.anchors[0].dn.len > 0);
+    CHECK("ca_roots: text that is not PEM is refused", ca_roots_load(&roots, "-----BEGIN CERTIFICATE-----\n!!\n", 31) <= 0);
+    CHECK("client: every step was logged", strstr(log_text, "created account https://ca.test/acct/1") &&
+                                               strstr(log_text, "order valid") && strstr(log_text, "certificate issued"));
+}
+
+/* Directory and nonce done; the client's next request is newAccount. */
+static void to_account_request(void)
+{
+    next();
+    answer_full(200, NULL, NULL, "", directory);
+    next();
+    answer(200, NULL, NULL);
+}
+
+static void test_bad_nonce_and_existing_account(void)
+{
+    static const char *const one[] = { "www.example.test" };
+    start(one, 1, ACME_DNS01);
+    to_account_request();
+    struct acme_action a = next();
+    answer(400, NULL, "{\"type\":\"urn:ietf:params:acme:error:badNonce\",\"detail\":\"JWS has an invalid anti-replay nonce\"}");
+    a = next();
+    char payload[512];
+    CHECK("client: badNonce: the same request again, with the nonce of the rejection",
+          jws_ok(&a.request, "https://ca.test/acct", last_nonce, false, payload, sizeof payload));
+    answer(200, "https://ca.test/acct/1", account_valid);
+    CHECK("client: an existing account (200) is used", strstr(log_text, "using the existing account") != NULL);
+    a = next();
+    CHECK("client: then the order", is_send(&a, "POST", "https://ca.test/order"));
+    answer(201, "https://ca.test/order/2", "{\"status\":\"ready\",\"authorizations\":[\"https://ca.test/authz/9\"],"
+                                          "\"finalize\":\"https://ca.test/order/2/fin\"}");
+    a = next();
+    CHECK("client: an order ready at once goes straight to finalize", is_send(&a, "POST", "https://ca.test/order/2/fin"));
+
+    /* a badNonce without a new nonce: the client asks newNonce for one */
+    answer_full(400, NULL, NULL, "", "{\"type\":\"urn:ietf:params:acme:error:badNonce\"}");
+    a = next();
+    CHECK("client: badNonce without a nonce: HEAD newNonce first", is_send(&a, "HEAD", "https://ca.test/nonce"));
+    answer(204, NULL, NULL);
+    a = next();
+    CHECK("client: then finalize again", is_send(&a, "POST", "https://ca.test/order/2/fin"));
+    for (int i = 1; i < ACME_MAX_BAD_NONCES; i++) {     /* the one above was the first */
+        answer(400, NULL, "{\"type\":\"urn:ietf:params:acme:error:badNonce\"}");
+        a = next();
+    }
+    CHECK("client: badNonce retries are bounded", a.kind == ACME_SEND);
+    answer(400, NULL, "{\"type\":\"urn:ietf:params:acme:error:badNonce\"}");
+    a = next();
+    CHECK("client: ... and fail past the bound", a.kind == ACME_FAILED && strstr(acme_client_error(&client), "badNonce"));
+}
+
+static void test_problems(void)
+{
+    start(two_names, 2, ACME_DNS01);
+    through_account(201);
+    next();
+    answer(403, NULL,
+           "{\"type\":\"urn:ietf:params:acme:error:rejectedIdentifier\",\"detail\":\"Error creating new order\",\"status\":403,"
+           "\"subproblems\":[{\"type\":\"urn:ietf:params:acme:error:rejectedIdentifier\",\"detail\":\"forbidden \\u001b[31m name\","
+           "\"identifier\":{\"type\":\"dns\",\"value\":\"*.example.test\"}}]}");
+    struct acme_action a = next();
+    const char *e = acme_client_error(&client);
+    CHECK("client: a problem document fails the run", a.kind == ACME_FAILED);
+    CHECK("client: the error quotes status, type, detail and subproblems",
+          strcmp(e, "newOrder: HTTP 403, rejectedIdentifier: Error creating new order; *.example.test rejectedIdentifier: "
+                    "forbidden ?[31m name") == 0);
+    if (a.kind == ACME_FAILED)
+        printf("# %s\n", e);
+    CHECK("client: the failure is logged", strstr(log_text, "acme: failed: newOrder: HTTP 403") != NULL);
+    CHECK("client: failed stays failed", next().kind == ACME_FAILED);
+}
+
+static void test_retries(void)
+{
+    static const char *const one[] = { "example.test" };
+    start(one, 1, ACME_HTTP01);
+    struct acme_action a = next();
+    int64_t waits[ACME_MAX_RETRIES];
+    for (int i = 0; i < ACME_MAX_RETRIES; i++) {
+        answer(i % 2 ? 503 : 0, NULL, NULL);
+        a = next();
+        waits[i] = a.kind == ACME_WAIT ? a.until - now : -1;
+        now = a.until;
+        a = next();
+    }
+    CHECK("client: no response and 503 are retried with exponential back-off",
+          waits[0] == 2 && waits[1] == 4 && waits[2] == 8 && waits[3] == 16 && waits[4] == 32);
+    CHECK("client: the retry is the same request", is_send(&a, "GET", DIR_URL));
+    answer(503, NULL, NULL);
+    a = next();
+    CHECK("client: ... and give up after a bound", a.kind == ACME_FAILED &&
+                                                     strstr(acme_client_error(&client), "gave up after 5 attempts"));
+
+    start(one, 1, ACME_HTTP01);
+    to_account_request();
+    next();
+    answer_full(429, NULL, "120", NULL, "{\"type\":\"urn:ietf:params:acme:error:rateLimited\",\"detail\":\"too many\"}");
+    a = next();
+    CHECK("client: rateLimited waits as long as Retry-After asks", a.kind == ACME_WAIT && a.until == now + 120);
+
+    CHECK("schedule: back-off doubles from its base", acme_backoff(0, 2, 300) == 2 && acme_backoff(3, 2, 300) == 16);
+    CHECK("schedule: back-off is capped", acme_backoff(8, 2, 300) == 300 && acme_backoff(4000000000u, 2, 300) == 300);
+    /* the plan across runs, on a fake clock */
+    int64_t t0 = 1700000000;
+    struct acme_renewal_state st = { .have_certificate = false };
+    CHECK("schedule: without a certificate, a run at once", acme_next_run(&st, t0) == t0);
+    int64_t gaps[12];
+    for (uint32_t f = 1; f <= 12; f++) {
+        st.failures = f;
+        gaps[f - 1] = acme_next_run(&st, t0) - t0;
+    }
+    CHECK("schedule: failed runs retried after 1, 2, 4 ... minutes", gaps[0] == 60 && gaps[1] == 120 && gaps[2] == 240 &&
+                                                                      gaps[8] == 60 * 256);
+    CHECK("schedule: ... at most 6 hours apart", gaps[9] == 6 * 3600 && gaps[11] == 6 * 3600);
+    st = (struct acme_renewal_state){ .have_certificate = true, .not_before = t0, .not_after = t0 + 90 * 86400 };
+    CHECK("schedule: with a certificate, the run is due at two thirds of it",
+          acme_next_run(&st, t0 + 86400) == t0 + 60 * 86400);
+    st.failures = 3;
+    CHECK("schedule: a renewal that failed is retried with back-off",
+          acme_next_run(&st, t0 + 61 * 86400) == t0 + 61 * 86400 + 240);
+    CHECK("schedule: a failure before the due time does not delay the renewal",
+          acme_next_run(&st, t0 + 60 * 86400 - 100) == t0 + 60 * 86400);
+    CHECK("schedule: a clock behind notBefore waits for the renewal time, not before it",
+          (st.failures = 0, acme_next_run(&st, t0 - 7 * 86400)) == t0 + 60 * 86400);
+    CHECK("schedule: renewal at two thirds", acme_renewal_time(0, 90 * 86400) == 60 * 86400 &&
+                                             acme_renewal_time(1000, 1000 + 6 * 86400) == 1000 + 4 * 86400);
+}
+
+/* A run for example.test over HTTP-01, through account and a pending
+ * order with one authorization; the client's next request fetches it. */
+static void order_for_example_test(void)
+{
+    static const char *const one[] = { "example.test" };
+    start(one, 1, ACME_HTTP01);
+    through_account(201);
+    next();
+    answer(201, "https://ca.test/order/1", "{\"status\":\"pending\",\"authorizations\":[\"https://ca.test/authz/1\"],"
+                                          "\"finalize\":\"https://ca.test/order/1/finalize\"}");
+}
+
+static void test_rejected_challenge(void)
+{
+    order_for_example_test();
+    next();
+    answer(200, NULL, authz1_pending);
+    next();
+    acme_client_published(&client);
+    next();
+    answer(200, NULL, "{}");
+    now = next().until;
+    next();
+    answer(200, NULL,
+           "{\"status\":\"invalid\",\"identifier\":{\"type\":\"dns\",\"value\":\"example.test\"},\"challenges\":[{\"type\":\"http-01\","
+           "\"status\":\"invalid\",\"error\":{\"type\":\"urn:ietf:params:acme:error:connection\",\"detail\":\"Connection refused\"}}]}");
+    struct acme_action a = next();
+    CHECK("client: a rejected challenge is withdrawn first", a.kind == ACME_UNPUBLISH);
+    a = next();
+    CHECK("client: ... then the run fails quoting the CA",
+          a.kind == ACME_FAILED && strcmp(acme_client_error(&client),
+                                          "authorization for example.test invalid: HTTP 200, connection: Connection refused") == 0);
+}
+
+static void test_malformed(void)
+{
+    static const char *const one[] = { "example.test" };
+    static const struct {
+        const char *body, *why;
+    } bad[] = {
+        { "<html>not json</html>", "directory: malformed JSON from the CA (HTTP 200): unexpected character at byte 0" },
+        { "[\"newNonce\"]", "directory: malformed JSON from the CA (HTTP 200): not an object at byte 0" },
+        { "{\"newNonce\":\"https://ca.test/n\",\"newAccount\":\"https://ca.test/a\"}", "directory: malformed" },
+        { "{\"newNonce\":\"http://ca.test/n\",\"newAccount\":\"https://ca.test/a\",\"newOrder\":\"https://ca.test/o\"}",
+          "directory: malformed" },
+        { "{\"newNonce\":\"https://ca.test/n\",\"newAccount\":\"https://ca.test/a\",\"newOrder\":7}", "directory: malformed" },
+        { "{\"newNonce\":\"https://ca.test/n\",\"newAccount\":\"https://ca.test/a\",\"newOrder\":\"https://ca.test/o\","
+          "\"meta\":{\"externalAccountRequired\":true}}", "external account binding" },
+        { "{\"newNonce\":\"https://ca.test/n\",,}", "malformed JSON" },
+        { "", "no value" },
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        start(one, 1, ACME_HTTP01);
+        next();
+        answer(200, NULL, bad[i].body);
+        struct acme_action a = next();
+        char name[128];
+        snprintf(name, sizeof name, "client: malformed directory %zu fails cleanly (%s)", i, bad[i].why);
+        CHECK(name, a.kind == ACME_FAILED && strstr(acme_client_error(&client), bad[i].why));
+        if (a.kind != ACME_FAILED || !strstr(acme_client_error(&client), bad[i].why))
+            printf("# got: %s\n", acme_client_error(&client));
+    }
+
+    order_for_example_test();
+    next();
+    answer(200, NULL, authz2_pending);      /* a wildcard authorization: never asked for */
+    CHECK("client: an authorization for a name not asked for is refused",
+          next().kind == ACME_FAILED && strstr(acme_client_error(&client), "*.example.test, which was not asked for"));
+
+    order_for_example_test();
+    next();
+    answer(200, NULL, "{\"status\":\"pending\",\"identifier\":{\"type\":\"dns\",\"value\":\"example.test\"},\"challenges\":["
+                      "{\"type\":\"http-01\",\"url\":\"https://ca.test/c\",\"token\":\"../../etc/passwd\"}]}");
+    CHECK("client: a token that is not base64url is refused",
+          next().kind == ACME_FAILED && strstr(acme_client_error(&client), "malformed token"));
+
+    start(one, 1, ACME_HTTP01);
+    through_account(201);
+    next();
+    answer(201, NULL, "{\"status\":\"pending\",\"authorizations\":[\"https://ca.test/authz/1\"],\"finalize\":\"https://ca.test/f\"}");
+    CHECK("client: an order without a Location fails", next().kind == ACME_FAILED);
+
+    static const char *const bad_names[] = { "Example.test" };
+    CHECK("client: init refuses an invalid name", !start(bad_names, 1, ACME_HTTP01) &&
+                                                  strstr(acme_client_error(&client), "Example.test"));
+    CHECK("client: init refuses no names", !start(bad_names, 0, ACME_HTTP01));
+}
+
+static void test_poll_bound(void)
+{
+    static const char *const one[] = { "example.test" };
+    start(one, 1, ACME_HTTP01);
+    through_account(201);
+    next();
+    answer(201, "https://ca.test/order/1", "{\"status\":\"ready\",\"authorizations\":[\"https://ca.test/authz/1\"],"
+                                          "\"finalize\":\"https://ca.test/order/1/finalize\"}");
+    next();
+    answer(200, NULL, "{\"status\":\"processing\"}");
+    struct acme_action a = next();
+    int polls = 0;
+    int64_t longest = 0;
+    while (a.kind == ACME_WAIT && polls < 100) {
+        if (a.until - now > longest)
+            longest = a.until - now;
+        now = a.until;
+        a = next();
+        answer(200, NULL, "{\"status\":\"processing\"}");
+        a = next();
+        polls++;
+    }
+    CHECK("client: order polls are bounded, then fail", a.kind == ACME_FAILED && polls == ACME_MAX_POLLS);
+    CHECK("client: poll back-off is capped at 60 s", longest == 60);
+}
+
+static void test_cert_validity(void)
+{
+    (void)openssl_path("gt.pem");
+    /* GeneralizedTime (after 2049) and a leap day, from python3-cryptography. */
+    openssl_run("python3 -c \"\n"
+                "import datetime\n"
+                "from cryptography import x509\n"
+                "from cryptography.hazmat.primitives import hashes, serialization\n"
+                "from cryptography.hazmat.primitives.asymmetric import ec\n"
+                "k = ec.generate_private_key(ec.SECP256R1())\n"
+                "n = x509.Name([x509.NameAttribute(x509.oid.NameOID.COMMON_NAME, 'x.test')])\n"
+                "c = (x509.CertificateBuilder().subject_name(n).issuer_name(n).public_key(k.public_key())\n"
+                "     .serial_number(7).not_valid_before(datetime.datetime(2048, 2, 29, 12, 34, 56))\n"
+                "     .not_valid_after(datetime.datetime(2051, 3, 1, 0, 0, 1)).sign(k, hashes.SHA256()))\n"
+                "open('gt.pem', 'wb').write(c.public_bytes(serialization.Encoding.PEM))\n"
+                "\"");
+    size_t n;
+    char *pem = openssl_read("gt.pem", &n);
+    int64_t nb = 0, na = 0;
+    /* 2048-02-29T12:34:56Z and 2051-03-01T00:00:01Z as `date -u -d ... +%s` gives them */
+    CHECK("cert_validity: UTCTime and GeneralizedTime, a leap day",
+          cert_validity_pem(pem, n, &nb, &na) && nb == 2466592496LL && na == 2561241601LL);
+    CHECK("cert_validity: a PEM without a certificate is refused",
+          !cert_validity_pem("-----BEGIN X-----\nAAAA\n-----END X-----\n", 38, &nb, &na));
+    uint8_t junk[] = { 0x30, 0x03, 0x30, 0x01, 0x02 };
+    CHECK("cert_validity: truncated DER is refused", !cert_validity(junk, sizeof junk, &nb, &na));
+    free(pem);
+}
+
+int main(void)
+{
+    keys();
+    test_issuance();
+    test_bad_nonce_and_existing_account();
+    test_problems();
+    test_retries();
+    test_rejected_challenge();
+    test_malformed();
+    test_poll_bound();
+    test_cert_validity();
+    return CHECK_DONE();
+}
