@@ -8,6 +8,8 @@
 
 #include <string.h>
 
+#include "wire/hex_digit.h"
+
 struct parser {
     const char *text;
     size_t len;
@@ -37,23 +39,12 @@ static void skip_space(struct parser *p)
     }
 }
 
-static int hex_digit(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 /* The four hex digits at s (known to be there) as a code unit, or -1. */
 static long hex4(const char *s)
 {
     long v = 0;
     for (int i = 0; i < 4; i++) {
-        int d = hex_digit(s[i]);
+        int d = hex_digit_value(s[i]);
         if (d < 0)
             return -1;
         v = v << 4 | d;
@@ -129,7 +120,7 @@ static bool scan_string(struct parser *p, uint32_t *start, uint32_t *raw_len)
         if (e != 'u')
             return fail(p, "invalid escape");
         for (size_t k = p->pos + 2; k < p->pos + 6 && k < p->len; k++)
-            if (hex_digit(p->text[k]) < 0)
+            if (hex_digit_value(p->text[k]) < 0)
                 return fail(p, "invalid \\u escape");
         if (p->len - p->pos < 6)
             break;

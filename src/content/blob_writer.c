@@ -6,6 +6,8 @@
 
 #include <bearssl.h>
 
+#include "crypto/sha256_ni.h"
+
 #define POOL_START (sizeof(struct blob_preamble) + sizeof(struct blob_directory))
 
 struct growable {
@@ -204,10 +206,7 @@ int blob_writer_finish(struct blob_writer *w, uint64_t created, uint8_t **out, s
         if (w->table[t].len)
             memcpy(blob + dir.tables[t].off, w->table[t].data, w->table[t].len);
 
-    br_sha256_context ctx;
-    br_sha256_init(&ctx);
-    br_sha256_update(&ctx, blob + sizeof pre, size - sizeof pre);
-    br_sha256_out(&ctx, pre.payload_sha256);
+    sha256_fast_digest(blob + sizeof pre, size - sizeof pre, pre.payload_sha256);
     memcpy(blob, &pre, sizeof pre);
     *out = blob;
     *out_len = size;

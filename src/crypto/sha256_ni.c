@@ -179,3 +179,12 @@ const br_hash_class *sha256_fast(void)
 {
     return sha256_ni_available() ? &sha256_ni_vtable : &br_sha256_vtable;
 }
+
+void sha256_fast_digest(const void *data, size_t len, uint8_t digest[32])
+{
+    const br_hash_class *sha256 = sha256_fast();
+    br_hash_compat_context ctx;
+    sha256->init(&ctx.vtable);
+    sha256->update(&ctx.vtable, data, len);
+    sha256->out(&ctx.vtable, digest);
+}

@@ -17,6 +17,8 @@
 #define UNIHOST_CRYPTO_SHA256_NI_H
 
 #include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
 
 #include <bearssl.h>
 
@@ -30,5 +32,9 @@ bool sha256_ni_available(void);
 /* The fastest SHA-256 here: sha256_ni_vtable where the CPU has it, else
  * BearSSL's br_sha256_vtable. */
 const br_hash_class *sha256_fast(void);
+
+/* The SHA-256 of one piece of memory, on sha256_fast(): blobs (checked when
+ * opened, at start-up and at each swap) and crunch's ETags. */
+void sha256_fast_digest(const void *data, size_t len, uint8_t digest[32]);
 
 #endif

@@ -443,6 +443,78 @@ static void answer_in_zone(struct dns_response *r, struct lookup *l, const struc
     }
 }
 
+/*
+ * The runtime `_acme-challenge` TXT records (dns_challenge.h), where they
+ * apply (dns_engine_handle() says where): returns false, writing nothing,
+ * where they do not, and the zone answers as it always does. The records
+ * are written as the zone's RRsets are (owner compressed to the question,
+ * TC when they do not all fit, the zone's NS beside a positive answer).
+ */
+static bool answer_challenge(struct dns_response *r, struct lookup *l, const struct dns_query *q,
+                             const struct dns_challenges *challenges)
+{
+    size_t at = 0;
+    const struct dns_challenge *c = challenges ? dns_challenges_next(challenges, q->qname, q->qname_len, &at) : NULL;
+    if (!c || dns_db_zone_signed(l->zone))
+        return false;
+    const struct blob_dns_node *n;
+    unsigned ce_labels;
+    enum outcome outcome = look_up(l, l->key, l->key_len, q->qtype, &n, &ce_labels);
+    bool txt = q->qtype == DNS_TYPE_TXT || q->qtype == DNS_TYPE_ANY;
+    if (outcome == REFERRAL || (!txt && outcome == FOUND))
+        return false;
+    dns_response_set(r, DNS_RCODE_NOERROR, DNS_FLAG_AA);
+    if (!txt) {
+        if (!add_negative_soa(r, l))
+            truncated(r);
+        return true;
+    }
+    struct dns_response_mark mark = dns_response_mark(r);
+    for (; c; c = dns_challenges_next(challenges, q->qname, q->qname_len, &at)) {
+        uint8_t rdata[1 + DNS_CHALLENGE_VALUE_MAX];     /* one character-string */
+        rdata[0] = (uint8_t)c->value_len;
+        memcpy(rdata + 1, c->value, c->value_len);
+        if (!dns_response_add_record(r, DNS_SECTION_ANSWER, q->qname, q->qname_len, DNS_TYPE_TXT, DNS_CLASS_IN,
+                                     DNS_CHALLENGE_TTL, rdata, 1 + c->value_len)) {
+            dns_response_rewind(r, mark);       /* never part of an RRset */
+            truncated(r);
+            return true;
+        }
+    }
+    /* No node answered (NULL): add_zone_ns() then never looks at the set. */
+    if (!(dns_db_server(l->b)->flags & BLOB_DNS_MINIMAL_RESPONSES) && q->qtype != DNS_TYPE_ANY)
+        add_zone_ns(r, l, NULL, NULL, q->qtype);
+    return true;
+}
+
+enum dns_challenge_fit dns_engine_challenge_fit(const struct blob *b, const uint8_t *name, size_t name_len)
+{
+    struct lookup l;
+    l.b = b;
+    l.key_len = dns_name_to_key(name, name_len, l.key);
+    l.zone = dns_db_zone_for(b, l.key, l.key_len);
+    if (!l.zone)
+        return DNS_CHALLENGE_NOT_OURS;
+    const struct blob_dns_node *n;
+    unsigned ce_labels;
+    if (look_up(&l, l.key, l.key_len, DNS_TYPE_TXT, &n, &ce_labels) == REFERRAL)
+        return DNS_CHALLENGE_DELEGATED;
+    return dns_db_zone_signed(l.zone) ? DNS_CHALLENGE_SIGNED_ZONE : DNS_CHALLENGE_SERVED;
+}
+
+const char *dns_challenge_fit_text(enum dns_challenge_fit fit)
+{
+    switch (fit) {
+    case DNS_CHALLENGE_SERVED: return "served";
+    case DNS_CHALLENGE_NOT_OURS: return "the name is in none of our zones";
+    case DNS_CHALLENGE_DELEGATED: return "the name is delegated to other servers";
+    case DNS_CHALLENGE_SIGNED_ZONE:
+        return "the zone is DNSSEC-signed offline and unihost cannot sign a runtime TXT record: "
+               "use HTTP-01, or an unsigned _acme-challenge zone delegated without DS";
+    }
+    return "?";
+}
+
 /* The zone a DS query for a zone's own apex is answered from: the parent
  * side (RFC 4035 3.1.4.1), when we serve the parent too. */
 static const struct blob_dns_zone *parent_zone(const struct blob *b, const struct lookup *l)
@@ -496,7 +568,8 @@ struct rrl_facts {
 
 /* Answers a well-formed query; returns the rcode (sections written into r). */
 static unsigned answer_query(const struct blob *b, const struct dns_query *q, enum dns_transport transport,
-                             struct dns_response *r, uint16_t *ede, struct rrl_facts *facts)
+                             const struct dns_challenges *challenges, struct dns_response *r, uint16_t *ede,
+                             struct rrl_facts *facts)
 {
     /* Field by field: the arrays are read only below their counts, and
      * zeroing them would cost more than answering most queries. */
@@ -543,7 +616,8 @@ static unsigned answer_query(const struct blob *b, const struct dns_query *q, en
                : !add_negative_soa(r, &l) || (n && proving(&l) && !dnssec_prove_no_type(&l.proof, n)))
             truncated(r);
     } else {
-        answer_in_zone(r, &l, q);
+        if (!answer_challenge(r, &l, q, challenges))
+            answer_in_zone(r, &l, q);
         write_additional(r, &l);
     }
     if (q->qclass == DNS_CLASS_ANY)     /* data of class IN only: not the whole answer */
@@ -717,7 +791,7 @@ enum dns_action dns_engine_handle(const struct blob *b, const struct dns_engine_
                                                       : DNS_RCODE_NOERROR;
         break;
     default:
-        rcode = answer_query(b, &q, transport, &r, &ede, &facts);
+        rcode = answer_query(b, &q, transport, env ? env->challenges : NULL, &r, &ede, &facts);
         break;
     }
     dns_response_set(&r, rcode, 0);

@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "content/blob.h"
+#include "dns/dns_challenge.h"
 #include "dns/dns_cookie.h"
 #include "dns/dns_query.h"
 #include "dns/dns_rrl.h"
@@ -31,6 +32,9 @@ struct dns_engine_env {
     uint64_t *cookie_counts;        /* cookies judged, by enum dns_cookie_status (the metrics); NULL: not counted */
     const struct dns_tsig_key *tsig_keys;       /* the blob's TSIG keys, in its order (dns_tsig.h) */
     size_t tsig_key_count;
+    /* The runtime `_acme-challenge` TXT records laid over the zones
+     * (dns_challenge.h); NULL: none. See dns_engine_handle(). */
+    const struct dns_challenges *challenges;
 };
 
 /* The TSIG keys of blob b as dns_tsig.h takes them, into keys[0 ..
@@ -74,10 +78,47 @@ enum dns_action {
  * that sent a cookie without a valid server cookie gets BADCOOKIE with a
  * fresh one instead of a truncated answer (5.2.3), so its next query
  * carries it.
+ *
+ * With env->challenges, a name that has records there (always
+ * "_acme-challenge.<name>") is answered from them when it lies in one of
+ * our zones, above any zone cut, and the zone is not signed: TXT (and
+ * ANY) with those records, TTL DNS_CHALLENGE_TTL, AA, in place of what
+ * the zone answers TXT with there (its own TXT, a CNAME, a wildcard's
+ * data: while the client publishes, the name is its); another type as the zone answers it if the name
+ * exists in the zone, else NODATA with the zone's SOA (the name exists
+ * now). A name without records there is answered as if there were no
+ * table. In a zone signed offline they are not answered at all (see
+ * dns_engine_challenge_fit()). They answer for the name asked, not at
+ * the end of a CNAME chain: a zone that aliases one `_acme-challenge`
+ * name to another leads the chain to the zone's data, as ever.
  */
 enum dns_action dns_engine_handle(const struct blob *b, const struct dns_engine_env *env, const uint8_t *msg, size_t len,
                                   enum dns_transport transport, const struct dns_peer *peer,
                                   struct dns_transfer *xfr, uint8_t *out, size_t out_size, size_t *out_len);
+
+/*
+ * Can the engine answer runtime `_acme-challenge` records at the wire name
+ * `name` of blob b (dns_challenge_name() makes it from text)? An ACME
+ * client asks before it publishes, and logs why not:
+ *  - NOT_OURS: no zone of the blob holds the name;
+ *  - DELEGATED: it lies at or below a zone cut: the child's servers answer;
+ *  - SIGNED_ZONE: its zone is signed offline. The blob holds signatures,
+ *    never private keys, so an answer from the table would go out
+ *    unsigned, and a validating resolver (Let's Encrypt's validates)
+ *    takes an unsigned answer from a signed zone as bogus. The engine
+ *    answers such a name as the zone says (NXDOMAIN, with its proof)
+ *    rather than serve what validators reject. Use HTTP-01 there, or make
+ *    `_acme-challenge.<name>` a zone of its own, unsigned, delegated
+ *    without DS (an insecure delegation, which validators accept).
+ */
+enum dns_challenge_fit {
+    DNS_CHALLENGE_SERVED,
+    DNS_CHALLENGE_NOT_OURS,
+    DNS_CHALLENGE_DELEGATED,
+    DNS_CHALLENGE_SIGNED_ZONE,
+};
+enum dns_challenge_fit dns_engine_challenge_fit(const struct blob *b, const uint8_t *name, size_t name_len);
+const char *dns_challenge_fit_text(enum dns_challenge_fit fit);
 
 /*
  * dns_engine_handle() for a client allowed no transfer: returns the

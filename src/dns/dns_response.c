@@ -126,6 +126,30 @@ static size_t put_rdata(struct dns_response *r, size_t at, uint16_t type, const 
     return out + (len - in) - at;
 }
 
+/* Writes a record's owner name at `at`: a pointer to the last owner
+ * written when it is the same name, else the name compressed against the
+ * question. Returns bytes written, or 0 if it does not fit. */
+static size_t put_owner(struct dns_response *r, size_t at, const uint8_t *owner, size_t owner_len)
+{
+    /* The same bytes are the same name: the records of one RRset
+     * compare without a walk. */
+    if (r->last_owner && r->last_owner_off < 0x4000 &&
+        ((owner == r->last_owner && owner_len == r->last_owner_len) ||
+         dns_name_equal(owner, owner_len, r->last_owner, r->last_owner_len))) {
+        if (at + 2 > r->limit)
+            return 0;
+        dns_put16(r->buf + at, (uint16_t)(0xc000u | r->last_owner_off));
+        return 2;
+    }
+    size_t n = put_name(r, at, owner, owner_len);
+    if (n > 2 || (n == 2 && (r->buf[at] & 0xc0) != 0xc0)) {
+        r->last_owner = owner;
+        r->last_owner_len = owner_len;
+        r->last_owner_off = at;
+    }
+    return n;
+}
+
 bool dns_response_add_rrset(struct dns_response *r, enum dns_section section,
                             const uint8_t *owner, size_t owner_len, const struct blob *b,
                             const struct blob_dns_rrset *set, uint32_t ttl)
@@ -136,23 +160,7 @@ bool dns_response_add_rrset(struct dns_response *r, enum dns_section section,
         ttl = set->ttl;
     for (uint32_t i = 0; i < set->rdata_count; i++) {
         struct blob_ref rd = b->rdatas[set->rdata_first + i];
-        size_t n;
-        /* The same bytes are the same name: the records of one RRset
-         * compare without a walk. */
-        if (r->last_owner && r->last_owner_off < 0x4000 &&
-            ((owner == r->last_owner && owner_len == r->last_owner_len) ||
-             dns_name_equal(owner, owner_len, r->last_owner, r->last_owner_len))) {
-            n = at + 2 <= r->limit ? 2 : 0;
-            if (n)
-                dns_put16(r->buf + at, (uint16_t)(0xc000u | r->last_owner_off));
-        } else {
-            n = put_name(r, at, owner, owner_len);
-            if (n > 2 || (n == 2 && (r->buf[at] & 0xc0) != 0xc0)) {
-                r->last_owner = owner;
-                r->last_owner_len = owner_len;
-                r->last_owner_off = at;
-            }
-        }
+        size_t n = put_owner(r, at, owner, owner_len);
         if (n == 0 || at + n + 10 > r->limit) {
             dns_response_rewind(r, mark);
             return false;
@@ -171,6 +179,29 @@ bool dns_response_add_rrset(struct dns_response *r, enum dns_section section,
     }
     r->len = at;
     r->counts[section] = (uint16_t)(r->counts[section] + set->rdata_count);
+    dns_put16(r->buf + 6 + 2 * section, r->counts[section]);
+    return true;
+}
+
+bool dns_response_add_record(struct dns_response *r, enum dns_section section, const uint8_t *owner,
+                             size_t owner_len, uint16_t type, uint16_t rclass, uint32_t ttl, const uint8_t *rdata,
+                             size_t rdata_len)
+{
+    struct dns_response_mark mark = dns_response_mark(r);
+    size_t at = r->len;
+    size_t n = put_owner(r, at, owner, owner_len);
+    if (n == 0 || rdata_len > 0xffff || at + n + 10 + rdata_len > r->limit) {
+        dns_response_rewind(r, mark);
+        return false;
+    }
+    at += n;
+    dns_put16(r->buf + at, type);
+    dns_put16(r->buf + at + 2, rclass);
+    dns_put32(r->buf + at + 4, ttl);
+    dns_put16(r->buf + at + 8, (uint16_t)rdata_len);
+    memcpy(r->buf + at + 10, rdata, rdata_len);
+    r->len = at + 10 + rdata_len;
+    r->counts[section]++;
     dns_put16(r->buf + 6 + 2 * section, r->counts[section]);
     return true;
 }

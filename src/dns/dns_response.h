@@ -49,6 +49,17 @@ bool dns_response_add_rrset(struct dns_response *r, enum dns_section section,
                             const struct blob_dns_rrset *set, uint32_t ttl);
 
 /*
+ * Appends one record whose RDATA is not in the blob (it is copied as it
+ * is, no name in it compressed): the runtime `_acme-challenge` TXT records
+ * (dns_challenge.h). The owner is compressed as add_rrset's are, so the
+ * records of one name written in a row point at the first. Returns false,
+ * writing nothing, if it does not fit.
+ */
+bool dns_response_add_record(struct dns_response *r, enum dns_section section, const uint8_t *owner,
+                             size_t owner_len, uint16_t type, uint16_t rclass, uint32_t ttl, const uint8_t *rdata,
+                             size_t rdata_len);
+
+/*
  * Appends the OPT record (RFC 6891) with our payload size, the extended
  * rcode bits, the DO flag echoed and, unless `ede` is DNS_EDE_NONE, an
  * Extended DNS Error (RFC 8914). The OPT always fits if the caller

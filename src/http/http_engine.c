@@ -546,6 +546,24 @@ static void respond_text(struct http_conn *c, int status, const char *text, cons
     respond_text_with(c, status, text, location, location_len, NULL, head_only);
 }
 
+/* An ACME HTTP-01 answer (RFC 8555 8.3): the key authorization as it is,
+ * copied into the header block's buffer (it fits: HTTP_CHALLENGE_VALUE_MAX
+ * is far below HTTP_HEAD_MAX less the longest head). Never cached: the
+ * token is withdrawn once the CA has looked. */
+static void respond_challenge(struct http_conn *c, const struct http_challenge *challenge, bool head_only)
+{
+    _Static_assert(HTTP_CHALLENGE_VALUE_MAX + HTTP_EXTRA_HEADERS_MAX + 256 < HTTP_HEAD_MAX,
+                   "an HTTP-01 answer fits the header block's buffer");
+    struct head_writer w = {c, false};
+    begin_response(&w, 200);
+    puts_(&w, "Content-Type: application/octet-stream\r\n");
+    puts_(&w, "Cache-Control: no-store\r\n");
+    put_length(&w, challenge->value_len);
+    end_head(&w);
+    if (!head_only)
+        put(&w, challenge->value, challenge->value_len);
+}
+
 /* Does an If-None-Match list name this ETag (weak comparison, RFC 9110 13.1.2)? */
 static bool etag_matches(const struct http_conn *c, const uint8_t *etag, size_t len)
 {
@@ -844,6 +862,12 @@ static void respond_to_request(struct http_conn *c)
         if (method == HTTP_CONNECT)
             c->close_after = true;
         respond_text(c, 405, "method not allowed\n", NULL, 0, false);
+        return;
+    }
+    const struct http_challenge *challenge =
+        c->challenges ? http_challenges_for_target(c->challenges, c->url, c->url_len) : NULL;
+    if (challenge) {
+        respond_challenge(c, challenge, head_only);
         return;
     }
     char path[HTTP_URL_MAX + 1];
@@ -1150,6 +1174,11 @@ bool http_conn_set_extra_headers(struct http_conn *c, const char *lines, size_t 
     c->extra_headers = lines;
     c->extra_headers_len = len;
     return true;
+}
+
+void http_conn_set_challenges(struct http_conn *c, const struct http_challenges *challenges)
+{
+    c->challenges = challenges;
 }
 
 bool http_conn_mid_request(const struct http_conn *c)

@@ -22,6 +22,7 @@
 
 #include "content/blob.h"
 #include "http/http_accept_encoding.h"
+#include "http/http_challenge.h"
 
 #define HTTP_URL_MAX 2048           /* longer request targets get 414 */
 #define HTTP_HEADERS_MAX 8192       /* more header bytes get 431 */
@@ -116,6 +117,7 @@ struct http_conn {
     bool close_after;               /* close once the response is out */
     bool live;                      /* the live-reload event stream: a response that never ends by itself */
     const char *extra_headers;      /* the caller's lines for every response (HSTS) */
+    const struct http_challenges *challenges;   /* ACME HTTP-01 tokens answered (NULL: none) */
     size_t extra_headers_len;
     bool failed;                    /* a protocol error: take no more input */
 
@@ -162,6 +164,19 @@ bool http_conn_should_close(const struct http_conn *c);
  * removes them.
  */
 bool http_conn_set_extra_headers(struct http_conn *c, const char *lines, size_t len);
+
+/*
+ * Answers ACME HTTP-01 requests from `challenges` (http_challenge.h; it
+ * must outlive `c`; NULL: none) from now on: a GET or HEAD of
+ * /.well-known/acme-challenge/TOKEN for a pending token gets 200,
+ * application/octet-stream, the key authorization (copied into the
+ * response when it is made: a token withdrawn meanwhile does not change
+ * bytes being sent), before the site's files and redirects are looked at.
+ * Other tokens are answered as any path is (404 unless the site has the
+ * file). For port 80 only: RFC 8555 8.3 validates over plain HTTP. Call
+ * after http_conn_init().
+ */
+void http_conn_set_challenges(struct http_conn *c, const struct http_challenges *challenges);
 
 /*
  * Reports every response from now on to `hooks` (which must outlive `c`;

@@ -5,16 +5,7 @@
 #include <stdint.h>
 #include <string.h>
 
-static int hex_value(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
+#include "wire/hex_digit.h"
 
 /* Removes "." and ".." segments in place (RFC 3986 5.2.4); ".." never
  * climbs above "/". The output never overtakes the input, so in place works. */
@@ -74,7 +65,7 @@ size_t http_path_normalize(const char *target, size_t len, char *out, size_t out
         if (c == '%') {
             if (i + 2 >= len)
                 return 0;
-            int hi = hex_value(target[i + 1]), lo = hex_value(target[i + 2]);
+            int hi = hex_digit_value(target[i + 1]), lo = hex_digit_value(target[i + 2]);
             if (hi < 0 || lo < 0)
                 return 0;
             c = (char)(hi * 16 + lo);
@@ -187,7 +178,7 @@ size_t http_target_to_location(const char *target, size_t len, char *out, size_t
         unsigned char c = (unsigned char)target[i];
         if (c == '#')
             break;                  /* a fragment is the client's, never the server's */
-        if (c == '%' && i + 2 < len && hex_value(target[i + 1]) >= 0 && hex_value(target[i + 2]) >= 0)
+        if (c == '%' && i + 2 < len && hex_digit_value(target[i + 1]) >= 0 && hex_digit_value(target[i + 2]) >= 0)
             out_byte(&o, '%');      /* already an escape: kept, not encoded twice */
         else if (c == '/' || c == '?' || is_path_char(c))
             out_byte(&o, (char)c);  /* path and query characters (RFC 3986 3.3, 3.4) */
@@ -224,7 +215,7 @@ bool http_host_valid(const char *v, size_t len)
         while (i < len && v[i] != ':') {
             unsigned char c = (unsigned char)v[i];
             if (c == '%') {
-                if (i + 2 >= len || hex_value(v[i + 1]) < 0 || hex_value(v[i + 2]) < 0)
+                if (i + 2 >= len || hex_digit_value(v[i + 1]) < 0 || hex_digit_value(v[i + 2]) < 0)
                     return false;
                 i += 3;
             } else if (uri_class[c] & (URI_UNRESERVED | URI_SUB_DELIM)) {

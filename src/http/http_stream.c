@@ -24,6 +24,9 @@ void http_stream_init(struct http_stream *s, enum http_stream_kind kind, const s
     s->redirect_sent = false;
     s->hooks = NULL;
     s->redirect_reported = false;
+    s->challenges = NULL;
+    s->challenge_len = 0;
+    s->challenge_head_only = false;
     if (kind == HTTP_STREAM_REDIRECT) {
         redirect_head_init(&s->u.redirect);
         return;
@@ -117,6 +120,20 @@ void http_stream_rebind(struct http_stream *s, const struct blob *blob)
         s->u.http.blob = blob;
 }
 
+/* Redirect: a whole head that asks for a pending HTTP-01 token keeps a
+ * copy of its key authorization, answered in place of the 301. */
+static void take_challenge(struct http_stream *s)
+{
+    const struct redirect_head *h = &s->u.redirect;
+    if (!s->challenges || h->state != REDIRECT_HEAD_COMPLETE)
+        return;
+    const struct http_challenge *c = https_redirect_challenge(h->kept, h->len, s->challenges, &s->challenge_head_only);
+    if (!c)
+        return;
+    memcpy(s->challenge_value, c->value, c->value_len);
+    s->challenge_len = c->value_len;
+}
+
 size_t http_stream_feed(struct http_stream *s, const uint8_t *data, size_t len)
 {
     if (s->input_closed)
@@ -131,8 +148,10 @@ size_t http_stream_feed(struct http_stream *s, const uint8_t *data, size_t len)
         if (s->u.redirect.seen == 0 && len > 0 && s->hooks && s->hooks->begun)
             s->hooks->begun(s->hooks->ctx);
         used = redirect_head_feed(&s->u.redirect, data, len);
-        if (redirect_head_done(&s->u.redirect))
+        if (redirect_head_done(&s->u.redirect)) {
             s->redirect_date = s->wall_seconds();
+            take_challenge(s);
+        }
         return used;
     case HTTP_STREAM_TLS:
         used = tls_conn_put_received(s->tls, data, len);
@@ -159,6 +178,9 @@ static size_t redirect_answer(struct http_stream *s, uint8_t *scratch)
     char *out = (char *)scratch;
     switch (h->state) {
     case REDIRECT_HEAD_COMPLETE:
+        if (s->challenge_len)
+            return https_redirect_challenge_answer(s->challenge_value, s->challenge_len, s->challenge_head_only,
+                                                   s->redirect_date, out, HTTPS_REDIRECT_OUT_MAX);
         return https_redirect_answer(h->kept, h->len, s->redirect_date, out, HTTPS_REDIRECT_OUT_MAX);
     case REDIRECT_HEAD_BAD:
         return https_redirect_error(400, s->redirect_date, out, HTTPS_REDIRECT_OUT_MAX);
@@ -169,10 +191,10 @@ static size_t redirect_answer(struct http_stream *s, uint8_t *scratch)
     }
 }
 
-static int redirect_status(const struct redirect_head *h)
+static int redirect_status(const struct http_stream *s)
 {
-    switch (h->state) {
-    case REDIRECT_HEAD_COMPLETE: return 301;
+    switch (s->u.redirect.state) {
+    case REDIRECT_HEAD_COMPLETE: return s->challenge_len ? 200 : 301;
     case REDIRECT_HEAD_BAD: return 400;
     case REDIRECT_HEAD_TOO_LARGE: return 431;
     default: return 414;
@@ -201,7 +223,7 @@ static void redirect_report(struct http_stream *s, bool complete)
         .target = target,
         .target_len = (size_t)((target_end ? target_end : line + end) - target),
         .target_cut = h->state == REDIRECT_HEAD_TOO_LONG,
-        .status = redirect_status(h),
+        .status = redirect_status(s),
         .bytes = s->redirect_taken,
         .complete = complete,
     };
@@ -331,6 +353,13 @@ void http_stream_set_access_hooks(struct http_stream *s, const struct http_acces
     s->hooks = hooks;
     if (s->kind != HTTP_STREAM_REDIRECT)
         http_conn_set_access_hooks(&s->u.http, hooks);
+}
+
+void http_stream_set_challenges(struct http_stream *s, const struct http_challenges *challenges)
+{
+    s->challenges = challenges;
+    if (s->kind != HTTP_STREAM_REDIRECT)
+        http_conn_set_challenges(&s->u.http, challenges);
 }
 
 void http_stream_end(struct http_stream *s)

@@ -50,6 +50,13 @@ struct http_stream {
     bool redirect_sent;
     const struct http_access_hooks *hooks;  /* the access log's, or NULL */
     bool redirect_reported;
+    const struct http_challenges *challenges;   /* ACME HTTP-01 tokens answered (NULL: none) */
+    /* Redirect: the key authorization a head asked for, copied when the
+     * head ended, so that the answer made again at each output() stays
+     * the same whatever the table does meanwhile (0: none, redirected). */
+    char challenge_value[HTTP_CHALLENGE_VALUE_MAX];
+    size_t challenge_len;
+    bool challenge_head_only;
     union {
         struct http_conn http;      /* plain and TLS */
         struct redirect_head redirect;
@@ -86,6 +93,15 @@ unsigned http_stream_state(const struct http_stream *s);
  * hooks must outlive `s`. Call after http_stream_init().
  */
 void http_stream_set_access_hooks(struct http_stream *s, const struct http_access_hooks *hooks);
+
+/*
+ * Answers ACME HTTP-01 requests from `challenges` (http_challenge.h; it
+ * must outlive `s`; NULL: none): plain kind through the HTTP engine
+ * (http_conn_set_challenges), redirect kind with a 200 in place of the
+ * 301 for a pending token. For port 80's streams only. Call after
+ * http_stream_init().
+ */
+void http_stream_set_challenges(struct http_stream *s, const struct http_challenges *challenges);
 
 /* The connection is over (closed, reset or shed): a response not wholly
  * taken is reported now. */

@@ -146,21 +146,34 @@ static int next_field(struct field_lines *f, const uint8_t **name, size_t *name_
     return 1;
 }
 
-size_t https_redirect_answer(const uint8_t *req, size_t len, uint64_t now, char *out, size_t out_size)
+/* What a whole head that is redirected says: its method, its host, and
+ * its target (an absolute form's path part). */
+struct head_facts {
+    const uint8_t *method;
+    size_t method_len;
+    const uint8_t *host;
+    size_t host_len;
+    const uint8_t *target;
+    size_t target_len;
+};
+
+/*
+ * Reads the request head in req[0..len): 0 while it is incomplete, 431
+ * when it is too large, 400 when it is refused, else 301 with *f filled
+ * (the target not yet judged for its length in a Location).
+ */
+static int read_head(const uint8_t *req, size_t len, struct head_facts *f)
 {
     size_t end = head_end(req, len < HTTPS_REDIRECT_HEAD_MAX ? len : HTTPS_REDIRECT_HEAD_MAX);
-    if (end == 0) {
-        if (len < HTTPS_REDIRECT_HEAD_MAX)
-            return 0;
-        return answer(out, out_size, 431, "Request Header Fields Too Large", NULL, 0, NULL, 0, now);
-    }
+    if (end == 0)
+        return len < HTTPS_REDIRECT_HEAD_MAX ? 0 : 431;
 
     /* Empty lines before the request line are ignored (RFC 9112 2.2). */
     const uint8_t *line = req;
     while (line < req + end && (*line == '\r' || *line == '\n'))
         line++;
     if (line == req + end)
-        return BAD_REQUEST(out, out_size, now);
+        return 400;
     /* The request line: METHOD SP TARGET SP HTTP/1.DIGIT (RFC 9112 3). */
     const uint8_t *line_end = memchr(line, '\n', (size_t)(req + end - line));
     size_t line_len = (size_t)(line_end - line);
@@ -170,18 +183,18 @@ size_t https_redirect_answer(const uint8_t *req, size_t len, uint64_t now, char 
     const uint8_t *sp2 = sp1 ? memchr(sp1 + 1, ' ', line_len - (size_t)(sp1 + 1 - line)) : NULL;
     if (!sp1 || !sp2 || sp1 == line || sp2 == sp1 + 1 || (size_t)(line + line_len - (sp2 + 1)) != 8 ||
         memcmp(sp2 + 1, "HTTP/1.", 7) != 0 || sp2[8] < '0' || sp2[8] > '9')
-        return BAD_REQUEST(out, out_size, now);
+        return 400;
     /* Any method is redirected, but it must be one: a token. */
     for (const uint8_t *m = line; m < sp1; m++)
         if (!is_tchar(*m))
-            return BAD_REQUEST(out, out_size, now);
+            return 400;
     /* Visible ASCII only: no CR, LF or other byte that could end or split
      * the Location line, whatever the encoding below makes of the rest. */
     const uint8_t *target = sp1 + 1;
     size_t target_len = (size_t)(sp2 - target);
     for (size_t i = 0; i < target_len; i++)
         if (target[i] <= 0x20 || target[i] >= 0x7f)
-            return BAD_REQUEST(out, out_size, now);
+            return 400;
 
     const uint8_t *host = NULL;
     size_t host_len = 0;
@@ -198,11 +211,11 @@ size_t https_redirect_answer(const uint8_t *req, size_t len, uint64_t now, char 
         host = auth;
         host_len = clean_host(auth, a);
         if (host_len == 0)
-            return BAD_REQUEST(out, out_size, now);
+            return 400;
         target = auth + a;
         target_len = rest - a;
     } else if (target_len == 0 || target[0] != '/') {
-        return BAD_REQUEST(out, out_size, now);
+        return 400;
     }
 
     /* The field lines. Host: exactly one line, with a valid value (RFC 9112
@@ -214,11 +227,11 @@ size_t https_redirect_answer(const uint8_t *req, size_t len, uint64_t now, char 
     int got;
     while ((got = next_field(&fields, &name, &name_len, &value, &value_len)) != 0) {
         if (got < 0)
-            return BAD_REQUEST(out, out_size, now);
+            return 400;
         if (name_len != 4 || strncasecmp((const char *)name, "host", 4) != 0)
             continue;
         if (host_field || !http_host_valid((const char *)value, value_len))
-            return BAD_REQUEST(out, out_size, now);
+            return 400;
         host_field = value;
         host_field_len = value_len;
     }
@@ -226,8 +239,32 @@ size_t https_redirect_answer(const uint8_t *req, size_t len, uint64_t now, char 
         host = host_field;
         host_len = host_field ? clean_host(host_field, host_field_len) : 0;
         if (host_len == 0)
-            return BAD_REQUEST(out, out_size, now);
+            return 400;
     }
+    f->method = line;
+    f->method_len = (size_t)(sp1 - line);
+    f->host = host;
+    f->host_len = host_len;
+    f->target = target;
+    f->target_len = target_len;
+    return 301;
+}
+
+size_t https_redirect_answer(const uint8_t *req, size_t len, uint64_t now, char *out, size_t out_size)
+{
+    struct head_facts f;
+    switch (read_head(req, len, &f)) {
+    case 0:
+        return 0;
+    case 431:
+        return answer(out, out_size, 431, "Request Header Fields Too Large", NULL, 0, NULL, 0, now);
+    case 400:
+        return BAD_REQUEST(out, out_size, now);
+    default:
+        break;
+    }
+    const uint8_t *host = f.host, *target = f.target;
+    size_t host_len = f.host_len, target_len = f.target_len;
 
     /* The target goes into Location percent-encoded where a URI needs it
      * (RFC 3986): quotes, angle brackets and the like, which are visible
@@ -259,4 +296,31 @@ size_t https_redirect_error(int status, uint64_t now, char *out, size_t out_size
                          : status == 431 ? "Request Header Fields Too Large"
                                          : "Bad Request";
     return answer(out, out_size, status, reason, "", 0, "", 0, now);
+}
+
+const struct http_challenge *https_redirect_challenge(const uint8_t *req, size_t len, const struct http_challenges *t,
+                                                      bool *head_only)
+{
+    struct head_facts f;
+    if (read_head(req, len, &f) != 301)
+        return NULL;        /* refused (400, 431) as it would be anyway */
+    bool get = f.method_len == 3 && memcmp(f.method, "GET", 3) == 0;
+    bool head = f.method_len == 4 && memcmp(f.method, "HEAD", 4) == 0;
+    if (!get && !head)
+        return NULL;
+    *head_only = head;
+    return http_challenges_for_target(t, (const char *)f.target, f.target_len);
+}
+
+size_t https_redirect_challenge_answer(const char *value, size_t value_len, bool head_only, uint64_t now, char *out,
+                                       size_t out_size)
+{
+    char date[HTTP_DATE_LEN + 1];
+    http_date_format(now, date);
+    date[HTTP_DATE_LEN] = '\0';
+    int n = snprintf(out, out_size,
+                     "HTTP/1.1 200 OK\r\nDate: %s\r\nContent-Type: application/octet-stream\r\n"
+                     "Cache-Control: no-store\r\nContent-Length: %zu\r\nConnection: close\r\n\r\n%.*s",
+                     date, value_len, head_only ? 0 : (int)value_len, value);
+    return n > 0 && (size_t)n < out_size ? (size_t)n : 0;
 }

@@ -11,6 +11,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "http/http_challenge.h"
+
 #define HTTPS_REDIRECT_HEAD_MAX 8192    /* a longer request head gets 431 */
 #define HTTPS_REDIRECT_OUT_MAX 4096     /* room the caller gives for the answer */
 
@@ -30,5 +32,21 @@ size_t https_redirect_answer(const uint8_t *req, size_t len, uint64_t now, char 
  * 414 or 431), for a caller that judged the request itself (a head read in
  * pieces: redirect_head.h). */
 size_t https_redirect_error(int status, uint64_t now, char *out, size_t out_size);
+
+/*
+ * ACME HTTP-01 while HTTPS is on (RFC 8555 8.3: the CA starts on port 80,
+ * over plain HTTP): the pending token of `t` that the whole request head
+ * req[0..len) asks for with GET or HEAD (*head_only for HEAD), or NULL.
+ * Only a head https_redirect_answer() would redirect gets one: what it
+ * refuses (400, 431) is refused alike, and any other head is redirected.
+ */
+const struct http_challenge *https_redirect_challenge(const uint8_t *req, size_t len, const struct http_challenges *t,
+                                                      bool *head_only);
+
+/* The answer to it, written as https_redirect_answer() writes its own:
+ * 200, application/octet-stream, the key authorization `value` (not for
+ * HEAD), Connection: close. Returns its length (0: out_size too small). */
+size_t https_redirect_challenge_answer(const char *value, size_t value_len, bool head_only, uint64_t now, char *out,
+                                       size_t out_size);
 
 #endif

@@ -644,8 +644,10 @@ bool tls_conn_handshake_done(struct tls_conn *conn)
     /* BearSSL offers application data in either direction only once the
      * handshake is over (the suite is known from the ServerHello on, so it
      * does not tell); latched, since a full output buffer hides SENDAPP. */
-    if (conn->mode == TLS_MODE_TLS13)
+    if (conn->mode == TLS_MODE_TLS13) {
+        conn->resumed = conn->v13.resumed;      /* known only after a retried hello, if one came */
         return tls13_conn_handshake_done(&conn->v13);
+    }
     if (conn->mode == TLS_MODE_TLS12 && !conn->established &&
         (br_ssl_engine_current_state(&conn->sc.eng) & (BR_SSL_SENDAPP | BR_SSL_RECVAPP)))
         conn->established = true;

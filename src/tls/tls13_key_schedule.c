@@ -55,18 +55,39 @@ void tls13_hkdf_extract(const br_hash_class *hash, const uint8_t *salt, size_t s
     secret_wipe(&hc, sizeof hc);
 }
 
-/* An HKDF context ready to expand from the PRK `secret`. BearSSL keys its
- * context only through br_hkdf_flip(), from an extract it computes
- * itself; TLS 1.3 expands from secrets that are themselves expansions,
- * so the context is set as br_hkdf_flip() leaves it (BearSSL 0.6's
- * fields; the RFC 8448 test catches any change). */
-static void hkdf_from_prk(br_hkdf_context *hc, const br_hash_class *hash, const uint8_t *secret)
+/*
+ * HKDF-Expand(prk, info, out_len) (RFC 5869 2.3) on BearSSL's public HMAC
+ * API: T(i) = HMAC(prk, T(i-1) | info | i), the output their
+ * concatenation. BearSSL's own br_hkdf_* keys its context only from an
+ * extract it computes itself, and TLS 1.3 expands from secrets that are
+ * themselves expansions; setting that context's fields by hand would tie
+ * this code to one BearSSL version's private layout. out_len is at most
+ * 255 blocks (every TLS 1.3 use is far below: one or two).
+ */
+static void hkdf_expand(const br_hash_class *hash, const uint8_t *prk, size_t prk_len,
+                        const uint8_t *info, size_t info_len, uint8_t *out, size_t out_len)
 {
     size_t hlen = digest_len(hash);
-    br_hmac_key_init(&hc->u.prk_ctx, hash, secret, hlen);
-    hc->dig_len = hlen;
-    hc->ptr = hlen;
-    hc->chunk_num = 0;
+    uint8_t block[TLS13_HASH_MAX];
+    br_hmac_key_context kc;
+    br_hmac_context hc;
+    br_hmac_key_init(&kc, hash, prk, prk_len);
+    size_t done = 0;
+    for (unsigned counter = 1; done < out_len; counter++) {
+        uint8_t counter_byte = (uint8_t)counter;
+        br_hmac_init(&hc, &kc, 0);
+        if (done > 0)
+            br_hmac_update(&hc, block, hlen);           /* T(i-1); T(0) is empty */
+        br_hmac_update(&hc, info, info_len);
+        br_hmac_update(&hc, &counter_byte, 1);
+        br_hmac_out(&hc, block);
+        size_t n = out_len - done < hlen ? out_len - done : hlen;
+        memcpy(out + done, block, n);
+        done += n;
+    }
+    secret_wipe(block, sizeof block);
+    secret_wipe(&kc, sizeof kc);
+    secret_wipe(&hc, sizeof hc);
 }
 
 void tls13_expand_label(const br_hash_class *hash, const uint8_t *secret, const char *label,
@@ -90,10 +111,7 @@ void tls13_expand_label(const br_hash_class *hash, const uint8_t *secret, const 
         memcpy(info + n, context, context_len);
     n += context_len;
 
-    br_hkdf_context hc;
-    hkdf_from_prk(&hc, hash, secret);
-    br_hkdf_produce(&hc, info, n, out, out_len);
-    secret_wipe(&hc, sizeof hc);
+    hkdf_expand(hash, secret, digest_len(hash), info, n, out, out_len);
 }
 
 void tls13_schedule_init(struct tls13_schedule *s, const struct tls13_suite *suite,

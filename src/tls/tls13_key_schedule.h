@@ -1,6 +1,6 @@
 /*
- * The TLS 1.3 key schedule (RFC 8446 section 7) on BearSSL's HMAC and
- * HKDF: the suites and their hashes, HKDF-Expand-Label, the three stage
+ * The TLS 1.3 key schedule (RFC 8446 section 7) on BearSSL's public HMAC
+ * API (HKDF-Extract and -Expand written over it): the suites and their hashes, HKDF-Expand-Label, the three stage
  * secrets (early, handshake, master), Derive-Secret, the Finished MAC and
  * the next traffic secret of a KeyUpdate.
  *

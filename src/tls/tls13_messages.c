@@ -345,6 +345,8 @@ int tls13_parse_client_hello(const uint8_t *body, size_t len, struct tls13_clien
     if (!ch->has_signature_algorithms || !(seen & (1u << seen_bit(EXT_SUPPORTED_GROUPS))) ||
         !(seen & (1u << seen_bit(EXT_KEY_SHARE))))
         return TLS13_ALERT_MISSING_EXTENSION;   /* 9.2: no PSK, so all three */
+    if (ch->psk_offered && !(seen & (1u << seen_bit(EXT_PSK_KEY_EXCHANGE_MODES))))
+        return TLS13_ALERT_MISSING_EXTENSION;   /* 4.2.9: a PSK says how it may be used */
     return 0;
 }
 

@@ -52,12 +52,20 @@ static size_t record_room(struct tls13_conn *c)
     return c->out_cap - c->out_len;
 }
 
+static void pay_key_update(struct tls13_conn *c);
+
 static void seal_plaintext(struct tls13_conn *c)
 {
     if (c->plain_len == 0)
         return;
     c->out_len += tls13_seal(&c->tx, TLS13_CT_APPLICATION_DATA, c->out + c->out_len, c->plain_len, 0);
     c->plain_len = 0;
+    /* The key has sealed its share (RFC 8446 5.5): a KeyUpdate of ours,
+     * before any more data. */
+    if (c->tx.seq >= TLS13_RECORDS_PER_KEY && c->state == TLS13_CONNECTED) {
+        c->key_update_owed = true;
+        pay_key_update(c);
+    }
 }
 
 /* Appends a record of `type` holding data (copied), protected once the
@@ -209,6 +217,7 @@ static void send_server_flight(struct tls13_conn *c, const struct tls13_client_h
     tls13_write_server_hello_psk(&w, random, c->session_id, c->session_id_len, c->suite->id, c->group,
                                  share, share_len, c->resumed);
     if (w.overflow) {
+        secret_wipe(shared, sizeof shared);
         fail(c, TLS13_ALERT_INTERNAL_ERROR);
         return;
     }
@@ -323,6 +332,7 @@ static int choose(struct tls13_conn *c, const struct tls13_client_hello *ch)
         return TLS13_ALERT_NO_APPLICATION_PROTOCOL;
     if (!(ch->groups & (TLS13_GROUP_BIT_X25519 | TLS13_GROUP_BIT_SECP256R1)))
         return TLS13_ALERT_HANDSHAKE_FAILURE;
+    c->alpn_offered = ch->alpn_offered;
     c->alpn_http11 = ch->alpn_http11;
     memcpy(c->sni, ch->sni, sizeof c->sni);
     memcpy(c->session_id, ch->session_id, ch->session_id_len);
@@ -335,8 +345,13 @@ static int choose(struct tls13_conn *c, const struct tls13_client_hello *ch)
 
 /* A ticket offered with psk_dhe_ke: 0 and c->resumed if it is ours and
  * its binder proves the client holds its PSK; 0 without resuming if it is
- * not usable (a full handshake then); an alert for a wrong binder. */
-static int try_ticket(struct tls13_conn *c, const uint8_t *msg, const struct tls13_client_hello *ch)
+ * not usable (a full handshake then); an alert for a wrong binder.
+ * `before` is the transcript before this hello: NULL for a first hello;
+ * after a HelloRetryRequest, message_hash and the retry request, whose
+ * suite (and so hash) the ticket must then have (RFC 8446 4.1.4,
+ * 4.2.11.2). */
+static int try_ticket(struct tls13_conn *c, const uint8_t *msg, const struct tls13_client_hello *ch,
+                      const br_hash_compat_context *before)
 {
     struct tls13_ticket_contents t;
     if (!c->tickets || !ch->psk_offered || !ch->psk_dhe_ke || ch->psk_identity_len == 0 ||
@@ -345,7 +360,7 @@ static int try_ticket(struct tls13_conn *c, const uint8_t *msg, const struct tls
     const struct tls13_suite *suite = tls13_suite_find(t.suite);
     /* The PSK belongs to its suite's hash: the ticket's suite, if offered. */
     if (!suite || !(ch->suites & (1u << (t.suite - 0x1301))) || ch->psk_binder_len != suite->hash_len ||
-        t.psk_len != suite->hash_len) {
+        t.psk_len != suite->hash_len || (before && suite != c->suite)) {
         secret_wipe(&t, sizeof t);
         return 0;
     }
@@ -357,12 +372,16 @@ static int try_ticket(struct tls13_conn *c, const uint8_t *msg, const struct tls
     suite->hash->init(&h.vtable);
     suite->hash->out(&h.vtable, empty);
     tls13_schedule_derive(&early, "res binder", empty, binder_key);
-    suite->hash->init(&h.vtable);
+    if (before)
+        h = *before;                /* a hash context holds no pointer into itself: copied as is */
+    else
+        suite->hash->init(&h.vtable);
     suite->hash->update(&h.vtable, msg, ch->binders_at);    /* the hello up to its binders */
     suite->hash->out(&h.vtable, th);
     tls13_finished_mac(suite->hash, binder_key, th, binder);
     bool good = secret_equal(binder, ch->psk_binder, suite->hash_len);
     secret_wipe(binder_key, sizeof binder_key);
+    secret_wipe(binder, sizeof binder);     /* the binder a forger would need for this hello */
     if (!good) {
         tls13_schedule_wipe(&early);
         return TLS13_ALERT_DECRYPT_ERROR;
@@ -393,9 +412,12 @@ void tls13_conn_accept_hello(struct tls13_conn *c, const uint8_t *msg, size_t le
     } else {
         c->group = ch->groups & TLS13_GROUP_BIT_X25519 ? TLS13_GROUP_X25519 : TLS13_GROUP_SECP256R1;
         send_hello_retry(c, msg, len);
+        /* 0-RTT records the client sent before reading the retry
+         * request are skipped as well (RFC 8446 4.2.10). */
+        c->skip_early_data = ch->early_data;
         return;
     }
-    int alert_psk = try_ticket(c, msg, ch);
+    int alert_psk = try_ticket(c, msg, ch, NULL);
     if (alert_psk) {
         fail(c, alert_psk);
         return;
@@ -405,7 +427,7 @@ void tls13_conn_accept_hello(struct tls13_conn *c, const uint8_t *msg, size_t le
     transcript_add(c, msg, len);
     send_server_flight(c, ch);
     /* The client may send 0-RTT data the server never accepted: it is
-     * skipped (RFC 8446 4.2.10). After a HelloRetryRequest it may not. */
+     * skipped (RFC 8446 4.2.10). A second hello may not offer it. */
     c->skip_early_data = c->state == TLS13_WAIT_FINISHED && ch->early_data;
 }
 
@@ -430,8 +452,22 @@ static void accept_second_hello(struct tls13_conn *c, const uint8_t *msg, size_t
         fail(c, TLS13_ALERT_ILLEGAL_PARAMETER);
         return;
     }
+    /* What the server took from the first hello (the ALPN answer, the
+     * record size, the name logged) must not change under it: the
+     * flight would answer a mix of the two hellos. */
+    if (ch.record_size_limit != c->record_size_limit || ch.alpn_offered != c->alpn_offered ||
+        ch.alpn_http11 != c->alpn_http11 || strcmp(ch.sni, c->sni) != 0) {
+        fail(c, TLS13_ALERT_ILLEGAL_PARAMETER);
+        return;
+    }
+    int alert_psk = try_ticket(c, msg, &ch, &c->transcript);
+    if (alert_psk) {
+        fail(c, alert_psk);
+        return;
+    }
     transcript_add(c, msg, len);
     c->hello_len = 0;
+    c->skip_early_data = false;
     send_server_flight(c, &ch);
 }
 
@@ -454,8 +490,9 @@ static void handle_alert(struct tls13_conn *c, const uint8_t *body, size_t len)
     c->close_sent = true;                       /* nothing is answered to a fatal alert */
 }
 
-/* Our KeyUpdate (not requested), owed since the client asked: sent under
- * the old keys, then ours step (RFC 8446 4.6.3). It waits for room in the
+/* Our KeyUpdate (not requested), owed since the client asked or our key
+ * sealed TLS13_RECORDS_PER_KEY records: sent under the old keys, then
+ * ours step (RFC 8446 4.6.3). It waits for room in the
  * output buffer, and no application data goes before it; requests made
  * meanwhile are answered by the same one. */
 static void pay_key_update(struct tls13_conn *c)
@@ -633,7 +670,10 @@ static void handle_record(struct tls13_conn *c)
         return;
     }
     if (c->state == TLS13_WAIT_SECOND_HELLO) {
-        if (type == TLS13_CT_HANDSHAKE && frag_len > 0 && frag_len <= TLS13_PLAINTEXT_MAX)
+        if (type == TLS13_CT_APPLICATION_DATA && c->skip_early_data && c->hello_len == 0 &&
+            c->early_skipped + frag_len <= TLS13_EARLY_DATA_SKIP)
+            c->early_skipped += frag_len;   /* declined 0-RTT data, sent before the retry was read */
+        else if (type == TLS13_CT_HANDSHAKE && frag_len > 0 && frag_len <= TLS13_PLAINTEXT_MAX)
             collect_second_hello(c, frag_len);
         else if (type == TLS13_CT_ALERT)
             handle_alert(c, frag, frag_len);
@@ -664,6 +704,14 @@ static void handle_record(struct tls13_conn *c)
         return;
     }
     c->skip_early_data = false;         /* the first record that opens ends the early data */
+    if (c->state == TLS13_CONNECTED && inner != TLS13_CT_ALERT) {
+        if (inner == TLS13_CT_APPLICATION_DATA && len > 0) {
+            c->records_without_data = 0;
+        } else if (++c->records_without_data > TLS13_RECORDS_WITHOUT_DATA_MAX) {
+            fail(c, TLS13_ALERT_UNEXPECTED_MESSAGE);
+            return;
+        }
+    }
     switch (inner) {
     case TLS13_CT_ALERT:
         handle_alert(c, frag, len);

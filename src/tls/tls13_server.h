@@ -30,6 +30,14 @@
 
 #define TLS13_CHAIN_MAX 4
 #define TLS13_EARLY_DATA_SKIP (16 * 1024)   /* 0-RTT bytes skipped before giving up */
+/* Records in a row, once connected, that bring no application data
+ * (KeyUpdates, empty records): each costs a decryption and a KeyUpdate a
+ * new key schedule, so a client may not send them for ever. */
+#define TLS13_RECORDS_WITHOUT_DATA_MAX 32
+/* Records the server seals under one key before it updates it, unasked:
+ * RFC 8446 5.5 puts AES-GCM's limit at 2^24.5 full records; the same for
+ * every suite keeps one rule. */
+#define TLS13_RECORDS_PER_KEY (UINT64_C(1) << 24)
 
 /* The server's certificate chain (DER, leaf first) and its P-256 key. */
 struct tls13_identity {
@@ -86,12 +94,13 @@ struct tls13_conn {
     bool ccs_seen, ccs_sent, close_sent, skip_early_data;
     bool established;                   /* the client's Finished was verified (latched) */
     bool resumed;                       /* a ticket's PSK was accepted */
-    bool key_update_owed;               /* the client asked for one; no room to send it yet */
+    bool key_update_owed;               /* asked for, or our key's records are used up; no room yet */
     size_t early_skipped;
+    unsigned records_without_data;      /* in a row, since the last application data */
     uint8_t session_id[32];
     size_t session_id_len;
     uint16_t record_size_limit;
-    bool alpn_http11;
+    bool alpn_offered, alpn_http11;
     char sni[TLS13_SNI_MAX + 1];
 };
 

@@ -120,6 +120,9 @@ bool tls13_ticket_open(struct tls13_tickets *t, const uint8_t *ticket, size_t le
         ok = c->issued_s <= now && now - c->issued_s <= TLS13_TICKET_LIFETIME_S;
     }
     secret_wipe(body, sizeof body);
+    secret_wipe(tag, sizeof tag);
+    if (!ok)
+        secret_wipe(c, sizeof *c);      /* an expired ticket's PSK is not the caller's to keep */
     return ok;
 }
 

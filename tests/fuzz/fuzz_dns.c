@@ -8,7 +8,10 @@
  * cookie secrets, a rate limiter and a keyring of TSIG keys, so that
  * COOKIE options, TSIG records and the slip path are parsed and answered
  * too; and the message is offered as the reply to a NOTIFY of ours,
- * signed and unsigned.
+ * signed and unsigned. Both ways, runtime `_acme-challenge` TXT records
+ * (dns_challenge.h) lie over the zones: several values at one name, a
+ * value of the greatest length, names in an unsigned zone, below a zone
+ * cut and in a signed zone, so a query for any of them meets the overlay.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -29,8 +32,12 @@ static struct dns_rrl rrl;
 static const uint8_t key_name[] = "\3key\4test";
 static const uint8_t key_secret[32] = {1, 2, 3, 4, 5, 6, 7, 8};
 static struct dns_tsig_key keys[1] = {{key_name, sizeof key_name, DNS_TSIG_HMAC_SHA256, key_secret, 32}};
+static struct dns_challenges challenges;
 static struct dns_engine_env env = {.now_ms = 5000, .unix_time = 1764900000u, .rrl = &rrl, .cookies = &secrets,
-                                    .tsig_keys = keys, .tsig_key_count = 1};
+                                    .tsig_keys = keys, .tsig_key_count = 1, .challenges = &challenges};
+/* The overlay alone: answers as deterministic as dns_engine_answer()'s,
+ * held to the same invariants. */
+static const struct dns_engine_env overlay_env = {.challenges = &challenges};
 static const struct dns_peer peer = {.family = 4, .addr = {192, 0, 2, 54}};
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
@@ -49,6 +56,22 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     struct dns_rrl_config cfg = {.rate = 5, .slip = 2, .ipv4_prefix = 24, .ipv6_prefix = 56};
     static const uint8_t rrl_key[16] = {3};
     dns_rrl_init(&rrl, &cfg, rrl_key);
+
+    static const char *const names[] = {"_acme-challenge.example.test", "_acme-challenge.example.test",
+                                        "_acme-challenge.www.example.test", "_acme-challenge.sub.example.test",
+                                        "_acme-challenge.nsec.test", "_acme-challenge.nested.example.test"};
+    static const char *const values[] = {"LoqXcYV8q5ONbJQxbmR7SCTNo3tiAXDfowyjxAjEuX0",
+                                         "fL1f0oB9XRJ8Ys5i9FbQ6VqWrUz2nT4hGkCjD7mE3sA", "www", "sub", "signed",
+                                         "nested"};
+    dns_challenges_init(&challenges);
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (dns_challenges_add(&challenges, names[i], (const uint8_t *)values[i], strlen(values[i])) !=
+            DNS_CHALLENGE_OK)
+            abort();
+    uint8_t longest[DNS_CHALLENGE_VALUE_MAX];
+    memset(longest, 'v', sizeof longest);
+    if (dns_challenges_add(&challenges, "_acme-challenge.example.test", longest, sizeof longest) != DNS_CHALLENGE_OK)
+        abort();
     return 0;
 }
 
@@ -112,6 +135,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     FUZZ_CHECK(n == 0, "no answer with less than 512 bytes of room");
     for (size_t i = 0; i < 512; i++)
         FUZZ_CHECK(out_small[i] == 0xa5, "nothing written without room for an answer");
+
+    size_t m = 0;
+    (void)dns_engine_handle(&blob, &overlay_env, msg, size, DNS_OVER_UDP, NULL, NULL, out_small, 512, &m);
+    fuzz_check_dns_answer(msg, size, out_small, m, DNS_OVER_UDP, 512, true);
+    (void)dns_engine_handle(&blob, &overlay_env, msg, size, DNS_OVER_UDP, NULL, NULL, out_big, 65535, &m);
+    fuzz_check_dns_answer(msg, size, out_big, m, DNS_OVER_UDP, 65535, true);
+    (void)dns_engine_handle(&blob, &overlay_env, msg, size, DNS_OVER_TCP, NULL, NULL, out_big, 65535, &m);
+    fuzz_check_dns_answer(msg, size, out_big, m, DNS_OVER_TCP, 65535, true);
 
     handle_with_env(msg, size, DNS_OVER_UDP, out_small, 512);
     handle_with_env(msg, size, DNS_OVER_UDP, out_big, 65535);

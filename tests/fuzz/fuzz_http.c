@@ -26,6 +26,9 @@
  *    B - A + 1 == Content-Length; a 416 has "Content-Range: bytes * /N";
  *  - a 3xx redirect (not 304) has a Location;
  *  - the conversation ends within a bound set by the input's length.
+ *
+ * The connection answers ACME HTTP-01 (http_challenge.h) for one pending
+ * token, so requests for it and for tokens near it are answered too.
  */
 #include <stdbool.h>
 #include <stddef.h>
@@ -38,6 +41,8 @@
 #include "http/http_engine.h"
 
 static struct blob blob;
+static struct http_challenges challenges;
+#define FUZZ_TOKEN "fuzz-token-abcdefghijklmnop"
 static struct http_conn conn;
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
@@ -49,6 +54,11 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     (void)argv;
     size_t size;
     (void)fuzz_load_blob(&blob, &size);
+    static const char value[] = FUZZ_TOKEN ".9jg46WB3rR_AHD-EBXdN7cBkH1WOu0tA3M9fm21mqTI";
+    http_challenges_init(&challenges);
+    if (http_challenges_add(&challenges, FUZZ_TOKEN, sizeof FUZZ_TOKEN - 1, value, sizeof value - 1) !=
+        HTTP_CHALLENGE_OK)
+        abort();
     return 0;
 }
 
@@ -199,6 +209,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     memcpy(stream, in, len);
 
     http_conn_init(&conn, &blob);
+    http_conn_set_challenges(&conn, &challenges);
     const uint8_t *out;
     size_t out_len;
     bool in_blob;

@@ -131,6 +131,14 @@ def dns():
         "trailing": query(z, A, extra=b"junk"),
         "compressed-qname": query(z, A, qname=b"\xc0\x0c"),
         "long-name": query(".".join(["a" * 63] * 3) + "." + "b" * 50 + "." + z, A),
+        # the runtime _acme-challenge records fuzz_dns.c lays over the zones
+        "acme-apex-txt": query("_acme-challenge." + z, TXT, edns=1232),
+        "acme-apex-txt-small": query("_ACME-challenge." + z, TXT),
+        "acme-www-a": query("_acme-challenge.www." + z, A),
+        "acme-www-any": query("_acme-challenge.www." + z, 255, edns=1232),
+        "acme-delegated": query("_acme-challenge.sub." + z, TXT),
+        "acme-signed-do": query("_acme-challenge.nsec.test", TXT, edns=1232, do=True),
+        "acme-below": query("x._acme-challenge." + z, TXT),
     }
     # DNSSEC: the signed fixture zones (made at build time from
     # tests/fixtures/dnssec), asked with DO: every proof the engine writes
@@ -196,6 +204,11 @@ def http():
         "redirects": (0, 0, "GET /old-page HTTP/1.1\r\n" + h + "\r\nHEAD /temporary HTTP/1.1\r\n" + h +
                       "\r\nGET /elsewhere?q HTTP/1.1\r\n" + h + "\r\n"),
         "body-too-large": (0, 0, "GET / HTTP/1.1\r\n" + h + "Content-Length: 99999\r\n\r\nxx"),
+        # the ACME HTTP-01 token fuzz_http.c keeps pending, and one it does not
+        "acme-challenge": (3, 5, "GET /.well-known/acme-challenge/fuzz-token-abcdefghijklmnop HTTP/1.1\r\n" + h +
+                           "\r\nHEAD /.well-known/acme-challenge/fuzz-token-abcdefghijklmnop?x HTTP/1.1\r\n" +
+                           h + "\r\nGET /.well-known/acme-challenge/other-token-abcdefghijklm HTTP/1.1\r\n" +
+                           h + "\r\n"),
     }
     for name, (feed, send, text) in seeds.items():
         write("http", name, bytes([feed, send]) + text.encode("latin-1"))

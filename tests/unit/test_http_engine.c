@@ -1512,6 +1512,165 @@ static void test_access_hooks(void)
     CHECK("access: ... once", seen.done == 1);
 }
 
+/* ---- ACME HTTP-01 (http_challenge.h) ---------------------------------------- */
+
+#define TOKEN "evaGxfADs6pSRb2LAv9IZf17Dt3juxGJ-PCt92wr-oA"
+#define THUMBPRINT "9jg46WB3rR_AHD-EBXdN7cBkH1WOu0tA3M9fm21mqTI"
+#define KEY_AUTHORIZATION TOKEN "." THUMBPRINT
+
+static struct http_challenges challenges;
+
+static enum http_challenge_result add_token(const char *token, const char *value)
+{
+    return http_challenges_add(&challenges, token, strlen(token), value, strlen(value));
+}
+
+static void test_challenge_table(void)
+{
+    http_challenges_init(&challenges);
+    CHECK("http-01 table: a token and its key authorization", add_token(TOKEN, KEY_AUTHORIZATION) ==
+          HTTP_CHALLENGE_OK && challenges.count == 1);
+    CHECK("http-01 table: the same token again is replaced, not added",
+          add_token(TOKEN, KEY_AUTHORIZATION) == HTTP_CHALLENGE_OK && challenges.count == 1);
+    CHECK("http-01 table: a token under 128 bits (21 characters) is refused",
+          add_token("abcdefghijklmnopqrstu", "abcdefghijklmnopqrstu." THUMBPRINT) == HTTP_CHALLENGE_BAD_TOKEN);
+    CHECK("http-01 table: 22 characters are enough",
+          add_token("abcdefghijklmnopqrstuv", "abcdefghijklmnopqrstuv." THUMBPRINT) == HTTP_CHALLENGE_OK);
+    CHECK("http-01 table: a token outside base64url is refused",
+          add_token("abcdefghijklmnopqrst/../x", "abcdefghijklmnopqrst/../x." THUMBPRINT) ==
+              HTTP_CHALLENGE_BAD_TOKEN);
+    CHECK("http-01 table: padding is no base64url of RFC 8555",
+          add_token("abcdefghijklmnopqrstuv==", "abcdefghijklmnopqrstuv==." THUMBPRINT) == HTTP_CHALLENGE_BAD_TOKEN);
+    char long_token[200];
+    memset(long_token, 'A', 128);
+    long_token[128] = 0;
+    char long_value[300];
+    snprintf(long_value, sizeof long_value, "%s.%s", long_token, THUMBPRINT);
+    CHECK("http-01 table: a token over 127 characters is refused",
+          add_token(long_token, long_value) == HTTP_CHALLENGE_BAD_TOKEN);
+    CHECK("http-01 table: a value for another token is refused",
+          add_token("abcdefghijklmnopqrstuvw", KEY_AUTHORIZATION) == HTTP_CHALLENGE_BAD_VALUE);
+    CHECK("http-01 table: a value without its thumbprint is refused",
+          add_token("abcdefghijklmnopqrstuvw", "abcdefghijklmnopqrstuvw.") == HTTP_CHALLENGE_BAD_VALUE);
+    CHECK("http-01 table: a thumbprint with a CR in it is refused",
+          add_token("abcdefghijklmnopqrstuvw",
+                    "abcdefghijklmnopqrstuvw.9jg46WB3rR_AHD-EBXdN7cBkH1WOu0tA3M9fm21mq\r\n") ==
+              HTTP_CHALLENGE_BAD_VALUE);
+
+    http_challenges_clear(&challenges);
+    bool all = true;
+    for (int i = 0; i < HTTP_CHALLENGE_CAPACITY; i++) {
+        char token[40], value[100];
+        snprintf(token, sizeof token, "token-number-%02d-abcdefgh", i);
+        snprintf(value, sizeof value, "%s.%s", token, THUMBPRINT);
+        all &= add_token(token, value) == HTTP_CHALLENGE_OK;
+    }
+    CHECK("http-01 table: HTTP_CHALLENGE_CAPACITY tokens fit", all && challenges.count == HTTP_CHALLENGE_CAPACITY);
+    CHECK("http-01 table: one more is refused", add_token(TOKEN, KEY_AUTHORIZATION) == HTTP_CHALLENGE_FULL);
+    CHECK("http-01 table: removal makes room",
+          http_challenges_remove(&challenges, "token-number-00-abcdefgh", 24) == HTTP_CHALLENGE_OK &&
+          add_token(TOKEN, KEY_AUTHORIZATION) == HTTP_CHALLENGE_OK);
+    CHECK("http-01 table: removal of a token not there",
+          http_challenges_remove(&challenges, "token-number-00-abcdefgh", 24) == HTTP_CHALLENGE_NOT_FOUND);
+    CHECK("http-01 table: every result has a text",
+          strcmp(http_challenge_result_text(HTTP_CHALLENGE_BAD_VALUE), "?") != 0);
+    http_challenges_clear(&challenges);
+    CHECK("http-01 table: clear empties it", challenges.count == 0);
+}
+
+static void challenge_conn(void)
+{
+    fresh();
+    http_conn_set_challenges(&conn, &challenges);
+}
+
+static void test_challenge_answers(void)
+{
+    http_challenges_init(&challenges);
+    add_token(TOKEN, KEY_AUTHORIZATION);
+
+    challenge_conn();
+    converse("GET /.well-known/acme-challenge/" TOKEN " HTTP/1.1\r\nHost: www.example.test\r\n\r\n", 0);
+    CHECK("http-01: 200", status() == 200);
+    CHECK("http-01: the key authorization, nothing else",
+          body_len() == strlen(KEY_AUTHORIZATION) && memcmp(body(), KEY_AUTHORIZATION, body_len()) == 0);
+    CHECK("http-01: application/octet-stream", has_header("\r\nContent-Type: application/octet-stream\r\n"));
+    CHECK("http-01: its length", has_header("\r\nContent-Length: 87\r\n"));
+    CHECK("http-01: not cached", has_header("\r\nCache-Control: no-store\r\n"));
+    CHECK("http-01: the connection stays open", !http_conn_should_close(&conn));
+
+    challenge_conn();
+    converse("HEAD /.well-known/acme-challenge/" TOKEN " HTTP/1.1\r\nHost: x\r\n\r\n", 0);
+    CHECK("http-01: HEAD: 200, the length, no body", status() == 200 && has_header("\r\nContent-Length: 87\r\n") &&
+          body_len() == 0);
+
+    challenge_conn();
+    converse("GET http://www.example.test/.well-known/acme-challenge/" TOKEN " HTTP/1.1\r\nHost: x\r\n\r\n", 0);
+    CHECK("http-01: absolute form", status() == 200 && body_len() == 87);
+
+    challenge_conn();
+    converse("GET /.well-known/acme-challenge/" TOKEN "?x=1 HTTP/1.1\r\nHost: x\r\n\r\n", 0);
+    CHECK("http-01: a query is ignored", status() == 200 && body_len() == 87);
+
+    challenge_conn();
+    converse("GET /.well-known/acme-challenge/EVAGXFADS6PSRB2LAV9IZF17DT3JUXGJ-PCT92WR-OA HTTP/1.1\r\nHost: x\r\n\r\n",
+             0);
+    CHECK("http-01: tokens are case-sensitive: another case is 404", status() == 404);
+
+    challenge_conn();
+    converse("GET /.well-known/acme-challenge/unknown-token-abcdefghijkl HTTP/1.1\r\nHost: x\r\n\r\n", 0);
+    CHECK("http-01: an unknown token is 404, the site's page", status() == 404 &&
+          body_is(file("/404.html")->body));
+
+    challenge_conn();
+    converse("GET /.well-known/acme-challenge/ HTTP/1.1\r\nHost: x\r\n\r\n", 0);
+    CHECK("http-01: no token is 404", status() == 404);
+
+    challenge_conn();
+    converse("POST /.well-known/acme-challenge/" TOKEN " HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n", 0);
+    CHECK("http-01: POST is 405 as anywhere", status() == 405);
+
+    /* Pipelined after another request: each answered in order, the
+     * challenge on the same connection. */
+    challenge_conn();
+    converse("GET / HTTP/1.1\r\nHost: x\r\n\r\nGET /.well-known/acme-challenge/" TOKEN " HTTP/1.1\r\nHost: x\r\n\r\n",
+             7);
+    const char *second = strstr(response + 1, "HTTP/1.1 200 OK");
+    CHECK("http-01: pipelined behind a page, answered in turn",
+          status() == 200 && second && strstr(second, KEY_AUTHORIZATION) != NULL);
+
+    fresh();
+    converse("GET /.well-known/acme-challenge/" TOKEN " HTTP/1.1\r\nHost: x\r\n\r\n", 0);
+    CHECK("http-01: a connection without the table: 404 as today", status() == 404);
+
+    http_challenges_remove(&challenges, TOKEN, strlen(TOKEN));
+    challenge_conn();
+    converse("GET /.well-known/acme-challenge/" TOKEN " HTTP/1.1\r\nHost: x\r\n\r\n", 0);
+    CHECK("http-01: a withdrawn token is 404", status() == 404);
+
+    /* The answer is copied when it is made: a token withdrawn while its
+     * response is going out changes none of its bytes. */
+    add_token(TOKEN, KEY_AUTHORIZATION);
+    challenge_conn();
+    const char *req = "GET /.well-known/acme-challenge/" TOKEN " HTTP/1.1\r\nHost: x\r\n\r\n";
+    http_conn_feed(&conn, (const uint8_t *)req, strlen(req), 784111777);
+    http_challenges_clear(&challenges);
+    add_token("abcdefghijklmnopqrstuvwxyz", "abcdefghijklmnopqrstuvwxyz." THUMBPRINT);
+    const uint8_t *data;
+    size_t n;
+    bool in_blob;
+    response_len = 0;
+    while (http_conn_output(&conn, &data, &n, &in_blob) && response_len + n < sizeof response) {
+        memcpy(response + response_len, data, n);
+        response_len += n;
+        http_conn_sent(&conn, n);
+    }
+    response[response_len] = '\0';
+    CHECK("http-01: a response under way keeps its bytes when the table changes",
+          status() == 200 && body_len() == 87 && memcmp(body(), KEY_AUTHORIZATION, 87) == 0);
+    http_challenges_clear(&challenges);
+}
+
 int main(void)
 {
     size_t size;
@@ -1538,6 +1697,8 @@ int main(void)
     test_stored_heads();
     test_stored_heads_are_sent();
     test_access_hooks();
+    test_challenge_table();
+    test_challenge_answers();
     free(data);
     return CHECK_DONE();
 }

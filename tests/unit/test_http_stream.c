@@ -805,6 +805,109 @@ static void test_redirect(void)
     CHECK("redirect: the same fed 1000 bytes at a time (no feed ends at 8192)", redirect_431_at_once(1000));
 }
 
+
+/* ---- ACME HTTP-01 on port 80 (http_challenge.h) --------------------------------- */
+
+#define TOKEN "evaGxfADs6pSRb2LAv9IZf17Dt3juxGJ-PCt92wr-oA"
+#define KEY_AUTHORIZATION TOKEN ".9jg46WB3rR_AHD-EBXdN7cBkH1WOu0tA3M9fm21mqTI"
+
+static struct http_challenges challenges;
+
+/* A redirect stream with the table, fed `req` in pieces of every size:
+ * is the output `want` each time, the head read and no further? */
+static bool challenge_redirect_row(const char *req, const char *want, size_t want_len)
+{
+    for (size_t i = 0; i < COUNT(steps); i++) {
+        for (size_t j = 0; j < COUNT(bites); j++) {
+            redirect();
+            http_stream_set_challenges(&stream, &challenges);
+            drive(&stream, (const uint8_t *)req, strlen(req), steps[i], bites[j], false);
+            if (!output_is((const uint8_t *)want, want_len) || run.final_state != STREAM_FINISHED || run.failed) {
+                printf("# challenge: step %zu bite %zu: got \"%.60s\"\n", steps[i], bites[j], run.out);
+                return false;
+            }
+        }
+    }
+    return true;
+}
+
+static void test_challenges(void)
+{
+    http_challenges_init(&challenges);
+    http_challenges_add(&challenges, TOKEN, strlen(TOKEN), KEY_AUTHORIZATION, strlen(KEY_AUTHORIZATION));
+    static const char get[] = "GET /.well-known/acme-challenge/" TOKEN " HTTP/1.1\r\nHost: www.a.test\r\n\r\n";
+    static const char head[] = "HEAD /.well-known/acme-challenge/" TOKEN " HTTP/1.1\r\nHost: www.a.test\r\n\r\n";
+    static const char other[] = "GET /.well-known/acme-challenge/not-pending-abcdefghijklm HTTP/1.1\r\nHost: a.test\r\n\r\n";
+
+    size_t n = https_redirect_challenge_answer(KEY_AUTHORIZATION, strlen(KEY_AUTHORIZATION), false, NOW, answer,
+                                               sizeof answer);
+    const char *body = strstr(answer, "\r\n\r\n");
+    CHECK("challenge answer: 200, octet-stream, the key authorization, Connection: close",
+          n > 0 && strncmp(answer, "HTTP/1.1 200 OK\r\n", 17) == 0 &&
+          strstr(answer, "\r\nContent-Type: application/octet-stream\r\n") &&
+          strstr(answer, "\r\nContent-Length: 87\r\n") && strstr(answer, "\r\nConnection: close\r\n") && body &&
+          strcmp(body + 4, KEY_AUTHORIZATION) == 0);
+    CHECK("redirect kind: a pending token is answered, not redirected, in pieces of every size",
+          challenge_redirect_row(get, answer, n));
+    n = https_redirect_challenge_answer(KEY_AUTHORIZATION, strlen(KEY_AUTHORIZATION), true, NOW, answer,
+                                        sizeof answer);
+    CHECK("redirect kind: HEAD: the same head, no body", challenge_redirect_row(head, answer, n) &&
+          strstr(answer, "\r\nContent-Length: 87\r\n") && strstr(answer, "\r\n\r\n")[4] == '\0');
+    n = https_redirect_answer((const uint8_t *)other, sizeof other - 1, NOW, answer, sizeof answer);
+    CHECK("redirect kind: another token is redirected as any path",
+          strncmp(answer, "HTTP/1.1 301 ", 13) == 0 && challenge_redirect_row(other, answer, n));
+    static const char post[] = "POST /.well-known/acme-challenge/" TOKEN " HTTP/1.1\r\nHost: a.test\r\n\r\n";
+    n = https_redirect_answer((const uint8_t *)post, sizeof post - 1, NOW, answer, sizeof answer);
+    CHECK("redirect kind: POST to a pending token is redirected", challenge_redirect_row(post, answer, n));
+
+    static const char no_host[] = "GET /.well-known/acme-challenge/" TOKEN " HTTP/1.1\r\n\r\n";
+    n = https_redirect_answer((const uint8_t *)no_host, sizeof no_host - 1, NOW, answer, sizeof answer);
+    CHECK("redirect kind: a pending token asked without Host is refused (400) as any such head",
+          strncmp(answer, "HTTP/1.1 400 ", 13) == 0 && challenge_redirect_row(no_host, answer, n));
+    static const char absolute[] = "GET http://www.a.test/.well-known/acme-challenge/" TOKEN " HTTP/1.1\r\n"
+                                   "Host: www.a.test\r\n\r\n";
+    n = https_redirect_challenge_answer(KEY_AUTHORIZATION, strlen(KEY_AUTHORIZATION), false, NOW, answer,
+                                        sizeof answer);
+    CHECK("redirect kind: an absolute-form target's token is answered", challenge_redirect_row(absolute, answer, n));
+
+    /* Decided when the head ends: the table changing while the answer
+     * goes out changes none of its bytes. */
+    redirect();
+    http_stream_set_challenges(&stream, &challenges);
+    http_stream_feed(&stream, (const uint8_t *)get, sizeof get - 1);
+    http_challenges_clear(&challenges);
+    memset(&run, 0, sizeof run);
+    take(&stream, 10);
+    n = https_redirect_challenge_answer(KEY_AUTHORIZATION, strlen(KEY_AUTHORIZATION), false, NOW, answer,
+                                        sizeof answer);
+    CHECK("redirect kind: the answer stays the same when the token is withdrawn meanwhile",
+          output_is((const uint8_t *)answer, n) && http_stream_state(&stream) == STREAM_FINISHED);
+
+    /* Without the table, the redirect kind redirects the challenge path. */
+    http_challenges_add(&challenges, TOKEN, strlen(TOKEN), KEY_AUTHORIZATION, strlen(KEY_AUTHORIZATION));
+    redirect();
+    drive(&stream, (const uint8_t *)get, sizeof get - 1, WHOLE, WHOLE, false);
+    n = https_redirect_answer((const uint8_t *)get, sizeof get - 1, NOW, answer, sizeof answer);
+    CHECK("redirect kind without the table: 301 as today", output_is((const uint8_t *)answer, n));
+
+    /* The access log says 200 for the challenge's answer. */
+    acc.on = true;
+    redirect();
+    http_stream_set_challenges(&stream, &challenges);
+    drive(&stream, (const uint8_t *)get, sizeof get - 1, WHOLE, WHOLE, false);
+    CHECK("redirect kind: the access log reports 200", acc.done >= 1 && acc.status[acc.done - 1] == 200);
+    acc.on = false;
+
+    /* The plain kind (HTTP before the first certificate): the engine's answer. */
+    plain();
+    http_stream_set_challenges(&stream, &challenges);
+    drive(&stream, (const uint8_t *)get, sizeof get - 1, 3, 5, true);
+    CHECK("plain kind: a pending token answered 200 with the key authorization",
+          run.out_len > 87 && strncmp((const char *)run.out, "HTTP/1.1 200 OK\r\n", 17) == 0 &&
+          memcmp(run.out + run.out_len - 87, KEY_AUTHORIZATION, 87) == 0);
+    http_challenges_clear(&challenges);
+}
+
 /* ---- TLS ------------------------------------------------------------------------ */
 
 static struct tls_credentials creds;
@@ -1321,6 +1424,7 @@ int main(void)
     load_fixture_blob(&blob, &size);
     test_plain();
     test_redirect();
+    test_challenges();
     test_tls();
     test_access();
     return CHECK_DONE();

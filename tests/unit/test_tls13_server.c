@@ -76,6 +76,35 @@ static void count_messages(int write_p, int version, int content_type, const voi
         cl->key_updates_received++;
 }
 
+/* The first application traffic secrets, from OpenSSL's key log. */
+static char keylog_lines[2][200];
+
+static void keylog(const SSL *ssl, const char *line)
+{
+    (void)ssl;
+    if (strncmp(line, "CLIENT_TRAFFIC_SECRET_0 ", 24) == 0)
+        snprintf(keylog_lines[0], sizeof keylog_lines[0], "%s", line);
+    if (strncmp(line, "SERVER_TRAFFIC_SECRET_0 ", 24) == 0)
+        snprintf(keylog_lines[1], sizeof keylog_lines[1], "%s", line);
+}
+
+static bool keylog_secret(const char *label, uint8_t *secret, size_t len)
+{
+    const char *line = keylog_lines[strncmp(label, "SERVER", 6) == 0];
+    if (strncmp(line, label, strlen(label)) != 0)
+        return false;
+    const char *hex = strchr(line + strlen(label), ' ');     /* after the client random */
+    if (!hex || strlen(hex + 1) != 2 * len)
+        return false;
+    for (size_t i = 0; i < len; i++) {
+        unsigned b;
+        if (sscanf(hex + 1 + 2 * i, "%2x", &b) != 1)
+            return false;
+        secret[i] = (uint8_t)b;
+    }
+    return true;
+}
+
 static void client_start(struct client *cl, const char *suites, const char *groups, int max_version,
                          const char *alpn)
 {
@@ -91,6 +120,7 @@ static void client_start(struct client *cl, const char *suites, const char *grou
     SSL_CTX_set_verify(cl->ctx, SSL_VERIFY_PEER, NULL);
     SSL_CTX_set_msg_callback(cl->ctx, count_messages);
     SSL_CTX_set_msg_callback_arg(cl->ctx, cl);
+    SSL_CTX_set_keylog_callback(cl->ctx, keylog);
     cl->ssl = SSL_new(cl->ctx);
     cl->to_client = BIO_new(BIO_s_mem());
     cl->from_client = BIO_new(BIO_s_mem());
@@ -266,6 +296,135 @@ static void test_key_update_and_big_data(void)
     client_free(&cl);
 }
 
+/* Records that carry no application data (KeyUpdates, empty records)
+ * cost the server a decryption, and a KeyUpdate a new key schedule each:
+ * a client may not send them without end. Interleaved with data they are
+ * ordinary. */
+static void test_record_floods(void)
+{
+    struct client cl;
+    start_conn(&ec_server);
+    client_start(&cl, "TLS_AES_128_GCM_SHA256", NULL, TLS1_3_VERSION, NULL);
+    pump(&cl);
+    bool flowing = true;
+    for (int i = 0; i < 60 && flowing; i++) {
+        SSL_key_update(cl.ssl, SSL_KEY_UPDATE_NOT_REQUESTED);
+        flowing = echo_round_trip(&cl, (const uint8_t *)"between", 7);
+    }
+    CHECK("60 KeyUpdates, each followed by data: the connection stays up", flowing && !tls_conn_closed(&conn));
+    client_free(&cl);
+
+    start_conn(&ec_server);
+    client_start(&cl, "TLS_AES_128_GCM_SHA256", NULL, TLS1_3_VERSION, NULL);
+    pump(&cl);
+    for (int i = 0; i < 200 && !tls_conn_closed(&conn); i++) {
+        SSL_key_update(cl.ssl, i % 2 ? SSL_KEY_UPDATE_REQUESTED : SSL_KEY_UPDATE_NOT_REQUESTED);
+        SSL_do_handshake(cl.ssl);
+        pump(&cl);
+    }
+    CHECK("200 KeyUpdates with no data between them: the server ends the connection (unexpected_message)",
+          tls_conn_closed(&conn) && tls_conn_error(&conn) == BR_ERR_SEND_FATAL_ALERT + 10);
+    client_free(&cl);
+
+    start_conn(&ec_server);
+    client_start(&cl, "TLS_CHACHA20_POLY1305_SHA256", NULL, TLS1_3_VERSION, NULL);
+    pump(&cl);
+    /* OpenSSL sends no empty record: they are sealed here with the
+     * client's traffic secret, which its key log gives. */
+    struct tls13_protection client_tx;
+    memset(&client_tx, 0, sizeof client_tx);
+    uint8_t secret[TLS13_HASH_MAX];
+    bool keyed = keylog_secret("CLIENT_TRAFFIC_SECRET_0 ", secret, 32);
+    if (keyed)
+        tls13_protection_set(&client_tx, tls13_suite_find(0x1303), &ec_server.aead, secret);
+    int sent = 0;
+    for (; keyed && sent < 200 && tls_conn_error(&conn) == BR_ERR_OK; sent++) {
+        uint8_t rec[64];
+        size_t n = tls13_seal(&client_tx, TLS13_CT_APPLICATION_DATA, rec, 0, 0);
+        tls_conn_put_received(&conn, rec, n);
+    }
+    pump(&cl);
+    CHECK("200 empty application records: the server ends the connection (unexpected_message)",
+          keyed && sent <= TLS13_RECORDS_WITHOUT_DATA_MAX + 1 && tls_conn_closed(&conn) &&
+              tls_conn_error(&conn) == BR_ERR_SEND_FATAL_ALERT + 10);
+    client_free(&cl);
+}
+
+/* AES-GCM keys may seal only so many records (RFC 8446 5.5): the server
+ * updates its own keys before then, unasked. 2^24 records are too many
+ * for a test: the server's count is set near the bound, and its records
+ * are read here with its traffic secret (from OpenSSL's key log), the
+ * count set alike. */
+static bool open_server_record(struct tls13_protection *p, uint8_t *rec, size_t len, uint8_t *type,
+                               const uint8_t **content, size_t *content_len)
+{
+    if (len < 5 || len != 5 + ((size_t)rec[3] << 8 | rec[4]))
+        return false;
+    if (tls13_open(p, rec, len, type, content_len) != TLS13_OPEN_OK)
+        return false;
+    *content = rec + 5;
+    return true;
+}
+
+static bool server_sends(const char *text, size_t *records, uint8_t recs[][256], size_t *lens)
+{
+    size_t room;
+    uint8_t *out = tls_conn_plain_room(&conn, &room);
+    if (!out || room < strlen(text))
+        return false;
+    memcpy(out, text, strlen(text));
+    tls_conn_plain_written(&conn, strlen(text));
+    tls_conn_flush(&conn);
+    size_t len;
+    const uint8_t *rec;
+    while ((rec = tls_conn_records(&conn, &len)) != NULL) {
+        for (size_t at = 0; at + 5 <= len && *records < 4;) {
+            size_t n = 5 + ((size_t)rec[at + 3] << 8 | rec[at + 4]);
+            if (n > 256 || at + n > len)
+                return false;
+            memcpy(recs[*records], rec + at, n);
+            lens[(*records)++] = n;
+            at += n;
+        }
+        tls_conn_records_sent(&conn, len);
+    }
+    return true;
+}
+
+static void test_sending_key_limit(void)
+{
+    struct client cl;
+    start_conn(&ec_server);
+    client_start(&cl, "TLS_AES_128_GCM_SHA256", NULL, TLS1_3_VERSION, NULL);
+    pump(&cl);
+    uint8_t secret[32];
+    bool keyed = SSL_is_init_finished(cl.ssl) && keylog_secret("SERVER_TRAFFIC_SECRET_0 ", secret, 32);
+    const struct tls13_suite *suite = tls13_suite_find(0x1301);
+    struct tls13_protection reader;
+    memset(&reader, 0, sizeof reader);
+    if (keyed)
+        tls13_protection_set(&reader, suite, &ec_server.aead, secret);
+    conn.v13.tx.seq = reader.seq = TLS13_RECORDS_PER_KEY - 1;
+
+    uint8_t recs[4][256], type[4] = {0};
+    size_t lens[4], records = 0, clen[4] = {0};
+    const uint8_t *content[4] = {NULL};
+    bool sent = keyed && server_sends("last", &records, recs, lens) && records == 2 &&
+                server_sends("next", &records, recs, lens) && records == 3;
+    bool read = sent && open_server_record(&reader, recs[0], lens[0], &type[0], &content[0], &clen[0]) &&
+                open_server_record(&reader, recs[1], lens[1], &type[1], &content[1], &clen[1]);
+    static const uint8_t key_update[5] = {24, 0, 0, 1, 0};
+    CHECK("the 2^24th record under one key is followed by a KeyUpdate of the server's own (not requested)",
+          read && type[0] == 23 && clen[0] == 4 && memcmp(content[0], "last", 4) == 0 && type[1] == 22 &&
+              clen[1] == 5 && memcmp(content[1], key_update, 5) == 0);
+    tls13_next_traffic_secret(suite->hash, secret);
+    tls13_protection_set(&reader, suite, &ec_server.aead, secret);
+    CHECK("after it the server's data is sealed under the next key, from sequence 0",
+          read && open_server_record(&reader, recs[2], lens[2], &type[2], &content[2], &clen[2]) &&
+              type[2] == 23 && clen[2] == 4 && memcmp(content[2], "next", 4) == 0);
+    client_free(&cl);
+}
+
 /* ---- resumption with tickets ---------------------------------------------------- */
 
 static uint64_t test_now;
@@ -291,21 +450,29 @@ static SSL_SESSION *session_from_full_handshake(const char *suites)
 }
 
 /* Connects with the session; true if it resumed (both sides agree). */
-static bool resumes(SSL_SESSION *session, const char *suites, bool *agree)
+static bool resumes_in_groups(SSL_SESSION *session, const char *suites, const char *groups, bool *agree,
+                              int *server_hellos)
 {
     struct client cl;
     start_conn(&ec_server);
-    client_start(&cl, suites, NULL, TLS1_3_VERSION, NULL);
+    client_start(&cl, suites, groups, TLS1_3_VERSION, NULL);
     SSL_set_session(cl.ssl, session);
     pump(&cl);
     bool done = SSL_is_init_finished(cl.ssl) && tls_conn_handshake_done(&conn) &&
                 echo_round_trip(&cl, (const uint8_t *)"again", 5);
     bool client_says = SSL_session_reused(cl.ssl) == 1;
-    *agree = done && client_says == conn.resumed;
+    *agree = done && client_says == conn.resumed && client_says == conn.v13.resumed;
+    if (server_hellos)
+        *server_hellos = cl.server_hellos;
     SSL_shutdown(cl.ssl);
     pump(&cl);
     client_free(&cl);
     return done && client_says;
+}
+
+static bool resumes(SSL_SESSION *session, const char *suites, bool *agree)
+{
+    return resumes_in_groups(session, suites, NULL, agree, NULL);
 }
 
 static void test_resumption(void)
@@ -324,8 +491,18 @@ static void test_resumption(void)
         SSL_SESSION_free(session);
     }
 
+    /* A client whose first hello has no share we take (X448 only, then
+     * P-256) gets a HelloRetryRequest; its second hello's ticket still
+     * resumes, the binder now over message_hash, the retry request and
+     * the second hello. */
     SSL_SESSION *session = session_from_full_handshake(NULL);
     bool agree;
+    int hellos = 0;
+    CHECK("after a HelloRetryRequest, a ticket still resumes (the binder over the retried transcript)",
+          session && resumes_in_groups(session, NULL, "X448:P-256", &agree, &hellos) && agree && hellos == 2);
+    SSL_SESSION_free(session);
+
+    session = session_from_full_handshake(NULL);
     test_now += 23 * 3600;
     CHECK("a ticket 23 hours old still resumes", resumes(session, NULL, &agree) && agree);
     test_now += 2 * 3600;
@@ -355,6 +532,17 @@ static void test_resumption(void)
         any_bit_refused &= !tls13_ticket_open(&ec_server.tickets, ticket, tlen, &got);
         ticket[i] ^= 0x10;
     }
+    /* A ticket that authenticates but is past its lifetime: refused, and
+     * nothing of it (its PSK above all) is left in the caller's struct. */
+    struct tls13_ticket_contents stale = made, left;
+    stale.issued_s = test_now - TLS13_TICKET_LIFETIME_S - 1;
+    uint8_t stale_ticket[TLS13_TICKET_MAX];
+    size_t stale_len = tls13_ticket_seal(&ec_server.tickets, &stale, stale_ticket);
+    memset(&left, 0, sizeof left);
+    bool stale_refused = stale_len > 0 && !tls13_ticket_open(&ec_server.tickets, stale_ticket, stale_len, &left);
+    static const uint8_t zero_psk[TLS13_HASH_MAX];
+    CHECK("a ticket past its lifetime is refused, and its PSK is not left in the caller's struct",
+          stale_refused && memcmp(left.psk, zero_psk, sizeof zero_psk) == 0 && left.psk_len == 0);
     CHECK("a ticket opens to what was sealed", opens);
     CHECK("a ticket with any one bit changed does not open", tlen > 0 && any_bit_refused);
 
@@ -505,6 +693,75 @@ static void test_crafted_hellos(void)
     CHECK("0-RTT declined: past the bound, bad_record_mac",
           tls_conn_closed(&conn) || tls_conn_error(&conn) == BR_ERR_SEND_FATAL_ALERT + 20);
 
+    /* 0-RTT offered with a share the server does not take: a
+     * HelloRetryRequest, and the early records the client sent before
+     * reading it are skipped too, up to the same bound (RFC 8446 4.2.10). */
+    len = rfc8448_hello(msg);
+    msg[RFC8448_HELLO_SHARE_GROUP_AT + 1] = 0x1e;   /* the x25519 share relabelled x448: not ours */
+    len = add_extension(msg, len, early_data, sizeof early_data);
+    start_conn(&ec_server);
+    got = send_hello(msg, len, 0, answer, sizeof answer);
+    bool retried = got > 40 && answer[0] == 22 && answer[5] == 2 && memcmp(answer + 11, "\xcf\x21\xad\x74", 4) == 0;
+    records = 0;
+    while (records < 16 && tls_conn_put_received(&conn, early, sizeof early) == sizeof early &&
+           tls_conn_error(&conn) == BR_ERR_OK)
+        records++;
+    CHECK("0-RTT offered, then a HelloRetryRequest: 16 KB of early records are skipped without an alert",
+          retried && records == 16 && tls_conn_error(&conn) == BR_ERR_OK);
+    for (int i = 0; i < 2 && tls_conn_error(&conn) == BR_ERR_OK; i++)
+        tls_conn_put_received(&conn, early, sizeof early);
+    CHECK("0-RTT offered, then a HelloRetryRequest: past the bound, the connection ends",
+          tls_conn_error(&conn) != BR_ERR_OK);
+
+    /* After a HelloRetryRequest the second hello must be the first one
+     * with the share asked for (RFC 8446 4.1.2): one that now changes
+     * record_size_limit, or drops ALPN, would have the server answer
+     * from a mix of the two. */
+    static const uint8_t size_limit[] = {0x00, 0x1c, 0x00, 0x02, 0x01, 0x00};
+    static const uint8_t alpn_h11[] = {0x00, 0x10, 0x00, 0x0b, 0x00, 0x09, 0x08, 'h', 't', 't', 'p', '/', '1', '.', '1'};
+    for (int variant = 0; variant < 3; variant++) {
+        uint8_t first[1100], second[1100];
+        size_t first_len = rfc8448_hello(first), second_len = rfc8448_hello(second);
+        first[RFC8448_HELLO_SHARE_GROUP_AT + 1] = 0x1e;     /* no share taken: a retry */
+        if (variant == 1) {
+            first_len = add_extension(first, first_len, alpn_h11, sizeof alpn_h11);
+        } else if (variant == 2) {
+            first_len = add_extension(first, first_len, alpn_h11, sizeof alpn_h11);
+            second_len = add_extension(second, second_len, alpn_h11, sizeof alpn_h11);
+        } else {
+            /* RFC 8448's hello has record_size_limit 0x4001: the second lowers it. */
+            for (size_t i = RFC8448_HELLO_EXTS_LEN_AT; i + 6 <= second_len; i++)
+                if (memcmp(second + i, size_limit, 4) == 0)
+                    second[i + 4] = 0x01, second[i + 5] = 0x00;
+        }
+        start_conn(&ec_server);
+        got = send_hello(first, first_len, 0, answer, sizeof answer);
+        bool retry = got > 40 && answer[5] == 2 && memcmp(answer + 11, "\xcf\x21\xad\x74", 4) == 0;
+        got = send_hello(second, second_len, 0, answer, sizeof answer);
+        static const char *names[] = {
+            "a second hello with another record_size_limit is refused: illegal_parameter",
+            "a second hello dropping ALPN is refused: illegal_parameter",
+            "a second hello the same as the first but for the share: the server's hello"};
+        CHECK(names[variant], retry && (variant == 2 ? got > 100 && answer[0] == 22 && answer[5] == 2
+                                                      : is_alert(answer, got, 47)));
+    }
+
+    /* pre_shared_key without psk_key_exchange_modes: the server must
+     * abort (RFC 8446 4.2.9), not just do a full handshake. */
+    len = rfc8448_hello(msg);
+    static const uint8_t psk_modes[] = {0x00, 0x2d, 0x00, 0x02, 0x01, 0x01};
+    bool renamed = false;
+    for (size_t i = RFC8448_HELLO_EXTS_LEN_AT; i + sizeof psk_modes <= len && !renamed; i++)
+        if (memcmp(msg + i, psk_modes, sizeof psk_modes) == 0)
+            msg[i] = 0xfa, msg[i + 1] = 0xfa, renamed = true;      /* now an unknown extension */
+    uint8_t psk[4 + 2 + 2 + 4 + 4 + 2 + 1 + 32] = {0x00, 0x29, 0x00, 0x2f, 0x00, 0x0a, 0x00, 0x04, 'a', 'b', 'c', 'd',
+                                                   0, 0, 0, 0, 0x00, 0x21, 0x20};
+    len = add_extension(msg, len, psk, sizeof psk);
+    start_conn(&ec_server);
+    got = send_hello(msg, len, 0, answer, sizeof answer);
+    CHECK("pre_shared_key without psk_key_exchange_modes is refused: missing_extension",
+          renamed && is_alert(answer, got, 109));
+
     /* A duplicated extension; a truncated hello. */
     len = rfc8448_hello(msg);
     static const uint8_t second_versions[] = {0x00, 0x2b, 0x00, 0x03, 0x02, 0x03, 0x04};
@@ -549,6 +806,8 @@ int main(void)
     test_suites_and_groups();
     test_hello_retry();
     test_key_update_and_big_data();
+    test_record_floods();
+    test_sending_key_limit();
     test_resumption();
     test_tls12_still_bearssl();
     test_crafted_hellos();

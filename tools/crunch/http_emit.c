@@ -10,6 +10,7 @@
 
 #include "brotli.h"
 #include "gzip.h"
+#include "crypto/sha256_ni.h"
 #include "http/http_file_head.h"
 
 /* "\"" + 32 hex digits + "\"" */
@@ -25,10 +26,7 @@ static void etag_of(const uint8_t *data, size_t len, char out[ETAG_LEN])
 {
     static const char hex[] = "0123456789abcdef";
     uint8_t digest[32];
-    br_sha256_context ctx;
-    br_sha256_init(&ctx);
-    br_sha256_update(&ctx, data, len);
-    br_sha256_out(&ctx, digest);
+    sha256_fast_digest(data, len, digest);
     out[0] = '"';
     for (int i = 0; i < 16; i++) {
         out[1 + 2 * i] = hex[digest[i] >> 4];
