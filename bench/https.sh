@@ -1,9 +1,17 @@
 #!/bin/sh
 # bench/https: HTTPS handshakes per second, a new TLS connection for every
 # request, unihost against nginx: same certificate and key (the development
-# EC P-256 pair from make, or --rsa for the RSA test pair), TLS 1.2 only,
-# the same ECDHE AEAD suites, no session reuse (each connection is a full
-# handshake). Both run inside a network namespace this script creates
+# EC P-256 pair from make, or --rsa for the RSA test pair), the same ECDHE
+# AEAD suites, in rows of the same run:
+#   TLS 1.2          full handshakes (no session reuse), what the client
+#                    offers: X25519 first (OpenSSL's default groups)
+#   TLS 1.3 X25519   full handshakes, the client offering only X25519
+#   TLS 1.3 P-256    full handshakes, the client offering only P-256
+#   TLS 1.3 resumed  each client thread offers the ticket its previous
+#                    connection got (psk_dhe_ke, X25519): no certificate,
+#                    no signature, still an ECDHE
+# (an RSA key has TLS 1.2 only in unihost: --rsa measures the TLS 1.2 row).
+# Both run inside a network namespace this script creates
 # (documentation addresses only): unihost on its tap at 192.0.2.2, nginx
 # (one worker, access log off) at 198.51.100.80 on the namespace's
 # loopback -- which spares nginx the tap, favouring it slightly.
@@ -12,12 +20,14 @@
 # each connection does a full handshake, one GET and a close, and every
 # request is timed; wrk and its kin keep connections alive, which measures
 # something else. CLIENTS threads (default 2) run the loop in parallel.
-# ROUNDS (default 3) rounds per server, alternating; the medians are the
-# result. Beside each rate: the server's CPU per handshake (user + system,
+# ROUNDS (default 3) rounds per server and row, alternating; the medians are
+# the result. ROWS picks rows by name (default "tls12 tls13-x25519
+# tls13-p256 tls13-resumed"). Beside each rate: the server's CPU per handshake (user + system,
 # which includes the kernel's work on the client side of each packet it
 # sends), to show how much of the machine each server needed.
 #
-# Usage: sudo bench/https.sh [SECONDS] [--rsa]   (default 10 s per round and server)
+# Usage: sudo bench/https.sh [SECONDS] [--rsa]   (default 10 s per round, server and row;
+#        ROWS="tls13-x25519 tls13-resumed" for some rows only)
 # Needs nginx (apt-get install nginx-light). Not a test: timings on shared
 # machines are noisy, so compare the ratio printed by one run.
 set -eu
@@ -35,6 +45,7 @@ for arg in "$@"; do
 done
 clients=${CLIENTS:-2}
 rounds=${ROUNDS:-3}
+rows=${ROWS:-"tls12 tls13-x25519 tls13-p256 tls13-resumed"}
 command -v nginx >/dev/null || { echo "bench/https: needs nginx (apt-get install nginx-light)" >&2; exit 1; }
 make -s -j"$(nproc)" all build/bench/tls_load >/dev/null
 if [ "$key_kind" = rsa ]; then
@@ -44,6 +55,8 @@ else
     cert=$top/build/tls/dev-cert.pem key=$top/build/tls/dev-key.pem
     suites=ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305
 fi
+suites13=TLS_AES_128_GCM_SHA256:TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256
+[ "$key_kind" = ec ] || rows=tls12
 
 . "$top/tools/netns.sh"
 . "$top/bench/cpu.sh"
@@ -85,10 +98,12 @@ http {
         listen $nginx_addr:443 ssl;
         ssl_certificate $cert;
         ssl_certificate_key $key;
-        ssl_protocols TLSv1.2;
+        ssl_protocols TLSv1.2 TLSv1.3;
         ssl_ciphers $suites;
+        ssl_conf_command Ciphersuites $suites13;
+        ssl_ecdh_curve X25519:prime256v1;
         ssl_session_cache shared:tls:1m;
-        ssl_session_tickets off;
+        ssl_session_tickets on;
         root $tmp/site;
     }
 }
@@ -114,59 +129,78 @@ wait_https() {     # wait_https ADDR: up to 10 s for a 200 over HTTPS
 wait_https "$UNIHOST_GUEST4"
 wait_https "$nginx_addr"
 
-# load ADDR SERVER_PID: full handshakes + GET / per second and their
-# latency, from CLIENTS threads of build/bench/tls_load; sets RATE, P50, P99
-# and CPU_US (the server's CPU, user + system, per handshake in us).
+# load ADDR SERVER_PID: handshakes + GET / per second and their latency,
+# from CLIENTS threads of build/bench/tls_load with the row's options
+# ($load_opts, $load_suites); sets RATE, P50, P99, RESUMED (the share of
+# connections the server resumed, in %) and CPU_US (the server's CPU,
+# user + system, per handshake in us).
 load() {
     ticks0=$(tree_ticks "$2")
-    line=$(ip netns exec "$ns" timeout $((duration + 20)) "$top/build/bench/tls_load" "$1" 443 \
-           "$duration" "$clients" "$suites" / 2>"$tmp/load.err") || true
+    # shellcheck disable=SC2086
+    line=$(ip netns exec "$ns" timeout $((duration + 20)) "$top/build/bench/tls_load" $load_opts "$1" 443 \
+           "$duration" "$clients" "$load_suites" / 2>"$tmp/load.err") || true
     ticks=$(( $(tree_ticks "$2") - ticks0 ))
     requests=$(echo "$line" | sed -n 's/^requests \([0-9]*\) .*/\1/p')
     RATE=$(echo "$line" | sed -n 's/.* rate \([0-9]*\)\/s .*/\1/p')
     P50=$(echo "$line" | sed -n 's/.* p50 \([0-9.]*\) ms.*/\1/p')
     P99=$(echo "$line" | sed -n 's/.* p99 \([0-9.]*\) ms.*/\1/p')
     errors=$(echo "$line" | sed -n 's/.* errors \([0-9]*\) .*/\1/p')
+    resumed=$(echo "$line" | sed -n 's/.* resumed \([0-9]*\)$/\1/p')
     if [ -z "$RATE" ] || [ -z "$P99" ] || [ -z "$requests" ] || [ "$requests" -eq 0 ]; then
         echo "bench/https: tls_load against $1 gave no figures: $line" >&2
         sed 's/^/  /' "$tmp/load.err" >&2
         exit 1
     fi
     CPU_US=$(awk -v t="$ticks" -v n="$requests" -v hz="$clock_ticks" 'BEGIN { printf "%.0f", t * 1e6 / hz / n }')
+    RESUMED=$(awk -v r="${resumed:-0}" -v n="$requests" 'BEGIN { printf "%.0f", r * 100 / n }')
     [ "${errors:-0}" -eq 0 ] || echo "bench/https: $errors failed requests against $1" >&2
 }
 
-# ROUNDS rounds, nginx and unihost alternating which goes first, so that a
-# slow spell of the shared machine hits both; the row is each figure's
-# median over the rounds, and the ratio the median of the rounds' ratios.
-echo "bench/https: $key_kind key, TLS 1.2, $suites"
-echo "bench/https: new connection per request (full handshake, GET /, close), $clients clients, $rounds rounds of $duration s per server"
-row() { printf '%-6s %-10s %14s %10s %10s %16s\n' "$@"; }    # row ROUND SERVER RATE P50 P99 CPU
-row round server "handshakes/s" "p50 ms" "p99 ms" "server CPU/hs us"
+# ROUNDS rounds a row, nginx and unihost alternating which goes first, so
+# that a slow spell of the shared machine hits both; the row is each
+# figure's median over the rounds, and the ratio the median of the rounds'
+# ratios.
+echo "bench/https: $key_kind key; TLS 1.2 suites $suites; TLS 1.3 suites $suites13"
+echo "bench/https: new connection per request (handshake, GET /, close), $clients clients, $rounds rounds of $duration s per server and row"
+row() { printf '%-16s %-6s %-8s %14s %10s %10s %16s %9s\n' "$@"; }    # row ROW ROUND SERVER RATE P50 P99 CPU RESUMED
+row row round server "handshakes/s" "p50 ms" "p99 ms" "server CPU/hs us" "resumed"
 : > "$tmp/rounds"
-round=1
-while [ $round -le "$rounds" ]; do
-    if [ $((round % 2)) -eq 1 ]; then order="nginx unihost"; else order="unihost nginx"; fi
-    for server in $order; do
-        if [ "$server" = nginx ]; then load "$nginx_addr" "$nginx_pid"; else load "$UNIHOST_GUEST4" "$uh_pid"; fi
-        row "$round" "$server" "$RATE" "$P50" "$P99" "$CPU_US"
-        echo "$round $server $RATE $P50 $P99 $CPU_US" >> "$tmp/rounds"
+for r in $rows; do
+    case $r in
+    tls12) load_opts= load_suites=$suites ;;
+    tls13-x25519) load_opts="-3 -g X25519" load_suites=$suites13 ;;
+    tls13-p256) load_opts="-3 -g P-256" load_suites=$suites13 ;;
+    tls13-resumed) load_opts="-3 -g X25519 -r" load_suites=$suites13 ;;
+    *) echo "bench/https: unknown row $r" >&2; exit 2 ;;
+    esac
+    round=1
+    while [ $round -le "$rounds" ]; do
+        if [ $((round % 2)) -eq 1 ]; then order="nginx unihost"; else order="unihost nginx"; fi
+        for server in $order; do
+            if [ "$server" = nginx ]; then load "$nginx_addr" "$nginx_pid"; else load "$UNIHOST_GUEST4" "$uh_pid"; fi
+            row "$r" "$round" "$server" "$RATE" "$P50" "$P99" "$CPU_US" "$RESUMED%"
+            echo "$r $round $server $RATE $P50 $P99 $CPU_US $RESUMED" >> "$tmp/rounds"
+        done
+        round=$((round + 1))
     done
-    round=$((round + 1))
 done
-# median SERVER FIELD FORMAT: the median of one column over the rounds
+# median ROW SERVER FIELD FORMAT: the median of one column over the rounds
 median() {
-    awk -v s="$1" -v f="$2" '$2 == s { print $f }' "$tmp/rounds" | sort -n |
-        awk -v fmt="$3" '{ v[NR] = $1 }
+    awk -v r="$1" -v s="$2" -v f="$3" '$1 == r && $3 == s { print $f }' "$tmp/rounds" | sort -n |
+        awk -v fmt="$4" '{ v[NR] = $1 }
             END { printf fmt "\n", (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2) }'
 }
-ratios=$(awk '$2 == "nginx" { n[$1] = $3 } $2 == "unihost" { u[$1] = $3 }
-              END { for (r in n) if (n[r] > 0) printf "%.4f\n", u[r] / n[r] }' "$tmp/rounds" | sort -n |
-         awk '{ v[NR] = $1 } END { if (NR % 2) m = v[(NR + 1) / 2]; else m = (v[NR / 2] + v[NR / 2 + 1]) / 2
-                                   printf "%.2f (rounds %.2f-%.2f)", m, v[1], v[NR] }')
 echo "median of $rounds rounds:"
-for server in nginx unihost; do
-    row "" "$server" "$(median $server 3 %.0f)" "$(median $server 4 %.2f)" "$(median $server 5 %.2f)" \
-        "$(median $server 6 %.0f)"
+for r in $rows; do
+    for server in nginx unihost; do
+        row "$r" "" "$server" "$(median "$r" $server 4 %.0f)" "$(median "$r" $server 5 %.2f)" "$(median "$r" $server 6 %.2f)" \
+            "$(median "$r" $server 7 %.0f)" "$(median "$r" $server 8 %.0f)%"
+    done
 done
-echo "ratio unihost/nginx: $ratios"
+for r in $rows; do
+    ratios=$(awk -v row="$r" '$1 == row && $3 == "nginx" { n[$2] = $4 } $1 == row && $3 == "unihost" { u[$2] = $4 }
+                  END { for (i in n) if (n[i] > 0) printf "%.4f\n", u[i] / n[i] }' "$tmp/rounds" | sort -n |
+             awk '{ v[NR] = $1 } END { if (NR % 2) m = v[(NR + 1) / 2]; else m = (v[NR / 2] + v[NR / 2 + 1]) / 2
+                                       printf "%.2f (rounds %.2f-%.2f)", m, v[1], v[NR] }')
+    printf 'ratio unihost/nginx %-16s %s\n' "$r:" "$ratios"
+done

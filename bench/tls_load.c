@@ -1,12 +1,21 @@
 /*
  * HTTPS handshake load for bench/https.sh: CLIENTS threads, each in a loop
- * of connect, full TLS 1.2 handshake (no session reuse, no tickets), one
- * GET, read to the end, close -- a new connection for every request, as
- * `openssl s_time -new` does, but timing every request so that the
- * latency distribution can be printed beside the rate.
+ * of connect, TLS handshake, one GET, read to the end, close -- a new
+ * connection for every request, as `openssl s_time -new` does, but timing
+ * every request so that the latency distribution can be printed beside the
+ * rate. By default each handshake is a full TLS 1.2 one (no session reuse,
+ * no tickets).
  *
- * Usage: tls_load ADDR PORT SECONDS CLIENTS CIPHERS [PATH]
- * Prints one line: "requests N errors E rate R/s p50 X ms p99 Y ms".
+ * Usage: tls_load [-3] [-g GROUPS] [-r] ADDR PORT SECONDS CLIENTS CIPHERS [PATH]
+ *   -3         TLS 1.3 only; CIPHERS are then TLS 1.3 suites (as
+ *              SSL_CTX_set_ciphersuites takes them)
+ *   -g GROUPS  the groups offered, e.g. X25519 or P-256 (OpenSSL's list
+ *              syntax; the key share goes with the first)
+ *   -r         resumed handshakes: each thread offers the session (TLS 1.2
+ *              session ticket, TLS 1.3 ticket) its previous connection got;
+ *              the first connection of a thread is a full handshake
+ * Prints one line: "requests N errors E rate R/s p50 X ms p99 Y ms resumed M"
+ * (M: connections the server resumed).
  * The server's certificate is not verified (the benchmark measures the
  * server's handshake, and s_time does not verify either).
  */
@@ -33,10 +42,12 @@ static socklen_t server_len;
 static double deadline;
 static const char *path = "/";
 static SSL_CTX *ctx;
+static bool resume;
 
 struct worker {
     pthread_t thread;
-    unsigned long requests, errors;
+    unsigned long requests, errors, resumed;
+    SSL_SESSION *session;           /* -r: what the next connection offers */
     float *latency_ms;
 };
 
@@ -48,7 +59,7 @@ static double now(void)
 }
 
 /* One connection: handshake, GET, the whole response. 0 on success. */
-static int one_request(void)
+static int one_request(struct worker *w)
 {
     int fd = socket(server.ss_family, SOCK_STREAM, 0);
     if (fd < 0)
@@ -64,7 +75,11 @@ static int one_request(void)
     if (connect(fd, (struct sockaddr *)&server, server_len) != 0)
         goto out;
     ssl = SSL_new(ctx);
-    if (!ssl || SSL_set_fd(ssl, fd) != 1 || SSL_connect(ssl) != 1)
+    if (!ssl || SSL_set_fd(ssl, fd) != 1)
+        goto out;
+    if (resume && w->session && SSL_set_session(ssl, w->session) != 1)
+        goto out;
+    if (SSL_connect(ssl) != 1)
         goto out;
     char req[512];
     int n = snprintf(req, sizeof req, "GET %s HTTP/1.1\r\nHost: bench\r\nConnection: close\r\n\r\n", path);
@@ -89,6 +104,22 @@ static int one_request(void)
         goto out;
     }
     rc = status_ok ? 0 : -1;
+    if (rc == 0 && SSL_session_reused(ssl))
+        w->resumed++;
+    /* A TLS 1.3 ticket comes after the handshake: by the end of the
+     * response it has arrived, and the session holds it. */
+    if (rc == 0 && resume) {
+        /* Freed without a shutdown of ours, the session would be marked
+         * not resumable: count the exchange as cleanly closed (no bytes
+         * sent; the connection ends with a reset as the others do). */
+        SSL_set_shutdown(ssl, SSL_SENT_SHUTDOWN | SSL_RECEIVED_SHUTDOWN);
+        SSL_SESSION *s = SSL_get1_session(ssl);
+        if (s) {
+            if (w->session)
+                SSL_SESSION_free(w->session);
+            w->session = s;
+        }
+    }
 out:
     if (ssl)
         SSL_free(ssl);
@@ -102,7 +133,7 @@ static void *work(void *arg)
     struct worker *w = arg;
     while (now() < deadline) {
         double t0 = now();
-        if (one_request() == 0) {
+        if (one_request(w) == 0) {
             if (w->requests < MAX_SAMPLES)
                 w->latency_ms[w->requests] = (float)((now() - t0) * 1e3);
             w->requests++;
@@ -121,8 +152,22 @@ static int by_value(const void *a, const void *b)
 
 int main(int argc, char **argv)
 {
+    bool tls13 = false;
+    const char *groups = NULL;
+    int opt;
+    while ((opt = getopt(argc, argv, "3g:r")) != -1) {
+        switch (opt) {
+        case '3': tls13 = true; break;
+        case 'g': groups = optarg; break;
+        case 'r': resume = true; break;
+        default: goto usage;
+        }
+    }
+    argc -= optind - 1;
+    argv += optind - 1;
     if (argc < 6) {
-        fprintf(stderr, "usage: tls_load ADDR PORT SECONDS CLIENTS CIPHERS [PATH]\n");
+    usage:
+        fprintf(stderr, "usage: tls_load [-3] [-g GROUPS] [-r] ADDR PORT SECONDS CLIENTS CIPHERS [PATH]\n");
         return 2;
     }
     int port = atoi(argv[2]);
@@ -149,14 +194,21 @@ int main(int argc, char **argv)
         return 2;
     }
 
+    int version = tls13 ? TLS1_3_VERSION : TLS1_2_VERSION;
     ctx = SSL_CTX_new(TLS_client_method());
-    if (!ctx || !SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION) ||
-        !SSL_CTX_set_max_proto_version(ctx, TLS1_2_VERSION) || !SSL_CTX_set_cipher_list(ctx, argv[5])) {
-        fprintf(stderr, "tls_load: cannot set up TLS 1.2 with %s\n", argv[5]);
+    if (!ctx || !SSL_CTX_set_min_proto_version(ctx, version) || !SSL_CTX_set_max_proto_version(ctx, version) ||
+        !(tls13 ? SSL_CTX_set_ciphersuites(ctx, argv[5]) : SSL_CTX_set_cipher_list(ctx, argv[5])) ||
+        (groups && !SSL_CTX_set1_groups_list(ctx, groups))) {
+        fprintf(stderr, "tls_load: cannot set up TLS %s with %s%s%s\n", tls13 ? "1.3" : "1.2", argv[5],
+                groups ? " and groups " : "", groups ? groups : "");
         return 1;
     }
+    /* No session cache of OpenSSL's: -r keeps one session per thread by
+     * hand, and without -r nothing is offered (and no TLS 1.2 ticket asked
+     * for), so that every handshake is a full one. */
     SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_OFF);
-    SSL_CTX_set_options(ctx, SSL_OP_NO_TICKET);
+    if (!resume)
+        SSL_CTX_set_options(ctx, SSL_OP_NO_TICKET);
     SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, NULL);
 
     struct worker *w = calloc((size_t)clients, sizeof *w);
@@ -169,11 +221,12 @@ int main(int argc, char **argv)
             return 1;
         }
     }
-    unsigned long requests = 0, errors = 0, samples = 0;
+    unsigned long requests = 0, errors = 0, resumed = 0, samples = 0;
     for (int i = 0; i < clients; i++) {
         pthread_join(w[i].thread, NULL);
         requests += w[i].requests;
         errors += w[i].errors;
+        resumed += w[i].resumed;
     }
     double elapsed = now() - start;
     float *all = malloc((requests ? requests : 1) * sizeof(float));
@@ -184,7 +237,7 @@ int main(int argc, char **argv)
     }
     qsort(all, samples, sizeof(float), by_value);
     double p50 = samples ? all[samples / 2] : 0, p99 = samples ? all[(samples * 99) / 100] : 0;
-    printf("requests %lu errors %lu rate %.0f/s p50 %.2f ms p99 %.2f ms\n", requests, errors,
-           (double)requests / elapsed, p50, p99);
+    printf("requests %lu errors %lu rate %.0f/s p50 %.2f ms p99 %.2f ms resumed %lu\n", requests, errors,
+           (double)requests / elapsed, p50, p99, resumed);
     return requests > 0 ? 0 : 1;
 }

@@ -22,11 +22,7 @@ fi
 FIX=tests/fixtures/tls
 
 uh_setup "uh-https-$$" "uhtls$$"
-SITE=$UH_TMP/site
-if ! "$CRUNCH" --quiet --site site --export "$SITE" > "$UH_TMP/crunch.log" 2>&1; then
-    notok "crunch --export" "$(tr '\n' ' ' < "$UH_TMP/crunch.log")"
-    exit 1
-fi
+uh_export_site
 
 NAME=www.unihost.test
 IP4=$UNIHOST_GUEST4

@@ -228,6 +228,33 @@ if $created; then
         else
             fail "guest seeds its random numbers from the CPU" "no 'random: RDRAND' or 'RDSEED' line on its console"
         fi
+        # TLS 1.3 (unihost's own engine) and TLS 1.2 (BearSSL's), each
+        # asked for alone: dom0's curl (OpenSSL) names the version and suite
+        # it got in its -v lines, and the page must still come byte for byte.
+        # Each TLS 1.3 suite once on IPv4; IPv6 with curl's default suites.
+        tls_version_get() {     # tls_version_get VERSION SUITE|- URL
+            _name="https GET $3 over TLS $1"
+            _suites=
+            if [ "$2" != - ]; then _name="$_name with $2"; _suites="--tls13-ciphers $2"; fi
+            # shellcheck disable=SC2086
+            if _code=$(curl -v -sS -g $tls --max-time 10 --tlsv$1 --tls-max $1 $_suites \
+                       -o /tmp/index.got -w '%{http_code}' "$3" 2>/tmp/curl.err); then
+                _got=$(sed -n 's/.*SSL connection using \(TLSv[0-9.]*\) \/ \([A-Z0-9_-]*\).*/\1 \2/p' /tmp/curl.err | head -n 1)
+                if [ "$_code" = 200 ] && cmp -s /tmp/index.got $T/index.html &&
+                   { [ "$2" = - ] && [ "${_got% *}" = "TLSv$1" ] || [ "$_got" = "TLSv$1 $2" ]; }; then
+                    pass "$_name ($_got)"
+                else
+                    fail "$_name" "status $_code, curl says '$_got', $(wc -c < /tmp/index.got) bytes"
+                fi
+            else
+                fail "$_name" "curl: $(grep -v '^[*<>{}]' /tmp/curl.err | tr '\n' ' ')"
+            fi
+        }
+        for suite in TLS_AES_128_GCM_SHA256 TLS_AES_256_GCM_SHA384 TLS_CHACHA20_POLY1305_SHA256; do
+            tls_version_get 1.3 "$suite" "https://$guest4/"
+        done
+        tls_version_get 1.3 - "https://[$guest6]/"
+        tls_version_get 1.2 - "https://$guest4/"
     else
         urls="http://$guest4/ http://[$guest6]/"
         tls=

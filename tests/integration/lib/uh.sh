@@ -5,6 +5,7 @@
 #   uh_require_tools TOOL...         -- "not ok" and exit 1 for a tool not installed
 #   uh_dev_cert                      -- CERT and KEY: the development pair (made if missing)
 #   uh_setup NS TAP                  -- temp dir $UH_TMP, cleanup trap, namespace
+#   uh_export_site                   -- SITE: site/ exported by crunch into $UH_TMP/site (exit 1 if it fails)
 #   uh_start [unihost flags...]      -- start unihost in the namespace, wait for ready
 #   uh_stop [SIGNAL]                 -- signal unihost, wait (bounded), set UH_STATUS
 #   uh_fixture_blob                  -- BLOB=the fixture content blob (built if missing)
@@ -104,6 +105,17 @@ uh_setup() {
     if ! netns_create "$UH_NS" "$UH_TAP" 2>"$UH_TMP/netns.err"; then
         UH_NS=   # not ours: never delete a namespace we did not create
         notok "network namespace" "could not create it: $(tr '\n' ' ' < "$UH_TMP/netns.err")"
+        exit 1
+    fi
+}
+
+# uh_export_site: the site as crunch renders it, one file a page, in
+# SITE=$UH_TMP/site (what responses are compared with); "not ok" and exit 1
+# if crunch fails.
+uh_export_site() {
+    SITE=$UH_TMP/site
+    if ! "$CRUNCH" --quiet --site site --export "$SITE" > "$UH_TMP/crunch.log" 2>&1; then
+        notok "crunch --export" "$(tr '\n' ' ' < "$UH_TMP/crunch.log")"
         exit 1
     fi
 }
