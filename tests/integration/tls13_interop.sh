@@ -203,17 +203,11 @@ OCSP_stapling cert_revocation cert_certificateTransparency cert_validityPeriod c
 # Findings above LOW that are not the certificate's, known and open: each
 # is printed as a "# open:" line on every run, and the check below still
 # fails on any other. Remove an id once testssl.sh stops reporting it.
-#   cipher_order -- HIGH in testssl.sh 3.0: TLS 1.2 (BearSSL's engine,
-#                   src/http/tls_server.c sets no BR_OPT_ENFORCE_SERVER_PREFERENCES)
-#                   takes the client's suite order, and so does TLS 1.3.
-#                   Every suite offered is an ECDHE AEAD one (Mozilla's
-#                   intermediate profile leaves the choice to the client),
-#                   but issue 16 asks for nothing above LOW.
 #   BREACH       -- MEDIUM: / is served with HTTP compression. The site is
 #                   a static blob: no secret and nothing of the request is
 #                   ever reflected in a page, which is what BREACH needs
 #                   (testssl.sh says as much: "can be ignored for static pages").
-KNOWN_OPEN_FINDINGS="cipher_order BREACH"
+KNOWN_OPEN_FINDINGS="BREACH"
 if [ "${TLS13_INTEROP_NO_TESTSSL:-0}" = 1 ]; then
     echo "# testssl.sh skipped (TLS13_INTEROP_NO_TESTSSL=1)"
 else
