@@ -31,8 +31,10 @@
 # cost is 1 - that ratio.
 #
 # OBS_CONFS (default "on off") picks the configurations, in the order of
-# odd rounds: also "log" (the access log and --dns-log, to the console
-# only) and "syslog" (those and --syslog), to see what each part costs.
+# odd rounds: also "ops" (what runs by default plus syslog and metrics:
+# "on" without --dns-log's line per query), "log" (the access log and
+# --dns-log, to the console only) and "syslog" (those and --syslog), to see
+# what each part costs. OBS_ROWS (default "http dns") picks the rows.
 #
 # Usage: sudo bench/observability.sh [SECONDS]   (default 10; ROUNDS=5)
 # Not a test: on a shared machine, compare the ratios of one run.
@@ -118,10 +120,11 @@ start() {   # start on|off: unihost in that configuration; waits until it serves
     ip netns exec "$ns" ip neigh flush dev "$tap" 2>/dev/null || true
     case $1 in
     on)     flags="--dns-log --syslog $SYSLOG --metrics $METRICS" ;;
+    ops)    flags="--syslog $SYSLOG --metrics $METRICS" ;;
     syslog) flags="--dns-log --syslog $SYSLOG" ;;
     log)    flags="--dns-log" ;;
     off)    flags="--no-access-log" ;;
-    *)      echo "bench/observability: no configuration $1 (OBS_CONFS: on syslog log off)" >&2; exit 2 ;;
+    *)      echo "bench/observability: no configuration $1 (OBS_CONFS: on ops syslog log off)" >&2; exit 2 ;;
     esac
     # shellcheck disable=SC2086
     $pin_server ip netns exec "$ns" "$top/build/unihost" --tap "$tap" --ipv4 "$UNIHOST_GUEST4/24" \
@@ -162,7 +165,7 @@ measure() {
     _out=$tmp/$1.$2.out
     : > "$LOG"      # (appended to: emptying it is safe)
     scraper=
-    if [ "$2" = on ]; then
+    if [ "$2" = on ] || [ "$2" = ops ]; then
         ( _i=0
           while [ $_i -lt "$duration" ]; do
               ip netns exec "$ns" curl -s -m 1 -o /dev/null -w '%{http_code}\n' "http://$METRICS/metrics"
@@ -202,13 +205,14 @@ echo "bench/observability: $rounds rounds of $duration s per row and configurati
 echo "bench/observability: on = access log (console a file) + --dns-log + --syslog $SYSLOG + --metrics $METRICS scraped every second; off = --no-access-log"
 if [ -n "$pin_server" ]; then echo "bench/observability: unihost pinned ($pin_server), wrk and dnsperf ($pin_client)"; fi
 confs=${OBS_CONFS:-on off}
+rows=${OBS_ROWS:-http dns}
 reversed=$(echo "$confs" | awk '{ for (i = NF; i > 0; i--) printf "%s%s", $i, (i > 1 ? " " : "") }')
 row round row conf "req/s" server "us CPU/r" client other "log lines" "console dr" "syslog dr" scrapes
 : > "$tmp/rounds"
 round=1
 while [ $round -le "$rounds" ]; do
     if [ $((round % 2)) -eq 1 ]; then order=$confs; else order=$reversed; fi
-    for r in http dns; do
+    for r in $rows; do
         for conf in $order; do
             start "$conf"
             tries=0
@@ -229,7 +233,7 @@ while [ $round -le "$rounds" ]; do
                 lines=$(grep -c '^unihost: \(access\|query\): ' "$LOG" || true)
                 cdrop=$(last_stat log_console_dropped)
                 sdrop=$(last_stat log_syslog_dropped)
-                [ "$conf" != on ] || scr="$(grep -c '^200$' "$tmp/scrapes" || true)/$duration"
+                [ "$conf" != on ] && [ "$conf" != ops ] || scr="$(grep -c '^200$' "$tmp/scrapes" || true)/$duration"
                 [ "$conf" = log ] || lines="$lines (+$(( $(syslog_count) - syslog0 )) sl)"
             fi
             stop
@@ -245,7 +249,7 @@ done
 # the medians, and the median over the rounds of on/off
 median() { sort -g | awk '{ v[NR] = $1 } END { printf "%.2f", (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2) }'; }
 echo "medians over $rounds rounds (log lines: access or query lines written to the console file, sl: syslog datagrams received):"
-for r in http dns; do
+for r in $rows; do
     for conf in $confs; do
         printf '  %-5s %-4s %10.0f req/s %8s us CPU/request\n' "$r" "$conf" \
             "$(awk -v r="$r" -v c="$conf" '$2 == r && $3 == c { print $4 }' "$tmp/rounds" | median)" \
