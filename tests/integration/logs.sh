@@ -108,7 +108,7 @@ check "its fields" "$plain" sh -c "echo '$plain' | grep -Eq \
   '^unihost: access: time=[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}\.[0-9]{6}Z client=$UNIHOST_HOST4 port=[0-9]+ tls=- sni=- method=GET path=\"/docs/\?plain=1\" status=200 bytes=[0-9]+ duration_us=[0-9]+ ua=\"logs-test/1\" complete=yes$'"
 tls=$(grep '^unihost: access: ' "$UH_LOG" | grep -F 'path="/docs/?tls=1"')
 check "one access line for the HTTPS request, with TLS version and SNI" "$tls" sh -c \
-    "[ \"\$(echo '$tls' | grep -c .)\" = 1 ] && echo '$tls' | grep -q 'tls=1.2 sni=\"$NAME\" method=GET .* status=200 .* ua=\"logs-test/2\" complete=yes'"
+    "[ \"\$(echo '$tls' | grep -c .)\" = 1 ] && echo '$tls' | grep -q 'tls=1.3 sni=\"$NAME\" method=GET .* status=200 .* ua=\"logs-test/2\" complete=yes'"
 nf=$(grep '^unihost: access: ' "$UH_LOG" | grep -F 'path="/no-such-page"')
 check "the 404's line" "$nf" sh -c "echo '$nf' | grep -q 'status=404 .*ua=\"logs-test/3\"'"
 check "a query line per DNS query (UDP and TCP)" "$(grep 'unihost: query:' "$UH_LOG")" sh -c \

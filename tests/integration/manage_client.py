@@ -47,6 +47,17 @@ def main():
     if mode == "hold":
         print("holding", flush=True)
         sys.stdin.readline()
+    # Cut off the way an upload that stops half-way is: a FIN after every
+    # byte sent. A plain close() with the server's TLS 1.3 session tickets
+    # still unread would make the kernel send a reset instead, and drop
+    # what it had not yet sent (perhaps the head itself).
+    s.shutdown(socket.SHUT_WR)
+    s.settimeout(10)
+    try:
+        while s.recv(4096):
+            pass
+    except OSError:
+        pass
     s.close()
     print("closed")
 
