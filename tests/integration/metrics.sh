@@ -101,7 +101,8 @@ sclient() {
 sclient -tls1_2 -sess_out "$UH_TMP/session.pem"                           # new sessions: 5
 sclient -tls1_2 -sess_in "$UH_TMP/session.pem"                            # resumed: 1
 check "s_client resumed its session" "no 'Reused' in its output" grep -q '^Reused' "$UH_TMP/s_client.out"
-sclient -tls1_3             # TLS 1.3's suites only: failed, no_shared_cipher: 1
+sclient -tls1_3                                                           # new sessions: 6
+sclient -tls1_2 -cipher 'ECDHE-ECDSA-AES128-SHA256'                       # CBC only: failed, no_shared_cipher: 1
 sclient -tls1_1 -cipher 'DEFAULT:@SECLEVEL=0'                             # failed, protocol_version: 1
 
 dq() {      # dq NAME TYPE [dig options]: one query, its RCODE
@@ -122,7 +123,7 @@ prom_check 'unihost_http_requests_total{scheme="http",class="4xx"}' 3
 prom_check 'unihost_http_requests_total{scheme="https",class="2xx"}' 2
 prom_check 'unihost_http_requests_total{scheme="https",class="4xx"}' 2
 prom_check 'sum(unihost_http_requests_total{class=~"1xx|3xx|5xx"})' 0
-prom_check 'unihost_tls_handshakes_total{session="new"}' 5
+prom_check 'unihost_tls_handshakes_total{session="new"}' 6
 prom_check 'unihost_tls_handshakes_total{session="resumed"}' 1
 prom_check 'unihost_tls_handshake_failures_total{reason="no_shared_cipher"}' 1
 prom_check 'unihost_tls_handshake_failures_total{reason="protocol_version"}' 1
