@@ -64,7 +64,7 @@ void log_flush(void)
 void log_flush_due(uint64_t now_ns)
 {
     if (console.len >= LOG_FLUSH_BYTES ||
-        (console.len > 0 && now_ns >= console_waiting_since + LOG_FLUSH_WAIT_NS))
+        (console.len > 0 && now_ns - console_waiting_since >= LOG_FLUSH_WAIT_NS))
         log_flush();
 }
 
@@ -96,10 +96,8 @@ void log_emit(enum log_kind kind, const char *text, size_t len)
     memcpy(line + PREFIX_LEN, text, len);
     line[PREFIX_LEN + len] = '\n';
     log_ring_put(&console, line, PREFIX_LEN + len + 1, NULL, 0, limit);
-    /* On the clock log_flush_due() is given (the turn's): a real reading
-     * here would be later than the turn's, and the wait never begin. */
     if (console_waiting_since == 0 && console.len > 0)
-        console_waiting_since = turn_monotonic_ns();
+        console_waiting_since = plat_monotonic_ns();
     if (syslog_on) {
         uint64_t wall = turn_wallclock_ns();
         uint8_t head[RECORD_HEAD];
