@@ -19,7 +19,10 @@ export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
 passed=0
 failed=0
 log=$(mktemp)
-trap 'rm -f "$log"' EXIT
+# Every failing line, repeated just above the closing line: CI keeps only
+# the tail of a run, and a failure must be named there.
+failures=$(mktemp)
+trap 'rm -f "$log" "$failures"' EXIT
 
 run() {     # run NAME COMMAND...
     name=$1
@@ -31,13 +34,16 @@ run() {     # run NAME COMMAND...
     p=$(grep -c '^ok - ' "$log")
     f=$(grep -c '^not ok - ' "$log")
     if [ "$status" -ne 0 ] && [ "$f" -eq 0 ]; then
+        echo "not ok - $name: exited with status $status without naming a failed check" >> "$log"
         echo "not ok - $name: exited with status $status without naming a failed check"
         f=1
     fi
     if [ "$p" -eq 0 ] && [ "$f" -eq 0 ]; then
+        echo "not ok - $name: ran no check" >> "$log"
         echo "not ok - $name: ran no check"
         f=1
     fi
+    grep '^not ok - ' "$log" | sed "s|^|[$name] |" >> "$failures"
     passed=$((passed + p))
     failed=$((failed + f))
 }
@@ -68,5 +74,9 @@ case " $RUN_SUITES " in *" xen "*)
 run "xen: real Xen 4.17 in QEMU" sh tests/xen/run.sh
 ;; esac
 
+if [ -s "$failures" ]; then
+    echo "# failed checks:"
+    cat "$failures"
+fi
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
