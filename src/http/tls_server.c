@@ -417,6 +417,13 @@ static int start_tls12(struct tls_conn *conn)
      * AES instructions, and ChaCha20 is faster without them. */
     br_ssl_engine_add_flags(eng, BR_OPT_FAIL_ON_ALPN_MISMATCH | BR_OPT_NO_RENEGOTIATION |
                                      BR_OPT_ENFORCE_SERVER_PREFERENCES);
+    /* Serving TLS 1.3, TLS 1.2 is a downgrade the client must be able to
+     * see: the ServerHello's random ends with RFC 8446's sentinel (the line
+     * the Makefile adds to BearSSL's server handshake). With an RSA key
+     * TLS 1.2 is all we serve, and a sentinel would make a TLS 1.3 client
+     * refuse us. */
+    if (server->tls13_enabled)
+        br_ssl_engine_add_flags(eng, UNIHOST_BR_OPT_DOWNGRADE_SENTINEL);
     br_ssl_server_set_cache(sc, &server->cache);
     br_ssl_engine_set_buffer(eng, conn->iobuf, sizeof conn->iobuf, 1);
     br_ssl_engine_inject_entropy(eng, conn->seed, sizeof conn->seed);

@@ -163,6 +163,13 @@ static void test_credentials(void)
               bad.chain_len == 2);
 }
 
+/* RFC 8446 4.1.3: the last 8 bytes of the TLS 1.2 ServerHello.random a
+ * TLS 1.3 server sends, as the client received them. */
+static bool random_has_sentinel(const struct tls_client *c)
+{
+    return memcmp(c->cc.eng.server_random + 24, "DOWNGRD\x01", 8) == 0;
+}
+
 static void test_handshake_ec(void)
 {
     const char *alpn[] = {"h2", "http/1.1"};
@@ -176,6 +183,8 @@ static void test_handshake_ec(void)
               strcmp(br_ssl_engine_get_selected_protocol(&client.cc.eng), "http/1.1") == 0);
     CHECK("EC: an ECDHE-ECDSA AEAD suite", strncmp(tls_conn_suite_name(&conn), "ECDHE-ECDSA-", 12) == 0);
     CHECK("EC: a first handshake is not resumed", !conn.resumed);
+    CHECK("EC (TLS 1.3 served): the TLS 1.2 ServerHello.random ends with the downgrade sentinel",
+          random_has_sentinel(&client));
 
     /* Application data both ways. */
     static const char req[] = "GET / HTTP/1.1\r\nHost: x\r\n\r\n";
@@ -340,6 +349,8 @@ static void test_resumption(void)
     br_ssl_session_parameters sp2;
     br_ssl_engine_get_session_parameters(&again.cc.eng, &sp2);
     CHECK("resumption: the server resumed it", conn2.resumed);
+    CHECK("resumption: the resumed ServerHello.random carries the downgrade sentinel too",
+          random_has_sentinel(&again));
     CHECK("resumption: same session ID", memcmp(sp.session_id, sp2.session_id, 32) == 0);
 
     /* A session the server never issued: a full handshake, not a failure. */
@@ -477,6 +488,10 @@ static void test_suites(void)
         char name[96];
         snprintf(name, sizeof name, "suite %s is accepted", want[i].name);
         CHECK(name, handshake(&client, s, &conn, NULL, 0) && strcmp(tls_conn_suite_name(&conn), want[i].name) == 0);
+        snprintf(name, sizeof name, "suite %s: %s", want[i].name,
+                 want[i].rsa ? "no downgrade sentinel (RSA: TLS 1.2 is all that is served)"
+                             : "the downgrade sentinel");
+        CHECK(name, random_has_sentinel(&client) != want[i].rsa);
     }
     CHECK("no SNI: the server name is empty", strcmp(tls_conn_server_name(&conn), "") == 0);
     CHECK("no ALPN offered: none chosen", tls_conn_alpn(&conn) == NULL);
