@@ -68,9 +68,40 @@ static void seal_plaintext(struct tls13_conn *c)
     }
 }
 
+#define RECORD_OVERHEAD (TLS13_RECORD_HEADER + 1 + TLS13_TAG_LEN)
+
+/* Seals the `len` bytes of `type` lying at rec + TLS13_RECORD_HEADER as
+ * records of at most max_plain bytes each (the client's record_size_limit,
+ * RFC 8449 4, which binds handshake messages too), in place: the bytes are
+ * moved to the end of the space the records need, then each fragment is
+ * moved forward to its record, never onto bytes not yet sealed. Returns
+ * the records' length, or 0 if they need more than `cap` bytes. */
+static size_t seal_fragments(struct tls13_conn *c, uint8_t type, uint8_t *rec, size_t len, size_t cap)
+{
+    size_t records = len == 0 ? 1 : (len + c->max_plain - 1) / c->max_plain;
+    size_t need = len + records * RECORD_OVERHEAD;
+    if (need > cap)
+        return 0;
+    if (records == 1)
+        return tls13_seal(&c->tx, type, rec, len, 0);
+    uint8_t *from = rec + need - len;
+    memmove(from, rec + TLS13_RECORD_HEADER, len);
+    size_t at = 0;
+    for (size_t left = len; left > 0;) {
+        size_t n = left < c->max_plain ? left : c->max_plain;
+        memmove(rec + at + TLS13_RECORD_HEADER, from, n);
+        at += tls13_seal(&c->tx, type, rec + at, n, 0);
+        from += n;
+        left -= n;
+    }
+    return at;
+}
+
 /* Appends a record of `type` holding data (copied), protected once the
- * server has keys. Drops it if there is no room (only alerts and
- * KeyUpdates come here, and their peer is then cut off anyway). */
+ * server has keys (a handshake message as several records if the client's
+ * record_size_limit asks). Drops it if there is no room (only alerts,
+ * KeyUpdates and tickets come here; the peer of the first two is cut off
+ * anyway, and a ticket is an offer). */
 static void send_record(struct tls13_conn *c, uint8_t type, const void *data, size_t len)
 {
     seal_plaintext(c);
@@ -80,7 +111,7 @@ static void send_record(struct tls13_conn *c, uint8_t type, const void *data, si
     uint8_t *rec = c->out + c->out_len;
     memcpy(rec + TLS13_RECORD_HEADER, data, len);
     if (c->tx.keyed) {
-        c->out_len += tls13_seal(&c->tx, type, rec, len, 0);
+        c->out_len += seal_fragments(c, type, rec, len, room);
         return;
     }
     rec[0] = type;
@@ -275,7 +306,12 @@ static void send_server_flight(struct tls13_conn *c, const struct tls13_client_h
         fail(c, TLS13_ALERT_INTERNAL_ERROR);
         goto wipe;
     }
-    c->out_len += tls13_seal(&c->tx, TLS13_CT_HANDSHAKE, rec, w.len, 0);
+    size_t sealed = seal_fragments(c, TLS13_CT_HANDSHAKE, rec, w.len, cap);
+    if (sealed == 0) {
+        fail(c, TLS13_ALERT_INTERNAL_ERROR);    /* the chain, cut this small, needs more room */
+        goto wipe;
+    }
+    c->out_len += sealed;
 
     /* The application secrets, from the transcript through the server's
      * Finished; and the client Finished the server will expect. */

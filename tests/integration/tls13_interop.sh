@@ -6,7 +6,7 @@
 #     HelloRetryRequest to P-256 and to X25519 (the first shares offered in
 #     groups unihost lacks), ticket resumption with a fresh key share
 #     (psk_dhe_ke), 0-RTT declined, an HTTP GET whose body is compared
-#     with the site;
+#     with the site, and the same under a small record_size_limit;
 #   - Go's crypto/tls (tests/interop/go_tls_client.go, built here offline):
 #     the certificate verified, X25519 and P-256, a HelloRetryRequest, the
 #     suites Go can be made to prefer, resumption (DidResume), TLS 1.2 when
@@ -134,6 +134,24 @@ check "gnutls-cli TLS 1.3: GET /docs/ answered 200, the body byte for byte the s
     "$(head -n 1 "$UH_TMP/gnutls-get") $(wc -c < "$UH_TMP/gnutls-get.body") bytes, want $(wc -c < "$SITE/docs/index.html"); $(grep -E 'Description|Error' "$UH_TMP/gnutls-get.log" | tr '\n' ' ')" \
     sh -c "head -n 1 '$UH_TMP/gnutls-get' | grep -q '^HTTP/1.1 200' && cmp -s '$UH_TMP/gnutls-get.body' '$SITE/docs/index.html' &&
            grep -q 'Description: (TLS1.3-X.509)' '$UH_TMP/gnutls-get.log'"
+# record_size_limit (RFC 8449): gnutls-cli --recordsize=512 (its least)
+# advertises 513, 512 bytes of data and the content type, and every
+# protected record unihost sends, the handshake flight (about 1 KiB with
+# the development certificate) included, must then hold at most 513 bytes
+# of inner plaintext: 529 on the wire with the tag. GnuTLS refuses a larger
+# one with record_overflow; the page comes in pieces.
+{ printf 'GET /docs/ HTTP/1.1\r\nHost: %s\r\nConnection: close\r\n\r\n' "$NAME"; sleep 10; } |
+    nsx timeout 10 gnutls-cli --x509cafile "$CERT" --verify-hostname "$NAME" --sni-hostname "$NAME" \
+        --priority "$TLS13" --recordsize=512 -d 6 --logfile "$UH_TMP/gnutls-small.log" --port 443 "$IP4" \
+        > "$UH_TMP/gnutls-small" 2> "$UH_TMP/gnutls-small.err"
+awk 'body { print; next } /^\r?$/ { body = 1 }' "$UH_TMP/gnutls-small" > "$UH_TMP/gnutls-small.body"
+largest_in=$(cat "$UH_TMP/gnutls-small.log" "$UH_TMP/gnutls-small.err" |
+    sed -n 's/.*Received Packet Application Data(23) with length: \([0-9]*\).*/\1/p' | sort -n | tail -n 1)
+check "gnutls-cli TLS 1.3 with record_size_limit 513: the flight and GET /docs/ in records of at most 529 bytes, the body the site's" \
+    "$(head -n 1 "$UH_TMP/gnutls-small") $(wc -c < "$UH_TMP/gnutls-small.body") bytes; largest record received ${largest_in:-none}; $(cat "$UH_TMP/gnutls-small.log" "$UH_TMP/gnutls-small.err" | grep -E 'Cannot|Error|Fatal' | head -n 2 | tr '\n' ' ')" \
+    sh -c "head -n 1 '$UH_TMP/gnutls-small' | grep -q '^HTTP/1.1 200' && cmp -s '$UH_TMP/gnutls-small.body' '$SITE/docs/index.html' &&
+           cat '$UH_TMP/gnutls-small.log' '$UH_TMP/gnutls-small.err' | grep -q 'Sending extension Record Size Limit' &&
+           [ -n '$largest_in' ] && [ '$largest_in' -le 529 ]"
 
 # ---- Go crypto/tls --------------------------------------------------------------------------
 # goclient NAME [go_tls_client flags...]: one run, stdout in $UH_TMP/go-NAME

@@ -746,6 +746,41 @@ static void test_crafted_hellos(void)
                                                       : is_alert(answer, got, 47)));
     }
 
+    /* record_size_limit at its least, 64 (RFC 8449 4): every protected
+     * record of the server's flight, handshake messages included, holds at
+     * most 64 bytes of inner plaintext (80 with the tag); the ServerHello
+     * and CCS are in the clear and not bound by it. */
+    for (int limit = 64; limit <= 300; limit += 236) {
+        len = rfc8448_hello(msg);
+        for (size_t i = RFC8448_HELLO_EXTS_LEN_AT; i + 6 <= len; i++)
+            if (memcmp(msg + i, size_limit, 4) == 0)
+                msg[i + 4] = (uint8_t)(limit >> 8), msg[i + 5] = (uint8_t)limit;
+        start_conn(&ec_server);
+        got = send_hello(msg, len, 0, answer, sizeof answer);
+        size_t protected_records = 0, largest = 0, at = 0;
+        bool well_formed = got > 5 && answer[0] == 22 && answer[5] == 2;
+        while (well_formed && at + 5 <= got) {
+            size_t body = (size_t)answer[at + 3] << 8 | answer[at + 4];
+            if (at + 5 + body > got) {
+                well_formed = false;
+                break;
+            }
+            if (answer[at] == 23) {
+                protected_records++;
+                if (body > largest)
+                    largest = body;
+            }
+            at += 5 + body;
+        }
+        char name[160];
+        snprintf(name, sizeof name,
+                 "record_size_limit %d: the flight comes as several protected records of at most %d bytes "
+                 "(%zu records, the largest %zu)",
+                 limit, limit + 16, protected_records, largest);
+        CHECK(name, well_formed && at == got && protected_records >= 2 && largest <= (size_t)limit + 16 &&
+                        !tls_conn_closed(&conn));
+    }
+
     /* pre_shared_key without psk_key_exchange_modes: the server must
      * abort (RFC 8446 4.2.9), not just do a full handshake. */
     len = rfc8448_hello(msg);
