@@ -194,8 +194,10 @@ static int parse_psk_modes(struct reader e, struct tls13_client_hello *ch)
     return 0;
 }
 
-/* pre_shared_key: identities, then binders; the first of each is kept.
- * `at` is where this extension's body starts in the message. */
+/* pre_shared_key: identities, then binders, one binder per identity
+ * (RFC 8446 4.2.11: a count that differs is illegal_parameter); the first
+ * of each is kept. `at` is where this extension's body starts in the
+ * message. */
 static int parse_pre_shared_key(struct reader e, size_t at, struct tls13_client_hello *ch)
 {
     size_t start_left = e.left;
@@ -203,7 +205,9 @@ static int parse_pre_shared_key(struct reader e, size_t at, struct tls13_client_
     if (ids.bad || ids.left == 0)
         return TLS13_ALERT_DECODE_ERROR;
     bool first = true;
+    size_t identities = 0, binder_count = 0;
     while (ids.left > 0 && !ids.bad) {
+        identities++;
         struct reader id = read_block(&ids, 2);
         const uint8_t *age;
         if (id.bad || id.left == 0 || !take(&ids, 4, &age))
@@ -221,6 +225,7 @@ static int parse_pre_shared_key(struct reader e, size_t at, struct tls13_client_
         return TLS13_ALERT_DECODE_ERROR;
     first = true;
     while (binders.left > 0 && !binders.bad) {
+        binder_count++;
         struct reader b = read_block(&binders, 1);
         if (b.bad || b.left < 32)
             return TLS13_ALERT_DECODE_ERROR;
@@ -230,7 +235,9 @@ static int parse_pre_shared_key(struct reader e, size_t at, struct tls13_client_
         }
         first = false;
     }
-    return done(&binders) ? 0 : TLS13_ALERT_DECODE_ERROR;
+    if (!done(&binders))
+        return TLS13_ALERT_DECODE_ERROR;
+    return binder_count == identities ? 0 : TLS13_ALERT_ILLEGAL_PARAMETER;
 }
 
 static int parse_record_size_limit(struct reader e, struct tls13_client_hello *ch)

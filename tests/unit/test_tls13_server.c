@@ -797,6 +797,33 @@ static void test_crafted_hellos(void)
     CHECK("pre_shared_key without psk_key_exchange_modes is refused: missing_extension",
           renamed && is_alert(answer, got, 109));
 
+    /* One binder per PSK identity (RFC 8446 4.2.11): two identities with
+     * one binder, and one with two, are refused before any binder is
+     * checked. */
+    for (int two_ids = 0; two_ids < 2; two_ids++) {
+        len = rfc8448_hello(msg);
+        uint8_t ext[4 + 2 + 20 + 2 + 66] = {0x00, 0x29};
+        size_t n = 4, ids = two_ids ? 2 : 1, binders = two_ids ? 1 : 2;
+        ext[n++] = 0, ext[n++] = (uint8_t)(ids * 10);
+        for (size_t i = 0; i < ids; i++) {
+            memcpy(ext + n, "\x00\x04" "abcd" "\x00\x00\x00\x00", 10);
+            n += 10;
+        }
+        ext[n++] = 0, ext[n++] = (uint8_t)(binders * 33);
+        for (size_t i = 0; i < binders; i++) {
+            ext[n++] = 32;
+            memset(ext + n, 0, 32);
+            n += 32;
+        }
+        ext[2] = 0, ext[3] = (uint8_t)(n - 4);
+        len = add_extension(msg, len, ext, n);
+        start_conn(&ec_server);
+        got = send_hello(msg, len, 0, answer, sizeof answer);
+        CHECK(two_ids ? "pre_shared_key with two identities and one binder is refused: illegal_parameter"
+                      : "pre_shared_key with one identity and two binders is refused: illegal_parameter",
+              is_alert(answer, got, 47));
+    }
+
     /* A duplicated extension; a truncated hello. */
     len = rfc8448_hello(msg);
     static const uint8_t second_versions[] = {0x00, 0x2b, 0x00, 0x03, 0x02, 0x03, 0x04};
