@@ -111,47 +111,6 @@ static bool equal_in_constant_time(const uint8_t *a, const uint8_t *b, size_t n)
 
 /* ---- walking the message --------------------------------------------------------- */
 
-/*
- * Reads the possibly compressed name at off into out, uncompressed and in
- * lower case (the TSIG digest's canonical form); returns the offset after
- * the name where it stands, 0 if it is malformed. Each pointer must point
- * before the stretch of labels it ends, so every jump goes strictly
- * backwards and a loop of pointers cannot keep us here.
- */
-static size_t read_name(const uint8_t *msg, size_t len, size_t off, uint8_t out[DNS_NAME_MAX], size_t *out_len)
-{
-    size_t end = 0;             /* after the first pointer: where the name ends in place */
-    size_t stretch = off;       /* where the labels being read began */
-    size_t n = 0;
-    for (size_t pos = off;;) {
-        if (pos >= len)
-            return 0;
-        uint8_t l = msg[pos];
-        if ((l & 0xc0) == 0xc0) {
-            if (pos + 2 > len)
-                return 0;
-            size_t target = ((size_t)(l & 0x3f) << 8) | msg[pos + 1];
-            if (target >= stretch)
-                return 0;
-            if (end == 0)
-                end = pos + 2;
-            pos = stretch = target;
-            continue;
-        }
-        if (l > DNS_LABEL_MAX || pos + 1u + l > len || n + 1u + l > DNS_NAME_MAX)
-            return 0;
-        out[n] = l;
-        memcpy(out + n + 1, msg + pos + 1, l);
-        n += 1u + l;
-        pos += 1u + l;
-        if (l == 0) {
-            dns_name_lower(out, out, n);
-            *out_len = n;
-            return end ? end : pos;
-        }
-    }
-}
-
 /* A TSIG RR as received (RFC 8945 4.2). */
 struct tsig_rr {
     size_t start;                   /* offset of its owner name: the signed message ends here */
@@ -169,7 +128,7 @@ struct tsig_rr {
 static bool parse_tsig(const uint8_t *msg, size_t len, size_t off, struct tsig_rr *t)
 {
     t->start = off;
-    size_t p = read_name(msg, len, off, t->name, &t->name_len);
+    size_t p = dns_name_read(msg, len, off, t->name, &t->name_len);
     if (p == 0 || len - p < 10)
         return false;
     if (dns_get16(msg + p) != DNS_TYPE_TSIG || dns_get16(msg + p + 2) != DNS_CLASS_ANY)

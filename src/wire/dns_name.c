@@ -156,3 +156,44 @@ size_t dns_name_text(const uint8_t *name, size_t len, char *out, size_t room)
         out[o] = '\0';
     return o;
 }
+
+/*
+ * Reads the possibly compressed name at off into out, uncompressed and in
+ * lower case (the canonical form TSIG digests); returns the offset after
+ * the name where it stands, 0 if it is malformed. Each pointer must point
+ * before the stretch of labels it ends, so every jump goes strictly
+ * backwards and a loop of pointers cannot keep us here.
+ */
+size_t dns_name_read(const uint8_t *msg, size_t len, size_t off, uint8_t out[DNS_NAME_MAX], size_t *out_len)
+{
+    size_t end = 0;             /* after the first pointer: where the name ends in place */
+    size_t stretch = off;       /* where the labels being read began */
+    size_t n = 0;
+    for (size_t pos = off;;) {
+        if (pos >= len)
+            return 0;
+        uint8_t l = msg[pos];
+        if ((l & 0xc0) == 0xc0) {
+            if (pos + 2 > len)
+                return 0;
+            size_t target = ((size_t)(l & 0x3f) << 8) | msg[pos + 1];
+            if (target >= stretch)
+                return 0;
+            if (end == 0)
+                end = pos + 2;
+            pos = stretch = target;
+            continue;
+        }
+        if (l > DNS_LABEL_MAX || pos + 1u + l > len || n + 1u + l > DNS_NAME_MAX)
+            return 0;
+        out[n] = l;
+        memcpy(out + n + 1, msg + pos + 1, l);
+        n += 1u + l;
+        pos += 1u + l;
+        if (l == 0) {
+            dns_name_lower(out, out, n);
+            *out_len = n;
+            return end ? end : pos;
+        }
+    }
+}

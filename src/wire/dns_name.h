@@ -51,4 +51,11 @@ int dns_name_equal(const uint8_t *a, size_t alen, const uint8_t *b, size_t blen)
  * character. */
 size_t dns_name_text(const uint8_t *name, size_t len, char *out, size_t room);
 
+/* Reads the name at msg[off], following compression pointers (each must
+ * point before the labels it ends, so a loop of them is refused), into
+ * out[0..DNS_NAME_MAX) uncompressed and in lower case, its length in
+ * *out_len. Returns the offset after the name where it stands in the
+ * message, 0 if it is malformed. */
+size_t dns_name_read(const uint8_t *msg, size_t len, size_t off, uint8_t out[DNS_NAME_MAX], size_t *out_len);
+
 #endif

@@ -22,7 +22,7 @@ cd "$(dirname "$0")/../.." || exit 1
 
 BUILD=${BUILD:-build}
 FUZZ_SECONDS=${FUZZ_SECONDS:-20}
-FUZZ_TARGETS=${FUZZ_TARGETS:-dns http blob tls tls13 transfer ec sha cookie dns_stream http_stream tsig blob_push json acme acme_http}
+FUZZ_TARGETS=${FUZZ_TARGETS:-dns http blob tls tls13 transfer ec sha cookie dns_stream http_stream tsig blob_push json acme acme_http dns_lookup}
 CC=${FUZZ_CC:-clang}
 LLHTTP_SRC=${LLHTTP_SRC:-/usr/share/llhttp}
 LLHTTP_INCLUDE=${LLHTTP_INCLUDE:-/usr/share/include/llhttp}
