@@ -30,18 +30,6 @@ static char body[4096];
 static char received_request[4096];
 static size_t received_len;
 
-static const char *read_fixture(const char *name, size_t *len)
-{
-    char path[256];
-    snprintf(path, sizeof path, "tests/fixtures/tls/%s", name);
-    const char *pem = tls_read_pem(path, len);
-    if (!pem) {
-        printf("not ok - read %s (run from the repository's top directory)\n", path);
-        exit(1);
-    }
-    return pem;
-}
-
 static void random_bytes(void *buf, size_t len)
 {
     if (getrandom(buf, len, 0) != (ssize_t)len) {
@@ -196,9 +184,9 @@ static void test_bad_request(void)
 int main(void)
 {
     size_t cl, kl, ol;
-    const char *cert = read_fixture("ec-cert.pem", &cl);
-    const char *key = read_fixture("ec-key.pem", &kl);
-    const char *other = read_fixture("rsa-cert.pem", &ol);
+    const char *cert = tls_read_fixture("ec-cert.pem", &cl);
+    const char *key = tls_read_fixture("ec-key.pem", &kl);
+    const char *other = tls_read_fixture("rsa-cert.pem", &ol);
     char err[256];
     if (tls_credentials_load(&creds, cert, cl, "ec-cert.pem", key, kl, "ec-key.pem", err, sizeof err) != 0) {
         printf("not ok - load the EC fixture: %s\n", err);

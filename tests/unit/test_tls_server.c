@@ -12,23 +12,11 @@
 #include "tls_client.h"
 #include "http/tls_server.h"
 
-static const char *read_text(const char *name, size_t *len)
-{
-    char path[256];
-    snprintf(path, sizeof path, "tests/fixtures/tls/%s", name);
-    const char *pem = tls_read_pem(path, len);
-    if (!pem) {
-        printf("not ok - read %s (run from the repository's top directory)\n", path);
-        exit(1);
-    }
-    return pem;
-}
-
 static int load(struct tls_credentials *c, const char *cert, const char *key, char *err, size_t errsz)
 {
     size_t cl, kl;
-    const char *cp = read_text(cert, &cl);
-    const char *kp = read_text(key, &kl);
+    const char *cp = tls_read_fixture(cert, &cl);
+    const char *kp = tls_read_fixture(key, &kl);
     return tls_credentials_load(c, cp, cl, cert, kp, kl, key, err, errsz);
 }
 
@@ -145,7 +133,7 @@ static void test_credentials(void)
               strstr(err, "no PRIVATE KEY") != NULL);
     static const char junk[] = "-----BEGIN CERTIFICATE-----\nnot base64 at all!!\n-----END CERTIFICATE-----\n";
     size_t kl;
-    const char *key = read_text("ec-key.pem", &kl);
+    const char *key = tls_read_fixture("ec-key.pem", &kl);
     CHECK("broken PEM is refused",
           tls_credentials_load(&bad, junk, sizeof junk - 1, "junk.pem", key, kl, "k", err, sizeof err) != 0 &&
               strstr(err, "junk.pem: ") == err);
@@ -154,7 +142,7 @@ static void test_credentials(void)
               strstr(err, "no CERTIFICATE block") != NULL);
     /* A chain: the same certificate twice stands in for leaf + intermediate. */
     size_t cl;
-    const char *cert = read_text("ec-cert.pem", &cl);
+    const char *cert = tls_read_fixture("ec-cert.pem", &cl);
     static char chain[4096];
     memcpy(chain, cert, cl);
     memcpy(chain + cl, cert, cl);

@@ -2,12 +2,14 @@
  * A BearSSL client that trusts exactly the server's leaf key, for the
  * in-process TLS tests (test_tls_server.c) and bench/tls_handshake.c:
  * records move between it and src/http/tls_server.c in memory. Also the
- * PEM file reading both do before tls_credentials_load().
+ * PEM file reading these and test_https_conn.c do before
+ * tls_credentials_load().
  */
 #ifndef UNIHOST_TEST_TLS_CLIENT_H
 #define UNIHOST_TEST_TLS_CLIENT_H
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "http/tls_server.h"
@@ -26,6 +28,21 @@ static inline const char *tls_read_pem(const char *path, size_t *len)
     *len = fread(buf, 1, sizeof bufs[0], f);
     fclose(f);
     return buf;
+}
+
+/* A file of tests/fixtures/tls/ as tls_read_pem() reads it; prints a
+ * "not ok" line and exits if it cannot be read (the tests run from the
+ * repository's top directory). */
+static inline const char *tls_read_fixture(const char *name, size_t *len)
+{
+    char path[256];
+    snprintf(path, sizeof path, "tests/fixtures/tls/%s", name);
+    const char *pem = tls_read_pem(path, len);
+    if (!pem) {
+        printf("not ok - read %s (run from the repository's top directory)\n", path);
+        exit(1);
+    }
+    return pem;
 }
 
 struct tls_client {
