@@ -55,9 +55,10 @@ void log_syslog_enable(void);
 
 /*
  * While batching (the event loop's turns), lines wait in the rings until
- * log_flush(), or log_flush_due() finds enough of them or the oldest old
- * enough (16 KiB, 10 ms: log.c says why); otherwise each is flushed as it
- * is made. Either way the console is never waited for.
+ * log_flush() (the loop calls it before it sleeps), or log_flush_due()
+ * finds enough of them or the oldest old enough (16 KiB, 10 ms: log.c says
+ * why); otherwise each is flushed as it is made. Either way the console is
+ * never waited for.
  */
 void log_batching(bool on);
 void log_flush(void);

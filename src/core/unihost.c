@@ -104,6 +104,10 @@ static int serve(struct netif *netif)
         syslog_sink_flush();
         if (handled == FRAMES_PER_ROUND)
             continue;           /* more is waiting: no need to ask the platform */
+        /* Nothing more came this turn: the console's lines go out before
+         * the loop sleeps, so that a quiet server's log is never behind
+         * (under load, turns are full and the batches above hold). */
+        log_flush();
         u32_t sleep_ms = sys_timeouts_sleeptime();
         if (sleep_ms == SYS_TIMEOUTS_SLEEPTIME_INFINITE || sleep_ms > 1000)
             sleep_ms = 1000;
