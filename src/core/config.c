@@ -32,6 +32,13 @@ const char config_usage[] =
     "                        address only; needs HTTPS's credentials and the signers' public key\n"
     "  --manage-key FILE     PEM EC P-256 public key whose private half signs pushed blobs (unix;\n"
     "                        on Xen the key is built into the image: make xen MANAGE_PUBKEY=FILE)\n"
+    "  --acme-directory URL  get HTTPS's certificate from this ACME CA (RFC 8555) and renew it\n"
+    "  --acme-ca FILE        ... trusting only the CA roots of this PEM file for the CA's HTTPS\n"
+    "  --resolver ADDR[:PORT]  ... finding the CA's host through this recursive resolver\n"
+    "  --acme-contact mailto:ADDRESS  ... the account's contact (default: none)\n"
+    "  --acme-names NAME,...  ... for these names (default: each zone's apex and its www)\n"
+    "  --acme-challenge http-01|dns-01  ... answered on port 80 or by unihost's own DNS\n"
+    "                        (default http-01; wildcard names always use dns-01)\n"
     "  -h, --help            print this text\n"
     "Flags also take the --flag=VALUE form.\n";
 
@@ -100,7 +107,7 @@ int config_parse(int argc, char **argv, struct unihost_config *cfg, char *err, s
 {
     enum { TAP, BLOB, IPV4, IPV4_GATEWAY, IPV6, TLS_CERT, TLS_KEY, NO_HTTPS_REDIRECT, HSTS_MAX_AGE,
            REQUEST_TIMEOUT, IDLE_TIMEOUT, NO_ACCESS_LOG, DNS_LOG, SYSLOG, SYSLOG_HOSTNAME, SYSLOG_RATE, METRICS,
-           MANAGE, MANAGE_KEY };
+           MANAGE, MANAGE_KEY, ACME_DIRECTORY, ACME_CONTACT, ACME_CA, ACME_NAMES, ACME_CHALLENGE, RESOLVER };
     static const char *const flags[] = {
         [TAP] = "--tap", [BLOB] = "--blob", [IPV4] = "--ipv4",
         [IPV4_GATEWAY] = "--ipv4-gateway", [IPV6] = "--ipv6",
@@ -110,6 +117,8 @@ int config_parse(int argc, char **argv, struct unihost_config *cfg, char *err, s
         [NO_ACCESS_LOG] = "--no-access-log", [DNS_LOG] = "--dns-log", [SYSLOG] = "--syslog",
         [SYSLOG_HOSTNAME] = "--syslog-hostname", [SYSLOG_RATE] = "--syslog-rate", [METRICS] = "--metrics",
         [MANAGE] = "--manage", [MANAGE_KEY] = "--manage-key",
+        [ACME_DIRECTORY] = "--acme-directory", [ACME_CONTACT] = "--acme-contact", [ACME_CA] = "--acme-ca",
+        [ACME_NAMES] = "--acme-names", [ACME_CHALLENGE] = "--acme-challenge", [RESOLVER] = "--resolver",
     };
     /* flags that take no value */
     const unsigned switches = 1u << NO_HTTPS_REDIRECT | 1u << NO_ACCESS_LOG | 1u << DNS_LOG;
@@ -274,6 +283,58 @@ int config_parse(int argc, char **argv, struct unihost_config *cfg, char *err, s
         case MANAGE_KEY:
             cfg->manage_key_path = value;
             break;
+        case ACME_DIRECTORY:
+            if (strncmp(value, "https://", 8) != 0 || strlen(value) >= 512) {
+                snprintf(err, err_size, "--acme-directory wants the CA's https:// directory URL, not '%s'", value);
+                return -1;
+            }
+            cfg->acme_directory = value;
+            break;
+        case ACME_CONTACT:
+            if (strncmp(value, "mailto:", 7) != 0 || strlen(value) > 200) {
+                snprintf(err, err_size, "--acme-contact wants mailto:ADDRESS, not '%s'", value);
+                return -1;
+            }
+            cfg->acme_contact = value;
+            break;
+        case ACME_CA:
+            cfg->acme_ca_path = value;
+            break;
+        case ACME_NAMES: {
+            size_t list_len = strlen(value);
+            if (list_len >= sizeof cfg->acme_names_text) {
+                snprintf(err, err_size, "--acme-names: too long a list");
+                return -1;
+            }
+            memcpy(cfg->acme_names_text, value, list_len + 1);
+            for (char *name = cfg->acme_names_text; name;) {
+                char *comma = strchr(name, ',');
+                if (comma)
+                    *comma = '\0';
+                if (cfg->acme_name_count == sizeof cfg->acme_names / sizeof cfg->acme_names[0] || name[0] == '\0') {
+                    snprintf(err, err_size, "--acme-names wants 1 to 16 names separated by commas, not '%s'", value);
+                    return -1;
+                }
+                cfg->acme_names[cfg->acme_name_count++] = name;
+                name = comma ? comma + 1 : NULL;
+            }
+            break;
+        }
+        case ACME_CHALLENGE:
+            if (strcmp(value, "http-01") != 0 && strcmp(value, "dns-01") != 0) {
+                snprintf(err, err_size, "--acme-challenge wants http-01 or dns-01, not '%s'", value);
+                return -1;
+            }
+            cfg->acme_dns01 = strcmp(value, "dns-01") == 0;
+            break;
+        case RESOLVER:
+            if (parse_host_port(value, &cfg->resolver_addr, &cfg->resolver_port, 53) != 0) {
+                snprintf(err, err_size, "--resolver wants ADDR[:PORT] like 192.0.2.53 or [2001:db8::53]:53, not '%s'",
+                         value);
+                return -1;
+            }
+            cfg->has_resolver = true;
+            break;
         case HSTS_MAX_AGE:
             seconds = &cfg->hsts_max_age;
             max_seconds = 63072000;     /* two years, what the preload list asks */
@@ -328,6 +389,19 @@ int config_parse(int argc, char **argv, struct unihost_config *cfg, char *err, s
     if (cfg->has_manage && cfg->has_metrics && cfg->manage_port == cfg->metrics_port &&
         ip_addr_cmp(&cfg->manage_addr, &cfg->metrics_addr)) {
         snprintf(err, err_size, "--manage and --metrics want different ports");
+        return -1;
+    }
+    if ((cfg->acme_contact || cfg->acme_ca_path || cfg->acme_name_count || (seen & 1u << ACME_CHALLENGE)) &&
+        !cfg->acme_directory) {
+        snprintf(err, err_size, "--acme-contact, --acme-ca, --acme-names and --acme-challenge go with --acme-directory");
+        return -1;
+    }
+    if (cfg->acme_directory && (!cfg->acme_ca_path || !cfg->has_resolver)) {
+        snprintf(err, err_size, "--acme-directory wants --acme-ca (the CA's roots) and --resolver (to find its host)");
+        return -1;
+    }
+    if (cfg->acme_directory && cfg->tls_cert_path) {
+        snprintf(err, err_size, "give --tls-cert or --acme-directory, not both");
         return -1;
     }
     if (cfg->manage_key_path && !cfg->has_manage) {

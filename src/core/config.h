@@ -61,6 +61,23 @@ struct unihost_config {
     const char *manage_key_path;
     const char *manage_key_pem;
     size_t manage_key_pem_len;
+
+    /* ACME (docs/acme.md): --acme-directory URL turns it on; the CA's
+     * roots (--acme-ca, read by main() into the *_pem bytes), the resolver
+     * that finds the CA's host, the names (--acme-names, comma-separated;
+     * default: each zone's apex and its www) and the challenge. */
+    const char *acme_directory;
+    const char *acme_contact;
+    const char *acme_ca_path;
+    const char *acme_ca_pem;
+    size_t acme_ca_pem_len;
+    bool has_resolver;
+    ip_addr_t resolver_addr;
+    uint16_t resolver_port;
+    char acme_names_text[1024];
+    const char *acme_names[16];
+    size_t acme_name_count;
+    bool acme_dns01;
 };
 
 #define CONFIG_SYSLOG_PORT_DEFAULT 514u     /* RFC 5426 3.3 */

@@ -286,6 +286,11 @@ static void keys_configure(const struct blob *blob)
         log_line("dns: %zu TSIG key%s", env.tsig_key_count, env.tsig_key_count == 1 ? "" : "s");
 }
 
+void dns_service_set_challenges(const struct dns_challenges *challenges)
+{
+    env.challenges = challenges;
+}
+
 int dns_service_start(const struct blob *blob, bool log_all)
 {
     log_queries = log_all;

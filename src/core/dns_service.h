@@ -14,6 +14,11 @@
  * `log_queries`, every message gets a line in the log (query_line.h). */
 int dns_service_start(const struct blob *blob, bool log_queries);
 
+/* The ACME DNS-01 records the engine answers beside the zones (before
+ * dns_service_start()). */
+struct dns_challenges;
+void dns_service_set_challenges(const struct dns_challenges *challenges);
+
 /* New content (content.h) is current: the rate limiter, the cookie
  * secrets and the TSIG keys follow it; queries already begun finish on
  * `before`. */

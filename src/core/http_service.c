@@ -40,7 +40,16 @@ struct tls_slot {
 };
 
 static struct http_service_options options;
-static struct tls_server tls_shared;
+/* The TLS server new connections get, and a standby: a certificate swap
+ * (http_service_use_credentials()) readies the standby and makes it
+ * current, while connections begun on the other finish on it. */
+static struct tls_server tls_servers[2];
+static unsigned tls_current;
+static bool https_listening;
+/* What port 80 serves: the site, or the redirect to HTTPS once there is a
+ * certificate to redirect to. */
+static enum http_stream_kind port80_kind = HTTP_STREAM_PLAIN;
+static const struct http_challenges *http01;
 static char hsts[HSTS_LINE_MAX];
 static size_t hsts_len;
 static struct tcp_pool pool;
@@ -51,8 +60,7 @@ static struct tls_slot tls_slots[TLS_STATES];
  * the access log's duration. */
 static uint64_t request_started[HTTP_SLOTS];
 static struct http_access_hooks access_hooks[HTTP_SLOTS];
-static enum http_stream_kind kind_plain = HTTP_STREAM_PLAIN, kind_redirect = HTTP_STREAM_REDIRECT,
-                             kind_tls = HTTP_STREAM_TLS;
+static enum http_stream_kind kind_tls = HTTP_STREAM_TLS;
 
 static uint64_t monotonic_seconds(void)
 {
@@ -156,7 +164,7 @@ static struct tls_conn *take_tls(const struct stream_peer *peer)
         return NULL;
     uint8_t seed[TLS_SEED_BYTES];
     plat_random(seed, sizeof seed);
-    if (tls_conn_init(&slot->tls, &tls_shared, seed, sizeof seed) != 0)
+    if (tls_conn_init(&slot->tls, &tls_servers[tls_current], seed, sizeof seed) != 0)
         return NULL;
     slot->used = true;
     return &slot->tls;
@@ -172,6 +180,8 @@ static bool engine_open(void *engine, const struct stream_peer *peer, void *arg)
         return false;
     http_stream_init(engine, kind, content_current(), peer, tls, kind == HTTP_STREAM_TLS ? hsts : NULL,
                      kind == HTTP_STREAM_TLS ? hsts_len : 0, wall_seconds);
+    if (kind != HTTP_STREAM_TLS && http01)
+        http_stream_set_challenges(engine, http01);     /* ACME's HTTP-01 tokens, on port 80 only */
     request_started[slot_of(engine)] = plat_monotonic_ns();    /* never a stale time, whatever comes */
     /* The hooks run with or without the access log: they count for the metrics too. */
     struct http_access_hooks *hooks = &access_hooks[slot_of(engine)];
@@ -292,6 +302,23 @@ size_t http_service_reset_using(const struct blob *b)
     return tcp_pool_reset_if(&pool, answers_from, b);
 }
 
+static int listen_https(void)
+{
+    if (https_listening)
+        return 0;
+    net_stats_register(add_stats);
+    if (tcp_service_listen(&pool, HTTPS_PORT, &kind_tls) != 0)
+        return -1;
+    https_listening = true;
+    return 0;
+}
+
+static void ready_server(struct tls_server *server, const struct tls_credentials *creds)
+{
+    tls_server_init(server, creds);
+    tls_server_set_clock(server, monotonic_seconds);
+}
+
 int http_service_start(const struct http_service_options *opt)
 {
     options = *opt;
@@ -302,14 +329,49 @@ int http_service_start(const struct http_service_options *opt)
         .copy_cap = HTTP_COPY_CAP,
     };
     tcp_pool_init(&pool, "http", &ops, &limits, slots, engines, sizeof engines[0], HTTP_SLOTS);
+    http01 = options.challenges;
     if (options.tls) {
-        tls_server_init(&tls_shared, options.tls);
-        tls_server_set_clock(&tls_shared, monotonic_seconds);
+        ready_server(&tls_servers[tls_current], options.tls);
         hsts_len = options.hsts_max_age ? hsts_line(hsts, options.hsts_max_age) : 0;
-        net_stats_register(add_stats);
-        if (tcp_service_listen(&pool, HTTPS_PORT, &kind_tls) != 0)
+        if (listen_https() != 0)
             return -1;
+        if (options.https_redirect)
+            port80_kind = HTTP_STREAM_REDIRECT;
     }
-    bool redirect = options.tls && options.https_redirect;
-    return tcp_service_listen(&pool, HTTP_PORT, redirect ? &kind_redirect : &kind_plain);
+    return tcp_service_listen(&pool, HTTP_PORT, &port80_kind);
+}
+
+/* Whether a connection still holds a TLS state of `server`. */
+static bool server_in_use(const struct tls_server *server)
+{
+    for (size_t i = 0; i < TLS_STATES; i++)
+        if (tls_slots[i].used && tls_slots[i].tls.server == server)
+            return true;
+    return false;
+}
+
+bool http_service_holds(const struct tls_credentials *creds)
+{
+    for (size_t i = 0; i < TLS_STATES; i++)
+        if (tls_slots[i].used && tls_slots[i].tls.server->creds == creds)
+            return true;
+    return false;
+}
+
+int http_service_use_credentials(const struct tls_credentials *creds)
+{
+    unsigned standby = tls_current ^ 1u;
+    if (https_listening && server_in_use(&tls_servers[standby]))
+        return -1;
+    ready_server(&tls_servers[standby], creds);
+    tls_current = standby;
+    if (listen_https() != 0)
+        return -1;
+    /* The first certificate: HTTPS is served, so port 80 may now send
+     * browsers there and HTTPS may ask them to stay (HSTS). */
+    if (options.https_redirect)
+        port80_kind = HTTP_STREAM_REDIRECT;
+    if (options.hsts_max_age && hsts_len == 0)
+        hsts_len = hsts_line(hsts, options.hsts_max_age);
+    return 0;
 }

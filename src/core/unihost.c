@@ -1,10 +1,13 @@
 /* The boot sequence and the event loop: see unihost.h. */
 #include "core/unihost.h"
 
+#include <string.h>
+
 #include "content/blob.h"
 #include "core/content.h"
 #include "core/dns_notify_service.h"
 #include "core/dns_service.h"
+#include "core/acme_service.h"
 #include "core/http_service.h"
 #include "core/manage_service.h"
 #include "core/metrics_service.h"
@@ -17,6 +20,7 @@
 #include "net/netif_platform.h"
 #include "core/platform.h"
 #include "http/tls_server.h"
+#include "wire/dns_name.h"
 
 #define FRAMES_PER_ROUND 64     /* input handled before timers get a turn */
 #define LOG_BEHIND_MS 10        /* the loop's longest sleep while a log sink has lines waiting */
@@ -119,6 +123,51 @@ static int serve(struct netif *netif)
     return 0;
 }
 
+/* The names a certificate is for when --acme-names gives none: each
+ * zone's apex and its www, as far as ACME_MAX_NAMES goes. */
+static size_t default_acme_names(const struct blob *content, char text[][256], const char **names)
+{
+    size_t n = 0;
+    for (unsigned z = 0; z < content->zone_count && n + 2 <= ACME_MAX_NAMES; z++) {
+        const struct blob_dns_zone *zone = &content->zones[z];
+        char name[256];
+        size_t len = dns_name_text(blob_bytes(content, zone->apex), zone->apex.len, name, sizeof name);
+        if (len > 1 && name[len - 1] == '.')
+            name[--len] = '\0';
+        if (len + 4 >= 256)
+            continue;           /* no room for its www */
+        memcpy(text[n], name, len + 1);
+        names[n] = text[n];
+        n++;
+        memcpy(text[n], "www.", 4);
+        memcpy(text[n] + 4, name, len + 1);
+        names[n] = text[n];
+        n++;
+    }
+    return n;
+}
+
+static int start_acme(const struct unihost_config *cfg, const struct blob *content)
+{
+    static char names_text[ACME_MAX_NAMES][256];
+    struct acme_service_options acme = {
+        .directory_url = cfg->acme_directory,
+        .contact = cfg->acme_contact,
+        .ca_pem = cfg->acme_ca_pem,
+        .ca_pem_len = cfg->acme_ca_pem_len,
+        .resolver = cfg->resolver_addr,
+        .resolver_port = cfg->resolver_port,
+        .challenge = cfg->acme_dns01 ? ACME_DNS01 : ACME_HTTP01,
+    };
+    if (cfg->acme_name_count) {
+        for (size_t i = 0; i < cfg->acme_name_count && i < ACME_MAX_NAMES; i++)
+            acme.names[acme.name_count++] = cfg->acme_names[i];
+    } else {
+        acme.name_count = default_acme_names(content, names_text, acme.names);
+    }
+    return acme_service_start(&acme);
+}
+
 /* Syslog's HOSTNAME when --syslog-hostname gives none: unihost's own
  * address of the receiver's family, the second choice of RFC 5424 6.2.4
  * (unihost knows no name of its own); "-" without one. */
@@ -169,6 +218,7 @@ int unihost_run(const struct unihost_config *cfg, const void *blob, size_t blob_
         .request_timeout_ms = cfg->http_request_timeout * 1000u,
         .idle_timeout_ms = cfg->http_idle_timeout * 1000u,
         .access_log = cfg->access_log,
+        .challenges = cfg->acme_directory ? acme_service_http_challenges() : NULL,
     };
     if (cfg->tls_cert_pem && !plat_random_is_cryptographic()) {
         /* Keys from a weak generator are worse than no HTTPS: serve plain
@@ -213,6 +263,8 @@ int unihost_run(const struct unihost_config *cfg, const void *blob, size_t blob_
     log_line("log: access lines %s, DNS query lines %s", cfg->access_log ? "on" : "off (--no-access-log)",
              cfg->dns_log ? "on (--dns-log)" : "off");
 
+    if (cfg->acme_directory)
+        dns_service_set_challenges(acme_service_dns_challenges());
     if (dns_service_start(content, cfg->dns_log) != 0) {
         log_line("could not bind DNS port 53");
         return 1;
@@ -222,7 +274,10 @@ int unihost_run(const struct unihost_config *cfg, const void *blob, size_t blob_
         log_line("could not bind HTTP port 80%s", http.tls ? " or HTTPS port 443" : "");
         return 1;
     }
-    if (!http.tls)
+    if (!http.tls && cfg->acme_directory)
+        log_line("http: serving %u files on TCP port 80; HTTPS (port 443) waits for the ACME CA's certificate, "
+                 "and port 80 redirects to it only then", content->http_file_count);
+    else if (!http.tls)
         log_line("http: serving %u files on TCP port 80", content->http_file_count);
     else if (http.https_redirect)
         log_line("http: serving %u files on TCP port 443 (HTTPS); port 80 redirects to it",
@@ -234,6 +289,8 @@ int unihost_run(const struct unihost_config *cfg, const void *blob, size_t blob_
         return 1;
     }
     if (cfg->has_manage && manage_service_start(cfg, http.tls) != 0)
+        return 1;               /* it said why */
+    if (cfg->acme_directory && start_acme(cfg, content) != 0)
         return 1;               /* it said why */
     if (dns_notify_service_start(NULL, content) != 0)
         log_line("dns: no UDP socket for NOTIFY; secondaries learn of serials at their refresh");

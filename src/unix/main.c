@@ -23,7 +23,7 @@
 /* Reads a whole PEM file (they are small: at most 64 KB) into `buf` for
  * the TLS code, which takes bytes, not file names. */
 enum { PEM_MAX = 64 * 1024 };
-static char cert_pem[PEM_MAX], key_pem[PEM_MAX], manage_key_pem[PEM_MAX];
+static char cert_pem[PEM_MAX], key_pem[PEM_MAX], manage_key_pem[PEM_MAX], acme_ca_pem[PEM_MAX];
 
 static const char *read_pem(const char *flag, const char *path, char *buf, size_t *len)
 {
@@ -91,6 +91,9 @@ int main(int argc, char **argv)
         if (!cfg.tls_cert_pem || !cfg.tls_key_pem)
             return 1;
     }
+    if (cfg.acme_ca_path &&
+        !(cfg.acme_ca_pem = read_pem("--acme-ca", cfg.acme_ca_path, acme_ca_pem, &cfg.acme_ca_pem_len)))
+        return 1;
     if (cfg.manage_key_path &&
         !(cfg.manage_key_pem = read_pem("--manage-key", cfg.manage_key_path, manage_key_pem, &cfg.manage_key_pem_len)))
         return 1;

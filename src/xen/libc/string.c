@@ -102,6 +102,15 @@ char *strchr(const char *s, int c)
     }
 }
 
+/* The length of s's first stretch of characters none of which is in reject. */
+size_t strcspn(const char *s, const char *reject)
+{
+    size_t n = 0;
+    while (s[n] && !strchr(reject, s[n]))
+        n++;
+    return n;
+}
+
 char *strrchr(const char *s, int c)
 {
     const char *last = NULL;

@@ -15,6 +15,7 @@ int strcmp(const char *a, const char *b);
 int strncmp(const char *a, const char *b, size_t n);
 char *strchr(const char *s, int c);
 char *strrchr(const char *s, int c);
+size_t strcspn(const char *s, const char *reject);
 char *strstr(const char *haystack, const char *needle);
 
 #endif
