@@ -61,6 +61,7 @@ static unsigned next_credentials;
 
 static void step(void *arg);
 static void finish_request(bool ok);
+static void send_lookup(void *arg);
 /* Set when close_pcbs() had to abort the connection: a callback of that
  * connection must then return ERR_ABRT (lwIP has freed it). */
 static struct tcp_pcb *aborted_pcb;
@@ -210,10 +211,8 @@ static void issued(void *arg)
         return;
     }
     int64_t not_before, not_after;
-    acme_client_validity(&client, &not_before, &not_after);
+    acme_client_validity(&client, &not_before, &not_after);     /* (the client logged them) */
     renewal = (struct acme_renewal_state){true, not_before, not_after, 0};
-    log_line("acme: certificate issued, valid %lld to %lld (Unix time), renewal at %lld", (long long)not_before,
-             (long long)not_after, (long long)acme_client_renew_at(&client));
     install(NULL);
     schedule_run();
 }
@@ -253,6 +252,7 @@ static void finish_request(bool ok)
         return;
     req.active = false;
     sys_untimeout(request_timeout, NULL);
+    sys_untimeout(send_lookup, NULL);
     sys_untimeout(step, NULL);
     close_pcbs();
     struct acme_response response = {0};
