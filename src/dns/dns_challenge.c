@@ -7,54 +7,12 @@
 static const uint8_t challenge_label[] = "\017_acme-challenge";
 #define CHALLENGE_LABEL_LEN 16
 
-static uint8_t lower(uint8_t c)
-{
-    return c >= 'A' && c <= 'Z' ? (uint8_t)(c + 32) : c;
-}
-
-/* Letters, digits, '-' and '_': host names and the underscore labels of
- * service names. Anything else would be a name no CA asks about, and a
- * dot or a backslash escape in text we do not need to read. */
-static bool name_char(uint8_t c)
-{
-    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
-}
-
 size_t dns_challenge_name(const char *text, uint8_t wire[DNS_NAME_MAX])
 {
-    size_t len = strlen(text);
-    if (len > 0 && text[len - 1] == '.')
-        len--;
-    size_t at = 0, label_len = 0;       /* the current label's length byte, and its bytes so far */
-    for (size_t i = 0; i <= len; i++) {
-        if (i == len || text[i] == '.') {
-            if (label_len == 0 || label_len > 63)
-                return 0;
-            wire[at] = (uint8_t)label_len;
-            at += 1 + label_len;
-            label_len = 0;
-            continue;
-        }
-        uint8_t c = lower((uint8_t)text[i]);
-        if (!name_char(c) || at + 1 + label_len >= DNS_NAME_MAX - 1)    /* keep room for the root label */
-            return 0;
-        wire[at + 1 + label_len++] = c;
-    }
-    wire[at] = 0;
-    size_t wire_len = at + 1;
+    size_t wire_len = dns_name_from_host(text, wire);
     if (wire_len <= CHALLENGE_LABEL_LEN + 1 || memcmp(wire, challenge_label, CHALLENGE_LABEL_LEN) != 0)
         return 0;
     return wire_len;
-}
-
-static bool same_name(const uint8_t *a, size_t a_len, const uint8_t *b, size_t b_len)
-{
-    if (a_len != b_len)
-        return false;
-    for (size_t i = 0; i < a_len; i++)
-        if (lower(a[i]) != lower(b[i]))
-            return false;
-    return true;
 }
 
 static struct dns_challenge *find(struct dns_challenges *t, const uint8_t *name, size_t name_len,
@@ -63,7 +21,7 @@ static struct dns_challenge *find(struct dns_challenges *t, const uint8_t *name,
     for (size_t i = 0; i < t->count; i++) {
         struct dns_challenge *r = &t->records[i];
         if (r->value_len == value_len && memcmp(r->value, value, value_len) == 0 &&
-            same_name(r->name, r->name_len, name, name_len))
+            dns_name_equal(r->name, r->name_len, name, name_len))
             return r;
     }
     return NULL;
@@ -121,11 +79,11 @@ const struct dns_challenge *dns_challenges_next(const struct dns_challenges *t, 
                                                 size_t name_len, size_t *at)
 {
     if (t->count == 0 || name_len <= CHALLENGE_LABEL_LEN + 1 ||
-        !same_name(name, CHALLENGE_LABEL_LEN, challenge_label, CHALLENGE_LABEL_LEN))
+        !dns_name_equal(name, CHALLENGE_LABEL_LEN, challenge_label, CHALLENGE_LABEL_LEN))
         return NULL;
     for (; *at < t->count; (*at)++) {
         const struct dns_challenge *r = &t->records[*at];
-        if (same_name(r->name, r->name_len, name, name_len)) {
+        if (dns_name_equal(r->name, r->name_len, name, name_len)) {
             (*at)++;
             return r;
         }

@@ -7,42 +7,12 @@
 
 #include "wire/dns_wire.h"
 
-/* host in wire form, lower case; 0 if it is not a plain host name. */
-static size_t host_to_wire(const char *host, uint8_t *out)
-{
-    size_t n = 0, len = strlen(host);
-    if (len > 0 && host[len - 1] == '.')
-        len--;
-    if (len == 0 || len > 253)
-        return 0;
-    size_t label_at = 0;
-    out[n++] = 0;
-    for (size_t i = 0; i <= len; i++) {
-        if (i == len || host[i] == '.') {
-            size_t label = n - label_at - 1;
-            if (label == 0 || label > DNS_LABEL_MAX)
-                return 0;
-            out[label_at] = (uint8_t)label;
-            label_at = n;
-            out[n++] = 0;
-            continue;
-        }
-        char ch = host[i];
-        if (ch >= 'A' && ch <= 'Z')
-            ch = (char)(ch - 'A' + 'a');
-        if (!((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '-' || ch == '_'))
-            return 0;
-        out[n++] = (uint8_t)ch;
-    }
-    return n;       /* the last label's slot became the root label */
-}
-
 size_t dns_lookup_query(struct dns_lookup *l, const char *host, uint16_t qtype, uint16_t id, uint8_t *out)
 {
     memset(l, 0, sizeof *l);
     if (qtype != DNS_TYPE_A && qtype != DNS_TYPE_AAAA)
         return 0;
-    l->qname_len = host_to_wire(host, l->qname);
+    l->qname_len = dns_name_from_host(host, l->qname);
     if (l->qname_len == 0)
         return 0;
     l->id = id;

@@ -38,8 +38,8 @@ enum dns_lookup_result {
     /* > 0: that many addresses */
 };
 
-/* Sets the lookup up for `host` (a name of letters, digits, hyphens and
- * dots, at most 253 characters, a trailing dot allowed) and writes the
+/* Sets the lookup up for `host` (a host name as dns_name_from_host()
+ * reads it: letters, digits, '-' and '_', a trailing dot allowed) and writes the
  * query with `id` to out (DNS_LOOKUP_QUERY_MAX bytes). Returns its length,
  * or 0 for a host that is not such a name. */
 size_t dns_lookup_query(struct dns_lookup *l, const char *host, uint16_t qtype, uint16_t id, uint8_t *out);

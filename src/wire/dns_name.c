@@ -197,3 +197,33 @@ size_t dns_name_read(const uint8_t *msg, size_t len, size_t off, uint8_t out[DNS
         }
     }
 }
+
+/* Letters, digits, '-' and '_', after lower-casing. */
+static int host_char(uint8_t c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
+}
+
+size_t dns_name_from_host(const char *text, uint8_t wire[DNS_NAME_MAX])
+{
+    size_t len = strlen(text);
+    if (len > 0 && text[len - 1] == '.')
+        len--;
+    size_t at = 0, label_len = 0;       /* the current label's length byte, and its bytes so far */
+    for (size_t i = 0; i <= len; i++) {
+        if (i == len || text[i] == '.') {
+            if (label_len == 0 || label_len > DNS_LABEL_MAX)
+                return 0;
+            wire[at] = (uint8_t)label_len;
+            at += 1 + label_len;
+            label_len = 0;
+            continue;
+        }
+        uint8_t c = lower((uint8_t)text[i]);
+        if (!host_char(c) || at + 1 + label_len >= DNS_NAME_MAX - 1)    /* keep room for the root label */
+            return 0;
+        wire[at + 1 + label_len++] = c;
+    }
+    wire[at] = 0;
+    return at + 1;
+}

@@ -51,6 +51,13 @@ int dns_name_equal(const uint8_t *a, size_t alen, const uint8_t *b, size_t blen)
  * character. */
 size_t dns_name_text(const uint8_t *name, size_t len, char *out, size_t room);
 
+/* A host name in text ("www.example.org", a final dot allowed) in wire
+ * form, lower case, into wire[0..DNS_NAME_MAX): its length, or 0 unless
+ * every label is 1 to 63 of letters, digits, '-' and '_' (host names and
+ * the underscore labels of service names; nothing that needs escaping)
+ * and the whole fits 255 bytes. */
+size_t dns_name_from_host(const char *text, uint8_t wire[DNS_NAME_MAX]);
+
 /* Reads the name at msg[off], following compression pointers (each must
  * point before the labels it ends, so a loop of them is refused), into
  * out[0..DNS_NAME_MAX) uncompressed and in lower case, its length in
