@@ -1,11 +1,10 @@
 /*
  * The driver of tests/integration/acme_pebble.sh: runs the ACME client's
  * state machine (src/acme/acme_client.c) against a real CA, Pebble, over
- * the host's sockets. A protocol-level test: unihost's own HTTPS client
- * over lwIP and its DNS overlay come later; here HTTPS is BearSSL's
- * client on a TCP socket, trusting only the roots of --ca, with the
- * requests written and the responses read by src/acme/http_exchange.c
- * (what the lwIP client will use too); HTTP-01 is
+ * the host's sockets. A protocol-level test (tests/integration/acme_unihost.sh
+ * runs the whole service inside unihost): here HTTPS is unihost's own
+ * exchange (src/acme/https_conn.c, BearSSL's client trusting only the
+ * roots of --ca) moved over a TCP socket; HTTP-01 is
  * answered by this program's own small HTTP server, and DNS-01 records
  * are set in pebble-challtestsrv, the DNS server Pebble asks.
  *
@@ -33,11 +32,11 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <bearssl.h>
 
 #include "acme/acme_client.h"
 #include "acme/ca_roots.h"
 #include "acme/http_exchange.h"
+#include "acme/https_conn.h"
 #include "acme/jwk.h"
 #include "acme/key_pem.h"
 #include "crypto/secret_bytes.h"
@@ -79,82 +78,54 @@ static int connect_to(const char *host, const char *port)
     return fd;
 }
 
-static int sock_read(void *ctx, unsigned char *buf, size_t len)
-{
-    for (;;) {
-        ssize_t n = read(*(int *)ctx, buf, len);
-        if (n > 0)
-            return (int)n;
-        if (n < 0 && errno == EINTR)
-            continue;
-        return -1;
-    }
-}
-
-static int sock_write(void *ctx, const unsigned char *buf, size_t len)
-{
-    for (;;) {
-        ssize_t n = write(*(int *)ctx, buf, len);
-        if (n > 0)
-            return (int)n;
-        if (n < 0 && errno == EINTR)
-            continue;
-        return -1;
-    }
-}
-
-/* One request over TLS; the response read by src/acme/http_exchange.c.
- * Returns 0 with *x complete, or -1 (no usable response). */
-static int https_exchange(const struct acme_request *req, struct http_exchange *x)
+/* One request over TLS: unihost's own HTTPS exchange (src/acme/https_conn.c,
+ * what the service runs over lwIP) moved over a socket. Returns 0 with
+ * conn's response complete, or -1 (no usable response). */
+static int https_exchange(const struct acme_request *req, struct https_conn *conn)
 {
     static char body[65536];
     struct http_url u;
-    char head[2048], port[8];
-    if (!http_url_split(req->url, &u) || http_request_head(req, head, sizeof head) == 0)
+    char port[8];
+    if (!http_url_split(req->url, &u))
         return -1;
     snprintf(port, sizeof port, "%u", u.port);
     int fd = connect_to(u.host, port);
     if (fd < 0)
         return -1;
-    static br_ssl_client_context cc;
-    static br_x509_minimal_context xc;
-    static unsigned char iobuf[BR_SSL_BUFSIZE_BIDI];
-    br_ssl_client_init_full(&cc, &xc, roots.anchors, roots.count);
-    /* The build lowers BR_MAX_CIPHER_SUITES to 8 (Makefile.in), below
-     * init_full's list, which BearSSL then drops: name the suites an ACME
-     * CA offers (ECDHE, AEAD) ourselves. */
-    static const uint16_t suites[] = {
-        BR_TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256, BR_TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
-        BR_TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256, BR_TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
-        BR_TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384, BR_TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256,
-    };
-    br_ssl_engine_set_suites(&cc.eng, suites, sizeof suites / sizeof suites[0]);
-    /* BearSSL here is built without its own seeders: entropy comes from us. */
     unsigned char seed[32];
     if (getrandom(seed, sizeof seed, 0) != sizeof seed)
         die("getrandom");
-    br_ssl_engine_inject_entropy(&cc.eng, seed, sizeof seed);
-    time_t t = time(NULL);
-    br_x509_minimal_set_time(&xc, (uint32_t)(t / 86400 + 719528), (uint32_t)(t % 86400));
-    br_ssl_engine_set_buffer(&cc.eng, iobuf, sizeof iobuf, 1);
-    br_ssl_client_reset(&cc, u.host, 0);
-    br_sslio_context io;
-    br_sslio_init(&io, &cc.eng, sock_read, &fd, sock_write, &fd);
-    br_sslio_write_all(&io, head, strlen(head));
-    if (req->body && req->body_len)
-        br_sslio_write_all(&io, req->body, req->body_len);
-    br_sslio_flush(&io);
-    http_exchange_init(x, req, body, sizeof body);
-    int state = 0;
-    char buf[4096];
-    while (state == 0) {
-        int got = br_sslio_read(&io, buf, sizeof buf);
-        state = got > 0 ? http_exchange_feed(x, buf, (size_t)got) : http_exchange_eof(x);
+    bool ok = https_conn_start(conn, &roots, u.host, time(NULL), seed, sizeof seed, req, body, sizeof body);
+    secret_wipe(seed, sizeof seed);
+    while (ok && https_conn_result(conn) == 0) {
+        size_t len;
+        const uint8_t *out;
+        while ((out = https_conn_output(conn, &len)) != NULL) {
+            ssize_t n = write(fd, out, len);
+            if (n <= 0 && errno != EINTR)
+                break;
+            https_conn_output_sent(conn, n > 0 ? (size_t)n : 0);
+        }
+        if (https_conn_result(conn) != 0)
+            break;
+        uint8_t in[4096];
+        ssize_t n = read(fd, in, sizeof in);
+        if (n > 0) {
+            for (size_t at = 0; at < (size_t)n && https_conn_result(conn) == 0;) {
+                size_t took = https_conn_received(conn, in + at, (size_t)n - at);
+                at += took;
+                while ((out = https_conn_output(conn, &len)) != NULL && write(fd, out, len) == (ssize_t)len)
+                    https_conn_output_sent(conn, len);
+                if (took == 0)
+                    break;
+            }
+        } else if (n == 0 || errno != EINTR) {
+            https_conn_peer_closed(conn);
+        }
     }
-    int err = br_ssl_engine_last_error(&cc.eng);
     close(fd);
-    if (state != 1) {
-        printf("# %s: %s (TLS error %d)\n", req->url, x->error ? x->error : "no response", err);
+    if (!ok || https_conn_result(conn) != 1) {
+        printf("# %s: %s\n", req->url, https_conn_error(conn)[0] ? https_conn_error(conn) : "no response");
         return -1;
     }
     return 0;
@@ -292,15 +263,15 @@ int main(int argc, char **argv)
     if (!acme_client_init(&client, &cfg))
         die(acme_client_error(&client));
 
-    static struct http_exchange exchange;
+    static struct https_conn conn;
     for (int steps = 0; steps < 1000; steps++) {
         struct acme_action a;
         acme_client_next(&client, time(NULL), &a);
         switch (a.kind) {
         case ACME_SEND: {
             struct acme_response r = { 0 };     /* status 0: no response */
-            if (https_exchange(&a.request, &exchange) == 0)
-                http_exchange_response(&exchange, &r);
+            if (https_exchange(&a.request, &conn) == 0)
+                https_conn_response(&conn, &r);
             acme_client_response(&client, time(NULL), &r);
             break;
         }
