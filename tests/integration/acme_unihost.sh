@@ -92,6 +92,17 @@ else
     exit 1
 fi
 
+# wait_issued: prints 1 once unihost's log says HTTPS took the issued
+# certificate, 0 if the run failed or 60 s passed first.
+wait_issued() {
+    for _ in $(seq 1 600); do
+        if grep -q 'acme: HTTPS now uses the new certificate' "$UH_LOG"; then echo 1; return; fi
+        if grep -q 'acme: run failed' "$UH_LOG"; then break; fi
+        sleep 0.1
+    done
+    echo 0
+}
+
 # ---- flags that cannot work are refused with a reason, before anything starts ----
 flag_refused() {    # flag_refused WHAT EXPECTED-TEXT FLAGS...
     _what=$1 _want=$2
@@ -133,12 +144,7 @@ if ! uh_start --acme-directory "https://$CA_HOST:14000/dir" --acme-ca "$T/ca.pem
 fi
 code=$(nsx curl -s -o /dev/null -w '%{http_code}' "http://$UNIHOST_GUEST4/")
 https=$(nsx curl -s -o /dev/null -w '%{http_code}' --max-time 3 -k "https://$UNIHOST_GUEST4/" 2>/dev/null)
-issued=0
-for _ in $(seq 1 600); do
-    if grep -q 'acme: HTTPS now uses the new certificate' "$UH_LOG"; then issued=1; break; fi
-    if grep -q 'acme: run failed' "$UH_LOG"; then break; fi
-    sleep 0.1
-done
+issued=$(wait_issued)
 check "before the certificate: port 80 serves the site (200, no redirect), port 443 answers nothing" \
     "port 80 $code, port 443 '$https'" sh -c "[ '$code' = 200 ] && [ '$https' = 000 ]"
 check "unihost gets a certificate for unihost.test and www.unihost.test from Pebble over HTTP-01" \
@@ -179,12 +185,7 @@ if "$CRUNCH" --quiet --site site --zones "$T/zones" -o "$T/dns01.blob" > "$T/cru
     done
     if uh_start --blob "$T/dns01.blob" --acme-directory "https://$CA_HOST:14001/dir" --acme-ca "$T/ca.pem" \
             --resolver "$HOST:8053" --acme-challenge dns-01 --acme-names 'unihost.test,*.unihost.test'; then
-        issued=0
-        for _ in $(seq 1 600); do
-            if grep -q 'acme: HTTPS now uses the new certificate' "$UH_LOG"; then issued=1; break; fi
-            if grep -q 'acme: run failed' "$UH_LOG"; then break; fi
-            sleep 0.1
-        done
+        issued=$(wait_issued)
         check "DNS-01: a certificate for unihost.test and *.unihost.test, the TXT records served by unihost's own DNS" \
             "$(grep 'acme: ' "$UH_LOG" | tail -n 4 | tr '\n' ' ')" \
             sh -c "[ $issued = 1 ] && [ \$(grep -c 'acme: DNS-01 TXT at _acme-challenge.unihost.test published' '$UH_LOG') -ge 1 ]"
