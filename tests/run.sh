@@ -22,15 +22,22 @@ log=$(mktemp)
 # Every failing line, repeated just above the closing line: CI keeps only
 # the tail of a run, and a failure must be named there.
 failures=$(mktemp)
-trap 'rm -f "$log" "$failures"' EXIT
+# Each test's wall time, so the slowest can be seen at the end: CI has 30
+# minutes for the whole run.
+times=$(mktemp)
+trap 'rm -f "$log" "$failures" "$times"' EXIT
 
 run() {     # run NAME COMMAND...
     name=$1
     shift
     echo "# $name"
+    started=$(date +%s)
     "$@" > "$log" 2>&1
     status=$?
+    seconds=$(($(date +%s) - started))
+    echo "$seconds $name" >> "$times"
     cat "$log"
+    echo "# $name: $seconds s"
     p=$(grep -c '^ok - ' "$log")
     f=$(grep -c '^not ok - ' "$log")
     if [ "$status" -ne 0 ] && [ "$f" -eq 0 ]; then
@@ -74,6 +81,8 @@ case " $RUN_SUITES " in *" xen "*)
 run "xen: real Xen 4.17 in QEMU" sh tests/xen/run.sh
 ;; esac
 
+echo "# slowest tests (seconds):"
+sort -rn "$times" | head -n 12 | sed 's/^/#   /'
 if [ -s "$failures" ]; then
     echo "# failed checks:"
     cat "$failures"
