@@ -484,8 +484,9 @@ struct gcm_impl {
  * one bit and br_gcm_reset does not check (the record layer always uses
  * 12 bytes: 4 from the key block, 8 explicit).
  */
-static int gcm_one(const struct gcm_impl *impl, const struct aead_vector *v, int valid)
+static int gcm_one(const void *impl_arg, const struct aead_vector *v, int valid)
 {
+    const struct gcm_impl *impl = impl_arg;
     if (v->iv_len == 0 || v->ct_len != v->msg_len || v->tag_len > 16)
         return 0;
     br_aes_gen_ctr_keys keys;
@@ -516,9 +517,16 @@ static int gcm_one(const struct gcm_impl *impl, const struct aead_vector *v, int
     return accepted;
 }
 
-static void run_gcm(const struct gcm_impl *impl)
+/*
+ * Every vector of one AEAD file against one implementation: `one` says
+ * whether it accepted the vector (1), refused it (0) or got it wrong either
+ * way (-1), and the tally judges that against the vector's result.
+ */
+typedef int aead_check(const void *impl, const struct aead_vector *v, int valid);
+
+static void run_aead(const char *file, const char *impl_name, aead_check *one, const void *impl)
 {
-    json *root = load("aes_gcm_test.json");
+    json *root = load(file);
     if (!root)
         return;
     struct tally t = {0};
@@ -526,13 +534,18 @@ static void run_gcm(const struct gcm_impl *impl)
     {
         struct aead_vector v;
         aead_load(&v, test);
-        judge(&t, test, gcm_one(impl, &v, strcmp(json_str(test, "result"), "valid") == 0), 0, NULL);
+        judge(&t, test, one(impl, &v, strcmp(json_str(test, "result"), "valid") == 0), 0, NULL);
         aead_free(&v);
     }
     char name[128];
-    snprintf(name, sizeof name, "aes_gcm_test.json (%s)", impl->name);
+    snprintf(name, sizeof name, "%s (%s)", file, impl_name);
     report(name, &t);
     json_free(root);
+}
+
+static void run_gcm(const struct gcm_impl *impl)
+{
+    run_aead("aes_gcm_test.json", impl->name, gcm_one, impl);
 }
 
 struct chapol_impl {
@@ -548,8 +561,9 @@ struct chapol_impl {
  * nothing else (RFC 8439), so other lengths are refused before the call,
  * as the record layer's fixed 12-byte IV makes them impossible there.
  */
-static int chapol_one(const struct chapol_impl *impl, const struct aead_vector *v, int valid)
+static int chapol_one(const void *impl_arg, const struct aead_vector *v, int valid)
 {
+    const struct chapol_impl *impl = impl_arg;
     if (v->iv_len != 12 || v->key_len != 32 || v->ct_len != v->msg_len || v->tag_len != 16)
         return 0;
     uint8_t *buf = malloc(v->ct_len + 1);
@@ -571,21 +585,7 @@ static int chapol_one(const struct chapol_impl *impl, const struct aead_vector *
 
 static void run_chapol(const struct chapol_impl *impl)
 {
-    json *root = load("chacha20_poly1305_test.json");
-    if (!root)
-        return;
-    struct tally t = {0};
-    FOR_EACH_TEST(root, group, test)
-    {
-        struct aead_vector v;
-        aead_load(&v, test);
-        judge(&t, test, chapol_one(impl, &v, strcmp(json_str(test, "result"), "valid") == 0), 0, NULL);
-        aead_free(&v);
-    }
-    char name[128];
-    snprintf(name, sizeof name, "chacha20_poly1305_test.json (%s)", impl->name);
-    report(name, &t);
-    json_free(root);
+    run_aead("chacha20_poly1305_test.json", impl->name, chapol_one, impl);
 }
 
 int main(void)
