@@ -86,16 +86,7 @@ soak_start() {
     ip netns exec "$UH_NS" "$UNIHOST" --tap "$UH_TAP" --ipv4 "$UNIHOST_GUEST4/24" \
         --ipv6 "$UNIHOST_GUEST6/64" "$@" > "$UH_TMP/console" 2>&1 &
     UH_PID=$!
-    _i=0
-    while ! grep -q '^unihost: ready$' "$UH_LOG"; do
-        if ! uh_alive "$UH_PID" || [ "$_i" -ge 100 ]; then
-            echo "# unihost did not become ready; its log:"
-            diag < "$UH_LOG"
-            return 1
-        fi
-        _i=$((_i + 1))
-        sleep 0.1
-    done
+    uh_wait_ready
 }
 if ! soak_start --blob "$BLOB" --tls-cert "$CERT" --tls-key "$KEY" --no-https-redirect \
         --http-request-timeout "$REQ_TIMEOUT" --http-idle-timeout "$REQ_TIMEOUT" \

@@ -131,6 +131,14 @@ uh_start() {
     ip netns exec "$UH_NS" "$UNIHOST" --tap "$UH_TAP" --ipv4 "$UNIHOST_GUEST4/24" \
         --ipv6 "$UNIHOST_GUEST6/64" "$@" > "$UH_LOG" 2>&1 &
     UH_PID=$!   # ip netns exec execs unihost: this is unihost's PID
+    uh_wait_ready
+}
+
+# uh_wait_ready: wait at most 10 s for "unihost: ready" in $UH_LOG from
+# $UH_PID (started by uh_start, or by a test that starts unihost its own
+# way), then for the kernel side's IPv6 address. Returns 1 (with the log
+# as diagnostics) if unihost exits or is not ready in time.
+uh_wait_ready() {
     _i=0
     while ! grep -q '^unihost: ready$' "$UH_LOG"; do
         if ! uh_alive "$UH_PID" || [ "$_i" -ge 100 ]; then
