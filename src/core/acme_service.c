@@ -517,11 +517,13 @@ static void step(void *arg)
 
 /* ---- what is kept across restarts (acme/acme_state.h) ------------------------------ */
 
-static void keep(const char *name, const char *bytes, size_t len, const char *what)
+static bool keep(const char *name, const char *bytes, size_t len, const char *what)
 {
     char err[256];
-    if (options.storage->save(options.storage->ctx, name, bytes, len, err, sizeof err) != 0)
-        log_line("acme: state: cannot keep the %s: %s", what, err);
+    if (options.storage->save(options.storage->ctx, name, bytes, len, err, sizeof err) == 0)
+        return true;
+    log_line("acme: state: cannot keep the %s: %s", what, err);
+    return false;
 }
 
 static void keep_certificate(const char *chain, size_t chain_len, const char *key, size_t key_len)
@@ -530,9 +532,9 @@ static void keep_certificate(const char *chain, size_t chain_len, const char *ke
         return;
     /* The key first: a chain kept without its key would not match the
      * key left from before, and is then ignored rather than misused. */
-    keep(ACME_STATE_CERTIFICATE_KEY, key, key_len, "certificate key");
-    keep(ACME_STATE_CHAIN, chain, chain_len, "certificate");
-    log_line("acme: state: certificate kept in %s", options.storage->where);
+    if (keep(ACME_STATE_CERTIFICATE_KEY, key, key_len, "certificate key") &&
+        keep(ACME_STATE_CHAIN, chain, chain_len, "certificate"))
+        log_line("acme: state: certificate kept in %s", options.storage->where);
 }
 
 /* The account key: the one given, else the one kept, else a new one
@@ -552,7 +554,7 @@ static bool account_key_ready(void)
     }
     const struct acme_storage *s = options.storage;
     if (s) {
-        char pem[4096];
+        char pem[2048];
         long len = s->load(s->ctx, ACME_STATE_ACCOUNT_KEY, pem, sizeof pem, err, sizeof err);
         bool usable = len > 0 && acme_state_account_key(&account_key, pem, (size_t)len, err, sizeof err);
         secret_wipe(pem, sizeof pem);
@@ -571,10 +573,9 @@ static bool account_key_ready(void)
     if (s) {
         char pem[512];
         size_t len = p256_key_pem_write(&account_key, pem, sizeof pem);
-        if (len)
-            keep(ACME_STATE_ACCOUNT_KEY, pem, len, "account key");
+        if (len && keep(ACME_STATE_ACCOUNT_KEY, pem, len, "account key"))
+            log_line("acme: state: new account key kept in %s", s->where);
         secret_wipe(pem, sizeof pem);
-        log_line("acme: state: new account key%s kept in %s", len ? "" : " NOT", s->where);
     }
     return true;
 }
