@@ -3,36 +3,8 @@
 
 #include <string.h>
 
+#include "acme/der_read.h"
 #include "crypto/pem_walk.h"
-
-struct der_cursor {
-    const uint8_t *p, *end;
-};
-
-/* Reads one TLV's header at c; on success *inner spans its contents and
- * c moves past the whole TLV. Only definite lengths up to 4 bytes. */
-static bool der_next(struct der_cursor *c, uint8_t *tag, struct der_cursor *inner)
-{
-    if (c->end - c->p < 2)
-        return false;
-    *tag = c->p[0];
-    size_t len = c->p[1];
-    const uint8_t *q = c->p + 2;
-    if (len & 0x80) {
-        size_t bytes = len & 0x7f;
-        if (bytes == 0 || bytes > 4 || (size_t)(c->end - q) < bytes)
-            return false;
-        len = 0;
-        for (size_t i = 0; i < bytes; i++)
-            len = len << 8 | *q++;
-    }
-    if ((size_t)(c->end - q) < len)
-        return false;
-    inner->p = q;
-    inner->end = q + len;
-    c->p = q + len;
-    return true;
-}
 
 static bool digits(const uint8_t *s, size_t n, int *out)
 {
@@ -118,46 +90,9 @@ bool cert_validity(const uint8_t *der, size_t len, int64_t *not_before, int64_t 
 
 /* ---- the first certificate of a PEM chain ---- */
 
-struct first_cert {
-    uint8_t der[8192];
-    size_t len;
-    bool overflow, seen;
-};
-
-static void collect(void *ctx, const void *data, size_t len)
-{
-    struct first_cert *f = ctx;
-    if (f->overflow || sizeof f->der - f->len < len) {
-        f->overflow = true;
-        return;
-    }
-    memcpy(f->der + f->len, data, len);
-    f->len += len;
-}
-
-static pem_der_dest on_object(void *arg, const char *name, void **dest_ctx)
-{
-    struct first_cert *f = arg;
-    if (f->seen || strcmp(name, "CERTIFICATE") != 0)
-        return NULL;
-    *dest_ctx = f;
-    return collect;
-}
-
-static int on_done(void *arg)
-{
-    struct first_cert *f = arg;
-    if (f->len == 0)
-        return 0;       /* an object we skipped */
-    f->seen = true;
-    return 1;
-}
-
 bool cert_validity_pem(const char *pem, size_t len, int64_t *not_before, int64_t *not_after)
 {
-    static struct first_cert f;     /* 8 KiB: kept off the stack of a small guest */
-    memset(&f, 0, sizeof f);
-    if (pem_walk(pem, len, on_object, on_done, &f) != 0 || !f.seen || f.overflow)
-        return false;
-    return cert_validity(f.der, f.len, not_before, not_after);
+    static uint8_t der[8192];       /* kept off the stack of a small guest */
+    size_t der_len = pem_first_der(pem, len, "CERTIFICATE", der, sizeof der);
+    return der_len > 0 && cert_validity(der, der_len, not_before, not_after);
 }

@@ -187,6 +187,8 @@ static void install(void *arg)
     log_line("acme: HTTPS now uses the new certificate for new connections");
 }
 
+static void keep_certificate(const char *chain, size_t chain_len, const char *key, size_t key_len);
+
 static void issued(void *arg)
 {
     (void)arg;
@@ -213,6 +215,7 @@ static void issued(void *arg)
     int64_t not_before, not_after;
     acme_client_validity(&client, &not_before, &not_after);     /* (the client logged them) */
     renewal = (struct acme_renewal_state){true, not_before, not_after, 0};
+    keep_certificate(chain_pem[i], len, key_pem[i], key_len);
     install(NULL);
     schedule_run();
 }
@@ -512,6 +515,110 @@ static void step(void *arg)
     sys_timeout(0, step, NULL);
 }
 
+/* ---- what is kept across restarts (acme/acme_state.h) ------------------------------ */
+
+static bool keep(const char *name, const char *bytes, size_t len, const char *what)
+{
+    char err[256];
+    if (options.storage->save(options.storage->ctx, name, bytes, len, err, sizeof err) == 0)
+        return true;
+    log_line("acme: state: cannot keep the %s: %s", what, err);
+    return false;
+}
+
+static void keep_certificate(const char *chain, size_t chain_len, const char *key, size_t key_len)
+{
+    if (!options.storage)
+        return;
+    /* The key first: a chain kept without its key would not match the
+     * key left from before, and is then ignored rather than misused. */
+    if (keep(ACME_STATE_CERTIFICATE_KEY, key, key_len, "certificate key") &&
+        keep(ACME_STATE_CHAIN, chain, chain_len, "certificate"))
+        log_line("acme: state: certificate kept in %s", options.storage->where);
+}
+
+/* The account key: the one given, else the one kept, else a new one
+ * (then kept). A kept one that cannot be read is replaced, and said so:
+ * the CA then sees a new account. */
+static bool account_key_ready(void)
+{
+    char err[256];
+    if (options.account_key_pem) {
+        if (!acme_state_account_key(&account_key, options.account_key_pem, options.account_key_pem_len, err,
+                                    sizeof err)) {
+            log_line("acme: --acme-account-key %s: %s", options.account_key_name, err);
+            return false;
+        }
+        log_line("acme: account key from %s", options.account_key_name);
+        return true;
+    }
+    const struct acme_storage *s = options.storage;
+    if (s) {
+        char pem[2048];
+        long len = s->load(s->ctx, ACME_STATE_ACCOUNT_KEY, pem, sizeof pem, err, sizeof err);
+        bool usable = len > 0 && acme_state_account_key(&account_key, pem, (size_t)len, err, sizeof err);
+        secret_wipe(pem, sizeof pem);
+        if (usable) {
+            log_line("acme: state: using the account key kept in %s", s->where);
+            return true;
+        }
+        if (len != 0)
+            log_line("acme: state: ignoring %s/%s: %s; a new account key replaces it", s->where,
+                     ACME_STATE_ACCOUNT_KEY, err);
+    }
+    if (!new_key(&account_key)) {
+        log_line("acme: no account key could be made");
+        return false;
+    }
+    if (s) {
+        char pem[512];
+        size_t len = p256_key_pem_write(&account_key, pem, sizeof pem);
+        if (len && keep(ACME_STATE_ACCOUNT_KEY, pem, len, "account key"))
+            log_line("acme: state: new account key kept in %s", s->where);
+        secret_wipe(pem, sizeof pem);
+    }
+    return true;
+}
+
+/* Serves the kept certificate, if it is still good for the names, as
+ * though it had just been issued: HTTPS at once, the next run at its
+ * renewal point. Anything wrong with it is said, and a run orders anew. */
+static void restore_certificate(void)
+{
+    const struct acme_storage *s = options.storage;
+    if (!s)
+        return;
+    unsigned i = next_credentials;
+    char err[256] = "";
+    long chain_len = s->load(s->ctx, ACME_STATE_CHAIN, chain_pem[i], ACME_CHAIN_MAX, err, sizeof err);
+    long key_len = chain_len < 0 ? 0 : s->load(s->ctx, ACME_STATE_CERTIFICATE_KEY, key_pem[i], sizeof key_pem[i] - 1,
+                                                 err, sizeof err);
+    int64_t now = now_s(), not_before, not_after;
+    if (chain_len == 0 && key_len == 0) {
+        log_line("acme: state: no certificate kept in %s yet", s->where);
+        return;
+    }
+    if (chain_len > 0 && key_len == 0)
+        snprintf(err, sizeof err, "%s is missing", ACME_STATE_CERTIFICATE_KEY);
+    else if (chain_len == 0 && key_len > 0)
+        snprintf(err, sizeof err, "%s is missing", ACME_STATE_CHAIN);
+    bool usable = chain_len > 0 && key_len > 0 &&
+                  acme_state_certificate_usable(chain_pem[i], (size_t)chain_len, key_pem[i], (size_t)key_len,
+                                                options.names, options.name_count, now, &not_before, &not_after, err,
+                                                sizeof err) &&
+                  tls_credentials_load(&credentials[i], chain_pem[i], (size_t)chain_len, ACME_STATE_CHAIN, key_pem[i],
+                                       (size_t)key_len, ACME_STATE_CERTIFICATE_KEY, err, sizeof err) == 0;
+    if (!usable) {
+        secret_wipe(key_pem[i], sizeof key_pem[i]);
+        log_line("acme: state: ignoring the certificate kept in %s: %s; a new one is ordered", s->where, err);
+        return;
+    }
+    renewal = (struct acme_renewal_state){true, not_before, not_after, 0};
+    log_line("acme: state: serving the certificate kept in %s, valid %lld to %lld; renewal at %lld", s->where,
+             (long long)not_before, (long long)not_after, (long long)acme_renewal_time(not_before, not_after));
+    install(NULL);
+}
+
 int acme_service_start(const struct acme_service_options *opt)
 {
     options = *opt;
@@ -529,11 +636,10 @@ int acme_service_start(const struct acme_service_options *opt)
         log_line("acme: this platform's randomness is not fit for keys; no certificates");
         return -1;
     }
-    if (!new_key(&account_key)) {
-        log_line("acme: no account key could be made");
+    if (!account_key_ready())
         return -1;
-    }
     renewal = (struct acme_renewal_state){0};
+    restore_certificate();
     sys_timeout(0, run_if_due, NULL);
     return 0;
 }

@@ -12,7 +12,9 @@
  * Every step and every failure is logged. A failed run leaves HTTPS as it
  * was and is tried again with capped exponential back-off
  * (acme/acme_schedule.h); an issued certificate is renewed at two thirds of
- * its lifetime.
+ * its lifetime. With storage, the account key and each issued certificate
+ * are kept, so that a restart serves the certificate it had and orders
+ * nothing before its renewal point, as the same account.
  */
 #ifndef UNIHOST_ACME_SERVICE_H
 #define UNIHOST_ACME_SERVICE_H
@@ -24,6 +26,7 @@
 #include "lwip/ip_addr.h"
 
 #include "acme/acme_client.h"
+#include "acme/acme_state.h"
 #include "dns/dns_challenge.h"
 #include "http/http_challenge.h"
 
@@ -37,11 +40,21 @@ struct acme_service_options {
     const char *names[ACME_MAX_NAMES];  /* what the certificate is for */
     size_t name_count;
     enum acme_challenge_kind challenge;
+    /* Kept across restarts (acme/acme_state.h): the account key and the
+     * certificate, read back at start-up. NULL: nothing is kept. */
+    const struct acme_storage *storage;
+    /* The account key as PEM (--acme-account-key), named for log lines;
+     * NULL: the kept one, else a new one. */
+    const char *account_key_pem;
+    size_t account_key_pem_len;
+    const char *account_key_name;
 };
 
-/* Starts the first run at once. Returns 0, or -1 (logged) if the options
- * cannot work: no names, roots that do not load, no randomness fit for
- * keys. */
+/* Serves the kept certificate at once if it is still good for the names
+ * (acme_state.h), and plans the first run: at its renewal point, or at
+ * once without one. Returns 0, or -1 (logged) if the options cannot work:
+ * no names, roots that do not load, an account key given that is not
+ * one, no randomness fit for keys. */
 int acme_service_start(const struct acme_service_options *opt);
 
 /* The runtime challenge tables the engines answer from (empty but for the

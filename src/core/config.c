@@ -39,6 +39,10 @@ const char config_usage[] =
     "  --acme-names NAME,...  ... for these names (default: each zone's apex and its www)\n"
     "  --acme-challenge http-01|dns-01  ... answered on port 80 or by unihost's own DNS\n"
     "                        (default http-01; wildcard names always use dns-01)\n"
+    "  --state-dir DIR       ... keeping the account key and the certificate in DIR (made 0700 if missing),\n"
+    "                        so a restart serves the kept certificate and orders nothing before renewal (unix)\n"
+    "  --acme-account-key FILE  ... as the account whose PEM P-256 private key FILE holds\n"
+    "                        (default: the one in --state-dir, or a new one at each start)\n"
     "  -h, --help            print this text\n"
     "Flags also take the --flag=VALUE form.\n";
 
@@ -107,7 +111,8 @@ int config_parse(int argc, char **argv, struct unihost_config *cfg, char *err, s
 {
     enum { TAP, BLOB, IPV4, IPV4_GATEWAY, IPV6, TLS_CERT, TLS_KEY, NO_HTTPS_REDIRECT, HSTS_MAX_AGE,
            REQUEST_TIMEOUT, IDLE_TIMEOUT, NO_ACCESS_LOG, DNS_LOG, SYSLOG, SYSLOG_HOSTNAME, SYSLOG_RATE, METRICS,
-           MANAGE, MANAGE_KEY, ACME_DIRECTORY, ACME_CONTACT, ACME_CA, ACME_NAMES, ACME_CHALLENGE, RESOLVER };
+           MANAGE, MANAGE_KEY, ACME_DIRECTORY, ACME_CONTACT, ACME_CA, ACME_NAMES, ACME_CHALLENGE, RESOLVER,
+           STATE_DIR, ACME_ACCOUNT_KEY };
     static const char *const flags[] = {
         [TAP] = "--tap", [BLOB] = "--blob", [IPV4] = "--ipv4",
         [IPV4_GATEWAY] = "--ipv4-gateway", [IPV6] = "--ipv6",
@@ -119,6 +124,7 @@ int config_parse(int argc, char **argv, struct unihost_config *cfg, char *err, s
         [MANAGE] = "--manage", [MANAGE_KEY] = "--manage-key",
         [ACME_DIRECTORY] = "--acme-directory", [ACME_CONTACT] = "--acme-contact", [ACME_CA] = "--acme-ca",
         [ACME_NAMES] = "--acme-names", [ACME_CHALLENGE] = "--acme-challenge", [RESOLVER] = "--resolver",
+        [STATE_DIR] = "--state-dir", [ACME_ACCOUNT_KEY] = "--acme-account-key",
     };
     /* flags that take no value */
     const unsigned switches = 1u << NO_HTTPS_REDIRECT | 1u << NO_ACCESS_LOG | 1u << DNS_LOG;
@@ -327,6 +333,16 @@ int config_parse(int argc, char **argv, struct unihost_config *cfg, char *err, s
             }
             cfg->acme_dns01 = strcmp(value, "dns-01") == 0;
             break;
+        case STATE_DIR:
+            if (value[0] == '\0') {
+                snprintf(err, err_size, "--state-dir wants a directory");
+                return -1;
+            }
+            cfg->acme_state_dir = value;
+            break;
+        case ACME_ACCOUNT_KEY:
+            cfg->acme_account_key_path = value;
+            break;
         case RESOLVER:
             if (parse_host_port(value, &cfg->resolver_addr, &cfg->resolver_port, 53) != 0) {
                 snprintf(err, err_size, "--resolver wants ADDR[:PORT] like 192.0.2.53 or [2001:db8::53]:53, not '%s'",
@@ -391,9 +407,11 @@ int config_parse(int argc, char **argv, struct unihost_config *cfg, char *err, s
         snprintf(err, err_size, "--manage and --metrics want different ports");
         return -1;
     }
-    if ((cfg->acme_contact || cfg->acme_ca_path || cfg->acme_name_count || (seen & 1u << ACME_CHALLENGE)) &&
+    if ((cfg->acme_contact || cfg->acme_ca_path || cfg->acme_name_count || (seen & 1u << ACME_CHALLENGE) ||
+         cfg->acme_state_dir || cfg->acme_account_key_path) &&
         !cfg->acme_directory) {
-        snprintf(err, err_size, "--acme-contact, --acme-ca, --acme-names and --acme-challenge go with --acme-directory");
+        snprintf(err, err_size, "--acme-contact, --acme-ca, --acme-names, --acme-challenge, --state-dir and "
+                 "--acme-account-key go with --acme-directory");
         return -1;
     }
     if (cfg->acme_directory && (!cfg->acme_ca_path || !cfg->has_resolver)) {

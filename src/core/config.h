@@ -13,6 +13,8 @@
 
 #include "lwip/ip_addr.h"
 
+struct acme_storage;
+
 struct unihost_config {
     const char *tap;            /* --tap NAME: the tap device (unix only) */
     const char *blob_path;      /* --blob FILE: serve this blob, not the embedded one */
@@ -78,6 +80,16 @@ struct unihost_config {
     const char *acme_names[16];
     size_t acme_name_count;
     bool acme_dns01;
+    /* What ACME keeps across restarts (acme/acme_state.h): on unix
+     * --state-dir names a directory that main() readies and makes
+     * acme_storage of; NULL storage: nothing is kept. The account key
+     * may instead be given (--acme-account-key, read by main() into the
+     * *_pem bytes; another platform may embed it). */
+    const char *acme_state_dir;
+    const struct acme_storage *acme_storage;
+    const char *acme_account_key_path;
+    const char *acme_account_key_pem;
+    size_t acme_account_key_pem_len;
 };
 
 #define CONFIG_SYSLOG_PORT_DEFAULT 514u     /* RFC 5426 3.3 */

@@ -158,6 +158,10 @@ static int start_acme(const struct unihost_config *cfg, const struct blob *conte
         .resolver = cfg->resolver_addr,
         .resolver_port = cfg->resolver_port,
         .challenge = cfg->acme_dns01 ? ACME_DNS01 : ACME_HTTP01,
+        .storage = cfg->acme_storage,
+        .account_key_pem = cfg->acme_account_key_pem,
+        .account_key_pem_len = cfg->acme_account_key_pem_len,
+        .account_key_name = cfg->acme_account_key_path,
     };
     if (cfg->acme_name_count) {
         for (size_t i = 0; i < cfg->acme_name_count && i < ACME_MAX_NAMES; i++)

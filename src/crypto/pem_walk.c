@@ -2,6 +2,7 @@
 #include "crypto/pem_walk.h"
 
 #include <stdbool.h>
+#include <string.h>
 
 #include <bearssl.h>
 
@@ -43,4 +44,51 @@ int pem_walk(const char *pem, size_t len, pem_der_dest (*object)(void *arg, cons
         }
     }
     return in_object ? -1 : 0;
+}
+
+/* ---- the first object of a name ---- */
+
+struct first_object {
+    const char *name;
+    uint8_t *der;
+    size_t cap, len;
+    bool overflow, in_it, seen;
+};
+
+static void collect(void *ctx, const void *data, size_t len)
+{
+    struct first_object *f = ctx;
+    if (f->overflow || f->cap - f->len < len) {
+        f->overflow = true;
+        return;
+    }
+    memcpy(f->der + f->len, data, len);
+    f->len += len;
+}
+
+static pem_der_dest first_object_begins(void *arg, const char *name, void **dest_ctx)
+{
+    struct first_object *f = arg;
+    f->in_it = strcmp(name, f->name) == 0;
+    if (!f->in_it)
+        return NULL;
+    *dest_ctx = f;
+    return collect;
+}
+
+static int first_object_ends(void *arg)
+{
+    struct first_object *f = arg;
+    if (!f->in_it)
+        return 0;       /* another object: go on */
+    f->seen = true;
+    return 1;
+}
+
+size_t pem_first_der(const char *pem, size_t len, const char *name, uint8_t *der, size_t cap)
+{
+    struct first_object f = { .name = name, .der = der, .cap = cap };
+    if (pem_walk(pem, len, first_object_begins, first_object_ends, &f) != 0 || !f.seen || f.overflow)
+        return 0;
+    return f.len;
 }

@@ -5,6 +5,7 @@
 #define UNIHOST_PEM_WALK_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 /* Where an object's DER bytes go, as BearSSL's decoder hands them out. */
 typedef void (*pem_der_dest)(void *ctx, const void *data, size_t len);
@@ -19,5 +20,10 @@ typedef void (*pem_der_dest)(void *ctx, const void *data, size_t len);
  */
 int pem_walk(const char *pem, size_t len, pem_der_dest (*object)(void *arg, const char *name, void **dest_ctx),
              int (*done)(void *arg), void *arg);
+
+/* The DER of the text's first object called `name` (e.g. "CERTIFICATE":
+ * the leaf of a chain) into der[0..cap). Returns its length, or 0 if the
+ * text is not valid PEM, has no such object, or it is larger than cap. */
+size_t pem_first_der(const char *pem, size_t len, const char *name, uint8_t *der, size_t cap);
 
 #endif

@@ -1,7 +1,7 @@
 /*
  * unihost as a Linux process on a tap device: parse the flags, pick the blob
- * (embedded, or --blob FILE read into memory: unix/blob_file.c), open the
- * tap, run the core.
+ * (embedded, or --blob FILE read into memory: unix/blob_file.c), ready
+ * --state-dir (unix/state_dir.c), open the tap, run the core.
  */
 #define _POSIX_C_SOURCE 200809L     /* posix_memalign, O_CLOEXEC */
 #include <errno.h>
@@ -17,6 +17,7 @@
 #include "core/log.h"
 #include "unix/blob_file.h"
 #include "unix/platform_unix.h"
+#include "unix/state_dir.h"
 #include "unix/tap.h"
 #include "core/unihost.h"
 
@@ -24,6 +25,8 @@
  * the TLS code, which takes bytes, not file names. */
 enum { PEM_MAX = 64 * 1024 };
 static char cert_pem[PEM_MAX], key_pem[PEM_MAX], manage_key_pem[PEM_MAX], acme_ca_pem[PEM_MAX];
+static char acme_account_key_pem[PEM_MAX];
+static struct acme_storage acme_state_dir;
 
 static const char *read_pem(const char *flag, const char *path, char *buf, size_t *len)
 {
@@ -94,6 +97,18 @@ int main(int argc, char **argv)
     if (cfg.acme_ca_path &&
         !(cfg.acme_ca_pem = read_pem("--acme-ca", cfg.acme_ca_path, acme_ca_pem, &cfg.acme_ca_pem_len)))
         return 1;
+    if (cfg.acme_account_key_path &&
+        !(cfg.acme_account_key_pem = read_pem("--acme-account-key", cfg.acme_account_key_path, acme_account_key_pem,
+                                              &cfg.acme_account_key_pem_len)))
+        return 1;
+    if (cfg.acme_state_dir) {
+        if (state_dir_open(cfg.acme_state_dir, &acme_state_dir, err, sizeof err) != 0) {
+            log_line("acme: %s", err);
+            return 1;
+        }
+        cfg.acme_storage = &acme_state_dir;
+        log_line("acme: state kept in %s", cfg.acme_state_dir);
+    }
     if (cfg.manage_key_path &&
         !(cfg.manage_key_pem = read_pem("--manage-key", cfg.manage_key_path, manage_key_pem, &cfg.manage_key_pem_len)))
         return 1;
