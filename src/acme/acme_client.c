@@ -13,6 +13,7 @@
 
 #include "acme/acme_problem.h"
 #include "acme/acme_schedule.h"
+#include "acme/ari_cert_id.h"
 #include "acme/base64url.h"
 #include "acme/cert_validity.h"
 #include "acme/csr.h"
@@ -20,6 +21,7 @@
 #include "acme/json_write.h"
 #include "acme/jws.h"
 #include "acme/key_authorization.h"
+#include "acme/renewal_info.h"
 #include "http/http_date.h"
 
 static const char *const step_names[] = {
@@ -34,6 +36,7 @@ static const char *const step_names[] = {
     [ACME_STEP_FINALIZE] = "finalize",
     [ACME_STEP_ORDER_POLL] = "order poll",
     [ACME_STEP_CERTIFICATE] = "certificate",
+    [ACME_STEP_RENEWAL_INFO] = "renewalInfo",
     [ACME_STEP_DONE] = "done",
     [ACME_STEP_FAILED] = "failed",
 };
@@ -57,7 +60,8 @@ static void fail(struct acme_client *c, const char *fmt, ...)
     vsnprintf(c->error, sizeof c->error, fmt, ap);
     va_end(ap);
     c->step = ACME_STEP_FAILED;
-    say(c, "acme: failed: %s", c->error);
+    /* a check that fails is only a check without an answer */
+    say(c, c->check_only ? "acme: renewal information ignored: %s" : "acme: failed: %s", c->error);
 }
 
 /* Moves to `step` with fresh retry and poll counts. */
@@ -116,7 +120,8 @@ static void status_text(const struct json_doc *doc, long obj, char *out, size_t 
         snprintf(out, cap, "(none)");
 }
 
-bool acme_client_init(struct acme_client *c, const struct acme_config *config)
+/* Takes a configuration for a run or a check, if it can work. */
+static bool configure(struct acme_client *c, const struct acme_config *config)
 {
     memset(c, 0, sizeof *c);
     c->config = *config;
@@ -143,8 +148,34 @@ bool acme_client_init(struct acme_client *c, const struct acme_config *config)
         fail(c, "contact longer than 256 bytes");
         return false;
     }
+    if (config->replaces && !ari_cert_id_valid(config->replaces)) {
+        fail(c, "the certificate to replace is not named by an ARI CertID");
+        return false;
+    }
+    return true;
+}
+
+bool acme_client_init(struct acme_client *c, const struct acme_config *config)
+{
+    if (!configure(c, config))
+        return false;
     say(c, "acme: directory %s, %zu names, %s", config->directory_url, config->name_count,
         config->challenge == ACME_DNS01 ? "dns-01" : "http-01 (dns-01 for wildcards)");
+    return true;
+}
+
+bool acme_client_init_check(struct acme_client *c, const struct acme_config *config, const char *cert_id)
+{
+    if (!configure(c, config))
+        return false;
+    c->check_only = true;
+    c->ari.outcome = ACME_ARI_FAILED;       /* until a check says otherwise */
+    if (!cert_id || !ari_cert_id_valid(cert_id)) {
+        fail(c, "no ARI CertID to ask renewal information for");
+        return false;
+    }
+    memcpy(c->cert_id, cert_id, strlen(cert_id) + 1);
+    say(c, "acme: asking %s for renewal information on certificate %s", config->directory_url, cert_id);
     return true;
 }
 
@@ -202,7 +233,14 @@ static bool order_payload(struct acme_client *c, char *buf, size_t cap)
         json_out_string(&o, c->config.names[i]);
         json_out_raw(&o, "}");
     }
-    json_out_raw(&o, "]}");
+    json_out_raw(&o, "]");
+    /* RFC 9773 section 5: only to a CA that offers renewal information */
+    c->order_names_replaced = c->config.replaces && c->renewal_info_url[0] && !c->replaces_refused;
+    if (c->order_names_replaced) {
+        json_out_raw(&o, ",\"replaces\":");
+        json_out_string(&o, c->config.replaces);
+    }
+    json_out_raw(&o, "}");
     return !o.overflow;
 }
 
@@ -243,6 +281,10 @@ static void publication(struct acme_client *c, struct acme_action *a, enum acme_
 void acme_client_next(struct acme_client *c, int64_t now, struct acme_action *a)
 {
     memset(a, 0, sizeof *a);
+    if (c->check_only && (c->step == ACME_STEP_DONE || c->step == ACME_STEP_FAILED)) {
+        a->kind = ACME_CHECKED;
+        return;
+    }
     if (c->step == ACME_STEP_DONE) {
         a->kind = ACME_DONE;
         return;
@@ -273,8 +315,12 @@ void acme_client_next(struct acme_client *c, int64_t now, struct acme_action *a)
         return;
     }
     c->in_flight = true;
-    if (c->step == ACME_STEP_DIRECTORY) {
-        send_get(a, "GET", c->config.directory_url);
+    if (c->step == ACME_STEP_DIRECTORY || c->step == ACME_STEP_RENEWAL_INFO) {
+        /* unauthenticated GETs (RFC 9773 section 4.1 for renewalInfo): no nonce */
+        c->need_nonce = false;
+        send_get(a, "GET", c->step == ACME_STEP_DIRECTORY ? c->config.directory_url : c->check_url);
+        if (c->step == ACME_STEP_RENEWAL_INFO)
+            a->request.accept = "application/json";
         c->sent = *a;
         return;
     }
@@ -344,22 +390,23 @@ void acme_client_published(struct acme_client *c)
 
 /* ---- responses ---- */
 
-/* Seconds a Retry-After asks for (delta-seconds or an HTTP date), or -1. */
-static int64_t retry_after_seconds(const char *value, int64_t now)
+/* Seconds a Retry-After asks for (delta-seconds or an HTTP date), at
+ * most `cap`, or -1. */
+static int64_t retry_after_seconds(const char *value, int64_t now, int64_t cap)
 {
     if (!value || !*value)
         return -1;
     int64_t v = 0;
     const char *p = value;
-    while (*p >= '0' && *p <= '9' && v <= ACME_MAX_WAIT)
+    while (*p >= '0' && *p <= '9' && v <= cap)
         v = v * 10 + (*p++ - '0');
-    if (p != value && (*p == '\0' || v > ACME_MAX_WAIT))
-        return v > ACME_MAX_WAIT ? ACME_MAX_WAIT : v;
+    if (p != value && (*p == '\0' || v > cap))
+        return v > cap ? cap : v;
     uint64_t when;
-    if (http_date_parse(value, strlen(value), &when) != 0)
+    if (http_date_parse(value, strlen(value), &when) != 0 || when > (uint64_t)INT64_MAX)
         return -1;
     int64_t delta = (int64_t)when - now;
-    return delta < 0 ? 0 : delta > ACME_MAX_WAIT ? ACME_MAX_WAIT : delta;
+    return delta < 0 ? 0 : delta > cap ? cap : delta;
 }
 
 /* Waits before polling again: what Retry-After says, else back-off. */
@@ -369,7 +416,7 @@ static bool poll_later(struct acme_client *c, int64_t now, const struct acme_res
         fail(c, "%s: still not done after %d polls", step_names[c->step], ACME_MAX_POLLS);
         return false;
     }
-    int64_t delay = retry_after_seconds(r->retry_after, now);
+    int64_t delay = retry_after_seconds(r->retry_after, now, ACME_MAX_WAIT);
     if (delay < 1)
         delay = acme_backoff(c->polls - 1, 1, 60);
     c->wait_until = now + delay;
@@ -384,7 +431,7 @@ static void retry_later(struct acme_client *c, int64_t now, const struct acme_re
         return;
     }
     int64_t delay = acme_backoff(c->retries - 1, 2, 300);
-    int64_t asked = retry_after_seconds(r->retry_after, now);
+    int64_t asked = retry_after_seconds(r->retry_after, now, ACME_MAX_WAIT);
     if (asked > delay)
         delay = asked;
     c->wait_until = now + delay;
@@ -406,6 +453,45 @@ static bool parse_json(struct acme_client *c, const struct acme_response *r, str
     return false;
 }
 
+/* A check with the directory read: renewalInfo/<CertID> next, or the
+ * end if the CA offers none. */
+static void check_renewal_info(struct acme_client *c)
+{
+    if (!c->renewal_info_url[0]) {
+        c->ari.outcome = ACME_ARI_ABSENT;
+        say(c, "acme: the CA offers no renewal information (RFC 9773)");
+        go(c, ACME_STEP_DONE);
+        return;
+    }
+    /* RFC 9773 section 4.1: renewalInfo "/" CertID (a URL ending in a
+     * slash already has it) */
+    size_t n = strlen(c->renewal_info_url);
+    snprintf(c->check_url, sizeof c->check_url, "%s%s%s", c->renewal_info_url,
+             c->renewal_info_url[n - 1] == '/' ? "" : "/", c->cert_id);
+    go(c, ACME_STEP_RENEWAL_INFO);
+}
+
+static void on_renewal_info(struct acme_client *c, int64_t now, const struct acme_response *r)
+{
+    struct renewal_info info;
+    char why[128];
+    if (!renewal_info_parse(r->body, r->body_len, c->tokens, sizeof c->tokens / sizeof c->tokens[0], &info, why,
+                            sizeof why)) {
+        fail(c, "renewalInfo: malformed answer (HTTP %d): %s", r->status, why);
+        return;
+    }
+    c->ari = (struct acme_ari_result){
+        .outcome = ACME_ARI_WINDOW,
+        .start = info.start,
+        .end = info.end,
+        .retry_after = retry_after_seconds(r->retry_after, now, ACME_ARI_CHECK_MAX),
+    };
+    say(c, "acme: renewal information: suggested window %lld to %lld, asked again in %s s%s%s", (long long)info.start,
+        (long long)info.end, r->retry_after && c->ari.retry_after >= 0 ? r->retry_after : "(no Retry-After)",
+        info.explanation_url[0] ? "; explanation: " : "", info.explanation_url);
+    go(c, ACME_STEP_DONE);
+}
+
 static void on_directory(struct acme_client *c, const struct json_doc *doc)
 {
     if (!json_url(doc, 0, "newNonce", c->new_nonce_url, sizeof c->new_nonce_url) ||
@@ -422,7 +508,15 @@ static void on_directory(struct acme_client *c, const struct json_doc *doc)
             return;
         }
     }
-    say(c, "acme: directory read");
+    c->renewal_info_url[0] = '\0';
+    if (json_member(doc, 0, "renewalInfo") >= 0 &&
+        !json_url(doc, 0, "renewalInfo", c->renewal_info_url, sizeof c->renewal_info_url))
+        say(c, "acme: directory: renewalInfo is not an https URL; renewal information is not used");
+    if (c->check_only) {
+        check_renewal_info(c);
+        return;
+    }
+    say(c, "acme: directory read%s", c->renewal_info_url[0] ? " (the CA offers renewal information)" : "");
     go(c, ACME_STEP_ACCOUNT);
 }
 
@@ -641,8 +735,14 @@ static void on_certificate(struct acme_client *c, const struct acme_response *r)
         fail(c, "certificate: the chain's first certificate cannot be read");
         return;
     }
-    say(c, "acme: certificate issued, valid %lld to %lld; renewal at %lld", (long long)c->not_before,
-        (long long)c->not_after, (long long)acme_client_renew_at(c));
+    c->cert_id[0] = '\0';
+    if (c->renewal_info_url[0] && !ari_cert_id_pem(c->chain, c->chain_len, c->cert_id, sizeof c->cert_id)) {
+        c->cert_id[0] = '\0';
+        say(c, "acme: the certificate has no Authority Key Identifier: no renewal information can be asked for it");
+    }
+    say(c, "acme: certificate issued, valid %lld to %lld; renewal at %lld%s", (long long)c->not_before,
+        (long long)c->not_after, (long long)acme_client_renew_at(c),
+        c->cert_id[0] ? " unless the CA's renewal information says otherwise" : "");
     go(c, ACME_STEP_DONE);
 }
 
@@ -680,7 +780,22 @@ void acme_client_response(struct acme_client *c, int64_t now, const struct acme_
         }
         char line[ACME_ERROR_MAX];
         acme_problem_describe(is_json ? &doc : NULL, is_json ? 0 : -1, r->status, what, line, sizeof line);
-        if (r->status >= 500 || (is_json && acme_problem_is(&doc, 0, "rateLimited")))
+        bool rate_limited = is_json && acme_problem_is(&doc, 0, "rateLimited");
+        if (c->step == ACME_STEP_ORDER && c->order_names_replaced && !rate_limited) {
+            /* "replaces" is a courtesy (RFC 9773 section 5: SHOULD): a CA
+             * that refuses it (alreadyReplaced, a certificate of another
+             * account, or a server error over one it does not know) must
+             * not stop the renewal itself */
+            char why[ACME_ERROR_MAX + 48];
+            snprintf(why, sizeof why, "%s; ordering again without \"replaces\"", line);
+            c->replaces_refused = true;
+            if (r->status >= 500)
+                retry_later(c, now, r, why);
+            else
+                say(c, "acme: %s", why);
+            return;
+        }
+        if (r->status >= 500 || rate_limited)
             retry_later(c, now, r, line);
         else
             fail(c, "%s", line);
@@ -693,6 +808,10 @@ void acme_client_response(struct acme_client *c, int64_t now, const struct acme_
     }
     if (c->step == ACME_STEP_CERTIFICATE) {
         on_certificate(c, r);
+        return;
+    }
+    if (c->step == ACME_STEP_RENEWAL_INFO) {
+        on_renewal_info(c, now, r);
         return;
     }
     if (!is_json) {
@@ -727,8 +846,9 @@ void acme_client_response(struct acme_client *c, int64_t now, const struct acme_
 
 const char *acme_client_chain(const struct acme_client *c, size_t *len)
 {
-    *len = c->step == ACME_STEP_DONE ? c->chain_len : 0;
-    return c->step == ACME_STEP_DONE ? c->chain : NULL;
+    bool done = c->step == ACME_STEP_DONE && !c->check_only;
+    *len = done ? c->chain_len : 0;
+    return done ? c->chain : NULL;
 }
 
 void acme_client_validity(const struct acme_client *c, int64_t *not_before, int64_t *not_after)
@@ -740,6 +860,16 @@ void acme_client_validity(const struct acme_client *c, int64_t *not_before, int6
 int64_t acme_client_renew_at(const struct acme_client *c)
 {
     return acme_renewal_time(c->not_before, c->not_after);
+}
+
+const char *acme_client_cert_id(const struct acme_client *c)
+{
+    return c->step == ACME_STEP_DONE && !c->check_only ? c->cert_id : "";
+}
+
+void acme_client_renewal_info(const struct acme_client *c, struct acme_ari_result *result)
+{
+    *result = c->ari;
 }
 
 const char *acme_client_error(const struct acme_client *c)

@@ -20,8 +20,18 @@
  * is only published for a name of the configuration.
  *
  * A run that fails leaves the caller's current certificate alone; the
- * caller starts a new run later (acme_schedule.h's back-off), or at
- * acme_client_renew_at() after a success.
+ * caller starts a new run later (acme_schedule.h's back-off), or when the
+ * renewal is due (acme_schedule.h) after a success.
+ *
+ * ACME Renewal Information (RFC 9773), when the directory offers
+ * "renewalInfo": a run that renews a certificate names it in the order's
+ * "replaces" (its CertID, ari_cert_id.h), and orders again without it if
+ * the CA refuses that (e.g. alreadyReplaced: renewing matters more than
+ * the link to the old certificate). A check (acme_client_init_check) is a
+ * short run of its own: the directory, then an unauthenticated GET of
+ * renewalInfo/<CertID>, ending in ACME_CHECKED with the suggested window,
+ * or with no window and a log line saying why (none offered, an error,
+ * a malformed answer), never in a failure of the certificate's renewal.
  */
 #ifndef UNIHOST_ACME_CLIENT_H
 #define UNIHOST_ACME_CLIENT_H
@@ -30,6 +40,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "acme/acme_schedule.h"
+#include "acme/ari_cert_id.h"
 #include "acme/json_read.h"
 #include "acme/jwk.h"
 
@@ -59,6 +71,9 @@ struct acme_config {
     enum acme_challenge_kind challenge;
     const struct p256_key *account_key;
     const struct p256_key *certificate_key;
+    /* The CertID of the certificate this run renews (ari_cert_id.h), or
+     * NULL: the order's "replaces" when the CA offers renewal information. */
+    const char *replaces;
     /* Each step and each failure, one line each; may be NULL. */
     void (*log)(void *log_ctx, const char *line);
     void *log_ctx;
@@ -71,6 +86,7 @@ enum acme_action_kind {
     ACME_UNPUBLISH,     /* withdraw .publication; then acme_client_next() */
     ACME_DONE,          /* acme_client_chain() holds the certificate chain */
     ACME_FAILED,        /* acme_client_error() says why */
+    ACME_CHECKED,       /* a check's end: acme_client_renewal_info() says what it found */
 };
 
 struct acme_request {
@@ -79,7 +95,7 @@ struct acme_request {
     const char *body;               /* POST: the JWS; else NULL */
     size_t body_len;
     const char *content_type;       /* POST: "application/jose+json"; else NULL */
-    const char *accept;             /* the chain's download: "application/pem-certificate-chain"; else NULL */
+    const char *accept;             /* the chain's download: "application/pem-certificate-chain"; renewalInfo: "application/json"; else NULL */
 };
 
 struct acme_publication {
@@ -120,6 +136,7 @@ enum acme_step {
     ACME_STEP_FINALIZE,
     ACME_STEP_ORDER_POLL,
     ACME_STEP_CERTIFICATE,
+    ACME_STEP_RENEWAL_INFO,
     ACME_STEP_DONE,
     ACME_STEP_FAILED,
 };
@@ -157,6 +174,15 @@ struct acme_client {
     int64_t not_before, not_after;
     char error[ACME_ERROR_MAX];
 
+    /* Renewal information (RFC 9773) */
+    bool check_only;                /* a check, not a run (acme_client_init_check) */
+    char renewal_info_url[ACME_URL_MAX];    /* the directory's renewalInfo, "" if none */
+    char cert_id[ARI_CERT_ID_MAX];  /* a check's certificate; after a run, the issued one's */
+    char check_url[ACME_URL_MAX + ARI_CERT_ID_MAX];
+    bool replaces_refused;          /* the CA refused "replaces": order without it */
+    bool order_names_replaced;      /* the newOrder in flight carries "replaces" */
+    struct acme_ari_result ari;
+
     struct json_token tokens[512];
 };
 
@@ -176,10 +202,25 @@ void acme_client_response(struct acme_client *c, int64_t now, const struct acme_
 void acme_client_published(struct acme_client *c);
 
 /* After ACME_DONE: the PEM chain as the CA sent it, its validity, and
- * when to renew it (two thirds of its lifetime). */
+ * when to renew it without renewal information (two thirds of its
+ * lifetime). */
 const char *acme_client_chain(const struct acme_client *c, size_t *len);
 void acme_client_validity(const struct acme_client *c, int64_t *not_before, int64_t *not_after);
 int64_t acme_client_renew_at(const struct acme_client *c);
+
+/* After ACME_DONE: the issued certificate's CertID, for its checks and
+ * for the "replaces" of its renewal; "" if the CA offers no renewal
+ * information or the certificate has no Authority Key Identifier. */
+const char *acme_client_cert_id(const struct acme_client *c);
+
+/* Starts a check of renewal information for the certificate `cert_id`
+ * instead of a run (the configuration's keys and names are checked as
+ * for a run, but not used). Returns false, and acme_client_error() says
+ * why, if the configuration or the CertID cannot work. */
+bool acme_client_init_check(struct acme_client *c, const struct acme_config *config, const char *cert_id);
+
+/* After ACME_CHECKED: what the check found (acme_schedule.h takes it). */
+void acme_client_renewal_info(const struct acme_client *c, struct acme_ari_result *result);
 
 /* After ACME_FAILED (or a refused init): one line saying why. */
 const char *acme_client_error(const struct acme_client *c);

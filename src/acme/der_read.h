@@ -1,8 +1,8 @@
 /*
  * Reading DER (X.690) one TLV at a time, for the few fields of a
- * certificate unihost looks at itself (its validity dates: cert_validity.h;
- * its DNS names: cert_names.h) where BearSSL's decoders do not hand them
- * out. Every length is checked against its container; only definite
+ * certificate unihost looks at itself (cert_der.h: its validity dates,
+ * DNS names, serial and Authority Key Identifier) where BearSSL's
+ * decoders do not hand them out. Every length is checked against its container; only definite
  * lengths of up to 4 bytes, which is all a certificate needs.
  */
 #ifndef UNIHOST_ACME_DER_READ_H

@@ -9,24 +9,39 @@
  * rejected challenge, malformed directories and JSON, a CA naming a name
  * that was not asked for, and the renewal time of the issued chain (made
  * by openssl at test time) with the dates read back from it.
+ *
+ * ACME Renewal Information (RFC 9773) the same way: the CertID of the
+ * RFC's own example certificate (a known answer) and of an openssl-made
+ * leaf against python3-cryptography's reading of it; RFC 3339 times;
+ * RenewalInfo objects; checks after issuance against a scripted CA
+ * (window in the future, earlier, in the past; Retry-After and its
+ * bounds; malformed answers, errors and retries falling back to two
+ * thirds), "replaces" in the renewal's order and the order again without
+ * it when the CA refuses it, and a CA without renewalInfo leaving
+ * everything as it was.
  */
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <bearssl.h>
 
 #include "acme/acme_client.h"
 #include "acme/acme_schedule.h"
+#include "acme/ari_cert_id.h"
 #include "acme/base64url.h"
 #include "acme/ca_roots.h"
 #include "acme/cert_validity.h"
 #include "acme/json_read.h"
 #include "acme/jwk.h"
 #include "acme/key_authorization.h"
+#include "acme/renewal_info.h"
+#include "acme/rfc3339.h"
 #include "check.h"
+#include "http/http_date.h"
 #include "openssl_keys.h"
 
 #define DIR_URL "https://ca.test/dir"
@@ -591,6 +606,551 @@ static void test_cert_validity(void)
     free(pem);
 }
 
+/* ---- ACME Renewal Information (RFC 9773) ---- */
+
+/* RFC 9773 Appendix A's example end-entity certificate, whose CertID the
+ * RFC works out in section 4.1: a known answer. */
+static const char rfc9773_example[] =
+    "-----BEGIN CERTIFICATE-----\n"
+    "MIIBQzCB66ADAgECAgUAh2VDITAKBggqhkjOPQQDAjAVMRMwEQYDVQQDEwpFeGFt\n"
+    "cGxlIENBMCIYDzAwMDEwMTAxMDAwMDAwWhgPMDAwMTAxMDEwMDAwMDBaMBYxFDAS\n"
+    "BgNVBAMTC2V4YW1wbGUuY29tMFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEeBZu\n"
+    "7cbpAYNXZLbbh8rNIzuOoqOOtmxA1v7cRm//AwyMwWxyHz4zfwmBhcSrf47NUAFf\n"
+    "qzLQ2PPQxdTXREYEnKMjMCEwHwYDVR0jBBgwFoAUaYhba4dGQEHhs3uEe6CuLN4B\n"
+    "yNQwCgYIKoZIzj0EAwIDRwAwRAIge09+S5TZAlw5tgtiVvuERV6cT4mfutXIlwTb\n"
+    "+FYN/8oCIClDsqBklhB9KAelFiYt9+6FDj3z4KGVelYM5MdsO3pK\n"
+    "-----END CERTIFICATE-----\n";
+
+static char ari_chain[16384];
+static char ari_cert_id_expected[ARI_CERT_ID_MAX];
+static int64_t ari_not_before, ari_not_after;
+
+/* A leaf for example.test (serial 0x87654321, whose DER needs a sign
+ * byte) issued by a CA that openssl makes now, followed by the CA; its
+ * CertID as python3-cryptography works it out from the AKI and the
+ * serial it reads, and its dates as `date` reads them. */
+static void make_ari_chain(void)
+{
+    (void)openssl_path("ari.pem");
+    openssl_run("openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -noenc -days 3650 -subj /CN=Test-CA "
+                "-keyout ca.key -out ca.pem 2>/dev/null && "
+                "openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -noenc -subj /CN=example.test "
+                "-keyout ari.key -out ari.csr 2>/dev/null && "
+                "printf 'authorityKeyIdentifier=keyid:always\\nsubjectAltName=DNS:example.test\\n' > ari.ext && "
+                "openssl x509 -req -in ari.csr -CA ca.pem -CAkey ca.key -set_serial 0x87654321 -days 90 "
+                "-extfile ari.ext -out leaf.pem 2>/dev/null && cat leaf.pem ca.pem > ari.pem && "
+                "date -d \"$(openssl x509 -in leaf.pem -noout -startdate | cut -d= -f2)\" +%%s > ari.dates && "
+                "date -d \"$(openssl x509 -in leaf.pem -noout -enddate | cut -d= -f2)\" +%%s >> ari.dates");
+    openssl_run("python3 -c \"\n"
+                "import base64\n"
+                "from cryptography import x509\n"
+                "c = x509.load_pem_x509_certificate(open('leaf.pem', 'rb').read())\n"
+                "aki = c.extensions.get_extension_for_class(x509.AuthorityKeyIdentifier).value.key_identifier\n"
+                "n = c.serial_number\n"
+                "b = lambda v: base64.urlsafe_b64encode(v).rstrip(b'=').decode()\n"
+                "open('ari.id', 'w').write(b(aki) + '.' + b(n.to_bytes((n.bit_length() + 8) // 8, 'big')))\n"
+                "\"");
+    size_t n;
+    char *text = openssl_read("ari.pem", &n);
+    snprintf(ari_chain, sizeof ari_chain, "%s", text);
+    free(text);
+    text = openssl_read("ari.id", &n);
+    snprintf(ari_cert_id_expected, sizeof ari_cert_id_expected, "%s", text);
+    free(text);
+    text = openssl_read("ari.dates", &n);
+    long long nb = 0, na = 0;
+    sscanf(text, "%lld %lld", &nb, &na);
+    ari_not_before = nb;
+    ari_not_after = na;
+    free(text);
+}
+
+static void test_ari_cert_id(void)
+{
+    char id[ARI_CERT_ID_MAX];
+    CHECK("ari: RFC 9773's example certificate has the CertID the RFC gives",
+          ari_cert_id_pem(rfc9773_example, strlen(rfc9773_example), id, sizeof id) &&
+              strcmp(id, "aYhba4dGQEHhs3uEe6CuLN4ByNQ.AIdlQyE") == 0);
+    make_ari_chain();
+    CHECK("ari: the CertID of an openssl-made leaf is python3-cryptography's (AKI keyid . serial with its sign byte)",
+          ari_cert_id_pem(ari_chain, strlen(ari_chain), id, sizeof id) && strcmp(id, ari_cert_id_expected) == 0 &&
+              strstr(id, ".AIdlQyE") != NULL);
+    printf("# CertID %s\n", id);
+    CHECK("ari: no room for the CertID is refused, not cut", !ari_cert_id_pem(ari_chain, strlen(ari_chain), id, 20));
+    size_t n;
+    (void)openssl_path("noaki.pem");
+    openssl_run("python3 -c \"\n"
+                "import datetime\n"
+                "from cryptography import x509\n"
+                "from cryptography.hazmat.primitives import hashes, serialization\n"
+                "from cryptography.hazmat.primitives.asymmetric import ec\n"
+                "k = ec.generate_private_key(ec.SECP256R1())\n"
+                "n = x509.Name([x509.NameAttribute(x509.oid.NameOID.COMMON_NAME, 'x.test')])\n"
+                "c = (x509.CertificateBuilder().subject_name(n).issuer_name(n).public_key(k.public_key())\n"
+                "     .serial_number(7).not_valid_before(datetime.datetime(2030, 1, 1))\n"
+                "     .not_valid_after(datetime.datetime(2030, 4, 1))\n"
+                "     .add_extension(x509.SubjectKeyIdentifier.from_public_key(k.public_key()), False)\n"
+                "     .sign(k, hashes.SHA256()))\n"
+                "open('noaki.pem', 'wb').write(c.public_bytes(serialization.Encoding.PEM))\n"
+                "\"");
+    char *pem = openssl_read("noaki.pem", &n);
+    CHECK("ari: a certificate without an Authority Key Identifier has no CertID", !ari_cert_id_pem(pem, n, id, sizeof id));
+    free(pem);
+    uint8_t junk[] = { 0x30, 0x03, 0x30, 0x01, 0x02 };
+    CHECK("ari: truncated DER has no CertID", !ari_cert_id(junk, sizeof junk, id, sizeof id));
+    CHECK("ari: CertID shapes", ari_cert_id_valid("aYhba4dGQEHhs3uEe6CuLN4ByNQ.AIdlQyE") && ari_cert_id_valid("a.b") &&
+                                    !ari_cert_id_valid("aYhba4dGQEHhs3uEe6CuLN4ByNQ") && !ari_cert_id_valid(".AIdlQyE") &&
+                                    !ari_cert_id_valid("a.") && !ari_cert_id_valid("a.b.c") &&
+                                    !ari_cert_id_valid("a=.b") && !ari_cert_id_valid("a/b.c") && !ari_cert_id_valid(""));
+}
+
+static void test_rfc3339(void)
+{
+    static const struct {
+        const char *text;
+        int64_t seconds;        /* as `date -u -d TEXT +%s` gives it; -1: refused */
+    } cases[] = {
+        { "2025-01-02T04:00:00Z", 1735790400 },
+        { "2025-01-02t04:00:00z", 1735790400 },
+        { "2025-01-02T05:30:00.123+01:30", 1735790400 },
+        { "2025-01-01T23:00:00.999999999-05:00", 1735790400 },
+        { "2016-12-31T23:59:60Z", 1483228800 },     /* a leap second: where 2017 begins */
+        { "2024-02-29T00:00:00Z", 1709164800 },
+        { "0001-01-01T00:00:00Z", -62135596800 },
+        { "2025-02-29T00:00:00Z", -1 },
+        { "2025-01-02 04:00:00Z", -1 },
+        { "2025-01-02T04:00:00", -1 },
+        { "2025-01-02T04:00:00.Z", -1 },
+        { "2025-01-02T04:00:00.1234567890Z", -1 },
+        { "2025-01-02T24:00:00Z", -1 },
+        { "2025-01-02T04:00:00+24:00", -1 },
+        { "2025-01-02T04:00:00+0100", -1 },
+        { "0000-01-01T00:00:00Z", -1 },
+        { "2025-01-02T04:00:00Zjunk", -1 },
+        { "2025-1-02T04:00:00Z", -1 },
+        { "", -1 },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        int64_t t = -1;
+        bool ok = rfc3339_parse(cases[i].text, strlen(cases[i].text), &t);
+        char name[160];
+        snprintf(name, sizeof name, "rfc3339: \"%s\" %s", cases[i].text, cases[i].seconds == -1 ? "refused" : "read");
+        CHECK(name, cases[i].seconds == -1 ? !ok : ok && t == cases[i].seconds);
+    }
+}
+
+static void test_renewal_info_parse(void)
+{
+    static struct json_token tokens[64];
+    struct renewal_info info;
+    char why[128];
+    /* RFC 9773 section 4.2's example */
+    static const char rfc[] = "{\n  \"suggestedWindow\": {\n    \"start\": \"2025-01-02T04:00:00Z\",\n"
+                              "    \"end\": \"2025-01-03T04:00:00Z\"\n  },\n"
+                              "  \"explanationURL\": \"https://acme.example.com/docs/ari\"\n}";
+    CHECK("renewal_info: RFC 9773's example: the window and the explanation",
+          renewal_info_parse(rfc, strlen(rfc), tokens, 64, &info, why, sizeof why) && info.start == 1735790400 &&
+              info.end == 1735790400 + 86400 && strcmp(info.explanation_url, "https://acme.example.com/docs/ari") == 0);
+    /* as upstream Pebble writes it (Go's time.Time: milliseconds, no explanation) */
+    static const char pebble[] = "{\"suggestedWindow\":{\"start\":\"2025-01-02T04:00:00.5Z\",\"end\":\"2025-01-03T04:00:00.25Z\"}}";
+    CHECK("renewal_info: fractions of a second, no explanationURL, unknown members ignored",
+          renewal_info_parse(pebble, strlen(pebble), tokens, 64, &info, why, sizeof why) && info.start == 1735790400 &&
+              info.end == 1735790400 + 86400 && info.explanation_url[0] == '\0');
+    static const struct {
+        const char *body, *why;
+    } bad[] = {
+        { "<html>", "not JSON" },
+        { "[]", "not a JSON object" },
+        { "{}", "no suggestedWindow object" },
+        { "{\"suggestedWindow\":[\"2025-01-02T04:00:00Z\",\"2025-01-03T04:00:00Z\"]}", "no suggestedWindow object" },
+        { "{\"suggestedWindow\":{\"start\":\"yesterday\",\"end\":\"2025-01-03T04:00:00Z\"}}", "start is not an RFC 3339 time" },
+        { "{\"suggestedWindow\":{\"start\":\"2025-01-02T04:00:00Z\",\"end\":1735876800}}", "end is not an RFC 3339 time" },
+        { "{\"suggestedWindow\":{\"start\":\"2025-01-03T04:00:00Z\",\"end\":\"2025-01-02T04:00:00Z\"}}",
+          "does not end after it starts" },
+        { "{\"suggestedWindow\":{\"start\":\"2025-01-02T04:00:00Z\",\"end\":\"2025-01-02T05:00:00+01:00\"}}",
+          "does not end after it starts" },
+        { "{\"suggestedWindow\":{\"start\":\"2025-01-02T04:00:00Z\",\"end\":\"2025-01-03T04:00:00Z\"},"
+          "\"explanationURL\":\"see \\u001b[31mhere\"}", "explanationURL" },
+        { "{\"suggestedWindow\":{\"start\":\"2025-01-02T04:00:00Z\",\"end\":\"2025-01-03T04:00:00Z\"},\"explanationURL\":7}",
+          "explanationURL" },
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        char name[160];
+        snprintf(name, sizeof name, "renewal_info: malformed %zu refused (%s)", i, bad[i].why);
+        bool parsed = renewal_info_parse(bad[i].body, strlen(bad[i].body), tokens, 64, &info, why, sizeof why);
+        CHECK(name, !parsed && strstr(why, bad[i].why));
+        if (parsed || !strstr(why, bad[i].why))
+            printf("# got: %s\n", parsed ? "parsed" : why);
+    }
+}
+
+static const char directory_ari[] =
+    "{\"newNonce\":\"https://ca.test/nonce\",\"newAccount\":\"https://ca.test/acct\",\"newOrder\":\"https://ca.test/order\","
+    "\"revokeCert\":\"https://ca.test/revoke\",\"keyChange\":\"https://ca.test/key\","
+    "\"renewalInfo\":\"https://ca.test/renewal-info\",\"meta\":{\"termsOfService\":\"https://ca.test/tos\"}}";
+
+static const char *const example_test[] = { "example.test" };
+
+/* A run for example.test against a CA with `dir`, naming `replaces`:
+ * through newOrder, whose payload lands in `order_payload`; the order is
+ * then ready, finalized, valid and its chain (ari_chain) downloaded.
+ * True if the run ended ACME_DONE. */
+static bool ari_run(const char *dir, const char *replaces, char *order_payload, size_t cap)
+{
+    struct acme_config cfg = {
+        .directory_url = DIR_URL, .names = example_test, .name_count = 1, .challenge = ACME_HTTP01,
+        .account_key = &account_key, .certificate_key = &cert_key, .replaces = replaces, .log = log_line,
+    };
+    log_text[0] = '\0';
+    if (!acme_client_init(&client, &cfg))
+        return false;
+    next();
+    answer_full(200, NULL, NULL, "", dir);
+    next();
+    answer(200, NULL, NULL);
+    next();
+    answer(201, "https://ca.test/acct/1", account_valid);
+    struct acme_action a = next();
+    if (!jws_ok(&a.request, "https://ca.test/order", last_nonce, true, order_payload, cap))
+        return false;
+    answer(201, "https://ca.test/order/5", "{\"status\":\"ready\",\"authorizations\":[\"https://ca.test/authz/5\"],"
+                                          "\"finalize\":\"https://ca.test/order/5/fin\"}");
+    next();
+    answer(200, "https://ca.test/order/5", "{\"status\":\"valid\",\"certificate\":\"https://ca.test/cert/5\"}");
+    next();
+    answer(200, NULL, ari_chain);
+    return next().kind == ACME_DONE;
+}
+
+/* A check of renewal information for `cert_id` against a CA with `dir`;
+ * the client's next request is the renewalInfo GET (or the check has
+ * ended, when the CA offers none). */
+static bool ari_check_begin(const char *dir, const char *cert_id)
+{
+    struct acme_config cfg = {
+        .directory_url = DIR_URL, .names = example_test, .name_count = 1, .challenge = ACME_HTTP01,
+        .account_key = &account_key, .certificate_key = &cert_key, .log = log_line,
+    };
+    log_text[0] = '\0';
+    if (!acme_client_init_check(&client, &cfg, cert_id))
+        return false;
+    struct acme_action a = next();
+    if (!is_send(&a, "GET", DIR_URL))
+        return false;
+    answer_full(200, NULL, NULL, "", dir);
+    return true;
+}
+
+/* RFC 3339 text of t (UTC). */
+static const char *rfc3339_text(int64_t t)
+{
+    static char out[4][32];
+    static int k;
+    char *o = out[k++ % 4];
+    time_t tt = (time_t)t;
+    struct tm tm;
+    gmtime_r(&tt, &tm);
+    strftime(o, sizeof out[0], "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return o;
+}
+
+/* The CA's answer to the renewalInfo GET: a window [start, end). */
+static void answer_window(int64_t start, int64_t end, const char *retry_after)
+{
+    char body[256];
+    snprintf(body, sizeof body, "{\"suggestedWindow\":{\"start\":\"%s\",\"end\":\"%s\"}}", rfc3339_text(start),
+             rfc3339_text(end));
+    answer_full(200, NULL, retry_after, "", body);
+}
+
+/* One whole check answered with a window; the state takes its result. */
+static bool check_with_window(struct acme_renewal_state *st, int64_t start, int64_t end, const char *retry_after,
+                              uint64_t random)
+{
+    if (!ari_check_begin(directory_ari, st->cert_id))
+        return false;
+    next();
+    answer_window(start, end, retry_after);
+    if (next().kind != ACME_CHECKED)
+        return false;
+    struct acme_ari_result r;
+    acme_client_renewal_info(&client, &r);
+    acme_renewal_checked(st, &r, now, random);
+    return r.outcome == ACME_ARI_WINDOW;
+}
+
+static void test_ari_exchange(void)
+{
+    char payload[4096], url[512];
+    CHECK("ari: a first run (nothing to replace) against a CA with renewalInfo",
+          ari_run(directory_ari, NULL, payload, sizeof payload));
+    CHECK("ari: ... orders without \"replaces\"",
+          strcmp(payload, "{\"identifiers\":[{\"type\":\"dns\",\"value\":\"example.test\"}]}") == 0);
+    CHECK("ari: ... and has the issued certificate's CertID", strcmp(acme_client_cert_id(&client), ari_cert_id_expected) == 0);
+    struct acme_renewal_state st;
+    acme_renewal_issued(&st, ari_not_before, ari_not_after, acme_client_cert_id(&client), now);
+    int64_t two_thirds = acme_renewal_time(ari_not_before, ari_not_after);
+    CHECK("ari: renewal information is asked for right after issuance", acme_next_check(&st) == now);
+    CHECK("ari: until it answers, the renewal is at two thirds", acme_next_run(&st, now) == two_thirds);
+
+    /* the check: directory, then GET renewalInfo/<CertID>, unauthenticated */
+    CHECK("ari: a check begins with the directory", ari_check_begin(directory_ari, st.cert_id));
+    struct acme_action a = next();
+    snprintf(url, sizeof url, "https://ca.test/renewal-info/%s", ari_cert_id_expected);
+    CHECK("ari: then an unauthenticated GET of renewalInfo/<CertID> asking for JSON",
+          is_send(&a, "GET", url) && !a.request.body && a.request.body_len == 0 && !a.request.content_type &&
+              a.request.accept && strcmp(a.request.accept, "application/json") == 0);
+    /* a window later than the two-thirds point: the CA's word wins */
+    int64_t start = two_thirds + 10 * 86400, end = start + 2 * 86400;
+    answer_window(start, end, "21600");
+    a = next();
+    struct acme_ari_result r;
+    acme_client_renewal_info(&client, &r);
+    CHECK("ari: the check ends with the window read", a.kind == ACME_CHECKED && r.outcome == ACME_ARI_WINDOW &&
+                                                          r.start == start && r.end == end && r.retry_after == 21600);
+    CHECK("ari: the window is logged", strstr(log_text, "acme: renewal information: suggested window") != NULL);
+    CHECK("ari: a check is no run: nothing more to do", next().kind == ACME_CHECKED);
+    acme_renewal_checked(&st, &r, now, 123456789);
+    CHECK("ari: the renewal is at a time within the window, chosen from the random bits",
+          acme_next_run(&st, now) == start + 123456789 % (end - start) && acme_next_run(&st, now) >= start &&
+              acme_next_run(&st, now) < end);
+    CHECK("ari: ... later than two thirds: the window supersedes the client's own point",
+          acme_next_run(&st, now) > two_thirds && strstr(acme_renewal_due_why(&st), "suggested window"));
+    CHECK("ari: Retry-After (6 h) sets the next check", acme_next_check(&st) == now + 21600);
+    struct acme_renewal_state edges = st;
+    edges.have_window = false;
+    acme_renewal_checked(&edges, &r, now, 0);
+    int64_t first = acme_renewal_due(&edges);
+    edges.have_window = false;
+    acme_renewal_checked(&edges, &r, now, (uint64_t)(end - start) - 1);
+    CHECK("ari: the choice spans the window, start included, end not", first == start && acme_renewal_due(&edges) == end - 1);
+
+    /* the next check, 6 h later: the same window keeps the time chosen */
+    now += 21600;
+    int64_t chosen = acme_renewal_due(&st);
+    CHECK("ari: a later check answering the same window", check_with_window(&st, start, end, "21600", 987654321));
+    CHECK("ari: ... keeps the time chosen before (no drift towards the start)", acme_renewal_due(&st) == chosen);
+    /* the CA moves the window earlier than two thirds, as before a mass revocation */
+    int64_t early_start = now + 3 * 86400, early_end = early_start + 3600;
+    CHECK("ari: a check answering an earlier window", check_with_window(&st, early_start, early_end, NULL, 42));
+    CHECK("ari: ... moves the renewal into it, earlier than two thirds",
+          acme_next_run(&st, now) == early_start + 42 && acme_next_run(&st, now) < two_thirds);
+    CHECK("ari: no Retry-After: checked again in 6 h", acme_next_check(&st) == now + 6 * 3600);
+
+    /* Retry-After's bounds: at least a minute, at most a day */
+    check_with_window(&st, early_start, early_end, "5", 42);
+    CHECK("ari: Retry-After under a minute counts as a minute", acme_next_check(&st) == now + 60);
+    check_with_window(&st, early_start, early_end, "999999999999", 42);
+    CHECK("ari: Retry-After over a day counts as a day", acme_next_check(&st) == now + 86400);
+    char date[HTTP_DATE_LEN + 1];
+    http_date_format((uint64_t)(now + 7200), date);
+    date[HTTP_DATE_LEN] = '\0';
+    check_with_window(&st, early_start, early_end, date, 42);
+    CHECK("ari: Retry-After as an HTTP date (2 h ahead)", acme_next_check(&st) == now + 7200);
+    check_with_window(&st, early_start, early_end, "soon", 42);
+    CHECK("ari: a Retry-After that is neither: 6 h", acme_next_check(&st) == now + 6 * 3600);
+
+    /* a window wholly in the past: renew at once */
+    CHECK("ari: a check answering a window in the past", check_with_window(&st, now - 7200, now - 3600, "21600", 99));
+    CHECK("ari: ... makes the renewal due now", acme_next_run(&st, now) <= now);
+
+    /* the renewal run names the certificate it replaces */
+    const char *replaced = st.cert_id;
+    CHECK("ari: the renewal run", ari_run(directory_ari, replaced, payload, sizeof payload));
+    char expect[512];
+    snprintf(expect, sizeof expect, "{\"identifiers\":[{\"type\":\"dns\",\"value\":\"example.test\"}],\"replaces\":\"%s\"}",
+             ari_cert_id_expected);
+    CHECK("ari: ... orders with \"replaces\": the replaced certificate's CertID", strcmp(payload, expect) == 0);
+    if (strcmp(payload, expect) != 0)
+        printf("# got: %s\n", payload);
+}
+
+static void test_ari_replaces_refused(void)
+{
+    struct acme_config cfg = {
+        .directory_url = DIR_URL, .names = example_test, .name_count = 1, .challenge = ACME_HTTP01,
+        .account_key = &account_key, .certificate_key = &cert_key, .replaces = "aYhba4dGQEHhs3uEe6CuLN4ByNQ.AIdlQyE",
+        .log = log_line,
+    };
+    log_text[0] = '\0';
+    acme_client_init(&client, &cfg);
+    to_account_request();
+    next();
+    answer(201, "https://ca.test/acct/1", account_valid);   /* (the directory had no renewalInfo) */
+    struct acme_action a = next();
+    char payload[1024];
+    CHECK("ari: no \"replaces\" to a CA that offers no renewal information",
+          jws_ok(&a.request, "https://ca.test/order", last_nonce, true, payload, sizeof payload) &&
+              strstr(payload, "replaces") == NULL);
+
+    acme_client_init(&client, &cfg);
+    next();
+    answer_full(200, NULL, NULL, "", directory_ari);
+    next();
+    answer(200, NULL, NULL);
+    next();
+    answer(201, "https://ca.test/acct/1", account_valid);
+    a = next();
+    CHECK("ari: \"replaces\" sent", jws_ok(&a.request, "https://ca.test/order", last_nonce, true, payload, sizeof payload) &&
+                                        strstr(payload, "\"replaces\":\"aYhba4dGQEHhs3uEe6CuLN4ByNQ.AIdlQyE\""));
+    answer(409, NULL, "{\"type\":\"urn:ietf:params:acme:error:alreadyReplaced\",\"detail\":\"already has a replacement order\"}");
+    a = next();
+    CHECK("ari: alreadyReplaced: the order is sent again at once, without \"replaces\"",
+          jws_ok(&a.request, "https://ca.test/order", last_nonce, true, payload, sizeof payload) &&
+              strcmp(payload, "{\"identifiers\":[{\"type\":\"dns\",\"value\":\"example.test\"}]}") == 0);
+    CHECK("ari: ... saying so", strstr(log_text, "acme: newOrder: HTTP 409, alreadyReplaced: already has a replacement order; "
+                                                 "ordering again without \"replaces\"") != NULL);
+    answer(201, "https://ca.test/order/5", "{\"status\":\"ready\",\"authorizations\":[\"https://ca.test/authz/5\"],"
+                                          "\"finalize\":\"https://ca.test/order/5/fin\"}");
+    CHECK("ari: ... and the run goes on", is_send((a = next(), &a), "POST", "https://ca.test/order/5/fin"));
+
+    /* a server error over "replaces" (upstream Pebble answers 500 for a
+     * certificate it does not know): retried after back-off, without it */
+    acme_client_init(&client, &cfg);
+    next();
+    answer_full(200, NULL, NULL, "", directory_ari);
+    next();
+    answer(200, NULL, NULL);
+    next();
+    answer(201, "https://ca.test/acct/1", account_valid);
+    next();
+    answer(500, NULL, "{\"type\":\"urn:ietf:params:acme:error:serverInternal\",\"detail\":\"could not find an order\"}");
+    a = next();
+    CHECK("ari: a server error: a wait first", a.kind == ACME_WAIT && a.until == now + 2);
+    now = a.until;
+    a = next();
+    CHECK("ari: ... then the order without \"replaces\"",
+          jws_ok(&a.request, "https://ca.test/order", last_nonce, true, payload, sizeof payload) &&
+              strstr(payload, "replaces") == NULL);
+
+    /* rateLimited is about the rate, not "replaces", which may be what exempts the renewal */
+    acme_client_init(&client, &cfg);
+    next();
+    answer_full(200, NULL, NULL, "", directory_ari);
+    next();
+    answer(200, NULL, NULL);
+    next();
+    answer(201, "https://ca.test/acct/1", account_valid);
+    next();
+    answer_full(429, NULL, "60", NULL, "{\"type\":\"urn:ietf:params:acme:error:rateLimited\"}");
+    now = next().until;
+    a = next();
+    CHECK("ari: rateLimited: the order keeps \"replaces\"",
+          jws_ok(&a.request, "https://ca.test/order", last_nonce, true, payload, sizeof payload) &&
+              strstr(payload, "\"replaces\""));
+
+    static const char *const bad_replaces = "not a CertID";
+    cfg.replaces = bad_replaces;
+    CHECK("ari: init refuses a \"replaces\" that is no CertID", !acme_client_init(&client, &cfg));
+}
+
+static void test_ari_failures(void)
+{
+    struct acme_renewal_state st;
+    acme_renewal_issued(&st, ari_not_before, ari_not_after, ari_cert_id_expected, now);
+    int64_t two_thirds = acme_renewal_time(ari_not_before, ari_not_after);
+    struct acme_ari_result r;
+    static const struct {
+        const char *body, *log;
+    } malformed[] = {
+        { "{\"suggestedWindow\":", "not JSON" },
+        { "{\"suggestedWindow\":{\"start\":\"2025-13-01T00:00:00Z\",\"end\":\"2025-01-03T04:00:00Z\"}}",
+          "the window's start is not an RFC 3339 time" },
+        { "{\"suggestedWindow\":{\"start\":\"2025-01-03T04:00:00Z\",\"end\":\"2025-01-02T04:00:00Z\"}}",
+          "the window does not end after it starts" },
+    };
+    for (size_t i = 0; i < sizeof malformed / sizeof malformed[0]; i++) {
+        ari_check_begin(directory_ari, st.cert_id);
+        next();
+        answer_full(200, NULL, "60", "", malformed[i].body);
+        struct acme_action a = next();
+        acme_client_renewal_info(&client, &r);
+        char name[160], line[256];
+        snprintf(name, sizeof name, "ari: a malformed answer (%s) ends the check without a window, logged", malformed[i].log);
+        snprintf(line, sizeof line, "acme: renewal information ignored: renewalInfo: malformed answer (HTTP 200): %s",
+                 malformed[i].log);
+        CHECK(name, a.kind == ACME_CHECKED && r.outcome == ACME_ARI_FAILED && strstr(log_text, line));
+        if (!strstr(log_text, line))
+            printf("# log: %s", log_text);
+        acme_renewal_checked(&st, &r, now, 7);
+        CHECK("ari: ... the renewal stays at two thirds, the next check in 6 h (not the Retry-After)",
+              acme_next_run(&st, now) == two_thirds && acme_next_check(&st) == now + 6 * 3600 &&
+                  strstr(acme_renewal_due_why(&st), "two thirds"));
+    }
+
+    ari_check_begin(directory_ari, st.cert_id);
+    next();
+    answer_full(404, NULL, NULL, "", "{\"type\":\"urn:ietf:params:acme:error:malformed\",\"detail\":\"no such certificate\"}");
+    struct acme_action a = next();
+    acme_client_renewal_info(&client, &r);
+    CHECK("ari: an error answer ends the check without a window, quoting the CA",
+          a.kind == ACME_CHECKED && r.outcome == ACME_ARI_FAILED &&
+              strstr(log_text, "renewal information ignored: renewalInfo: HTTP 404, malformed: no such certificate"));
+
+    /* temporary errors are retried with back-off a few times first (RFC 9773 section 4.3.3) */
+    ari_check_begin(directory_ari, st.cert_id);
+    int requests = 0;
+    for (a = next(); a.kind == ACME_SEND || a.kind == ACME_WAIT; a = next()) {
+        if (a.kind == ACME_WAIT) {
+            now = a.until;
+            continue;
+        }
+        requests++;
+        answer(requests % 2 ? 503 : 0, NULL, NULL);
+    }
+    acme_client_renewal_info(&client, &r);
+    CHECK("ari: 503s and no answers are retried, then the check ends without a window",
+          a.kind == ACME_CHECKED && r.outcome == ACME_ARI_FAILED && requests == ACME_MAX_RETRIES + 1);
+
+    /* a window known, then checks that fail: the earlier of its time and two thirds */
+    check_with_window(&st, two_thirds + 86400, two_thirds + 2 * 86400, "21600", 0);
+    CHECK("ari: a window after two thirds", acme_next_run(&st, now) == two_thirds + 86400);
+    r = (struct acme_ari_result){ .outcome = ACME_ARI_FAILED };
+    acme_renewal_checked(&st, &r, now, 0);
+    CHECK("ari: once a check fails, not later than two thirds", acme_next_run(&st, now) == two_thirds &&
+                                                                    strstr(acme_renewal_due_why(&st), "latest check failed"));
+    check_with_window(&st, two_thirds - 2 * 86400, two_thirds - 86400, "21600", 0);
+    acme_renewal_checked(&st, &r, now, 0);
+    CHECK("ari: ... and the window's time when it is earlier", acme_next_run(&st, now) == two_thirds - 2 * 86400);
+    check_with_window(&st, two_thirds + 86400, two_thirds + 2 * 86400, "21600", 0);
+    CHECK("ari: a good answer again: the CA's window", acme_next_run(&st, now) == two_thirds + 86400);
+    st.failures = 2;
+    CHECK("ari: failed runs back off as before", acme_next_run(&st, two_thirds + 3 * 86400) == two_thirds + 3 * 86400 + 120);
+    st.failures = 0;
+    st.next_check = ari_not_after;
+    CHECK("ari: no check once the certificate has expired", acme_next_check(&st) == INT64_MAX);
+}
+
+static void test_ari_absent(void)
+{
+    char payload[1024];
+    CHECK("ari: a run against a CA without renewalInfo",
+          ari_run(directory, "aYhba4dGQEHhs3uEe6CuLN4ByNQ.AIdlQyE", payload, sizeof payload));
+    CHECK("ari: ... orders without \"replaces\" and has no CertID to check",
+          strstr(payload, "replaces") == NULL && acme_client_cert_id(&client)[0] == '\0' &&
+              strstr(log_text, "renewal information") == NULL);
+    struct acme_renewal_state st;
+    acme_renewal_issued(&st, ari_not_before, ari_not_after, acme_client_cert_id(&client), now);
+    CHECK("ari: ... no check planned, renewal at two thirds as before",
+          acme_next_check(&st) == INT64_MAX && acme_next_run(&st, now) == acme_renewal_time(ari_not_before, ari_not_after));
+
+    /* a CA that stops offering it */
+    acme_renewal_issued(&st, ari_not_before, ari_not_after, ari_cert_id_expected, now);
+    check_with_window(&st, now + 86400, now + 2 * 86400, NULL, 0);
+    CHECK("ari: a check against a CA that has stopped offering renewal information",
+          ari_check_begin(directory, st.cert_id) && next().kind == ACME_CHECKED);
+    struct acme_ari_result r;
+    acme_client_renewal_info(&client, &r);
+    acme_renewal_checked(&st, &r, now, 0);
+    CHECK("ari: ... ends saying so, with no more checks and renewal at two thirds",
+          r.outcome == ACME_ARI_ABSENT && strstr(log_text, "the CA offers no renewal information") &&
+              acme_next_check(&st) == INT64_MAX && acme_next_run(&st, now) == acme_renewal_time(ari_not_before, ari_not_after));
+    struct acme_config cfg = { .directory_url = DIR_URL, .names = example_test, .name_count = 1,
+                               .account_key = &account_key, .certificate_key = &cert_key };
+    CHECK("ari: a check needs a CertID", !acme_client_init_check(&client, &cfg, "") &&
+                                             !acme_client_init_check(&client, &cfg, "no.Cert.ID"));
+}
+
 int main(void)
 {
     keys();
@@ -602,5 +1162,12 @@ int main(void)
     test_malformed();
     test_poll_bound();
     test_cert_validity();
+    test_ari_cert_id();
+    test_rfc3339();
+    test_renewal_info_parse();
+    test_ari_exchange();
+    test_ari_replaces_refused();
+    test_ari_failures();
+    test_ari_absent();
     return CHECK_DONE();
 }
