@@ -486,8 +486,7 @@ static void on_renewal_info(struct acme_client *c, int64_t now, const struct acm
         .end = info.end,
         .retry_after = retry_after_seconds(r->retry_after, now, ACME_ARI_CHECK_MAX),
     };
-    say(c, "acme: renewal information: suggested window %lld to %lld, asked again in %s s%s%s", (long long)info.start,
-        (long long)info.end, r->retry_after && c->ari.retry_after >= 0 ? r->retry_after : "(no Retry-After)",
+    say(c, "acme: renewal information: suggested window %lld to %lld%s%s", (long long)info.start, (long long)info.end,
         info.explanation_url[0] ? "; explanation: " : "", info.explanation_url);
     go(c, ACME_STEP_DONE);
 }

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "acme/acme_schedule.h"
+#include "acme/ari_cert_id.h"
 #include "acme/ca_roots.h"
 #include "acme/http_exchange.h"
 #include "acme/https_conn.h"
@@ -103,6 +104,23 @@ static bool new_key(struct p256_key *key)
     return false;
 }
 
+/* A run's configuration, or a check's; a run renewing a certificate
+ * names it (RFC 9773's "replaces"). */
+static struct acme_config client_config(void)
+{
+    return (struct acme_config){
+        .directory_url = options.directory_url,
+        .contact = options.contact,
+        .names = options.names,
+        .name_count = options.name_count,
+        .challenge = options.challenge,
+        .account_key = &account_key,
+        .certificate_key = &certificate_key,
+        .replaces = renewal.have_certificate && renewal.cert_id[0] ? renewal.cert_id : NULL,
+        .log = log_client,
+    };
+}
+
 static void start_run(void *arg)
 {
     (void)arg;
@@ -111,16 +129,7 @@ static void start_run(void *arg)
         log_line("acme: no certificate key could be made; HTTPS keeps what it has");
         return;
     }
-    struct acme_config config = {
-        .directory_url = options.directory_url,
-        .contact = options.contact,
-        .names = options.names,
-        .name_count = options.name_count,
-        .challenge = options.challenge,
-        .account_key = &account_key,
-        .certificate_key = &certificate_key,
-        .log = log_client,
-    };
+    struct acme_config config = client_config();
     if (!acme_client_init(&client, &config)) {
         log_line("acme: %s", acme_client_error(&client));
         return;
@@ -136,20 +145,38 @@ static void start_run(void *arg)
 
 static void schedule_run(void);
 
+/* A check of the CA's renewal information on the certificate in use. */
+static void start_check(void)
+{
+    struct acme_config config = client_config();
+    if (!acme_client_init_check(&client, &config, renewal.cert_id)) {
+        renewal.next_check = 0;     /* (logged) nothing to ask with */
+        schedule_run();
+        return;
+    }
+    step(NULL);
+}
+
 static void run_if_due(void *arg)
 {
     (void)arg;
-    if (acme_next_run(&renewal, now_s()) <= now_s())
+    int64_t now = now_s();
+    if (acme_next_run(&renewal, now) <= now)
         start_run(NULL);
+    else if (acme_next_check(&renewal) <= now)
+        start_check();
     else
         schedule_run();
 }
 
 static void schedule_run(void)
 {
-    int64_t now = now_s(), at = acme_next_run(&renewal, now);
+    int64_t now = now_s(), run = acme_next_run(&renewal, now), check = acme_next_check(&renewal);
+    log_line("acme: next run in %lld s", (long long)(run > now ? run - now : 0));
+    if (check != INT64_MAX)
+        log_line("acme: renewal information asked for again in %lld s", (long long)(check > now ? check - now : 0));
+    int64_t at = check < run ? check : run;
     uint64_t wait_ms = at > now ? (uint64_t)(at - now) * 1000u : 0;
-    log_line("acme: next run in %llu s", (unsigned long long)(wait_ms / 1000u));
     sys_untimeout(run_if_due, NULL);
     sys_timeout((u32_t)(wait_ms < LONGEST_TIMER_MS ? wait_ms : LONGEST_TIMER_MS), run_if_due, NULL);
 }
@@ -214,9 +241,21 @@ static void issued(void *arg)
     }
     int64_t not_before, not_after;
     acme_client_validity(&client, &not_before, &not_after);     /* (the client logged them) */
-    renewal = (struct acme_renewal_state){true, not_before, not_after, 0};
+    acme_renewal_issued(&renewal, not_before, not_after, acme_client_cert_id(&client), now_s());
     keep_certificate(chain_pem[i], len, key_pem[i], key_len);
     install(NULL);
+    schedule_run();
+}
+
+/* What a check of renewal information found: the renewal time it sets. */
+static void checked(void)
+{
+    struct acme_ari_result result;
+    uint64_t random;
+    acme_client_renewal_info(&client, &result);
+    plat_random(&random, sizeof random);
+    acme_renewal_checked(&renewal, &result, now_s(), random);
+    log_line("acme: renewal at %lld: %s", (long long)acme_renewal_due(&renewal), acme_renewal_due_why(&renewal));
     schedule_run();
 }
 
@@ -503,6 +542,9 @@ static void step(void *arg)
         case ACME_DONE:
             issued(NULL);
             return;
+        case ACME_CHECKED:
+            checked();
+            return;
         case ACME_FAILED:
             log_line("acme: run failed: %s; HTTPS keeps what it has", acme_client_error(&client));
             dns_challenges_clear(&dns_table);
@@ -613,7 +655,12 @@ static void restore_certificate(void)
         log_line("acme: state: ignoring the certificate kept in %s: %s; a new one is ordered", s->where, err);
         return;
     }
-    renewal = (struct acme_renewal_state){true, not_before, not_after, 0};
+    /* its renewal information is asked for as after an issuance: what the
+     * CA said before the restart is not kept */
+    char cert_id[ARI_CERT_ID_MAX];
+    if (!ari_cert_id_pem(chain_pem[i], (size_t)chain_len, cert_id, sizeof cert_id))
+        cert_id[0] = '\0';
+    acme_renewal_issued(&renewal, not_before, not_after, cert_id, now);
     log_line("acme: state: serving the certificate kept in %s, valid %lld to %lld; renewal at %lld", s->where,
              (long long)not_before, (long long)not_after, (long long)acme_renewal_time(not_before, not_after));
     install(NULL);

@@ -12,9 +12,12 @@
  * Every step and every failure is logged. A failed run leaves HTTPS as it
  * was and is tried again with capped exponential back-off
  * (acme/acme_schedule.h); an issued certificate is renewed at two thirds of
- * its lifetime. With storage, the account key and each issued certificate
- * are kept, so that a restart serves the certificate it had and orders
- * nothing before its renewal point, as the same account.
+ * its lifetime, or, when the CA offers ACME Renewal Information (RFC 9773),
+ * within the window it suggests, asked for right after issuance (or after
+ * a restart) and again as often as its Retry-After says. With storage, the
+ * account key and each issued certificate are kept, so that a restart
+ * serves the certificate it had and orders nothing before its renewal
+ * point, as the same account.
  */
 #ifndef UNIHOST_ACME_SERVICE_H
 #define UNIHOST_ACME_SERVICE_H

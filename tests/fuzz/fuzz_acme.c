@@ -9,13 +9,18 @@
  *           (its value byte 1 >> 3, in seconds);
  *   bytes 2-3: the body's length (big-endian), then the body.
  * Publications are acknowledged at once; waits are skipped to their end.
+ * The first byte's bit 6, when set, makes the run a check of renewal
+ * information (RFC 9773) instead; a run renews a certificate, so its
+ * order names one in "replaces" when the directory offers renewalInfo.
  *
  * Invariants (a trap when broken): every action is well formed (a request
  * has a method and an https URL, a POST a JWS that our JSON reader
  * accepts, a wait lies in the future, a publication names a configured
  * domain and a value), a failure says why, a success has a chain and a
- * renewal time within its validity, and the run ends within a bounded
- * number of actions for a bounded input.
+ * renewal time within its validity and a CertID that is one or none, a
+ * check sends only GETs and ends in ACME_CHECKED (never a failure of the
+ * renewal) with a window that starts before it ends, and the run ends
+ * within a bounded number of actions for a bounded input.
  */
 #include <stdbool.h>
 #include <stddef.h>
@@ -24,6 +29,7 @@
 
 #include "fuzz_common.h"
 #include "acme/acme_client.h"
+#include "acme/ari_cert_id.h"
 #include "acme/json_read.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -34,6 +40,7 @@ static bool keys_ready;
 
 static const int statuses[] = { 0, 200, 201, 204, 400, 403, 429, 500, 503 };
 static const char *const names[] = { "example.test", "*.example.test", "www.example.test" };
+static const char cert_id[] = "aYhba4dGQEHhs3uEe6CuLN4ByNQ.AIdlQyE";
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -50,9 +57,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     struct acme_config cfg = {
         .directory_url = "https://ca.test/dir", .contact = "mailto:a@example.test", .names = names,
         .name_count = 3, .challenge = size > 0 && data[0] & 0x80 ? ACME_DNS01 : ACME_HTTP01,
-        .account_key = &account_key, .certificate_key = &cert_key,
+        .account_key = &account_key, .certificate_key = &cert_key, .replaces = cert_id,
     };
-    FUZZ_CHECK(acme_client_init(&client, &cfg), "init with a valid configuration");
+    bool check = size > 0 && data[0] & 0x40;
+    if (check)
+        FUZZ_CHECK(acme_client_init_check(&client, &cfg, cert_id), "a check with a valid configuration");
+    else
+        FUZZ_CHECK(acme_client_init(&client, &cfg), "init with a valid configuration");
     int64_t now = 1700000000;
     size_t pos = 0;
     static struct json_token tokens[32];
@@ -60,7 +71,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         FUZZ_CHECK(steps < 4 * 1000, "the run ends");
         struct acme_action a;
         acme_client_next(&client, now, &a);
+        FUZZ_CHECK(!check || a.kind == ACME_CHECKED || a.kind == ACME_WAIT || a.kind == ACME_SEND,
+                   "a check only sends, waits and ends");
+        FUZZ_CHECK(check || a.kind != ACME_CHECKED, "a run does not end as a check");
+        if (a.kind == ACME_CHECKED) {
+            struct acme_ari_result r;
+            acme_client_renewal_info(&client, &r);
+            FUZZ_CHECK(r.outcome == ACME_ARI_ABSENT || r.outcome == ACME_ARI_FAILED || r.outcome == ACME_ARI_WINDOW,
+                       "a check's outcome");
+            FUZZ_CHECK(r.outcome != ACME_ARI_WINDOW || (r.start < r.end && r.retry_after <= 86400),
+                       "a window starts before it ends");
+            FUZZ_CHECK(r.outcome != ACME_ARI_FAILED || acme_client_error(&client)[0] != '\0', "a failed check says why");
+            return 0;
+        }
         if (a.kind == ACME_DONE) {
+            const char *id = acme_client_cert_id(&client);
+            FUZZ_CHECK(id[0] == '\0' || ari_cert_id_valid(id), "a CertID or none");
             size_t len;
             FUZZ_CHECK(acme_client_chain(&client, &len) && len > 0, "done with a chain");
             int64_t nb, na;
@@ -88,6 +114,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         }
         FUZZ_CHECK(a.kind == ACME_SEND, "action kind");
         FUZZ_CHECK(a.request.method && a.request.url && strncmp(a.request.url, "https://", 8) == 0, "request");
+        FUZZ_CHECK(!check || strcmp(a.request.method, "GET") == 0, "a check only GETs");
         if (strcmp(a.request.method, "POST") == 0) {
             struct json_doc doc;
             struct json_error err;

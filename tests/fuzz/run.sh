@@ -1,7 +1,7 @@
 #!/bin/sh
 # unihost's fuzzing driver: builds the libFuzzer targets in tests/fuzz/
 # (fuzz_dns, fuzz_http, fuzz_blob, fuzz_tls, fuzz_tls13, fuzz_transfer, fuzz_ec, fuzz_sha,
-# fuzz_cookie, fuzz_dns_stream, fuzz_http_stream, fuzz_tsig, fuzz_blob_push, fuzz_json, fuzz_acme, fuzz_acme_http) with ASan and UBSan into $BUILD/fuzz/,
+# fuzz_cookie, fuzz_dns_stream, fuzz_http_stream, fuzz_tsig, fuzz_blob_push, fuzz_json, fuzz_acme, fuzz_acme_http, fuzz_dns_lookup, fuzz_ari) with ASan and UBSan into $BUILD/fuzz/,
 # replays the kept reproducers in tests/fuzz/crashes/TARGET/, then fuzzes
 # each target for $FUZZ_SECONDS seconds from a copy of its seed corpus
 # (tests/fuzz/corpus/TARGET/ is only read; the run's corpus, logs and crash
@@ -14,7 +14,7 @@
 #   FUZZ_TARGETS="dns http" sh tests/fuzz/run.sh      # a subset
 #
 # Environment: BUILD (build), FUZZ_SECONDS (20), FUZZ_TARGETS (dns http blob tls tls13 transfer ec sha
-# cookie dns_stream http_stream tsig blob_push json acme acme_http),
+# cookie dns_stream http_stream tsig blob_push json acme acme_http dns_lookup ari),
 # FUZZ_CC (clang), LLHTTP_SRC (/usr/share/llhttp), LLHTTP_INCLUDE
 # (/usr/share/include/llhttp), UNIHOST_FUZZ_BLOB ($BUILD/tests/fixture.blob).
 set -u
@@ -22,7 +22,7 @@ cd "$(dirname "$0")/../.." || exit 1
 
 BUILD=${BUILD:-build}
 FUZZ_SECONDS=${FUZZ_SECONDS:-20}
-FUZZ_TARGETS=${FUZZ_TARGETS:-dns http blob tls tls13 transfer ec sha cookie dns_stream http_stream tsig blob_push json acme acme_http dns_lookup}
+FUZZ_TARGETS=${FUZZ_TARGETS:-dns http blob tls tls13 transfer ec sha cookie dns_stream http_stream tsig blob_push json acme acme_http dns_lookup ari}
 CC=${FUZZ_CC:-clang}
 LLHTTP_SRC=${LLHTTP_SRC:-/usr/share/llhttp}
 LLHTTP_INCLUDE=${LLHTTP_INCLUDE:-/usr/share/include/llhttp}
