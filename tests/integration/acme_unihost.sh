@@ -12,7 +12,9 @@
 # site (no redirect) and nothing listens on 443; unihost logs the
 # issuance; curl trusting only Pebble's root verifies
 # https://www.unihost.test/ and gets the page; afterwards port 80
-# redirects to HTTPS and HTTPS sends HSTS. Then DNS-01: a second Pebble
+# redirects to HTTPS and HTTPS sends HSTS; the renewal is planned at two
+# thirds of the lifetime when the CA offers no renewal information
+# (RFC 9773), within its window when it does. Then DNS-01: a second Pebble
 # resolving through unihost's own DNS issues for the apex and its
 # wildcard, the TXT records answered from unihost's challenge table, and
 # withdrawn after.
@@ -163,6 +165,28 @@ hsts=$(nsx curl -s -D - -o /dev/null --cacert "$T/root.pem" --resolve "www.uniho
     https://www.unihost.test/ | grep -ci '^strict-transport-security:')
 check "with the certificate: port 80 redirects (301) and HTTPS sends HSTS" "port 80 $code, HSTS lines $hsts" \
     sh -c "[ '$code' = 301 ] && [ '$hsts' = 1 ]"
+# The renewal's plan. Debian's Pebble 2.4 offers no renewalInfo (RFC 9773:
+# upstream Pebble since 2.6 does): unihost asks nothing more and renews at
+# two thirds of the certificate's lifetime. A Pebble that offers it is
+# asked right after issuance, and its window sets the renewal.
+nsx curl -s --cacert "$T/ca.pem" "https://$HOST:14000/dir" > "$T/dir.json"
+issued_line=$(grep -o 'acme: certificate issued, valid [0-9]* to [0-9]*; renewal at [0-9]*.*' "$UH_LOG" | head -n 1)
+if grep -q '"renewalInfo"' "$T/dir.json"; then
+    for _ in $(seq 1 100); do grep -q 'acme: renewal at' "$UH_LOG" && break; sleep 0.1; done
+    check "the CA offers renewalInfo: unihost asks for it after issuance and renews within its window" \
+        "$(grep 'acme: .*renew' "$UH_LOG" | tr '\n' ' ')" \
+        grep -q 'acme: renewal at [0-9]*: a time chosen within the CA.s suggested window' "$UH_LOG"
+else
+    set -- $(echo "$issued_line" | sed 's/[^0-9 ]//g')
+    nb=${1:-0} na=${2:-0} at=${3:-0}
+    next=$(grep -o 'acme: next run in [0-9]* s' "$UH_LOG" | tail -n 1 | sed 's/[^0-9]//g')
+    due_in=$((at - $(date +%s)))
+    check "the CA offers no renewalInfo: no check of renewal information, renewal at two thirds of the lifetime" \
+        "$issued_line; next run in ${next:-?} s, two thirds in $due_in s; $(grep -c 'renewal information' "$UH_LOG") lines on renewal information" \
+        sh -c "[ $na -gt $nb ] && [ $at = $((nb + (na - nb) / 3 * 2)) ] && [ '${next:-0}' -gt 0 ] &&
+               [ \$((${next:-0} - $due_in)) -ge 0 ] && [ \$((${next:-0} - $due_in)) -le 30 ] &&
+               ! grep -q 'renewal information' '$UH_LOG' && ! grep -q replaces '$UH_LOG'"
+fi
 uh_stop
 check "unihost stops cleanly" "status $UH_STATUS" [ "${UH_STATUS:-1}" = 0 ]
 
