@@ -329,6 +329,10 @@ int main(int argc, char **argv)
         }
         case ACME_FAILED:
             die(acme_client_error(&client));
+            break;
+        case ACME_CHECKED:      /* only a check ends so, and this driver starts none */
+            die("a run ended as a check of renewal information");
+            break;
         }
     }
     die("too many steps");
