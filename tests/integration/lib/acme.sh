@@ -12,8 +12,9 @@
 #                                   -- prints a Pebble config: the directory on
 #                                      ADDR:14000, management (the roots) on
 #                                      ADDR:15000, HTTP-01 checks on HTTP_PORT
-#   acme_wait_issued                -- prints 1 once $UH_LOG says HTTPS took
-#                                      the issued certificate, 0 if the run
+#   acme_wait_issued                -- prints 1 once $UH_LOG says a
+#                                      certificate was issued and HTTPS took
+#                                      it (not one kept from before), 0 if the run
 #                                      failed, unihost stopped or 60 s passed
 #                                      first
 
@@ -54,7 +55,8 @@ EOF
 
 acme_wait_issued() {
     for _ in $(seq 1 600); do
-        if grep -q 'acme: HTTPS now uses the new certificate' "$UH_LOG"; then echo 1; return; fi
+        if grep -q 'acme: certificate issued' "$UH_LOG" &&
+           grep -q 'acme: HTTPS now uses the new certificate' "$UH_LOG"; then echo 1; return; fi
         if grep -q 'acme: run failed' "$UH_LOG"; then break; fi
         uh_alive "$UH_PID" || break
         sleep 0.1
