@@ -18,6 +18,7 @@
 # openssl and given with --acme-account-key is that same account.
 UH_TEST=acme_state
 . "$(dirname "$0")/lib/uh.sh"
+. "$UH_ROOT/tests/integration/lib/acme.sh"
 
 uh_require_root
 uh_require_tools pebble pebble-challtestsrv openssl curl
@@ -38,29 +39,8 @@ HOST=$UNIHOST_HOST4
 STATE=$T/state
 
 # ---- Pebble, its HTTPS certificate from a test CA, and pebble-challtestsrv ------
-openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -noenc -days 2 -subj /CN=acme-test-ca \
-    -addext basicConstraints=critical,CA:TRUE -addext keyUsage=critical,keyCertSign \
-    -keyout "$T/ca.key" -out "$T/ca.pem" 2> "$T/openssl.log" &&
-openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -noenc -subj /CN=$CA_HOST \
-    -keyout "$T/wfe.key" -out "$T/wfe.csr" 2>> "$T/openssl.log" &&
-printf 'subjectAltName=DNS:%s,IP:%s\nextendedKeyUsage=serverAuth\n' "$CA_HOST" "$HOST" > "$T/wfe.ext" &&
-openssl x509 -req -in "$T/wfe.csr" -CA "$T/ca.pem" -CAkey "$T/ca.key" -CAcreateserial -days 2 \
-    -extfile "$T/wfe.ext" -out "$T/wfe.pem" 2>> "$T/openssl.log" ||
-    { notok "test CA" "openssl failed"; diag < "$T/openssl.log"; exit 1; }
-cat > "$T/pebble.json" <<EOF
-{
-  "pebble": {
-    "listenAddress": "$HOST:14000",
-    "managementListenAddress": "$HOST:15000",
-    "certificate": "$T/wfe.pem",
-    "privateKey": "$T/wfe.key",
-    "httpPort": 80,
-    "tlsPort": 5001,
-    "ocspResponderURL": "",
-    "externalAccountBindingRequired": false
-  }
-}
-EOF
+acme_test_ca "$T" "$CA_HOST" "IP:$HOST" || exit 1
+acme_pebble_config "$HOST" "$T/wfe.pem" "$T/wfe.key" 80 > "$T/pebble.json"
 # Every name is unihost's address (Pebble's HTTP-01 requests go there) but
 # ca.test, Pebble's.
 ip netns exec "$UH_NS" pebble-challtestsrv -dns01 "$HOST:8053" -management 127.0.0.1:8055 \
@@ -89,17 +69,6 @@ fi
 nsx curl -s --cacert "$T/ca.pem" -o "$T/root.pem" "https://$HOST:15000/roots/0"
 ACME="--acme-directory https://$CA_HOST:14000/dir --acme-ca $T/ca.pem --resolver $HOST:8053"
 
-# wait_issued: prints 1 once unihost's log says HTTPS took an issued
-# certificate, 0 if the run failed or 60 s passed first.
-wait_issued() {
-    for _ in $(seq 1 600); do
-        if grep -q 'acme: certificate issued' "$UH_LOG" &&
-           grep -q 'acme: HTTPS now uses the new certificate' "$UH_LOG"; then echo 1; return; fi
-        if grep -q 'acme: run failed' "$UH_LOG"; then break; fi
-        sleep 0.1
-    done
-    echo 0
-}
 # served_fingerprint: the SHA-256 fingerprint of the certificate unihost's
 # HTTPS serves now (openssl s_client), "" if none.
 served_fingerprint() {
@@ -141,7 +110,7 @@ if ! uh_start $ACME --state-dir "$STATE"; then
     notok "unihost starts with --state-dir" "see the log above"
     exit 1
 fi
-issued=$(wait_issued)
+issued=$(acme_wait_issued)
 check "first run: a certificate is issued with --state-dir (a directory made at start-up)" "$(acme_lines)" \
     sh -c "[ $issued = 1 ] && grep -q 'acme: state: new account key kept in $STATE' '$UH_LOG' &&
            grep -q 'acme: state: certificate kept in $STATE' '$UH_LOG'"
@@ -205,7 +174,7 @@ fi
 # ---- 3: without the certificate, a new one, by the same account --------------------------
 rm -f "$STATE/certificate.pem" "$STATE/certificate-key.pem"
 if uh_start $ACME --state-dir "$STATE"; then
-    issued=$(wait_issued)
+    issued=$(acme_wait_issued)
     check "without the kept certificate: a new one is issued" "$(acme_lines)" \
         sh -c "[ $issued = 1 ] && grep -q 'acme: state: no certificate kept in $STATE yet' '$UH_LOG'"
     check "... by the same account: unihost uses the first run's account URL, Pebble counts no new account" \
@@ -224,7 +193,7 @@ head -c 300 "$STATE/certificate.pem" > "$T/cut.pem"
 cp "$T/cut.pem" "$STATE/certificate.pem"
 orders=$(pebble_orders)
 if uh_start $ACME --state-dir "$STATE"; then
-    issued=$(wait_issued)
+    issued=$(acme_wait_issued)
     check "a corrupt certificate file: unihost says it ignores it, and why" "$(acme_lines 6)" \
         grep -q "acme: state: ignoring the certificate kept in $STATE: the chain has no readable CERTIFICATE" "$UH_LOG"
     check "... and a new certificate is issued (one more order at Pebble), kept whole" \
@@ -237,7 +206,7 @@ fi
 # ---- 5: --acme-account-key, as openssl writes PKCS#8: the same account ----------------
 openssl pkcs8 -topk8 -nocrypt -in "$STATE/account-key.pem" -out "$T/account.p8" 2>> "$T/openssl.log"
 if grep -q 'BEGIN PRIVATE KEY' "$T/account.p8" && uh_start $ACME --acme-account-key "$T/account.p8"; then
-    issued=$(wait_issued)
+    issued=$(acme_wait_issued)
     check "--acme-account-key (PKCS#8, no state directory): issued by the same account" \
         "account was '$account'; $(grep 'account' "$UH_LOG" | tr '\n' ' ')" \
         sh -c "[ $issued = 1 ] && grep -q 'acme: account key from $T/account.p8' '$UH_LOG' &&

@@ -20,6 +20,7 @@
 # withdrawn after.
 UH_TEST=acme_unihost
 . "$(dirname "$0")/lib/uh.sh"
+. "$UH_ROOT/tests/integration/lib/acme.sh"
 
 uh_require_root
 uh_require_tools pebble pebble-challtestsrv openssl curl
@@ -40,33 +41,12 @@ CA_HOST=ca.test
 HOST=$UNIHOST_HOST4
 
 # ---- a test CA for Pebble's own HTTPS listener (the CA's name: ca.test) -------
-openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -noenc -days 2 -subj /CN=acme-test-ca \
-    -addext basicConstraints=critical,CA:TRUE -addext keyUsage=critical,keyCertSign \
-    -keyout "$T/ca.key" -out "$T/ca.pem" 2> "$T/openssl.log" &&
-openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -noenc -subj /CN=$CA_HOST \
-    -keyout "$T/wfe.key" -out "$T/wfe.csr" 2>> "$T/openssl.log" &&
-printf 'subjectAltName=DNS:%s,IP:%s\nextendedKeyUsage=serverAuth\n' "$CA_HOST" "$HOST" > "$T/wfe.ext" &&
-openssl x509 -req -in "$T/wfe.csr" -CA "$T/ca.pem" -CAkey "$T/ca.key" -CAcreateserial -days 2 \
-    -extfile "$T/wfe.ext" -out "$T/wfe.pem" 2>> "$T/openssl.log" ||
-    { notok "test CA" "openssl failed"; diag < "$T/openssl.log"; exit 1; }
+acme_test_ca "$T" "$CA_HOST" "IP:$HOST" || exit 1
 # Another CA, which anchors nothing of Pebble's.
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -noenc -days 2 -subj /CN=stranger-ca \
     -addext basicConstraints=critical,CA:TRUE -keyout "$T/other.key" -out "$T/other.pem" 2>> "$T/openssl.log"
 
-cat > "$T/pebble.json" <<EOF
-{
-  "pebble": {
-    "listenAddress": "$HOST:14000",
-    "managementListenAddress": "$HOST:15000",
-    "certificate": "$T/wfe.pem",
-    "privateKey": "$T/wfe.key",
-    "httpPort": 80,
-    "tlsPort": 5001,
-    "ocspResponderURL": "",
-    "externalAccountBindingRequired": false
-  }
-}
-EOF
+acme_pebble_config "$HOST" "$T/wfe.pem" "$T/wfe.key" 80 > "$T/pebble.json"
 
 # pebble-challtestsrv: the resolver of both sides. Every name is unihost's
 # address (Pebble's HTTP-01 requests go there) but ca.test, Pebble's.
@@ -93,17 +73,6 @@ else
     diag < "$T/pebble.log"
     exit 1
 fi
-
-# wait_issued: prints 1 once unihost's log says HTTPS took the issued
-# certificate, 0 if the run failed or 60 s passed first.
-wait_issued() {
-    for _ in $(seq 1 600); do
-        if grep -q 'acme: HTTPS now uses the new certificate' "$UH_LOG"; then echo 1; return; fi
-        if grep -q 'acme: run failed' "$UH_LOG"; then break; fi
-        sleep 0.1
-    done
-    echo 0
-}
 
 # ---- flags that cannot work are refused with a reason, before anything starts ----
 flag_refused() {    # flag_refused WHAT EXPECTED-TEXT FLAGS...
@@ -146,7 +115,7 @@ if ! uh_start --acme-directory "https://$CA_HOST:14000/dir" --acme-ca "$T/ca.pem
 fi
 code=$(nsx curl -s -o /dev/null -w '%{http_code}' "http://$UNIHOST_GUEST4/")
 https=$(nsx curl -s -o /dev/null -w '%{http_code}' --max-time 3 -k "https://$UNIHOST_GUEST4/" 2>/dev/null)
-issued=$(wait_issued)
+issued=$(acme_wait_issued)
 check "before the certificate: port 80 serves the site (200, no redirect), port 443 answers nothing" \
     "port 80 $code, port 443 '$https'" sh -c "[ '$code' = 200 ] && [ '$https' = 000 ]"
 check "unihost gets a certificate for unihost.test and www.unihost.test from Pebble over HTTP-01" \
@@ -209,7 +178,7 @@ if "$CRUNCH" --quiet --site site --zones "$T/zones" -o "$T/dns01.blob" > "$T/cru
     done
     if uh_start --blob "$T/dns01.blob" --acme-directory "https://$CA_HOST:14001/dir" --acme-ca "$T/ca.pem" \
             --resolver "$HOST:8053" --acme-challenge dns-01 --acme-names 'unihost.test,*.unihost.test'; then
-        issued=$(wait_issued)
+        issued=$(acme_wait_issued)
         check "DNS-01: a certificate for unihost.test and *.unihost.test, the TXT records served by unihost's own DNS" \
             "$(grep 'acme: ' "$UH_LOG" | tail -n 4 | tr '\n' ' ')" \
             sh -c "[ $issued = 1 ] && [ \$(grep -c 'acme: DNS-01 TXT at _acme-challenge.unihost.test published' '$UH_LOG') -ge 1 ]"

@@ -13,6 +13,7 @@
 # build/artifacts/browser-home.png and build/artifacts/browser-home-https.png.
 UH_TEST=browser
 . "$(dirname "$0")/lib/uh.sh"
+. "$UH_ROOT/tests/integration/lib/chromium.sh"
 
 uh_require_root
 for tool in chromium python3 timeout openssl base64; do
@@ -33,41 +34,17 @@ else
     notok "unihost starts and is ready" "see the log above"; exit 1
 fi
 
-CHROME_FLAGS="--headless --no-sandbox --disable-gpu --disable-background-networking --disable-component-update
---disable-sync --no-first-run --disable-dev-shm-usage --no-default-browser-check
---ignore-certificate-errors-spki-list=$SPKI"
+CHROME_FLAGS="$CHROME_FLAGS --ignore-certificate-errors-spki-list=$SPKI"
+trap 'chrome_stop; uh_cleanup' EXIT
 
-# ---- every page linked from the home page, sub-resources checked by DevTools
-CHROME_PID=
-stop_chrome() {
-    if [ -n "$CHROME_PID" ] && uh_alive "$CHROME_PID"; then
-        kill -TERM "$CHROME_PID" 2>/dev/null
-        uh_wait_exit "$CHROME_PID" 50 || { kill -KILL "$CHROME_PID" 2>/dev/null; wait "$CHROME_PID" 2>/dev/null; }
-    fi
-    CHROME_PID=
-}
-trap 'stop_chrome; uh_cleanup' EXIT
-
+# ---- every page linked from the home page, sub-resources checked by DevTools,
+# then a screenshot of the home page, kept as an artifact
 # run_scheme SCHEME: the crawl, its self-check and the screenshot over SCHEME.
 run_scheme() {
     SCHEME=$1
     BASE=$SCHEME://$UNIHOST_GUEST4/
-    mkdir -p "$UH_TMP/profile-$SCHEME"
-    # shellcheck disable=SC2086
-    ip netns exec "$UH_NS" timeout 180 chromium $CHROME_FLAGS --user-data-dir="$UH_TMP/profile-$SCHEME" \
-        --remote-debugging-address=127.0.0.1 --remote-debugging-port=$DEVTOOLS_PORT about:blank \
-        > "$UH_TMP/chrome.log" 2>&1 &
-    CHROME_PID=$!
-    nsx timeout 150 python3 tests/integration/lib/cdp_crawl.py "$DEVTOOLS_PORT" "$BASE" 20 > "$UH_TMP/crawl.out" 2>&1
-    crawl_status=$?
-    sed -n "s/^\\(ok\\|not ok\\) - \\(.*\\)\$/\\1 - browser: $SCHEME: \\2/p; /^#/p" "$UH_TMP/crawl.out"
-    grep -vE '^(ok|not ok) - |^#' "$UH_TMP/crawl.out" | diag
-    if [ "$crawl_status" -ne 0 ]; then
-        grep -q '^not ok' "$UH_TMP/crawl.out" || notok "$SCHEME: DevTools crawl" "exited with status $crawl_status"
-        UH_FAILED=1
-        echo "# chromium's log (last lines):"
-        tail -n 15 "$UH_TMP/chrome.log" | diag
-    fi
+    chrome_start "$UH_NS" "$DEVTOOLS_PORT" "$UH_TMP/profile-$SCHEME"
+    chrome_crawl "$UH_NS" "$DEVTOOLS_PORT" "$BASE" "$SCHEME" "$UH_TMP/crawl.out"
     check "$SCHEME: a page with tables and a table of contents loaded, sub-resources all there" \
         "$(grep "changelog" "$UH_TMP/crawl.out" | head -n 1)" \
         grep -q "^ok - load ${BASE}changelog: 200, .*none failed; [1-9][0-9]* tables; a table of contents" "$UH_TMP/crawl.out"
@@ -78,25 +55,10 @@ run_scheme() {
     nsx timeout 60 python3 tests/integration/lib/cdp_crawl.py "$DEVTOOLS_PORT" "$probe" 20 > "$UH_TMP/probe.out" 2>&1
     check "$SCHEME: the crawler reports a missing sub-resource (self-check)" "$(grep -v '^#' "$UH_TMP/probe.out" | tr '\n' ' ')" \
         grep -q "^not ok - .*failed: .*no-such-$$.css: " "$UH_TMP/probe.out"
-    stop_chrome
+    chrome_stop
 
-    # ---- a screenshot of the home page, kept as an artifact
     if [ "$SCHEME" = https ]; then shot=$ARTIFACTS/browser-home-https.png; else shot=$ARTIFACTS/browser-home.png; fi
-    rm -f "$shot"
-    mkdir -p "$UH_TMP/profile2-$SCHEME"
-    # shellcheck disable=SC2086
-    nsx timeout 60 chromium $CHROME_FLAGS --user-data-dir="$UH_TMP/profile2-$SCHEME" --window-size=1280,900 \
-        --screenshot="$shot" "$BASE" > "$UH_TMP/shot.log" 2>&1
-    # A PNG of the window's size, and not a blank one: a rendered page compresses
-    # far less than a single-colour 1280x900 image (a few kB).
-    size=$(wc -c < "$shot" 2>/dev/null || echo 0)
-    dims=$(python3 -c 'import struct,sys; d=open(sys.argv[1],"rb").read(24); print("%dx%d" % struct.unpack(">II", d[16:24]) if d[:8] == b"\x89PNG\r\n\x1a\n" else "none")' "$shot" 2>/dev/null)
-    if [ "$dims" = 1280x900 ] && [ "$size" -gt 20000 ]; then
-        ok "$SCHEME: screenshot of $BASE: $shot ($dims, $size bytes)"
-    else
-        notok "$SCHEME: screenshot of $BASE" "got '$dims', $size bytes"
-        tail -n 10 "$UH_TMP/shot.log" | diag
-    fi
+    chrome_screenshot "$UH_NS" "$shot" "$BASE" "$SCHEME"
 
 }
 run_scheme http

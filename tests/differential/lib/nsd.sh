@@ -10,9 +10,9 @@
 #                                     exits on failure
 #   nsd_require                       installs nsd if missing (its package
 #                                     service is stopped again at once)
-#   nsd_server_conf DIR ADDR4 ADDR6   prints the server: section of a config
-#                                     for an NSD listening on ADDR4/ADDR6,
-#                                     keeping all its files in DIR
+#   nsd_server_conf DIR ADDR4 [ADDR6] prints the server: section of a config
+#                                     for an NSD listening on ADDR4 (and
+#                                     ADDR6), keeping all its files in DIR
 #   nsd_fixture_zones LOG             prints the directory of the fixture
 #                                     zones (tests/fixtures/zones and the
 #                                     signed ones, which make builds into
@@ -22,10 +22,10 @@
 #                                     OUT/rr/NAME. and the list "NAME. FILE"
 #                                     dnsdiff.py's corpus reads into
 #                                     OUT/zonelist
-#   nsd_start CONF LOG                checks CONF with nsd-checkconf (a
+#   nsd_start CONF LOG [NS]           checks CONF with nsd-checkconf (a
 #                                     failed check exits), starts NSD in the
-#                                     test's namespace; its PID is added to
-#                                     NSD_PIDS
+#                                     namespace NS (default: the test's);
+#                                     its PID is added to NSD_PIDS
 #   nsd_wait_soa ADDR ZONE TRIES      waits (0.5 s a try) until ADDR answers
 #                                     ZONE's SOA with NOERROR and AA
 #   nsd_stop_all                      ends every NSD started, by PID
@@ -52,7 +52,7 @@ nsd_server_conf() {
     cat <<CONF
 server:
     ip-address: $2
-    ip-address: $3
+    ${3:+ip-address: $3}
     port: 53
     server-count: 1
     verbosity: 1
@@ -106,7 +106,7 @@ nsd_start() {
     fi
     # not through nsx: a backgrounded function runs in a subshell, and $!
     # would be that subshell's PID instead of NSD's
-    ip netns exec "$UH_NS" nsd -d -c "$1" > "$2" 2>&1 &
+    ip netns exec "${3:-$UH_NS}" nsd -d -c "$1" > "$2" 2>&1 &
     NSD_PIDS="$NSD_PIDS $!"     # ip netns exec execs nsd: NSD's first process
 }
 

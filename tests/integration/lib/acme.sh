@@ -1,0 +1,65 @@
+# shellcheck shell=sh
+# Pebble as the ACME CA of the integration tests (sourced after lib/uh.sh,
+# not run).
+#
+#   acme_test_ca DIR HOST [SAN...]  -- DIR/ca.pem (a test CA, the --acme-ca of
+#                                      unihost) and DIR/wfe.pem, DIR/wfe.key:
+#                                      Pebble's own HTTPS certificate, signed by
+#                                      it, for the DNS name HOST and any more
+#                                      subjectAltName entries (IP:ADDR); a
+#                                      "not ok" and return 1 if openssl fails
+#   acme_pebble_config ADDR CERT KEY HTTP_PORT
+#                                   -- prints a Pebble config: the directory on
+#                                      ADDR:14000, management (the roots) on
+#                                      ADDR:15000, HTTP-01 checks on HTTP_PORT
+#   acme_wait_issued                -- prints 1 once $UH_LOG says a
+#                                      certificate was issued and HTTPS took
+#                                      it (not one kept from before), 0 if the run
+#                                      failed, unihost stopped or 60 s passed
+#                                      first
+
+acme_test_ca() {
+    _dir=$1 _host=$2
+    shift 2
+    _san="DNS:$_host"
+    for _extra in "$@"; do _san="$_san,$_extra"; done
+    openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -noenc -days 2 -subj /CN=acme-test-ca \
+        -addext basicConstraints=critical,CA:TRUE -addext keyUsage=critical,keyCertSign \
+        -keyout "$_dir/ca.key" -out "$_dir/ca.pem" 2> "$_dir/openssl.log" &&
+    openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -noenc -subj "/CN=$_host" \
+        -keyout "$_dir/wfe.key" -out "$_dir/wfe.csr" 2>> "$_dir/openssl.log" &&
+    printf 'subjectAltName=%s\nextendedKeyUsage=serverAuth\n' "$_san" > "$_dir/wfe.ext" &&
+    openssl x509 -req -in "$_dir/wfe.csr" -CA "$_dir/ca.pem" -CAkey "$_dir/ca.key" -CAcreateserial -days 2 \
+        -extfile "$_dir/wfe.ext" -out "$_dir/wfe.pem" 2>> "$_dir/openssl.log" && return 0
+    notok "test CA" "openssl failed"
+    diag < "$_dir/openssl.log"
+    return 1
+}
+
+acme_pebble_config() {
+    cat <<EOF
+{
+  "pebble": {
+    "listenAddress": "$1:14000",
+    "managementListenAddress": "$1:15000",
+    "certificate": "$2",
+    "privateKey": "$3",
+    "httpPort": $4,
+    "tlsPort": 5001,
+    "ocspResponderURL": "",
+    "externalAccountBindingRequired": false
+  }
+}
+EOF
+}
+
+acme_wait_issued() {
+    for _ in $(seq 1 600); do
+        if grep -q 'acme: certificate issued' "$UH_LOG" &&
+           grep -q 'acme: HTTPS now uses the new certificate' "$UH_LOG"; then echo 1; return; fi
+        if grep -q 'acme: run failed' "$UH_LOG"; then break; fi
+        uh_alive "$UH_PID" || break
+        sleep 0.1
+    done
+    echo 0
+}
