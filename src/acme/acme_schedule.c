@@ -105,15 +105,21 @@ const char *acme_renewal_due_why(const struct acme_renewal_state *state)
     return "two thirds of the certificate's lifetime, before the CA's last window (its latest check failed)";
 }
 
+void acme_run_failed(struct acme_renewal_state *state, int64_t now)
+{
+    state->failures++;
+    state->last_failure = now;
+}
+
 int64_t acme_next_run(const struct acme_renewal_state *state, int64_t now)
 {
     int64_t due = state->have_certificate ? acme_renewal_due(state) : now;
     if (state->failures == 0)
         return due;
-    int64_t retry = now + acme_backoff(state->failures - 1, ACME_RETRY_BASE, ACME_RETRY_CAP);
+    int64_t retry = state->last_failure + acme_backoff(state->failures - 1, ACME_RETRY_BASE, ACME_RETRY_CAP);
     /* a failure before the renewal was due (a run started early) does
      * not push the renewal later than planned */
-    if (due > now && due < retry)
+    if (state->have_certificate && due > state->last_failure && due < retry)
         return due;
     return retry;
 }

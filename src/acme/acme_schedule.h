@@ -22,12 +22,15 @@ int64_t acme_renewal_time(int64_t not_before, int64_t not_after);
 uint32_t acme_backoff(uint32_t attempt, uint32_t base, uint32_t cap);
 
 /* What the next run is planned from: the certificate in use, if any, how
- * many runs in a row have failed since the last success, and what the CA
- * said of the certificate's renewal (RFC 9773). */
+ * many runs in a row have failed since the last success and when the last
+ * of them failed (the back-off counts from there, not from whenever the
+ * caller asks), and what the CA said of the certificate's renewal (RFC
+ * 9773). */
 struct acme_renewal_state {
     bool have_certificate;
     int64_t not_before, not_after;
     uint32_t failures;
+    int64_t last_failure;
     /* The certificate's CertID, "" when the CA offers no renewal
      * information or the certificate has no Authority Key Identifier. */
     char cert_id[ARI_CERT_ID_MAX];
@@ -84,10 +87,16 @@ void acme_renewal_checked(struct acme_renewal_state *state, const struct acme_ar
 int64_t acme_renewal_due(const struct acme_renewal_state *state);
 const char *acme_renewal_due_why(const struct acme_renewal_state *state);
 
+/* A run failed at `now`: the next one waits for the back-off (a success,
+ * acme_renewal_issued, ends the failures). */
+void acme_run_failed(struct acme_renewal_state *state, int64_t now);
+
 /* When the next ACME run should start (a time <= now means at once):
  * without a certificate, now; with one, when acme_renewal_due() says;
- * after failures, `now` (the last failure's time) plus the back-off, but
- * never later than the renewal time would be for a run not yet due. */
+ * after failures, the last failure's time plus the back-off, but never
+ * later than the renewal time of a certificate whose renewal was not yet
+ * due when the run failed. The caller's timer wakes at that time and asks
+ * again with the new `now`: the run is then due. */
 int64_t acme_next_run(const struct acme_renewal_state *state, int64_t now);
 
 /* When to ask for renewal information next, or INT64_MAX for never: not

@@ -235,7 +235,7 @@ static void issued(void *arg)
     if (key_len == 0 || tls_credentials_load(&credentials[i], chain_pem[i], len, "the CA's chain", key_pem[i],
                                              key_len, "the certificate key", err, sizeof err) != 0) {
         log_line("acme: the issued certificate cannot be used: %s; HTTPS keeps what it has", key_len ? err : "key");
-        renewal.failures++;
+        acme_run_failed(&renewal, now_s());
         schedule_run();
         return;
     }
@@ -549,7 +549,7 @@ static void step(void *arg)
             log_line("acme: run failed: %s; HTTPS keeps what it has", acme_client_error(&client));
             dns_challenges_clear(&dns_table);
             http_challenges_clear(&http_table);
-            renewal.failures++;
+            acme_run_failed(&renewal, now_s());
             schedule_run();
             return;
         }

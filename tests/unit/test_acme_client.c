@@ -444,6 +444,7 @@ static void test_retries(void)
     int64_t gaps[12];
     for (uint32_t f = 1; f <= 12; f++) {
         st.failures = f;
+        st.last_failure = t0;
         gaps[f - 1] = acme_next_run(&st, t0) - t0;
     }
     CHECK("schedule: failed runs retried after 1, 2, 4 ... minutes", gaps[0] == 60 && gaps[1] == 120 && gaps[2] == 240 &&
@@ -453,14 +454,51 @@ static void test_retries(void)
     CHECK("schedule: with a certificate, the run is due at two thirds of it",
           acme_next_run(&st, t0 + 86400) == t0 + 60 * 86400);
     st.failures = 3;
-    CHECK("schedule: a renewal that failed is retried with back-off",
-          acme_next_run(&st, t0 + 61 * 86400) == t0 + 61 * 86400 + 240);
+    st.last_failure = t0 + 61 * 86400;
+    CHECK("schedule: a renewal that failed is retried with back-off, counted from the failure",
+          acme_next_run(&st, t0 + 61 * 86400) == t0 + 61 * 86400 + 240 &&
+              acme_next_run(&st, t0 + 61 * 86400 + 100) == t0 + 61 * 86400 + 240);
+    st.last_failure = t0 + 60 * 86400 - 100;
     CHECK("schedule: a failure before the due time does not delay the renewal",
           acme_next_run(&st, t0 + 60 * 86400 - 100) == t0 + 60 * 86400);
     CHECK("schedule: a clock behind notBefore waits for the renewal time, not before it",
           (st.failures = 0, acme_next_run(&st, t0 - 7 * 86400)) == t0 + 60 * 86400);
     CHECK("schedule: renewal at two thirds", acme_renewal_time(0, 90 * 86400) == 60 * 86400 &&
                                              acme_renewal_time(1000, 1000 + 6 * 86400) == 1000 + 4 * 86400);
+}
+
+/* The service's loop (acme_service.c: schedule_run, run_if_due) on a
+ * fake clock: after each run a timer is set for acme_next_run(); when it
+ * fires the service asks again and runs only if the run is due then. A
+ * plan counted from the time of asking would move on with the clock and
+ * never fall due: the service would only set its timer again, forever. */
+static void test_schedule_loop(void)
+{
+    struct acme_renewal_state st = { .have_certificate = false };
+    int64_t t = 1700000000;
+    int64_t gaps[10];
+    int late_wakeups = 0;
+    for (int run = 0; run < 10; run++) {     /* the CA is down: each run fails at once */
+        acme_run_failed(&st, t);
+        int64_t at = acme_next_run(&st, t);
+        for (int w = 0; w < 5 && acme_next_run(&st, at) > at; w++) {
+            at = acme_next_run(&st, at);
+            late_wakeups++;
+        }
+        gaps[run] = at - t;
+        t = at;
+    }
+    CHECK("schedule loop: a failed run is due when the service's timer fires (no wake-up finds it later again)",
+          late_wakeups == 0);
+    CHECK("schedule loop: runs after failures 60, 120, 240 ... s apart, capped at 6 hours",
+          gaps[0] == 60 && gaps[1] == 120 && gaps[2] == 240 && gaps[7] == 7680 && gaps[8] == 15360 && gaps[9] == 21600);
+    acme_renewal_issued(&st, t, t + 30, NULL, t);     /* a 30 s certificate, as short as the integration test's */
+    CHECK("schedule loop: a success ends the back-off; the renewal is due at two thirds",
+          st.failures == 0 && acme_next_run(&st, t + 1) == t + 20 && acme_next_run(&st, t + 20) <= t + 20);
+    acme_run_failed(&st, t + 20);
+    CHECK("schedule loop: a renewal that fails is tried again 60 s later, then 120 s",
+          acme_next_run(&st, t + 20) == t + 80 && acme_next_run(&st, t + 80) == t + 80 &&
+              (acme_run_failed(&st, t + 80), acme_next_run(&st, t + 80)) == t + 200);
 }
 
 /* A run for example.test over HTTP-01, through account and a pending
@@ -1115,6 +1153,7 @@ static void test_ari_failures(void)
     check_with_window(&st, two_thirds + 86400, two_thirds + 2 * 86400, "21600", 0);
     CHECK("ari: a good answer again: the CA's window", acme_next_run(&st, now) == two_thirds + 86400);
     st.failures = 2;
+    st.last_failure = two_thirds + 3 * 86400;
     CHECK("ari: failed runs back off as before", acme_next_run(&st, two_thirds + 3 * 86400) == two_thirds + 3 * 86400 + 120);
     st.failures = 0;
     st.next_check = ari_not_after;
@@ -1158,6 +1197,7 @@ int main(void)
     test_bad_nonce_and_existing_account();
     test_problems();
     test_retries();
+    test_schedule_loop();
     test_rejected_challenge();
     test_malformed();
     test_poll_bound();
