@@ -4,6 +4,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "acme/cert_validity.h"
+#include "http/http_date.h"
+
 /* The build lowers BR_MAX_CIPHER_SUITES to 8 (Makefile.in), below the
  * list br_ssl_client_init_full() sets, which BearSSL then drops: the
  * suites are named here. ECDHE and AEAD only, as an ACME CA offers. */
@@ -16,6 +19,85 @@ static const uint16_t client_suites[] = {
 /* Days from 0000-01-01 to 1970-01-01 in the proleptic Gregorian calendar,
  * the epoch of br_x509_minimal_set_time(). */
 #define X509_DAYS_TO_UNIX_EPOCH 719528
+
+/* ---- the X.509 engine, watched for validity dates ---- */
+
+static struct https_conn_x509 *watcher(const br_x509_class **ctx)
+{
+    return (struct https_conn_x509 *)(void *)ctx;
+}
+
+static void watch_start_chain(const br_x509_class **ctx, const char *server_name)
+{
+    struct https_conn_x509 *w = watcher(ctx);
+    w->index = 0;
+    w->found = false;
+    (*w->inner)->start_chain(w->inner, server_name);
+}
+
+static void watch_start_cert(const br_x509_class **ctx, uint32_t length)
+{
+    struct https_conn_x509 *w = watcher(ctx);
+    w->cert_len = 0;
+    w->cert_too_large = length > sizeof w->cert;
+    (*w->inner)->start_cert(w->inner, length);
+}
+
+static void watch_append(const br_x509_class **ctx, const unsigned char *buf, size_t len)
+{
+    struct https_conn_x509 *w = watcher(ctx);
+    if (!w->cert_too_large && len <= sizeof w->cert - w->cert_len) {
+        memcpy(w->cert + w->cert_len, buf, len);
+        w->cert_len += len;
+    } else {
+        w->cert_too_large = true;
+    }
+    (*w->inner)->append(w->inner, buf, len);
+}
+
+static void watch_end_cert(const br_x509_class **ctx)
+{
+    struct https_conn_x509 *w = watcher(ctx);
+    int64_t not_before, not_after;
+    if (!w->found && !w->cert_too_large && cert_validity(w->cert, w->cert_len, &not_before, &not_after) &&
+        (w->now < not_before || w->now > not_after)) {
+        w->found = true;
+        w->bad_index = w->index;
+        w->bad_not_before = not_before;
+        w->bad_not_after = not_after;
+    }
+    w->index++;
+    (*w->inner)->end_cert(w->inner);
+}
+
+static unsigned watch_end_chain(const br_x509_class **ctx)
+{
+    struct https_conn_x509 *w = watcher(ctx);
+    return (*w->inner)->end_chain(w->inner);
+}
+
+static const br_x509_pkey *watch_get_pkey(const br_x509_class *const *ctx, unsigned *usages)
+{
+    const struct https_conn_x509 *w = (const struct https_conn_x509 *)(const void *)ctx;
+    return (*w->inner)->get_pkey((const br_x509_class *const *)w->inner, usages);
+}
+
+static const br_x509_class watch_vtable = {
+    sizeof(struct https_conn_x509), watch_start_chain, watch_start_cert, watch_append,
+    watch_end_cert,                  watch_end_chain,   watch_get_pkey,
+};
+
+/* "2026-12-05T07:49:42Z" */
+static void utc_text(int64_t t, char out[21])
+{
+    uint64_t s = t < 0 ? 0 : (uint64_t)t;
+    int64_t year;
+    unsigned month, day;
+    http_date_civil(s, &year, &month, &day);
+    unsigned in_day = (unsigned)(s % 86400);
+    snprintf(out, 21, "%04u-%02u-%02uT%02u:%02u:%02uZ", (unsigned)(year % 10000), month % 100, day % 100,
+             in_day / 3600, in_day / 60 % 60, in_day % 60);
+}
 
 static void fail(struct https_conn *c, const char *why)
 {
@@ -37,7 +119,22 @@ static void fail_tls(struct https_conn *c, int err)
         snprintf(why, sizeof why, "TLS: the server's certificate is not for that name");
         break;
     case BR_ERR_X509_EXPIRED:
-        snprintf(why, sizeof why, "TLS: the server's certificate is expired or not yet valid (is the clock right?)");
+        if (c->x509.found) {
+            char when[21], clock[21];
+            bool early = c->x509.now < c->x509.bad_not_before;
+            utc_text(early ? c->x509.bad_not_before : c->x509.bad_not_after, when);
+            utc_text(c->x509.now, clock);
+            char which[48];
+            if (c->x509.bad_index == 0)
+                snprintf(which, sizeof which, "the server's certificate");
+            else
+                snprintf(which, sizeof which, "certificate %u of the server's chain", c->x509.bad_index + 1);
+            snprintf(why, sizeof why, "TLS: %s %s %s, and unihost's clock says %s: is the clock right?", which,
+                     early ? "is not valid before" : "expired at", when, clock);
+        } else {
+            snprintf(why, sizeof why, "TLS: a certificate of the server's chain is expired or not yet valid "
+                                      "(is the clock right?)");
+        }
         break;
     default:
         if (err >= BR_ERR_RECV_FATAL_ALERT && err < BR_ERR_SEND_FATAL_ALERT)
@@ -70,6 +167,10 @@ bool https_conn_start(struct https_conn *c, const struct ca_roots *roots, const 
     br_ssl_engine_set_versions(&c->cc.eng, BR_TLS12, BR_TLS12);
     br_x509_minimal_set_time(&c->xc, (uint32_t)(now_unix / 86400 + X509_DAYS_TO_UNIX_EPOCH),
                              (uint32_t)(now_unix % 86400));
+    c->x509.vtable = &watch_vtable;
+    c->x509.inner = &c->xc.vtable;
+    c->x509.now = now_unix;
+    br_ssl_engine_set_x509(&c->cc.eng, &c->x509.vtable);
     br_ssl_engine_set_buffer(&c->cc.eng, c->iobuf, sizeof c->iobuf, 1);
     br_ssl_engine_inject_entropy(&c->cc.eng, seed, seed_len);
     if (!br_ssl_client_reset(&c->cc, server_name, 0)) {

@@ -10,7 +10,8 @@
  * given at start-up (--acme-ca, ca_roots.h) and be valid at the time given,
  * and its certificate must be for the name given (BearSSL's X.509 engine
  * matches DNS names only, so the name is what the URL's host is checked
- * against). A response delimited by the end of the connection only counts
+ * against); a certificate outside its validity fails with its dates and
+ * the clock's. A response delimited by the end of the connection only counts
  * if the server ended TLS with close_notify: a cut-off body is not a body.
  */
 #ifndef UNIHOST_ACME_HTTPS_CONN_H
@@ -27,11 +28,33 @@
 #include "acme/http_exchange.h"
 
 #define HTTPS_CONN_HEAD_MAX 2048
-#define HTTPS_CONN_ERROR_MAX 160
+#define HTTPS_CONN_ERROR_MAX 192
+/* A certificate of the server's chain larger than this is still checked,
+ * but an expiry in it is reported without its dates. */
+#define HTTPS_CONN_CERT_MAX 4096
+
+/* BearSSL's X.509 engine reports a chain outside its validity as one
+ * error, "expired or not yet valid", with no dates. This class stands in
+ * front of it, passes everything on, and reads each certificate's dates
+ * (cert_validity.h) so that the failure can say which certificate, which
+ * way and when: with a clock that is off, that is the whole diagnosis. */
+struct https_conn_x509 {
+    const br_x509_class *vtable;
+    const br_x509_class **inner;
+    int64_t now;
+    uint8_t cert[HTTPS_CONN_CERT_MAX];
+    size_t cert_len;
+    bool cert_too_large;
+    unsigned index;             /* of the certificate being received, 0 for the server's own */
+    bool found;                 /* a certificate not valid at `now`: the first such */
+    unsigned bad_index;
+    int64_t bad_not_before, bad_not_after;
+};
 
 struct https_conn {
     br_ssl_client_context cc;
     br_x509_minimal_context xc;
+    struct https_conn_x509 x509;
     unsigned char iobuf[BR_SSL_BUFSIZE_BIDI];
     struct http_exchange exchange;
     char head[HTTPS_CONN_HEAD_MAX];

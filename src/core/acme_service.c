@@ -52,6 +52,7 @@ static struct {
     struct dns_lookup lookup;
     unsigned lookup_sends;
     ip_addr_t address;
+    bool connected;             /* the TCP handshake completed */
 } req;
 
 /* Two sets of credentials: the one HTTPS serves and the one being made. */
@@ -376,10 +377,24 @@ static void tcp_failed(void *arg, err_t err)
 {
     (void)arg;
     req.pcb = NULL;     /* lwIP has freed it */
-    if (req.active) {
-        log_line("acme: %s: the connection failed (lwIP error %d)", req.request.url, (int)err);
-        finish_request(false);
-    }
+    if (!req.active)
+        return;
+    /* What the operator can act on: a refusal means nothing listens at
+     * that address and port (the CA is down, or the lookup found the
+     * wrong host); silence means the host or the path to it is down. */
+    char where[IPADDR_STRLEN_MAX + 16];
+    char addr[IPADDR_STRLEN_MAX];
+    ipaddr_ntoa_r(&req.address, addr, sizeof addr);
+    snprintf(where, sizeof where, "%s port %u", addr, req.url.port);
+    if (err == ERR_RST && !req.connected)
+        log_line("acme: %s: connection refused by %s", req.request.url, where);
+    else if (err == ERR_RST)
+        log_line("acme: %s: the connection to %s was reset", req.request.url, where);
+    else if (err == ERR_ABRT && !req.connected)
+        log_line("acme: %s: no answer from %s to the connection attempt", req.request.url, where);
+    else
+        log_line("acme: %s: the connection to %s failed (lwIP error %d)", req.request.url, where, (int)err);
+    finish_request(false);
 }
 
 static err_t tcp_connected(void *arg, struct tcp_pcb *pcb, err_t err)
@@ -387,6 +402,7 @@ static err_t tcp_connected(void *arg, struct tcp_pcb *pcb, err_t err)
     (void)arg;
     if (err != ERR_OK || !req.active || pcb != req.pcb)
         return ERR_OK;
+    req.connected = true;
     aborted_pcb = NULL;
     uint8_t seed[32];
     plat_random(seed, sizeof seed);
@@ -490,6 +506,7 @@ static void begin_request(const struct acme_request *r)
     req.request = *r;
     req.active = true;
     req.pcb = NULL;
+    req.connected = false;
     sys_timeout(REQUEST_TIMEOUT_MS, request_timeout, NULL);
     if (!http_url_split(r->url, &req.url)) {
         log_line("acme: %s: not an https:// URL unihost can reach", r->url);

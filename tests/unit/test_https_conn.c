@@ -5,8 +5,9 @@
  * moving between the two in memory, with the test's canned HTTP response.
  * Checked: a response read whole (status, Replay-Nonce, Location, body);
  * the request as the server received it; a chain not ending at a root of
- * --acme-ca, a certificate for another name, and a clock outside the
- * certificate's validity each fail with a line that says so; a response
+ * --acme-ca, a certificate for another name, and a clock before or after
+ * the certificate's validity each fail with a line that says so (the
+ * dates, and the clock's); a response
  * cut off without close_notify fails; a response delimited by close_notify
  * is complete.
  */
@@ -147,9 +148,21 @@ static void test_refusals(void)
     r = exchange(&roots, "acme.example", NOW_UNIX, &get_directory, answer, END_CLOSE_NOTIFY);
     CHECK("a certificate for another name fails, and says so",
           r == -1 && strstr(https_conn_error(&client), "not for that name") != NULL);
+    /* the fixture: notBefore 2026-11-22T06:28:17Z, notAfter 2126-10-29T06:28:17Z */
     r = exchange(&roots, "www.unihost.test", 1000, &get_directory, answer, END_CLOSE_NOTIFY);
-    CHECK("a clock before the certificate's validity fails, and says to check the clock",
-          r == -1 && strstr(https_conn_error(&client), "clock") != NULL);
+    CHECK("a clock before the certificate's validity fails, saying since when it is valid and what the clock says",
+          r == -1 && strcmp(https_conn_error(&client),
+                            "TLS: the server's certificate is not valid before 2026-11-22T06:28:17Z, and unihost's "
+                            "clock says 1970-01-01T00:16:40Z: is the clock right?") == 0);
+    printf("# %s\n", https_conn_error(&client));
+    r = exchange(&roots, "www.unihost.test", 4948928897 + 86400, &get_directory, answer, END_CLOSE_NOTIFY);
+    CHECK("a clock after the certificate's validity fails, saying when it expired and what the clock says",
+          r == -1 && strcmp(https_conn_error(&client),
+                            "TLS: the server's certificate expired at 2126-10-29T06:28:17Z, and unihost's "
+                            "clock says 2126-10-30T06:28:17Z: is the clock right?") == 0);
+    printf("# %s\n", https_conn_error(&client));
+    r = exchange(&roots, "www.unihost.test", 4948928897, &get_directory, answer, END_CLOSE_NOTIFY);
+    CHECK("... and at its last second it is still valid", r == 1);
 }
 
 static void test_endings(void)
