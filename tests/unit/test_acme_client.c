@@ -5,10 +5,12 @@
  * makes (method, URL, the JWS's header and its signature, verified with
  * BearSSL's own ECDSA code, not ours), and answers it. Covered: issuance
  * over HTTP-01 and DNS-01 (a wildcard), an existing account, badNonce,
- * Retry-After in both forms, capped back-off, problem documents, a
- * rejected challenge, malformed directories and JSON, a CA naming a name
- * that was not asked for, and the renewal time of the issued chain (made
- * by openssl at test time) with the dates read back from it.
+ * Retry-After in both forms, capped back-off, the plan of runs after
+ * failures (the service's timer loop), problem documents, a rejected
+ * challenge, malformed directories, malformed JSON and objects of the
+ * wrong shape in every other response, a CA naming a name that was not
+ * asked for, and the renewal time of the issued chain (made by openssl at
+ * test time) with the dates read back from it.
  *
  * ACME Renewal Information (RFC 9773) the same way: the CertID of the
  * RFC's own example certificate (a known answer) and of an openssl-made
@@ -587,6 +589,125 @@ static void test_malformed(void)
     CHECK("client: init refuses an invalid name", !start(bad_names, 1, ACME_HTTP01) &&
                                                   strstr(acme_client_error(&client), "Example.test"));
     CHECK("client: init refuses no names", !start(bad_names, 0, ACME_HTTP01));
+}
+
+/* A fresh HTTP-01 run for example.test, driven until the client's next
+ * request is the one of `stage` (0 newAccount ... 7 the certificate);
+ * false if it took another path on the way. */
+enum stage { AT_ACCOUNT, AT_ORDER, AT_AUTHORIZATION, AT_CHALLENGE, AT_AUTHORIZATION_POLL, AT_FINALIZE, AT_ORDER_POLL,
+             AT_CERTIFICATE, STAGES };
+static const char *const stage_names[] = { "newAccount", "newOrder", "authorization", "challenge", "authorization poll",
+                                           "finalize", "order poll", "certificate" };
+
+static bool drive_to(enum stage stage)
+{
+    static const char *const one[] = { "example.test" };
+    start(one, 1, ACME_HTTP01);
+    if (stage == AT_ACCOUNT) {
+        to_account_request();
+        return is_send((struct acme_action[]){ next() }, "POST", "https://ca.test/acct");
+    }
+    bool ok = through_account(201);
+    struct acme_action a = next();
+    if (stage == AT_ORDER)
+        return ok && is_send(&a, "POST", "https://ca.test/order");
+    answer(201, "https://ca.test/order/1", "{\"status\":\"pending\",\"authorizations\":[\"https://ca.test/authz/1\"],"
+                                          "\"finalize\":\"https://ca.test/order/1/finalize\"}");
+    a = next();
+    if (stage == AT_AUTHORIZATION)
+        return ok && is_send(&a, "POST", "https://ca.test/authz/1");
+    answer(200, NULL, authz1_pending);
+    ok &= next().kind == ACME_PUBLISH;
+    acme_client_published(&client);
+    a = next();
+    if (stage == AT_CHALLENGE)
+        return ok && is_send(&a, "POST", "https://ca.test/chall/1h");
+    answer(200, NULL, "{\"type\":\"http-01\",\"status\":\"processing\"}");
+    now = next().until;
+    a = next();
+    if (stage == AT_AUTHORIZATION_POLL)
+        return ok && is_send(&a, "POST", "https://ca.test/authz/1");
+    answer(200, NULL, "{\"status\":\"valid\",\"identifier\":{\"type\":\"dns\",\"value\":\"example.test\"}}");
+    ok &= next().kind == ACME_UNPUBLISH;
+    a = next();
+    if (stage == AT_FINALIZE)
+        return ok && is_send(&a, "POST", "https://ca.test/order/1/finalize");
+    answer(200, NULL, "{\"status\":\"processing\"}");
+    now = next().until;
+    a = next();
+    if (stage == AT_ORDER_POLL)
+        return ok && is_send(&a, "POST", "https://ca.test/order/1");
+    answer(200, NULL, "{\"status\":\"valid\",\"certificate\":\"https://ca.test/cert/1\"}");
+    a = next();
+    return ok && is_send(&a, "POST", "https://ca.test/cert/1");
+}
+
+/* Every response of a run, not only the directory's, answered with what
+ * is not JSON, not an object, cut off, or an object of the wrong shape:
+ * the run fails (no crash, no publication left to the CA's word), and the
+ * error names the step and what was wrong. */
+static void test_malformed_each_step(void)
+{
+    static const struct {
+        const char *body, *why;
+    } syntax[] = {
+        { "<html>502 Bad Gateway</html>", "malformed JSON from the CA (HTTP 200): unexpected character at byte 0" },
+        { "[\"status\",\"valid\"]", "malformed JSON from the CA (HTTP 200): not an object at byte 0" },
+        { "{\"status\":\"valid\",\"authorizations\":[", "malformed JSON from the CA (HTTP 200)" },
+        { "{\"status\":\"valid\"}garbage", "malformed JSON from the CA (HTTP 200)" },
+    };
+    /* A well-formed object without what the step needs (a challenge's
+     * answer is not read: its verdict comes with the authorization). */
+    static const char *const shape_why[STAGES] = {
+        [AT_ACCOUNT] = "newAccount: account status is (none), not valid",
+        [AT_ORDER] = "newOrder: malformed order, 0 authorizations",
+        [AT_AUTHORIZATION] = "authorization: status (none)",
+        [AT_AUTHORIZATION_POLL] = "authorization: status (none)",
+        [AT_FINALIZE] = "finalize: unexpected order status (none)",
+        [AT_ORDER_POLL] = "order poll: unexpected order status (none)",
+    };
+    for (int st = AT_ACCOUNT; st < STAGES; st++) {
+        char name[256];
+        bool reached = true, all_fail = true;
+        char got[ACME_ERROR_MAX] = "";
+        const char *bodies[] = { syntax[0].body, syntax[1].body, syntax[2].body, syntax[3].body };
+        for (size_t i = 0; i < sizeof bodies / sizeof bodies[0]; i++) {
+            reached &= drive_to((enum stage)st);
+            answer(200, st <= AT_ORDER ? "https://ca.test/x/1" : NULL, bodies[i]);
+            struct acme_action a = next();
+            /* the certificate is PEM, not JSON: any of these is no chain */
+            const char *why = st == AT_CERTIFICATE ? "certificate: the chain's first certificate cannot be read"
+                                                   : syntax[i].why;
+            char want_step[64];
+            snprintf(want_step, sizeof want_step, "%s: ", stage_names[st]);
+            if (a.kind != ACME_FAILED || !strstr(acme_client_error(&client), why) ||
+                (st != AT_CERTIFICATE && strncmp(acme_client_error(&client), want_step, strlen(want_step)) != 0)) {
+                all_fail = false;
+                snprintf(got, sizeof got, "%s", acme_client_error(&client));
+            }
+        }
+        snprintf(name, sizeof name, "client: %s answered with non-JSON, a non-object or cut-off JSON fails, naming the step",
+                 stage_names[st]);
+        CHECK(name, reached && all_fail);
+        if (!reached || !all_fail)
+            printf("# reached %d, last error: %s\n", reached, got);
+        if (shape_why[st]) {
+            reached = drive_to((enum stage)st);
+            answer(200, st <= AT_ORDER ? "https://ca.test/x/1" : NULL, "{\"unexpected\":[1,2,{\"x\":null}]}");
+            struct acme_action a = next();
+            snprintf(name, sizeof name, "client: %s answered with an object of the wrong shape fails: %s", stage_names[st],
+                     shape_why[st]);
+            CHECK(name, reached && a.kind == ACME_FAILED && strcmp(acme_client_error(&client), shape_why[st]) == 0);
+            if (a.kind != ACME_FAILED || strcmp(acme_client_error(&client), shape_why[st]) != 0)
+                printf("# got: %s\n", acme_client_error(&client));
+        }
+    }
+    /* a challenge's answer that is an object of any shape is accepted:
+     * the authorization's poll says what the CA made of it */
+    bool reached = drive_to(AT_CHALLENGE);
+    answer(200, NULL, "{\"unexpected\":true}");
+    CHECK("client: a challenge answered with any object goes on to poll the authorization",
+          reached && next().kind == ACME_WAIT);
 }
 
 static void test_poll_bound(void)
@@ -1200,6 +1321,7 @@ int main(void)
     test_schedule_loop();
     test_rejected_challenge();
     test_malformed();
+    test_malformed_each_step();
     test_poll_bound();
     test_cert_validity();
     test_ari_cert_id();
