@@ -220,6 +220,11 @@ static void keep_certificate(const char *chain, size_t chain_len, const char *ke
 static void issued(void *arg)
 {
     (void)arg;
+    /* A certificate still waiting for HTTPS to take it is superseded by
+     * this one, in the same set: one wait at a time (lwipopts.h counts
+     * the ACME service's timers). */
+    sys_untimeout(issued, NULL);
+    sys_untimeout(install, NULL);
     size_t len;
     const char *chain = acme_client_chain(&client, &len);
     unsigned i = next_credentials;

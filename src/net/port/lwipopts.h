@@ -67,11 +67,11 @@
 #define MEMP_NUM_TCP_PCB (HTTP_SLOTS + DNS_SLOTS + METRICS_SLOTS + MANAGE_SLOTS + TCP_LISTENERS * TCP_HALF_OPEN_MAX + TCP_CLOSING_RESERVE)
 #define MEMP_NUM_TCP_PCB_LISTEN TCP_LISTENERS
 /* lwIP's own timers, the TCP service's tick (tcp_service.c), the NOTIFY
- * retries (dns_notify_service.c) and ACME's two at most (acme_service.c: a
- * request's time-out and its lookup's resend; or, once a certificate is
- * issued, the next run and an install retry). An empty pool is an lwIP
- * assertion: unihost stops. */
-#define MEMP_NUM_SYS_TIMEOUT (LWIP_NUM_SYS_TIMEOUT_INTERNAL + 4)
+ * retries (dns_notify_service.c) and ACME's three at most (acme_service.c:
+ * a request's time-out and its lookup's resend, while an issued
+ * certificate may still wait for HTTPS to take it; between runs, the next
+ * run and that wait). An empty pool is an lwIP assertion: unihost stops. */
+#define MEMP_NUM_SYS_TIMEOUT (LWIP_NUM_SYS_TIMEOUT_INTERNAL + 5)
 #ifndef MEMP_NUM_TCP_SEG
 #define MEMP_NUM_TCP_SEG 4096
 #endif
