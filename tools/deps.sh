@@ -13,7 +13,7 @@ libcmark-gfm-dev libcmark-gfm-extensions-dev libldns-dev ldnsutils bind9-utils z
 dnsutils knot-dnsutils curl iproute2 iputils-ping ndisc6 netcat-openbsd
 nsd unbound knot python3 clang libclang-rt-14-dev openssl libssl-dev
 chromium nginx wrk libxen-dev debootstrap cpio qemu-system-x86 prometheus
-inotify-tools valgrind libgmp-dev python3-cryptography-vectors python3-cryptography pebble
+inotify-tools valgrind libgmp-dev python3-cryptography-vectors python3-cryptography pebble faketime
 libxml2-utils python3-feedparser time gnutls-bin golang testssl.sh libnss3-tools"
 
 as_root() {

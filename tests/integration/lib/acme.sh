@@ -8,10 +8,24 @@
 #                                      it, for the DNS name HOST and any more
 #                                      subjectAltName entries (IP:ADDR); a
 #                                      "not ok" and return 1 if openssl fails
-#   acme_pebble_config ADDR CERT KEY HTTP_PORT
+#   acme_pebble_config ADDR CERT KEY HTTP_PORT [VALIDITY_SECONDS]
 #                                   -- prints a Pebble config: the directory on
 #                                      ADDR:14000, management (the roots) on
-#                                      ADDR:15000, HTTP-01 checks on HTTP_PORT
+#                                      ADDR:15000, HTTP-01 checks on HTTP_PORT,
+#                                      certificates valid VALIDITY_SECONDS
+#                                      (Pebble 2.4's certificateValidityPeriod;
+#                                      default five years)
+#   acme_challtestsrv_start ADDR CA_HOST
+#                                   -- pebble-challtestsrv in $UH_NS on ADDR:8053:
+#                                      every name unihost's address but CA_HOST,
+#                                      ADDR; CHALL_PID; returns 1 if it does not
+#                                      answer within 10 s
+#   acme_pebble_start CONFIG DNSSERVER LOG
+#                                   -- Pebble in $UH_NS without its validation
+#                                      sleeps; PEBBLE_STARTED is its PID; returns 1
+#                                      (its log as diagnostics) if its directory
+#                                      does not answer within 10 s ($UH_TMP/ca.pem
+#                                      anchors it, as acme_test_ca "$UH_TMP" makes)
 #   acme_wait_issued                -- prints 1 once $UH_LOG says a
 #                                      certificate was issued and HTTPS took
 #                                      it (not one kept from before), 0 if the run
@@ -37,6 +51,8 @@ acme_test_ca() {
 }
 
 acme_pebble_config() {
+    _validity=
+    [ -z "${5:-}" ] || _validity="\"certificateValidityPeriod\": $5,"
     cat <<EOF
 {
   "pebble": {
@@ -46,11 +62,41 @@ acme_pebble_config() {
     "privateKey": "$3",
     "httpPort": $4,
     "tlsPort": 5001,
+    $_validity
     "ocspResponderURL": "",
     "externalAccountBindingRequired": false
   }
 }
 EOF
+}
+
+acme_challtestsrv_start() {
+    ip netns exec "$UH_NS" pebble-challtestsrv -dns01 "$1:8053" -management 127.0.0.1:8055 \
+        -defaultIPv4 "$UNIHOST_GUEST4" -defaultIPv6 "" -http01 "" -https01 "" -tlsalpn01 "" \
+        > "$UH_TMP/challtestsrv.log" 2>&1 &
+    CHALL_PID=$!
+    for _ in $(seq 1 100); do
+        nsx curl -s -o /dev/null -d "{\"host\":\"$2.\",\"addresses\":[\"$1\"]}" http://127.0.0.1:8055/add-a &&
+            return 0
+        sleep 0.1
+    done
+    notok "pebble-challtestsrv starts" "its management port did not answer within 10 s"
+    diag < "$UH_TMP/challtestsrv.log"
+    return 1
+}
+
+acme_pebble_start() {
+    _port=$(sed -n 's/.*"listenAddress": "[^"]*:\([0-9]*\)".*/\1/p' "$1")
+    _addr=$(sed -n 's/.*"listenAddress": "\([^"]*\):[0-9]*".*/\1/p' "$1")
+    PEBBLE_VA_NOSLEEP=1 ip netns exec "$UH_NS" pebble -config "$1" -dnsserver "$2" > "$3" 2>&1 &
+    PEBBLE_STARTED=$!
+    for _ in $(seq 1 100); do
+        nsx curl -s -o /dev/null --cacert "$UH_TMP/ca.pem" "https://$_addr:$_port/dir" && return 0
+        sleep 0.1
+    done
+    notok "Pebble starts" "no directory at https://$_addr:$_port/dir within 10 s"
+    diag < "$3"
+    return 1
 }
 
 acme_wait_issued() {
