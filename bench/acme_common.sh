@@ -1,0 +1,111 @@
+# bench/acme_common.sh, sourced by bench/acme_first_cert.sh and
+# bench/acme_renewal.sh (bash: $EPOCHREALTIME): Pebble and
+# pebble-challtestsrv in a network namespace the benchmark creates, set up
+# as the integration tests do (tests/integration/lib/acme.sh), and
+# unihost getting its certificate from it over HTTP-01, its "ready" and
+# "acme:" lines stamped with the wall clock as unihost writes them.
+# Needs: top, ns, tap, tmp. Pebble runs without its validation sleeps
+# (PEBBLE_VA_NOSLEEP) and without rejecting nonces at random
+# (PEBBLE_WFE_NONCEREJECT=0), so that a figure is unihost's and the
+# network's, not a random wait of the test CA's.
+#   acme_bench_setup [VALIDITY_SECONDS]   -- namespace, test CA, challtestsrv, Pebble (pinned with the clients)
+#   acme_bench_start FLAGS...             -- unihost (pinned) with --acme-directory etc. and FLAGS;
+#                                            uh_pid, t_launch (its launch on the wall clock), STAMPS
+#                                            (lines "SECONDS line" as they were written), UH_LOG
+#   acme_bench_wait PATTERN COUNT SECONDS -- until STAMPS has COUNT lines matching (grep -E); 1 on time-out
+#   acme_bench_stamp PATTERN N            -- the wall-clock time of the Nth such line
+#   acme_bench_stop                       -- stop unihost and its stamping
+#   acme_bench_cleanup                    -- everything this file started, the namespace, $tmp
+
+. "$top/tools/netns.sh"
+. "$top/bench/cpu.sh"
+# what tests/integration/lib/acme.sh expects of tests/integration/lib/uh.sh
+UH_NS=$ns
+UH_TMP=$tmp
+nsx() { ip netns exec "$ns" "$@"; }
+notok() { echo "bench: $1: $2" >&2; }
+diag() { sed 's/^/  /' >&2; }
+. "$top/tests/integration/lib/acme.sh"
+export PEBBLE_WFE_NONCEREJECT=0
+ACME_CA_HOST=ca.test
+
+# The server on the last CPU, the clients, Pebble and the log stamping on
+# the others (as bench/dns_common.sh), unless ACME_BENCH_PIN=0.
+if [ "${ACME_BENCH_PIN:-1}" = 1 ] && [ "$(nproc)" -ge 2 ]; then
+    server_cpu=$(($(nproc) - 1))
+    client_cpus=0-$((server_cpu - 1))
+    server_pin="taskset -c $server_cpu"
+    client_pin="taskset -c $client_cpus"
+else
+    server_cpu= client_cpus= server_pin= client_pin=
+fi
+
+uh_pid= tail_pid= stamp_pid=
+CHALL_PID= PEBBLE_STARTED=     # (set by lib/acme.sh as each starts)
+acme_run=0
+
+acme_bench_setup() {
+    netns_create "$ns" "$tap"
+    acme_test_ca "$tmp" "$ACME_CA_HOST" "IP:$UNIHOST_HOST4" || exit 1
+    acme_pebble_config "$UNIHOST_HOST4" "$tmp/wfe.pem" "$tmp/wfe.key" 80 "${1:-}" > "$tmp/pebble.json"
+    acme_challtestsrv_start "$UNIHOST_HOST4" "$ACME_CA_HOST" || exit 1
+    acme_pebble_start "$tmp/pebble.json" "$UNIHOST_HOST4:8053" "$tmp/pebble.log" || exit 1
+    if [ -n "$client_cpus" ]; then
+        for pid in $PEBBLE_STARTED $CHALL_PID; do taskset -a -p -c "$client_cpus" "$pid" > /dev/null; done
+    fi
+}
+
+acme_bench_start() {
+    acme_run=$((acme_run + 1))
+    UH_LOG=$tmp/unihost.$acme_run.log
+    STAMPS=$tmp/stamps.$acme_run
+    : > "$UH_LOG"
+    : > "$STAMPS"
+    # tail follows the console file (inotify), grep keeps unihost's own
+    # lines, and the loop stamps each as it comes: a few ms after unihost
+    # wrote it (the console is written when the loop goes idle).
+    mkfifo "$tmp/follow.$acme_run"
+    $client_pin tail -n +1 -F "$UH_LOG" > "$tmp/follow.$acme_run" 2>/dev/null &
+    tail_pid=$!
+    grep --line-buffered -E '^unihost: (ready$|acme: )' < "$tmp/follow.$acme_run" |
+        while IFS= read -r line; do printf '%s %s\n' "$EPOCHREALTIME" "$line"; done > "$STAMPS" &
+    stamp_pid=$!
+    t_launch=$EPOCHREALTIME
+    $server_pin ip netns exec "$ns" "$top/build/unihost" --tap "$tap" --ipv4 "$UNIHOST_GUEST4/24" \
+        --acme-directory "https://$ACME_CA_HOST:14000/dir" --acme-ca "$tmp/ca.pem" --resolver "$UNIHOST_HOST4:8053" \
+        "$@" > "$UH_LOG" 2>&1 &
+    uh_pid=$!
+}
+
+acme_bench_wait() {
+    local n=$(( $3 * 20 ))
+    while [ "$(grep -cE -- "$1" "$STAMPS")" -lt "$2" ]; do
+        n=$((n - 1))
+        if [ "$n" -le 0 ] || ! kill -0 "$uh_pid" 2>/dev/null; then
+            return 1
+        fi
+        sleep 0.05
+    done
+}
+
+acme_bench_stamp() {
+    grep -E -- "$1" "$STAMPS" | sed -n "${2}p" | cut -d' ' -f1
+}
+
+acme_bench_stop() {
+    for pid in $uh_pid $tail_pid; do
+        kill -TERM "$pid" 2>/dev/null && wait "$pid" 2>/dev/null || true
+    done
+    [ -z "$stamp_pid" ] || wait "$stamp_pid" 2>/dev/null || true
+    uh_pid= tail_pid= stamp_pid=
+    return 0
+}
+
+acme_bench_cleanup() {
+    acme_bench_stop
+    for pid in $PEBBLE_STARTED $CHALL_PID; do
+        kill -TERM "$pid" 2>/dev/null && wait "$pid" 2>/dev/null || true
+    done
+    netns_delete "$ns"
+    rm -rf "$tmp"
+}
