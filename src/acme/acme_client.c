@@ -427,7 +427,7 @@ static bool poll_later(struct acme_client *c, int64_t now, const struct acme_res
 static void retry_later(struct acme_client *c, int64_t now, const struct acme_response *r, const char *why)
 {
     if (++c->retries > ACME_MAX_RETRIES) {
-        fail(c, "%s (gave up after %d attempts)", why, ACME_MAX_RETRIES);
+        fail(c, "%s (gave up after %d attempts)", why, ACME_MAX_RETRIES + 1);     /* the first and its retries */
         return;
     }
     int64_t delay = acme_backoff(c->retries - 1, 2, 300);

@@ -15,7 +15,7 @@
 #    the run fails cleanly, the records are withdrawn, and a next run is
 #    planned; unihost keeps serving;
 #  - renewal: Pebble issues 24-second certificates, so unihost renews at
-#    two thirds (about 15 s); HTTPS serves the new certificate (another
+#    two thirds (14 s); HTTPS serves the new certificate (another
 #    serial, verified by curl) to new connections, while a slow download
 #    (slow_https_get.py) begun on the old certificate before the switch,
 #    and still being encrypted after it, completes on it, byte for byte;

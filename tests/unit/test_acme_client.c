@@ -428,7 +428,7 @@ static void test_retries(void)
     answer(503, NULL, NULL);
     a = next();
     CHECK("client: ... and give up after a bound", a.kind == ACME_FAILED &&
-                                                     strstr(acme_client_error(&client), "gave up after 5 attempts"));
+                                                     strstr(acme_client_error(&client), "gave up after 6 attempts"));
 
     start(one, 1, ACME_HTTP01);
     to_account_request();
