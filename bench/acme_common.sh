@@ -7,7 +7,10 @@
 # Needs: top, ns, tap, tmp. Pebble runs without its validation sleeps
 # (PEBBLE_VA_NOSLEEP) and without rejecting nonces at random
 # (PEBBLE_WFE_NONCEREJECT=0), so that a figure is unihost's and the
-# network's, not a random wait of the test CA's.
+# network's, not a random wait of the test CA's; and it never reuses an
+# authorization (PEBBLE_AUTHZREUSE=0), so that every run validates each
+# name, as a renewal at Let's Encrypt does (its authorizations last 30
+# days, and renewal comes at 60).
 #   acme_bench_setup [VALIDITY_SECONDS]   -- namespace, test CA, challtestsrv, Pebble (pinned with the clients)
 #   acme_bench_start FLAGS...             -- unihost (pinned) with --acme-directory etc. and FLAGS;
 #                                            uh_pid, t_launch (its launch on the wall clock), STAMPS
@@ -26,7 +29,7 @@ nsx() { ip netns exec "$ns" "$@"; }
 notok() { echo "bench: $1: $2" >&2; }
 diag() { sed 's/^/  /' >&2; }
 . "$top/tests/integration/lib/acme.sh"
-export PEBBLE_WFE_NONCEREJECT=0
+export PEBBLE_WFE_NONCEREJECT=0 PEBBLE_AUTHZREUSE=0
 ACME_CA_HOST=ca.test
 
 # The server on the last CPU, the clients, Pebble and the log stamping on

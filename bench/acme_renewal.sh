@@ -18,12 +18,12 @@
 #            bench/https.sh's tls13-x25519 row): handshakes/s.
 # Each with-window is checked against the stamped log (bench/acme_common.sh):
 # the renewal must have begun and ended inside it, else the round is
-# reported and left out. The renewal's own duration under load is printed
-# beside it. unihost runs on the last CPU; wrk, tls_load, Pebble and the
+# reported and left out of the ratios. The renewal's own duration under
+# load is printed beside it, and its median over all of them at the end. unihost runs on the last CPU; wrk, tls_load, Pebble and the
 # stamping on the others (ACME_BENCH_PIN=0: no pinning), wrk at nice 10 as
 # in bench/http.sh.
 #
-# Usage: sudo bench/acme_renewal.sh [WINDOW_SECONDS]   (default 3; ROUNDS=3 cycles per row, ROWS="http https")
+# Usage: sudo bench/acme_renewal.sh [WINDOW_SECONDS]   (default 5; ROUNDS=3 cycles per row, ROWS="http https")
 # Prints each window, then per row the median of the rounds' ratios
 # "with renewal / without". Not a test: on a shared machine, compare the
 # ratios of one run.
@@ -31,7 +31,7 @@ set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
 [ "$(id -u)" -eq 0 ] || exec sudo "$0" "$@"
-window=${1:-3}
+window=${1:-5}
 case $window in *[!0-9]*|''|0) echo "usage: bench/acme_renewal.sh [WINDOW_SECONDS]" >&2; exit 2 ;; esac
 rounds=${ROUNDS:-3}
 rows=${ROWS:-"http https"}
@@ -95,6 +95,7 @@ echo "bench/acme_renewal: Pebble certificates of $validity s, renewal every $cyc
 echo "bench/acme_renewal: unihost on CPU ${server_cpu:-any}, clients and Pebble on ${client_cpus:-any}; load average $(cut -d' ' -f1-3 /proc/loadavg)"
 printf '%-6s %-6s %-8s %12s %12s  %s\n' row round window "rate /s" "unihost CPU" "renewal"
 : > "$tmp/rounds"
+: > "$tmp/renewals"
 issued=1
 for round in $(seq 1 "$rounds"); do
     for row in $rows; do
@@ -128,11 +129,12 @@ for round in $(seq 1 "$rounds"); do
         fi
         t_run=$(acme_bench_stamp 'acme: run begins' $((begun + 1)))
         t_done=$(acme_bench_stamp 'acme: HTTPS now uses the new certificate' "$issued")
+        awk -v a="$t_run" -v b="$t_done" 'BEGIN { print b - a }' >> "$tmp/renewals"
         inside=$(awk -v a="$t_run" -v b="$t_done" -v s="$w_start" -v e="$w_end" 'BEGIN { print (a >= s && b <= e) }')
         note=$(awk -v a="$t_run" -v b="$t_done" -v s="$w_start" \
                'BEGIN { printf "run %.2f s, from %.2f s into the window", b - a, a - s }')
         if [ "$inside" = 1 ]; then
-            echo "$row $round $without $with $(awk -v a="$t_run" -v b="$t_done" 'BEGIN { print b - a }')" >> "$tmp/rounds"
+            echo "$row $round $without $with" >> "$tmp/rounds"
         else
             note="$note: not inside it, round left out"
         fi
@@ -149,6 +151,6 @@ for row in $rows; do
                                          printf "ratio with renewal / without, %-5s %.2f (rounds %.2f-%.2f, %d rounds)\n",
                                                 r ":", m, v[1], v[NR], NR }' "$tmp/ratios"
 done
-awk '{ print $5 }' "$tmp/rounds" | sort -n |
+sort -n "$tmp/renewals" |
     awk 'NR { v[NR] = $1 } END { if (NR) printf "renewal under load (run begins to HTTPS switched): median %.2f s over %d renewals\n",
                                                (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2), NR }'
