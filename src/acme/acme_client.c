@@ -4,6 +4,12 @@
  * answer to the step's request and moves on, or arranges a retry, or
  * fails the run. Retries and polls set wait_until; next() hands out
  * ACME_WAIT until then.
+ *
+ * The authorisations go through the steps together: AUTHORIZATION and
+ * PUBLISH take them one by one (fetch, choose, publish), CHALLENGE tells
+ * the CA of each pending one, AUTHORIZATION_POLL polls each until valid,
+ * UNPUBLISH withdraws all; authorization_index is the one at hand. A
+ * failure with anything published goes through UNPUBLISH too, then ends.
  */
 #include "acme/acme_client.h"
 
@@ -53,13 +59,25 @@ static void say(struct acme_client *c, const char *fmt, ...)
     c->config.log(c->config.log_ctx, line);
 }
 
+static bool any_published(const struct acme_client *c)
+{
+    for (size_t i = 0; i < c->authorization_count; i++)
+        if (c->authorizations[i].published)
+            return true;
+    return false;
+}
+
+/* Ends the run saying why; what it published is withdrawn first (next()
+ * hands out the withdrawals, then ACME_FAILED): nothing is left for the
+ * CA or anyone else to find after the run. `fmt` must not read c->error. */
 static void fail(struct acme_client *c, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(c->error, sizeof c->error, fmt, ap);
     va_end(ap);
-    c->step = ACME_STEP_FAILED;
+    c->failed = true;
+    c->step = any_published(c) ? ACME_STEP_UNPUBLISH : ACME_STEP_FAILED;
     /* a check that fails is only a check without an answer */
     say(c, c->check_only ? "acme: renewal information ignored: %s" : "acme: failed: %s", c->error);
 }
@@ -258,29 +276,78 @@ static bool finalize_payload(struct acme_client *c, char *buf, size_t cap)
     return !o.overflow;
 }
 
-static void next_authorization(struct acme_client *c)
+/* The first authorisation from `from` on that is answered and not yet
+ * valid; authorization_count if none is left. */
+static size_t next_unvalidated(const struct acme_client *c, size_t from)
 {
-    if (++c->authorization_index < c->authorization_count)
-        go(c, ACME_STEP_AUTHORIZATION);
-    else
-        go(c, ACME_STEP_FINALIZE);
+    size_t i = from;
+    while (i < c->authorization_count && !(c->authorizations[i].answering && !c->authorizations[i].valid))
+        i++;
+    return i;
 }
 
-static void publication(struct acme_client *c, struct acme_action *a, enum acme_action_kind kind)
+/* After an authorisation is fetched (and its response published): the
+ * next one; once all are, the CA is told of every challenge, every
+ * response being out by then. */
+static void next_authorization(struct acme_client *c)
+{
+    if (++c->authorization_index < c->authorization_count) {
+        go(c, ACME_STEP_AUTHORIZATION);
+        return;
+    }
+    size_t answering = 0;
+    for (size_t i = 0; i < c->authorization_count; i++)
+        answering += c->authorizations[i].answering;
+    if (answering == 0) {
+        say(c, "acme: every authorization already valid");
+        go(c, ACME_STEP_FINALIZE);
+        return;
+    }
+    say(c, "acme: %zu challenge response%s published; telling the CA", answering, answering == 1 ? "" : "s");
+    c->authorization_index = next_unvalidated(c, 0);
+    go(c, ACME_STEP_CHALLENGE);
+}
+
+static void publication(struct acme_authorization *z, struct acme_action *a, enum acme_action_kind kind)
 {
     a->kind = kind;
     a->publication = (struct acme_publication){
-        .kind = c->challenge_kind,
-        .domain = c->domain,
-        .dns_name = c->challenge_kind == ACME_DNS01 ? c->dns_name : NULL,
-        .token = c->token,
-        .value = c->publish_value,
+        .kind = z->kind,
+        .domain = z->domain,
+        .dns_name = z->kind == ACME_DNS01 ? z->dns_name : NULL,
+        .token = z->token,
+        .value = z->value,
     };
+}
+
+/* The next response to withdraw, if one is left; marked withdrawn as it
+ * is handed out. */
+static bool withdrawal(struct acme_client *c, struct acme_action *a)
+{
+    for (size_t i = 0; i < c->authorization_count; i++) {
+        struct acme_authorization *z = &c->authorizations[i];
+        if (z->published) {
+            z->published = false;
+            publication(z, a, ACME_UNPUBLISH);
+            return true;
+        }
+    }
+    return false;
 }
 
 void acme_client_next(struct acme_client *c, int64_t now, struct acme_action *a)
 {
     memset(a, 0, sizeof *a);
+    if (c->step == ACME_STEP_UNPUBLISH) {
+        if (withdrawal(c, a))
+            return;
+        if (c->failed) {
+            c->step = ACME_STEP_FAILED;     /* logged when it was decided */
+        } else {
+            say(c, "acme: challenge responses withdrawn; finalizing");
+            go(c, ACME_STEP_FINALIZE);
+        }
+    }
     if (c->check_only && (c->step == ACME_STEP_DONE || c->step == ACME_STEP_FAILED)) {
         a->kind = ACME_CHECKED;
         return;
@@ -303,15 +370,7 @@ void acme_client_next(struct acme_client *c, int64_t now, struct acme_action *a)
         return;
     }
     if (c->step == ACME_STEP_PUBLISH) {
-        publication(c, a, ACME_PUBLISH);
-        return;
-    }
-    if (c->step == ACME_STEP_UNPUBLISH) {
-        publication(c, a, ACME_UNPUBLISH);
-        if (c->fail_after_unpublish)
-            c->step = ACME_STEP_FAILED;     /* logged when it was decided */
-        else
-            next_authorization(c);
+        publication(&c->authorizations[c->authorization_index], a, ACME_PUBLISH);
         return;
     }
     c->in_flight = true;
@@ -349,10 +408,10 @@ void acme_client_next(struct acme_client *c, int64_t now, struct acme_action *a)
         break;
     case ACME_STEP_AUTHORIZATION:
     case ACME_STEP_AUTHORIZATION_POLL:
-        send_post(c, a, c->authorization_urls[c->authorization_index], NULL);
+        send_post(c, a, c->authorizations[c->authorization_index].url, NULL);
         break;
     case ACME_STEP_CHALLENGE:
-        send_post(c, a, c->challenge_url, "{}");
+        send_post(c, a, c->authorizations[c->authorization_index].challenge_url, "{}");
         break;
     case ACME_STEP_FINALIZE:
         if (!finalize_payload(c, payload, payload_cap))
@@ -371,10 +430,10 @@ void acme_client_next(struct acme_client *c, int64_t now, struct acme_action *a)
         fail(c, "internal: no request for step %d", (int)c->step);
         break;
     }
-    if (c->step == ACME_STEP_FAILED) {
-        memset(a, 0, sizeof *a);
-        a->kind = ACME_FAILED;
+    if (c->failed) {     /* no request could be made: the withdrawals, then the failure */
         c->in_flight = false;
+        acme_client_next(c, now, a);
+        return;
     }
     c->sent = *a;
 }
@@ -383,9 +442,9 @@ void acme_client_published(struct acme_client *c)
 {
     if (c->step != ACME_STEP_PUBLISH)
         return;
-    say(c, "acme: %s published for %s; telling the CA", c->challenge_kind == ACME_DNS01 ? "dns-01" : "http-01",
-        c->domain);
-    go(c, ACME_STEP_CHALLENGE);
+    struct acme_authorization *z = &c->authorizations[c->authorization_index];
+    z->published = true;     /* (the caller logs what it published) */
+    next_authorization(c);
 }
 
 /* ---- responses ---- */
@@ -543,9 +602,10 @@ static void on_account(struct acme_client *c, const struct acme_response *r, con
 static void on_order(struct acme_client *c, int64_t now, const struct acme_response *r, const struct json_doc *doc)
 {
     if (status_is(doc, 0, "invalid")) {
+        char why[ACME_ERROR_MAX];
         long err = json_member_typed(doc, 0, "error", JSON_OBJECT);
-        acme_problem_describe(doc, err, r->status, "order invalid", c->error, sizeof c->error);
-        fail(c, "%s", c->error);
+        acme_problem_describe(doc, err, r->status, "order invalid", why, sizeof why);
+        fail(c, "%s", why);
         return;
     }
     if (c->step == ACME_STEP_ORDER) {
@@ -563,8 +623,9 @@ static void on_order(struct acme_client *c, int64_t now, const struct acme_respo
             long u = json_element(doc, (size_t)authzs, k);
             char url[ACME_URL_MAX];
             long n = json_at(doc, (size_t)u)->type == JSON_STRING ? json_string(doc, (size_t)u, url, sizeof url) : -1;
+            c->authorizations[k] = (struct acme_authorization){ .answering = false };
             if (n <= 8 || strncmp(url, "https://", 8) != 0 ||
-                !copy_field(c->authorization_urls[k], ACME_URL_MAX, url, (size_t)n)) {
+                !copy_field(c->authorizations[k].url, ACME_URL_MAX, url, (size_t)n)) {
                 fail(c, "newOrder: malformed order, authorization %zu is not an https URL", k);
                 return;
             }
@@ -617,25 +678,34 @@ static bool configured(const struct acme_client *c, const char *domain, bool wil
     return false;
 }
 
-/* The challenge of the kind wanted, from an authorization: sets up the
- * publication, or fails the run. */
-static void choose_challenge(struct acme_client *c, const struct json_doc *doc)
+/* The identifier an authorization is for, into z (domain "" if there is
+ * none that is valid). */
+static void read_identifier(const struct json_doc *doc, struct acme_authorization *z)
 {
     long identifier = json_member_typed(doc, 0, "identifier", JSON_OBJECT);
     long value = identifier >= 0 ? json_member_typed(doc, (size_t)identifier, "value", JSON_STRING) : -1;
     long wildcard_flag = json_member(doc, 0, "wildcard");
-    bool wildcard = wildcard_flag >= 0 && json_at(doc, (size_t)wildcard_flag)->type == JSON_TRUE;
-    if (value < 0 || json_string(doc, (size_t)value, c->domain, sizeof c->domain) < 0 ||
-        !dns_identifier_valid(c->domain) || c->domain[0] == '*') {
+    z->wildcard = wildcard_flag >= 0 && json_at(doc, (size_t)wildcard_flag)->type == JSON_TRUE;
+    if (value < 0 || json_string(doc, (size_t)value, z->domain, sizeof z->domain) < 0 ||
+        !dns_identifier_valid(z->domain) || z->domain[0] == '*')
+        z->domain[0] = '\0';
+}
+
+/* The challenge of the kind wanted, from a pending authorization: sets up
+ * its publication, or fails the run. */
+static void choose_challenge(struct acme_client *c, struct acme_authorization *z, const struct json_doc *doc)
+{
+    if (!z->domain[0]) {
         fail(c, "authorization: malformed, no valid identifier");
         return;
     }
-    if (!configured(c, c->domain, wildcard)) {
-        fail(c, "authorization: for %s%s, which was not asked for", wildcard ? "*." : "", c->domain);
+    const char *star = z->wildcard ? "*." : "";
+    if (!configured(c, z->domain, z->wildcard)) {
+        fail(c, "authorization: for %s%s, which was not asked for", star, z->domain);
         return;
     }
-    c->challenge_kind = wildcard ? ACME_DNS01 : c->config.challenge;
-    const char *type = c->challenge_kind == ACME_DNS01 ? "dns-01" : "http-01";
+    z->kind = z->wildcard ? ACME_DNS01 : c->config.challenge;
+    const char *type = z->kind == ACME_DNS01 ? "dns-01" : "http-01";
     long challenges = json_member_typed(doc, 0, "challenges", JSON_ARRAY);
     for (size_t k = 0; challenges >= 0 && k < json_at(doc, (size_t)challenges)->count; k++) {
         long ch = json_element(doc, (size_t)challenges, k);
@@ -644,81 +714,109 @@ static void choose_challenge(struct acme_client *c, const struct json_doc *doc)
             continue;
         long token = json_member_typed(doc, (size_t)ch, "token", JSON_STRING);
         uint8_t raw[ACME_TOKEN_MAX];
-        long n = token >= 0 ? json_string(doc, (size_t)token, c->token, sizeof c->token) : -1;
+        long n = token >= 0 ? json_string(doc, (size_t)token, z->token, sizeof z->token) : -1;
         /* a token is base64url of at least 128 bits (RFC 8555 section 8.1):
          * nothing else may reach a file name or a DNS record */
-        if (n < 22 || base64url_decode(c->token, (size_t)n, raw, sizeof raw) < 16) {
-            fail(c, "authorization: %s challenge for %s has a malformed token", type, c->domain);
+        if (n < 22 || base64url_decode(z->token, (size_t)n, raw, sizeof raw) < 16) {
+            fail(c, "authorization: %s challenge for %s%s has a malformed token", type, star, z->domain);
             return;
         }
-        if (!json_url(doc, ch, "url", c->challenge_url, sizeof c->challenge_url)) {
-            fail(c, "authorization: %s challenge for %s has no https URL", type, c->domain);
+        if (!json_url(doc, ch, "url", z->challenge_url, sizeof z->challenge_url)) {
+            fail(c, "authorization: %s challenge for %s%s has no https URL", type, star, z->domain);
             return;
         }
-        key_authorization(c->token, c->config.account_key, c->key_authorization, sizeof c->key_authorization);
-        if (c->challenge_kind == ACME_DNS01) {
-            dns01_txt_value(c->key_authorization, c->publish_value);
-            snprintf(c->dns_name, sizeof c->dns_name, "_acme-challenge.%s", c->domain);
+        char key_auth[sizeof z->value];
+        key_authorization(z->token, c->config.account_key, key_auth, sizeof key_auth);
+        if (z->kind == ACME_DNS01) {
+            dns01_txt_value(key_auth, z->value);
+            /* (memcpy: GCC's -Wrestrict takes two fields of one struct for an overlap) */
+            static const char label[] = "_acme-challenge.";
+            memcpy(z->dns_name, label, sizeof label - 1);
+            memcpy(z->dns_name + sizeof label - 1, z->domain, strlen(z->domain) + 1);
         } else {
-            memcpy(c->publish_value, c->key_authorization, sizeof c->publish_value);
+            memcpy(z->value, key_auth, sizeof z->value);
         }
-        say(c, "acme: authorization for %s%s: answering %s", wildcard ? "*." : "", c->domain, type);
+        z->answering = true;
+        say(c, "acme: authorization for %s%s: answering %s", star, z->domain, type);
         go(c, ACME_STEP_PUBLISH);
         return;
     }
-    fail(c, "authorization: the CA offers no %s challenge for %s%s", type, wildcard ? "*." : "", c->domain);
+    fail(c, "authorization: the CA offers no %s challenge for %s%s", type, star, z->domain);
 }
 
 /* Why an authorization is invalid: its challenge's error, quoted. */
-static void authorization_failed(struct acme_client *c, const struct json_doc *doc, int status)
+static void authorization_failed(struct acme_client *c, const struct acme_authorization *z,
+                                 const struct json_doc *doc, int status)
 {
     long challenges = json_member_typed(doc, 0, "challenges", JSON_ARRAY);
     long err = -1;
     for (size_t k = 0; challenges >= 0 && k < json_at(doc, (size_t)challenges)->count && err < 0; k++)
         err = json_member_typed(doc, (size_t)json_element(doc, (size_t)challenges, k), "error", JSON_OBJECT);
-    char what[320];
-    snprintf(what, sizeof what, "authorization for %s invalid", c->domain[0] ? c->domain : "?");
-    acme_problem_describe(doc, err, status, what, c->error, sizeof c->error);
+    char what[320], why[ACME_ERROR_MAX];
+    snprintf(what, sizeof what, "authorization for %s%s invalid", z->wildcard ? "*." : "",
+             z->domain[0] ? z->domain : "?");
+    acme_problem_describe(doc, err, status, what, why, sizeof why);
+    fail(c, "%s", why);
 }
 
 static void on_authorization(struct acme_client *c, int64_t now, const struct acme_response *r,
                              const struct json_doc *doc)
 {
+    struct acme_authorization *z = &c->authorizations[c->authorization_index];
+    bool fetch = c->step == ACME_STEP_AUTHORIZATION;
+    if (fetch)
+        read_identifier(doc, z);
     if (status_is(doc, 0, "valid")) {
-        if (c->step == ACME_STEP_AUTHORIZATION_POLL) {
-            say(c, "acme: authorization for %s valid", c->domain);
-            go(c, ACME_STEP_UNPUBLISH);
-        } else {
+        z->valid = true;
+        if (fetch) {
+            say(c, "acme: authorization for %s%s already valid", z->wildcard ? "*." : "",
+                z->domain[0] ? z->domain : z->url);
             next_authorization(c);
+            return;
+        }
+        say(c, "acme: authorization for %s%s valid", z->wildcard ? "*." : "", z->domain);
+        size_t next = next_unvalidated(c, 0);
+        if (next < c->authorization_count) {
+            /* the CA checks the challenges together: the next is polled
+             * at once, it is likely done too */
+            c->authorization_index = next;
+            go(c, ACME_STEP_AUTHORIZATION_POLL);
+        } else {
+            say(c, "acme: every authorization valid; withdrawing the challenge responses");
+            go(c, ACME_STEP_UNPUBLISH);
         }
         return;
     }
-    if (status_is(doc, 0, "pending") && c->step == ACME_STEP_AUTHORIZATION) {
-        choose_challenge(c, doc);
+    if (status_is(doc, 0, "pending") && fetch) {
+        choose_challenge(c, z, doc);
         return;
     }
     if (status_is(doc, 0, "pending")) {     /* the CA has not looked yet */
         poll_later(c, now, r);
-        if (c->step == ACME_STEP_FAILED && c->challenge_url[0]) {
-            c->fail_after_unpublish = true;     /* withdraw what was published first */
-            c->step = ACME_STEP_UNPUBLISH;
-        }
         return;
     }
     if (status_is(doc, 0, "invalid")) {
-        authorization_failed(c, doc, r->status);
-        if (c->step == ACME_STEP_AUTHORIZATION_POLL) {
-            c->fail_after_unpublish = true;     /* withdraw what was published first */
-            go(c, ACME_STEP_UNPUBLISH);
-            say(c, "acme: failed: %s", c->error);
-        } else {
-            fail(c, "%s", c->error);
-        }
+        authorization_failed(c, z, doc, r->status);
         return;
     }
     char s[32];
     status_text(doc, 0, s, sizeof s);
     fail(c, "authorization: status %s", s);
+}
+
+/* The CA took a challenge: the next one, or, all told, the polls. */
+static void on_challenge(struct acme_client *c, int64_t now, const struct acme_response *r)
+{
+    size_t next = next_unvalidated(c, c->authorization_index + 1);
+    if (next < c->authorization_count) {
+        c->authorization_index = next;
+        go(c, ACME_STEP_CHALLENGE);
+        return;
+    }
+    /* the CA has the go-ahead; its verdicts come with the authorizations */
+    c->authorization_index = next_unvalidated(c, 0);
+    go(c, ACME_STEP_AUTHORIZATION_POLL);
+    poll_later(c, now, r);
 }
 
 static void on_certificate(struct acme_client *c, const struct acme_response *r)
@@ -834,9 +932,7 @@ void acme_client_response(struct acme_client *c, int64_t now, const struct acme_
         on_authorization(c, now, r, &doc);
         break;
     case ACME_STEP_CHALLENGE:
-        /* the CA has the go-ahead; its verdict comes with the authorization */
-        go(c, ACME_STEP_AUTHORIZATION_POLL);
-        poll_later(c, now, r);
+        on_challenge(c, now, r);
         break;
     default:
         break;

@@ -6,9 +6,20 @@
  * certificate:
  *
  *   directory -> newNonce -> newAccount (new or existing) -> newOrder
- *   -> each authorisation: choose the challenge (DNS-01 for wildcards and
- *      when configured, else HTTP-01), publish it, tell the CA, poll
+ *   -> every authorisation fetched; for each pending one, the challenge
+ *      chosen (DNS-01 for wildcards and when configured, else HTTP-01)
+ *      and its response published
+ *   -> each challenge told to the CA; each authorisation polled until valid
+ *   -> every response withdrawn
  *   -> finalize with the CSR -> poll the order -> download the chain.
+ *
+ * Every response is out before the CA hears of any challenge, and all stay
+ * out until every authorisation is valid. A name and its wildcard share
+ * one TXT name (_acme-challenge.example.org): a CA that looks through a
+ * caching resolver caches the RRset at its first look, and must find every
+ * value in it, not only the first one published. A run that fails after
+ * publishing withdraws everything it published before it reports the
+ * failure. An authorisation already valid needs nothing.
  *
  * Every request but the directory and the nonce is a JWS (jws.h) with the
  * latest Replay-Nonce; a badNonce rejection is retried with the nonce
@@ -83,7 +94,7 @@ enum acme_action_kind {
     ACME_SEND,          /* perform .request, then acme_client_response() */
     ACME_WAIT,          /* call acme_client_next() again at .until */
     ACME_PUBLISH,       /* publish .publication, then acme_client_published() */
-    ACME_UNPUBLISH,     /* withdraw .publication; then acme_client_next() */
+    ACME_UNPUBLISH,     /* withdraw .publication; then acme_client_next() (one withdrawal each) */
     ACME_DONE,          /* acme_client_chain() holds the certificate chain */
     ACME_FAILED,        /* acme_client_error() says why */
     ACME_CHECKED,       /* a check's end: acme_client_renewal_info() says what it found */
@@ -141,14 +152,30 @@ enum acme_step {
     ACME_STEP_FAILED,
 };
 
-/* About 60 KiB: give it static storage. Its fields are private. */
+/* One authorisation of the order, and the challenge that answers it. */
+struct acme_authorization {
+    char url[ACME_URL_MAX];
+    bool answering;                 /* pending when fetched: a challenge was chosen to answer it */
+    bool published;                 /* its response is out (acme_client_published) and not yet withdrawn */
+    bool valid;
+    bool wildcard;
+    enum acme_challenge_kind kind;
+    char domain[256], dns_name[256 + 16];
+    char token[ACME_TOKEN_MAX];
+    char challenge_url[ACME_URL_MAX];
+    char value[ACME_TOKEN_MAX + 48];    /* HTTP-01: the key authorisation; DNS-01: its TXT digest */
+};
+
+/* About 87 KiB, a third of it the authorisations (ACME_MAX_NAMES of
+ * them, 1.8 KiB each with its challenge, all held at once): give it
+ * static storage. Its fields are private. */
 struct acme_client {
     struct acme_config config;
     enum acme_step step;
     bool need_nonce;                /* the request in flight is the HEAD to newNonce */
     bool in_flight;                 /* a SEND was handed out and not yet answered: it is `sent` */
     struct acme_action sent;
-    bool fail_after_unpublish;
+    bool failed;                    /* error says why; the end once everything published is withdrawn */
     int64_t wait_until;
     unsigned retries, bad_nonces, polls;
 
@@ -156,14 +183,8 @@ struct acme_client {
     char nonce[ACME_NONCE_MAX];
     char account_url[ACME_URL_MAX];
     char order_url[ACME_URL_MAX], finalize_url[ACME_URL_MAX], certificate_url[ACME_URL_MAX];
-    char authorization_urls[ACME_MAX_NAMES][ACME_URL_MAX];
-    size_t authorization_count, authorization_index;
-    char challenge_url[ACME_URL_MAX];
-    enum acme_challenge_kind challenge_kind;
-    char domain[256], dns_name[256 + 16];
-    char token[ACME_TOKEN_MAX];
-    char key_authorization[ACME_TOKEN_MAX + 48];
-    char publish_value[ACME_TOKEN_MAX + 48];
+    struct acme_authorization authorizations[ACME_MAX_NAMES];
+    size_t authorization_count, authorization_index;    /* index: the one fetched, published, told or polled */
 
     char payload[8192];             /* a request's JSON before it is signed */
     uint8_t csr[6144];

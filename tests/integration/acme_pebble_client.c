@@ -45,7 +45,11 @@
 static struct ca_roots roots;
 static struct acme_client client;
 static int http01_listener = -1;
-static char http01_token[ACME_TOKEN_MAX], http01_value[ACME_TOKEN_MAX + 48];
+/* The HTTP-01 tokens out: the client publishes every authorization's
+ * before it tells the CA of any. */
+static struct {
+    char token[ACME_TOKEN_MAX], value[ACME_TOKEN_MAX + 48];
+} http01[ACME_MAX_NAMES];
 static const char *challtestsrv;
 
 static void log_line(void *ctx, const char *line)
@@ -168,12 +172,18 @@ static void serve_http01_once(void)
         return;
     }
     req[n] = '\0';
-    char expect[256];
-    snprintf(expect, sizeof expect, "GET /.well-known/acme-challenge/%s ", http01_token);
+    static const char prefix[] = "GET /.well-known/acme-challenge/";
+    const char *asked = strncmp(req, prefix, sizeof prefix - 1) == 0 ? req + sizeof prefix - 1 : "";
+    const char *value = NULL;
+    for (size_t i = 0; i < ACME_MAX_NAMES && !value; i++) {
+        size_t len = strlen(http01[i].token);
+        if (len && strncmp(asked, http01[i].token, len) == 0 && asked[len] == ' ')
+            value = http01[i].value;
+    }
     char resp[512];
-    if (http01_token[0] && strncmp(req, expect, strlen(expect)) == 0) {
+    if (value) {
         snprintf(resp, sizeof resp, "HTTP/1.0 200 OK\r\nContent-Type: application/octet-stream\r\nContent-Length: %zu\r\n\r\n%s",
-                 strlen(http01_value), http01_value);
+                 strlen(value), value);
         printf("# http-01: answered the CA's request for the token\n");
     } else {
         snprintf(resp, sizeof resp, "HTTP/1.0 404 Not Found\r\nContent-Length: 0\r\n\r\n");
@@ -281,8 +291,16 @@ int main(int argc, char **argv)
         case ACME_PUBLISH:
         case ACME_UNPUBLISH:
             if (a.publication.kind == ACME_HTTP01) {
-                snprintf(http01_token, sizeof http01_token, "%s", a.kind == ACME_PUBLISH ? a.publication.token : "");
-                snprintf(http01_value, sizeof http01_value, "%s", a.publication.value);
+                /* a publication takes a free slot; a withdrawal frees its token's */
+                bool add = a.kind == ACME_PUBLISH;
+                size_t i = 0;
+                while (i < ACME_MAX_NAMES &&
+                       (add ? http01[i].token[0] != '\0' : strcmp(http01[i].token, a.publication.token) != 0))
+                    i++;
+                if (i == ACME_MAX_NAMES)
+                    die(add ? "more HTTP-01 tokens than names" : "withdrawal of a token not published");
+                snprintf(http01[i].token, sizeof http01[i].token, "%s", add ? a.publication.token : "");
+                snprintf(http01[i].value, sizeof http01[i].value, "%s", a.publication.value);
             } else {
                 if (!challtestsrv)
                     die("dns-01 needs --challtestsrv");

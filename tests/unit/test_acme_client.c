@@ -12,6 +12,16 @@
  * asked for, and the renewal time of the issued chain (made by openssl at
  * test time) with the dates read back from it.
  *
+ * The order of a run's events, against a scripted CA that validates each
+ * challenge when told of it, DNS-01 through a resolver cache as a CA's
+ * resolver would: every authorization fetched and every response
+ * published before the first challenge is told (an apex and its wildcard,
+ * two TXT values at one name, both found), all withdrawn after the last
+ * authorization is valid and before finalize, or before the failure when
+ * one is invalid, a challenge is refused or an authorization is for a name
+ * not asked for; HTTP-01 and DNS-01 in one order; an authorization already
+ * valid left alone.
+ *
  * ACME Renewal Information (RFC 9773) the same way: the CertID of the
  * RFC's own example certificate (a known answer) and of an openssl-made
  * leaf against python3-cryptography's reading of it; RFC 3339 times;
@@ -43,6 +53,7 @@
 #include "acme/renewal_info.h"
 #include "acme/rfc3339.h"
 #include "check.h"
+#include "dns/dns_challenge.h"
 #include "http/http_date.h"
 #include "openssl_keys.h"
 
@@ -116,7 +127,7 @@ static bool jws_ok(const struct acme_request *req, const char *url, const char *
     static struct json_token t[64], h[64];
     struct json_doc doc, head;
     struct json_error err;
-    if (strcmp(req->method, "POST") != 0 || strcmp(req->url, url) != 0 || !req->content_type ||
+    if (!req->method || strcmp(req->method, "POST") != 0 || strcmp(req->url, url) != 0 || !req->content_type ||
         strcmp(req->content_type, "application/jose+json") != 0 ||
         !json_read(&doc, req->body, req->body_len, t, 64, &err) || json_at(&doc, 0)->count != 3)
         return false;
@@ -255,33 +266,12 @@ static void test_issuance(void)
               strcmp(a.publication.domain, "example.test") == 0 && strncmp(a.publication.value, TOKEN1 ".", 23) == 0 &&
               strcmp(a.publication.value + 23, thumb) == 0);
     a = next();
-    CHECK("client: waits for the publication before telling the CA", a.kind == ACME_PUBLISH);
+    CHECK("client: waits for the publication before going on", a.kind == ACME_PUBLISH);
     acme_client_published(&client);
-    a = next();
-    CHECK("client: challenge response is the payload {}",
-          jws_ok(&a.request, "https://ca.test/chall/1h", last_nonce, true, payload, sizeof payload) &&
-              strcmp(payload, "{}") == 0);
-    answer(200, NULL, "{\"type\":\"http-01\",\"status\":\"processing\",\"url\":\"https://ca.test/chall/1h\",\"token\":\"" TOKEN1 "\"}");
-    a = next();
-    CHECK("client: polls after a back-off (1 s) when no Retry-After", a.kind == ACME_WAIT && a.until == now + 1);
-    now += 1;
-    a = next();
-    CHECK("client: polls the authorization", is_send(&a, "POST", "https://ca.test/authz/1"));
-    answer_full(200, NULL, "7", NULL, "{\"status\":\"pending\",\"identifier\":{\"type\":\"dns\",\"value\":\"example.test\"},\"challenges\":[]}");
-    a = next();
-    CHECK("client: Retry-After in seconds is followed", a.kind == ACME_WAIT && a.until == now + 7);
-    now += 3;
-    a = next();
-    CHECK("client: still waiting before the time", a.kind == ACME_WAIT && a.until == now + 4);
-    now += 4;
-    a = next();
-    answer(200, NULL, "{\"status\":\"valid\",\"identifier\":{\"type\":\"dns\",\"value\":\"example.test\"},\"challenges\":[]}");
-    a = next();
-    CHECK("client: withdraws the http-01 response once valid",
-          a.kind == ACME_UNPUBLISH && strcmp(a.publication.token, TOKEN1) == 0);
 
     a = next();
-    CHECK("client: second authorization", is_send(&a, "POST", "https://ca.test/authz/2"));
+    CHECK("client: then the second authorization is fetched, before the CA hears of the first challenge",
+          jws_ok(&a.request, "https://ca.test/authz/2", last_nonce, true, payload, sizeof payload) && payload[0] == '\0');
     answer(200, NULL, authz2_pending);
     a = next();
     char ka[128], txt[DNS01_VALUE_LEN + 1];
@@ -297,14 +287,42 @@ static void test_issuance(void)
           a.kind == ACME_PUBLISH && a.publication.kind == ACME_DNS01 &&
               strcmp(a.publication.dns_name, "_acme-challenge.example.test") == 0 && strcmp(a.publication.value, txt) == 0);
     acme_client_published(&client);
+    CHECK("client: ... and says every response is out before telling the CA",
+          strstr(log_text, "acme: 2 challenge responses published; telling the CA") != NULL);
+
     a = next();
-    CHECK("client: dns-01 challenge response", is_send(&a, "POST", "https://ca.test/chall/2d"));
+    CHECK("client: challenge response is the payload {}",
+          jws_ok(&a.request, "https://ca.test/chall/1h", last_nonce, true, payload, sizeof payload) &&
+              strcmp(payload, "{}") == 0);
+    answer(200, NULL, "{\"type\":\"http-01\",\"status\":\"processing\",\"url\":\"https://ca.test/chall/1h\",\"token\":\"" TOKEN1 "\"}");
+    a = next();
+    CHECK("client: the second challenge is told at once, the dns-01 one",
+          jws_ok(&a.request, "https://ca.test/chall/2d", last_nonce, true, payload, sizeof payload) &&
+              strcmp(payload, "{}") == 0);
     answer(200, NULL, "{\"type\":\"dns-01\",\"status\":\"pending\"}");
-    now += next().until - now;
     a = next();
+    CHECK("client: polls after a back-off (1 s) when no Retry-After", a.kind == ACME_WAIT && a.until == now + 1);
+    now += 1;
+    a = next();
+    CHECK("client: polls the first authorization", is_send(&a, "POST", "https://ca.test/authz/1"));
+    answer_full(200, NULL, "7", NULL, "{\"status\":\"pending\",\"identifier\":{\"type\":\"dns\",\"value\":\"example.test\"},\"challenges\":[]}");
+    a = next();
+    CHECK("client: Retry-After in seconds is followed", a.kind == ACME_WAIT && a.until == now + 7);
+    now += 3;
+    a = next();
+    CHECK("client: still waiting before the time", a.kind == ACME_WAIT && a.until == now + 4);
+    now += 4;
+    a = next();
+    answer(200, NULL, "{\"status\":\"valid\",\"identifier\":{\"type\":\"dns\",\"value\":\"example.test\"},\"challenges\":[]}");
+    a = next();
+    CHECK("client: nothing is withdrawn while an authorization is still to be validated: the second is polled at once",
+          is_send(&a, "POST", "https://ca.test/authz/2"));
     answer(200, NULL, "{\"status\":\"valid\",\"wildcard\":true,\"identifier\":{\"type\":\"dns\",\"value\":\"example.test\"}}");
-    a = next();
-    CHECK("client: withdraws the TXT record", a.kind == ACME_UNPUBLISH && a.publication.kind == ACME_DNS01);
+    struct acme_action w1 = next(), w2 = next();
+    CHECK("client: once both are valid, both responses are withdrawn: the http-01 token and the TXT record",
+          w1.kind == ACME_UNPUBLISH && w2.kind == ACME_UNPUBLISH && w1.publication.kind == ACME_HTTP01 &&
+              strcmp(w1.publication.token, TOKEN1) == 0 && w2.publication.kind == ACME_DNS01 &&
+              strcmp(w2.publication.dns_name, "_acme-challenge.example.test") == 0 && strcmp(w2.publication.value, txt) == 0);
 
     a = next();
     CHECK("client: finalize with a CSR", jws_ok(&a.request, "https://ca.test/order/1/finalize", last_nonce, true, payload,
@@ -537,6 +555,399 @@ static void test_rejected_challenge(void)
                                           "authorization for example.test invalid: HTTP 200, connection: Connection refused") == 0);
 }
 
+/* ---- every response out before the CA hears of a challenge ---- */
+
+/* A scripted CA for whole orders: it answers each authorization as
+ * pending (or valid, when reused), and checks a challenge the moment it
+ * is told of it, as Pebble does, against what the client has published:
+ * an HTTP-01 token directly, a DNS-01 TXT value through a caching
+ * resolver that keeps the first RRset it finds at a name for
+ * DNS_CHALLENGE_TTL, as Unbound or a CA's resolver would. Everything the
+ * client does is kept, in order, in `trace`. */
+struct ca_authz {
+    const char *name;           /* the identifier; "*.NAME" for a wildcard */
+    const char *token;
+    bool already_valid;         /* valid when first fetched (an authorization reused) */
+    bool refuse;                /* invalid even with the right value (as a CAA record would have it) */
+    bool reject_challenge;      /* the challenge's POST is answered with an error */
+    /* what the CA made of it */
+    int fetches, challenge_posts;
+    const char *verdict;        /* NULL until checked: "valid" or "invalid" */
+    char why[160];
+};
+
+enum ca_event { EV_PUBLISH, EV_UNPUBLISH, EV_FETCH, EV_CHALLENGE, EV_POLL, EV_VALID, EV_FINALIZE, EV_FAILED };
+struct ca_step {
+    enum ca_event kind;
+    int authz;                  /* the authorization's index; -1 for none */
+};
+
+static struct {
+    struct ca_authz *authz;
+    size_t count;
+    struct ca_step trace[256];
+    int events;
+    struct {            /* what the client has out: a TXT record at a name, or an HTTP-01 token */
+        enum acme_challenge_kind kind;
+        char key[300], value[200];
+    } live[32];
+    int live_count, stray_withdrawals, duplicates;
+    struct {            /* the CA resolver's cache: a name's TXT values as first looked up */
+        char name[300];
+        char values[8][64];
+        int count;
+        int64_t expires;
+    } cache[8];
+    int cached;
+    char published_values[8][200];
+    int published;
+} ca;
+
+/* (snprintf "%s" between two members of `ca` is an overlap to GCC's -Wrestrict) */
+static void copy_text(char *out, size_t cap, const char *text)
+{
+    size_t n = strlen(text) < cap ? strlen(text) : cap - 1;
+    memcpy(out, text, n);
+    out[n] = '\0';
+}
+
+static void ca_note(enum ca_event kind, int authz)
+{
+    if (ca.events < (int)(sizeof ca.trace / sizeof ca.trace[0]))
+        ca.trace[ca.events++] = (struct ca_step){ kind, authz };
+}
+
+static int ca_first(enum ca_event kind)
+{
+    for (int i = 0; i < ca.events; i++)
+        if (ca.trace[i].kind == kind)
+            return i;
+    return -1;
+}
+
+static int ca_last(enum ca_event kind)
+{
+    for (int i = ca.events - 1; i >= 0; i--)
+        if (ca.trace[i].kind == kind)
+            return i;
+    return -1;
+}
+
+static int ca_count(enum ca_event kind, int authz)     /* authz -1: any */
+{
+    int n = 0;
+    for (int i = 0; i < ca.events; i++)
+        n += ca.trace[i].kind == kind && (authz < 0 || ca.trace[i].authz == authz);
+    return n;
+}
+
+/* The trace in a line, for a failing check's diagnostics. */
+static void ca_print_trace(void)
+{
+    static const char *const names[] = { "publish", "unpublish", "fetch", "challenge", "poll", "valid", "finalize",
+                                         "failed" };
+    printf("# trace:");
+    for (int i = 0; i < ca.events; i++) {
+        printf(" %s", names[ca.trace[i].kind]);
+        if (ca.trace[i].authz >= 0)
+            printf("%d", ca.trace[i].authz + 1);
+    }
+    printf("\n");
+}
+
+/* base64url(SHA-256(key authorization)): the TXT value, from its definition (RFC 8555 section 8.4). */
+static void expected_txt(const char *token, char out[DNS01_VALUE_LEN + 1])
+{
+    char ka[256];
+    uint8_t digest[32];
+    key_authorization(token, &account_key, ka, sizeof ka);
+    br_sha256_context sha;
+    br_sha256_init(&sha);
+    br_sha256_update(&sha, ka, strlen(ka));
+    br_sha256_out(&sha, digest);
+    base64url_encode(digest, 32, out, DNS01_VALUE_LEN + 1);
+}
+
+/* Does the CA's resolver find `value` among the TXT values at `name`? */
+static bool ca_resolves(const char *name, const char *value)
+{
+    int k = 0;
+    while (k < ca.cached && !(strcmp(ca.cache[k].name, name) == 0 && now < ca.cache[k].expires))
+        k++;
+    if (k == ca.cached) {       /* not cached (or expired): asked of the client's DNS, and kept */
+        k = ca.cached < 8 ? ca.cached++ : 7;
+        snprintf(ca.cache[k].name, sizeof ca.cache[k].name, "%s", name);
+        ca.cache[k].count = 0;
+        ca.cache[k].expires = now + DNS_CHALLENGE_TTL;
+        for (int i = 0; i < ca.live_count && ca.cache[k].count < 8; i++)
+            if (ca.live[i].kind == ACME_DNS01 && strcmp(ca.live[i].key, name) == 0)
+                copy_text(ca.cache[k].values[ca.cache[k].count++], sizeof ca.cache[k].values[0], ca.live[i].value);
+    }
+    for (int i = 0; i < ca.cache[k].count; i++)
+        if (strcmp(ca.cache[k].values[i], value) == 0)
+            return true;
+    return false;
+}
+
+/* The CA checks authorization `i`'s challenge of `type` now. */
+static void ca_check(int i, char type)
+{
+    struct ca_authz *z = &ca.authz[i];
+    const char *base = z->name[0] == '*' ? z->name + 2 : z->name;
+    bool found = false;
+    if (type == 'd') {
+        char name[300], value[DNS01_VALUE_LEN + 1];
+        snprintf(name, sizeof name, "_acme-challenge.%s", base);
+        expected_txt(z->token, value);
+        found = ca_resolves(name, value);
+        snprintf(z->why, sizeof z->why, "Correct value not found for DNS challenge");
+    } else {
+        char ka[256];
+        key_authorization(z->token, &account_key, ka, sizeof ka);
+        for (int k = 0; k < ca.live_count; k++)
+            found |= ca.live[k].kind == ACME_HTTP01 && strcmp(ca.live[k].key, z->token) == 0 &&
+                     strcmp(ca.live[k].value, ka) == 0;
+        snprintf(z->why, sizeof z->why, "The key authorization file from the server did not match this challenge");
+    }
+    if (found && z->refuse)
+        snprintf(z->why, sizeof z->why, "CAA record for %s prevents issuance", base);
+    z->verdict = found && !z->refuse ? "valid" : "invalid";
+}
+
+/* Authorization i as the CA shows it now. */
+static void ca_answer_authz(int i)
+{
+    struct ca_authz *z = &ca.authz[i];
+    bool wildcard = z->name[0] == '*';
+    const char *status = z->already_valid ? "valid" : z->verdict ? z->verdict : "pending";
+    char error[256] = "";
+    if (z->verdict && strcmp(z->verdict, "invalid") == 0)
+        snprintf(error, sizeof error, ",\"error\":{\"type\":\"urn:ietf:params:acme:error:unauthorized\",\"detail\":\"%s\"}",
+                 z->why);
+    char http[512] = "", body[1536];
+    if (!wildcard)
+        snprintf(http, sizeof http, "{\"type\":\"http-01\",\"url\":\"https://ca.test/chall/%dh\",\"status\":\"%s\","
+                                    "\"token\":\"%s\"%s},", i + 1, status, z->token, error);
+    snprintf(body, sizeof body,
+             "{\"status\":\"%s\",\"expires\":\"2030-01-01T00:00:00Z\",\"identifier\":{\"type\":\"dns\",\"value\":\"%s\"}%s,"
+             "\"challenges\":[%s{\"type\":\"dns-01\",\"url\":\"https://ca.test/chall/%dd\",\"status\":\"%s\",\"token\":\"%s\"%s}]}",
+             status, wildcard ? z->name + 2 : z->name, wildcard ? ",\"wildcard\":true" : "", http, i + 1, status,
+             z->token, error);
+    answer(200, NULL, body);
+}
+
+/* An order for `names` (their authorizations in `authz`, in that order)
+ * played through to finalize or to the client's failure. True if the
+ * client only did what a client may (no unknown request, no success
+ * before finalize, no withdrawal of what it had not published). */
+static bool ca_run(const char *const *names, size_t count, enum acme_challenge_kind kind, struct ca_authz *authz)
+{
+    memset(&ca, 0, sizeof ca);
+    ca.authz = authz;
+    ca.count = count;
+    start(names, count, kind);
+    through_account(201);
+    next();
+    char order[1024] = "{\"status\":\"pending\",\"authorizations\":[";
+    for (size_t i = 0; i < count; i++)
+        snprintf(order + strlen(order), sizeof order - strlen(order), "%s\"https://ca.test/authz/%zu\"", i ? "," : "",
+                 i + 1);
+    snprintf(order + strlen(order), sizeof order - strlen(order), "],\"finalize\":\"https://ca.test/order/1/finalize\"}");
+    answer(201, "https://ca.test/order/1", order);
+    for (int steps = 0; steps < 400; steps++) {
+        struct acme_action a = next();
+        int i;
+        char type;
+        switch (a.kind) {
+        case ACME_WAIT:
+            now = a.until;
+            break;
+        case ACME_PUBLISH: {
+            const char *key = a.publication.kind == ACME_DNS01 ? a.publication.dns_name : a.publication.token;
+            for (int k = 0; k < ca.live_count; k++)
+                ca.duplicates += ca.live[k].kind == a.publication.kind && strcmp(ca.live[k].key, key) == 0 &&
+                                 strcmp(ca.live[k].value, a.publication.value) == 0;
+            if (ca.live_count < 32) {
+                ca.live[ca.live_count].kind = a.publication.kind;
+                snprintf(ca.live[ca.live_count].key, sizeof ca.live[0].key, "%s", key);
+                snprintf(ca.live[ca.live_count].value, sizeof ca.live[0].value, "%s", a.publication.value);
+                ca.live_count++;
+            }
+            if (ca.published < 8)
+                snprintf(ca.published_values[ca.published++], 200, "%s", a.publication.value);
+            ca_note(EV_PUBLISH, -1);
+            acme_client_published(&client);
+            break;
+        }
+        case ACME_UNPUBLISH: {
+            const char *key = a.publication.kind == ACME_DNS01 ? a.publication.dns_name : a.publication.token;
+            int k = 0;
+            while (k < ca.live_count && !(ca.live[k].kind == a.publication.kind && strcmp(ca.live[k].key, key) == 0 &&
+                                          strcmp(ca.live[k].value, a.publication.value) == 0))
+                k++;
+            if (k == ca.live_count)
+                ca.stray_withdrawals++;
+            else
+                ca.live[k] = ca.live[--ca.live_count];
+            ca_note(EV_UNPUBLISH, -1);
+            break;
+        }
+        case ACME_FAILED:
+            ca_note(EV_FAILED, -1);
+            return true;
+        case ACME_SEND:
+            if (strcmp(a.request.method, "HEAD") == 0) {
+                answer(200, NULL, NULL);
+            } else if (strcmp(a.request.url, "https://ca.test/order/1/finalize") == 0) {
+                ca_note(EV_FINALIZE, -1);
+                return true;
+            } else if (sscanf(a.request.url, "https://ca.test/authz/%d", &i) == 1 && i >= 1 && (size_t)i <= count) {
+                i--;
+                ca_note(authz[i].fetches++ ? EV_POLL : EV_FETCH, i);
+                if (authz[i].verdict && strcmp(authz[i].verdict, "valid") == 0)
+                    ca_note(EV_VALID, i);
+                ca_answer_authz(i);
+            } else if (sscanf(a.request.url, "https://ca.test/chall/%d%c", &i, &type) == 2 && i >= 1 &&
+                       (size_t)i <= count) {
+                i--;
+                ca_note(EV_CHALLENGE, i);
+                authz[i].challenge_posts++;
+                if (authz[i].reject_challenge) {
+                    answer(403, NULL, "{\"type\":\"urn:ietf:params:acme:error:unauthorized\",\"detail\":\"challenge refused\"}");
+                } else {
+                    ca_check(i, type);
+                    answer(200, NULL, "{\"status\":\"processing\"}");
+                }
+            } else {
+                printf("# unexpected request: %s %s\n", a.request.method, a.request.url);
+                return false;
+            }
+            break;
+        default:
+            return false;
+        }
+    }
+    return false;
+}
+
+/* Every response withdrawn, nothing withdrawn twice or unpublished. */
+static bool ca_all_withdrawn(void)
+{
+    return ca.live_count == 0 && ca.stray_withdrawals == 0 && ca_count(EV_UNPUBLISH, -1) == ca_count(EV_PUBLISH, -1);
+}
+
+static void test_apex_and_wildcard_dns01(void)
+{
+    static const char *const names[] = { "example.test", "*.example.test" };
+    struct ca_authz authz[] = {
+        { .name = "example.test", .token = "apexTokenAAAAAAAAAAAAA" },
+        { .name = "*.example.test", .token = "wildTokenAAAAAAAAAAAAA" },
+    };
+    CHECK("together: apex and wildcard over DNS-01, played to finalize", ca_run(names, 2, ACME_DNS01, authz) &&
+                                                                            ca_last(EV_FINALIZE) == ca.events - 1);
+    char apex[DNS01_VALUE_LEN + 1], wild[DNS01_VALUE_LEN + 1];
+    expected_txt(authz[0].token, apex);
+    expected_txt(authz[1].token, wild);
+    CHECK("together: two TXT values published at the one name _acme-challenge.example.test",
+          ca_count(EV_PUBLISH, -1) == 2 && ca.published == 2 && strcmp(ca.published_values[0], apex) == 0 &&
+              strcmp(ca.published_values[1], wild) == 0 && ca.duplicates == 0);
+    bool before = ca_last(EV_PUBLISH) >= 0 && ca_last(EV_PUBLISH) < ca_first(EV_CHALLENGE);
+    CHECK("together: both PUBLISH actions come before the first challenge POST", before);
+    CHECK("together: ... so the CA, looking through a resolver that caches the first RRset it sees (TTL 60), "
+          "finds both values: both authorizations valid",
+          authz[0].verdict && strcmp(authz[0].verdict, "valid") == 0 && authz[1].verdict &&
+              strcmp(authz[1].verdict, "valid") == 0);
+    CHECK("together: each challenge told once", authz[0].challenge_posts == 1 && authz[1].challenge_posts == 1);
+    bool after = ca_first(EV_UNPUBLISH) > ca_last(EV_VALID) && ca_count(EV_VALID, 0) == 1 && ca_count(EV_VALID, 1) == 1;
+    CHECK("together: both UNPUBLISH actions come after the last authorization is valid", after);
+    CHECK("together: ... and before finalize", ca_count(EV_UNPUBLISH, -1) == 2 && ca_last(EV_UNPUBLISH) < ca_first(EV_FINALIZE));
+    CHECK("together: every record withdrawn, none twice", ca_all_withdrawn());
+    if (!before || !after)
+        ca_print_trace();
+}
+
+static void test_together_failure_withdraws_all(void)
+{
+    static const char *const names[] = { "example.test", "*.example.test" };
+    struct ca_authz authz[] = {
+        { .name = "example.test", .token = "apexTokenAAAAAAAAAAAAA", .refuse = true },
+        { .name = "*.example.test", .token = "wildTokenAAAAAAAAAAAAA" },
+    };
+    CHECK("together: one authorization invalid: the run fails", ca_run(names, 2, ACME_DNS01, authz) &&
+                                                                   ca_last(EV_FAILED) == ca.events - 1);
+    CHECK("together: ... quoting the CA",
+          strcmp(acme_client_error(&client),
+                 "authorization for example.test invalid: HTTP 200, unauthorized: CAA record for example.test prevents issuance") == 0);
+    bool withdrawn = ca_count(EV_UNPUBLISH, -1) == 2 && ca_all_withdrawn() && ca_first(EV_UNPUBLISH) > ca_last(EV_POLL) &&
+                     ca_first(EV_FINALIZE) < 0;
+    CHECK("together: ... after withdrawing both records (the other authorization's too, still pending), no finalize",
+          withdrawn);
+    if (!withdrawn)
+        ca_print_trace();
+
+    /* a failure of another kind, while answering: the second challenge's POST refused */
+    struct ca_authz refused[] = {
+        { .name = "example.test", .token = "apexTokenAAAAAAAAAAAAA" },
+        { .name = "*.example.test", .token = "wildTokenAAAAAAAAAAAAA", .reject_challenge = true },
+    };
+    CHECK("together: a challenge POST answered with a problem fails the run",
+          ca_run(names, 2, ACME_DNS01, refused) && ca_last(EV_FAILED) == ca.events - 1 &&
+              strstr(acme_client_error(&client), "challenge refused"));
+    CHECK("together: ... after withdrawing both records", ca_count(EV_UNPUBLISH, -1) == 2 && ca_all_withdrawn() &&
+                                                              ca_first(EV_UNPUBLISH) > ca_last(EV_CHALLENGE));
+
+    /* and while publishing: the second authorization is for a name not asked for */
+    struct ca_authz stranger[] = {
+        { .name = "example.test", .token = "apexTokenAAAAAAAAAAAAA" },
+        { .name = "*.other.test", .token = "wildTokenAAAAAAAAAAAAA" },
+    };
+    CHECK("together: an authorization for a name not asked for, after one response is out, fails the run",
+          ca_run(names, 2, ACME_DNS01, stranger) && ca_last(EV_FAILED) == ca.events - 1 &&
+              strstr(acme_client_error(&client), "*.other.test, which was not asked for"));
+    CHECK("together: ... the CA never told of a challenge, and the record published withdrawn",
+          ca_count(EV_CHALLENGE, -1) == 0 && ca_count(EV_PUBLISH, -1) == 1 && ca_count(EV_UNPUBLISH, -1) == 1 &&
+              ca_all_withdrawn());
+}
+
+static void test_together_mixed(void)
+{
+    static const char *const names[] = { "www.example.test", "*.example.test", "example.test" };
+    struct ca_authz authz[] = {
+        { .name = "www.example.test", .token = "wwwTokenAAAAAAAAAAAAAA" },
+        { .name = "*.example.test", .token = "wildTokenAAAAAAAAAAAAA" },
+        { .name = "example.test", .token = "apexTokenAAAAAAAAAAAAA", .already_valid = true },
+    };
+    CHECK("together: HTTP-01 for www, DNS-01 for the wildcard, the apex already valid: played to finalize",
+          ca_run(names, 3, ACME_HTTP01, authz) && ca_last(EV_FINALIZE) == ca.events - 1);
+    char wild[DNS01_VALUE_LEN + 1], www[256];
+    expected_txt(authz[1].token, wild);
+    key_authorization(authz[0].token, &account_key, www, sizeof www);
+    CHECK("together: the www token (http-01) and the wildcard's TXT (dns-01) published",
+          ca.published == 2 && strcmp(ca.published_values[0], www) == 0 && strcmp(ca.published_values[1], wild) == 0);
+    bool before = ca_last(EV_PUBLISH) < ca_first(EV_CHALLENGE) && ca_last(EV_FETCH) < ca_first(EV_CHALLENGE);
+    CHECK("together: both published (and every authorization fetched) before the first challenge POST", before);
+    CHECK("together: both valid for the CA", authz[0].verdict && strcmp(authz[0].verdict, "valid") == 0 &&
+                                                 authz[1].verdict && strcmp(authz[1].verdict, "valid") == 0);
+    CHECK("together: the authorization already valid needs nothing: fetched once, no challenge, no poll",
+          authz[2].fetches == 1 && authz[2].challenge_posts == 0 && ca_count(EV_POLL, 2) == 0);
+    bool after = ca_first(EV_UNPUBLISH) > ca_last(EV_VALID) && ca_count(EV_VALID, 0) == 1 && ca_count(EV_VALID, 1) == 1 &&
+                 ca_last(EV_UNPUBLISH) < ca_first(EV_FINALIZE);
+    CHECK("together: both withdrawn after the last authorization is valid (each polled until it was), before finalize",
+          after && ca_count(EV_UNPUBLISH, -1) == 2 && ca_all_withdrawn());
+    if (!before || !after)
+        ca_print_trace();
+
+    /* every authorization already valid: nothing to publish or tell */
+    struct ca_authz reused[] = {
+        { .name = "www.example.test", .token = "wwwTokenAAAAAAAAAAAAAA", .already_valid = true },
+        { .name = "*.example.test", .token = "wildTokenAAAAAAAAAAAAA", .already_valid = true },
+        { .name = "example.test", .token = "apexTokenAAAAAAAAAAAAA", .already_valid = true },
+    };
+    CHECK("together: every authorization already valid: straight to finalize, nothing published",
+          ca_run(names, 3, ACME_HTTP01, reused) && ca_last(EV_FINALIZE) == ca.events - 1 &&
+              ca_count(EV_PUBLISH, -1) == 0 && ca_count(EV_CHALLENGE, -1) == 0 && ca_count(EV_FETCH, -1) == 3);
+}
+
 static void test_malformed(void)
 {
     static const char *const one[] = { "example.test" };
@@ -642,10 +1053,21 @@ static bool drive_to(enum stage stage)
     return ok && is_send(&a, "POST", "https://ca.test/cert/1");
 }
 
+/* The client's next action past the withdrawals it hands out first;
+ * how many in *withdrawn. */
+static struct acme_action next_past_withdrawals(int *withdrawn)
+{
+    struct acme_action a = next();
+    for (*withdrawn = 0; a.kind == ACME_UNPUBLISH && *withdrawn < 64; (*withdrawn)++)
+        a = next();
+    return a;
+}
+
 /* Every response of a run, not only the directory's, answered with what
  * is not JSON, not an object, cut off, or an object of the wrong shape:
- * the run fails (no crash, no publication left to the CA's word), and the
- * error names the step and what was wrong. */
+ * the run fails (no crash), withdrawing first the HTTP-01 token it has out
+ * while the challenge is told and polled (no publication left to the CA's
+ * word), and the error names the step and what was wrong. */
 static void test_malformed_each_step(void)
 {
     static const struct {
@@ -669,35 +1091,37 @@ static void test_malformed_each_step(void)
     for (int st = AT_ACCOUNT; st < STAGES; st++) {
         char name[256];
         bool reached = true, all_fail = true;
+        int out = st == AT_CHALLENGE || st == AT_AUTHORIZATION_POLL, withdrawn;
         char got[ACME_ERROR_MAX] = "";
         const char *bodies[] = { syntax[0].body, syntax[1].body, syntax[2].body, syntax[3].body };
         for (size_t i = 0; i < sizeof bodies / sizeof bodies[0]; i++) {
             reached &= drive_to((enum stage)st);
             answer(200, st <= AT_ORDER ? "https://ca.test/x/1" : NULL, bodies[i]);
-            struct acme_action a = next();
+            struct acme_action a = next_past_withdrawals(&withdrawn);
             /* the certificate is PEM, not JSON: any of these is no chain */
             const char *why = st == AT_CERTIFICATE ? "certificate: the chain's first certificate cannot be read"
                                                    : syntax[i].why;
             char want_step[64];
             snprintf(want_step, sizeof want_step, "%s: ", stage_names[st]);
-            if (a.kind != ACME_FAILED || !strstr(acme_client_error(&client), why) ||
+            if (a.kind != ACME_FAILED || withdrawn != out || !strstr(acme_client_error(&client), why) ||
                 (st != AT_CERTIFICATE && strncmp(acme_client_error(&client), want_step, strlen(want_step)) != 0)) {
                 all_fail = false;
                 snprintf(got, sizeof got, "%s", acme_client_error(&client));
             }
         }
-        snprintf(name, sizeof name, "client: %s answered with non-JSON, a non-object or cut-off JSON fails, naming the step",
-                 stage_names[st]);
+        snprintf(name, sizeof name, "client: %s answered with non-JSON, a non-object or cut-off JSON fails, naming the step%s",
+                 stage_names[st], out ? " (the token withdrawn first)" : "");
         CHECK(name, reached && all_fail);
         if (!reached || !all_fail)
             printf("# reached %d, last error: %s\n", reached, got);
         if (shape_why[st]) {
             reached = drive_to((enum stage)st);
             answer(200, st <= AT_ORDER ? "https://ca.test/x/1" : NULL, "{\"unexpected\":[1,2,{\"x\":null}]}");
-            struct acme_action a = next();
+            struct acme_action a = next_past_withdrawals(&withdrawn);
             snprintf(name, sizeof name, "client: %s answered with an object of the wrong shape fails: %s", stage_names[st],
                      shape_why[st]);
-            CHECK(name, reached && a.kind == ACME_FAILED && strcmp(acme_client_error(&client), shape_why[st]) == 0);
+            CHECK(name, reached && a.kind == ACME_FAILED && withdrawn == out &&
+                            strcmp(acme_client_error(&client), shape_why[st]) == 0);
             if (a.kind != ACME_FAILED || strcmp(acme_client_error(&client), shape_why[st]) != 0)
                 printf("# got: %s\n", acme_client_error(&client));
         }
@@ -1320,6 +1744,9 @@ int main(void)
     test_retries();
     test_schedule_loop();
     test_rejected_challenge();
+    test_apex_and_wildcard_dns01();
+    test_together_failure_withdraws_all();
+    test_together_mixed();
     test_malformed();
     test_malformed_each_step();
     test_poll_bound();
