@@ -17,19 +17,25 @@
 #      (198.51.100.41: another secondary in dns.conf, down)
 #
 # unihost serves site/ and the bundled zone (a test copy: see below), gets
-# its certificate from Pebble over DNS-01 for unihost.test and
-# www.unihost.test, finding ca.test through --resolver (Unbound) and
-# answering the challenges from its own DNS, which Pebble reaches through
-# Unbound and the delegation. Checks: NSD's referral carries the NS and
-# glue, and the zone's own NS and ns1 address match them; Unbound answers
-# the zone's names; the certificate is issued, Pebble's TXT lookups having
-# reached unihost from Unbound; the records are withdrawn after; curl in
-# the visitor's namespace, trusting only Pebble's root, verifies both
-# names; the secondary has the zone (NOTIFY acknowledged, same SOA serial
-# and www A as unihost); Chromium, resolving through Unbound, refuses the
-# site without Pebble's root, and with an NSS database holding only that
-# root loads https://www.unihost.test/ and every page it links to with no
-# failed sub-resource, and takes a screenshot
+# its certificate from Pebble over DNS-01 for unihost.test,
+# www.unihost.test and *.unihost.test, finding ca.test through --resolver
+# (Unbound) and answering the challenges from its own DNS, which Pebble
+# reaches through Unbound and the delegation. The apex and the wildcard
+# share one TXT name, _acme-challenge.unihost.test: Unbound caches the
+# RRset at the first validation, so the second finds its value only if
+# unihost published every record before telling the CA of any challenge.
+# Checks: NSD's referral carries the NS and glue, and the zone's own NS
+# and ns1 address match them; Unbound answers the zone's names; the
+# certificate is issued, Pebble's TXT lookups having reached unihost from
+# Unbound, every record published before the first challenge went to the
+# CA; the certificate names all three (openssl x509 -ext subjectAltName);
+# the records are withdrawn after; curl in the visitor's namespace,
+# trusting only Pebble's root, verifies the apex, www and a name only the
+# wildcard covers; the secondary has the zone (NOTIFY acknowledged, same
+# SOA serial and www A as unihost); Chromium, resolving through Unbound,
+# refuses the site without Pebble's root, and with an NSS database holding
+# only that root loads https://www.unihost.test/ and every page it links
+# to with no failed sub-resource, and takes a screenshot
 # (build/artifacts/acme-rehearsal-home.png). IPv4 only: unihost has no
 # IPv6 route off its link (no IPv6 gateway flag).
 # Needs root, nsd, unbound, pebble, chromium, certutil (libnss3-tools),
@@ -317,8 +323,9 @@ fi
 # ---- unihost ---------------------------------------------------------------------
 if uh_start --blob "$T/rehearsal.blob" --ipv4-gateway "$UNIHOST_HOST4" --dns-log \
         --acme-directory "https://$CA_HOST:14000/dir" --acme-ca "$T/ca.pem" --resolver "$RESOLVER" \
-        --acme-challenge dns-01 --acme-contact "mailto:hostmaster@$ZONE_NAME"; then
-    ok "unihost starts with the zone as deployed, ACME over DNS-01 and Unbound as --resolver"
+        --acme-challenge dns-01 --acme-names "$ZONE_NAME,www.$ZONE_NAME,*.$ZONE_NAME" \
+        --acme-contact "mailto:hostmaster@$ZONE_NAME"; then
+    ok "unihost starts with the zone as deployed, ACME over DNS-01 for the apex, www and the wildcard, Unbound as --resolver"
 else
     notok "unihost starts" "see the log above"
     exit 1
@@ -370,14 +377,35 @@ unihost_runs
 
 # ---- the certificate, over DNS-01 through the delegation --------------------------
 issued=$(acme_wait_issued)
-check "unihost gets a certificate for $ZONE_NAME and www.$ZONE_NAME from Pebble over DNS-01" \
+check "unihost gets a certificate for $ZONE_NAME, www.$ZONE_NAME and *.$ZONE_NAME from Pebble over DNS-01 through Unbound" \
     "$(grep 'acme: ' "$UH_LOG" | tail -n 4 | tr '\n' ' ')" [ "$issued" = 1 ]
-published=$(grep -c "acme: DNS-01 TXT at _acme-challenge\\.\\(www\\.\\)\\{0,1\\}$ZONE_NAME published" "$UH_LOG")
+published_apex=$(grep -c "acme: DNS-01 TXT at _acme-challenge\\.$ZONE_NAME published" "$UH_LOG")
+published_www=$(grep -c "acme: DNS-01 TXT at _acme-challenge\\.www\\.$ZONE_NAME published" "$UH_LOG")
 txt_from_unbound=$(grep "query: .*client=$RESOLVER .*qname=\"_acme-challenge\\." "$UH_LOG" | grep -c 'qtype=TXT rcode=NOERROR')
 txt_from_pebble=$(grep -c "info: $CA_ADDR _acme-challenge\\..*TXT IN" "$UB/unbound.log")
 check "Pebble's TXT lookups went to Unbound, and Unbound's to unihost, which answered them" \
-    "$published TXT records published; TXT queries from Pebble in Unbound's log: $txt_from_pebble; from Unbound in unihost's: $txt_from_unbound" \
-    sh -c "[ $published -ge 2 ] && [ $txt_from_pebble -ge 2 ] && [ $txt_from_unbound -ge 2 ]"
+    "TXT records published: $published_apex at _acme-challenge.$ZONE_NAME (want 2: the apex's and the wildcard's), $published_www at _acme-challenge.www.$ZONE_NAME (want 1); TXT queries from Pebble in Unbound's log: $txt_from_pebble; from Unbound in unihost's: $txt_from_unbound" \
+    sh -c "[ $published_apex = 2 ] && [ $published_www = 1 ] && [ $txt_from_pebble -ge 3 ] && [ $txt_from_unbound -ge 2 ]"
+# The order that makes the shared name work through a cache: every record
+# up before the CA hears of any challenge, none withdrawn before the last
+# authorization is valid.
+line_of() {     # line_of first|last PATTERN: its line number in unihost's log, 0 if none
+    grep -n "$2" "$UH_LOG" | { if [ "$1" = first ]; then head -n 1; else tail -n 1; fi; } | cut -d: -f1 | grep . || echo 0
+}
+last_published=$(line_of last 'acme: DNS-01 TXT at .* published')
+first_told=$(line_of first 'acme: .*telling the CA')
+last_valid=$(line_of last 'acme: authorization for .* valid')
+first_withdrawn=$(line_of first 'acme: DNS-01 TXT at .* withdrawn')
+check "every TXT record was published before the CA was told of a challenge, and withdrawn only after the last authorization was valid" \
+    "lines of unihost's log: last published $last_published, first telling the CA $first_told, last authorization valid $last_valid, first withdrawn $first_withdrawn" \
+    sh -c "[ $last_published -gt 0 ] && [ $last_published -lt $first_told ] && [ $last_valid -gt $first_told ] && [ $last_valid -lt $first_withdrawn ]"
+san=$(inx "$VISITOR_NS" timeout 10 openssl s_client -connect "$UNIHOST_GUEST4:443" -servername "www.$ZONE_NAME" \
+          < /dev/null 2> "$T/s_client.err" | openssl x509 -noout -ext subjectAltName 2> "$T/x509.err" |
+      tr ',' '\n' | sed -n 's/^ *DNS://p' | sort | tr '\n' ' ')
+want_san=$(printf '%s\n' "$ZONE_NAME" "www.$ZONE_NAME" "*.$ZONE_NAME" | sort | tr '\n' ' ')
+check "the certificate HTTPS serves names $ZONE_NAME, www.$ZONE_NAME and *.$ZONE_NAME (openssl x509 -ext subjectAltName)" \
+    "subjectAltName DNS names: '$san', want '$want_san'; $(cat "$T/s_client.err" "$T/x509.err" | tail -n 3 | tr '\n' ' ')" \
+    [ "$san" = "$want_san" ]
 left=$(nsx dig +short +norec @"$UNIHOST_GUEST4" "_acme-challenge.$ZONE_NAME" TXT;
        nsx dig +short +norec @"$UNIHOST_GUEST4" "_acme-challenge.www.$ZONE_NAME" TXT)
 check "after the run the challenge records are withdrawn" "unihost still answers: '$left'" [ -z "$left" ]
@@ -395,6 +423,12 @@ for name in "www.$ZONE_NAME" "$ZONE_NAME"; do
     check "curl in the visitor's namespace, trusting only Pebble's root, verifies https://$name/ and gets the page" \
         "status $code; $(tr '\n' ' ' < "$T/curl.err")" sh -c "[ '$code' = 200 ] && grep -q '<html' '$T/page'"
 done
+# a name the zone does not have, which only the wildcard covers (curl is
+# told its address: nothing resolves it)
+code=$(inx "$VISITOR_NS" curl -s --max-time 5 -o "$T/page" -w '%{http_code}' --cacert "$T/pebble-root.pem" \
+    --resolve "docs.$ZONE_NAME:443:$UNIHOST_GUEST4" "https://docs.$ZONE_NAME/" 2> "$T/curl.err")
+check "curl, trusting only Pebble's root, verifies https://docs.$ZONE_NAME/ against the wildcard" \
+    "status $code; $(tr '\n' ' ' < "$T/curl.err")" sh -c "[ '$code' = 200 ] && grep -q '<html' '$T/page'"
 
 # ---- the secondary --------------------------------------------------------------------
 serial_of() { nsx dig +short +norec +time=1 +tries=1 @"$1" "$ZONE_NAME" SOA 2>/dev/null | awk '{print $3}'; }
