@@ -38,6 +38,9 @@ static struct p256_key account_key, certificate_key;
 static struct ca_roots roots;
 static struct dns_challenges dns_table;
 static struct http_challenges http_table;
+/* A run has every authorization's response out at once (acme_client.h). */
+_Static_assert(DNS_CHALLENGE_CAPACITY >= ACME_MAX_NAMES && HTTP_CHALLENGE_CAPACITY >= ACME_MAX_NAMES,
+               "the challenge tables hold a response for each of ACME_MAX_NAMES authorizations");
 static struct acme_renewal_state renewal;
 
 /* The request under way. */

@@ -23,8 +23,19 @@
 #define DNS_CHALLENGE_CAPACITY 32
 /* One TXT character-string: an ACME value is 43 (base64url of SHA-256). */
 #define DNS_CHALLENGE_VALUE_MAX 255
-/* What the overlay's answers say: short, so that a withdrawn record does
- * not linger in resolvers, and what DNS providers' ACME plugins use. */
+/* The TTL of the overlay's answers. A resolver that looked keeps the
+ * RRset as it was for this long, so a value added after a CA's resolver
+ * looked, or one withdrawn, stays stale there for up to a minute: short,
+ * as DNS providers' ACME plugins make theirs, and not 0, which a resolver
+ * may raise to a floor of its own like any TTL (Unbound's cache-min-ttl,
+ * BIND's min-cache-ttl). That is also why the TTL is not what makes
+ * DNS-01 work: a name and its wildcard share one TXT name, and a resolver
+ * that cached the RRset with the first value only would hand it out for
+ * the second whatever the TTL. The ACME client publishes every value
+ * before the CA hears of any challenge (acme_client.h), so the first
+ * RRset cached holds them all. (The absence of a record, looked up
+ * before it was published, is cached for the zone's negative TTL, RFC
+ * 2308, not this one.) */
 #define DNS_CHALLENGE_TTL 60
 
 struct dns_challenge {
