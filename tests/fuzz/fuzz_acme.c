@@ -16,7 +16,10 @@
  * Invariants (a trap when broken): every action is well formed (a request
  * has a method and an https URL, a POST a JWS that our JSON reader
  * accepts, a wait lies in the future, a publication names a configured
- * domain and a value), a failure says why, a success has a chain and a
+ * domain and a value), only what is out is withdrawn (a CA may well list
+ * one authorization twice: each publication is withdrawn once), at most
+ * one publication per authorization, a run ends (done or failed) with
+ * everything it published withdrawn, a failure says why, a success has a chain and a
  * renewal time within its validity and a CertID that is one or none, a
  * check sends only GETs and ends in ACME_CHECKED (never a failure of the
  * renewal) with a window that starts before it ends, and the run ends
@@ -25,6 +28,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "fuzz_common.h"
@@ -41,6 +45,25 @@ static bool keys_ready;
 static const int statuses[] = { 0, 200, 201, 204, 400, 403, 429, 500, 503 };
 static const char *const names[] = { "example.test", "*.example.test", "www.example.test" };
 static const char cert_id[] = "aYhba4dGQEHhs3uEe6CuLN4ByNQ.AIdlQyE";
+
+/* What the run has out: one entry per publication not yet withdrawn
+ * (the same one twice, if the CA gave the same authorization twice). */
+static struct {
+    enum acme_challenge_kind kind;
+    char key[300], value[200];      /* DNS-01: the TXT name; HTTP-01: the token */
+} out[ACME_MAX_NAMES];
+static size_t out_count;
+
+/* The entry for a publication, or out_count. */
+static size_t out_find(const struct acme_publication *p)
+{
+    const char *key = p->kind == ACME_DNS01 ? p->dns_name : p->token;
+    size_t i = 0;
+    while (i < out_count &&
+           !(out[i].kind == p->kind && strcmp(out[i].key, key) == 0 && strcmp(out[i].value, p->value) == 0))
+        i++;
+    return i;
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -66,6 +89,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         FUZZ_CHECK(acme_client_init(&client, &cfg), "init with a valid configuration");
     int64_t now = 1700000000;
     size_t pos = 0;
+    out_count = 0;
     static struct json_token tokens[32];
     for (int steps = 0;; steps++) {
         FUZZ_CHECK(steps < 4 * 1000, "the run ends");
@@ -84,6 +108,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             FUZZ_CHECK(r.outcome != ACME_ARI_FAILED || acme_client_error(&client)[0] != '\0', "a failed check says why");
             return 0;
         }
+        FUZZ_CHECK(out_count == 0 || (a.kind != ACME_DONE && a.kind != ACME_FAILED),
+                   "a run ends with everything it published withdrawn");
         if (a.kind == ACME_DONE) {
             const char *id = acme_client_cert_id(&client);
             FUZZ_CHECK(id[0] == '\0' || ari_cert_id_valid(id), "a CertID or none");
@@ -108,8 +134,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             FUZZ_CHECK(p->domain && p->value && p->token && p->value[0], "a publication says what");
             FUZZ_CHECK(strcmp(p->domain, "example.test") == 0 || strcmp(p->domain, "www.example.test") == 0,
                        "only configured domains are published");
-            if (a.kind == ACME_PUBLISH)
-                acme_client_published(&client);
+            FUZZ_CHECK(p->kind == ACME_HTTP01 || p->dns_name, "a DNS-01 publication has its name");
+            if (a.kind == ACME_UNPUBLISH) {
+                size_t at = out_find(p);
+                FUZZ_CHECK(at < out_count, "only what is out is withdrawn");
+                out[at] = out[--out_count];
+                continue;
+            }
+            FUZZ_CHECK(out_count < ACME_MAX_NAMES, "at most one publication per authorization");
+            out[out_count].kind = p->kind;
+            snprintf(out[out_count].key, sizeof out[0].key, "%s", p->kind == ACME_DNS01 ? p->dns_name : p->token);
+            snprintf(out[out_count].value, sizeof out[0].value, "%s", p->value);
+            out_count++;
+            acme_client_published(&client);
             continue;
         }
         FUZZ_CHECK(a.kind == ACME_SEND, "action kind");
