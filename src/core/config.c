@@ -414,8 +414,10 @@ int config_parse(int argc, char **argv, struct unihost_config *cfg, char *err, s
                  "--acme-account-key go with --acme-directory");
         return -1;
     }
-    if (cfg->acme_directory && (!cfg->acme_ca_path || !cfg->has_resolver)) {
-        snprintf(err, err_size, "--acme-directory wants --acme-ca (the CA's roots) and --resolver (to find its host)");
+    /* (The CA's roots come from --acme-ca on unix and from the image on
+     * Xen: each platform checks it has them.) */
+    if (cfg->acme_directory && !cfg->has_resolver) {
+        snprintf(err, err_size, "--acme-directory wants --resolver (to find the CA's host)");
         return -1;
     }
     if (cfg->acme_directory && cfg->tls_cert_path) {
