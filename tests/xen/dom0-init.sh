@@ -436,12 +436,13 @@ acme_stop() {       # Pebble and its resolver, by the PIDs started here
     acme_pids=
 }
 # acme_boot LABEL: creates the ACME guest and waits for its certificate;
-# sets acme_from (the console log's line count before it) and acme_secs
-# (seconds from xl create to the certificate in use), and returns non-zero
-# (after a FAIL line) if it did not come.
+# sets acme_from (the console log's line count before it), acme_secs
+# (seconds from xl create to the certificate in use) and acme_ready_secs
+# (to the guest's ready line), and returns non-zero (after a FAIL line) if
+# the certificate did not come.
 acme_boot() {
     acme_from=$(wc -l < "$console_log" 2>/dev/null || echo 0)
-    acme_secs=
+    acme_secs= acme_ready_secs=
     stamp "xl create (ACME guest, $1)"
     _t=$(now)
     if ! out=$(xl create /run/acme.cfg 2>&1); then
@@ -450,6 +451,7 @@ acme_boot() {
     fi
     _deadline=$(( $(date +%s) + acme_timeout ))
     while [ "$(date +%s)" -lt "$_deadline" ] && guest_running; do
+        [ -z "$acme_ready_secs" ] && acme_log | grep -qF -- "$(cat $T/ready)" && acme_ready_secs=$(elapsed "$_t")
         if acme_log | grep -q 'acme: HTTPS now uses the new certificate'; then
             acme_secs=$(elapsed "$_t")
             return 0
@@ -513,14 +515,33 @@ JSON
     done
     if $up; then
         pass "acme: Pebble and pebble-challtestsrv answer in dom0 (after $(elapsed "$t1") s); ca.test is 192.0.2.1"
-        sed -e "s|^kernel = .*|kernel = \"$T/acme.xen\"|" \
-            -e "s|^cmdline = .*|cmdline = \"--ipv4=$guest4/24 --ipv6=$guest6/64 --acme-directory=https://ca.test:14000/dir --resolver=192.0.2.1:8053\"|" \
+        acme_cmdline="--ipv4=$guest4/24 --ipv6=$guest6/64 --acme-directory=https://ca.test:14000/dir --resolver=192.0.2.1:8053"
+        # The first guest has no CA roots built in: asked for ACME, it
+        # must stop at start-up and say why (on its console, and on Xen's
+        # debug port in case the console was not read before it went).
+        sed -e "s|^cmdline = .*|cmdline = \"$acme_cmdline\"|" /run/guest.cfg > /run/noacme.cfg
+        acme_from=$(wc -l < "$console_log" 2>/dev/null || echo 0)
+        if out=$(xl create /run/noacme.cfg 2>&1); then
+            for _ in $(seq 1 60); do guest_running || break; sleep 0.5; done
+            why=$({ acme_log; xl dmesg 2>/dev/null; } | grep 'halting: --acme-directory: this guest has no ACME CA roots built in' | head -n 1)
+            if guest_running; then
+                fail "acme: a guest without CA roots built in refuses --acme-directory" "still running after 30 s"
+                xl destroy "$guest" 2>/dev/null
+            elif [ -n "$why" ]; then
+                pass "acme: a guest without CA roots built in refuses --acme-directory, saying so ($why)"
+            else
+                fail "acme: a guest without CA roots built in refuses --acme-directory" "no 'halting: --acme-directory: ...' line; its last lines: $(acme_log | tail -n 3 | tr '\n' ' ')"
+            fi
+        else
+            fail "acme: xl create (guest without CA roots)" "$(echo "$out" | tail -n 5 | tr '\n' ' ')"
+        fi
+        sed -e "s|^kernel = .*|kernel = \"$T/acme.xen\"|" -e "s|^cmdline = .*|cmdline = \"$acme_cmdline\"|" \
             /run/guest.cfg > /run/acme.cfg
         info "ACME guest: $(wc -c < $T/acme.xen) bytes, memory $memory MiB, $(sed -n 's/^cmdline = //p' /run/acme.cfg)"
         first_from=$(wc -l < "$console_log" 2>/dev/null || echo 0)
         if acme_boot "first boot"; then
             first_account=$(acme_account)
-            info "time from xl create to 'acme: HTTPS now uses the new certificate' (first boot): $acme_secs s"
+            info "time from xl create to 'acme: HTTPS now uses the new certificate' (first boot): $acme_secs s (ready line after ${acme_ready_secs:-?} s)"
             pass "acme: the guest gets its certificate from Pebble over HTTP-01 ($acme_secs s from xl create; ${first_account:-no account line})"
             if curl -sS --max-time 20 --cacert $T/acme-ca.pem -o /tmp/pebble-root.pem \
                     https://192.0.2.1:15000/roots/0 2>/tmp/acme-curl.err &&
@@ -549,7 +570,7 @@ JSON
             run "acme: xl destroy (first boot)" xl destroy "$guest" || true
             if acme_boot "second boot"; then
                 second_account=$(acme_account)
-                info "time from xl create to 'acme: HTTPS now uses the new certificate' (second boot): $acme_secs s"
+                info "time from xl create to 'acme: HTTPS now uses the new certificate' (second boot): $acme_secs s (ready line after ${acme_ready_secs:-?} s)"
                 if [ -n "$first_account" ] && [ "${second_account#using the existing }" = "${first_account#created }" ] &&
                    [ "${first_account%% *}" = created ]; then
                     pass "acme: a second boot uses the same account (${second_account}) and gets a new certificate ($acme_secs s)"
