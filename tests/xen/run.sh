@@ -28,9 +28,9 @@
 #                      with it (the push checks fail without it)
 #   XEN_READY          the console line that says the guest serves
 #   XEN_MEMORY         guest memory in MiB (default 16)
-#   XEN_TIMEOUT        bound on the whole QEMU run in seconds (default 900: a
-#                      run took 406 s with the ACME guest's two boots, on a
-#                      shared host)
+#   XEN_TIMEOUT        bound on the whole QEMU run in seconds (default 900:
+#                      runs took 406 to 556 s with the ACME guest's boots,
+#                      on a shared host)
 #   BUILD, CRUNCH      build folder (build) and crunch (build/crunch)
 #
 # Prints "ok - xen: NAME" / "not ok - xen: NAME: why" lines (tests/run.sh
