@@ -29,7 +29,7 @@
 #   XEN_READY          the console line that says the guest serves
 #   XEN_MEMORY         guest memory in MiB (default 16)
 #   XEN_TIMEOUT        bound on the whole QEMU run in seconds (default 900:
-#                      runs took 406 to 556 s with the ACME guest's boots,
+#                      runs took 256 to 556 s with the ACME guest's boots,
 #                      on a shared host)
 #   BUILD, CRUNCH      build folder (build) and crunch (build/crunch)
 #
