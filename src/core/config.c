@@ -33,7 +33,8 @@ const char config_usage[] =
     "  --manage-key FILE     PEM EC P-256 public key whose private half signs pushed blobs (unix;\n"
     "                        on Xen the key is built into the image: make xen MANAGE_PUBKEY=FILE)\n"
     "  --acme-directory URL  get HTTPS's certificate from this ACME CA (RFC 8555) and renew it\n"
-    "  --acme-ca FILE        ... trusting only the CA roots of this PEM file for the CA's HTTPS\n"
+    "  --acme-ca FILE        ... trusting only the CA roots of this PEM file for the CA's HTTPS (unix;\n"
+    "                        on Xen the roots are built into the image: make xen XEN_ACME_CA=FILE)\n"
     "  --resolver ADDR[:PORT]  ... finding the CA's host through this recursive resolver\n"
     "  --acme-contact mailto:ADDRESS  ... the account's contact (default: none)\n"
     "  --acme-names NAME,...  ... for these names (default: each zone's apex and its www)\n"
@@ -414,8 +415,10 @@ int config_parse(int argc, char **argv, struct unihost_config *cfg, char *err, s
                  "--acme-account-key go with --acme-directory");
         return -1;
     }
-    if (cfg->acme_directory && (!cfg->acme_ca_path || !cfg->has_resolver)) {
-        snprintf(err, err_size, "--acme-directory wants --acme-ca (the CA's roots) and --resolver (to find its host)");
+    /* (The CA's roots come from --acme-ca on unix and from the image on
+     * Xen: each platform checks it has them.) */
+    if (cfg->acme_directory && !cfg->has_resolver) {
+        snprintf(err, err_size, "--acme-directory wants --resolver (to find the CA's host)");
         return -1;
     }
     if (cfg->acme_directory && cfg->tls_cert_path) {

@@ -65,7 +65,8 @@ struct unihost_config {
     size_t manage_key_pem_len;
 
     /* ACME (docs/acme.md): --acme-directory URL turns it on; the CA's
-     * roots (--acme-ca, read by main() into the *_pem bytes), the resolver
+     * roots (on unix --acme-ca, read by main() into the *_pem bytes; on
+     * Xen built into the image: each platform checks it has them), the resolver
      * that finds the CA's host, the names (--acme-names, comma-separated;
      * default: each zone's apex and its www) and the challenge. */
     const char *acme_directory;

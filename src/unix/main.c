@@ -71,6 +71,10 @@ int main(int argc, char **argv)
                                      : "--tls-cert and --tls-key (HTTPS's credentials)");
         return 2;
     }
+    if (cfg.acme_directory && !cfg.acme_ca_path) {
+        fprintf(stderr, "unihost: --acme-directory wants --acme-ca FILE (the roots the CA's HTTPS must chain to)\n");
+        return 2;
+    }
     unix_platform_init();
     atexit(log_drain);      /* what the console did not take yet, on every way out */
 

@@ -28,6 +28,9 @@ extern const char unihost_tls_cert[], unihost_tls_cert_end[];
 extern const char unihost_tls_key[], unihost_tls_key_end[];
 /* The public key that signs pushed blobs (manage_key_embed.S); empty for none. */
 extern const char unihost_manage_key[], unihost_manage_key_end[];
+/* The ACME CA's roots and the account key (acme_embed.S); empty for none. */
+extern const char unihost_acme_ca[], unihost_acme_ca_end[];
+extern const char unihost_acme_account_key[], unihost_acme_account_key_end[];
 
 static bool on_xen;
 static char cmdline[CMDLINE_MAX];
@@ -57,6 +60,38 @@ static int split_words(char *line, char **argv, int max)
     }
     argv[argc] = NULL;
     return argc;
+}
+
+static size_t embedded_len(const char *start, const char *end)
+{
+    return (size_t)((uintptr_t)end - (uintptr_t)start);
+}
+
+/* What is built in for ACME goes to the core, as --acme-ca's file does on
+ * unix; a command line the image cannot serve stops the guest, saying why. */
+static void take_embedded_acme(struct unihost_config *cfg)
+{
+    size_t ca_len = embedded_len(unihost_acme_ca, unihost_acme_ca_end);
+    size_t key_len = embedded_len(unihost_acme_account_key, unihost_acme_account_key_end);
+    if (!cfg->acme_directory)
+        return;
+    if (ca_len == 0)
+        xen_shutdown_with_reason(XEN_EXIT_CRASH,
+                                 "--acme-directory: this guest has no ACME CA roots built in "
+                                 "(make xen XEN_ACME_CA=FILE)");
+    /* As --tls-cert and --acme-directory on unix: one source of HTTPS's
+     * certificate, never a built-in one served until the CA's comes. */
+    if (cfg->tls_cert_pem)
+        xen_shutdown_with_reason(XEN_EXIT_CRASH,
+                                 "--acme-directory: this guest has a TLS certificate built in; build it "
+                                 "with XEN_TLS_CERT= XEN_TLS_KEY= for ACME, or leave out --acme-directory");
+    cfg->acme_ca_pem = unihost_acme_ca;
+    cfg->acme_ca_pem_len = ca_len;
+    if (key_len > 0) {
+        cfg->acme_account_key_pem = unihost_acme_account_key;
+        cfg->acme_account_key_pem_len = key_len;
+        cfg->acme_account_key_path = "XEN_ACME_ACCOUNT_KEY (built into the image)";
+    }
 }
 
 static size_t embedded_blob_size(void)
@@ -125,12 +160,15 @@ _Noreturn void xen_c_entry(const struct hvm_start_info *si)
         xen_console_write(config_usage, strlen(config_usage));
         xen_shutdown_with_reason(XEN_EXIT_POWEROFF, "--help given");
     }
-    if (cfg.tap || cfg.blob_path || cfg.tls_cert_path || cfg.manage_key_path)
+    if (cfg.tap || cfg.blob_path || cfg.tls_cert_path || cfg.manage_key_path || cfg.acme_ca_path ||
+        cfg.acme_account_key_path || cfg.acme_state_dir)
         xen_shutdown_with_reason(XEN_EXIT_CRASH,
-                                 "--tap, --blob, --tls-cert, --tls-key and --manage-key are for the unix "
-                                 "build; on Xen the interface is the vif, and the blob, TLS credentials "
-                                 "and signing key are embedded (make xen XEN_TLS_CERT=FILE "
-                                 "XEN_TLS_KEY=FILE MANAGE_PUBKEY=FILE)");
+                                 "--tap, --blob, --tls-cert, --tls-key, --manage-key, --acme-ca, "
+                                 "--acme-account-key and --state-dir are for the unix build; on Xen the "
+                                 "interface is the vif, the blob, TLS credentials, signing key, ACME CA "
+                                 "roots and account key are embedded (make xen XEN_TLS_CERT=FILE "
+                                 "XEN_TLS_KEY=FILE MANAGE_PUBKEY=FILE XEN_ACME_CA=FILE "
+                                 "XEN_ACME_ACCOUNT_KEY=FILE), and nothing is kept across boots");
     size_t cert_len = (size_t)((uintptr_t)unihost_tls_cert_end - (uintptr_t)unihost_tls_cert);
     size_t key_len = (size_t)((uintptr_t)unihost_tls_key_end - (uintptr_t)unihost_tls_key);
     if (cert_len > 0 && key_len > 0) {
@@ -147,6 +185,7 @@ _Noreturn void xen_c_entry(const struct hvm_start_info *si)
         cfg.manage_key_pem_len = manage_key_len;
         cfg.manage_key_path = "the embedded key (MANAGE_PUBKEY)";
     }
+    take_embedded_acme(&cfg);
     xen_console_printf("unihost: random: %s", xen_random_source());
 
     if (xen_platform_start(err, sizeof err) != 0)

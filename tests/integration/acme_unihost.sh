@@ -83,8 +83,10 @@ flag_refused() {    # flag_refused WHAT EXPECTED-TEXT FLAGS...
     check "$_what" "exit $_st: $(tr '\n' ' ' < "$T/flags.out")" \
         sh -c "[ $_st != 0 ] && grep -q -- '$_want' '$T/flags.out'"
 }
-flag_refused "--acme-directory without --acme-ca and --resolver is refused" "wants --acme-ca" \
-    --acme-directory https://ca.test/dir
+flag_refused "--acme-directory without --resolver is refused" "wants --resolver" \
+    --acme-directory https://ca.test/dir --acme-ca "$T/ca.pem"
+flag_refused "--acme-directory without --acme-ca is refused" "wants --acme-ca" \
+    --acme-directory https://ca.test/dir --resolver "$HOST"
 flag_refused "--acme-challenge other than http-01 or dns-01 is refused" "wants http-01 or dns-01" \
     --acme-directory https://ca.test/dir --acme-ca "$T/ca.pem" --resolver "$HOST" --acme-challenge tls-alpn-01
 flag_refused "an http:// directory is refused" "https:// directory URL" --acme-directory http://ca.test/dir

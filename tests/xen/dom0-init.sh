@@ -3,7 +3,8 @@
 # tests/xen/run.sh; the big dom0 archive from tools/xen/build-dom0.sh has no
 # /init). Brings up the Xen toolstack and a bridge, starts the guest with
 # xl create, tests it from dom0 with dig and curl, prints the guest's console
-# log, destroys it and powers off.
+# log, destroys it; then a guest serving the fixture blob, and a guest that
+# gets its certificate from Pebble running in dom0; and powers off.
 #
 # Its report is on the console (hvc0, which Xen forwards to QEMU's serial
 # port): one "XENTEST PASS name" or "XENTEST FAIL name: why" line per check,
@@ -14,6 +15,7 @@
 #   XENTEST_MEMORY         guest memory in MiB (default 16)
 #   XENTEST_READY_TIMEOUT  seconds to wait for the guest's ready line (60)
 #   XENTEST_DNS_TIMEOUT    seconds to wait for the first DNS answer (60)
+#   XENTEST_ACME_TIMEOUT   seconds to wait for the ACME guest's certificate (300)
 # and from files in /xentest (also from the payload): guest.xen (the image),
 # guest.cmdline (its command line), ready (the console line that says it
 # serves), zone (the zone, one record a line), index.html (crunch's export),
@@ -22,12 +24,16 @@
 # the guest's --manage port), push.sig and push.badsig (its signature by the
 # key the guest embeds, and by another key), push-index.html and push.serial
 # (what the guest must serve once it took the push), or push.missing (why
-# there is no push to test).
+# there is no push to test); acme.xen (a guest with a test CA's root and an
+# account key built in), acme-ca.pem (that root), pebble-cert.pem and
+# pebble-key.pem (Pebble's listener credentials, from that CA), or
+# acme.missing (why there is no ACME guest to test).
 
 export PATH=/usr/sbin:/usr/bin:/sbin:/bin:/usr/lib/xen-4.17/bin
 memory=${XENTEST_MEMORY:-16}
 ready_timeout=${XENTEST_READY_TIMEOUT:-60}
 dns_timeout=${XENTEST_DNS_TIMEOUT:-60}
+acme_timeout=${XENTEST_ACME_TIMEOUT:-300}
 guest=unihost
 guest4=192.0.2.2
 guest6=2001:db8::2
@@ -414,5 +420,176 @@ elif ! guest_running; then
     fi
 else
     fail "fixture guest" "the first guest is still running"
+fi
+
+# ---- ACME: the guest gets its certificate from Pebble in dom0 ------------------------------
+# Pebble (Debian's) listens on dom0's bridge address as ca.test, with a
+# certificate from the test CA the guest has built in; pebble-challtestsrv
+# is the resolver of both: the guest finds ca.test through it (--resolver),
+# and Pebble finds every other name at the guest's address, where it checks
+# HTTP-01 on port 80. The guest embeds an account key, so a second boot
+# must use the same account. dom0's curl then verifies
+# https://www.unihost.test/ against Pebble's root, from its management API.
+acme_pids=
+acme_stop() {       # Pebble and its resolver, by the PIDs started here
+    for _pid in $acme_pids; do kill "$_pid" 2>/dev/null; done
+    acme_pids=
+}
+# acme_boot LABEL: creates the ACME guest and waits for its certificate;
+# sets acme_from (the console log's line count before it), acme_secs
+# (seconds from xl create to the certificate in use) and acme_ready_secs
+# (to the guest's ready line), and returns non-zero (after a FAIL line) if
+# the certificate did not come.
+acme_boot() {
+    acme_from=$(wc -l < "$console_log" 2>/dev/null || echo 0)
+    acme_secs= acme_ready_secs=
+    stamp "xl create (ACME guest, $1)"
+    _t=$(now)
+    if ! out=$(xl create /run/acme.cfg 2>&1); then
+        fail "acme: xl create ($1)" "$(echo "$out" | tail -n 5 | tr '\n' ' ')"
+        return 1
+    fi
+    _deadline=$(( $(date +%s) + acme_timeout ))
+    while [ "$(date +%s)" -lt "$_deadline" ] && guest_running; do
+        [ -z "$acme_ready_secs" ] && acme_log | grep -qF -- "$(cat $T/ready)" && acme_ready_secs=$(elapsed "$_t")
+        if acme_log | grep -q 'acme: HTTPS now uses the new certificate'; then
+            acme_secs=$(elapsed "$_t")
+            return 0
+        fi
+        acme_log | grep -q 'acme: run failed' && break
+        sleep 0.5
+    done
+    _running=no
+    guest_running && _running=yes
+    fail "acme: the guest gets its certificate from Pebble ($1)" \
+         "no 'acme: HTTPS now uses the new certificate' within $acme_timeout s (guest running: $_running); its last acme lines: $(acme_log | grep 'acme: ' | tail -n 4 | tr '\n' ' ')"
+    return 1
+}
+acme_log() { tail -n +"$((acme_from + 1))" "$console_log" 2>/dev/null; }
+# The page over HTTPS for www.unihost.test at the guest's address, checked
+# against CAFILE: 0 if verified and byte for byte, else curl's words in
+# /tmp/acme-curl.err.
+acme_get() {        # acme_get CAFILE
+    _code=$(curl -sS --max-time 20 --cacert "$1" --resolve www.unihost.test:443:$guest4 \
+                 -o /tmp/acme-page.got -w '%{http_code}' https://www.unihost.test/ 2>/tmp/acme-curl.err) &&
+        [ "$_code" = 200 ] && cmp -s /tmp/acme-page.got $T/index.html
+}
+# The account URL the run's log names ("created" or "using the existing").
+acme_account() { acme_log | sed -n 's/.*acme: \(created\|using the existing\) account \([^ ]*\).*/\1 \2/p' | tail -n 1; }
+
+if ! [ -s $T/acme.xen ]; then
+    fail "acme guest" "$(cat $T/acme.missing 2>/dev/null || echo "no ACME guest image in the payload")"
+elif guest_running; then
+    fail "acme guest" "the previous guest is still running"
+else
+    cat > /run/pebble.json <<JSON
+{
+  "pebble": {
+    "listenAddress": "192.0.2.1:14000",
+    "managementListenAddress": "192.0.2.1:15000",
+    "certificate": "$T/pebble-cert.pem",
+    "privateKey": "$T/pebble-key.pem",
+    "httpPort": 80,
+    "tlsPort": 5001,
+    "ocspResponderURL": "",
+    "externalAccountBindingRequired": false
+  }
+}
+JSON
+    stamp "starting pebble-challtestsrv and pebble"
+    pebble-challtestsrv -dns01 192.0.2.1:8053 -management 127.0.0.1:8055 -defaultIPv4 $guest4 -defaultIPv6 "" \
+        -http01 "" -https01 "" -tlsalpn01 "" > /tmp/challtestsrv.log 2>&1 &
+    acme_pids="$!"
+    PEBBLE_VA_NOSLEEP=1 pebble -config /run/pebble.json -dnsserver 192.0.2.1:8053 > /tmp/pebble.log 2>&1 &
+    acme_pids="$acme_pids $!"
+    t1=$(now)
+    up=false
+    for _ in $(seq 1 240); do
+        if curl -s -o /dev/null --max-time 5 --cacert $T/acme-ca.pem https://192.0.2.1:14000/dir &&
+           curl -s -o /dev/null --max-time 5 -d '{"host":"ca.test.","addresses":["192.0.2.1"]}' \
+                http://127.0.0.1:8055/add-a; then
+            up=true
+            break
+        fi
+        sleep 0.5
+    done
+    if $up; then
+        pass "acme: Pebble and pebble-challtestsrv answer in dom0 (after $(elapsed "$t1") s); ca.test is 192.0.2.1"
+        acme_cmdline="--ipv4=$guest4/24 --ipv6=$guest6/64 --acme-directory=https://ca.test:14000/dir --resolver=192.0.2.1:8053"
+        # The first guest has no CA roots built in: asked for ACME, it
+        # must stop at start-up and say why (on its console, and on Xen's
+        # debug port in case the console was not read before it went).
+        sed -e "s|^cmdline = .*|cmdline = \"$acme_cmdline\"|" /run/guest.cfg > /run/noacme.cfg
+        acme_from=$(wc -l < "$console_log" 2>/dev/null || echo 0)
+        if out=$(xl create /run/noacme.cfg 2>&1); then
+            for _ in $(seq 1 60); do guest_running || break; sleep 0.5; done
+            why=$({ acme_log; xl dmesg 2>/dev/null; } | grep 'halting: --acme-directory: this guest has no ACME CA roots built in' | head -n 1)
+            if guest_running; then
+                fail "acme: a guest without CA roots built in refuses --acme-directory" "still running after 30 s"
+                xl destroy "$guest" 2>/dev/null
+            elif [ -n "$why" ]; then
+                pass "acme: a guest without CA roots built in refuses --acme-directory, saying so ($why)"
+            else
+                fail "acme: a guest without CA roots built in refuses --acme-directory" "no 'halting: --acme-directory: ...' line; its last lines: $(acme_log | tail -n 3 | tr '\n' ' ')"
+            fi
+        else
+            fail "acme: xl create (guest without CA roots)" "$(echo "$out" | tail -n 5 | tr '\n' ' ')"
+        fi
+        sed -e "s|^kernel = .*|kernel = \"$T/acme.xen\"|" -e "s|^cmdline = .*|cmdline = \"$acme_cmdline\"|" \
+            /run/guest.cfg > /run/acme.cfg
+        info "ACME guest: $(wc -c < $T/acme.xen) bytes, memory $memory MiB, $(sed -n 's/^cmdline = //p' /run/acme.cfg)"
+        first_from=$(wc -l < "$console_log" 2>/dev/null || echo 0)
+        if acme_boot "first boot"; then
+            first_account=$(acme_account)
+            info "time from xl create to 'acme: HTTPS now uses the new certificate' (first boot): $acme_secs s (ready line after ${acme_ready_secs:-?} s)"
+            pass "acme: the guest gets its certificate from Pebble over HTTP-01 ($acme_secs s from xl create; ${first_account:-no account line})"
+            if curl -sS --max-time 20 --cacert $T/acme-ca.pem -o /tmp/pebble-root.pem \
+                    https://192.0.2.1:15000/roots/0 2>/tmp/acme-curl.err &&
+               grep -q 'BEGIN CERTIFICATE' /tmp/pebble-root.pem; then
+                if acme_get /tmp/pebble-root.pem; then
+                    pass "acme: dom0's curl verifies https://www.unihost.test/ against Pebble's root and gets the page"
+                else
+                    fail "acme: dom0's curl verifies https://www.unihost.test/ against Pebble's root" \
+                         "status '$_code', $(wc -c < /tmp/acme-page.got 2>/dev/null) bytes; $(tr '\n' ' ' < /tmp/acme-curl.err)"
+                fi
+                # The check above can fail: another root does not verify it.
+                if acme_get $T/acme-ca.pem; then
+                    fail "acme: a root other than Pebble's does not verify the guest's certificate" "curl accepted it"
+                else
+                    pass "acme: a root other than Pebble's does not verify the guest's certificate ($(tr '\n' ' ' < /tmp/acme-curl.err | cut -c1-80))"
+                fi
+            else
+                fail "acme: Pebble's root from its management API" "$(tr '\n' ' ' < /tmp/acme-curl.err)"
+            fi
+            got=$(curl -sS --max-time 10 -o /dev/null -w '%{http_code} %{redirect_url}' \
+                       --resolve www.unihost.test:80:$guest4 http://www.unihost.test/ 2>/dev/null)
+            if [ "$got" = "301 https://www.unihost.test/" ]; then pass "acme: with the certificate in place, port 80 redirects to HTTPS"
+            else fail "acme: with the certificate in place, port 80 redirects to HTTPS" "got '$got'"; fi
+
+            # A second boot: the same account (the key is built in), a new certificate.
+            run "acme: xl destroy (first boot)" xl destroy "$guest" || true
+            if acme_boot "second boot"; then
+                second_account=$(acme_account)
+                info "time from xl create to 'acme: HTTPS now uses the new certificate' (second boot): $acme_secs s (ready line after ${acme_ready_secs:-?} s)"
+                if [ -n "$first_account" ] && [ "${second_account#using the existing }" = "${first_account#created }" ] &&
+                   [ "${first_account%% *}" = created ]; then
+                    pass "acme: a second boot uses the same account (${second_account}) and gets a new certificate ($acme_secs s)"
+                else
+                    fail "acme: a second boot uses the same account" "first boot: '$first_account', second: '$second_account'"
+                fi
+                if acme_get /tmp/pebble-root.pem; then pass "acme: after the second boot dom0's curl verifies https://www.unihost.test/ again"
+                else fail "acme: after the second boot dom0's curl verifies https://www.unihost.test/ again" "$(tr '\n' ' ' < /tmp/acme-curl.err)"; fi
+            fi
+        fi
+        echo "----- guest console (ACME guest, from its first boot) -----"
+        tail -n +"$((first_from + 1))" "$console_log" 2>/dev/null || echo "(no console log)"
+        echo "----- Pebble's log, last lines -----"
+        tail -n 30 /tmp/pebble.log
+        echo "----- end of guest output -----"
+        if guest_running; then run "acme: xl destroy" xl destroy "$guest" || true; fi
+    else
+        fail "acme: Pebble starts in dom0" "no directory at https://192.0.2.1:14000/dir within 120 s"
+    fi
+    acme_stop
 fi
 finish

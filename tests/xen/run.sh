@@ -12,6 +12,13 @@
 #                      the bundled zone cannot make (default
 #                      build/tests/unihost-fixture.xen; its checks fail
 #                      without it)
+#   XEN_ACME_GUEST     a third guest, built with a test CA's root and a test
+#                      account key (XEN_ACME_CA, XEN_ACME_ACCOUNT_KEY), that
+#                      gets its certificate from Pebble in dom0 (default
+#                      build/tests/unihost-acme.xen; its checks fail without it)
+#   XEN_ACME_TEST_CA   that test CA's certificate, its key beside it as ca.key
+#                      (default build/tests/xen-acme/ca.pem): it signs Pebble's
+#                      listener certificate
 #   XEN_GUEST_CMDLINE  its kernel command line
 #                      (default "--ipv4=192.0.2.2/24 --ipv6=2001:db8::2/64", and
 #                      --manage=192.0.2.2:8443 when the guest has a signing key)
@@ -21,7 +28,9 @@
 #                      with it (the push checks fail without it)
 #   XEN_READY          the console line that says the guest serves
 #   XEN_MEMORY         guest memory in MiB (default 16)
-#   XEN_TIMEOUT        bound on the whole QEMU run in seconds (default 600)
+#   XEN_TIMEOUT        bound on the whole QEMU run in seconds (default 900:
+#                      runs took 256 to 556 s with the ACME guest's boots,
+#                      on a shared host)
 #   BUILD, CRUNCH      build folder (build) and crunch (build/crunch)
 #
 # Prints "ok - xen: NAME" / "not ok - xen: NAME: why" lines (tests/run.sh
@@ -35,11 +44,13 @@ BUILD=${BUILD:-build}
 CRUNCH=${CRUNCH:-$BUILD/crunch}
 guest=${1:-${XEN_GUEST:-$BUILD/unihost.xen}}
 fixture_guest=${XEN_FIXTURE_GUEST:-$BUILD/tests/unihost-fixture.xen}
+acme_guest=${XEN_ACME_GUEST:-$BUILD/tests/unihost-acme.xen}
+acme_ca=${XEN_ACME_TEST_CA:-$BUILD/tests/xen-acme/ca.pem}
 guest_cmdline=${XEN_GUEST_CMDLINE:-"--ipv4=192.0.2.2/24 --ipv6=2001:db8::2/64"}
 manage_key=${XEN_MANAGE_KEY:-$BUILD/tls/dev-manage-key.pem}
 ready=${XEN_READY:-"unihost: ready"}
 memory=${XEN_MEMORY:-16}
-qemu_timeout=${XEN_TIMEOUT:-600}
+qemu_timeout=${XEN_TIMEOUT:-900}
 zonefile=zones/unihost.test.zone
 dom0=$BUILD/xen-dom0
 out=$BUILD/xentest
@@ -129,6 +140,26 @@ else
          awk '$1 == "many.bulk.test." && $4 == "TXT"' | wc -l > "$p/xentest/fixture.many" ||
        [ "$(cat "$p/xentest/fixture.many")" -lt 200 ]; then
         notok "payload" "cannot prepare the fixture guest's checks ($bulk: $(tr '\n' ' ' < "$out/bulk.err"))"
+        exit 1
+    fi
+fi
+# The ACME guest and Pebble's listener certificate: for ca.test and dom0's
+# bridge address, signed by the test CA whose root the guest has built in
+# (the guest checks Pebble's HTTPS against it, as --acme-ca on tap).
+acme_ca_key=$(dirname "$acme_ca")/ca.key
+if ! [ -f "$acme_guest" ]; then
+    echo "$acme_guest is missing (make $BUILD/tests/unihost-acme.xen)" > "$p/xentest/acme.missing"
+elif ! [ -r "$acme_ca" ] || ! [ -r "$acme_ca_key" ]; then
+    echo "the test CA $acme_ca or its key $acme_ca_key is missing (make $BUILD/tests/unihost-acme.xen)" > "$p/xentest/acme.missing"
+else
+    printf 'subjectAltName=DNS:ca.test,IP:192.0.2.1\nextendedKeyUsage=serverAuth\n' > "$out/pebble.ext"
+    if ! openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -noenc -subj /CN=ca.test \
+             -keyout "$p/xentest/pebble-key.pem" -out "$out/pebble.csr" > "$out/pebble-cert.log" 2>&1 ||
+       ! openssl x509 -req -in "$out/pebble.csr" -CA "$acme_ca" -CAkey "$acme_ca_key" -CAcreateserial \
+             -CAserial "$out/pebble.srl" -days 2 -extfile "$out/pebble.ext" -out "$p/xentest/pebble-cert.pem" \
+             >> "$out/pebble-cert.log" 2>&1 ||
+       ! cp "$acme_ca" "$p/xentest/acme-ca.pem" || ! cp "$acme_guest" "$p/xentest/acme.xen"; then
+        notok "payload" "cannot prepare the ACME checks: $(tr '\n' ' ' < "$out/pebble-cert.log")"
         exit 1
     fi
 fi

@@ -2,9 +2,9 @@
 # Builds, from Debian packages only, what the real-Xen test (make check-xen)
 # boots inside QEMU: Xen 4.17's hypervisor (uncompressed, as QEMU's multiboot
 # loader refuses gzip), Debian's 6.1 kernel for dom0, and a dom0 initramfs
-# (debootstrap minbase + the Xen toolstack + dig/curl + the kernel modules
-# dom0 needs). Nothing is installed on the host: the kernel and the hypervisor
-# are unpacked from their .deb files.
+# (debootstrap minbase + the Xen toolstack + dig/curl + Pebble + the kernel
+# modules dom0 needs). Nothing is installed on the host: the kernel and the
+# hypervisor are unpacked from their .deb files.
 #
 # The result is reused: it is rebuilt only when this script or the archive's
 # versions of the packages it takes change (both form the cache key), because
@@ -21,8 +21,10 @@ set -eu
 top=$(cd "$(dirname "$0")/../.." && pwd)
 out=${1:-"$top/build/xen-dom0"}
 suite=bookworm
-# The dom0 userland: the toolstack, the bridge, and the clients the test uses.
-dom0_packages="xen-utils-4.17 xenstore-utils iproute2 bridge-utils kmod busybox-static dnsutils curl iputils-ping"
+# The dom0 userland: the toolstack, the bridge, the clients the test uses, and
+# Pebble (a test ACME CA, with pebble-challtestsrv as its resolver) for the
+# guest to get its certificate from.
+dom0_packages="xen-utils-4.17 xenstore-utils iproute2 bridge-utils kmod busybox-static dnsutils curl iputils-ping pebble"
 # Kernel module folders dom0 needs (under lib/modules/VERSION/kernel/):
 # xenfs, evtchn, gntdev, privcmd, netback, and the bridge with its STP/LLC.
 module_dirs="drivers/xen drivers/net/xen-netback net/bridge net/802 net/llc"
