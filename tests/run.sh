@@ -71,7 +71,7 @@ done
 
 # libFuzzer targets (tests/fuzz/): their reproducers, then a bounded run of
 # each; `make fuzz` runs them as long as you like.
-run "fuzz" env FUZZ_SECONDS="${FUZZ_SECONDS:-10}" sh tests/fuzz/run.sh
+run "fuzz" env FUZZ_SECONDS="${FUZZ_SECONDS:-5}" sh tests/fuzz/run.sh
 ;; esac
 
 # Debian's Xen 4.17 and a Debian dom0 in QEMU (TCG), with the guest
