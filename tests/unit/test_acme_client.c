@@ -1010,6 +1010,30 @@ enum stage { AT_ACCOUNT, AT_ORDER, AT_AUTHORIZATION, AT_CHALLENGE, AT_AUTHORIZAT
 static const char *const stage_names[] = { "newAccount", "newOrder", "authorization", "challenge", "authorization poll",
                                            "finalize", "order poll", "certificate" };
 
+/* Each stage's request, the CA's answer to it, and what the client hands
+ * out between that answer and the next stage's request. */
+enum between_stages { NOTHING, PUBLISH, WAIT, UNPUBLISH };
+static const struct {
+    const char *url;
+    int status;
+    const char *location, *body;
+    enum between_stages then;
+} stage_steps[STAGES] = {
+    [AT_ORDER] = { "https://ca.test/order", 201, "https://ca.test/order/1",
+                   "{\"status\":\"pending\",\"authorizations\":[\"https://ca.test/authz/1\"],"
+                   "\"finalize\":\"https://ca.test/order/1/finalize\"}",
+                   NOTHING },
+    [AT_AUTHORIZATION] = { "https://ca.test/authz/1", 200, NULL, authz1_pending, PUBLISH },
+    [AT_CHALLENGE] = { "https://ca.test/chall/1h", 200, NULL, "{\"type\":\"http-01\",\"status\":\"processing\"}", WAIT },
+    [AT_AUTHORIZATION_POLL] = { "https://ca.test/authz/1", 200, NULL,
+                                "{\"status\":\"valid\",\"identifier\":{\"type\":\"dns\",\"value\":\"example.test\"}}",
+                                UNPUBLISH },
+    [AT_FINALIZE] = { "https://ca.test/order/1/finalize", 200, NULL, "{\"status\":\"processing\"}", WAIT },
+    [AT_ORDER_POLL] = { "https://ca.test/order/1", 200, NULL,
+                        "{\"status\":\"valid\",\"certificate\":\"https://ca.test/cert/1\"}", NOTHING },
+    [AT_CERTIFICATE] = { "https://ca.test/cert/1", 0, NULL, NULL, NOTHING },
+};
+
 static bool drive_to(enum stage stage)
 {
     static const char *const one[] = { "example.test" };
@@ -1019,38 +1043,27 @@ static bool drive_to(enum stage stage)
         return is_send((struct acme_action[]){ next() }, "POST", "https://ca.test/acct");
     }
     bool ok = through_account(201);
-    struct acme_action a = next();
-    if (stage == AT_ORDER)
-        return ok && is_send(&a, "POST", "https://ca.test/order");
-    answer(201, "https://ca.test/order/1", "{\"status\":\"pending\",\"authorizations\":[\"https://ca.test/authz/1\"],"
-                                          "\"finalize\":\"https://ca.test/order/1/finalize\"}");
-    a = next();
-    if (stage == AT_AUTHORIZATION)
-        return ok && is_send(&a, "POST", "https://ca.test/authz/1");
-    answer(200, NULL, authz1_pending);
-    ok &= next().kind == ACME_PUBLISH;
-    acme_client_published(&client);
-    a = next();
-    if (stage == AT_CHALLENGE)
-        return ok && is_send(&a, "POST", "https://ca.test/chall/1h");
-    answer(200, NULL, "{\"type\":\"http-01\",\"status\":\"processing\"}");
-    now = next().until;
-    a = next();
-    if (stage == AT_AUTHORIZATION_POLL)
-        return ok && is_send(&a, "POST", "https://ca.test/authz/1");
-    answer(200, NULL, "{\"status\":\"valid\",\"identifier\":{\"type\":\"dns\",\"value\":\"example.test\"}}");
-    ok &= next().kind == ACME_UNPUBLISH;
-    a = next();
-    if (stage == AT_FINALIZE)
-        return ok && is_send(&a, "POST", "https://ca.test/order/1/finalize");
-    answer(200, NULL, "{\"status\":\"processing\"}");
-    now = next().until;
-    a = next();
-    if (stage == AT_ORDER_POLL)
-        return ok && is_send(&a, "POST", "https://ca.test/order/1");
-    answer(200, NULL, "{\"status\":\"valid\",\"certificate\":\"https://ca.test/cert/1\"}");
-    a = next();
-    return ok && is_send(&a, "POST", "https://ca.test/cert/1");
+    for (int at = AT_ORDER; at < STAGES; at++) {
+        struct acme_action a = next();
+        if (at == stage)
+            return ok && is_send(&a, "POST", stage_steps[at].url);
+        answer(stage_steps[at].status, stage_steps[at].location, stage_steps[at].body);
+        switch (stage_steps[at].then) {
+        case PUBLISH:
+            ok &= next().kind == ACME_PUBLISH;
+            acme_client_published(&client);
+            break;
+        case WAIT:
+            now = next().until;
+            break;
+        case UNPUBLISH:
+            ok &= next().kind == ACME_UNPUBLISH;
+            break;
+        case NOTHING:
+            break;
+        }
+    }
+    return false;
 }
 
 /* The client's next action past the withdrawals it hands out first;
@@ -1374,6 +1387,39 @@ static const char directory_ari[] =
 
 static const char *const example_test[] = { "example.test" };
 
+/* A run for cfg (its log cleared) through newAccount against a CA with
+ * `dir`: the directory, a nonce, the account created; the client's next
+ * request is newOrder. False if cfg is refused. */
+static bool to_order_request(const struct acme_config *cfg, const char *dir)
+{
+    log_text[0] = '\0';
+    if (!acme_client_init(&client, cfg))
+        return false;
+    next();
+    answer_full(200, NULL, NULL, "", dir);
+    next();
+    answer(200, NULL, NULL);
+    next();
+    answer(201, "https://ca.test/acct/1", account_valid);
+    return true;
+}
+
+/* The client's next action is a newOrder POST (signed by the account):
+ * its payload in `payload`. */
+static bool next_is_order(char *payload, size_t cap)
+{
+    struct acme_action a = next();
+    return jws_ok(&a.request, "https://ca.test/order", last_nonce, true, payload, cap);
+}
+
+/* The CA's answer to newOrder: order/5, ready at once (its one
+ * authorization already valid). */
+static void answer_order_ready(void)
+{
+    answer(201, "https://ca.test/order/5", "{\"status\":\"ready\",\"authorizations\":[\"https://ca.test/authz/5\"],"
+                                          "\"finalize\":\"https://ca.test/order/5/fin\"}");
+}
+
 /* A run for example.test against a CA with `dir`, naming `replaces`:
  * through newOrder, whose payload lands in `order_payload`; the order is
  * then ready, finalized, valid and its chain (ari_chain) downloaded.
@@ -1384,20 +1430,9 @@ static bool ari_run(const char *dir, const char *replaces, char *order_payload, 
         .directory_url = DIR_URL, .names = example_test, .name_count = 1, .challenge = ACME_HTTP01,
         .account_key = &account_key, .certificate_key = &cert_key, .replaces = replaces, .log = log_line,
     };
-    log_text[0] = '\0';
-    if (!acme_client_init(&client, &cfg))
+    if (!to_order_request(&cfg, dir) || !next_is_order(order_payload, cap))
         return false;
-    next();
-    answer_full(200, NULL, NULL, "", dir);
-    next();
-    answer(200, NULL, NULL);
-    next();
-    answer(201, "https://ca.test/acct/1", account_valid);
-    struct acme_action a = next();
-    if (!jws_ok(&a.request, "https://ca.test/order", last_nonce, true, order_payload, cap))
-        return false;
-    answer(201, "https://ca.test/order/5", "{\"status\":\"ready\",\"authorizations\":[\"https://ca.test/authz/5\"],"
-                                          "\"finalize\":\"https://ca.test/order/5/fin\"}");
+    answer_order_ready();
     next();
     answer(200, "https://ca.test/order/5", "{\"status\":\"valid\",\"certificate\":\"https://ca.test/cert/5\"}");
     next();
@@ -1555,72 +1590,42 @@ static void test_ari_replaces_refused(void)
         .account_key = &account_key, .certificate_key = &cert_key, .replaces = "aYhba4dGQEHhs3uEe6CuLN4ByNQ.AIdlQyE",
         .log = log_line,
     };
-    log_text[0] = '\0';
-    acme_client_init(&client, &cfg);
-    to_account_request();
-    next();
-    answer(201, "https://ca.test/acct/1", account_valid);   /* (the directory had no renewalInfo) */
-    struct acme_action a = next();
     char payload[1024];
     CHECK("ari: no \"replaces\" to a CA that offers no renewal information",
-          jws_ok(&a.request, "https://ca.test/order", last_nonce, true, payload, sizeof payload) &&
+          to_order_request(&cfg, directory) && next_is_order(payload, sizeof payload) &&
               strstr(payload, "replaces") == NULL);
 
-    acme_client_init(&client, &cfg);
-    next();
-    answer_full(200, NULL, NULL, "", directory_ari);
-    next();
-    answer(200, NULL, NULL);
-    next();
-    answer(201, "https://ca.test/acct/1", account_valid);
-    a = next();
-    CHECK("ari: \"replaces\" sent", jws_ok(&a.request, "https://ca.test/order", last_nonce, true, payload, sizeof payload) &&
+    to_order_request(&cfg, directory_ari);
+    CHECK("ari: \"replaces\" sent", next_is_order(payload, sizeof payload) &&
                                         strstr(payload, "\"replaces\":\"aYhba4dGQEHhs3uEe6CuLN4ByNQ.AIdlQyE\""));
     answer(409, NULL, "{\"type\":\"urn:ietf:params:acme:error:alreadyReplaced\",\"detail\":\"already has a replacement order\"}");
-    a = next();
     CHECK("ari: alreadyReplaced: the order is sent again at once, without \"replaces\"",
-          jws_ok(&a.request, "https://ca.test/order", last_nonce, true, payload, sizeof payload) &&
+          next_is_order(payload, sizeof payload) &&
               strcmp(payload, "{\"identifiers\":[{\"type\":\"dns\",\"value\":\"example.test\"}]}") == 0);
     CHECK("ari: ... saying so", strstr(log_text, "acme: newOrder: HTTP 409, alreadyReplaced: already has a replacement order; "
                                                  "ordering again without \"replaces\"") != NULL);
-    answer(201, "https://ca.test/order/5", "{\"status\":\"ready\",\"authorizations\":[\"https://ca.test/authz/5\"],"
-                                          "\"finalize\":\"https://ca.test/order/5/fin\"}");
-    CHECK("ari: ... and the run goes on", is_send((a = next(), &a), "POST", "https://ca.test/order/5/fin"));
+    answer_order_ready();
+    struct acme_action a = next();
+    CHECK("ari: ... and the run goes on", is_send(&a, "POST", "https://ca.test/order/5/fin"));
 
     /* a server error over "replaces" (upstream Pebble answers 500 for a
      * certificate it does not know): retried after back-off, without it */
-    acme_client_init(&client, &cfg);
-    next();
-    answer_full(200, NULL, NULL, "", directory_ari);
-    next();
-    answer(200, NULL, NULL);
-    next();
-    answer(201, "https://ca.test/acct/1", account_valid);
+    to_order_request(&cfg, directory_ari);
     next();
     answer(500, NULL, "{\"type\":\"urn:ietf:params:acme:error:serverInternal\",\"detail\":\"could not find an order\"}");
     a = next();
     CHECK("ari: a server error: a wait first", a.kind == ACME_WAIT && a.until == now + 2);
     now = a.until;
-    a = next();
     CHECK("ari: ... then the order without \"replaces\"",
-          jws_ok(&a.request, "https://ca.test/order", last_nonce, true, payload, sizeof payload) &&
-              strstr(payload, "replaces") == NULL);
+          next_is_order(payload, sizeof payload) && strstr(payload, "replaces") == NULL);
 
     /* rateLimited is about the rate, not "replaces", which may be what exempts the renewal */
-    acme_client_init(&client, &cfg);
-    next();
-    answer_full(200, NULL, NULL, "", directory_ari);
-    next();
-    answer(200, NULL, NULL);
-    next();
-    answer(201, "https://ca.test/acct/1", account_valid);
+    to_order_request(&cfg, directory_ari);
     next();
     answer_full(429, NULL, "60", NULL, "{\"type\":\"urn:ietf:params:acme:error:rateLimited\"}");
     now = next().until;
-    a = next();
     CHECK("ari: rateLimited: the order keeps \"replaces\"",
-          jws_ok(&a.request, "https://ca.test/order", last_nonce, true, payload, sizeof payload) &&
-              strstr(payload, "\"replaces\""));
+          next_is_order(payload, sizeof payload) && strstr(payload, "\"replaces\""));
 
     static const char *const bad_replaces = "not a CertID";
     cfg.replaces = bad_replaces;
