@@ -1043,7 +1043,7 @@ static bool drive_to(enum stage stage)
         return is_send((struct acme_action[]){ next() }, "POST", "https://ca.test/acct");
     }
     bool ok = through_account(201);
-    for (int at = AT_ORDER; at < STAGES; at++) {
+    for (enum stage at = AT_ORDER; at < STAGES; at++) {
         struct acme_action a = next();
         if (at == stage)
             return ok && is_send(&a, "POST", stage_steps[at].url);

@@ -62,5 +62,6 @@ unbound_start() {
     : > "$2/unbound.log"
     # not through nsx: $! would be the subshell's PID, not Unbound's
     ip netns exec "$1" unbound -d -c "$2/unbound.conf" > "$UNBOUND_OUT" 2>&1 &
+    # shellcheck disable=SC2034 # the test's, which ends Unbound
     UB_PID=$!
 }
