@@ -217,6 +217,27 @@ static const char authz2_pending[] =
 static char chain_pem[16384];
 static int64_t chain_not_before, chain_not_after;
 
+/* The text openssl left in its file `name`, into out (cut to cap). */
+static void openssl_read_text(const char *name, char *out, size_t cap)
+{
+    size_t n;
+    char *text = openssl_read(name, &n);
+    snprintf(out, cap, "%s", text);
+    free(text);
+}
+
+/* The two times (seconds since the epoch) `date` wrote into `name`. */
+static void openssl_read_dates(const char *name, int64_t *not_before, int64_t *not_after)
+{
+    size_t n;
+    char *text = openssl_read(name, &n);
+    long long nb = 0, na = 0;
+    sscanf(text, "%lld %lld", &nb, &na);
+    *not_before = nb;
+    *not_after = na;
+    free(text);
+}
+
 /* A certificate made by openssl now, and its dates as `date` reads them. */
 static void make_chain(void)
 {
@@ -225,16 +246,8 @@ static void make_chain(void)
                 "-keyout leaf.key -out chain.pem 2>/dev/null && "
                 "date -d \"$(openssl x509 -in chain.pem -noout -startdate | cut -d= -f2)\" +%%s > dates && "
                 "date -d \"$(openssl x509 -in chain.pem -noout -enddate | cut -d= -f2)\" +%%s >> dates");
-    size_t n;
-    char *pem = openssl_read("chain.pem", &n);
-    snprintf(chain_pem, sizeof chain_pem, "%s", pem);
-    free(pem);
-    char *dates = openssl_read("dates", &n);
-    long long nb = 0, na = 0;
-    sscanf(dates, "%lld %lld", &nb, &na);
-    chain_not_before = nb;
-    chain_not_after = na;
-    free(dates);
+    openssl_read_text("chain.pem", chain_pem, sizeof chain_pem);
+    openssl_read_dates("dates", &chain_not_before, &chain_not_after);
 }
 
 static void test_issuance(void)
@@ -1246,19 +1259,9 @@ static void make_ari_chain(void)
                 "b = lambda v: base64.urlsafe_b64encode(v).rstrip(b'=').decode()\n"
                 "open('ari.id', 'w').write(b(aki) + '.' + b(n.to_bytes((n.bit_length() + 8) // 8, 'big')))\n"
                 "\"");
-    size_t n;
-    char *text = openssl_read("ari.pem", &n);
-    snprintf(ari_chain, sizeof ari_chain, "%s", text);
-    free(text);
-    text = openssl_read("ari.id", &n);
-    snprintf(ari_cert_id_expected, sizeof ari_cert_id_expected, "%s", text);
-    free(text);
-    text = openssl_read("ari.dates", &n);
-    long long nb = 0, na = 0;
-    sscanf(text, "%lld %lld", &nb, &na);
-    ari_not_before = nb;
-    ari_not_after = na;
-    free(text);
+    openssl_read_text("ari.pem", ari_chain, sizeof ari_chain);
+    openssl_read_text("ari.id", ari_cert_id_expected, sizeof ari_cert_id_expected);
+    openssl_read_dates("ari.dates", &ari_not_before, &ari_not_after);
 }
 
 static void test_ari_cert_id(void)
