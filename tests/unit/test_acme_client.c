@@ -1186,10 +1186,14 @@ static void test_poll_bound(void)
     CHECK("client: poll back-off is capped at 60 s", longest == 60);
 }
 
-static void test_cert_validity(void)
+/* A self-signed P-256 certificate for x.test made by python3-cryptography
+ * (which writes what openssl's command line cannot: any dates, any
+ * extensions) in the temporary file `name`: valid from `not_before` to
+ * `not_after` (datetime.datetime's arguments), with `extra` (builder
+ * calls) before it is signed. */
+static void python_self_signed(const char *name, const char *not_before, const char *not_after, const char *extra)
 {
-    (void)openssl_path("gt.pem");
-    /* GeneralizedTime (after 2049) and a leap day, from python3-cryptography. */
+    (void)openssl_path(name);
     openssl_run("python3 -c \"\n"
                 "import datetime\n"
                 "from cryptography import x509\n"
@@ -1198,10 +1202,18 @@ static void test_cert_validity(void)
                 "k = ec.generate_private_key(ec.SECP256R1())\n"
                 "n = x509.Name([x509.NameAttribute(x509.oid.NameOID.COMMON_NAME, 'x.test')])\n"
                 "c = (x509.CertificateBuilder().subject_name(n).issuer_name(n).public_key(k.public_key())\n"
-                "     .serial_number(7).not_valid_before(datetime.datetime(2048, 2, 29, 12, 34, 56))\n"
-                "     .not_valid_after(datetime.datetime(2051, 3, 1, 0, 0, 1)).sign(k, hashes.SHA256()))\n"
-                "open('gt.pem', 'wb').write(c.public_bytes(serialization.Encoding.PEM))\n"
-                "\"");
+                "     .serial_number(7).not_valid_before(datetime.datetime(%s))\n"
+                "     .not_valid_after(datetime.datetime(%s))\n"
+                "     %s.sign(k, hashes.SHA256()))\n"
+                "open('%s', 'wb').write(c.public_bytes(serialization.Encoding.PEM))\n"
+                "\"",
+                not_before, not_after, extra, name);
+}
+
+static void test_cert_validity(void)
+{
+    /* GeneralizedTime (after 2049) and a leap day */
+    python_self_signed("gt.pem", "2048, 2, 29, 12, 34, 56", "2051, 3, 1, 0, 0, 1", "");
     size_t n;
     char *pem = openssl_read("gt.pem", &n);
     int64_t nb = 0, na = 0;
@@ -1277,21 +1289,9 @@ static void test_ari_cert_id(void)
     printf("# CertID %s\n", id);
     CHECK("ari: no room for the CertID is refused, not cut", !ari_cert_id_pem(ari_chain, strlen(ari_chain), id, 20));
     size_t n;
-    (void)openssl_path("noaki.pem");
-    openssl_run("python3 -c \"\n"
-                "import datetime\n"
-                "from cryptography import x509\n"
-                "from cryptography.hazmat.primitives import hashes, serialization\n"
-                "from cryptography.hazmat.primitives.asymmetric import ec\n"
-                "k = ec.generate_private_key(ec.SECP256R1())\n"
-                "n = x509.Name([x509.NameAttribute(x509.oid.NameOID.COMMON_NAME, 'x.test')])\n"
-                "c = (x509.CertificateBuilder().subject_name(n).issuer_name(n).public_key(k.public_key())\n"
-                "     .serial_number(7).not_valid_before(datetime.datetime(2030, 1, 1))\n"
-                "     .not_valid_after(datetime.datetime(2030, 4, 1))\n"
-                "     .add_extension(x509.SubjectKeyIdentifier.from_public_key(k.public_key()), False)\n"
-                "     .sign(k, hashes.SHA256()))\n"
-                "open('noaki.pem', 'wb').write(c.public_bytes(serialization.Encoding.PEM))\n"
-                "\"");
+    /* a Subject Key Identifier, but no Authority Key Identifier */
+    python_self_signed("noaki.pem", "2030, 1, 1", "2030, 4, 1",
+                       ".add_extension(x509.SubjectKeyIdentifier.from_public_key(k.public_key()), False)");
     char *pem = openssl_read("noaki.pem", &n);
     CHECK("ari: a certificate without an Authority Key Identifier has no CertID", !ari_cert_id_pem(pem, n, id, sizeof id));
     free(pem);
