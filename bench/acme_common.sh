@@ -4,27 +4,36 @@
 # as the integration tests do (tests/integration/lib/acme.sh), and
 # unihost getting its certificate from it over HTTP-01, its "ready" and
 # "acme:" lines stamped with the wall clock as unihost writes them.
-# Needs: top, ns, tap, tmp. Pebble runs without its validation sleeps
+# Sourced once the script runs as root; needs top, ns and tap. Pebble runs without its validation sleeps
 # (PEBBLE_VA_NOSLEEP) and without rejecting nonces at random
 # (PEBBLE_WFE_NONCEREJECT=0), so that a figure is unihost's and the
 # network's, not a random wait of the test CA's; and it never reuses an
 # authorization (PEBBLE_AUTHZREUSE=0), so that every run validates each
 # name, as a renewal at Let's Encrypt does (its authorizations last 30
 # days, and renewal comes at 60).
+#   acme_bench_init NAME USAGE VALUE [TOOL...]
+#                                         -- for bench/NAME.sh, called "bench/NAME.sh USAGE" with VALUE
+#                                            (a positive whole number, else its usage and exit 2): exit 1
+#                                            naming a missing tool (Pebble's, openssl, curl, taskset, the
+#                                            TOOLs); tmp, and the traps that clean up after the benchmark
 #   acme_bench_setup [VALIDITY_SECONDS]   -- namespace, test CA, challtestsrv, Pebble (pinned with the clients)
 #   acme_bench_start FLAGS...             -- unihost (pinned) with --acme-directory etc. and FLAGS;
 #                                            uh_pid, t_launch (its launch on the wall clock), STAMPS
 #                                            (lines "SECONDS line" as they were written), UH_LOG
 #   acme_bench_wait PATTERN COUNT SECONDS -- until STAMPS has COUNT lines matching (grep -E); 1 on time-out
+#   acme_bench_await_cert COUNT SECONDS WHAT
+#                                         -- until HTTPS took its COUNTth certificate; else "no WHAT within
+#                                            SECONDS s", unihost's last lines and exit 1
 #   acme_bench_stamp PATTERN N            -- the wall-clock time of the Nth such line
 #   acme_bench_stop                       -- stop unihost and its stamping
 #   acme_bench_cleanup                    -- everything this file started, the namespace, $tmp
+#   acme_bench_median FORMAT              -- the median of the numbers on stdin, printf'd with FORMAT
 
 . "$top/tools/netns.sh"
 . "$top/bench/cpu.sh"
 # what tests/integration/lib/acme.sh expects of tests/integration/lib/uh.sh
+# (UH_TMP: set by acme_bench_init)
 UH_NS=$ns
-UH_TMP=$tmp
 nsx() { ip netns exec "$ns" "$@"; }
 notok() { echo "bench: $1: $2" >&2; }
 diag() { sed 's/^/  /' >&2; }
@@ -43,18 +52,29 @@ else
     server_cpu= client_cpus= server_pin= client_pin=
 fi
 
-uh_pid= tail_pid= stamp_pid=
-CHALL_PID= PEBBLE_STARTED=     # (set by lib/acme.sh as each starts)
+uh_pid= tail_pid= stamp_pid= tmp=
 acme_run=0
+bench=
+
+acme_bench_init() {
+    bench=bench/$1
+    case $3 in *[!0-9]*|''|0) echo "usage: $bench.sh $2" >&2; exit 2 ;; esac
+    shift 3
+    for tool in pebble pebble-challtestsrv openssl curl taskset "$@"; do
+        command -v "$tool" >/dev/null || { echo "$bench: needs $tool (tools/deps.sh installs it)" >&2; exit 1; }
+    done
+    tmp=$(mktemp -d)
+    UH_TMP=$tmp
+    trap acme_bench_cleanup EXIT
+    trap 'exit 1' INT TERM
+}
 
 acme_bench_setup() {
     netns_create "$ns" "$tap"
-    acme_test_ca "$tmp" "$ACME_CA_HOST" "IP:$UNIHOST_HOST4" || exit 1
-    acme_pebble_config "$UNIHOST_HOST4" "$tmp/wfe.pem" "$tmp/wfe.key" 80 "${1:-}" > "$tmp/pebble.json"
-    acme_challtestsrv_start "$UNIHOST_HOST4" "$ACME_CA_HOST" || exit 1
-    acme_pebble_start "$tmp/pebble.json" "$UNIHOST_HOST4:8053" "$tmp/pebble.log" || exit 1
+    # (CHALL_PID and PEBBLE_PID: set by lib/acme.sh as each starts)
+    acme_ca_start "$UNIHOST_HOST4" "$ACME_CA_HOST" 80 "${1:-}" || exit 1
     if [ -n "$client_cpus" ]; then
-        for pid in $PEBBLE_STARTED $CHALL_PID; do taskset -a -p -c "$client_cpus" "$pid" > /dev/null; done
+        for pid in $PEBBLE_PID $CHALL_PID; do taskset -a -p -c "$client_cpus" "$pid" > /dev/null; done
     fi
 }
 
@@ -91,6 +111,13 @@ acme_bench_wait() {
     done
 }
 
+acme_bench_await_cert() {
+    acme_bench_wait 'acme: HTTPS now uses the new certificate' "$1" "$2" && return 0
+    echo "$bench: no $3 within $2 s; unihost's log (last lines):" >&2
+    tail -n 40 "$UH_LOG" | sed 's/^/  /' >&2
+    exit 1
+}
+
 acme_bench_stamp() {
     grep -E -- "$1" "$STAMPS" | sed -n "${2}p" | cut -d' ' -f1
 }
@@ -106,9 +133,13 @@ acme_bench_stop() {
 
 acme_bench_cleanup() {
     acme_bench_stop
-    for pid in $PEBBLE_STARTED $CHALL_PID; do
+    for pid in $PEBBLE_PID $CHALL_PID; do
         kill -TERM "$pid" 2>/dev/null && wait "$pid" 2>/dev/null || true
     done
     netns_delete "$ns"
-    rm -rf "$tmp"
+    [ -z "$tmp" ] || rm -rf "$tmp"
+}
+
+acme_bench_median() {
+    sort -n | awk -v f="$1" '{ v[NR] = $1 } END { if (NR) printf f, (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2) }'
 }

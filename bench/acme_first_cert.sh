@@ -22,18 +22,11 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
 [ "$(id -u)" -eq 0 ] || exec sudo "$0" "$@"
 runs=${1:-5}
-case $runs in *[!0-9]*|''|0) echo "usage: bench/acme_first_cert.sh [RUNS]" >&2; exit 2 ;; esac
-for tool in pebble pebble-challtestsrv openssl curl taskset; do
-    command -v "$tool" >/dev/null || { echo "bench/acme_first_cert: needs $tool (apt-get install pebble)" >&2; exit 1; }
-done
-make -s -j2 all >/dev/null
-
 ns=uh-bench-acme1-$$
 tap=uhba1$$
-tmp=$(mktemp -d)
 . "$top/bench/acme_common.sh"
-trap acme_bench_cleanup EXIT
-trap 'exit 1' INT TERM
+acme_bench_init acme_first_cert "[RUNS]" "$runs"
+make -s -j2 all >/dev/null
 acme_bench_setup
 
 ms() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.0f", (b - a) * 1000 }'; }
@@ -42,11 +35,7 @@ printf '%-5s %10s %14s %18s %8s\n' run "ready ms" "certificate ms" "after ready 
 : > "$tmp/runs"
 for run in $(seq 1 "$runs"); do
     acme_bench_start
-    if ! acme_bench_wait 'acme: HTTPS now uses the new certificate' 1 60; then
-        echo "bench/acme_first_cert: run $run: no certificate within 60 s; unihost's log:" >&2
-        sed 's/^/  /' "$UH_LOG" >&2
-        exit 1
-    fi
+    acme_bench_await_cert 1 60 "certificate in run $run"
     t_ready=$(acme_bench_stamp 'unihost: ready$' 1)
     t_cert=$(acme_bench_stamp 'acme: HTTPS now uses the new certificate' 1)
     # requests the client had to make again (badNonce, no response, 5xx)
@@ -56,8 +45,5 @@ for run in $(seq 1 "$runs"); do
         "$(ms "$t_ready" "$t_cert")" "$retries"
     echo "$(ms "$t_launch" "$t_ready") $(ms "$t_launch" "$t_cert") $(ms "$t_ready" "$t_cert")" >> "$tmp/runs"
 done
-median() {  # median COLUMN
-    awk -v c="$1" '{ print $c }' "$tmp/runs" | sort -n |
-        awk '{ v[NR] = $1 } END { printf "%.0f", (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2) }'
-}
+median() { awk -v c="$1" '{ print $c }' "$tmp/runs" | acme_bench_median %.0f; }    # median COLUMN
 echo "median of $runs runs: ready $(median 1) ms; first CA-issued certificate in use $(median 2) ms after launch ($(median 3) ms after ready)"

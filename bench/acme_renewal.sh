@@ -32,21 +32,14 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
 [ "$(id -u)" -eq 0 ] || exec sudo "$0" "$@"
 window=${1:-5}
-case $window in *[!0-9]*|''|0) echo "usage: bench/acme_renewal.sh [WINDOW_SECONDS]" >&2; exit 2 ;; esac
 rounds=${ROUNDS:-3}
 rows=${ROWS:-"http https"}
 client_nice=${WRK_NICE:-10}
-for tool in pebble pebble-challtestsrv openssl curl wrk taskset; do
-    command -v "$tool" >/dev/null || { echo "bench/acme_renewal: needs $tool (apt-get install pebble wrk)" >&2; exit 1; }
-done
-make -s -j2 all build/bench/tls_load >/dev/null
-
 ns=uh-bench-acmer-$$
 tap=uhbar$$
-tmp=$(mktemp -d)
 . "$top/bench/acme_common.sh"
-trap acme_bench_cleanup EXIT
-trap 'exit 1' INT TERM
+acme_bench_init acme_renewal "[WINDOW_SECONDS]" "$window" wrk
+make -s -j2 all build/bench/tls_load >/dev/null
 
 # A cycle: the without-window starts 1 s after the switch, the
 # with-window 1 s before the renewal, each WINDOW long, with a second
@@ -57,11 +50,7 @@ cycle=$(( 2 * window + 4 ))
 validity=$(( cycle * 3 / 2 + 1 ))
 acme_bench_setup "$validity"
 acme_bench_start --no-https-redirect --no-access-log
-if ! acme_bench_wait 'acme: HTTPS now uses the new certificate' 1 60; then
-    echo "bench/acme_renewal: no first certificate within 60 s; unihost's log:" >&2
-    sed 's/^/  /' "$UH_LOG" >&2
-    exit 1
-fi
+acme_bench_await_cert 1 60 "first certificate"
 
 suites13=TLS_AES_128_GCM_SHA256:TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256
 # measure ROW: RATE (per second) and CPU (unihost's, % of one core) over one window
@@ -122,11 +111,7 @@ for round in $(seq 1 "$rounds"); do
         w_end=$EPOCHREALTIME
         with=$RATE
         issued=$((issued + 1))
-        if ! acme_bench_wait 'acme: HTTPS now uses the new certificate' "$issued" $((cycle + 30)); then
-            echo "bench/acme_renewal: no renewal within $((cycle + 30)) s; unihost's log:" >&2
-            sed 's/^/  /' "$UH_LOG" | tail -n 20 >&2
-            exit 1
-        fi
+        acme_bench_await_cert "$issued" $((cycle + 30)) renewal
         t_run=$(acme_bench_stamp 'acme: run begins' $((begun + 1)))
         t_done=$(acme_bench_stamp 'acme: HTTPS now uses the new certificate' "$issued")
         awk -v a="$t_run" -v b="$t_done" 'BEGIN { print b - a }' >> "$tmp/renewals"
@@ -147,10 +132,11 @@ for row in $rows; do
         echo "ratio with renewal / without, $row: no round had its renewal inside the window"
         continue
     fi
-    awk -v r="$row" '{ v[NR] = $1 } END { m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
-                                         printf "ratio with renewal / without, %-5s %.2f (rounds %.2f-%.2f, %d rounds)\n",
-                                                r ":", m, v[1], v[NR], NR }' "$tmp/ratios"
+    printf 'ratio with renewal / without, %-5s %s (rounds %.2f-%.2f, %d rounds)\n' "$row:" \
+        "$(acme_bench_median %.2f < "$tmp/ratios")" "$(head -n 1 "$tmp/ratios")" "$(tail -n 1 "$tmp/ratios")" \
+        "$(wc -l < "$tmp/ratios")"
 done
-sort -n "$tmp/renewals" |
-    awk 'NR { v[NR] = $1 } END { if (NR) printf "renewal under load (run begins to HTTPS switched): median %.2f s over %d renewals\n",
-                                               (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2), NR }'
+if [ -s "$tmp/renewals" ]; then
+    echo "renewal under load (run begins to HTTPS switched): median $(acme_bench_median %.2f < "$tmp/renewals") s" \
+        "over $(wc -l < "$tmp/renewals") renewals"
+fi

@@ -35,27 +35,15 @@ FAKETIME_LIB=$(ls /usr/lib/*/faketime/libfaketime.so.1 2>/dev/null | head -n 1)
 [ -n "$FAKETIME_LIB" ] || { notok "tools" "libfaketime is not installed (apt-get install faketime)"; exit 1; }
 
 uh_setup "uh-acmef-$$" "uhacf$$"
-PEBBLE_PID=
-CHALL_PID=
 SLOW_PID=
-acme_failures_cleanup() {
-    for _pid in $SLOW_PID $PEBBLE_PID $CHALL_PID; do
-        kill -TERM "$_pid" 2>/dev/null && wait "$_pid" 2>/dev/null
-    done
-    uh_cleanup
-}
-trap 'acme_failures_cleanup' EXIT
+trap 'acme_cleanup "$SLOW_PID"' EXIT
 T=$UH_TMP
 HOST=$UNIHOST_HOST4
 CA_HOST=ca.test
 DIR_URL="https://$CA_HOST:14000/dir"
 VALIDITY=24
 
-acme_test_ca "$T" "$CA_HOST" "IP:$HOST" || exit 1
-acme_pebble_config "$HOST" "$T/wfe.pem" "$T/wfe.key" 80 "$VALIDITY" > "$T/pebble.json"
-acme_challtestsrv_start "$HOST" "$CA_HOST" || exit 1
-acme_pebble_start "$T/pebble.json" "$HOST:8053" "$T/pebble.log" || exit 1
-PEBBLE_PID=$PEBBLE_STARTED
+acme_ca_start "$HOST" "$CA_HOST" 80 "$VALIDITY" || exit 1
 
 # wait_lines PATTERN COUNT SECONDS: until $UH_LOG has COUNT lines matching
 # PATTERN (grep -E); 1 on time-out.
@@ -207,7 +195,7 @@ check "... unihost still encrypting it after the switch (its access line comes a
     sh -c "[ -n '$switch_line' ] && [ -n '$access_line' ] && [ '$access_line' -gt '$switch_line' ]"
 
 # ---- the CA down, then back ----------------------------------------------------------
-kill -TERM "$PEBBLE_PID" && wait "$PEBBLE_PID" 2>/dev/null
+uh_stop_pid "$PEBBLE_PID"
 PEBBLE_PID=
 mark=$(wc -l < "$UH_LOG")
 renew_at=$(sed -n 's/.*acme: certificate issued, valid [0-9]* to [0-9]*; renewal at \([0-9]*\).*$/\1/p' "$UH_LOG" | tail -n 1)
@@ -227,7 +215,6 @@ else
     notok "the CA down" "no second refused attempt within $((left + 15)) s after the renewal was due: $(acme_lines 6)"
 fi
 if acme_pebble_start "$T/pebble.json" "$HOST:8053" "$T/pebble-again.log"; then
-    PEBBLE_PID=$PEBBLE_STARTED
     if wait_lines "$ISSUED" 3 25; then
         pebble_root "$T/root2.pem"
         serial3=$(cert_serial www.unihost.test --cacert "$T/root2.pem")

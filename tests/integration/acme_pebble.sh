@@ -19,6 +19,7 @@
 # line quoting Pebble's problem document.
 UH_TEST=acme_pebble
 . "$(dirname "$0")/lib/uh.sh"
+. "$UH_ROOT/tests/integration/lib/acme.sh"
 
 uh_require_root
 uh_require_tools pebble pebble-challtestsrv openssl curl
@@ -30,68 +31,13 @@ if ! make -s B="$BUILD" "$DRIVER" > /dev/null 2>&1; then
 fi
 
 uh_setup "uh-acme-$$" "uhacme$$"
-PEBBLE_PID=
-CHALL_PID=
-acme_cleanup() {
-    for _pid in $PEBBLE_PID $CHALL_PID; do
-        kill -TERM "$_pid" 2>/dev/null && wait "$_pid" 2>/dev/null
-    done
-    uh_cleanup
-}
 trap 'acme_cleanup' EXIT
 T=$UH_TMP
 
-# ---- a test CA for Pebble's own HTTPS listener --------------------------------
-openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -noenc -days 2 -subj /CN=acme-test-ca \
-    -addext basicConstraints=critical,CA:TRUE -addext keyUsage=critical,keyCertSign \
-    -keyout "$T/ca.key" -out "$T/ca.pem" 2> "$T/openssl.log" &&
-openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -noenc -subj /CN=localhost \
-    -keyout "$T/wfe.key" -out "$T/wfe.csr" 2>> "$T/openssl.log" &&
-printf 'subjectAltName=DNS:localhost,IP:127.0.0.1\nextendedKeyUsage=serverAuth\n' > "$T/wfe.ext" &&
-openssl x509 -req -in "$T/wfe.csr" -CA "$T/ca.pem" -CAkey "$T/ca.key" -CAcreateserial -days 2 \
-    -extfile "$T/wfe.ext" -out "$T/wfe.pem" 2>> "$T/openssl.log" ||
-    { notok "test CA" "openssl failed"; diag < "$T/openssl.log"; exit 1; }
-
-cat > "$T/pebble.json" <<EOF
-{
-  "pebble": {
-    "listenAddress": "127.0.0.1:14000",
-    "managementListenAddress": "127.0.0.1:15000",
-    "certificate": "$T/wfe.pem",
-    "privateKey": "$T/wfe.key",
-    "httpPort": 5002,
-    "tlsPort": 5001,
-    "ocspResponderURL": "",
-    "externalAccountBindingRequired": false
-  }
-}
-EOF
-
-# ---- Pebble and its DNS server --------------------------------------------------
-# Started with ip netns exec itself (not the nsx function, which would be a
-# subshell): $! is then the server's own PID, which cleanup signals.
-ip netns exec "$UH_NS" pebble-challtestsrv -dns01 127.0.0.1:8053 -management 127.0.0.1:8055 -defaultIPv4 127.0.0.1 \
-    -defaultIPv6 "" -http01 "" -https01 "" -tlsalpn01 "" > "$T/challtestsrv.log" 2>&1 &
-CHALL_PID=$!
-PEBBLE_VA_NOSLEEP=1 ip netns exec "$UH_NS" pebble -config "$T/pebble.json" -dnsserver 127.0.0.1:8053 > "$T/pebble.log" 2>&1 &
-PEBBLE_PID=$!
-
-ready=0
-for _ in $(seq 1 100); do
-    if nsx curl -s -o /dev/null --cacert "$T/ca.pem" https://localhost:14000/dir &&
-       nsx curl -s -o /dev/null http://127.0.0.1:8055/ 2>/dev/null; then
-        ready=1
-        break
-    fi
-    sleep 0.1
-done
-if [ "$ready" = 1 ]; then
-    ok "Pebble and pebble-challtestsrv answer in the namespace"
-else
-    notok "Pebble starts" "no directory at https://localhost:14000/dir within 10 s"
-    diag < "$T/pebble.log"
-    exit 1
-fi
+# ---- Pebble, its HTTPS listener's certificate from a test CA (for
+# localhost), and its DNS server, which answers every name with 127.0.0.1
+acme_ca_start 127.0.0.1 localhost 5002 "" 127.0.0.1 || exit 1
+ok "Pebble and pebble-challtestsrv answer in the namespace"
 if nsx curl -s --cacert "$T/ca.pem" -o "$T/root.pem" https://localhost:15000/roots/0 && grep -q 'BEGIN CERTIFICATE' "$T/root.pem"; then
     ok "Pebble's root fetched from its management port"
 else

@@ -51,6 +51,8 @@ UH_TEST=acme_rehearsal
 . "$UH_ROOT/tests/integration/lib/acme.sh"
 # shellcheck source=tests/integration/lib/chromium.sh
 . "$UH_ROOT/tests/integration/lib/chromium.sh"
+# shellcheck source=tests/integration/lib/unbound.sh
+. "$UH_ROOT/tests/integration/lib/unbound.sh"
 # shellcheck source=tests/differential/lib/nsd.sh
 . "$UH_ROOT/tests/differential/lib/nsd.sh"
 
@@ -92,17 +94,10 @@ UB_PID=
 PEBBLE_PID=
 
 # shellcheck disable=SC2317 # called from the EXIT trap
-pid_stop() {    # pid_stop PID: TERM, 5 s, then KILL
-    if [ -n "$1" ] && uh_alive "$1"; then
-        kill -TERM "$1" 2>/dev/null
-        uh_wait_exit "$1" 50 || { kill -KILL "$1" 2>/dev/null; wait "$1" 2>/dev/null; }
-    fi
-}
-# shellcheck disable=SC2317 # called from the EXIT trap
 rh_cleanup() {
     chrome_stop
-    pid_stop "$PEBBLE_PID"
-    pid_stop "$UB_PID"
+    uh_stop_pid "$PEBBLE_PID"
+    uh_stop_pid "$UB_PID"
     nsd_stop_all
     if [ -n "${REHEARSAL_KEEP:-}" ] && [ -n "$UH_TMP" ] && [ -d "$UH_TMP" ]; then
         mkdir -p "$REHEARSAL_KEEP" && cp -r "$UH_TMP"/. "$REHEARSAL_KEEP"/ 2>/dev/null
@@ -239,26 +234,12 @@ nsd_start "$NSD_SEC/nsd.conf" "$NSD_SEC/stderr" "$SECONDARY_NS"
 # ---- Unbound: recursive, from a root hint naming NSD ----------------------------
 UB=$T/unbound
 mkdir -p "$UB"
-printf '.\t3600000\tNS\tns.nic.test.\nns.nic.test.\t3600000\tA\t%s\n' "$ROOT_ADDR" > "$UB/root.hints"
-cat > "$UB/unbound.conf" <<CONF
-server:
-    interface: $RESOLVER
-    port: 53
+unbound_conf "$UB" "$RESOLVER" ns.nic.test. "$ROOT_ADDR" <<CONF || exit 1
     access-control: 192.0.2.0/24 allow
     access-control: 198.51.100.0/24 allow
     access-control: 203.0.113.0/24 allow
-    num-threads: 1
-    so-reuseport: no
-    username: ""
-    chroot: ""
-    directory: "$UB"
-    pidfile: "$UB/unbound.pid"
-    logfile: "$UB/unbound.log"
-    use-syslog: no
-    verbosity: 1
     # a line per query received: who asked for what (the checks read them)
     log-queries: yes
-    root-hints: "$UB/root.hints"
     # No DNSSEC validation: nothing on this chain is signed (the root and
     # test. here, nor the bundled zone), so there is no trust anchor to
     # validate from, and the validator would only mark everything insecure.
@@ -268,18 +249,8 @@ server:
     # IPv4 only, as the rest of this network (the zone's AAAA records name
     # addresses no namespace here routes)
     do-ip6: no
-    # test. is a special-use name (RFC 6761) that Unbound answers itself by
-    # default; here it is a real, delegated zone
-    local-zone: "test." nodefault
-remote-control:
-    control-enable: no
 CONF
-if ! unbound-checkconf "$UB/unbound.conf" > "$UB/checkconf.log" 2>&1; then
-    notok "unbound config" "unbound-checkconf: $(tr '\n' ' ' < "$UB/checkconf.log")"
-    exit 1
-fi
-ip netns exec "$RESOLVER_NS" unbound -d -c "$UB/unbound.conf" > "$UB/stderr" 2>&1 &
-UB_PID=$!
+unbound_start "$RESOLVER_NS" "$UB"
 answer=
 for _ in $(seq 1 20); do
     answer=$(inx "$VISITOR_NS" dig @"$RESOLVER" +time=1 +tries=1 +short "$CA_HOST" A 2>/dev/null)
@@ -291,7 +262,7 @@ if [ "$answer" = "$CA_ADDR" ]; then
     ok "Unbound ($RESOLVER) resolves $CA_HOST to $CA_ADDR from its root hint (NSD)"
 else
     notok "Unbound resolves $CA_HOST" "answer '$answer', want $CA_ADDR"
-    cat "$UB/stderr" "$UB/unbound.log" 2>/dev/null | tail -n 20 | diag
+    cat "$UNBOUND_OUT" "$UB/unbound.log" 2>/dev/null | tail -n 20 | diag
     exit 1
 fi
 

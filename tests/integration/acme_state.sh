@@ -24,14 +24,6 @@ uh_require_root
 uh_require_tools pebble pebble-challtestsrv openssl curl
 
 uh_setup "uh-acmes-$$" "uhacs$$"
-PEBBLE_PID=
-CHALL_PID=
-acme_cleanup() {
-    for _pid in $PEBBLE_PID $CHALL_PID; do
-        kill -TERM "$_pid" 2>/dev/null && wait "$_pid" 2>/dev/null
-    done
-    uh_cleanup
-}
 trap 'acme_cleanup' EXIT
 T=$UH_TMP
 CA_HOST=ca.test
@@ -39,33 +31,10 @@ HOST=$UNIHOST_HOST4
 STATE=$T/state
 
 # ---- Pebble, its HTTPS certificate from a test CA, and pebble-challtestsrv ------
-acme_test_ca "$T" "$CA_HOST" "IP:$HOST" || exit 1
-acme_pebble_config "$HOST" "$T/wfe.pem" "$T/wfe.key" 80 > "$T/pebble.json"
 # Every name is unihost's address (Pebble's HTTP-01 requests go there) but
 # ca.test, Pebble's.
-ip netns exec "$UH_NS" pebble-challtestsrv -dns01 "$HOST:8053" -management 127.0.0.1:8055 \
-    -defaultIPv4 "$UNIHOST_GUEST4" -defaultIPv6 "" -http01 "" -https01 "" -tlsalpn01 "" \
-    > "$T/challtestsrv.log" 2>&1 &
-CHALL_PID=$!
-PEBBLE_VA_NOSLEEP=1 ip netns exec "$UH_NS" pebble -config "$T/pebble.json" -dnsserver "$HOST:8053" \
-    > "$T/pebble.log" 2>&1 &
-PEBBLE_PID=$!
-ready=0
-for _ in $(seq 1 100); do
-    if nsx curl -s -o /dev/null --cacert "$T/ca.pem" "https://$HOST:14000/dir" &&
-       nsx curl -s -o /dev/null -d "{\"host\":\"$CA_HOST.\",\"addresses\":[\"$HOST\"]}" http://127.0.0.1:8055/add-a; then
-        ready=1
-        break
-    fi
-    sleep 0.1
-done
-if [ "$ready" = 1 ]; then
-    ok "Pebble and pebble-challtestsrv answer in the namespace"
-else
-    notok "Pebble starts" "no directory at https://$HOST:14000/dir within 10 s"
-    diag < "$T/pebble.log"
-    exit 1
-fi
+acme_ca_start "$HOST" "$CA_HOST" 80 || exit 1
+ok "Pebble and pebble-challtestsrv answer in the namespace"
 nsx curl -s --cacert "$T/ca.pem" -o "$T/root.pem" "https://$HOST:15000/roots/0"
 ACME="--acme-directory https://$CA_HOST:14000/dir --acme-ca $T/ca.pem --resolver $HOST:8053"
 

@@ -26,53 +26,20 @@ uh_require_root
 uh_require_tools pebble pebble-challtestsrv openssl curl
 
 uh_setup "uh-acmeu-$$" "uhacu$$"
-PEBBLE_PID=
 PEBBLE2_PID=
-CHALL_PID=
-acme_cleanup() {
-    for _pid in $PEBBLE_PID $PEBBLE2_PID $CHALL_PID; do
-        kill -TERM "$_pid" 2>/dev/null && wait "$_pid" 2>/dev/null
-    done
-    uh_cleanup
-}
-trap 'acme_cleanup' EXIT
+trap 'acme_cleanup "$PEBBLE2_PID"' EXIT
 T=$UH_TMP
 CA_HOST=ca.test
 HOST=$UNIHOST_HOST4
 
-# ---- a test CA for Pebble's own HTTPS listener (the CA's name: ca.test) -------
-acme_test_ca "$T" "$CA_HOST" "IP:$HOST" || exit 1
+# ---- Pebble (its HTTPS listener's certificate from a test CA, for ca.test)
+# and pebble-challtestsrv, the resolver of both sides: every name is
+# unihost's address (Pebble's HTTP-01 requests go there) but ca.test, Pebble's.
+acme_ca_start "$HOST" "$CA_HOST" 80 || exit 1
+ok "Pebble and pebble-challtestsrv answer in the namespace; $CA_HOST resolves to $HOST"
 # Another CA, which anchors nothing of Pebble's.
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -noenc -days 2 -subj /CN=stranger-ca \
     -addext basicConstraints=critical,CA:TRUE -keyout "$T/other.key" -out "$T/other.pem" 2>> "$T/openssl.log"
-
-acme_pebble_config "$HOST" "$T/wfe.pem" "$T/wfe.key" 80 > "$T/pebble.json"
-
-# pebble-challtestsrv: the resolver of both sides. Every name is unihost's
-# address (Pebble's HTTP-01 requests go there) but ca.test, Pebble's.
-ip netns exec "$UH_NS" pebble-challtestsrv -dns01 "$HOST:8053" -management 127.0.0.1:8055 \
-    -defaultIPv4 "$UNIHOST_GUEST4" -defaultIPv6 "" -http01 "" -https01 "" -tlsalpn01 "" \
-    > "$T/challtestsrv.log" 2>&1 &
-CHALL_PID=$!
-PEBBLE_VA_NOSLEEP=1 ip netns exec "$UH_NS" pebble -config "$T/pebble.json" -dnsserver "$HOST:8053" \
-    > "$T/pebble.log" 2>&1 &
-PEBBLE_PID=$!
-ready=0
-for _ in $(seq 1 100); do
-    if nsx curl -s -o /dev/null --cacert "$T/ca.pem" "https://$HOST:14000/dir" &&
-       nsx curl -s -o /dev/null -d "{\"host\":\"$CA_HOST.\",\"addresses\":[\"$HOST\"]}" http://127.0.0.1:8055/add-a; then
-        ready=1
-        break
-    fi
-    sleep 0.1
-done
-if [ "$ready" = 1 ]; then
-    ok "Pebble and pebble-challtestsrv answer in the namespace; $CA_HOST resolves to $HOST"
-else
-    notok "Pebble starts" "no directory at https://$HOST:14000/dir within 10 s"
-    diag < "$T/pebble.log"
-    exit 1
-fi
 
 # ---- flags that cannot work are refused with a reason, before anything starts ----
 flag_refused() {    # flag_refused WHAT EXPECTED-TEXT FLAGS...
@@ -171,14 +138,8 @@ grep -v 'CAA' zones/unihost.test.zone > "$T/zones/unihost.test.zone"
 if "$CRUNCH" --quiet --site site --zones "$T/zones" -o "$T/dns01.blob" > "$T/crunch.log" 2>&1; then
     sed -e 's/:14000"/:14001"/' -e 's/:15000"/:15001"/' -e 's/"httpPort": 80/"httpPort": 5002/' \
         "$T/pebble.json" > "$T/pebble2.json"
-    PEBBLE_VA_NOSLEEP=1 ip netns exec "$UH_NS" pebble -config "$T/pebble2.json" -dnsserver "$UNIHOST_GUEST4:53" \
-        > "$T/pebble2.log" 2>&1 &
-    PEBBLE2_PID=$!
-    for _ in $(seq 1 100); do
-        nsx curl -s -o /dev/null --cacert "$T/ca.pem" "https://$HOST:14001/dir" && break
-        sleep 0.1
-    done
-    if uh_start --blob "$T/dns01.blob" --acme-directory "https://$CA_HOST:14001/dir" --acme-ca "$T/ca.pem" \
+    if acme_pebble_start "$T/pebble2.json" "$UNIHOST_GUEST4:53" "$T/pebble2.log" PEBBLE2_PID &&
+        uh_start --blob "$T/dns01.blob" --acme-directory "https://$CA_HOST:14001/dir" --acme-ca "$T/ca.pem" \
             --resolver "$HOST:8053" --acme-challenge dns-01 --acme-names 'unihost.test,*.unihost.test'; then
         issued=$(acme_wait_issued)
         check "DNS-01: a certificate for unihost.test and *.unihost.test, the TXT records served by unihost's own DNS" \

@@ -28,6 +28,8 @@ UH_TEST=dnssec_validating
 . "$(dirname "$0")/lib/uh.sh"
 # shellcheck source=tests/integration/lib/dnsq.sh
 . "$UH_ROOT/tests/integration/lib/dnsq.sh"
+# shellcheck source=tests/integration/lib/unbound.sh
+. "$UH_ROOT/tests/integration/lib/unbound.sh"
 # shellcheck source=tests/differential/lib/nsd.sh
 . "$UH_ROOT/tests/differential/lib/nsd.sh"
 
@@ -43,12 +45,9 @@ NSD_ADDR6=2001:db8::53
 RESOLVER=127.0.0.1
 UB_PID=
 
-# ub_stop: end Unbound (by its PID), at most 5 s, then KILL.
+# ub_stop: end Unbound (by its PID).
 ub_stop() {
-    if [ -n "$UB_PID" ] && uh_alive "$UB_PID"; then
-        kill -TERM "$UB_PID" 2>/dev/null
-        uh_wait_exit "$UB_PID" 50 || { kill -KILL "$UB_PID" 2>/dev/null; wait "$UB_PID" 2>/dev/null; }
-    fi
+    uh_stop_pid "$UB_PID"
     UB_PID=
 }
 
@@ -197,55 +196,27 @@ if ! ldns-key2ds -n -2 "$rksk.key" > "$UB/root.ds" 2>/dev/null || [ ! -s "$UB/ro
     notok "trust anchor" "ldns-key2ds failed on the root's KSK"
     exit 1
 fi
-printf '.\t3600000\tNS\tns.root.\nns.root.\t3600000\tA\t%s\n' "$NSD_ADDR4" > "$UB/root.hints"
-cat > "$UB/unbound.conf" <<CONF
-server:
-    interface: $RESOLVER
-    port: 53
+unbound_conf "$UB" "$RESOLVER" ns.root. "$NSD_ADDR4" <<CONF || exit 1
     access-control: 127.0.0.0/8 allow
-    num-threads: 1
-    so-reuseport: no
-    username: ""
-    chroot: ""
-    directory: "$UB"
-    pidfile: "$UB/unbound.pid"
-    logfile: "$UB/unbound.log"
-    use-syslog: no
-    verbosity: 1
     # one line per validation failure, with the reason
     val-log-level: 2
     # Extended DNS Errors in SERVFAIL answers (the reason, for the diagnostics)
     ede: yes
-    root-hints: "$UB/root.hints"
     trust-anchor-file: "$UB/root.ds"
     # no _ta-XXXX queries to the root: the test's root logs only the test
     trust-anchor-signaling: no
-    # test. is a special-use name (RFC 6761) that Unbound answers itself by
-    # default; here it is a real, delegated zone
-    local-zone: "test." nodefault
-remote-control:
-    control-enable: no
 CONF
-if ! unbound-checkconf "$UB/unbound.conf" > "$UB/checkconf.log" 2>&1; then
-    notok "unbound config" "unbound-checkconf: $(oneline < "$UB/checkconf.log")"
-    exit 1
-fi
 
 # ub_start: start Unbound in the namespace (a fresh process: an empty cache);
 # wait (at most 10 s) until it answers. Returns 1 with its log as diagnostics.
-UB_RUN=0
 ub_start() {
-    UB_RUN=$((UB_RUN + 1))
-    : > "$UB/unbound.log"
-    # not through nsx: $! would be the subshell's PID (see nsd_start)
-    ip netns exec "$UH_NS" unbound -d -c "$UB/unbound.conf" > "$UB/stderr.$UB_RUN" 2>&1 &
-    UB_PID=$!
+    unbound_start "$UH_NS" "$UB"
     _i=0
     until nsx dig @"$RESOLVER" +time=1 +tries=1 +norec . SOA 2>/dev/null | grep -q 'status: [A-Z]'; do
         _i=$((_i + 1))
         if ! uh_alive "$UB_PID" || [ "$_i" -ge 10 ]; then
             echo "# unbound did not start; its output and log:"
-            cat "$UB/stderr.$UB_RUN" "$UB/unbound.log" 2>/dev/null | diag
+            cat "$UNBOUND_OUT" "$UB/unbound.log" 2>/dev/null | diag
             return 1
         fi
         sleep 0.5

@@ -12,6 +12,7 @@
 # bounded, not measured (bench/live_reload.sh measures).
 UH_TEST=live_reload
 . "$(dirname "$0")/lib/uh.sh"
+. "$UH_ROOT/tests/integration/lib/chromium.sh"
 
 uh_require_root
 uh_require_tools chromium python3 inotifywait openssl base64 curl timeout
@@ -33,14 +34,7 @@ else
 fi
 
 WATCH_PID=
-CHROME_PID=
-stop_pid() {    # stop_pid PID: TERM, wait (bounded), KILL
-    if [ -n "$1" ] && uh_alive "$1"; then
-        kill -TERM "$1" 2>/dev/null
-        uh_wait_exit "$1" 50 || { kill -KILL "$1" 2>/dev/null; wait "$1" 2>/dev/null; }
-    fi
-}
-trap 'stop_pid "$CHROME_PID"; stop_pid "$WATCH_PID"; uh_cleanup' EXIT
+trap 'chrome_stop; uh_stop_pid "$WATCH_PID"; uh_cleanup' EXIT
 
 bash tools/dev-watch.sh "$UH_PID" "$SRC/site" "$SRC/zones" "$BLOB" > "$UH_TMP/watch.log" 2>&1 &
 WATCH_PID=$!
@@ -52,34 +46,22 @@ done
 check "the watcher watches the copy of site/ and zones/" "$(tr '\n' ' ' < "$UH_TMP/watch.log")" \
     grep -q '^dev-watch: watching' "$UH_TMP/watch.log"
 
-CHROME_FLAGS="--headless --no-sandbox --disable-gpu --disable-background-networking --disable-component-update
---disable-sync --no-first-run --disable-dev-shm-usage --no-default-browser-check
---ignore-certificate-errors-spki-list=$SPKI"
-mkdir -p "$UH_TMP/profile"
-# shellcheck disable=SC2086
-ip netns exec "$UH_NS" timeout 120 chromium $CHROME_FLAGS --user-data-dir="$UH_TMP/profile" \
-    --remote-debugging-address=127.0.0.1 --remote-debugging-port=$DEVTOOLS_PORT about:blank \
-    > "$UH_TMP/chrome.log" 2>&1 &
-CHROME_PID=$!
+# the development certificate trusted by its key (SPKI), as a developer's
+# browser would be told to
+chrome_start "$UH_NS" "$DEVTOOLS_PORT" "$UH_TMP/profile" --ignore-certificate-errors-spki-list="$SPKI"
 
 nsx timeout 100 python3 tests/integration/lib/cdp_live.py test "$DEVTOOLS_PORT" \
     "https://$UNIHOST_GUEST4/quickstart" "$SRC/site/quickstart.md" "$SRC/site/quickstart.md" \
     > "$UH_TMP/live.out" 2>&1
-status=$?
-sed -n "s/^\\(ok\\|not ok\\) - \\(.*\\)\$/\\1 - $UH_TEST: \\2/p" "$UH_TMP/live.out"
-grep -vE '^(ok|not ok) - ' "$UH_TMP/live.out" | diag
-if [ "$status" -ne 0 ]; then
-    grep -q '^not ok' "$UH_TMP/live.out" || notok "DevTools session" "exited with status $status"
-    UH_FAILED=1
-    echo "# the watcher's output:"; diag < "$UH_TMP/watch.log"
-    echo "# chromium's log (last lines):"; tail -n 15 "$UH_TMP/chrome.log" | diag
-fi
+chrome_report "$UH_TMP/live.out" $? "" "DevTools session" ||
+    { echo "# the watcher's output:"; diag < "$UH_TMP/watch.log"; }
 check "the watcher's terminal shows crunch's FILE:LINE for the broken link" "$(tr '\n' ' ' < "$UH_TMP/watch.log")" \
     grep -q "^$SRC/site/quickstart.md:[0-9][0-9]*: link to /no-such-page-" "$UH_TMP/watch.log"
 check "unihost swapped each build in (SIGHUP), none refused" "$(grep -i swap "$UH_LOG" | tail -n 5 | tr '\n' ' ')" \
     test "$(grep -ci 'refus' "$UH_LOG")" -eq 0
-stop_chrome_and_watcher() { stop_pid "$CHROME_PID"; CHROME_PID=; stop_pid "$WATCH_PID"; WATCH_PID=; }
-stop_chrome_and_watcher
+chrome_stop
+uh_stop_pid "$WATCH_PID"
+WATCH_PID=
 
 # ---- a production blob: no event stream, no script ---------------------------
 "$CRUNCH" --quiet --site "$SRC/site" --zones "$SRC/zones" -o "$BLOB" 2> "$UH_TMP/crunch.err"

@@ -217,6 +217,27 @@ static const char authz2_pending[] =
 static char chain_pem[16384];
 static int64_t chain_not_before, chain_not_after;
 
+/* The text openssl left in its file `name`, into out (cut to cap). */
+static void openssl_read_text(const char *name, char *out, size_t cap)
+{
+    size_t n;
+    char *text = openssl_read(name, &n);
+    snprintf(out, cap, "%s", text);
+    free(text);
+}
+
+/* The two times (seconds since the epoch) `date` wrote into `name`. */
+static void openssl_read_dates(const char *name, int64_t *not_before, int64_t *not_after)
+{
+    size_t n;
+    char *text = openssl_read(name, &n);
+    long long nb = 0, na = 0;
+    sscanf(text, "%lld %lld", &nb, &na);
+    *not_before = nb;
+    *not_after = na;
+    free(text);
+}
+
 /* A certificate made by openssl now, and its dates as `date` reads them. */
 static void make_chain(void)
 {
@@ -225,16 +246,8 @@ static void make_chain(void)
                 "-keyout leaf.key -out chain.pem 2>/dev/null && "
                 "date -d \"$(openssl x509 -in chain.pem -noout -startdate | cut -d= -f2)\" +%%s > dates && "
                 "date -d \"$(openssl x509 -in chain.pem -noout -enddate | cut -d= -f2)\" +%%s >> dates");
-    size_t n;
-    char *pem = openssl_read("chain.pem", &n);
-    snprintf(chain_pem, sizeof chain_pem, "%s", pem);
-    free(pem);
-    char *dates = openssl_read("dates", &n);
-    long long nb = 0, na = 0;
-    sscanf(dates, "%lld %lld", &nb, &na);
-    chain_not_before = nb;
-    chain_not_after = na;
-    free(dates);
+    openssl_read_text("chain.pem", chain_pem, sizeof chain_pem);
+    openssl_read_dates("dates", &chain_not_before, &chain_not_after);
 }
 
 static void test_issuance(void)
@@ -1010,6 +1023,30 @@ enum stage { AT_ACCOUNT, AT_ORDER, AT_AUTHORIZATION, AT_CHALLENGE, AT_AUTHORIZAT
 static const char *const stage_names[] = { "newAccount", "newOrder", "authorization", "challenge", "authorization poll",
                                            "finalize", "order poll", "certificate" };
 
+/* Each stage's request, the CA's answer to it, and what the client hands
+ * out between that answer and the next stage's request. */
+enum between_stages { NOTHING, PUBLISH, WAIT, UNPUBLISH };
+static const struct {
+    const char *url;
+    int status;
+    const char *location, *body;
+    enum between_stages then;
+} stage_steps[STAGES] = {
+    [AT_ORDER] = { "https://ca.test/order", 201, "https://ca.test/order/1",
+                   "{\"status\":\"pending\",\"authorizations\":[\"https://ca.test/authz/1\"],"
+                   "\"finalize\":\"https://ca.test/order/1/finalize\"}",
+                   NOTHING },
+    [AT_AUTHORIZATION] = { "https://ca.test/authz/1", 200, NULL, authz1_pending, PUBLISH },
+    [AT_CHALLENGE] = { "https://ca.test/chall/1h", 200, NULL, "{\"type\":\"http-01\",\"status\":\"processing\"}", WAIT },
+    [AT_AUTHORIZATION_POLL] = { "https://ca.test/authz/1", 200, NULL,
+                                "{\"status\":\"valid\",\"identifier\":{\"type\":\"dns\",\"value\":\"example.test\"}}",
+                                UNPUBLISH },
+    [AT_FINALIZE] = { "https://ca.test/order/1/finalize", 200, NULL, "{\"status\":\"processing\"}", WAIT },
+    [AT_ORDER_POLL] = { "https://ca.test/order/1", 200, NULL,
+                        "{\"status\":\"valid\",\"certificate\":\"https://ca.test/cert/1\"}", NOTHING },
+    [AT_CERTIFICATE] = { "https://ca.test/cert/1", 0, NULL, NULL, NOTHING },
+};
+
 static bool drive_to(enum stage stage)
 {
     static const char *const one[] = { "example.test" };
@@ -1019,38 +1056,27 @@ static bool drive_to(enum stage stage)
         return is_send((struct acme_action[]){ next() }, "POST", "https://ca.test/acct");
     }
     bool ok = through_account(201);
-    struct acme_action a = next();
-    if (stage == AT_ORDER)
-        return ok && is_send(&a, "POST", "https://ca.test/order");
-    answer(201, "https://ca.test/order/1", "{\"status\":\"pending\",\"authorizations\":[\"https://ca.test/authz/1\"],"
-                                          "\"finalize\":\"https://ca.test/order/1/finalize\"}");
-    a = next();
-    if (stage == AT_AUTHORIZATION)
-        return ok && is_send(&a, "POST", "https://ca.test/authz/1");
-    answer(200, NULL, authz1_pending);
-    ok &= next().kind == ACME_PUBLISH;
-    acme_client_published(&client);
-    a = next();
-    if (stage == AT_CHALLENGE)
-        return ok && is_send(&a, "POST", "https://ca.test/chall/1h");
-    answer(200, NULL, "{\"type\":\"http-01\",\"status\":\"processing\"}");
-    now = next().until;
-    a = next();
-    if (stage == AT_AUTHORIZATION_POLL)
-        return ok && is_send(&a, "POST", "https://ca.test/authz/1");
-    answer(200, NULL, "{\"status\":\"valid\",\"identifier\":{\"type\":\"dns\",\"value\":\"example.test\"}}");
-    ok &= next().kind == ACME_UNPUBLISH;
-    a = next();
-    if (stage == AT_FINALIZE)
-        return ok && is_send(&a, "POST", "https://ca.test/order/1/finalize");
-    answer(200, NULL, "{\"status\":\"processing\"}");
-    now = next().until;
-    a = next();
-    if (stage == AT_ORDER_POLL)
-        return ok && is_send(&a, "POST", "https://ca.test/order/1");
-    answer(200, NULL, "{\"status\":\"valid\",\"certificate\":\"https://ca.test/cert/1\"}");
-    a = next();
-    return ok && is_send(&a, "POST", "https://ca.test/cert/1");
+    for (enum stage at = AT_ORDER; at < STAGES; at++) {
+        struct acme_action a = next();
+        if (at == stage)
+            return ok && is_send(&a, "POST", stage_steps[at].url);
+        answer(stage_steps[at].status, stage_steps[at].location, stage_steps[at].body);
+        switch (stage_steps[at].then) {
+        case PUBLISH:
+            ok &= next().kind == ACME_PUBLISH;
+            acme_client_published(&client);
+            break;
+        case WAIT:
+            now = next().until;
+            break;
+        case UNPUBLISH:
+            ok &= next().kind == ACME_UNPUBLISH;
+            break;
+        case NOTHING:
+            break;
+        }
+    }
+    return false;
 }
 
 /* The client's next action past the withdrawals it hands out first;
@@ -1160,10 +1186,14 @@ static void test_poll_bound(void)
     CHECK("client: poll back-off is capped at 60 s", longest == 60);
 }
 
-static void test_cert_validity(void)
+/* A self-signed P-256 certificate for x.test made by python3-cryptography
+ * (which writes what openssl's command line cannot: any dates, any
+ * extensions) in the temporary file `name`: valid from `not_before` to
+ * `not_after` (datetime.datetime's arguments), with `extra` (builder
+ * calls) before it is signed. */
+static void python_self_signed(const char *name, const char *not_before, const char *not_after, const char *extra)
 {
-    (void)openssl_path("gt.pem");
-    /* GeneralizedTime (after 2049) and a leap day, from python3-cryptography. */
+    (void)openssl_path(name);
     openssl_run("python3 -c \"\n"
                 "import datetime\n"
                 "from cryptography import x509\n"
@@ -1172,10 +1202,18 @@ static void test_cert_validity(void)
                 "k = ec.generate_private_key(ec.SECP256R1())\n"
                 "n = x509.Name([x509.NameAttribute(x509.oid.NameOID.COMMON_NAME, 'x.test')])\n"
                 "c = (x509.CertificateBuilder().subject_name(n).issuer_name(n).public_key(k.public_key())\n"
-                "     .serial_number(7).not_valid_before(datetime.datetime(2048, 2, 29, 12, 34, 56))\n"
-                "     .not_valid_after(datetime.datetime(2051, 3, 1, 0, 0, 1)).sign(k, hashes.SHA256()))\n"
-                "open('gt.pem', 'wb').write(c.public_bytes(serialization.Encoding.PEM))\n"
-                "\"");
+                "     .serial_number(7).not_valid_before(datetime.datetime(%s))\n"
+                "     .not_valid_after(datetime.datetime(%s))\n"
+                "     %s.sign(k, hashes.SHA256()))\n"
+                "open('%s', 'wb').write(c.public_bytes(serialization.Encoding.PEM))\n"
+                "\"",
+                not_before, not_after, extra, name);
+}
+
+static void test_cert_validity(void)
+{
+    /* GeneralizedTime (after 2049) and a leap day */
+    python_self_signed("gt.pem", "2048, 2, 29, 12, 34, 56", "2051, 3, 1, 0, 0, 1", "");
     size_t n;
     char *pem = openssl_read("gt.pem", &n);
     int64_t nb = 0, na = 0;
@@ -1233,19 +1271,9 @@ static void make_ari_chain(void)
                 "b = lambda v: base64.urlsafe_b64encode(v).rstrip(b'=').decode()\n"
                 "open('ari.id', 'w').write(b(aki) + '.' + b(n.to_bytes((n.bit_length() + 8) // 8, 'big')))\n"
                 "\"");
-    size_t n;
-    char *text = openssl_read("ari.pem", &n);
-    snprintf(ari_chain, sizeof ari_chain, "%s", text);
-    free(text);
-    text = openssl_read("ari.id", &n);
-    snprintf(ari_cert_id_expected, sizeof ari_cert_id_expected, "%s", text);
-    free(text);
-    text = openssl_read("ari.dates", &n);
-    long long nb = 0, na = 0;
-    sscanf(text, "%lld %lld", &nb, &na);
-    ari_not_before = nb;
-    ari_not_after = na;
-    free(text);
+    openssl_read_text("ari.pem", ari_chain, sizeof ari_chain);
+    openssl_read_text("ari.id", ari_cert_id_expected, sizeof ari_cert_id_expected);
+    openssl_read_dates("ari.dates", &ari_not_before, &ari_not_after);
 }
 
 static void test_ari_cert_id(void)
@@ -1261,21 +1289,9 @@ static void test_ari_cert_id(void)
     printf("# CertID %s\n", id);
     CHECK("ari: no room for the CertID is refused, not cut", !ari_cert_id_pem(ari_chain, strlen(ari_chain), id, 20));
     size_t n;
-    (void)openssl_path("noaki.pem");
-    openssl_run("python3 -c \"\n"
-                "import datetime\n"
-                "from cryptography import x509\n"
-                "from cryptography.hazmat.primitives import hashes, serialization\n"
-                "from cryptography.hazmat.primitives.asymmetric import ec\n"
-                "k = ec.generate_private_key(ec.SECP256R1())\n"
-                "n = x509.Name([x509.NameAttribute(x509.oid.NameOID.COMMON_NAME, 'x.test')])\n"
-                "c = (x509.CertificateBuilder().subject_name(n).issuer_name(n).public_key(k.public_key())\n"
-                "     .serial_number(7).not_valid_before(datetime.datetime(2030, 1, 1))\n"
-                "     .not_valid_after(datetime.datetime(2030, 4, 1))\n"
-                "     .add_extension(x509.SubjectKeyIdentifier.from_public_key(k.public_key()), False)\n"
-                "     .sign(k, hashes.SHA256()))\n"
-                "open('noaki.pem', 'wb').write(c.public_bytes(serialization.Encoding.PEM))\n"
-                "\"");
+    /* a Subject Key Identifier, but no Authority Key Identifier */
+    python_self_signed("noaki.pem", "2030, 1, 1", "2030, 4, 1",
+                       ".add_extension(x509.SubjectKeyIdentifier.from_public_key(k.public_key()), False)");
     char *pem = openssl_read("noaki.pem", &n);
     CHECK("ari: a certificate without an Authority Key Identifier has no CertID", !ari_cert_id_pem(pem, n, id, sizeof id));
     free(pem);
@@ -1374,6 +1390,39 @@ static const char directory_ari[] =
 
 static const char *const example_test[] = { "example.test" };
 
+/* A run for cfg (its log cleared) through newAccount against a CA with
+ * `dir`: the directory, a nonce, the account created; the client's next
+ * request is newOrder. False if cfg is refused. */
+static bool to_order_request(const struct acme_config *cfg, const char *dir)
+{
+    log_text[0] = '\0';
+    if (!acme_client_init(&client, cfg))
+        return false;
+    next();
+    answer_full(200, NULL, NULL, "", dir);
+    next();
+    answer(200, NULL, NULL);
+    next();
+    answer(201, "https://ca.test/acct/1", account_valid);
+    return true;
+}
+
+/* The client's next action is a newOrder POST (signed by the account):
+ * its payload in `payload`. */
+static bool next_is_order(char *payload, size_t cap)
+{
+    struct acme_action a = next();
+    return jws_ok(&a.request, "https://ca.test/order", last_nonce, true, payload, cap);
+}
+
+/* The CA's answer to newOrder: order/5, ready at once (its one
+ * authorization already valid). */
+static void answer_order_ready(void)
+{
+    answer(201, "https://ca.test/order/5", "{\"status\":\"ready\",\"authorizations\":[\"https://ca.test/authz/5\"],"
+                                          "\"finalize\":\"https://ca.test/order/5/fin\"}");
+}
+
 /* A run for example.test against a CA with `dir`, naming `replaces`:
  * through newOrder, whose payload lands in `order_payload`; the order is
  * then ready, finalized, valid and its chain (ari_chain) downloaded.
@@ -1384,20 +1433,9 @@ static bool ari_run(const char *dir, const char *replaces, char *order_payload, 
         .directory_url = DIR_URL, .names = example_test, .name_count = 1, .challenge = ACME_HTTP01,
         .account_key = &account_key, .certificate_key = &cert_key, .replaces = replaces, .log = log_line,
     };
-    log_text[0] = '\0';
-    if (!acme_client_init(&client, &cfg))
+    if (!to_order_request(&cfg, dir) || !next_is_order(order_payload, cap))
         return false;
-    next();
-    answer_full(200, NULL, NULL, "", dir);
-    next();
-    answer(200, NULL, NULL);
-    next();
-    answer(201, "https://ca.test/acct/1", account_valid);
-    struct acme_action a = next();
-    if (!jws_ok(&a.request, "https://ca.test/order", last_nonce, true, order_payload, cap))
-        return false;
-    answer(201, "https://ca.test/order/5", "{\"status\":\"ready\",\"authorizations\":[\"https://ca.test/authz/5\"],"
-                                          "\"finalize\":\"https://ca.test/order/5/fin\"}");
+    answer_order_ready();
     next();
     answer(200, "https://ca.test/order/5", "{\"status\":\"valid\",\"certificate\":\"https://ca.test/cert/5\"}");
     next();
@@ -1555,72 +1593,42 @@ static void test_ari_replaces_refused(void)
         .account_key = &account_key, .certificate_key = &cert_key, .replaces = "aYhba4dGQEHhs3uEe6CuLN4ByNQ.AIdlQyE",
         .log = log_line,
     };
-    log_text[0] = '\0';
-    acme_client_init(&client, &cfg);
-    to_account_request();
-    next();
-    answer(201, "https://ca.test/acct/1", account_valid);   /* (the directory had no renewalInfo) */
-    struct acme_action a = next();
     char payload[1024];
     CHECK("ari: no \"replaces\" to a CA that offers no renewal information",
-          jws_ok(&a.request, "https://ca.test/order", last_nonce, true, payload, sizeof payload) &&
+          to_order_request(&cfg, directory) && next_is_order(payload, sizeof payload) &&
               strstr(payload, "replaces") == NULL);
 
-    acme_client_init(&client, &cfg);
-    next();
-    answer_full(200, NULL, NULL, "", directory_ari);
-    next();
-    answer(200, NULL, NULL);
-    next();
-    answer(201, "https://ca.test/acct/1", account_valid);
-    a = next();
-    CHECK("ari: \"replaces\" sent", jws_ok(&a.request, "https://ca.test/order", last_nonce, true, payload, sizeof payload) &&
+    to_order_request(&cfg, directory_ari);
+    CHECK("ari: \"replaces\" sent", next_is_order(payload, sizeof payload) &&
                                         strstr(payload, "\"replaces\":\"aYhba4dGQEHhs3uEe6CuLN4ByNQ.AIdlQyE\""));
     answer(409, NULL, "{\"type\":\"urn:ietf:params:acme:error:alreadyReplaced\",\"detail\":\"already has a replacement order\"}");
-    a = next();
     CHECK("ari: alreadyReplaced: the order is sent again at once, without \"replaces\"",
-          jws_ok(&a.request, "https://ca.test/order", last_nonce, true, payload, sizeof payload) &&
+          next_is_order(payload, sizeof payload) &&
               strcmp(payload, "{\"identifiers\":[{\"type\":\"dns\",\"value\":\"example.test\"}]}") == 0);
     CHECK("ari: ... saying so", strstr(log_text, "acme: newOrder: HTTP 409, alreadyReplaced: already has a replacement order; "
                                                  "ordering again without \"replaces\"") != NULL);
-    answer(201, "https://ca.test/order/5", "{\"status\":\"ready\",\"authorizations\":[\"https://ca.test/authz/5\"],"
-                                          "\"finalize\":\"https://ca.test/order/5/fin\"}");
-    CHECK("ari: ... and the run goes on", is_send((a = next(), &a), "POST", "https://ca.test/order/5/fin"));
+    answer_order_ready();
+    struct acme_action a = next();
+    CHECK("ari: ... and the run goes on", is_send(&a, "POST", "https://ca.test/order/5/fin"));
 
     /* a server error over "replaces" (upstream Pebble answers 500 for a
      * certificate it does not know): retried after back-off, without it */
-    acme_client_init(&client, &cfg);
-    next();
-    answer_full(200, NULL, NULL, "", directory_ari);
-    next();
-    answer(200, NULL, NULL);
-    next();
-    answer(201, "https://ca.test/acct/1", account_valid);
+    to_order_request(&cfg, directory_ari);
     next();
     answer(500, NULL, "{\"type\":\"urn:ietf:params:acme:error:serverInternal\",\"detail\":\"could not find an order\"}");
     a = next();
     CHECK("ari: a server error: a wait first", a.kind == ACME_WAIT && a.until == now + 2);
     now = a.until;
-    a = next();
     CHECK("ari: ... then the order without \"replaces\"",
-          jws_ok(&a.request, "https://ca.test/order", last_nonce, true, payload, sizeof payload) &&
-              strstr(payload, "replaces") == NULL);
+          next_is_order(payload, sizeof payload) && strstr(payload, "replaces") == NULL);
 
     /* rateLimited is about the rate, not "replaces", which may be what exempts the renewal */
-    acme_client_init(&client, &cfg);
-    next();
-    answer_full(200, NULL, NULL, "", directory_ari);
-    next();
-    answer(200, NULL, NULL);
-    next();
-    answer(201, "https://ca.test/acct/1", account_valid);
+    to_order_request(&cfg, directory_ari);
     next();
     answer_full(429, NULL, "60", NULL, "{\"type\":\"urn:ietf:params:acme:error:rateLimited\"}");
     now = next().until;
-    a = next();
     CHECK("ari: rateLimited: the order keeps \"replaces\"",
-          jws_ok(&a.request, "https://ca.test/order", last_nonce, true, payload, sizeof payload) &&
-              strstr(payload, "\"replaces\""));
+          next_is_order(payload, sizeof payload) && strstr(payload, "\"replaces\""));
 
     static const char *const bad_replaces = "not a CertID";
     cfg.replaces = bad_replaces;

@@ -15,17 +15,29 @@
 #                                      certificates valid VALIDITY_SECONDS
 #                                      (Pebble 2.4's certificateValidityPeriod;
 #                                      default five years)
-#   acme_challtestsrv_start ADDR CA_HOST
+#   acme_challtestsrv_start ADDR CA_HOST [NAMES_ADDR]
 #                                   -- pebble-challtestsrv in $UH_NS on ADDR:8053:
-#                                      every name unihost's address but CA_HOST,
-#                                      ADDR; CHALL_PID; returns 1 if it does not
-#                                      answer within 10 s
-#   acme_pebble_start CONFIG DNSSERVER LOG
+#                                      every name NAMES_ADDR (default unihost's
+#                                      address) but CA_HOST, ADDR; CHALL_PID;
+#                                      returns 1 if it does not answer within 10 s
+#   acme_pebble_start CONFIG DNSSERVER LOG [PID_VAR]
 #                                   -- Pebble in $UH_NS without its validation
-#                                      sleeps; PEBBLE_STARTED is its PID; returns 1
+#                                      sleeps; its PID in PID_VAR (default
+#                                      PEBBLE_PID), set as it starts; returns 1
 #                                      (its log as diagnostics) if its directory
 #                                      does not answer within 10 s ($UH_TMP/ca.pem
 #                                      anchors it, as acme_test_ca "$UH_TMP" makes)
+#   acme_ca_start ADDR CA_HOST HTTP_PORT [VALIDITY_SECONDS [NAMES_ADDR]]
+#                                   -- the CA as most tests have it: a test CA
+#                                      in $UH_TMP for CA_HOST and IP:ADDR, its
+#                                      config $UH_TMP/pebble.json, then
+#                                      pebble-challtestsrv and Pebble (its log
+#                                      $UH_TMP/pebble.log) on ADDR, resolving
+#                                      through it; returns 1 if any step fails
+#   acme_cleanup [PID...]           -- the EXIT trap of a test with a CA: the
+#                                      PIDs given (the test's other peers),
+#                                      Pebble, pebble-challtestsrv, then
+#                                      uh_cleanup
 #   acme_wait_issued                -- prints 1 once $UH_LOG says a
 #                                      certificate was issued and HTTPS took
 #                                      it (not one kept from before), 0 if the run
@@ -70,9 +82,12 @@ acme_pebble_config() {
 EOF
 }
 
+CHALL_PID=
+PEBBLE_PID=
+
 acme_challtestsrv_start() {
     ip netns exec "$UH_NS" pebble-challtestsrv -dns01 "$1:8053" -management 127.0.0.1:8055 \
-        -defaultIPv4 "$UNIHOST_GUEST4" -defaultIPv6 "" -http01 "" -https01 "" -tlsalpn01 "" \
+        -defaultIPv4 "${3:-$UNIHOST_GUEST4}" -defaultIPv6 "" -http01 "" -https01 "" -tlsalpn01 "" \
         > "$UH_TMP/challtestsrv.log" 2>&1 &
     CHALL_PID=$!
     for _ in $(seq 1 100); do
@@ -88,8 +103,9 @@ acme_challtestsrv_start() {
 acme_pebble_start() {
     _port=$(sed -n 's/.*"listenAddress": "[^"]*:\([0-9]*\)".*/\1/p' "$1")
     _addr=$(sed -n 's/.*"listenAddress": "\([^"]*\):[0-9]*".*/\1/p' "$1")
+    # (with ip netns exec itself, not nsx, a subshell: $! is Pebble's own PID)
     PEBBLE_VA_NOSLEEP=1 ip netns exec "$UH_NS" pebble -config "$1" -dnsserver "$2" > "$3" 2>&1 &
-    PEBBLE_STARTED=$!
+    eval "${4:-PEBBLE_PID}=\$!"
     for _ in $(seq 1 100); do
         nsx curl -s -o /dev/null --cacert "$UH_TMP/ca.pem" "https://$_addr:$_port/dir" && return 0
         sleep 0.1
@@ -97,6 +113,19 @@ acme_pebble_start() {
     notok "Pebble starts" "no directory at https://$_addr:$_port/dir within 10 s"
     diag < "$3"
     return 1
+}
+
+acme_ca_start() {
+    acme_test_ca "$UH_TMP" "$2" "IP:$1" &&
+        acme_pebble_config "$1" "$UH_TMP/wfe.pem" "$UH_TMP/wfe.key" "$3" "${4:-}" > "$UH_TMP/pebble.json" &&
+        acme_challtestsrv_start "$1" "$2" "${5:-}" &&
+        acme_pebble_start "$UH_TMP/pebble.json" "$1:8053" "$UH_TMP/pebble.log"
+}
+
+# shellcheck disable=SC2317 # called from the EXIT trap
+acme_cleanup() {
+    for _pid in "$@" "$PEBBLE_PID" "$CHALL_PID"; do uh_stop_pid "$_pid"; done
+    uh_cleanup
 }
 
 acme_wait_issued() {

@@ -13,6 +13,15 @@
 #                                    NS's 127.0.0.1:PORT, its profile in DIR
 #                                    and its output in DIR.log; CHROME_PID
 #   chrome_stop                   -- ends it by PID (5 s, then KILL)
+#   chrome_report OUT STATUS PREFIX WHAT
+#                                 -- the "ok"/"not ok" lines of a DevTools
+#                                    script (lib/cdp_*.py) that wrote OUT
+#                                    and exited with STATUS, as this test's
+#                                    checks named "PREFIX..."; its other
+#                                    lines as diagnostics; if it failed, a
+#                                    "not ok - PREFIXWHAT" unless it said
+#                                    why, and Chromium's last lines;
+#                                    returns STATUS
 #   chrome_crawl NS PORT URL LABEL OUT
 #                                 -- lib/cdp_crawl.py through the running
 #                                    Chromium from URL (OUT: its output):
@@ -44,27 +53,28 @@ chrome_start() {
 }
 
 chrome_stop() {
-    if [ -n "$CHROME_PID" ] && uh_alive "$CHROME_PID"; then
-        kill -TERM "$CHROME_PID" 2>/dev/null
-        uh_wait_exit "$CHROME_PID" 50 || { kill -KILL "$CHROME_PID" 2>/dev/null; wait "$CHROME_PID" 2>/dev/null; }
-    fi
+    uh_stop_pid "$CHROME_PID"
     CHROME_PID=
+}
+
+chrome_report() {
+    _out=$1 _st=$2 _prefix=$3 _what=$4
+    sed -n "s/^\\(ok\\|not ok\\) - \\(.*\\)\$/\\1 - $UH_TEST: $_prefix\\2/p; /^#/p" "$_out"
+    grep -vE '^(ok|not ok) - |^#' "$_out" | diag
+    if [ "$_st" -ne 0 ]; then
+        grep -q '^not ok' "$_out" || notok "$_prefix$_what" "exited with status $_st"
+        UH_FAILED=1
+        echo "# chromium's log (last lines):"
+        tail -n 15 "$CHROME_LOG" | diag
+    fi
+    return "$_st"
 }
 
 chrome_crawl() {
     _ns=$1 _port=$2 _url=$3 _label=$4 _out=$5
     ip netns exec "$_ns" timeout 150 python3 "$UH_ROOT/tests/integration/lib/cdp_crawl.py" "$_port" "$_url" 20 \
         > "$_out" 2>&1
-    _st=$?
-    sed -n "s/^\\(ok\\|not ok\\) - \\(.*\\)\$/\\1 - $UH_TEST: $_label: \\2/p; /^#/p" "$_out"
-    grep -vE '^(ok|not ok) - |^#' "$_out" | diag
-    if [ "$_st" -ne 0 ]; then
-        grep -q '^not ok' "$_out" || notok "$_label: DevTools crawl" "exited with status $_st"
-        UH_FAILED=1
-        echo "# chromium's log (last lines):"
-        tail -n 15 "$CHROME_LOG" | diag
-    fi
-    return "$_st"
+    chrome_report "$_out" $? "$_label: " "DevTools crawl"
 }
 
 chrome_screenshot() {

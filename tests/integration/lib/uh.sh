@@ -8,6 +8,7 @@
 #   uh_export_site                   -- SITE: site/ exported by crunch into $UH_TMP/site (exit 1 if it fails)
 #   uh_start [unihost flags...]      -- start unihost in the namespace, wait for ready
 #   uh_stop [SIGNAL]                 -- signal unihost, wait (bounded), set UH_STATUS
+#   uh_stop_pid PID                  -- end another process the test started: TERM, 5 s, then KILL
 #   uh_fixture_blob                  -- BLOB=the fixture content blob (built if missing)
 #   uh_stats                         -- print unihost's next "stats:" line (key=value words)
 #   uh_stat LINE KEY                 -- the value of KEY in a stats line ("U/T" for pools)
@@ -84,6 +85,18 @@ uh_wait_exit() {
     done
     wait "$1"
     UH_STATUS=$?
+    return 0
+}
+
+# uh_stop_pid PID: end a process the test started (a peer, a browser):
+# TERM, then KILL if it is still there after 5 s. Nothing if PID is empty
+# or already gone; UH_STATUS (unihost's) is left as it was.
+uh_stop_pid() {
+    [ -n "$1" ] && uh_alive "$1" || return 0
+    _kept_status=$UH_STATUS
+    kill -TERM "$1" 2>/dev/null
+    uh_wait_exit "$1" 50 || { kill -KILL "$1" 2>/dev/null; wait "$1" 2>/dev/null; }
+    UH_STATUS=$_kept_status
     return 0
 }
 
