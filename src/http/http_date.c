@@ -31,7 +31,7 @@ void http_date_civil(uint64_t seconds, int64_t *year, unsigned *month, unsigned 
     civil_from_days((int64_t)(seconds / 86400), year, month, day);
 }
 
-static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
+int64_t http_date_days_from_civil(int64_t y, unsigned m, unsigned d)
 {
     y -= m <= 2;
     int64_t era = (y >= 0 ? y : y - 399) / 400;
@@ -95,6 +95,6 @@ int http_date_parse(const char *s, size_t len, uint64_t *seconds)
         ;
     if (m == 12 || d < 1 || d > 31 || y < 1970 || hh > 23 || mm > 59 || ss > 60)
         return -1;
-    *seconds = (uint64_t)days_from_civil(y, m + 1, d) * 86400u + hh * 3600u + mm * 60u + ss;
+    *seconds = (uint64_t)http_date_days_from_civil(y, m + 1, d) * 86400u + hh * 3600u + mm * 60u + ss;
     return 0;
 }

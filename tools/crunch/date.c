@@ -5,17 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
-/* Days from 1970-01-01 to y-m-d in the proleptic Gregorian calendar
- * (Howard Hinnant's days_from_civil algorithm, written out here). */
-static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
-{
-    y -= m <= 2;
-    int64_t era = (y >= 0 ? y : y - 399) / 400;
-    unsigned yoe = (unsigned)(y - era * 400);
-    unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + (int64_t)doe - 719468;
-}
+#include "http/http_date.h"
 
 static int is_leap(unsigned y)
 {
@@ -51,7 +41,7 @@ int date_parse(const char *text, int64_t *seconds, const char **why)
         *why = "is not a valid date (or it is before 1970)";
         return -1;
     }
-    int64_t t = days_from_civil(year, (unsigned)month, (unsigned)day) * 86400;
+    int64_t t = http_date_days_from_civil(year, (unsigned)month, (unsigned)day) * 86400;
     if (*p == '\0') {
         *seconds = t;
         return 0;
