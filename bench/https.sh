@@ -3,8 +3,8 @@
 # request, unihost against nginx: same certificate and key (the development
 # EC P-256 pair from make, or --rsa for the RSA test pair), the same ECDHE
 # AEAD suites, in rows of the same run:
-#   TLS 1.2          full handshakes (no session reuse), what the client
-#                    offers: X25519 first (OpenSSL's default groups)
+#   TLS 1.2          full handshakes (no session reuse), the client
+#                    offering X25519 then P-256 (OpenSSL's default order)
 #   TLS 1.3 X25519   full handshakes, the client offering only X25519
 #   TLS 1.3 P-256    full handshakes, the client offering only P-256
 #   TLS 1.3 resumed  each client thread offers the ticket its previous
@@ -16,15 +16,29 @@
 # (one worker, access log off) at 198.51.100.80 on the namespace's
 # loopback -- which spares nginx the tap, favouring it slightly.
 #
-# The client is build/bench/tls_load (OpenSSL, like `openssl s_time -new`):
-# each connection does a full handshake, one GET and a close, and every
-# request is timed; wrk and its kin keep connections alive, which measures
-# something else. CLIENTS threads (default 2) run the loop in parallel.
-# ROUNDS (default 3) rounds per server and row, alternating; the medians are
-# the result. ROWS picks rows by name (default "tls12 tls13-x25519
-# tls13-p256 tls13-resumed"). Beside each rate: the server's CPU per handshake (user + system,
-# which includes the kernel's work on the client side of each packet it
-# sends), to show how much of the machine each server needed.
+# The load clients (build/bench/tls_load, OpenSSL's, like `openssl s_time
+# -new`, and tls12_load, below): each connection does a full handshake, one
+# GET and a close, and every request is timed; wrk and its kin keep
+# connections alive, which measures something else. CLIENTS threads
+# (default 8: with fewer, the round trips leave the server idle between
+# handshakes) run the loop in parallel. ROUNDS (default 3) rounds per
+# server and row, alternating; the medians are the result. ROWS picks rows
+# by name (default "tls12 tls13-x25519 tls13-p256 tls13-resumed"). Beside
+# each rate: the server's CPU per handshake (user + system, which includes
+# the kernel's work on the client side of each packet it sends), to show
+# how much of the machine each server needed.
+#
+# The tls12 row's client is build/bench/tls12_load (BearSSL's, see its
+# header): it accepts the ECDSA signature unchecked and keeps one ECDHE key,
+# so that it needs a third of the server's CPU per handshake, and that row
+# runs with each server pinned to CPU 0 and the client to the other CPUs
+# (PIN=0 to leave it unpinned). The TLS 1.3 rows' client is OpenSSL's,
+# which needs more CPU per handshake than either server: pinned to one core
+# it would set the rate, so those rows run unpinned and share the machine
+# (their ratios understate the servers' difference rather than overstate
+# it). The "CPUs busy" column gives each CPU's busy share during the
+# round: with the pin, a server core short of 100% means the client set
+# the rate.
 #
 # Usage: sudo bench/https.sh [SECONDS] [--rsa]   (default 10 s per round, server and row;
 #        ROWS="tls13-x25519 tls13-resumed" for some rows only)
@@ -43,11 +57,11 @@ for arg in "$@"; do
     *) duration=$arg ;;
     esac
 done
-clients=${CLIENTS:-2}
+clients=${CLIENTS:-8}
 rounds=${ROUNDS:-3}
 rows=${ROWS:-"tls12 tls13-x25519 tls13-p256 tls13-resumed"}
 command -v nginx >/dev/null || { echo "bench/https: needs nginx (apt-get install nginx-light)" >&2; exit 1; }
-make -s -j"$(nproc)" all build/bench/tls_load >/dev/null
+make -s -j"$(nproc)" all build/bench/tls_load build/bench/tls12_load >/dev/null
 if [ "$key_kind" = rsa ]; then
     cert=$top/tests/fixtures/tls/rsa-cert.pem key=$top/tests/fixtures/tls/rsa-key.pem
     suites=ECDHE-RSA-AES128-GCM-SHA256:ECDHE-RSA-AES256-GCM-SHA384:ECDHE-RSA-CHACHA20-POLY1305
@@ -57,6 +71,24 @@ else
 fi
 suites13=TLS_AES_128_GCM_SHA256:TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256
 [ "$key_kind" = ec ] || rows=tls12
+last_cpu=$(($(nproc) - 1))
+can_pin=0
+[ "${PIN:-1}" = 1 ] && [ "$last_cpu" -ge 1 ] && can_pin=1
+client_pin=
+# pin_servers on|off: both servers (every thread) and the network input
+# for them to CPU 0 and the load client to the others, or everything back
+# on every CPU.
+pin_servers() {
+    if [ "$1" = on ]; then cpus=0 client_pin="taskset -c 1-$last_cpu"; else cpus=0-$last_cpu client_pin=; fi
+    for pid in $uh_pid $nginx_pid; do taskset -a -p -c "$cpus" "$pid" >/dev/null; done
+    # Receive packet steering on the namespace's loopback: packets to nginx
+    # and to its client are then taken in on CPU 0 too, as unihost takes in
+    # its own (lwIP, on its core) and the tap's frames to the client (the
+    # kernel, in unihost's write). Without it the client's core would do
+    # nginx's TCP input, for nginx and against the client.
+    if [ "$1" = on ]; then mask=1; else mask=0; fi
+    ip netns exec "$ns" sh -c "echo $mask > /sys/class/net/lo/queues/rx-0/rps_cpus"
+}
 
 . "$top/tools/netns.sh"
 . "$top/bench/cpu.sh"
@@ -136,10 +168,20 @@ wait_https "$nginx_addr"
 # user + system, per handshake in us).
 load() {
     ticks0=$(tree_ticks "$2")
-    # shellcheck disable=SC2086
-    line=$(ip netns exec "$ns" timeout $((duration + 20)) "$top/build/bench/tls_load" $load_opts "$1" 443 \
-           "$duration" "$clients" "$load_suites" / 2>"$tmp/load.err") || true
+    busy0=$(cpu_busy_ticks)
+    if [ "$load_kind" = tls12 ]; then
+        # shellcheck disable=SC2086
+        out=$(ip netns exec "$ns" timeout $((duration + 20)) $client_pin "$top/build/bench/tls12_load" "$cert" "$1" 443 \
+              "$duration" "$clients" / 2>"$tmp/load.err") || true
+    else
+        # shellcheck disable=SC2086
+        out=$(ip netns exec "$ns" timeout $((duration + 20)) $client_pin "$top/build/bench/tls_load" $load_opts "$1" 443 \
+              "$duration" "$clients" "$load_suites" / 2>"$tmp/load.err") || true
+    fi
     ticks=$(( $(tree_ticks "$2") - ticks0 ))
+    BUSY=$(cpu_busy_percent "$busy0" "$(cpu_busy_ticks)")
+    line=$(echo "$out" | sed -n '/^requests /p')
+    GROUP=$(echo "$out" | sed -n 's/^group //p')
     requests=$(echo "$line" | sed -n 's/^requests \([0-9]*\) .*/\1/p')
     RATE=$(echo "$line" | sed -n 's/.* rate \([0-9]*\)\/s .*/\1/p')
     P50=$(echo "$line" | sed -n 's/.* p50 \([0-9.]*\) ms.*/\1/p')
@@ -147,7 +189,7 @@ load() {
     errors=$(echo "$line" | sed -n 's/.* errors \([0-9]*\) .*/\1/p')
     resumed=$(echo "$line" | sed -n 's/.* resumed \([0-9]*\)$/\1/p')
     if [ -z "$RATE" ] || [ -z "$P99" ] || [ -z "$requests" ] || [ "$requests" -eq 0 ]; then
-        echo "bench/https: tls_load against $1 gave no figures: $line" >&2
+        echo "bench/https: the load client against $1 gave no figures: $out" >&2
         sed 's/^/  /' "$tmp/load.err" >&2
         exit 1
     fi
@@ -156,29 +198,50 @@ load() {
     [ "${errors:-0}" -eq 0 ] || echo "bench/https: $errors failed requests against $1" >&2
 }
 
+# cpu_busy_ticks: "BUSY0 TOTAL0 BUSY1 TOTAL1 ...", each CPU's non-idle and
+# total ticks from /proc/stat; cpu_busy_percent BEFORE AFTER: each CPU's
+# busy share between the two, "cpu0/cpu1/..." in %.  With PIN, CPU 0 is the
+# server's and the others the client's: a server core short of 100% means
+# the client, not the server, set the rate.
+cpu_busy_ticks() {
+    awk '/^cpu[0-9]/ { idle = $5 + $6; total = 0; for (i = 2; i <= NF; i++) total += $i
+                       printf "%d %d ", total - idle, total }' /proc/stat
+}
+cpu_busy_percent() {
+    awk -v a="$1" -v b="$2" 'BEGIN { n = split(a, x, " "); split(b, y, " "); s = ""
+        for (i = 1; i < n; i += 2) { t = y[i + 1] - x[i + 1]; s = s (s == "" ? "" : "/") sprintf("%.0f", t > 0 ? 100 * (y[i] - x[i]) / t : 0) }
+        print s }'
+}
+
 # ROUNDS rounds a row, nginx and unihost alternating which goes first, so
 # that a slow spell of the shared machine hits both; the row is each
 # figure's median over the rounds, and the ratio the median of the rounds'
 # ratios.
 echo "bench/https: $key_kind key; TLS 1.2 suites $suites; TLS 1.3 suites $suites13"
 echo "bench/https: new connection per request (handshake, GET /, close), $clients clients, $rounds rounds of $duration s per server and row"
-row() { printf '%-16s %-6s %-8s %14s %10s %10s %16s %9s\n' "$@"; }    # row ROW ROUND SERVER RATE P50 P99 CPU RESUMED
-row row round server "handshakes/s" "p50 ms" "p99 ms" "server CPU/hs us" "resumed"
+if [ "$can_pin" = 1 ]; then
+    echo "bench/https: tls12 row: servers on CPU 0, the load client (tls12_load) on CPUs 1-$last_cpu; TLS 1.3 rows unpinned (tls_load)"
+else
+    echo "bench/https: not pinned (PIN=0 or one CPU)"
+fi
+row() { printf '%-16s %-6s %-8s %14s %10s %10s %16s %9s %12s\n' "$@"; }    # row ROW ROUND SERVER RATE P50 P99 CPU RESUMED BUSY
+row row round server "handshakes/s" "p50 ms" "p99 ms" "server CPU/hs us" "resumed" "CPUs busy %"
 : > "$tmp/rounds"
 for r in $rows; do
     case $r in
-    tls12) load_opts= load_suites=$suites ;;
-    tls13-x25519) load_opts="-3 -g X25519" load_suites=$suites13 ;;
-    tls13-p256) load_opts="-3 -g P-256" load_suites=$suites13 ;;
-    tls13-resumed) load_opts="-3 -g X25519 -r" load_suites=$suites13 ;;
+    tls12) load_kind=tls12 pin=$can_pin ;;
+    tls13-x25519) load_kind=tls_load pin=0 load_opts="-3 -g X25519" load_suites=$suites13 ;;
+    tls13-p256) load_kind=tls_load pin=0 load_opts="-3 -g P-256" load_suites=$suites13 ;;
+    tls13-resumed) load_kind=tls_load pin=0 load_opts="-3 -g X25519 -r" load_suites=$suites13 ;;
     *) echo "bench/https: unknown row $r" >&2; exit 2 ;;
     esac
+    if [ "$pin" = 1 ]; then pin_servers on; else pin_servers off; fi
     round=1
     while [ $round -le "$rounds" ]; do
         if [ $((round % 2)) -eq 1 ]; then order="nginx unihost"; else order="unihost nginx"; fi
         for server in $order; do
             if [ "$server" = nginx ]; then load "$nginx_addr" "$nginx_pid"; else load "$UNIHOST_GUEST4" "$uh_pid"; fi
-            row "$r" "$round" "$server" "$RATE" "$P50" "$P99" "$CPU_US" "$RESUMED%"
+            row "$r" "$round" "$server" "$RATE" "$P50" "$P99" "$CPU_US" "$RESUMED%" "$BUSY"
             echo "$r $round $server $RATE $P50 $P99 $CPU_US $RESUMED" >> "$tmp/rounds"
         done
         round=$((round + 1))
