@@ -54,14 +54,17 @@
 # its CPU share): on a machine with two CPUs, dnsperf saturates its own CPU
 # before the ceiling does, and the per-core figure is then the better
 # estimate of the ceiling.
-# Where the kernel's work lands differs between the paths: toward NSD the
-# kernel receives each query (IP, UDP, NSD's socket) in dnsperf's context,
-# toward the tap it only queues the frame, and the server parses it (lwIP);
-# each answer's delivery to dnsperf's socket runs in the server's context
-# on both paths. So a saturated dnsperf sends more queries per second to
-# the tap than to NSD (q/s ratios lean toward the tap servers), and NSD's
-# CPU per query leaves out its queries' receive path (per-core ratios lean
-# toward NSD).
+# Where the kernel's work lands: toward the tap the kernel only queues
+# each query's frame (in dnsperf's context) and the server parses it
+# (lwIP, on its core); each answer's delivery to dnsperf's socket runs in
+# the server's context. Toward NSD on the loopback the kernel would
+# receive each query (IP, UDP, NSD's socket) in dnsperf's context, on the
+# client's core, which does part of NSD's work for it; so, pinned, the
+# loopback's input is steered to the server's CPU (RPS: see
+# bench/dns_common.sh; DNS_BENCH_STEER=0 leaves it), and each server's
+# core does all the work for its queries, in and out. The server's CPU,
+# pinned, is every busy tick of its CPU (its softirqs included); unpinned,
+# its process's ticks.
 #
 # ROUNDS rounds (default 5: the tap path's kernel work is noisy on a virtual
 # machine), the order of the servers reversed every other round so that a
@@ -128,7 +131,7 @@ answer_size=$(ip netns exec "$ns" python3 bench/dns_mix.py check "$DNS_MIX" "$NS
               sed -n 's/.*mean answer \([0-9]*\) bytes.*/\1/p')
 wait_quiet
 echo "bench/dns: in-process engine, same blob and mix, no network: $($server_pin build/bench/dns_engine "$tmp/bench.blob" 2 "$tmp/queries.bin" | sed 's/^dns engine: //')"
-if [ -n "$server_pin" ]; then pinning="server on CPU $server_cpu, dnsperf on the others"; else pinning="no CPU pinning"; fi
+if [ -n "$server_pin" ]; then pinning="server on CPU $server_core, dnsperf on the others"; else pinning="no CPU pinning"; fi
 echo "bench/dns: $rounds rounds of $duration s per server; dnsperf -B -c 8 -q 200; $pinning"
 
 # run SERVER: start it if it is a tap server, load it, stop it; appends a

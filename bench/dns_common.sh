@@ -34,9 +34,9 @@ DNS_MIX=$top/bench/dns_mix.txt
 # so that neither is time-sliced out by the other; DNS_BENCH_PIN=0 leaves
 # them to the scheduler.
 if [ "${DNS_BENCH_PIN:-1}" = 1 ] && [ "$(nproc)" -ge 2 ]; then
-    server_cpu=$(($(nproc) - 1))
-    server_pin="taskset -c $server_cpu"
-    client_pin="taskset -c 0-$((server_cpu - 1))"
+    server_core=$(($(nproc) - 1))
+    server_pin="taskset -c $server_core"
+    client_pin="taskset -c 0-$((server_core - 1))"
 else
     server_pin= client_pin=
 fi
@@ -105,6 +105,14 @@ dns_bench_netns() {
     # NSD's address sits on the namespace's loopback (no dummy interfaces
     # on every kernel): its packets skip the tap, which favours NSD slightly.
     ip netns exec "$1" ip addr add "$NSD4/32" dev lo
+    # With the server pinned, the loopback's input is steered to its CPU
+    # (RPS): NSD then takes in its own queries on its own core, as unihost
+    # does (lwIP, in its process); left alone, the kernel would receive
+    # them in dnsperf's context, on the client's core, and NSD's CPU would
+    # leave out its input path. DNS_BENCH_STEER=0 leaves it alone.
+    if [ -n "$server_pin" ] && [ "${DNS_BENCH_STEER:-1}" = 1 ]; then
+        ip netns exec "$1" sh -c "printf '%x' $((1 << server_core)) > /sys/class/net/lo/queues/rx-0/rps_cpus"
+    fi
 }
 
 # start_nsd NS / start_unihost NS TAP [BLOB [OPTION...]] / start_ceiling NS
@@ -180,6 +188,20 @@ all_ticks() {
               print t + 0 }'
 }
 
+# server_ticks_now PID: the server's CPU so far, in clock ticks. Pinned,
+# that is every busy tick of the server's CPU (/proc/stat): the kernel's
+# work on its packets there, in its softirqs, is its work too (with the
+# loopback's input steered to that CPU, NSD's query input is there), and
+# nothing else runs on it on a quiet machine. Unpinned, the ticks of PID
+# and its descendants.
+server_ticks_now() {
+    if [ -n "$server_pin" ]; then
+        awk -v cpu="cpu$server_core" '$1 == cpu { print $2 + $3 + $4 + $7 + $8 }' /proc/stat
+    else
+        all_ticks "$1"
+    fi
+}
+
 # dnsperf_run NS ADDR SECONDS OUT [SERVER_PID [QUERIES]]: the mix at
 # saturation (QUERIES: dnsperf's -B input, default $tmp/queries.bin),
 # bounded by SECONDS; writes dnsperf's report to OUT and sets qps, lost, rcodes,
@@ -187,11 +209,11 @@ all_ticks() {
 # client_cpu (as percentages of one core)
 dnsperf_run() {
     _t0=$(child_ticks)
-    _s0=$(all_ticks "${5:-0}")
+    _s0=$(server_ticks_now "${5:-0}")
     # -c: 8 sockets; -q: queries in flight; -t: a lost query counts after 1 s
     timeout $(($3 + 30)) $client_pin ip netns exec "$1" dnsperf -B -d "${6:-$tmp/queries.bin}" -s "$2" -l "$3" \
         -c 8 -q 200 -t 1 >"$4" 2>&1 || true
-    _s1=$(all_ticks "${5:-0}")
+    _s1=$(server_ticks_now "${5:-0}")
     _t1=$(child_ticks)
     server_ticks=$((_s1 - _s0))
     client_ticks=$((_t1 - _t0))

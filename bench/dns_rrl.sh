@@ -164,7 +164,7 @@ dns_bench_netns "$ns_b" "$tap_b"
 ip netns exec "$ns_a" ip addr add "$FLOOD4/32" dev lo
 
 python3 bench/dns_mix.py summary "$DNS_MIX" | sed 's/^/bench\/dns_rrl: /'
-if [ -n "$server_pin" ]; then pinning="servers on CPU $server_cpu, dnsperf on the others"; else pinning="no CPU pinning"; fi
+if [ -n "$server_pin" ]; then pinning="servers on CPU $server_core, dnsperf on the others"; else pinning="no CPU pinning"; fi
 echo "bench/dns_rrl: $rounds rounds of $duration s per configuration; dnsperf -B -c 8 -q 200; $pinning"
 
 # serve A|B BLOB [OPTION...]: unihost in namespace A or B with BLOB, until
@@ -323,7 +323,7 @@ case $parts in *cost*)
         done
     done
     echo "bench/dns_rrl: in process (build/bench/dns_engine --served, same blobs and queries, 3 runs of 2 s each," \
-         "alternating, on CPU ${server_cpu:-any}):"
+         "alternating, on CPU ${server_core:-any}):"
     for config in off rrl cookies on; do
         awk -v c="$config" '$1 == c { printf "%s %s\n", $2, $3 }' "$tmp/engine" | sort -g |
             awk -v c="$config" '{ v[NR] = $1; all = all " " $1; b = $2 }

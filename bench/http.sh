@@ -202,7 +202,8 @@ row "1 MB file" /bench/1mb.bin
 load() {    # load SERVER ADDR PATH SERVER_PID: as run(), with http_load
     out=$tmp/$1.$(echo "$3" | tr '/.' '__').load
     server0=$(tree_ticks "$4") client0=$(child_ticks)
-    ip netns exec "$ns" nice -n "$client_nice" "$top/build/bench/http_load" "$2" 80 "$3" "$duration" "$connections" >"$out" 2>&1
+    # shellcheck disable=SC2086
+    ip netns exec "$ns" nice -n "$client_nice" $client_pin "$top/build/bench/http_load" "$2" 80 "$3" "$duration" "$connections" >"$out" 2>&1
     server_cpu=$(cpu_percent $(( $(tree_ticks "$4") - server0 )) "$duration")
     client_cpu=$(cpu_percent $(( $(child_ticks) - client0 )) "$duration")
     rps=$(awk '$1 == "requests" { print $4 }' "$out")
@@ -219,20 +220,34 @@ load_row() {    # load_row NAME PATH
     line "" "unihost, tap with offload" "$rps" "$p99" "$server_cpu" "$client_cpu" "$(ratio "$rps" "$lo_rps")"
     line "" "  (unihost with offload / nginx veth)" "" "" "" "" "$(ratio "$rps" "$veth_rps")"
 }
+# For these rows each server is pinned to the last CPU and http_load to the
+# others (HTTP_BENCH_PIN=0: not pinned), and the input of the loopback and
+# of nginx's veth is steered to the server's CPU (RPS): nginx then takes
+# in the client's ACKs on its own core, as unihost does (lwIP, in its
+# process); left alone, the kernel would process them in the client's
+# context, on the client's core, for nginx.
+last_cpu=$(($(nproc) - 1))
+client_pin=
+if [ "${HTTP_BENCH_PIN:-1}" = 1 ] && [ "$last_cpu" -ge 1 ]; then
+    for pid in $uh_pid $uh_plain_pid $nginx_pid; do taskset -a -p -c "$last_cpu" "$pid" >/dev/null; done
+    mask=$(printf '%x' $((1 << last_cpu)))
+    ip netns exec "$ns" sh -c "echo $mask > /sys/class/net/lo/queues/rx-0/rps_cpus"
+    ip netns exec "$ns_nginx" sh -c "echo $mask > /sys/class/net/uhw$$/queues/rx-0/rps_cpus"
+    client_pin="taskset -c 0-$((last_cpu - 1))"
+    echo "# http_load rows: servers on CPU $last_cpu (with their network input), http_load on CPUs 0-$((last_cpu - 1))"
+fi
 echo "# the same files with bench/http_load ($connections connections, keep-alive, bodies dropped in the client's kernel)"
 load_row "300 kB file, http_load" /bench/300kb.bin
 load_row "1 MB file, http_load" /bench/1mb.bin
 
-# HTTPS handshakes: bench/https.sh, its own namespace, the same duration.
-sh "$top/bench/https.sh" "$duration" > "$tmp/https.out" 2>&1 || { sed 's/^/# /' "$tmp/https.out"; exit 1; }
-n_hs=$(awk '$1 == "nginx" { print $2 }' "$tmp/https.out")
-u_hs=$(awk '$1 == "unihost" { print $2 }' "$tmp/https.out")
-n_hs_p99=$(awk '$1 == "nginx" { print $4 }' "$tmp/https.out")
-u_hs_p99=$(awk '$1 == "unihost" { print $4 }' "$tmp/https.out")
-n_hs_cpu=$(awk '$1 == "nginx" { print $5 "us" }' "$tmp/https.out")
-u_hs_cpu=$(awk '$1 == "unihost" { print $5 "us" }' "$tmp/https.out")
-hs_ratio=$(sed -n 's/^ratio unihost\/nginx: \([0-9.]*\).*/\1x/p' "$tmp/https.out")
-line "https handshakes/s" "nginx, loopback (64 KiB MTU)" "$n_hs" "$n_hs_p99" "$n_hs_cpu" ""
-line "" "unihost, tap with offload" "$u_hs" "$u_hs_p99" "$u_hs_cpu" "" "$hs_ratio"
+# HTTPS handshakes: bench/https.sh's TLS 1.2 row, its own namespace, the
+# same duration.
+ROWS=tls12 sh "$top/bench/https.sh" "$duration" > "$tmp/https.out" 2>&1 || { sed 's/^/# /' "$tmp/https.out"; exit 1; }
+# its medians: "tls12 SERVER RATE P50 P99 CPU_US RESUMED" (the rounds' lines
+# have the round number second)
+hs() { awk -v s="$1" -v f="$2" '$1 == "tls12" && $2 == s { print $f }' "$tmp/https.out"; }
+hs_ratio=$(sed -n 's/^ratio unihost\/nginx tls12: *\([0-9.]*\).*/\1x/p' "$tmp/https.out")
+line "https handshakes/s" "nginx, loopback (64 KiB MTU)" "$(hs nginx 3)" "$(hs nginx 5)" "$(hs nginx 6)us" ""
+line "" "unihost, tap with offload" "$(hs unihost 3)" "$(hs unihost 5)" "$(hs unihost 6)us" "" "$hs_ratio"
 echo "# https: the server column is the server's CPU per handshake"
-sed -n -e 's/^bench\/https: /# https: /p' -e 's/^ratio unihost\/nginx: /# https: median ratio /p' "$tmp/https.out"
+sed -n -e 's/^bench\/https: /# https: /p' -e 's/^ratio unihost\/nginx tls12: */# https: median ratio /p' "$tmp/https.out"

@@ -267,3 +267,21 @@ for r in $rows; do
             "$(echo "$cpu" | awk '{ printf "%.1f", ($1 - 1) * 100 }')"
     done
 done
+
+# The same cost measured directly: build/bench/log_cost runs unihost's log
+# code (the line, the console ring, its batched write to a file) in process
+# and gives the nanoseconds each access or query line adds; divided by the
+# CPU per request of the "off" rows above, it is the share of the server's
+# work the lines take, a figure the noise of a shared machine moves much
+# less than the throughputs'.
+make -s build/bench/log_cost >/dev/null
+$pin_server "$top/build/bench/log_cost" 1 > "$tmp/log_cost.out"
+sed 's/^/  log_cost: /' "$tmp/log_cost.out"
+access_ns=$(sed -n 's/^access line: \([0-9]*\) ns per response.*/\1/p' "$tmp/log_cost.out")
+query_ns=$(sed -n 's/^query line: \([0-9]*\) ns per query.*/\1/p' "$tmp/log_cost.out")
+for r in $rows; do
+    off_us=$(awk -v r="$r" '$2 == r && $3 == "off" { print $5 }' "$tmp/rounds" | median)
+    case $r in http) ns=$access_ns what="an access line" ;; dns) ns=$query_ns what="a query line (--dns-log)" ;; esac
+    awk -v ns="$ns" -v us="$off_us" -v r="$r" -v w="$what" 'BEGIN { if (us > 0)
+        printf "  %-5s %s: %d ns, %.1f%% of unihost'"'"'s %.2f us CPU per request with the log off\n", r, w, ns, ns / 10 / us, us }'
+done
