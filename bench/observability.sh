@@ -277,8 +277,9 @@ done
 make -s build/bench/log_cost >/dev/null
 $pin_server "$top/build/bench/log_cost" 1 > "$tmp/log_cost.out"
 sed 's/^/  log_cost: /' "$tmp/log_cost.out"
-access_ns=$(sed -n 's/^access line: \([0-9]*\) ns per response.*/\1/p' "$tmp/log_cost.out")
-query_ns=$(sed -n 's/^query line: \([0-9]*\) ns per query.*/\1/p' "$tmp/log_cost.out")
+# ("on" sends to syslog: its figures with syslog on)
+access_ns=$(sed -n 's/^access line: .*, \([0-9]*\) ns (syslog on).*/\1/p' "$tmp/log_cost.out")
+query_ns=$(sed -n 's/^query line: .*, \([0-9]*\) ns (syslog on).*/\1/p' "$tmp/log_cost.out")
 for r in $rows; do
     off_us=$(awk -v r="$r" '$2 == r && $3 == "off" { print $5 }' "$tmp/rounds" | median)
     case $r in http) ns=$access_ns what="an access line" ;; dns) ns=$query_ns what="a query line (--dns-log)" ;; esac
