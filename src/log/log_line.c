@@ -12,21 +12,6 @@ void log_line_start(struct log_line *l)
     l->cut = false;
 }
 
-void log_line_put(struct log_line *l, const char *s, size_t n)
-{
-    if (l->cut || n > sizeof l->buf - l->len) {
-        l->cut = true;      /* and nothing after it: the line's words stay whole */
-        return;
-    }
-    memcpy(l->buf + l->len, s, n);
-    l->len += n;
-}
-
-void log_line_puts(struct log_line *l, const char *s)
-{
-    log_line_put(l, s, strlen(s));
-}
-
 void log_line_putu(struct log_line *l, uint64_t v)
 {
     char digits[20];
@@ -55,9 +40,19 @@ void log_line_quoted(struct log_line *l, const char *key, const void *in, size_t
         log_line_puts(l, "=-");
         return;
     }
+    if (max > LOG_LINE_MAX)
+        max = LOG_LINE_MAX;
+    /* Escaped straight into the line when its widest form fits (always,
+     * for the fields unihost logs); otherwise through a scratch field, so
+     * that a part that does not fit is left out whole. */
+    if (!l->cut && max + 3 <= sizeof l->buf - l->len) {
+        l->buf[l->len++] = '=';
+        l->buf[l->len++] = '"';
+        l->len += log_escape(l->buf + l->len, max, in, len, cut);
+        l->buf[l->len++] = '"';
+        return;
+    }
     char field[LOG_LINE_MAX];
-    if (max > sizeof field)
-        max = sizeof field;
     size_t n = log_escape(field, max, in, len, cut);
     log_line_puts(l, "=\"");
     log_line_put(l, field, n);

@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 /* With a syslog header (SYSLOG_HEADER_MAX) it fits SYSLOG_MESSAGE_MAX. */
 #define LOG_LINE_MAX 840
@@ -24,9 +25,24 @@ struct log_line {
 
 void log_line_start(struct log_line *l);
 
-/* Appends bytes that are the program's own (printable, no client's). */
-void log_line_put(struct log_line *l, const char *s, size_t n);
-void log_line_puts(struct log_line *l, const char *s);
+/* Appends bytes that are the program's own (printable, no client's).
+ * (Inline: the lines' words are literals, whose length the compiler then
+ * knows, and their copies become a move or two, not calls.) */
+static inline void log_line_put(struct log_line *l, const char *s, size_t n)
+{
+    if (l->cut || n > sizeof l->buf - l->len) {
+        l->cut = true;      /* and nothing after it: the line's words stay whole */
+        return;
+    }
+    memcpy(l->buf + l->len, s, n);
+    l->len += n;
+}
+
+static inline void log_line_puts(struct log_line *l, const char *s)
+{
+    log_line_put(l, s, strlen(s));
+}
+
 void log_line_putu(struct log_line *l, uint64_t v);
 
 /* Appends " key=" and the log_time.h timestamp of wall_ns. */
