@@ -26,6 +26,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "load_common.h"
+
 #define CONNS_MAX 256
 #define HEAD_MAX 4096
 #define LATENCIES_MAX (1u << 22)
@@ -37,13 +39,6 @@ struct conn {
     long long body_left;        /* -1: reading the head */
     double started;
 };
-
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 static char request[512];
 static size_t request_len;
@@ -67,7 +62,7 @@ static int ask(struct conn *c)
 {
     c->head_len = 0;
     c->body_left = -1;
-    c->started = now();
+    c->started = load_now();
     return send(c->fd, request, request_len, MSG_NOSIGNAL) == (ssize_t)request_len ? 0 : -1;
 }
 
@@ -116,7 +111,7 @@ static int on_readable(struct conn *c, unsigned long long *done)
         if (c->body_left == 0) {
             (*done)++;
             if (latency_count < LATENCIES_MAX)
-                latencies[latency_count++] = (float)((now() - c->started) * 1e3);
+                latencies[latency_count++] = (float)((load_now() - c->started) * 1e3);
             if (ask(c) != 0)
                 return -1;
             continue;
@@ -126,12 +121,6 @@ static int on_readable(struct conn *c, unsigned long long *done)
         if (n < 0)
             return errno == EAGAIN || errno == EWOULDBLOCK ? 0 : -1;
     }
-}
-
-static int by_value(const void *a, const void *b)
-{
-    float x = *(const float *)a, y = *(const float *)b;
-    return (x > y) - (x < y);
 }
 
 int main(int argc, char **argv)
@@ -162,9 +151,9 @@ int main(int argc, char **argv)
         }
     }
     unsigned long long done = 0;
-    double start = now(), end = start + seconds;
+    double start = load_now(), end = start + seconds;
     struct epoll_event events[CONNS_MAX];
-    while (now() < end) {
+    while (load_now() < end) {
         int n = epoll_wait(ep, events, CONNS_MAX, 100);
         for (int i = 0; i < n; i++) {
             struct conn *c = events[i].data.ptr;
@@ -181,9 +170,9 @@ int main(int argc, char **argv)
             }
         }
     }
-    double elapsed = now() - start;
-    qsort(latencies, latency_count, sizeof *latencies, by_value);
-    double p99 = latency_count ? latencies[(size_t)((double)latency_count * 0.99)] : 0;
+    double elapsed = load_now() - start;
+    double p50, p99;
+    load_percentiles(latencies, latency_count, &p50, &p99);
     printf("requests %llu req/s %.0f p99_ms %.2f errors %llu\n", done, (double)done / elapsed, p99, errors);
     return 0;
 }

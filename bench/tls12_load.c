@@ -37,7 +37,6 @@
 #include <errno.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
-#include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -51,12 +50,10 @@
 
 #include "crypto/ec_impl.h"
 #include "crypto/pem_walk.h"
-
-#define MAX_SAMPLES 4000000     /* per thread: far above what 60 s can reach */
+#include "load_common.h"
 
 static struct sockaddr_storage server;
 static socklen_t server_len;
-static double deadline;
 static const char *path = "/";
 static br_x509_pkey server_key;        /* the certificate's key, for knownkey */
 static unsigned char server_key_bytes[1024];
@@ -118,10 +115,7 @@ static uint32_t accept_ecdsa(const br_ec_impl *impl, const void *hash, size_t ha
 
 /* ---- one connection ---------------------------------------------------- */
 
-struct worker {
-    pthread_t thread;
-    unsigned long requests, errors;
-    float *latency_ms;
+struct client {
     br_ssl_client_context cc;
     br_x509_minimal_context minimal;
     br_x509_knownkey_context knownkey;
@@ -152,14 +146,7 @@ static int sock_write(void *ctx, const unsigned char *buf, size_t len)
     }
 }
 
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static void worker_setup(struct worker *w, unsigned seed)
+static void client_setup(struct client *w, unsigned seed)
 {
     br_ssl_client_init_full(&w->cc, &w->minimal, NULL, 0);
     static const uint16_t suites[] = {
@@ -184,8 +171,9 @@ static void worker_setup(struct worker *w, unsigned seed)
 }
 
 /* One connection: handshake, GET, the whole response. 0 on success. */
-static int one_request(struct worker *w)
+static int one_request(void *state)
 {
+    struct client *w = state;
     int fd = socket(server.ss_family, SOCK_STREAM, 0);
     if (fd < 0)
         return -1;
@@ -229,28 +217,6 @@ static int one_request(struct worker *w)
 out:
     close(fd);
     return rc;
-}
-
-static void *work(void *arg)
-{
-    struct worker *w = arg;
-    while (now() < deadline) {
-        double t0 = now();
-        if (one_request(w) == 0) {
-            if (w->requests < MAX_SAMPLES)
-                w->latency_ms[w->requests] = (float)((now() - t0) * 1e3);
-            w->requests++;
-        } else {
-            w->errors++;
-        }
-    }
-    return NULL;
-}
-
-static int by_value(const void *a, const void *b)
-{
-    float x = *(const float *)a, y = *(const float *)b;
-    return (x > y) - (x < y);
 }
 
 static int load_server_key(const char *file)
@@ -301,18 +267,8 @@ int main(int argc, char **argv)
     int clients = atoi(argv[5]);
     if (argc > 6)
         path = argv[6];
-    struct sockaddr_in *s4 = (struct sockaddr_in *)&server;
-    struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&server;
-    if (inet_pton(AF_INET, argv[2], &s4->sin_addr) == 1) {
-        s4->sin_family = AF_INET;
-        s4->sin_port = htons((uint16_t)port);
-        server_len = sizeof *s4;
-    } else if (inet_pton(AF_INET6, argv[2], &s6->sin6_addr) == 1) {
-        s6->sin6_family = AF_INET6;
-        s6->sin6_port = htons((uint16_t)port);
-        server_len = sizeof *s6;
-    } else {
-        fprintf(stderr, "tls12_load: %s is not an IP address\n", argv[2]);
+    if (load_server_address(argv[2], port, &server, &server_len) != 0) {
+        fprintf(stderr, "tls12_load: %s port %s is not an IP address and port\n", argv[2], argv[3]);
         return 2;
     }
     if (port <= 0 || seconds <= 0 || clients <= 0 || clients > 64) {
@@ -329,36 +285,18 @@ int main(int argc, char **argv)
         return 1;
     }
 
-    struct worker *w = calloc((size_t)clients, sizeof *w);
-    if (!w)
+    struct client *clients_state = calloc((size_t)clients, sizeof *clients_state);
+    if (!clients_state)
         return 1;
-    deadline = now() + seconds;
-    double start = now();
-    for (int i = 0; i < clients; i++) {
-        worker_setup(&w[i], (unsigned)i + 1);
-        w[i].latency_ms = malloc(MAX_SAMPLES * sizeof(float));
-        if (!w[i].latency_ms || pthread_create(&w[i].thread, NULL, work, &w[i]) != 0) {
-            fprintf(stderr, "tls12_load: cannot start client %d\n", i);
-            return 1;
-        }
+    for (int i = 0; i < clients; i++)
+        client_setup(&clients_state[i], (unsigned)i + 1);
+    struct load_result r;
+    if (load_run(clients, seconds, one_request, clients_state, sizeof *clients_state, &r) != 0) {
+        fprintf(stderr, "tls12_load: cannot start the clients\n");
+        return 1;
     }
-    unsigned long requests = 0, errors = 0, samples = 0;
-    for (int i = 0; i < clients; i++) {
-        pthread_join(w[i].thread, NULL);
-        requests += w[i].requests;
-        errors += w[i].errors;
-    }
-    double elapsed = now() - start;
-    float *all = malloc((requests ? requests : 1) * sizeof(float));
-    for (int i = 0; i < clients; i++) {
-        unsigned long n = w[i].requests < MAX_SAMPLES ? w[i].requests : MAX_SAMPLES;
-        memcpy(all + samples, w[i].latency_ms, n * sizeof(float));
-        samples += n;
-    }
-    qsort(all, samples, sizeof(float), by_value);
-    double p50 = samples ? all[samples / 2] : 0, p99 = samples ? all[(samples * 99) / 100] : 0;
-    printf("requests %lu errors %lu rate %.0f/s p50 %.2f ms p99 %.2f ms resumed 0\n", requests, errors,
-           (double)requests / elapsed, p50, p99);
+    printf("requests %lu errors %lu rate %.0f/s p50 %.2f ms p99 %.2f ms resumed 0\n", r.requests, r.errors,
+           (double)r.requests / r.elapsed, r.p50_ms, r.p99_ms);
     printf("group %s\n", last_curve == BR_EC_curve25519 ? "x25519" : last_curve == BR_EC_secp256r1 ? "secp256r1" : "other");
-    return requests > 0 ? 0 : 1;
+    return r.requests > 0 ? 0 : 1;
 }

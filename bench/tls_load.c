@@ -23,7 +23,6 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
-#include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,32 +34,23 @@
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 
-#define MAX_SAMPLES 4000000     /* per thread: far above what 60 s can reach */
+#include "load_common.h"
 
 static struct sockaddr_storage server;
 static socklen_t server_len;
-static double deadline;
 static const char *path = "/";
 static SSL_CTX *ctx;
 static bool resume;
 
-struct worker {
-    pthread_t thread;
-    unsigned long requests, errors, resumed;
+struct client {
+    unsigned long resumed;
     SSL_SESSION *session;           /* -r: what the next connection offers */
-    float *latency_ms;
 };
 
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 /* One connection: handshake, GET, the whole response. 0 on success. */
-static int one_request(struct worker *w)
+static int one_request(void *state)
 {
+    struct client *w = state;
     int fd = socket(server.ss_family, SOCK_STREAM, 0);
     if (fd < 0)
         return -1;
@@ -128,28 +118,6 @@ out:
     return rc;
 }
 
-static void *work(void *arg)
-{
-    struct worker *w = arg;
-    while (now() < deadline) {
-        double t0 = now();
-        if (one_request(w) == 0) {
-            if (w->requests < MAX_SAMPLES)
-                w->latency_ms[w->requests] = (float)((now() - t0) * 1e3);
-            w->requests++;
-        } else {
-            w->errors++;
-        }
-    }
-    return NULL;
-}
-
-static int by_value(const void *a, const void *b)
-{
-    float x = *(const float *)a, y = *(const float *)b;
-    return (x > y) - (x < y);
-}
-
 int main(int argc, char **argv)
 {
     bool tls13 = false;
@@ -175,18 +143,8 @@ int main(int argc, char **argv)
     int clients = atoi(argv[4]);
     if (argc > 6)
         path = argv[6];
-    struct sockaddr_in *s4 = (struct sockaddr_in *)&server;
-    struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&server;
-    if (inet_pton(AF_INET, argv[1], &s4->sin_addr) == 1) {
-        s4->sin_family = AF_INET;
-        s4->sin_port = htons((uint16_t)port);
-        server_len = sizeof *s4;
-    } else if (inet_pton(AF_INET6, argv[1], &s6->sin6_addr) == 1) {
-        s6->sin6_family = AF_INET6;
-        s6->sin6_port = htons((uint16_t)port);
-        server_len = sizeof *s6;
-    } else {
-        fprintf(stderr, "tls_load: %s is not an IP address\n", argv[1]);
+    if (load_server_address(argv[1], port, &server, &server_len) != 0) {
+        fprintf(stderr, "tls_load: %s port %s is not an IP address and port\n", argv[1], argv[2]);
         return 2;
     }
     if (port <= 0 || seconds <= 0 || clients <= 0 || clients > 64) {
@@ -211,33 +169,16 @@ int main(int argc, char **argv)
         SSL_CTX_set_options(ctx, SSL_OP_NO_TICKET);
     SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, NULL);
 
-    struct worker *w = calloc((size_t)clients, sizeof *w);
-    deadline = now() + seconds;
-    double start = now();
-    for (int i = 0; i < clients; i++) {
-        w[i].latency_ms = malloc(MAX_SAMPLES * sizeof(float));
-        if (!w[i].latency_ms || pthread_create(&w[i].thread, NULL, work, &w[i]) != 0) {
-            fprintf(stderr, "tls_load: cannot start client %d\n", i);
-            return 1;
-        }
+    struct client *clients_state = calloc((size_t)clients, sizeof *clients_state);
+    struct load_result r;
+    if (!clients_state || load_run(clients, seconds, one_request, clients_state, sizeof *clients_state, &r) != 0) {
+        fprintf(stderr, "tls_load: cannot start the clients\n");
+        return 1;
     }
-    unsigned long requests = 0, errors = 0, resumed = 0, samples = 0;
-    for (int i = 0; i < clients; i++) {
-        pthread_join(w[i].thread, NULL);
-        requests += w[i].requests;
-        errors += w[i].errors;
-        resumed += w[i].resumed;
-    }
-    double elapsed = now() - start;
-    float *all = malloc((requests ? requests : 1) * sizeof(float));
-    for (int i = 0; i < clients; i++) {
-        unsigned long n = w[i].requests < MAX_SAMPLES ? w[i].requests : MAX_SAMPLES;
-        memcpy(all + samples, w[i].latency_ms, n * sizeof(float));
-        samples += n;
-    }
-    qsort(all, samples, sizeof(float), by_value);
-    double p50 = samples ? all[samples / 2] : 0, p99 = samples ? all[(samples * 99) / 100] : 0;
-    printf("requests %lu errors %lu rate %.0f/s p50 %.2f ms p99 %.2f ms resumed %lu\n", requests, errors,
-           (double)requests / elapsed, p50, p99, resumed);
-    return requests > 0 ? 0 : 1;
+    unsigned long resumed = 0;
+    for (int i = 0; i < clients; i++)
+        resumed += clients_state[i].resumed;
+    printf("requests %lu errors %lu rate %.0f/s p50 %.2f ms p99 %.2f ms resumed %lu\n", r.requests, r.errors,
+           (double)r.requests / r.elapsed, r.p50_ms, r.p99_ms, resumed);
+    return r.requests > 0 ? 0 : 1;
 }
