@@ -8,11 +8,15 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <time.h>
+#include <unistd.h>
 
 /* Seconds on the monotonic clock. */
 static inline double load_now(void)
@@ -44,6 +48,48 @@ static inline int load_server_address(const char *addr, int port, struct sockadd
         return 0;
     }
     return -1;
+}
+
+/* The command line's ADDR PORT SECONDS CLIENTS (args[0..3]), as the TLS
+ * clients take them; on a bad one, says so as "NAME: ..." and returns -1. */
+static inline int load_target(const char *name, char **args, struct sockaddr_storage *server, socklen_t *len,
+                              double *seconds, int *clients)
+{
+    if (load_server_address(args[0], atoi(args[1]), server, len) != 0) {
+        fprintf(stderr, "%s: %s port %s is not an IP address and port\n", name, args[0], args[1]);
+        return -1;
+    }
+    *seconds = atof(args[2]);
+    *clients = atoi(args[3]);
+    if (*seconds <= 0 || *clients <= 0 || *clients > 64) {
+        fprintf(stderr, "%s: bad SECONDS or CLIENTS (1 to 64)\n", name);
+        return -1;
+    }
+    return 0;
+}
+
+/* A new TCP connection to the server, for one request: no Nagle, closed
+ * with RST (linger 0: the client's ports stay out of TIME_WAIT, which
+ * quick reconnects would otherwise exhaust), and a connection the server
+ * lets hang fails after 5 s instead of stopping its thread for the rest of
+ * the run. The socket, or -1. */
+static inline int load_connect(const struct sockaddr_storage *server, socklen_t len)
+{
+    int fd = socket(server->ss_family, SOCK_STREAM, 0);
+    if (fd < 0)
+        return -1;
+    int one = 1;
+    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    struct linger lg = {1, 0};
+    setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof lg);
+    struct timeval limit = {5, 0};
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &limit, sizeof limit);
+    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &limit, sizeof limit);
+    if (connect(fd, (const struct sockaddr *)server, len) != 0) {
+        close(fd);
+        return -1;
+    }
+    return fd;
 }
 
 static inline int load_by_value(const void *a, const void *b)

@@ -42,7 +42,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -174,21 +173,10 @@ static void client_setup(struct client *w, unsigned seed)
 static int one_request(void *state)
 {
     struct client *w = state;
-    int fd = socket(server.ss_family, SOCK_STREAM, 0);
+    int fd = load_connect(&server, server_len);
     if (fd < 0)
         return -1;
-    int one = 1;
-    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-    struct linger lg = {1, 0};     /* close with RST: no TIME_WAIT, as tls_load */
-    setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof lg);
-    /* A connection the server lets hang counts as an error after 5 s
-     * instead of stopping the thread for the rest of the run. */
-    struct timeval limit = {5, 0};
-    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &limit, sizeof limit);
-    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &limit, sizeof limit);
     int rc = -1;
-    if (connect(fd, (struct sockaddr *)&server, server_len) != 0)
-        goto out;
     if (!br_ssl_client_reset(&w->cc, "bench", 0))      /* 0: offer no session */
         goto out;
     br_sslio_context io;
@@ -262,19 +250,12 @@ int main(int argc, char **argv)
         fprintf(stderr, "tls12_load: %s: no certificate with a key BearSSL can read\n", argv[1]);
         return 2;
     }
-    int port = atoi(argv[3]);
-    double seconds = atof(argv[4]);
-    int clients = atoi(argv[5]);
+    double seconds;
+    int clients;
+    if (load_target("tls12_load", argv + 2, &server, &server_len, &seconds, &clients) != 0)
+        return 2;
     if (argc > 6)
         path = argv[6];
-    if (load_server_address(argv[2], port, &server, &server_len) != 0) {
-        fprintf(stderr, "tls12_load: %s port %s is not an IP address and port\n", argv[2], argv[3]);
-        return 2;
-    }
-    if (port <= 0 || seconds <= 0 || clients <= 0 || clients > 64) {
-        fprintf(stderr, "tls12_load: bad PORT, SECONDS or CLIENTS\n");
-        return 2;
-    }
 
     fixed_key_ec = ec_impl_fast;
     fixed_key_ec.mul = fixed_mul;

@@ -51,19 +51,11 @@ struct client {
 static int one_request(void *state)
 {
     struct client *w = state;
-    int fd = socket(server.ss_family, SOCK_STREAM, 0);
+    int fd = load_connect(&server, server_len);
     if (fd < 0)
         return -1;
-    int one = 1;
-    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-    /* Closing with RST (linger 0) keeps the client's ports out of
-     * TIME_WAIT, as s_time's quick reconnects would otherwise exhaust them. */
-    struct linger lg = {1, 0};
-    setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof lg);
     int rc = -1;
     SSL *ssl = NULL;
-    if (connect(fd, (struct sockaddr *)&server, server_len) != 0)
-        goto out;
     ssl = SSL_new(ctx);
     if (!ssl || SSL_set_fd(ssl, fd) != 1)
         goto out;
@@ -138,19 +130,12 @@ int main(int argc, char **argv)
         fprintf(stderr, "usage: tls_load [-3] [-g GROUPS] [-r] ADDR PORT SECONDS CLIENTS CIPHERS [PATH]\n");
         return 2;
     }
-    int port = atoi(argv[2]);
-    double seconds = atof(argv[3]);
-    int clients = atoi(argv[4]);
+    double seconds;
+    int clients;
+    if (load_target("tls_load", argv + 1, &server, &server_len, &seconds, &clients) != 0)
+        return 2;
     if (argc > 6)
         path = argv[6];
-    if (load_server_address(argv[1], port, &server, &server_len) != 0) {
-        fprintf(stderr, "tls_load: %s port %s is not an IP address and port\n", argv[1], argv[2]);
-        return 2;
-    }
-    if (port <= 0 || seconds <= 0 || clients <= 0 || clients > 64) {
-        fprintf(stderr, "tls_load: bad PORT, SECONDS or CLIENTS\n");
-        return 2;
-    }
 
     int version = tls13 ? TLS1_3_VERSION : TLS1_2_VERSION;
     ctx = SSL_CTX_new(TLS_client_method());
