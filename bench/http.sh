@@ -27,7 +27,11 @@
 # a keep-alive client that drops bodies in its kernel (MSG_TRUNC): with
 # wrk, copying each megabyte into the client takes most of both cores and
 # sets the rate whatever the server does; with http_load the servers are
-# the bottleneck, so those rows compare the servers.
+# the bottleneck, so those rows compare the servers. For them each server
+# is pinned to the last CPU and http_load to the others, and the network
+# input of nginx's loopback and veth is steered to the server's CPU (RPS),
+# so that each server's core takes in its own packets (the client's ACKs),
+# as unihost's does through the tap (HTTP_BENCH_PIN=0: not pinned).
 #
 # Prints, per row and server: requests/s and p99 latency over DURATION
 # seconds, the CPU the server and wrk used (so a reader sees which side was

@@ -5,8 +5,9 @@
 #   on   the access log on (its default), --dns-log, --syslog to a receiver
 #        in the namespace, --metrics scraped once a second (curl);
 #   off  --no-access-log, and none of the others.
-# The console is a file (appended to, emptied after each run), as in
-# site/docs/logs.md's measurement. The syslog receiver is a Python socket
+# The console is a file (appended to, emptied after each run; on tmpfs
+# when /dev/shm is there, see below), as in site/docs/logs.md's
+# measurement. The syslog receiver is a Python socket
 # reading and counting datagrams, pinned beside the load generator.
 # Two rows, each the throughput of bench/http.sh's and bench/dns.sh's:
 #   http  wrk -t2 -c16, keep-alive, the small page (/), WRK_NICE (10);
@@ -61,6 +62,7 @@ cleanup() {
     for pid in $uh_pid $recv_pid; do wait "$pid" 2>/dev/null || true; done
     netns_delete "$ns"
     rm -rf "$tmp"
+    [ "${logdir:-$tmp}" = "$tmp" ] || rm -rf "$logdir"
 }
 . "$top/bench/dns_common.sh"
 trap cleanup EXIT INT TERM
@@ -114,7 +116,15 @@ syslog_count() {
 }
 
 METRICS=$UNIHOST_GUEST4:9100
-LOG=$tmp/console.log
+# The console file lives on tmpfs when there is one: unihost's write() is
+# the same copy into the page cache, but no disk writeback follows, whose
+# kernel threads would otherwise run on the server's CPU in "on" rounds
+# only (a cost of the disk, which any server logging to it pays).
+logdir=$tmp
+if [ -d /dev/shm ] && [ -w /dev/shm ]; then
+    logdir=$(mktemp -d /dev/shm/uh-obs.XXXXXX)
+fi
+LOG=$logdir/console.log
 start() {   # start on|off: unihost in that configuration; waits until it serves both
     : > "$LOG"
     ip netns exec "$ns" ip neigh flush dev "$tap" 2>/dev/null || true
@@ -168,7 +178,9 @@ measure() {
     if [ "$2" = on ] || [ "$2" = ops ]; then
         ( _i=0
           while [ $_i -lt "$duration" ]; do
-              ip netns exec "$ns" curl -s -m 1 -o /dev/null -w '%{http_code}\n' "http://$METRICS/metrics"
+              # (the scraper stands for Prometheus on another machine:
+              # beside the load generator, never on the server's CPU)
+              $pin_client ip netns exec "$ns" curl -s -m 1 -o /dev/null -w '%{http_code}\n' "http://$METRICS/metrics"
               _i=$((_i + 1))
               sleep 1
           done > "$tmp/scrapes" 2>&1 ) &
@@ -275,7 +287,7 @@ done
 # work the lines take, a figure the noise of a shared machine moves much
 # less than the throughputs'.
 make -s build/bench/log_cost >/dev/null
-$pin_server "$top/build/bench/log_cost" 1 > "$tmp/log_cost.out"
+TMPDIR=$logdir $pin_server "$top/build/bench/log_cost" 1 > "$tmp/log_cost.out"
 sed 's/^/  log_cost: /' "$tmp/log_cost.out"
 # ("on" sends to syslog: its figures with syslog on)
 access_ns=$(sed -n 's/^access line: .*, \([0-9]*\) ns (syslog on).*/\1/p' "$tmp/log_cost.out")
