@@ -30,9 +30,11 @@
 #
 # The tls12 row's client is build/bench/tls12_load (BearSSL's, see its
 # header): it accepts the ECDSA signature unchecked and keeps one ECDHE key,
-# so that it needs a third of the server's CPU per handshake, and that row
-# runs with each server pinned to CPU 0 and the client to the other CPUs
-# (PIN=0 to leave it unpinned). The TLS 1.3 rows' client is OpenSSL's,
+# so that one core of it drives either server's core to saturation, and
+# that row runs with each server pinned to CPU 0, the namespace's loopback
+# input steered there too (RPS: nginx takes in its own packets on its own
+# core, as unihost does), and the client on the other CPUs (PIN=0 to leave
+# it unpinned). The TLS 1.3 rows' client is OpenSSL's,
 # which needs more CPU per handshake than either server: pinned to one core
 # it would set the rate, so those rows run unpinned and share the machine
 # (their ratios understate the servers' difference rather than overstate
