@@ -294,7 +294,7 @@ access_ns=$(sed -n 's/^access line: .*, \([0-9]*\) ns (syslog on).*/\1/p' "$tmp/
 query_ns=$(sed -n 's/^query line: .*, \([0-9]*\) ns (syslog on).*/\1/p' "$tmp/log_cost.out")
 for r in $rows; do
     off_us=$(awk -v r="$r" '$2 == r && $3 == "off" { print $5 }' "$tmp/rounds" | median)
-    case $r in http) ns=$access_ns what="an access line" ;; dns) ns=$query_ns what="a query line (--dns-log)" ;; esac
-    awk -v ns="$ns" -v us="$off_us" -v r="$r" -v w="$what" 'BEGIN { if (us > 0)
+    case $r in http) line_ns=$access_ns what="an access line" ;; dns) line_ns=$query_ns what="a query line (--dns-log)" ;; esac
+    awk -v ns="$line_ns" -v us="$off_us" -v r="$r" -v w="$what" 'BEGIN { if (us > 0)
         printf "  %-5s %s: %d ns, %.1f%% of unihost'"'"'s %.2f us CPU per request with the log off\n", r, w, ns, ns / 10 / us, us }'
 done
