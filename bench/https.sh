@@ -198,6 +198,9 @@ load() {
     CPU_US=$(awk -v t="$ticks" -v n="$requests" -v hz="$clock_ticks" 'BEGIN { printf "%.0f", t * 1e6 / hz / n }')
     RESUMED=$(awk -v r="${resumed:-0}" -v n="$requests" 'BEGIN { printf "%.0f", r * 100 / n }')
     [ "${errors:-0}" -eq 0 ] || echo "bench/https: $errors failed requests against $1" >&2
+    # tls12_load offers X25519 first, as OpenSSL does: a server that took
+    # another group would not be doing the same work
+    [ -z "$GROUP" ] || [ "$GROUP" = x25519 ] || echo "bench/https: $1 chose the group $GROUP, not x25519" >&2
 }
 
 # cpu_busy_ticks: "BUSY0 TOTAL0 BUSY1 TOTAL1 ...", each CPU's non-idle and
