@@ -12,17 +12,22 @@
  * CPU per request (bench/http.sh, bench/dns.sh, or observability.sh's "off"
  * rows) it gives the share of the server's work the log takes.
  *
- * The code measured is unihost's own (src/core/log.c and the files of src/log/); only
- * the platform under it is this program's: the console is a file in
- * $TMPDIR (written as unihost's console is, in 16 KiB batches), the clocks
- * are clock_gettime's, and the turn clock ticks once per response (the
- * server's loop ticks once per round of frames, so this is the dearest
- * case). The request is a browser's (a 100-byte User-Agent); the query
- * asks www.bench.test. AAAA with EDNS and gets a 2-record answer.
+ * The code measured is unihost's own (src/core/log.c and the files of
+ * src/log/); only the platform under it is this program's: the console is
+ * a file in $TMPDIR, written as unihost's console is (16 KiB batches) and
+ * emptied every 64 MiB like a rotated log (LOG_COST_CONSOLE=discard: no
+ * write() at all); the clocks are clock_gettime's; the turn clock ticks
+ * once per response (the server's loop ticks once per round of frames, so
+ * this is the dearest case); and with syslog on, nothing takes records out
+ * of its ring, which soon fills and drops each one, as unihost's does
+ * under load past its --syslog-rate budget. The request is a browser's (a
+ * 100-byte User-Agent); the query asks www.bench.test. AAAA with EDNS and
+ * gets a 2-record answer.
  *
  * Usage: log_cost [SECONDS]   (default 2 per figure)
- * Prints "access line: N ns per response (syslog off|on)" and "query
- * line: N ns per query (...)", each the best of 5 runs.
+ * Prints "access line: N ns per response (syslog off), M ns (syslog on)"
+ * and the same for the query line, each the best of 5 runs, with the
+ * loop's own turn (measured alone) taken off.
  */
 #define _DEFAULT_SOURCE         /* ftruncate */
 #define _POSIX_C_SOURCE 200809L
