@@ -4,12 +4,13 @@
  * out are flattened into one buffer for the platform.
  *
  * With TCP segmentation offload (plat_net_info's tcp_segment_max) lwIP's
- * IPv4 MTU is raised to the offload's size, so TCP segments of up to 64 KiB
- * leave lwIP whole, and lwIP computes no TCP checksums (the platform does).
- * Every other IPv4 packet larger than the wire's MTU (a big ICMP echo reply)
- * is still fragmented by lwIP at the wire's MTU on its way out. IPv6 keeps
- * the wire's MTU: lwIP's IPv6 path MTU comes from the interface MTU, and
- * IPv6 TCP gets the checksum offload only.
+ * IPv4 and IPv6 MTUs are raised to the offload's size, so TCP segments of
+ * up to 64 KiB leave lwIP whole, and lwIP computes no TCP checksums (the
+ * platform does). Every other packet larger than the wire's MTU (a big ICMP
+ * echo reply, a large DNS answer over UDP) is still fragmented by lwIP at
+ * the wire's MTU on its way out. lwIP derives the MSS it advertises from
+ * the same MTU, so the advertised one is brought back to the wire's
+ * (netif_platform_wire_mss, tcp_hooks.c).
  */
 #include "net/netif_platform.h"
 
@@ -20,8 +21,11 @@
 #include "lwip/ethip6.h"
 #include "lwip/init.h"
 #include "lwip/ip4_frag.h"
+#include "lwip/ip6_frag.h"
 #include "lwip/pbuf.h"
+#include "lwip/priv/nd6_priv.h"
 #include "lwip/prot/ip4.h"
+#include "lwip/prot/ip6.h"
 #include "lwip/prot/tcp.h"
 #include "lwip/tcp.h"
 #include "netif/ethernet.h"
@@ -82,14 +86,74 @@ static err_t output4(struct netif *netif, struct pbuf *p, const ip4_addr_t *next
 }
 #endif
 
+#if LWIP_IPV6
+/* The path MTU lwIP's destination cache holds for dest (0: none): where
+ * ip6_frag() takes its MTU from. An entry starts from the interface's MTU,
+ * the raised one, and only an ICMPv6 Packet Too Big lowers it. */
+static u16_t *path_mtu_of(const ip6_addr_t *dest)
+{
+    for (int i = 0; i < LWIP_ND6_NUM_DESTINATIONS; i++)
+        if (ip6_addr_cmp(dest, &destination_cache[i].destination_addr))
+            return &destination_cache[i].pmtu;
+    return NULL;
+}
+
+/* IPv6 output with a raised MTU: only TCP may use it. ip6_output() cut
+ * nothing larger than the wire's MTU, since the path MTU it knows is the
+ * raised one (or a smaller one a Packet Too Big taught, already applied). */
+static err_t output6(struct netif *netif, struct pbuf *p, const ip6_addr_t *dest)
+{
+    if (p->tot_len > info.mtu && p->len >= IP6_HLEN &&
+        IP6H_NEXTH((const struct ip6_hdr *)p->payload) != IP6_NEXTH_TCP) {
+        /* ip6_frag() cuts at the destination's path MTU, else the
+         * interface's: both are brought down to the wire's for the call,
+         * and it comes back here once per fragment. */
+        u16_t raised = netif->mtu6;
+        u16_t *pmtu = path_mtu_of(dest);
+        u16_t path = pmtu ? *pmtu : 0;
+        netif->mtu6 = info.mtu;
+        if (pmtu && path > info.mtu)
+            *pmtu = (u16_t)info.mtu;
+        err_t err = ip6_frag(p, netif, dest);
+        netif->mtu6 = raised;
+        if (pmtu)
+            *pmtu = path;
+        return err;
+    }
+    return ethip6_output(netif, p, dest);
+}
+#endif
+
+u16_t netif_platform_wire_mss(bool ipv6)
+{
+    if (!ipv6)
+        return (u16_t)(info.mtu - IP_HLEN - TCP_HLEN);
+#if LWIP_IPV6
+    /* A Router Advertisement may have lowered the IPv6 MTU below the wire's. */
+    u16_t mtu = the_netif.mtu6 < info.mtu ? the_netif.mtu6 : (u16_t)info.mtu;
+    return (u16_t)(mtu - IP6_HLEN - TCP_HLEN);
+#else
+    return (u16_t)(info.mtu - IP6_HLEN - TCP_HLEN);
+#endif
+}
+
 void netif_platform_tune_tcp(struct tcp_pcb *pcb)
 {
-    u16_t wire_mss = (u16_t)(info.mtu - IP_HLEN - TCP_HLEN);
-    if (info.tcp_segment_max == 0 || !IP_IS_V4(&pcb->remote_ip) || pcb->mss < wire_mss)
+    bool ipv6 = !IP_IS_V4(&pcb->remote_ip);
+    u16_t wire_mss = netif_platform_wire_mss(ipv6);
+    if (info.tcp_segment_max == 0 || pcb->mss < wire_mss)
         return;
+#if LWIP_IPV6
+    /* lwIP would cut a segment larger than the IPv6 MTU into IP fragments:
+     * only while that MTU is the raised one (no Router Advertisement has
+     * brought it down) do large segments go out whole. */
+    if (ipv6 && the_netif.mtu6 <= info.mtu)
+        return;
+#endif
     /* A whole number of wire segments, so that the kernel's cuts are full. */
     u32_t max = info.tcp_segment_max > 0xffff ? 0xffff : info.tcp_segment_max;
-    pcb->mss = (u16_t)((max - IP_HLEN - TCP_HLEN) / wire_mss * wire_mss);
+    u16_t headers = ipv6 ? IP6_HLEN + TCP_HLEN : IP_HLEN + TCP_HLEN;
+    pcb->mss = (u16_t)((max - headers) / wire_mss * wire_mss);
 }
 
 static err_t netif_setup(struct netif *netif)
@@ -108,8 +172,13 @@ static err_t netif_setup(struct netif *netif)
     netif->output = etharp_output;
     netif->output_ip6 = ethip6_output;
     if (info.tcp_segment_max > info.mtu) {
-        netif->mtu = (u16_t)(info.tcp_segment_max > 0xffff ? 0xffff : info.tcp_segment_max);
+        u16_t raised = (u16_t)(info.tcp_segment_max > 0xffff ? 0xffff : info.tcp_segment_max);
+        netif->mtu = raised;
         netif->output = output4;
+#if LWIP_IPV6
+        netif->mtu6 = raised;
+        netif->output_ip6 = output6;
+#endif
     }
     if (info.tcp_segment_max)
         NETIF_SET_CHECKSUM_CTRL(netif, NETIF_CHECKSUM_ENABLE_ALL & ~NETIF_CHECKSUM_GEN_TCP);

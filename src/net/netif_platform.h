@@ -16,6 +16,13 @@ struct netif *netif_platform_start(const struct unihost_config *cfg);
  */
 int netif_platform_poll(struct netif *netif, int budget);
 
+/*
+ * The largest TCP payload one wire frame carries (IPv4 or IPv6, no options):
+ * the MSS to advertise, whatever MTU lwIP was given for segmentation
+ * offload.
+ */
+u16_t netif_platform_wire_mss(bool ipv6);
+
 struct tcp_pcb;
 /*
  * Lets an accepted connection send segments as large as the platform's TCP

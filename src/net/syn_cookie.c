@@ -11,6 +11,7 @@
 #include "lwip/prot/tcp.h"
 #include "lwip/sys.h"
 #include "lwip/tcp.h"
+#include "net/netif_platform.h"
 #include "net/net_limits.h"
 #include "net/packet_replay.h"
 #include "net/tcp_keyed_hash.h"
@@ -130,7 +131,7 @@ static void send_cookie(const struct tcp_hdr *syn, uint32_t cookie)
     h->wnd = lwip_htons(TCP_WND);
     h->chksum = 0;
     h->urgp = 0;
-    u16_t mine = IP_IS_V4(&local) ? TCP_MSS : (u16_t)(netif->mtu6 - IP6_HLEN - TCP_HLEN);
+    u16_t mine = LWIP_MIN(TCP_MSS, netif_platform_wire_mss(!IP_IS_V4(&local)));
     put_mss((u8_t *)(h + 1), mine);
 #if CHECKSUM_GEN_TCP
     IF__NETIF_CHECKSUM_ENABLED(netif, NETIF_CHECKSUM_GEN_TCP) {

@@ -18,6 +18,10 @@ struct tcp_hdr;
 err_t tcp_hook_inpacket(struct tcp_pcb *pcb, struct tcp_hdr *hdr, u16_t optlen, u16_t opt1len, u8_t *opt2,
                         struct pbuf *p);
 
+/* LWIP_HOOK_TCP_OUT_ADD_TCPOPTS: adds no option; brings the MSS a SYN
+ * advertises over IPv6 down to the wire's (netif_platform_wire_mss). */
+u32_t *tcp_hook_out_options(struct tcp_hdr *hdr, const struct tcp_pcb *pcb, u32_t *opts);
+
 /* LWIP_HOOK_TCP_ISN. */
 u32_t tcp_hook_isn(const ip_addr_t *local, u16_t local_port, const ip_addr_t *remote, u16_t remote_port);
 

@@ -163,12 +163,14 @@
 #define ND6_STATS 0
 #define MIB2_STATS 0
 
-/* SYN cookies, a SYN reusing the ports of a connection in TIME_WAIT, and
- * RFC 6528 initial sequence numbers: see tcp_hooks.h. */
+/* SYN cookies, a SYN reusing the ports of a connection in TIME_WAIT, RFC
+ * 6528 initial sequence numbers, and the MSS an IPv6 SYN advertises: see
+ * tcp_hooks.h. */
 #define LWIP_HOOK_TCP_INPACKET_PCB(pcb, hdr, optlen, opt1len, opt2, p) \
     tcp_hook_inpacket(pcb, hdr, optlen, opt1len, opt2, p)
 #define LWIP_HOOK_TCP_ISN(local_ip, local_port, remote_ip, remote_port) \
     tcp_hook_isn(local_ip, local_port, remote_ip, remote_port)
+#define LWIP_HOOK_TCP_OUT_ADD_TCPOPTS(p, hdr, pcb, opts) tcp_hook_out_options(hdr, pcb, opts)
 #ifndef __ASSEMBLER__
 #include <stdint.h>
 struct tcp_pcb;
@@ -182,6 +184,7 @@ int8_t tcp_hook_inpacket(struct tcp_pcb *pcb, struct tcp_hdr *hdr, uint16_t optl
                          uint8_t *opt2, struct pbuf *p);
 uint32_t tcp_hook_isn(const struct ip_addr *local, uint16_t local_port, const struct ip_addr *remote,
                       uint16_t remote_port);
+uint32_t *tcp_hook_out_options(struct tcp_hdr *hdr, const struct tcp_pcb *pcb, uint32_t *opts);
 #endif
 
 /* Randomness for local ports and IPv6: see lwip_glue.c (ISNs: tcp_hooks.h). */
