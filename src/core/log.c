@@ -61,6 +61,27 @@ void log_flush(void)
     }
 }
 
+/*
+ * Written when the loop goes idle, a quiet server's lines show at once. A
+ * busy one goes idle thousands of times a second between requests (7,500
+ * under wrk's 65,000 small requests a second, a write() per 9 lines, 2% of
+ * its CPU): so at most once per LOG_IDLE_GAP_NS; lines made in between
+ * wait for the next idle turn past the gap, which the loop's sleep is
+ * bounded by, or for a batch.
+ */
+static uint64_t idle_flushed_at;
+
+uint64_t log_flush_idle(uint64_t now_ns)
+{
+    if (console.len == 0)
+        return 0;
+    if (idle_flushed_at != 0 && now_ns - idle_flushed_at < LOG_IDLE_GAP_NS)
+        return LOG_IDLE_GAP_NS - (now_ns - idle_flushed_at);
+    idle_flushed_at = now_ns;
+    log_flush();
+    return 0;
+}
+
 void log_flush_due(uint64_t now_ns)
 {
     if (console.len >= LOG_FLUSH_BYTES ||

@@ -55,7 +55,7 @@ void log_syslog_enable(void);
 
 /*
  * While batching (the event loop's turns), lines wait in the rings until
- * log_flush() (the loop calls it before it sleeps), or log_flush_due()
+ * log_flush_idle() (the loop calls it before it sleeps) or log_flush_due()
  * finds enough of them or the oldest old enough (16 KiB, 10 ms: log.c says
  * why); otherwise each is flushed as it is made. Either way the console is
  * never waited for.
@@ -63,6 +63,12 @@ void log_syslog_enable(void);
 void log_batching(bool on);
 void log_flush(void);
 void log_flush_due(uint64_t now_ns);
+/* The loop is going idle: writes the console's lines out unless it did so
+ * for the same reason less than LOG_IDLE_GAP_NS ago (log.c says why).
+ * Returns how long the loop may sleep before it should call again (0: no
+ * line waits for this). */
+uint64_t log_flush_idle(uint64_t now_ns);
+#define LOG_IDLE_GAP_NS 1000000u
 
 /* True while the console ring holds bytes the console did not take yet. */
 bool log_console_pending(void);

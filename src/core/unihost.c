@@ -110,11 +110,14 @@ static int serve(struct netif *netif)
             continue;           /* more is waiting: no need to ask the platform */
         /* Nothing more came this turn: the console's lines go out before
          * the loop sleeps, so that a quiet server's log is never behind
-         * (under load, turns are full and the batches above hold). */
-        log_flush();
+         * (log_flush_idle: at most once a millisecond, else a busy
+         * server's idle moments would each cost a write). */
+        uint64_t idle_wait_ns = log_flush_idle(turn_monotonic_ns());
         u32_t sleep_ms = sys_timeouts_sleeptime();
         if (sleep_ms == SYS_TIMEOUTS_SLEEPTIME_INFINITE || sleep_ms > 1000)
             sleep_ms = 1000;
+        if (idle_wait_ns > 0 && sleep_ms > (idle_wait_ns + 999999u) / 1000000u)
+            sleep_ms = (u32_t)((idle_wait_ns + 999999u) / 1000000u);
         if ((log_console_pending() || syslog_sink_pending()) && sleep_ms > LOG_BEHIND_MS)
             sleep_ms = LOG_BEHIND_MS;   /* a sink is behind: try it again soon */
         plat_wait(plat_monotonic_ns() + (uint64_t)sleep_ms * 1000000u);
