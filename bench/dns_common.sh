@@ -203,7 +203,8 @@ server_ticks_now() {
 }
 
 # dnsperf_run NS ADDR SECONDS OUT [SERVER_PID [QUERIES]]: the mix at
-# saturation (QUERIES: dnsperf's -B input, default $tmp/queries.bin),
+# saturation, or at most $dnsperf_rate queries a second when that is set
+# (QUERIES: dnsperf's -B input, default $tmp/queries.bin),
 # bounded by SECONDS; writes dnsperf's report to OUT and sets qps, lost, rcodes,
 # server_ticks, client_ticks (clock ticks of CPU) and server_cpu,
 # client_cpu (as percentages of one core)
@@ -212,7 +213,7 @@ dnsperf_run() {
     _s0=$(server_ticks_now "${5:-0}")
     # -c: 8 sockets; -q: queries in flight; -t: a lost query counts after 1 s
     timeout $(($3 + 30)) $client_pin ip netns exec "$1" dnsperf -B -d "${6:-$tmp/queries.bin}" -s "$2" -l "$3" \
-        -c 8 -q 200 -t 1 >"$4" 2>&1 || true
+        -c 8 -q 200 -t 1 ${dnsperf_rate:+-Q "$dnsperf_rate"} >"$4" 2>&1 || true
     _s1=$(server_ticks_now "${5:-0}")
     _t1=$(child_ticks)
     server_ticks=$((_s1 - _s0))

@@ -9,10 +9,19 @@
 # when /dev/shm is there, see below), as in site/docs/logs.md's
 # measurement. The syslog receiver is a Python socket
 # reading and counting datagrams, pinned beside the load generator.
-# Two rows, each the throughput of bench/http.sh's and bench/dns.sh's:
+# Four rows: two at saturation, each the throughput of bench/http.sh's and
+# bench/dns.sh's,
 #   http  wrk -t2 -c16, keep-alive, the small page (/), WRK_NICE (10);
 #   dns   dnsperf -B, bench/dns.sh's mix (bench/dns_mix.txt), -c 8 -q 200,
-#         unihost's blob with rrl-ratelimit: 0 (see bench/dns.sh).
+#         unihost's blob with rrl-ratelimit: 0 (see bench/dns.sh);
+# and the same two paced below what either configuration takes, where the
+# cost is the CPU each request takes (at saturation the slower side also
+# pays for waking the load generator, which then waits for it: on these two
+# CPUs a small cost grows into a larger loss of throughput, and rounds of
+# the same configuration differ by 20 to 30%):
+#   http-paced  wrk -t2 -c$OBS_HTTP_CONNS (32), each connection waiting 1 ms
+#               after each response (bench/wrk_paced.lua);
+#   dns-paced   dnsperf -Q $OBS_DNS_RATE (60000 queries a second).
 # The blob is site/ with bench/zones/ (bench/dns_common.sh prepares them).
 # The server runs on the last CPU and the load generator on the others
 # (DNS_BENCH_PIN=0: no pinning), one configuration at a time on the same
@@ -35,7 +44,8 @@
 # odd rounds: also "ops" (what runs by default plus syslog and metrics:
 # "on" without --dns-log's line per query), "log" (the access log and
 # --dns-log, to the console only) and "syslog" (those and --syslog), to see
-# what each part costs. OBS_ROWS (default "http dns") picks the rows.
+# what each part costs. OBS_ROWS (default "http dns http-paced dns-paced")
+# picks the rows.
 #
 # Usage: sudo bench/observability.sh [SECONDS]   (default 10; ROUNDS=5)
 # Not a test: on a shared machine, compare the ratios of one run.
@@ -188,16 +198,20 @@ measure() {
     fi
     _m0=$(machine_ticks) _r0=$(all_ticks "$recv_pid")
     case $1 in
-    http)
+    http|http-paced)
         _s0=$(all_ticks "$uh_pid") _c0=$(child_ticks)
+        if [ "$1" = http ]; then _wrk="-c16"; else _wrk="-c$http_conns -s $top/bench/wrk_paced.lua"; fi
+        # shellcheck disable=SC2086
         $pin_client ip netns exec "$ns" nice -n "$client_nice" timeout $((duration + 30)) \
-            wrk -t2 -c16 -d"${duration}s" "http://$UNIHOST_GUEST4/" > "$_out" 2>&1 || true
+            wrk -t2 $_wrk -d"${duration}s" "http://$UNIHOST_GUEST4/" > "$_out" 2>&1 || true
         sticks=$(( $(all_ticks "$uh_pid") - _s0 )) cticks=$(( $(child_ticks) - _c0 ))
         rate=$(awk '/^Requests\/sec:/ { printf "%.0f", $2 }' "$_out")
         _bad=$(awk '/Non-2xx|Socket errors/' "$_out" | tr '\n' ' ')
         [ -z "$_bad" ] || echo "# http $2: $_bad"
         ;;
-    dns)
+    dns|dns-paced)
+        dnsperf_rate=
+        [ "$1" = dns ] || dnsperf_rate=$dns_rate
         dnsperf_run "$ns" "$UNIHOST_GUEST4" "$duration" "$_out" "$uh_pid"
         sticks=$server_ticks cticks=$client_ticks rate=$qps
         _lost=$(awk '/Queries lost/ { print $3 }' "$_out")
@@ -212,12 +226,14 @@ measure() {
     [ -z "$scraper" ] || wait "$scraper"
 }
 
-row() { printf '%-6s %-5s %-6s %10s %7s %9s %7s %6s %10s %10s %10s %7s\n' "$@"; }
+row() { printf '%-6s %-10s %-5s %10s %7s %9s %7s %6s %10s %10s %10s %7s\n' "$@"; }
 echo "bench/observability: $rounds rounds of $duration s per row and configuration; load average $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "bench/observability: on = access log (console a file) + --dns-log + --syslog $SYSLOG + --metrics $METRICS scraped every second; off = --no-access-log"
 if [ -n "$pin_server" ]; then echo "bench/observability: unihost pinned ($pin_server), wrk and dnsperf ($pin_client)"; fi
 confs=${OBS_CONFS:-on off}
-rows=${OBS_ROWS:-http dns}
+rows=${OBS_ROWS:-http dns http-paced dns-paced}
+http_conns=${OBS_HTTP_CONNS:-32}
+dns_rate=${OBS_DNS_RATE:-60000}
 reversed=$(echo "$confs" | awk '{ for (i = NF; i > 0; i--) printf "%s%s", $i, (i > 1 ? " " : "") }')
 row round row conf "req/s" server "us CPU/r" client other "log lines" "console dr" "syslog dr" scrapes
 : > "$tmp/rounds"
@@ -294,7 +310,7 @@ access_ns=$(sed -n 's/^access line: .*, \([0-9]*\) ns (syslog on).*/\1/p' "$tmp/
 query_ns=$(sed -n 's/^query line: .*, \([0-9]*\) ns (syslog on).*/\1/p' "$tmp/log_cost.out")
 for r in $rows; do
     off_us=$(awk -v r="$r" '$2 == r && $3 == "off" { print $5 }' "$tmp/rounds" | median)
-    case $r in http) line_ns=$access_ns what="an access line" ;; dns) line_ns=$query_ns what="a query line (--dns-log)" ;; esac
+    case $r in http*) line_ns=$access_ns what="an access line" ;; dns*) line_ns=$query_ns what="a query line (--dns-log)" ;; esac
     awk -v ns="$line_ns" -v us="$off_us" -v r="$r" -v w="$what" 'BEGIN { if (us > 0)
         printf "  %-5s %s: %d ns, %.1f%% of unihost'"'"'s %.2f us CPU per request with the log off\n", r, w, ns, ns / 10 / us, us }'
 done
