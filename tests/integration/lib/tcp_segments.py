@@ -16,11 +16,15 @@ from the tap), bytes the HTTP response's length as read by the socket.
 Bounded: 5 s for the fetch, 2 s more for the frames.
 """
 import ipaddress
+import os
 import select
 import socket
 import struct
 import sys
 import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from rawpeer import mss_option  # noqa: E402  (the same option parser)
 
 ETH_P_ALL = 0x0003
 
@@ -46,23 +50,6 @@ def tcp_of(frame, server, server_port):
         return None
     offset = (tcp[12] >> 4) * 4
     return tcp[13], tcp[20:offset], len(tcp) - offset
-
-
-def mss_option(opts):
-    i = 0
-    while i < len(opts):
-        kind = opts[i]
-        if kind == 0:
-            break
-        if kind == 1:
-            i += 1
-            continue
-        if i + 1 >= len(opts) or opts[i + 1] < 2:
-            break
-        if kind == 2 and opts[i + 1] == 4 and i + 4 <= len(opts):
-            return struct.unpack("!H", opts[i + 2:i + 4])[0]
-        i += opts[i + 1]
-    return None
 
 
 def main():
