@@ -7,13 +7,10 @@
 #   off  --no-access-log, and none of the others.
 # The console is a file (appended to, emptied after each run; on tmpfs
 # when /dev/shm is there, see below), as in site/docs/logs.md's
-# measurement. The syslog receiver is a Python socket
-# reading and counting datagrams, pinned beside the load generator; it
-# drains its socket every 10 ms rather than waiting in recv(), as a
-# receiver on another machine would not be woken by unihost's CPU: a
-# local one blocked in recv() has every datagram's delivery wake it, an
-# IPI sent from the server's CPU (1,000 a second at --syslog-rate's
-# default) that no real deployment pays.
+# measurement. The syslog receiver (bench/syslog_drain.py) counts
+# datagrams, pinned beside the load generator; it drains its socket every
+# 10 ms, as a receiver on another machine would not be woken by unihost's
+# CPU (an IPI per datagram, 1,000 a second at --syslog-rate's default).
 # Four rows: two at saturation, each the throughput of bench/http.sh's and
 # bench/dns.sh's,
 #   http  wrk -t2 -c16, keep-alive, the small page (/), WRK_NICE (10);
@@ -94,29 +91,7 @@ netns_create "$ns" "$tap"
 SYSLOG=$UNIHOST_HOST4:514
 # (ip netns exec and taskset exec it: recv_pid is its PID; it ends by
 # itself after two hours.)
-$pin_client ip netns exec "$ns" python3 -c '
-import signal, socket, sys, time
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1 << 22)
-s.bind((sys.argv[1], int(sys.argv[2])))
-s.setblocking(False)
-end = time.monotonic() + 7200
-n = 0
-def report(*_):
-    with open(sys.argv[3], "w") as f:
-        f.write(f"{n}\n")
-signal.signal(signal.SIGUSR1, report)
-signal.signal(signal.SIGTERM, lambda *_: (report(), sys.exit(0)))
-open(sys.argv[3] + ".ready", "w").close()
-while time.monotonic() < end:
-    time.sleep(0.01)
-    try:
-        while True:
-            s.recv(2048)
-            n += 1
-    except (BlockingIOError, InterruptedError):
-        pass
-' "$UNIHOST_HOST4" 514 "$tmp/syslog.count" &
+$pin_client ip netns exec "$ns" python3 "$top/bench/syslog_drain.py" "$UNIHOST_HOST4" 514 "$tmp/syslog.count" &
 recv_pid=$!
 _i=0
 while [ ! -f "$tmp/syslog.count.ready" ]; do

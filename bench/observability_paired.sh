@@ -9,8 +9,8 @@
 # the other CPU): whatever slows the CPU slows both, and the ratio of their
 # CPU per request is the cost.
 #   on   the access log to a console file (on tmpfs when there is one),
-#        --dns-log, --syslog to a receiver in its namespace (which drains
-#        its socket every 10 ms, as bench/observability.sh's), --metrics
+#        --dns-log, --syslog to a receiver in its namespace
+#        (bench/syslog_drain.py, as bench/observability.sh's), --metrics
 #        scraped once a second (curl, beside the load generators);
 #   off  --no-access-log.
 # Rows: http (wrk -t1 -c16 on the small page, each connection waiting 1 ms
@@ -68,24 +68,11 @@ rm -f "$tmp/zones/dns.conf"
 netns_create "$ns_a" "uhpa$$"
 netns_create "$ns_b" "uhpb$$"
 
-# receiver NS: a syslog receiver on the namespace's side of its tap (it
-# drains every 10 ms; it ends by itself after two hours). Sets started.
+# receiver NS: a syslog receiver on the namespace's side of its tap
+# (bench/syslog_drain.py). Sets started.
 receiver() {
-    taskset -c "$client_cpus" ip netns exec "$1" python3 -c '
-import socket, sys, time
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1 << 22)
-s.bind((sys.argv[1], 514))
-s.setblocking(False)
-end = time.monotonic() + 7200
-while time.monotonic() < end:
-    time.sleep(0.01)
-    try:
-        while True:
-            s.recv(2048)
-    except (BlockingIOError, InterruptedError):
-        pass
- ' "$UNIHOST_HOST4" > /dev/null 2>&1 &
+    taskset -c "$client_cpus" ip netns exec "$1" python3 "$top/bench/syslog_drain.py" "$UNIHOST_HOST4" 514 \
+        > /dev/null 2>&1 &
     started=$!
 }
 receiver "$ns_a"
