@@ -43,6 +43,7 @@
 #include "core/turn_clock.h"
 #include "log/access_line.h"
 #include "log/query_line.h"
+#include "net/ipv4_text.h"
 
 /* ---- the platform under the log ---------------------------------------- */
 
@@ -102,30 +103,6 @@ void plat_console_write(const char *buf, size_t len)
 
 /* ---- one response's and one query's log work ------------------------------- */
 
-/* The client's address as text, as tcp_peer_text() makes it: lwIP's
- * ipaddr_ntoa_r there (a loop over the digits, no printf), the same loop
- * here without lwIP. */
-static const char *peer_text(uint32_t addr, char *buf, size_t size)
-{
-    const uint8_t *b = (const uint8_t *)&addr;
-    char *p = buf;
-    if (size < 16)
-        return "-";
-    for (int i = 0; i < 4; i++) {
-        char d[3];
-        int n = 0;
-        unsigned v = b[i];
-        do {
-            d[n++] = (char)('0' + v % 10);
-            v /= 10;
-        } while (v);
-        while (n)
-            *p++ = d[--n];
-        *p++ = i < 3 ? '.' : '\0';
-    }
-    return buf;
-}
-
 static volatile uint64_t sink;
 
 static void one_response(uint32_t peer)
@@ -139,10 +116,12 @@ static void one_response(uint32_t peer)
         .user_agent = ua, .user_agent_len = sizeof ua - 1, .status = 200, .bytes = 6004, .complete = true,
     };
     /* access_done() */
-    char who[48];
+    /* the client's address as text, as tcp_peer_format() makes an IPv4 one */
+    char who[IPV4_TEXT_MAX];
     struct access_context c = {
         .wall_ns = turn_wallclock_ns(),
-        .client = peer_text(peer, who, sizeof who),
+        .client = who,
+        .client_len = ipv4_text((const uint8_t *)&peer, who),
         .port = 50312,
         .duration_us = (plat_monotonic_ns() - started) / 1000u,
     };
@@ -178,10 +157,11 @@ static void make_answer(void)
 
 static void one_query(uint32_t peer)
 {
-    char who[48];
+    char who[IPV4_TEXT_MAX];
     struct query_context c = {
         .wall_ns = turn_wallclock_ns(),
-        .client = peer_text(peer, who, sizeof who),
+        .client = who,
+        .client_len = ipv4_text((const uint8_t *)&peer, who),
         .port = 41234,
         .tcp = false,
     };

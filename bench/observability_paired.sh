@@ -20,6 +20,11 @@
 # user+system time (this kernel bills the network stack's work in a
 # process's system calls to that process) over the requests answered.
 #
+# PAIRED_SATURATE=1 takes the pacing off (wrk without the script, dnsperf
+# without -Q's bound): the two unihosts then share their CPU at its full
+# (the scheduler gives each half), and the ratio is the cost at full load,
+# where a fixed cost per request weighs more than between paced requests.
+# PAIRED_ROWS picks rows ("http dns"). PAIRED_NOMAKE=1 skips the build.
 # PAIRED_CONSOLE=/dev/null sends both consoles there instead of to files.
 # PAIRED_ON and PAIRED_OFF replace the two configurations' flags, to
 # measure one part at a time (the access log alone: PAIRED_ON=""; the
@@ -35,13 +40,15 @@ cd "$top"
 duration=${1:-5}
 rounds=${ROUNDS:-9}
 dns_rate=${PAIRED_DNS_RATE:-25000}
+wrk_pacing="-s $top/bench/wrk_paced.lua"
+[ "${PAIRED_SATURATE:-0}" = 1 ] && { wrk_pacing= dns_rate=1000000; }
 cpus=$(nproc)
 [ "$cpus" -ge 2 ] || { echo "bench/observability_paired: needs 2 CPUs" >&2; exit 1; }
 server_cpu=$((cpus - 1)) client_cpus=0-$((cpus - 2))
 for tool in wrk dnsperf curl python3 taskset; do
     command -v "$tool" >/dev/null || { echo "bench/observability_paired: needs $tool" >&2; exit 1; }
 done
-make -s -j2 all >/dev/null
+[ -n "${PAIRED_NOMAKE:-}" ] || make -s -j2 all >/dev/null
 
 . "$top/tools/netns.sh"
 . "$top/bench/cpu.sh"
@@ -108,7 +115,7 @@ pid_ticks() { sed 's/^.*) //' "/proc/$1/stat" | awk '{ print $12 + $13 }'; }
 load() {
     case $1 in
     http) taskset -c "$client_cpus" ip netns exec "$2" timeout $((duration + 30)) \
-              wrk -t1 -c16 -s "$top/bench/wrk_paced.lua" -d"${duration}s" "http://$UNIHOST_GUEST4/" > "$3" 2>&1 & ;;
+              wrk -t1 -c16 $wrk_pacing -d"${duration}s" "http://$UNIHOST_GUEST4/" > "$3" 2>&1 & ;;
     dns)  taskset -c "$client_cpus" ip netns exec "$2" timeout $((duration + 30)) \
               dnsperf -B -d "$tmp/queries.bin" -s "$UNIHOST_GUEST4" -l "$duration" -c 8 -q 200 -t 1 \
               -Q "$dns_rate" > "$3" 2>&1 & ;;
@@ -133,7 +140,7 @@ while [ "$round" -le "$rounds" ]; do
     pid_b=$started
     ready "$on_ns"
     ready "$off_ns"
-    for row in http dns; do
+    for row in ${PAIRED_ROWS:-http dns}; do
         ( _i=0
           while [ $_i -lt "$duration" ]; do
               taskset -c "$client_cpus" ip netns exec "$on_ns" curl -s -m 1 -o /dev/null "http://$UNIHOST_GUEST4:9100/metrics"
@@ -170,7 +177,7 @@ while [ "$round" -le "$rounds" ]; do
 done
 
 median() { sort -g | awk '{ v[NR] = $1 } END { printf "%.3f", (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2) }'; }
-for row in http dns; do
+for row in ${PAIRED_ROWS:-http dns}; do
     r=$(awk -v r="$row" '$1 == r { print $2 }' "$tmp/ratios")
     printf '  %-5s CPU per request on/off: median %s (rounds %s-%s): cost %s%%\n' "$row" "$(echo "$r" | median)" \
         "$(echo "$r" | sort -g | head -n 1)" "$(echo "$r" | sort -g | tail -n 1)" \

@@ -81,7 +81,8 @@ static void log_query(const struct stream_peer *from, bool tcp, const uint8_t *m
     char who[IPADDR_STRLEN_MAX];
     struct query_context c = {
         .wall_ns = turn_wallclock_ns(),
-        .client = tcp_peer_text(from, who, sizeof who),
+        .client = who,
+        .client_len = tcp_peer_format(from, who, sizeof who),
         .port = from->port,
         .tcp = tcp,
     };

@@ -122,12 +122,13 @@ static void access_done(void *ctx, const struct http_access *a)
     if (!options.access_log)
         return;
     char who[IPADDR_STRLEN_MAX];
-    tcp_peer_text(&s->peer, who, sizeof who);
+    size_t who_len = tcp_peer_format(&s->peer, who, sizeof who);
     bool tls = s->kind == HTTP_STREAM_TLS && s->tls && tls_conn_handshake_done(s->tls);
     const char *sni = tls ? tls_conn_server_name(s->tls) : NULL;
     struct access_context c = {
         .wall_ns = turn_wallclock_ns(),
         .client = who,
+        .client_len = who_len,
         .port = s->peer.port,
         .tls = tls ? tls_conn_version_name(s->tls) : NULL,
         .sni = sni && sni[0] ? sni : NULL,

@@ -65,21 +65,20 @@ void log_flush(void)
  * Written when the loop goes idle, a quiet server's lines show at once. A
  * busy one goes idle thousands of times a second between requests (7,500
  * under wrk's 65,000 small requests a second, a write() per 9 lines, 2% of
- * its CPU): so at most once per LOG_IDLE_GAP_NS; lines made in between
- * wait for the next idle turn past the gap, which the loop's sleep is
- * bounded by, or for a batch.
+ * its CPU): so at most once per LOG_IDLE_GAP_NS. Lines made in between
+ * wait for the next idle turn past the gap, or for a batch; the loop does
+ * not shorten its sleep for them below LOG_BEHIND_MS (unihost.c says why).
  */
 static uint64_t idle_flushed_at;
 
-uint64_t log_flush_idle(uint64_t now_ns)
+void log_flush_idle(uint64_t now_ns)
 {
     if (console.len == 0)
-        return 0;
+        return;
     if (idle_flushed_at != 0 && now_ns - idle_flushed_at < LOG_IDLE_GAP_NS)
-        return LOG_IDLE_GAP_NS - (now_ns - idle_flushed_at);
+        return;
     idle_flushed_at = now_ns;
     log_flush();
-    return 0;
 }
 
 void log_flush_due(uint64_t now_ns)
@@ -111,12 +110,13 @@ void log_emit(enum log_kind kind, const char *text, size_t len)
     if (len > LOG_LINE_MAX)
         len = LOG_LINE_MAX;
     size_t limit = kind == LOG_EVENT ? console.size : CLIENT_SHARE(console.size);
-    /* The prefix and the newline around the text, as one record. */
-    char line[PREFIX_LEN + LOG_LINE_MAX + 1];
-    memcpy(line, PREFIX, PREFIX_LEN);
-    memcpy(line + PREFIX_LEN, text, len);
-    line[PREFIX_LEN + len] = '\n';
-    log_ring_put(&console, line, PREFIX_LEN + len + 1, NULL, 0, limit);
+    /* The prefix and the newline around the text, as one record, put in
+     * the ring in place (not made aside first: a copy less per line). */
+    if (log_ring_reserve(&console, PREFIX_LEN + len + 1, limit)) {
+        log_ring_append(&console, PREFIX, PREFIX_LEN);
+        log_ring_append(&console, text, len);
+        log_ring_append(&console, "\n", 1);
+    }
     /* On the clock log_flush_due() is given (the turn's): a real reading
      * here would be later than the turn's, and the wait never begin. */
     if (console_waiting_since == 0 && console.len > 0)

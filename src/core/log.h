@@ -64,10 +64,8 @@ void log_batching(bool on);
 void log_flush(void);
 void log_flush_due(uint64_t now_ns);
 /* The loop is going idle: writes the console's lines out unless it did so
- * for the same reason less than LOG_IDLE_GAP_NS ago (log.c says why).
- * Returns how long the loop may sleep before it should call again (0: no
- * line waits for this). */
-uint64_t log_flush_idle(uint64_t now_ns);
+ * for the same reason less than LOG_IDLE_GAP_NS ago (log.c says why). */
+void log_flush_idle(uint64_t now_ns);
 #define LOG_IDLE_GAP_NS 1000000u
 
 /* True while the console ring holds bytes the console did not take yet. */

@@ -11,7 +11,7 @@ void access_line_format(struct log_line *l, const struct access_context *ctx, co
     log_line_puts(l, "access:");
     log_line_time(l, "time", ctx->wall_ns);
     log_line_puts(l, " client=");
-    log_line_puts(l, ctx->client);
+    log_line_put(l, ctx->client, ctx->client_len);
     log_line_puts(l, " port=");
     log_line_putu(l, ctx->port);
     log_line_puts(l, " tls=");

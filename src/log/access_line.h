@@ -38,7 +38,8 @@
 
 struct access_context {
     uint64_t wall_ns;           /* the platform's wall clock */
-    const char *client;         /* the peer's address as text */
+    const char *client;         /* the peer's address as text, */
+    size_t client_len;          /* of this length */
     uint16_t port;
     const char *tls;            /* "1.2", or NULL for plain HTTP */
     const char *sni;            /* NUL-terminated, or NULL: none */

@@ -12,23 +12,33 @@ void log_line_start(struct log_line *l)
     l->cut = false;
 }
 
+/* Numbers and the timestamp are written in place, not made aside and
+ * copied: the query log makes a line per query (--dns-log), and each
+ * variable-length copy is a call to memcpy. */
 void log_line_putu(struct log_line *l, uint64_t v)
 {
-    char digits[20];
-    size_t n = 0;
+    size_t n = 1;
+    for (uint64_t rest = v / 10; rest; rest /= 10)
+        n++;
+    if (l->cut || n > sizeof l->buf - l->len) {
+        l->cut = true;
+        return;
+    }
+    char *end = l->buf + l->len + n;
     do {
-        digits[sizeof digits - 1 - n++] = (char)('0' + v % 10);
+        *--end = (char)('0' + v % 10);
         v /= 10;
     } while (v);
-    log_line_put(l, digits + sizeof digits - n, n);
+    l->len += n;
 }
 
-void log_line_time(struct log_line *l, const char *key, uint64_t wall_ns)
+void log_line_stamp(struct log_line *l, uint64_t wall_ns)
 {
+    if (!l->cut && sizeof l->buf - l->len >= LOG_TIME_LEN) {
+        l->len += log_time_format(wall_ns, l->buf + l->len);
+        return;
+    }
     char stamp[LOG_TIME_LEN];
-    log_line_puts(l, " ");
-    log_line_puts(l, key);
-    log_line_puts(l, "=");
     log_line_put(l, stamp, log_time_format(wall_ns, stamp));
 }
 

@@ -45,8 +45,17 @@ static inline void log_line_puts(struct log_line *l, const char *s)
 
 void log_line_putu(struct log_line *l, uint64_t v);
 
+/* Appends the log_time.h timestamp of wall_ns. */
+void log_line_stamp(struct log_line *l, uint64_t wall_ns);
+
 /* Appends " key=" and the log_time.h timestamp of wall_ns. */
-void log_line_time(struct log_line *l, const char *key, uint64_t wall_ns);
+static inline void log_line_time(struct log_line *l, const char *key, uint64_t wall_ns)
+{
+    log_line_puts(l, " ");
+    log_line_puts(l, key);
+    log_line_puts(l, "=");
+    log_line_stamp(l, wall_ns);
+}
 
 /*
  * Appends ` key="ESCAPED"`: the client's bytes in[0..len) escaped

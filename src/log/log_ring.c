@@ -12,25 +12,39 @@ void log_ring_init(struct log_ring *r, void *buf, size_t size)
     r->dropped = 0;
 }
 
-static void put_bytes(struct log_ring *r, const void *src, size_t n)
+void log_ring_append(struct log_ring *r, const void *src, size_t n)
 {
-    size_t at = (r->start + r->len) % r->size;
-    size_t first = n < r->size - at ? n : r->size - at;
-    memcpy(r->buf + at, src, first);
-    memcpy(r->buf, (const uint8_t *)src + first, n - first);
+    /* start < size and len <= size: one subtraction wraps, no division. */
+    size_t at = r->start + r->len;
+    if (at >= r->size)
+        at -= r->size;
+    size_t first = r->size - at;
+    if (n <= first) {
+        memcpy(r->buf + at, src, n);
+    } else {
+        memcpy(r->buf + at, src, first);
+        memcpy(r->buf, (const uint8_t *)src + first, n - first);
+    }
     r->len += n;
+}
+
+bool log_ring_reserve(struct log_ring *r, size_t n, size_t limit)
+{
+    if (limit > r->size)
+        limit = r->size;
+    if (r->len > limit || n > limit - r->len) {
+        r->dropped++;
+        return false;
+    }
+    return true;
 }
 
 bool log_ring_put(struct log_ring *r, const void *a, size_t alen, const void *b, size_t blen, size_t limit)
 {
-    if (limit > r->size)
-        limit = r->size;
-    if (r->len > limit || alen + blen > limit - r->len) {
-        r->dropped++;
+    if (!log_ring_reserve(r, alen + blen, limit))
         return false;
-    }
-    put_bytes(r, a, alen);
-    put_bytes(r, b, blen);
+    log_ring_append(r, a, alen);
+    log_ring_append(r, b, blen);
     return true;
 }
 

@@ -31,6 +31,12 @@ void log_ring_init(struct log_ring *r, void *buf, size_t size);
  */
 bool log_ring_put(struct log_ring *r, const void *a, size_t alen, const void *b, size_t blen, size_t limit);
 
+/* The same in steps, for a record of more pieces: log_ring_reserve() says
+ * whether n more bytes fit under `limit` (if not, counts a drop), and the
+ * caller that was told yes then appends exactly n bytes of pieces. */
+bool log_ring_reserve(struct log_ring *r, size_t n, size_t limit);
+void log_ring_append(struct log_ring *r, const void *piece, size_t n);
+
 /* The oldest pending bytes that lie in one piece; returns how many. */
 size_t log_ring_contiguous(const struct log_ring *r, const uint8_t **data);
 

@@ -4,43 +4,61 @@
 #include "log/log_escape.h"
 #include "wire/dns_wire.h"
 
-static const char *type_name(unsigned type)
+/* The type's mnemonic, or TYPEn (RFC 3597). (Written as literals into
+ * the line: their lengths are then known, with no strlen() per query.) */
+static void put_type(struct log_line *l, unsigned type)
 {
     switch (type) {
-    case 1: return "A";
-    case 2: return "NS";
-    case 5: return "CNAME";
-    case 6: return "SOA";
-    case 12: return "PTR";
-    case 13: return "HINFO";
-    case 15: return "MX";
-    case 16: return "TXT";
-    case 28: return "AAAA";
-    case 33: return "SRV";
-    case 35: return "NAPTR";
-    case 43: return "DS";
-    case 46: return "RRSIG";
-    case 47: return "NSEC";
-    case 48: return "DNSKEY";
-    case 50: return "NSEC3";
-    case 51: return "NSEC3PARAM";
-    case 52: return "TLSA";
-    case 64: return "SVCB";
-    case 65: return "HTTPS";
-    case 99: return "SPF";
-    case 251: return "IXFR";
-    case 252: return "AXFR";
-    case 255: return "ANY";
-    case 257: return "CAA";
-    default: return NULL;
+    case 1: log_line_puts(l, "A"); return;
+    case 2: log_line_puts(l, "NS"); return;
+    case 5: log_line_puts(l, "CNAME"); return;
+    case 6: log_line_puts(l, "SOA"); return;
+    case 12: log_line_puts(l, "PTR"); return;
+    case 13: log_line_puts(l, "HINFO"); return;
+    case 15: log_line_puts(l, "MX"); return;
+    case 16: log_line_puts(l, "TXT"); return;
+    case 28: log_line_puts(l, "AAAA"); return;
+    case 33: log_line_puts(l, "SRV"); return;
+    case 35: log_line_puts(l, "NAPTR"); return;
+    case 43: log_line_puts(l, "DS"); return;
+    case 46: log_line_puts(l, "RRSIG"); return;
+    case 47: log_line_puts(l, "NSEC"); return;
+    case 48: log_line_puts(l, "DNSKEY"); return;
+    case 50: log_line_puts(l, "NSEC3"); return;
+    case 51: log_line_puts(l, "NSEC3PARAM"); return;
+    case 52: log_line_puts(l, "TLSA"); return;
+    case 64: log_line_puts(l, "SVCB"); return;
+    case 65: log_line_puts(l, "HTTPS"); return;
+    case 99: log_line_puts(l, "SPF"); return;
+    case 251: log_line_puts(l, "IXFR"); return;
+    case 252: log_line_puts(l, "AXFR"); return;
+    case 255: log_line_puts(l, "ANY"); return;
+    case 257: log_line_puts(l, "CAA"); return;
+    default:
+        log_line_puts(l, "TYPE");
+        log_line_putu(l, type);
     }
 }
 
-static const char *rcode_name(unsigned rcode)
+/* The RCODE's name, or RCODEn. */
+static void put_rcode(struct log_line *l, unsigned rcode)
 {
-    static const char *const names[] = {"NOERROR", "FORMERR", "SERVFAIL", "NXDOMAIN", "NOTIMP", "REFUSED",
-                                        "YXDOMAIN", "YXRRSET", "NXRRSET", "NOTAUTH", "NOTZONE"};
-    return rcode < sizeof names / sizeof names[0] ? names[rcode] : NULL;
+    switch (rcode) {
+    case 0: log_line_puts(l, "NOERROR"); return;
+    case 1: log_line_puts(l, "FORMERR"); return;
+    case 2: log_line_puts(l, "SERVFAIL"); return;
+    case 3: log_line_puts(l, "NXDOMAIN"); return;
+    case 4: log_line_puts(l, "NOTIMP"); return;
+    case 5: log_line_puts(l, "REFUSED"); return;
+    case 6: log_line_puts(l, "YXDOMAIN"); return;
+    case 7: log_line_puts(l, "YXRRSET"); return;
+    case 8: log_line_puts(l, "NXRRSET"); return;
+    case 9: log_line_puts(l, "NOTAUTH"); return;
+    case 10: log_line_puts(l, "NOTZONE"); return;
+    default:
+        log_line_puts(l, "RCODE");
+        log_line_putu(l, rcode);
+    }
 }
 
 /*
@@ -102,7 +120,7 @@ void query_line_format(struct log_line *l, const struct query_context *ctx, cons
     log_line_puts(l, "query:");
     log_line_time(l, "time", ctx->wall_ns);
     log_line_puts(l, " client=");
-    log_line_puts(l, ctx->client);
+    log_line_put(l, ctx->client, ctx->client_len);
     log_line_puts(l, " port=");
     log_line_putu(l, ctx->port);
     log_line_puts(l, ctx->tcp ? " proto=tcp" : " proto=udp");
@@ -118,27 +136,13 @@ void query_line_format(struct log_line *l, const struct query_context *ctx, cons
     }
     log_line_puts(l, " qtype=");
     if (n > 0 && len - end >= 4) {
-        unsigned type = dns_get16(msg + end);
-        const char *t = type_name(type);
-        if (t) {
-            log_line_puts(l, t);
-        } else {
-            log_line_puts(l, "TYPE");
-            log_line_putu(l, type);
-        }
+        put_type(l, dns_get16(msg + end));
     } else {
         log_line_puts(l, "-");
     }
     log_line_puts(l, " rcode=");
     if (answer && answer_len >= DNS_HEADER_SIZE) {
-        unsigned rcode = answer[3] & 0xfu;
-        const char *r = rcode_name(rcode);
-        if (r) {
-            log_line_puts(l, r);
-        } else {
-            log_line_puts(l, "RCODE");
-            log_line_putu(l, rcode);
-        }
+        put_rcode(l, answer[3] & 0xfu);
     } else {
         log_line_puts(l, "-");
     }

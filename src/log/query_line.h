@@ -25,7 +25,8 @@
 
 struct query_context {
     uint64_t wall_ns;
-    const char *client;         /* the peer's address as text */
+    const char *client;         /* the peer's address as text, */
+    size_t client_len;          /* of this length */
     uint16_t port;
     bool tcp;
 };

@@ -35,6 +35,7 @@
 #include "lwip/stats.h"
 #include "lwip/sys.h"
 #include "lwip/timeouts.h"
+#include "net/ipv4_text.h"
 #include "net/net_limits.h"
 #include "net/net_stats.h"
 #include "net/netif_platform.h"
@@ -98,16 +99,26 @@ void tcp_peer_from_ip(const ip_addr_t *addr, uint16_t port, struct stream_peer *
     }
 }
 
+size_t tcp_peer_format(const struct stream_peer *peer, char *buf, size_t size)
+{
+    if (size < IPADDR_STRLEN_MAX) {
+        if (size > 0)
+            buf[0] = '\0';
+        return 0;
+    }
+    _Static_assert(IPADDR_STRLEN_MAX >= IPV4_TEXT_MAX, "room for an IPv4 address");
+    if (peer->family == 4)
+        return ipv4_text(peer->addr, buf);
+    ip_addr_t addr;
+    ip_addr_set_zero_ip6(&addr);
+    memcpy(ip_2_ip6(&addr)->addr, peer->addr, 16);
+    return ipaddr_ntoa_r(&addr, buf, (int)size) ? strlen(buf) : 0;
+}
+
 const char *tcp_peer_text(const struct stream_peer *peer, char *buf, size_t size)
 {
-    ip_addr_t addr;
-    if (peer->family == 4) {
-        IP_ADDR4(&addr, peer->addr[0], peer->addr[1], peer->addr[2], peer->addr[3]);
-    } else {
-        ip_addr_set_zero_ip6(&addr);
-        memcpy(ip_2_ip6(&addr)->addr, peer->addr, 16);
-    }
-    return ipaddr_ntoa_r(&addr, buf, (int)size);
+    tcp_peer_format(peer, buf, size);
+    return buf;
 }
 
 /* Who an address is for fairness: an IPv4 address, or an IPv6 /64 (one

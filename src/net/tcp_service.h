@@ -158,7 +158,10 @@ void *tcp_slot_engine(const struct tcp_slot *slot);
 /* An lwIP address and port as a stream peer. */
 void tcp_peer_from_ip(const ip_addr_t *addr, uint16_t port, struct stream_peer *peer);
 
-/* A peer's address as text (for the log); returns buf. */
+/* A peer's address as text (for the log): into buf (size at least
+ * IPADDR_STRLEN_MAX), NUL-terminated; tcp_peer_text() returns buf,
+ * tcp_peer_format() the text's length. */
 const char *tcp_peer_text(const struct stream_peer *peer, char *buf, size_t size);
+size_t tcp_peer_format(const struct stream_peer *peer, char *buf, size_t size);
 
 #endif

@@ -15,6 +15,7 @@
 #include "log/log_time.h"
 #include "log/query_line.h"
 #include "log/syslog_format.h"
+#include "net/ipv4_text.h"
 
 static bool printable_only(const char *s, size_t n)
 {
@@ -145,6 +146,52 @@ static void test_ring(void)
           memcmp(copy + 37, "ABCDEFGHIJ", 10) == 0);
     log_ring_consume(&r, got);
     CHECK("ring: empty again", r.len == 0 && log_ring_contiguous(&r, &data) == 0);
+    /* A record in three pieces (log_emit's prefix, text and newline),
+     * across the end. */
+    log_ring_put(&r, filler, 40, "", 0, sizeof mem);
+    log_ring_consume(&r, 30);
+    CHECK("ring: reserve says yes while the pieces fit", log_ring_reserve(&r, 9 + 20 + 1, sizeof mem));
+    log_ring_append(&r, "unihost: ", 9);
+    log_ring_append(&r, "a line of 20 letters", 20);
+    log_ring_append(&r, "\n", 1);
+    got = log_ring_copy(&r, 10, copy, sizeof copy);
+    CHECK("ring: the pieces read back in order across the end",
+          got == 30 && memcmp(copy, "unihost: a line of 20 letters\n", 30) == 0 && r.start == 30 &&
+          log_ring_contiguous(&r, &data) == sizeof mem - 30);
+    CHECK("ring: reserve refuses past the limit, and counts it",
+          !log_ring_reserve(&r, 5, 44) && r.dropped == 3 && log_ring_reserve(&r, 4, 44));
+}
+
+static void test_line_words(void)
+{
+    char text[IPV4_TEXT_MAX];
+    CHECK("ipv4_text: one digit each", ipv4_text((const uint8_t[]){0, 1, 2, 9}, text) == 7 && strcmp(text, "0.1.2.9") == 0);
+    CHECK("ipv4_text: two and three digits, and zeros inside",
+          ipv4_text((const uint8_t[]){10, 100, 205, 90}, text) == 13 && strcmp(text, "10.100.205.90") == 0);
+    CHECK("ipv4_text: the longest", ipv4_text((const uint8_t[]){255, 255, 255, 255}, text) == 15 &&
+          strcmp(text, "255.255.255.255") == 0);
+    struct log_line l;
+    log_line_start(&l);
+    log_line_putu(&l, 0);
+    log_line_puts(&l, " ");
+    log_line_putu(&l, UINT64_MAX);
+    log_line_puts(&l, " ");
+    log_line_putu(&l, 1000);
+    CHECK("putu: zero, the largest, and trailing zeros", l.len == 27 && memcmp(l.buf, "0 18446744073709551615 1000", 27) == 0);
+    /* A number that does not fit is left out whole, and the line cut. */
+    log_line_start(&l);
+    memset(l.buf, 'x', sizeof l.buf);
+    l.len = LOG_LINE_MAX - 3;
+    log_line_putu(&l, 1234);
+    CHECK("putu: one that does not fit is left out", l.cut && l.len == LOG_LINE_MAX - 3);
+    log_line_start(&l);
+    l.len = LOG_LINE_MAX - 4;
+    log_line_putu(&l, 1234);
+    CHECK("putu: one that just fits", !l.cut && l.len == LOG_LINE_MAX && memcmp(l.buf + LOG_LINE_MAX - 4, "1234", 4) == 0);
+    log_line_start(&l);
+    l.len = LOG_LINE_MAX - LOG_TIME_LEN + 1;
+    log_line_stamp(&l, 1764921600123456789ull);
+    CHECK("stamp: one that does not fit is left out", l.cut && l.len == LOG_LINE_MAX - LOG_TIME_LEN + 1);
 }
 
 static void test_time(void)
@@ -255,7 +302,7 @@ static bool has(const struct log_line *l, const char *s)
 
 static void test_access_line(void)
 {
-    struct access_context c = {1764921600123456789ull, "192.0.2.1", 50312, "1.2", "unihost.test", 412};
+    struct access_context c = {1764921600123456789ull, "192.0.2.1", 9, 50312, "1.2", "unihost.test", 412};
     struct http_access a = {"GET", 3, "/docs/", 6, false, "curl/8", 6, false, 200, 5120, true};
     struct log_line l;
     access_line_format(&l, &c, &a);
@@ -286,7 +333,7 @@ static void test_access_line(void)
 
 static void test_query_line(void)
 {
-    struct query_context c = {1764921600123456789ull, "2001:db8::1", 41234, false};
+    struct query_context c = {1764921600123456789ull, "2001:db8::1", 11, 41234, false};
     static const uint8_t q[] = {0x12, 0x34, 0x01, 0x00, 0, 1, 0, 0, 0, 0, 0, 0,
                                 3, 'w', 'w', 'w', 7, 'u', 'n', 'i', 'h', 'o', 's', 't', 4, 't', 'e', 's', 't', 0,
                                 0, 28, 0, 1};
@@ -316,6 +363,13 @@ static void test_query_line(void)
     big[at++] = 0, big[at++] = 1, big[at++] = 0, big[at++] = 1;
     query_line_format(&l, &c, big, at, NULL, 0);
     CHECK("query: a long name is cut to its bound and the type still read", has(&l, "\\...\" qtype=A ") && !l.cut);
+    /* Every RCODE a header can carry has a word. */
+    answer[3] = 0x8a;
+    query_line_format(&l, &c, q, sizeof q, answer, sizeof answer);
+    CHECK("query: RCODE 10 by name", has(&l, "rcode=NOTZONE bytes=40"));
+    answer[3] = 0x8f;
+    query_line_format(&l, &c, q, sizeof q, answer, sizeof answer);
+    CHECK("query: RCODE 15 as a number", has(&l, "rcode=RCODE15 bytes=40"));
 }
 
 int main(void)
@@ -323,6 +377,7 @@ int main(void)
     test_escape_each_byte();
     test_escape_bounds();
     test_ring();
+    test_line_words();
     test_time();
     test_syslog();
     test_access_line();
