@@ -8,6 +8,7 @@
  */
 #include "core/dns_service.h"
 
+#include <stddef.h>
 #include <string.h>
 
 #include "core/content.h"
@@ -74,21 +75,51 @@ static void env_tick(void)
     env.unix_time = turn_wallclock_ns() / 1000000000u;
 }
 
+/* What a query line is made from, kept until the log makes it
+ * (log_defer): the query's first bytes, enough for its header and a
+ * question whose name is longer than any valid one (the line reads no
+ * further), and of the answer only its header (for the RCODE) and length. */
+#define QUERY_RECORD_MSG_MAX (DNS_HEADER_SIZE + 512 + 4)
+struct query_record {
+    uint64_t wall_ns;
+    struct stream_peer peer;
+    bool tcp, answered;
+    uint8_t answer_head[DNS_HEADER_SIZE];
+    size_t answer_len;
+    size_t msg_len;
+    uint8_t msg[QUERY_RECORD_MSG_MAX];      /* (kept only as far as msg_len) */
+};
+_Static_assert(sizeof(struct query_record) <= LOG_RECORD_MAX, "a query record is one the log keeps");
+
+static void query_record_line(const void *record, struct log_line *line)
+{
+    const struct query_record *r = record;
+    char who[IPADDR_STRLEN_MAX];
+    struct query_context c = {
+        .wall_ns = r->wall_ns,
+        .client = who,
+        .client_len = tcp_peer_format(&r->peer, who, sizeof who),
+        .port = r->peer.port,
+        .tcp = r->tcp,
+    };
+    query_line_format(line, &c, r->msg, r->msg_len, r->answered ? r->answer_head : NULL, r->answer_len);
+}
+
 /* One query line (--dns-log). */
 static void log_query(const struct stream_peer *from, bool tcp, const uint8_t *msg, size_t len,
                       const uint8_t *answer, size_t answer_len)
 {
-    char who[IPADDR_STRLEN_MAX];
-    struct query_context c = {
-        .wall_ns = turn_wallclock_ns(),
-        .client = who,
-        .client_len = tcp_peer_format(from, who, sizeof who),
-        .port = from->port,
-        .tcp = tcp,
-    };
-    struct log_line line;
-    query_line_format(&line, &c, msg, len, answer, answer_len);
-    log_emit(LOG_QUERY, line.buf, line.len);
+    struct query_record r;
+    r.wall_ns = turn_wallclock_ns();
+    r.peer = *from;
+    r.tcp = tcp;
+    r.answered = answer != NULL;
+    if (answer)
+        memcpy(r.answer_head, answer, answer_len < DNS_HEADER_SIZE ? answer_len : DNS_HEADER_SIZE);
+    r.answer_len = answer_len;
+    r.msg_len = len < sizeof r.msg ? len : sizeof r.msg;
+    memcpy(r.msg, msg, r.msg_len);
+    log_defer(LOG_QUERY, query_record_line, &r, offsetof(struct query_record, msg) + r.msg_len, r.wall_ns);
 }
 
 /* ---- UDP ----------------------------------------------------------------- */

@@ -115,28 +115,91 @@ static void access_begun(void *ctx)
         request_started[slot_of(ctx)] = plat_monotonic_ns();
 }
 
+/*
+ * What an access line is made from, kept until the log makes it
+ * (log_defer): the request's numbers, and its client bytes as far as the
+ * line shows them. Each is kept to one byte past its field's bound in
+ * the line: escaping never shortens, so a field that did not fit still
+ * does not, and is cut in the line just as it would have been from all
+ * of it.
+ */
+#define KEPT(max) ((max) + 1)
+struct access_record {
+    uint64_t wall_ns, duration_us, bytes;
+    struct stream_peer peer;
+    const char *tls;            /* a version's name (static), or NULL */
+    int status;
+    bool complete, has_method, has_sni, has_user_agent, target_cut, user_agent_cut;
+    uint16_t method_len, target_len, user_agent_len, sni_len;
+    char text[KEPT(ACCESS_METHOD_MAX) + KEPT(ACCESS_PATH_MAX) + KEPT(ACCESS_UA_MAX) + KEPT(ACCESS_SNI_MAX)];
+};
+_Static_assert(sizeof(struct access_record) <= LOG_RECORD_MAX, "an access record is one the log keeps");
+
+static void access_record_line(const void *record, struct log_line *line)
+{
+    const struct access_record *r = record;
+    char who[IPADDR_STRLEN_MAX];
+    const char *method = r->text, *target = method + r->method_len, *user_agent = target + r->target_len,
+               *sni = user_agent + r->user_agent_len;
+    char sni_text[KEPT(ACCESS_SNI_MAX) + 1];    /* access_context's is NUL-terminated */
+    memcpy(sni_text, sni, r->sni_len);
+    sni_text[r->sni_len] = '\0';
+    struct access_context c = {
+        .wall_ns = r->wall_ns,
+        .client = who,
+        .client_len = tcp_peer_format(&r->peer, who, sizeof who),
+        .port = r->peer.port,
+        .tls = r->tls,
+        .sni = r->has_sni ? sni_text : NULL,
+        .duration_us = r->duration_us,
+    };
+    struct http_access a = {
+        .method = r->has_method ? method : NULL, .method_len = r->method_len,
+        .target = target, .target_len = r->target_len, .target_cut = r->target_cut,
+        .user_agent = r->has_user_agent ? user_agent : NULL, .user_agent_len = r->user_agent_len,
+        .user_agent_cut = r->user_agent_cut,
+        .status = r->status, .bytes = r->bytes, .complete = r->complete,
+    };
+    access_line_format(line, &c, &a);
+}
+
+/* Appends up to `kept` bytes of in[0..len) to the record's text at *used;
+ * returns how many. */
+static uint16_t keep(struct access_record *r, size_t *used, const char *in, size_t len, size_t kept)
+{
+    size_t n = in ? (len < kept ? len : kept) : 0;
+    memcpy(r->text + *used, in ? in : "", n);
+    *used += n;
+    return (uint16_t)n;
+}
+
 static void access_done(void *ctx, const struct http_access *a)
 {
     const struct http_stream *s = ctx;
     metrics_http_response(s->kind == HTTP_STREAM_TLS, a->status, a->bytes);
     if (!options.access_log)
         return;
-    char who[IPADDR_STRLEN_MAX];
-    size_t who_len = tcp_peer_format(&s->peer, who, sizeof who);
     bool tls = s->kind == HTTP_STREAM_TLS && s->tls && tls_conn_handshake_done(s->tls);
     const char *sni = tls ? tls_conn_server_name(s->tls) : NULL;
-    struct access_context c = {
-        .wall_ns = turn_wallclock_ns(),
-        .client = who,
-        .client_len = who_len,
-        .port = s->peer.port,
-        .tls = tls ? tls_conn_version_name(s->tls) : NULL,
-        .sni = sni && sni[0] ? sni : NULL,
-        .duration_us = (plat_monotonic_ns() - request_started[slot_of(s)]) / 1000u,
-    };
-    struct log_line line;
-    access_line_format(&line, &c, a);
-    log_emit(LOG_ACCESS, line.buf, line.len);
+    struct access_record r;     /* (field by field: an initializer would clear all of text) */
+    r.wall_ns = turn_wallclock_ns();
+    r.duration_us = (plat_monotonic_ns() - request_started[slot_of(s)]) / 1000u;
+    r.bytes = a->bytes;
+    r.peer = s->peer;
+    r.tls = tls ? tls_conn_version_name(s->tls) : NULL;
+    r.status = a->status;
+    r.complete = a->complete;
+    r.has_method = a->method != NULL;
+    r.has_sni = sni && sni[0];
+    r.has_user_agent = a->user_agent != NULL;
+    r.target_cut = a->target_cut;
+    r.user_agent_cut = a->user_agent_cut;
+    size_t used = 0;
+    r.method_len = keep(&r, &used, a->method, a->method_len, KEPT(ACCESS_METHOD_MAX));
+    r.target_len = keep(&r, &used, a->target, a->target_len, KEPT(ACCESS_PATH_MAX));
+    r.user_agent_len = keep(&r, &used, a->user_agent, a->user_agent_len, KEPT(ACCESS_UA_MAX));
+    r.sni_len = keep(&r, &used, r.has_sni ? sni : NULL, r.has_sni ? strlen(sni) : 0, KEPT(ACCESS_SNI_MAX));
+    log_defer(LOG_ACCESS, access_record_line, &r, offsetof(struct access_record, text) + used, r.wall_ns);
 }
 
 /* ---- TLS states --------------------------------------------------------------- */

@@ -50,6 +50,22 @@ void log_line_of(enum log_kind kind, const char *fmt, ...) __attribute__((format
  * at most LOG_LINE_MAX bytes: access_line.h, query_line.h). */
 void log_emit(enum log_kind kind, const char *text, size_t len);
 
+/*
+ * A line made later, with others, from a record of the caller's: what the
+ * access and query lines use, one per request or query. While batching
+ * (log_batching), `record` (len bytes, at most LOG_RECORD_MAX) is kept,
+ * and `format` makes the line from a copy of it when the lines are next
+ * written out (a batch of LOG_DEFER_BATCH, the loop going idle, any other
+ * line, or LOG_FLUSH_WAIT_NS), in the order they came. Made one at a time
+ * between requests, a line's code and tables are out of the CPU's caches
+ * each time: in a batch they stay in, and the line costs the server about
+ * half as much (log.c). wall_ns is when the line is of (for syslog).
+ */
+#define LOG_RECORD_MAX 1024
+#define LOG_DEFER_BATCH 64
+typedef void (*log_format_fn)(const void *record, struct log_line *line);
+void log_defer(enum log_kind kind, log_format_fn format, const void *record, size_t len, uint64_t wall_ns);
+
 /* Lines from now on also go to the syslog ring, for syslog_sink.h. */
 void log_syslog_enable(void);
 
@@ -68,7 +84,8 @@ void log_flush_due(uint64_t now_ns);
 void log_flush_idle(uint64_t now_ns);
 #define LOG_IDLE_GAP_NS 1000000u
 
-/* True while the console ring holds bytes the console did not take yet. */
+/* True while the console ring holds bytes the console did not take yet,
+ * or lines wait to be made (log_defer). */
 bool log_console_pending(void);
 
 /* Writes out what the console ring holds, waiting for the console (at

@@ -95,6 +95,12 @@ code=$(curl_get -A "logs-test/2" "https://$NAME/docs/?tls=1")
 check "HTTPS request answered" "status $code" [ "$code" = 200 ]
 code=$(curl_get -A "logs-test/3" "http://$IP4/no-such-page")
 check "404 answered" "status $code" [ "$code" = 404 ]
+# Fields longer than the line shows: cut at their bounds (256 and 160
+# characters between the quotes, the last four the cut mark \...).
+LONG_PATH=/long-$(printf 'x%.0s' $(seq 600))
+LONG_UA=logs-test/long-$(printf 'u%.0s' $(seq 300))
+code=$(curl_get -A "$LONG_UA" "http://$IP4$LONG_PATH")
+check "a request with a long target and User-Agent answered" "status $code" [ "$code" = 404 ]
 nsx dig +short +time=2 +tries=1 @"$IP4" "$NAME" AAAA > "$UH_TMP/dig.out" 2>&1
 nsx dig +short +tcp +time=2 +tries=1 @"$IP4" "$NAME" A > "$UH_TMP/dig2.out" 2>&1
 
@@ -109,6 +115,12 @@ check "its fields" "$plain" sh -c "echo '$plain' | grep -Eq \
 tls=$(grep '^unihost: access: ' "$UH_LOG" | grep -F 'path="/docs/?tls=1"')
 check "one access line for the HTTPS request, with TLS version and SNI" "$tls" sh -c \
     "[ \"\$(echo '$tls' | grep -c .)\" = 1 ] && echo '$tls' | grep -q 'tls=1.3 sni=\"$NAME\" method=GET .* status=200 .* ua=\"logs-test/2\" complete=yes'"
+long=$(grep '^unihost: access: ' "$UH_LOG" | grep -F 'path="/long-')
+want_path="path=\"$(printf '%s' "$LONG_PATH" | head -c 252)\\...\""
+want_ua="ua=\"$(printf '%s' "$LONG_UA" | head -c 156)\\...\""
+check "the long request's line: target and User-Agent cut at their bounds" "$long" sh -c \
+    "[ \"\$(echo '$long' | grep -c .)\" = 1 ] && echo '$long' | grep -qF '$want_path status=404' &&
+     echo '$long' | grep -qF ' $want_ua complete=yes'"
 nf=$(grep '^unihost: access: ' "$UH_LOG" | grep -F 'path="/no-such-page"')
 check "the 404's line" "$nf" sh -c "echo '$nf' | grep -q 'status=404 .*ua=\"logs-test/3\"'"
 check "a query line per DNS query (UDP and TCP)" "$(grep 'unihost: query:' "$UH_LOG")" sh -c \
