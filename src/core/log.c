@@ -37,9 +37,10 @@ static unsigned long syslog_refused;    /* records the sink gave up on */
  * Lines to be made (log_defer): each a head and the caller's record. The
  * access and query lines were made one by one, each between a request's
  * system calls and the kernel's network path, which leave the line's code
- * and tables cold: a query line took 0.4-0.5 us in the server against
- * 0.08 us in bench/log_cost's loop. Made in batches, --dns-log cost DNS
- * 4.1-4.6% of its CPU at full load instead of 6.3%
+ * and tables cold: --dns-log's own functions took 3.7% of the server's
+ * CPU at full load in a profile, where bench/log_cost's loop, which keeps
+ * them in cache, makes a query line in 0.08 us (about 1%). Made in
+ * batches, --dns-log cost DNS 3.9-4.6% of its CPU at full load, not 6.3%
  * (bench/observability_paired.sh, PAIRED_SATURATE=1). The ring holds a
  * batch of typical records; a large one that does not fit makes the
  * batch's lines at once.

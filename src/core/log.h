@@ -58,8 +58,8 @@ void log_emit(enum log_kind kind, const char *text, size_t len);
  * written out (a batch of LOG_DEFER_BATCH, the loop going idle, any other
  * line, or LOG_FLUSH_WAIT_NS), in the order they came. Made one at a time
  * between requests, a line's code and tables are out of the CPU's caches
- * each time: in a batch they stay in, and the line costs the server about
- * half as much (log.c). wall_ns is when the line is of (for syslog).
+ * each time: in a batch they stay in, and the lines cost the server about
+ * a third less (log.c). wall_ns is when the line is of (for syslog).
  */
 #define LOG_RECORD_MAX 1024
 #define LOG_DEFER_BATCH 64

@@ -30,9 +30,9 @@
  * the timer, and cancel it when a frame comes first, and on a virtual
  * machine each of those is a trap to the hypervisor. Bounding the sleep to
  * 1 ms while lines waited (so that they showed within a millisecond) cost
- * a server answering 25,000 queries a second with --dns-log 7-8% more CPU
- * per query than 10 ms (bench/observability_paired.sh), more than the
- * lines themselves.
+ * a server answering 25,000 queries a second with --dns-log 8-9% more CPU
+ * per query than 10 ms (bench/observability_paired.sh: 12.2% against
+ * 3.0-4.3%), more than the lines themselves.
  */
 #define LOG_BEHIND_MS 10
 #define DROPS_REPORT_MS 10000   /* how often lost log lines are told, if any were lost */
