@@ -76,9 +76,10 @@ static void env_tick(void)
 }
 
 /* What a query line is made from, kept until the log makes it
- * (log_defer): the query's first bytes, enough for its header and a
- * question whose name is longer than any valid one (the line reads no
- * further), and of the answer only its header (for the RCODE) and length. */
+ * (log_defer): the query's first bytes, enough for its header and any
+ * valid question (a name is at most 255 bytes; a bogus one past 512,
+ * kept in part, shows as qname=-), and of the answer only its header
+ * (for the RCODE) and length. */
 #define QUERY_RECORD_MSG_MAX (DNS_HEADER_SIZE + 512 + 4)
 struct query_record {
     uint64_t wall_ns;
