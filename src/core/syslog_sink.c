@@ -5,6 +5,7 @@
 
 #include "core/log.h"
 #include "core/platform.h"
+#include "core/turn_clock.h"
 #include "log/syslog_format.h"
 #include "lwip/etharp.h"
 #include "lwip/ip4.h"
@@ -40,9 +41,11 @@ static bool sent_any;
 static uint32_t rate;
 static uint64_t tokens_milli, refilled_ms;
 
+/* The turn's clock (turn_clock.h): syslog_sink_flush() runs every turn,
+ * and a clock read of its own each time was a cost per request. */
 static uint64_t now_ms(void)
 {
-    return plat_monotonic_ns() / 1000000u;
+    return turn_monotonic_ns() / 1000000u;
 }
 
 /* Is the receiver's (or its gateway's) link-layer address known? */
@@ -107,13 +110,19 @@ static const char *msgid(enum log_kind kind)
 
 void syslog_sink_flush(void)
 {
-    int budget = SYSLOG_PER_TURN;
-    if (pcb && log_syslog_pending() && !next_hop_known()) {
+    /* The budget first: under load the ring always holds lines, and most
+     * turns have no message to send; they then cost no route or ARP
+     * lookup (next_hop_known) either. */
+    if (!pcb || !log_syslog_pending())
+        return;
+    int budget = allowed(SYSLOG_PER_TURN);
+    if (budget == 0)
+        return;
+    if (!next_hop_known()) {
         if (sent_any && now_ms() - last_sent_ms < UNRESOLVED_GAP_MS)
             return;
         budget = 1;
     }
-    budget = allowed(budget);
     for (int sent = 0; pcb && sent < budget && log_syslog_peek(&record); sent++) {
         struct pbuf *p = pbuf_alloc(PBUF_TRANSPORT, SYSLOG_MESSAGE_MAX, PBUF_RAM);
         if (!p)
