@@ -141,16 +141,14 @@ static void access_record_line(const void *record, struct log_line *line)
     char who[IPADDR_STRLEN_MAX];
     const char *method = r->text, *target = method + r->method_len, *user_agent = target + r->target_len,
                *sni = user_agent + r->user_agent_len;
-    char sni_text[KEPT(ACCESS_SNI_MAX) + 1];    /* access_context's is NUL-terminated */
-    memcpy(sni_text, sni, r->sni_len);
-    sni_text[r->sni_len] = '\0';
     struct access_context c = {
         .wall_ns = r->wall_ns,
         .client = who,
         .client_len = tcp_peer_format(&r->peer, who, sizeof who),
         .port = r->peer.port,
         .tls = r->tls,
-        .sni = r->has_sni ? sni_text : NULL,
+        .sni = r->has_sni ? sni : NULL,
+        .sni_len = r->sni_len,
         .duration_us = r->duration_us,
     };
     struct http_access a = {

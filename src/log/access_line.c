@@ -1,8 +1,6 @@
 /* The access log's line: see access_line.h. */
 #include "log/access_line.h"
 
-#include <string.h>
-
 #include "log/log_escape.h"
 
 void access_line_format(struct log_line *l, const struct access_context *ctx, const struct http_access *a)
@@ -16,7 +14,7 @@ void access_line_format(struct log_line *l, const struct access_context *ctx, co
     log_line_putu(l, ctx->port);
     log_line_puts(l, " tls=");
     log_line_puts(l, ctx->tls ? ctx->tls : "-");
-    log_line_quoted(l, "sni", ctx->sni, ctx->sni ? strlen(ctx->sni) : 0, false, ACCESS_SNI_MAX);
+    log_line_quoted(l, "sni", ctx->sni, ctx->sni_len, false, ACCESS_SNI_MAX);
     /* A method is a token, unquoted; a client's unknown one is escaped
      * all the same (the redirect keeps whatever came). */
     log_line_puts(l, " method=");

@@ -42,7 +42,8 @@ struct access_context {
     size_t client_len;          /* of this length */
     uint16_t port;
     const char *tls;            /* "1.2", or NULL for plain HTTP */
-    const char *sni;            /* NUL-terminated, or NULL: none */
+    const char *sni;            /* the name's bytes, or NULL: none, */
+    size_t sni_len;             /* this many */
     uint64_t duration_us;
 };
 

@@ -302,7 +302,7 @@ static bool has(const struct log_line *l, const char *s)
 
 static void test_access_line(void)
 {
-    struct access_context c = {1764921600123456789ull, "192.0.2.1", 9, 50312, "1.2", "unihost.test", 412};
+    struct access_context c = {1764921600123456789ull, "192.0.2.1", 9, 50312, "1.2", "unihost.test", 12, 412};
     struct http_access a = {"GET", 3, "/docs/", 6, false, "curl/8", 6, false, 200, 5120, true};
     struct log_line l;
     access_line_format(&l, &c, &a);
@@ -317,6 +317,7 @@ static void test_access_line(void)
         ua[i] = "\n\x1b[0m unihost: x"[i % 16];
     char sni[] = "a\nb\x1b]0;t\x07.test";
     c.sni = sni;
+    c.sni_len = strlen(sni);
     c.tls = NULL;
     struct http_access h = {"G\nT", 3, path, sizeof path, true, ua, sizeof ua, true, 400, 99, false};
     access_line_format(&l, &c, &h);
@@ -327,6 +328,7 @@ static void test_access_line(void)
           has(&l, "complete=no"));
     struct http_access none = {NULL, 0, "", 0, false, NULL, 0, false, 400, 0, true};
     c.sni = NULL;
+    c.sni_len = 0;
     access_line_format(&l, &c, &none);
     CHECK("access: no method, target, sni or ua", has(&l, "sni=- method=- path=- status=400") && has(&l, "ua=- "));
 }
