@@ -380,6 +380,42 @@ static size_t send_room(const struct tcp_slot *s)
     return room;
 }
 
+/* The size of the segments tcp_write() makes for this connection: the
+ * MSS, or half the largest window the peer has offered when that is less
+ * (lwIP's rule, in tcp_write()). */
+static size_t segment_size(const struct tcp_pcb *pcb)
+{
+    size_t half = pcb->snd_wnd_max / 2;
+    if (half > 0xffff)
+        half = 0xffff;
+    return half > 0 && half < pcb->mss ? half : pcb->mss;
+}
+
+/* N cut back to where a segment ends, when more of the chunk waits for
+ * room: a write that ends mid-segment leaves a short segment, and with
+ * nothing after it yet it goes out alone, one more frame and one more
+ * acknowledgement. With segmentation offload a segment is 64 KiB and the
+ * send buffer 256 KiB, so a 300 kB file went out in six frames where five
+ * do. What is held back waits for the acknowledgement of what is queued,
+ * whose callback (sent) comes back here; with nothing queued nothing would
+ * call back, so then N goes whole. */
+static size_t whole_segments(const struct tcp_slot *s, size_t n)
+{
+    if (queued(s) == 0)
+        return n;
+    size_t seg = segment_size(s->pcb);
+    size_t space = 0;           /* what tcp_write() adds to the last unsent segment first */
+    if (s->pcb->unsent) {
+        const struct tcp_seg *last = s->pcb->unsent;
+        while (last->next)
+            last = last->next;
+        space = last->len < seg ? seg - last->len : 0;
+    }
+    if (n <= space)
+        return n;
+    return space + (n - space) / seg * seg;
+}
+
 /* A connection held back by memory others hold: it may have nothing in
  * flight to call it back, so the next acknowledgement anywhere does. */
 static void starve(struct tcp_slot *s)
@@ -411,6 +447,11 @@ static bool send_output(struct tcp_slot *s, void *engine)
         size_t n = chunk.len < room ? chunk.len : room;
         if (n > 0xffff)
             n = 0xffff;
+        if (n < chunk.len) {
+            n = whole_segments(s, n);
+            if (n == 0)
+                break;          /* a whole segment's room comes with the next acknowledgement */
+        }
         if (!chunk.stable) {
             size_t cap = s->pool->limits.copy_cap;
             size_t mine = cap > s->copied_unacked ? cap - s->copied_unacked : 0;
