@@ -26,6 +26,9 @@
 # where a fixed cost per request weighs more than between paced requests.
 # PAIRED_ROWS picks rows ("http dns"). PAIRED_NOMAKE=1 skips the build.
 # PAIRED_CONSOLE=/dev/null sends both consoles there instead of to files.
+# PAIRED_ENV_ON and PAIRED_ENV_OFF give each side environment variables
+# (NAME=VALUE ...), to compare what the environment switches (for example
+# PAIRED_ENV_OFF=UNIHOST_TAP_URING=0: frames read with readv on that side).
 # PAIRED_ON and PAIRED_OFF replace the two configurations' flags, to
 # measure one part at a time (the access log alone: PAIRED_ON=""; the
 # scraper runs whatever the flags, and only finds a listener with
@@ -93,9 +96,13 @@ start() {
     on)  flags=${PAIRED_ON-"--dns-log --syslog $UNIHOST_HOST4:514 --metrics $UNIHOST_GUEST4:9100"} ;;
     off) flags=${PAIRED_OFF-"--no-access-log"} ;;
     esac
+    case $2 in
+    on)  environment=${PAIRED_ENV_ON-} ;;
+    off) environment=${PAIRED_ENV_OFF-} ;;
+    esac
     : > "$logdir/$1.log"
     # shellcheck disable=SC2086
-    taskset -c "$server_cpu" ip netns exec "$1" "$top/build/unihost" --tap "$(tap_of "$1")" \
+    taskset -c "$server_cpu" ip netns exec "$1" env $environment "$top/build/unihost" --tap "$(tap_of "$1")" \
         --ipv4 "$UNIHOST_GUEST4/24" --blob "$tmp/obs.blob" $flags >> "${PAIRED_CONSOLE:-$logdir/$1.log}" 2>&1 &
     started=$!
 }

@@ -2,9 +2,10 @@
  * The tap's ceiling, for bench/dns.sh: how many UDP queries per second a
  * responder gets through unihost's tap path when answering costs nothing.
  *
- * It runs unihost's own tap code -- src/unix/tap.c (the same open flags,
- * virtio-net header and offload settings, readv and writev) and
- * src/unix/platform_unix.c (poll, the stop signals) are linked in, not
+ * It runs unihost's own tap code -- src/unix/tap.c and tap_ring.c (the
+ * same open flags, virtio-net header and offload settings, frames read
+ * through io_uring or readv as unihost's are, written with writev) and
+ * src/unix/platform_unix.c (the wait, the stop signals) are linked in, not
  * copied -- in the loop of unihost's serve() (src/core/unihost.c): read up
  * to 64 frames, then wait for the tap. Each frame is answered without
  * lwIP and without DNS:

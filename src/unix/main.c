@@ -121,7 +121,7 @@ int main(int argc, char **argv)
         log_line("%s", err);
         return 1;
     }
-    log_line("tap %s attached", cfg.tap);
+    log_line("tap %s attached; frames read with %s", cfg.tap, tap_reads());
     int status = unihost_run(&cfg, blob, blob_size, cfg.blob_path != NULL);
     tap_close();
     return status;

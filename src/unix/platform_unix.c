@@ -90,8 +90,7 @@ void plat_wait(uint64_t deadline_ns)
         uint64_t ms = (deadline_ns - now + 999999u) / 1000000u;
         timeout_ms = ms > 60000 ? 60000 : (int)ms;
     }
-    struct pollfd pfd = {.fd = tap_fd(), .events = POLLIN};
-    (void)poll(&pfd, 1, timeout_ms);   /* EINTR is a spurious return, allowed */
+    tap_wait(timeout_ms);
 }
 
 bool plat_stop_requested(void)

@@ -1,6 +1,8 @@
 /*
  * The tap device: one Ethernet frame per read() and write(), no packet
- * information header (IFF_NO_PI). The MAC is unihost's own, chosen at
+ * information header (IFF_NO_PI). Frames are read through io_uring where
+ * the kernel can (tap_ring.c: every frame waiting for one system call),
+ * else with readv(). The MAC is unihost's own, chosen at
  * random as a locally administered unicast address, so it never collides
  * with the kernel side of the tap.
  *
@@ -17,6 +19,7 @@
 #define _DEFAULT_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <linux/if.h>
 #include <linux/if_tun.h>
 #include <linux/virtio_net.h>
@@ -30,12 +33,14 @@
 #include "net/frame.h"
 #include "core/platform.h"
 #include "unix/tap.h"
+#include "unix/tap_ring.h"
 
 #define TAP_MTU 1500
 
 static int fd = -1;
 static uint8_t mac[6];
 static bool vnet;                   /* frames carry a struct virtio_net_hdr */
+static char ring_why[160];          /* why frames are not read through io_uring */
 
 static int attach(const char *name, short flags)
 {
@@ -80,11 +85,36 @@ int tap_open(const char *name, char *err, size_t err_size)
     }
     plat_random(mac, sizeof mac);
     mac[0] = (uint8_t)((mac[0] & 0xfe) | 0x02);     /* unicast, locally administered */
+    const char *ring = getenv("UNIHOST_TAP_URING");
+    if (ring && strcmp(ring, "0") == 0)
+        snprintf(ring_why, sizeof ring_why, "UNIHOST_TAP_URING=0");
+    else
+        (void)tap_ring_start(fd, vnet ? sizeof(struct virtio_net_hdr) : 0, ring_why, sizeof ring_why);
     return 0;
+}
+
+const char *tap_reads(void)
+{
+    static char text[256];
+    if (tap_ring_active())
+        return "io_uring (one multishot read, many frames a system call)";
+    snprintf(text, sizeof text, "readv, one frame a system call (io_uring: %s)", ring_why);
+    return text;
+}
+
+void tap_wait(int timeout_ms)
+{
+    if (tap_ring_active()) {
+        tap_ring_wait(timeout_ms);
+        return;
+    }
+    struct pollfd pfd = {.fd = fd, .events = POLLIN};
+    (void)poll(&pfd, 1, timeout_ms);   /* EINTR is a spurious return, allowed */
 }
 
 void tap_close(void)
 {
+    tap_ring_stop();
     if (fd >= 0)
         close(fd);
     fd = -1;
@@ -104,6 +134,8 @@ void plat_net_info(struct plat_net_info *info)
 
 long plat_net_read(void *buf, size_t size)
 {
+    if (tap_ring_active())
+        return tap_ring_read(buf, size);
     struct virtio_net_hdr hdr;
     struct iovec iov[2] = {{&hdr, sizeof hdr}, {buf, size}};
     int first = vnet ? 0 : 1;

@@ -10,7 +10,13 @@
 int tap_open(const char *name, char *err, size_t err_size);
 void tap_close(void);
 
-/* The tap's file descriptor, for plat_wait(). */
+/* The tap's file descriptor. */
 int tap_fd(void);
+
+/* How frames are read, for the start-up log. */
+const char *tap_reads(void);
+
+/* Waits at most TIMEOUT_MS for a frame; a signal ends it early. */
+void tap_wait(int timeout_ms);
 
 #endif
