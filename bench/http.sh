@@ -32,6 +32,9 @@
 # input of nginx's loopback and veth is steered to the server's CPU (RPS),
 # so that each server's core takes in its own packets (the client's ACKs),
 # as unihost's does through the tap (HTTP_BENCH_PIN=0: not pinned).
+# These rows run in LOAD_ROUNDS rounds (default 3), the order of the
+# servers reversed every other round, and end with the medians of the
+# rounds' ratios: a server's rate moves by 10-25% between two runs here.
 #
 # Prints, per row and server: requests/s and p99 latency over DURATION
 # seconds, the CPU the server and wrk used (so a reader sees which side was
@@ -215,14 +218,47 @@ load() {    # load SERVER ADDR PATH SERVER_PID: as run(), with http_load
     errors=$(awk '$1 == "requests" && $8 > 0 { print "errors: " $8 }' "$out")
     [ -z "$errors" ] || echo "# $1 $3 (http_load): $errors"
 }
-load_row() {    # load_row NAME PATH
-    load nginx 198.51.100.80 "$2" "$nginx_lo_pid"; lo_rps=$rps
-    line "$1" "nginx, loopback (64 KiB MTU)" "$rps" "$p99" "$server_cpu" "$client_cpu"
-    load nginx-veth 198.51.100.2 "$2" "$nginx_veth_pid"; veth_rps=$rps
-    line "" "nginx, veth (MTU 1500)" "$rps" "$p99" "$server_cpu" "$client_cpu"
-    load unihost "$UNIHOST_GUEST4" "$2" "$uh_pid"
-    line "" "unihost, tap with offload" "$rps" "$p99" "$server_cpu" "$client_cpu" "$(ratio "$rps" "$lo_rps")"
-    line "" "  (unihost with offload / nginx veth)" "" "" "" "" "$(ratio "$rps" "$veth_rps")"
+median() { sort -g | awk '{ v[NR] = $1 } END { printf "%.2f", (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2) }'; }
+range() { sort -g | awk 'NR == 1 { lo = $1 } { hi = $1 } END { printf "%.2f-%.2f", lo, hi }'; }
+# load_row NAME PATH: LOAD_ROUNDS rounds (default 3), the servers in turn,
+# the order reversed every other round: one server's rate moves by 10-25%
+# from one run to the next on a shared machine, so the ratios printed last
+# are the medians of the rounds' ratios, with their range.
+load_row() {
+    : > "$tmp/ratios.lo"
+    : > "$tmp/ratios.veth"
+    _round=1
+    while [ "$_round" -le "${LOAD_ROUNDS:-3}" ]; do
+        if [ $((_round % 2)) -eq 1 ]; then _order="lo veth uh"; else _order="uh veth lo"; fi
+        for _s in $_order; do
+            case $_s in
+            lo)   load nginx 198.51.100.80 "$2" "$nginx_lo_pid"
+                  lo_rps=$rps lo_line="$rps|$p99|$server_cpu|$client_cpu" ;;
+            veth) load nginx-veth 198.51.100.2 "$2" "$nginx_veth_pid"
+                  veth_rps=$rps veth_line="$rps|$p99|$server_cpu|$client_cpu" ;;
+            uh)   load unihost "$UNIHOST_GUEST4" "$2" "$uh_pid"
+                  uh_rps=$rps uh_line="$rps|$p99|$server_cpu|$client_cpu" ;;
+            esac
+        done
+        _name="$1, round $_round"
+        IFS='|' read -r _r _p _sc _cc <<EOL
+$lo_line
+EOL
+        line "$_name" "nginx, loopback (64 KiB MTU)" "$_r" "$_p" "$_sc" "$_cc"
+        IFS='|' read -r _r _p _sc _cc <<EOL
+$veth_line
+EOL
+        line "" "nginx, veth (MTU 1500)" "$_r" "$_p" "$_sc" "$_cc"
+        IFS='|' read -r _r _p _sc _cc <<EOL
+$uh_line
+EOL
+        line "" "unihost, tap with offload" "$_r" "$_p" "$_sc" "$_cc" "$(ratio "$uh_rps" "$lo_rps")"
+        line "" "  (unihost with offload / nginx veth)" "" "" "" "" "$(ratio "$uh_rps" "$veth_rps")"
+        awk -v u="$uh_rps" -v n="$lo_rps" 'BEGIN { if (n > 0) print u / n }' >> "$tmp/ratios.lo"
+        awk -v u="$uh_rps" -v n="$veth_rps" 'BEGIN { if (n > 0) print u / n }' >> "$tmp/ratios.veth"
+        _round=$((_round + 1))
+    done
+    echo "# $1: unihost/nginx loopback, median of ${LOAD_ROUNDS:-3} rounds: $(median < "$tmp/ratios.lo")x (rounds $(range < "$tmp/ratios.lo")); unihost/nginx veth: $(median < "$tmp/ratios.veth")x (rounds $(range < "$tmp/ratios.veth"))"
 }
 # For these rows each server is pinned to the last CPU and http_load to the
 # others (HTTP_BENCH_PIN=0: not pinned), and the input of the loopback and
