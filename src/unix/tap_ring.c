@@ -147,10 +147,12 @@ static long next_completion(uint16_t *bid)
         __atomic_store_n(r.cq_head, head + 1, __ATOMIC_RELEASE);
         if (!(cqe.flags & IORING_CQE_F_MORE))
             r.armed = false;    /* the read has ended: armed again at the next enter */
-        if (cqe.res >= 0 && (cqe.flags & IORING_CQE_F_BUFFER)) {
+        if (cqe.res > 0 && (cqe.flags & IORING_CQE_F_BUFFER)) {
             *bid = (uint16_t)(cqe.flags >> IORING_CQE_BUFFER_SHIFT);
             return (long)cqe.res;
         }
+        if (cqe.flags & IORING_CQE_F_BUFFER)
+            give_back((uint16_t)(cqe.flags >> IORING_CQE_BUFFER_SHIFT));    /* an empty read: its buffer back */
         if (cqe.res < 0 && cqe.res != -ENOBUFS && cqe.res != -EAGAIN && cqe.res != -EINTR &&
             cqe.res != -ECANCELED) {
             r.error = -cqe.res;
