@@ -78,11 +78,11 @@ period_us=${PERIOD_US:-1000}
 rules='
 tap_write    kernel sym~^skb_defer_free_flush$
 other        kernel sym~^(asm_sysvec_|asm_common_interrupt|asm_exc_|sysvec_|common_interrupt$|exc_page_fault$)
-tap_read     kernel sym~^(tun_chr_read_iter|tun_do_read|do_readv|__x64_sys_readv|__x64_sys_read|ksys_read|do_sys_poll|__x64_sys_poll|__x64_sys_ppoll)$
+tap_read     kernel sym~^(tun_chr_read_iter|tun_do_read|do_readv|__x64_sys_readv|__x64_sys_read|ksys_read|do_sys_poll|__x64_sys_poll|__x64_sys_ppoll|__x64_sys_io_uring_enter|__do_sys_io_uring_enter)$
 tap_write    kernel sym~^(tun_chr_write_iter|tun_get_user|do_writev|__x64_sys_writev|__x64_sys_write|ksys_write)$
 inherit      kernel
 inherit      user dso~(libc|ld-linux|vdso)
-tap_read     user sym~^(plat_net_read|plat_wait|tap_fd)$
+tap_read     user sym~^(plat_net_read|plat_wait|tap_wait|tap_ring_read|tap_ring_wait)$
 tap_write    user sym~^(plat_net_write|plat_net_write_pieces|describe_tcp)$
 lwip_input   user sym~^netif_platform_poll$
 lwip_output  user sym~^(linkoutput|output4)$

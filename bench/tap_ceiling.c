@@ -190,7 +190,8 @@ int main(int argc, char **argv)
     while (!plat_stop_requested() && plat_monotonic_ns() < end) {
         int handled = 0;
         while (handled < FRAMES_PER_ROUND) {
-            long n = plat_net_read(frame_in, sizeof frame_in);
+            uint8_t *frame;
+            long n = plat_net_read(frame_in, sizeof frame_in, &frame);
             if (n < 0) {
                 fprintf(stderr, "tap_ceiling: the tap failed\n");
                 return 1;
@@ -198,7 +199,7 @@ int main(int argc, char **argv)
             if (n == 0)
                 break;
             handled++;
-            handle(frame_in, (size_t)n);
+            handle(frame, (size_t)n);
         }
         if (handled == FRAMES_PER_ROUND)
             continue;

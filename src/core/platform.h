@@ -114,12 +114,15 @@ struct plat_net_info {
 void plat_net_info(struct plat_net_info *info);
 
 /*
- * Reads one Ethernet frame into buf (room for `size` bytes, at least MTU +
- * 14). Returns its length; 0 if no frame is pending (never blocks); -1 on a
- * hard error of the interface (the core logs it and stops). A frame larger
- * than `size` is dropped whole and the call returns 0.
+ * Reads one Ethernet frame. Returns its length and points *frame at its
+ * bytes: in buf (room for `size` bytes, at least MTU + 14), or in the
+ * platform's own receive buffer where it has one (the tap's io_uring
+ * buffers), which saves a copy. The bytes stay valid and writable until the
+ * next call. Returns 0 if no frame is pending (never blocks); -1 on a hard
+ * error of the interface (the core logs it and stops). A frame larger than
+ * `size` is dropped whole and the call returns 0.
  */
-long plat_net_read(void *buf, size_t size);
+long plat_net_read(void *buf, size_t size, uint8_t **frame);
 
 /*
  * Sends one Ethernet frame of `len` bytes (14 + at most MTU, or 14 + at most

@@ -222,7 +222,8 @@ int netif_platform_poll(struct netif *netif, int budget)
 {
     int handled = 0;
     while (handled < budget) {
-        long n = plat_net_read(frame_in, sizeof frame_in);
+        uint8_t *frame;
+        long n = plat_net_read(frame_in, sizeof frame_in, &frame);
         if (n < 0)
             return -1;
         if (n == 0)
@@ -230,12 +231,12 @@ int netif_platform_poll(struct netif *netif, int budget)
         handled++;
         if ((size_t)n > FRAME_MAX)
             continue;
-        if (udp_fast_input(netif, frame_in, (size_t)n))
+        if (udp_fast_input(netif, frame, (size_t)n))
             continue;   /* a datagram answered below lwIP (udp_fast.h) */
         struct pbuf *p = pbuf_alloc(PBUF_RAW, (u16_t)n, PBUF_POOL);
         if (!p)
             continue;   /* pool dry: drop, as a NIC would */
-        pbuf_take(p, frame_in, (u16_t)n);
+        pbuf_take(p, frame, (u16_t)n);
         if (netif->input(p, netif) != ERR_OK)
             pbuf_free(p);
         packet_replay_run(netif);

@@ -120,11 +120,6 @@ void tap_close(void)
     fd = -1;
 }
 
-int tap_fd(void)
-{
-    return fd;
-}
-
 void plat_net_info(struct plat_net_info *info)
 {
     memcpy(info->mac, mac, sizeof mac);
@@ -132,10 +127,11 @@ void plat_net_info(struct plat_net_info *info)
     info->tcp_segment_max = vnet ? 65535 : 0;
 }
 
-long plat_net_read(void *buf, size_t size)
+long plat_net_read(void *buf, size_t size, uint8_t **frame)
 {
     if (tap_ring_active())
-        return tap_ring_read(buf, size);
+        return tap_ring_read(frame, size);
+    *frame = buf;
     struct virtio_net_hdr hdr;
     struct iovec iov[2] = {{&hdr, sizeof hdr}, {buf, size}};
     int first = vnet ? 0 : 1;

@@ -10,9 +10,6 @@
 int tap_open(const char *name, char *err, size_t err_size);
 void tap_close(void);
 
-/* The tap's file descriptor. */
-int tap_fd(void);
-
 /* How frames are read, for the start-up log. */
 const char *tap_reads(void);
 

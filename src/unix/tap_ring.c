@@ -56,10 +56,11 @@ static struct {
     /* provided buffers */
     struct io_uring_buf_ring *buffers;
     uint16_t buffers_tail;
+    int lent;                   /* the buffer tap_ring_read() last lent out, or -1 */
     uint8_t *memory;
-    void *sq_map, *cq_map, *sqe_map;
-    size_t sq_map_size, cq_map_size, sqe_map_size, buffers_size, memory_size;
-} r = {.fd = -1};
+    void *rings_map, *sqe_map;      /* both queues' rings: one mapping (IORING_FEAT_SINGLE_MMAP) */
+    size_t rings_map_size, sqe_map_size, buffers_size, memory_size;
+} r = {.fd = -1, .lent = -1};
 
 static int setup(unsigned entries, struct io_uring_params *p)
 {
@@ -105,15 +106,13 @@ static void unmap_all(void)
 {
     if (r.sqe_map && r.sqe_map != MAP_FAILED)
         munmap(r.sqe_map, r.sqe_map_size);
-    if (r.cq_map && r.cq_map != MAP_FAILED && r.cq_map != r.sq_map)
-        munmap(r.cq_map, r.cq_map_size);
-    if (r.sq_map && r.sq_map != MAP_FAILED)
-        munmap(r.sq_map, r.sq_map_size);
+    if (r.rings_map && r.rings_map != MAP_FAILED)
+        munmap(r.rings_map, r.rings_map_size);
     if (r.buffers && (void *)r.buffers != MAP_FAILED)
         munmap(r.buffers, r.buffers_size);
     if (r.memory && (void *)r.memory != MAP_FAILED)
         munmap(r.memory, r.memory_size);
-    r.sqe_map = r.cq_map = r.sq_map = NULL;
+    r.sqe_map = r.rings_map = NULL;
     r.buffers = NULL;
     r.memory = NULL;
 }
@@ -132,6 +131,13 @@ static bool give_up(char *why, size_t why_size, const char *what, int error)
     snprintf(why, why_size, "%s: %s", what, strerror(error));
     tap_ring_stop();
     return false;
+}
+
+/* The read's errors that only mean "nothing now": out of buffers (they come
+ * back as frames are taken), nothing to read, a signal, a cancel. */
+static bool read_error_passes(int res)
+{
+    return res == -ENOBUFS || res == -EAGAIN || res == -EINTR || res == -ECANCELED;
 }
 
 /* Takes the completions the kernel has posted: returns the next frame's
@@ -153,8 +159,7 @@ static long next_completion(uint16_t *bid)
         }
         if (cqe.flags & IORING_CQE_F_BUFFER)
             give_back((uint16_t)(cqe.flags >> IORING_CQE_BUFFER_SHIFT));    /* an empty read: its buffer back */
-        if (cqe.res < 0 && cqe.res != -ENOBUFS && cqe.res != -EAGAIN && cqe.res != -EINTR &&
-            cqe.res != -ECANCELED) {
+        if (cqe.res < 0 && !read_error_passes(cqe.res)) {
             r.error = -cqe.res;
             return -1;
         }
@@ -197,19 +202,18 @@ bool tap_ring_start(int tap, size_t header, char *why, size_t why_size)
         return give_up(why, why_size, "io_uring", ENOTSUP);
     r.tap = tap;
     r.header = header;
-    r.sq_map_size = p.sq_off.array + p.sq_entries * sizeof(unsigned);
-    r.cq_map_size = p.cq_off.cqes + p.cq_entries * sizeof(struct io_uring_cqe);
-    if (r.cq_map_size > r.sq_map_size)
-        r.sq_map_size = r.cq_map_size;
-    r.sq_map = mmap(NULL, r.sq_map_size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE, r.fd, IORING_OFF_SQ_RING);
-    if (r.sq_map == MAP_FAILED)
+    size_t sq_size = p.sq_off.array + p.sq_entries * sizeof(unsigned);
+    size_t cq_size = p.cq_off.cqes + p.cq_entries * sizeof(struct io_uring_cqe);
+    r.rings_map_size = sq_size > cq_size ? sq_size : cq_size;
+    r.rings_map = mmap(NULL, r.rings_map_size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE, r.fd,
+                       IORING_OFF_SQ_RING);
+    if (r.rings_map == MAP_FAILED)
         return give_up(why, why_size, "mmap of the rings", errno);
-    r.cq_map = r.sq_map;
     r.sqe_map_size = p.sq_entries * sizeof(struct io_uring_sqe);
     r.sqe_map = mmap(NULL, r.sqe_map_size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE, r.fd, IORING_OFF_SQES);
     if (r.sqe_map == MAP_FAILED)
         return give_up(why, why_size, "mmap of the submission entries", errno);
-    uint8_t *sq = r.sq_map, *cq = r.cq_map;
+    uint8_t *sq = r.rings_map, *cq = r.rings_map;
     r.sq_tail = (unsigned *)(sq + p.sq_off.tail);
     r.sq_mask = *(unsigned *)(sq + p.sq_off.ring_mask);
     r.sq_array = (unsigned *)(sq + p.sq_off.array);
@@ -233,6 +237,7 @@ bool tap_ring_start(int tap, size_t header, char *why, size_t why_size)
     if (syscall(__NR_io_uring_register, r.fd, IORING_REGISTER_PBUF_RING, &reg, 1) < 0)
         return give_up(why, why_size, "registering the buffers", errno);
     r.buffers_tail = 0;
+    r.lent = -1;
     for (uint16_t i = 0; i < BUFFERS; i++)
         give_back(i);
 
@@ -244,7 +249,7 @@ bool tap_ring_start(int tap, size_t header, char *why, size_t why_size)
     unsigned tail = __atomic_load_n(r.cq_tail, __ATOMIC_ACQUIRE);
     if (head != tail) {
         const struct io_uring_cqe *cqe = &r.cqes[head & r.cq_mask];
-        if (cqe->res < 0 && !(cqe->flags & IORING_CQE_F_MORE) && cqe->res != -ENOBUFS && cqe->res != -EAGAIN)
+        if (cqe->res < 0 && !(cqe->flags & IORING_CQE_F_MORE) && !read_error_passes(cqe->res))
             return give_up(why, why_size, "multishot read", -cqe->res);
     }
     return true;
@@ -255,21 +260,25 @@ bool tap_ring_active(void)
     return r.fd >= 0;
 }
 
-long tap_ring_read(void *buf, size_t size)
+long tap_ring_read(uint8_t **frame, size_t size)
 {
+    if (r.lent >= 0)
+        give_back((uint16_t)r.lent);
+    r.lent = -1;
     for (int pass = 0; pass < 2; pass++) {
         uint16_t bid;
         long n;
         while ((n = next_completion(&bid)) > 0) {
-            const uint8_t *frame = r.memory + (size_t)bid * BUFFER_SIZE;
             long len = n > (long)r.header ? n - (long)r.header : 0;
             if ((size_t)len > size)
                 len = 0;        /* cannot be (the kernel side offloads nothing to us): dropped */
-            if (len > 0)
-                memcpy(buf, frame + r.header, (size_t)len);
-            give_back(bid);
-            if (len > 0)
-                return len;
+            if (len == 0) {
+                give_back(bid);
+                continue;
+            }
+            r.lent = bid;
+            *frame = r.memory + (size_t)bid * BUFFER_SIZE + r.header;
+            return len;
         }
         if (n < 0) {
             errno = r.error;

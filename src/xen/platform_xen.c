@@ -242,8 +242,9 @@ void plat_net_info(struct plat_net_info *info)
     info->tcp_segment_max = 0;     /* netfront here offers no segmentation offload */
 }
 
-long plat_net_read(void *buf, size_t size)
+long plat_net_read(void *buf, size_t size, uint8_t **frame)
 {
+    *frame = buf;               /* netfront's pages go back on the ring at once: copied out */
     /* A backend that went away is not a hard error: it may come back, and
      * netfront reconnects; meanwhile there is simply nothing to read. */
     long n = netfront_receive(&net, buf, size);
