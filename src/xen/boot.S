@@ -5,11 +5,13 @@
  * tables and the stack), identity-map the first 4 GiB with 2 MiB pages (the
  * image, the heap, and Xen's special pages just under 4 GiB: console and
  * xenstore rings), enable PAE, SSE and long mode, and call
- * xen_c_entry(start_info) on a 64 KiB stack.
+ * xen_c_entry(start_info) on a BOOT_STACK_SIZE stack. Below the stack is a
+ * page that stack.c unmaps, so that running off the stack's end faults
+ * instead of writing over what lies below.
  *
- * No IDT is installed: the guest takes no interrupts (it waits with
- * SCHEDOP_poll), and an exception is a triple fault, which Xen turns into a
- * crash of the domain and QEMU -no-reboot into an exit.
+ * The IDT (exceptions.c) and the TSS with the fault handlers' own stacks
+ * (stack.c) come in C. The guest takes no interrupts (it waits with
+ * SCHEDOP_poll).
  */
 #include <xen/elfnote.h>
 
@@ -25,6 +27,7 @@
 #define PTE_PRESENT_RW 0x003
 #define PTE_LARGE   0x080
 #define GIB_MAPPED  4
+#define BOOT_STACK_SIZE (64 * 1024)
 
 /* The ELF note that makes this a PVH kernel: the 32-bit entry address. */
     .section .note.Xen, "a", @note
@@ -129,10 +132,14 @@ boot_pml4:
     .skip 4096
 boot_pdpt:
     .skip 4096
+    .globl boot_pd
 boot_pd:
     .skip 4096 * GIB_MAPPED
+    .globl boot_stack_guard, boot_stack, boot_stack_top
+boot_stack_guard:
+    .skip 4096
 boot_stack:
-    .skip 65536
+    .skip BOOT_STACK_SIZE
 boot_stack_top:
 
     .section .note.GNU-stack, "", @progbits

@@ -18,6 +18,7 @@
 #include "xen/platform_xen.h"
 #include "xen/shared_info.h"
 #include "xen/shutdown.h"
+#include "xen/stack.h"
 #include "core/unihost.h"
 
 #define MAX_WORDS 32
@@ -31,6 +32,10 @@ extern const char unihost_manage_key[], unihost_manage_key_end[];
 /* The ACME CA's roots and the account key (acme_embed.S); empty for none. */
 extern const char unihost_acme_ca[], unihost_acme_ca_end[];
 extern const char unihost_acme_account_key[], unihost_acme_account_key_end[];
+
+/* A test image's hook (tests/xen/stack_overflow.c), shown the command line
+ * before the core parses it; an image made to serve has none. */
+void xen_test_hook(const char *cmdline) __attribute__((weak));
 
 static bool on_xen;
 static char cmdline[CMDLINE_MAX];
@@ -120,6 +125,7 @@ _Noreturn void xen_c_entry(const struct hvm_start_info *si);
 _Noreturn void xen_c_entry(const struct hvm_start_info *si)
 {
     xen_exceptions_init();
+    xen_stack_init();
     xen_console_printf("unihost: PVH entry reached C");
     if (si->magic != XEN_HVM_START_MAGIC_VALUE)
         xen_shutdown_with_reason(XEN_EXIT_CRASH, "bad hvm_start_info magic: not a PVH boot");
@@ -140,6 +146,8 @@ _Noreturn void xen_c_entry(const struct hvm_start_info *si)
     uint32_t v = xen_version();
     xen_console_printf("unihost: on Xen %u.%u, console %s", v >> 16, v & 0xffff,
                        ring ? "ring" : "debug port only");
+    if (xen_test_hook)
+        xen_test_hook(cmdline);
     size_t free_bytes = memory_init(si);
     if (free_bytes == 0)
         xen_shutdown_with_reason(XEN_EXIT_CRASH, "no usable RAM in the PVH memory map");

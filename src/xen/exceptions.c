@@ -4,7 +4,11 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "xen/hypercall.h"
 #include "xen/shutdown.h"
+#include "xen/stack.h"
+#include "xen/xen_abi.h"
+#include <xen/sched.h>
 
 struct idt_gate {
     uint16_t offset_low;
@@ -38,6 +42,12 @@ void xen_exceptions_init(void)
     __asm__ volatile("lidt %0" ::"m"(descriptor));
 }
 
+void xen_exceptions_use_stack(unsigned vector, unsigned ist)
+{
+    if (vector < 32)
+        idt[vector].ist = (uint8_t)ist;
+}
+
 static const char *const names[32] = {
     [0] = "divide error",   [1] = "debug",          [2] = "NMI",
     [3] = "breakpoint",     [4] = "overflow",       [5] = "bound range",
@@ -51,11 +61,26 @@ _Noreturn void xen_exception(uint64_t vector, uint64_t error, uint64_t rip);
 
 _Noreturn void xen_exception(uint64_t vector, uint64_t error, uint64_t rip)
 {
+    /* A fault while reporting one: the report cannot be trusted to finish,
+     * and a fault on a TSS stack would start again at its top, forever. */
+    static volatile int reporting;
+    if (reporting++) {
+        struct sched_shutdown s = {.reason = SHUTDOWN_crash};
+        for (;;)
+            xen_sched_op(SCHEDOP_shutdown, &s);
+    }
     uint64_t cr2;
     __asm__ volatile("mov %%cr2, %0" : "=r"(cr2));
     char reason[160];
     const char *name = vector < 32 && names[vector] ? names[vector] : "reserved";
-    if (vector == 14)
+    /* Running off the stack's end faults in the guard page: a page fault
+     * whose own frame fits, or a double fault when pushing it faults too. */
+    if ((vector == 14 || vector == 8) && xen_stack_in_guard(cr2))
+        snprintf(reason, sizeof reason,
+                 "stack overflow: a call went past the %zu KiB stack into its guard page "
+                 "(address %#lx, rip %#lx)",
+                 xen_stack_size() / 1024, (unsigned long)cr2, (unsigned long)rip);
+    else if (vector == 14)
         snprintf(reason, sizeof reason, "CPU exception %lu (%s) at rip %#lx, address %#lx, error %#lx",
                  (unsigned long)vector, name, (unsigned long)rip, (unsigned long)cr2,
                  (unsigned long)error);

@@ -7,4 +7,8 @@
  * none (it waits with SCHEDOP_poll). */
 void xen_exceptions_init(void);
 
+/* Has the CPU switch to the TSS's stack `ist` (1-7) for `vector`: the
+ * faults a stack overflow causes cannot run on the stack that overflowed. */
+void xen_exceptions_use_stack(unsigned vector, unsigned ist);
+
 #endif

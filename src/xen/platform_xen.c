@@ -18,6 +18,7 @@
 #include "xen/netfront.h"
 #include "xen/platform_xen.h"
 #include "xen/shutdown.h"
+#include "xen/stack.h"
 #include "xen/time.h"
 #include "xen/xenstore.h"
 #include <xen/hvm/params.h>
@@ -177,6 +178,7 @@ uint64_t plat_wallclock_ns(void)
 
 void plat_wait(uint64_t deadline_ns)
 {
+    xen_stack_check(xen_system_time_ns());
     for (;;) {
         /* Take every pending bit first (a bit left set would make the poll
          * below return at once, forever), then act on what they said. */

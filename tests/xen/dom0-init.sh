@@ -43,6 +43,9 @@ console_log=/var/log/xen/console/guest-$guest.log
 pass() { echo "XENTEST PASS $1"; }
 fail() { echo "XENTEST FAIL $1: $2"; }
 info() { echo "XENTEST INFO $*"; }
+# Xen's log from the first line about a guest on: the guest's own lines
+# (dN) and what Xen says of it, such as the register dump of a crash.
+guest_dmesg() { xl dmesg 2>/dev/null | awk '/\(d[1-9]|d[1-9]v[0-9]/ { on = 1 } on' | grep -v 'HVM[0-9]* restore:\|HVM d[0-9]*v*[0-9]* save:' | tail -n "$1"; }
 stamp() { echo "xentest: [dom0 uptime $(cut -d' ' -f1 /proc/uptime) s] $*"; }
 now() { date +%s.%N; }
 elapsed() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.2f", b - a }'; }
@@ -377,7 +380,7 @@ stamp "checks done"
 echo "----- guest console ($console_log) -----"
 cat "$console_log" 2>/dev/null || echo "(no console log)"
 echo "----- guest lines in xl dmesg -----"
-xl dmesg 2>/dev/null | grep '(d[1-9]' | tail -n 50
+guest_dmesg 90
 echo "----- end of guest output -----"
 
 if $created; then
@@ -398,6 +401,7 @@ if ! [ -s $T/fixture.xen ]; then
 elif ! guest_running; then
     sed -e "s|^kernel = .*|kernel = \"$T/fixture.xen\"|" /run/guest.cfg > /run/fixture.cfg
     stamp "xl create (fixture guest)"
+    fixture_from=$(wc -l < "$console_log" 2>/dev/null || echo 0)
     if out=$(xl create /run/fixture.cfg 2>&1); then
         pass "xl-create fixture guest"
         deadline=$(( $(date +%s) + dns_timeout ))
@@ -413,6 +417,11 @@ elif ! guest_running; then
             pass "dns many.bulk.test TXT over TCP: all $want records in one answer of $size bytes (over the 32 KiB send buffer)"
         else
             fail "dns many.bulk.test TXT over TCP" "$got of $want records, message size '${size}'; dig: $(tail -n 3 /tmp/many | tr '\n' ' ')"
+            echo "----- guest console (fixture guest; running: $(guest_running && echo yes || echo no)) -----"
+            tail -n +"$((fixture_from + 1))" "$console_log" 2>/dev/null | tail -n 40 || echo "(no console log)"
+            echo "----- guest lines in xl dmesg -----"
+            guest_dmesg 90
+            echo "----- end of guest output -----"
         fi
         run "xl-destroy fixture guest" xl destroy "$guest" || true
     else
@@ -420,6 +429,34 @@ elif ! guest_running; then
     fi
 else
     fail "fixture guest" "the first guest is still running"
+fi
+
+# ---- the stack's guard page ------------------------------------------------------------
+# The fixture guest links a test hook (tests/xen/stack_overflow.c) that, asked
+# on the command line, calls deeper until the stack runs out. The page below
+# the stack is unmapped and the page fault runs on a stack of its own: the
+# guest must stop with a line that says so, not write over what lies below.
+if [ -s $T/fixture.xen ] && ! guest_running; then
+    sed -e "s|^kernel = .*|kernel = \"$T/fixture.xen\"|" \
+        -e 's|^cmdline = "\(.*\)"$|cmdline = "\1 xentest-overflow-stack"|' /run/guest.cfg > /run/overflow.cfg
+    overflow_from=$(wc -l < "$console_log" 2>/dev/null || echo 0)
+    stamp "xl create (a guest that runs off its stack's end)"
+    if out=$(xl create /run/overflow.cfg 2>&1); then
+        deadline=$(( $(date +%s) + 60 ))
+        while [ "$(date +%s)" -lt "$deadline" ] && guest_running; do sleep 0.5; done
+        line=$({ tail -n +"$((overflow_from + 1))" "$console_log" 2>/dev/null; xl dmesg 2>/dev/null; } |
+               grep -m 1 'halting: stack overflow')
+        if guest_running; then
+            fail "stack overflow" "the guest still runs 60 s after it was told to run off its stack"
+            xl destroy "$guest" || true
+        elif [ -z "$line" ]; then
+            fail "stack overflow" "the guest stopped without saying why; its last lines: $({ tail -n +"$((overflow_from + 1))" "$console_log" 2>/dev/null; guest_dmesg 20; } | tail -n 12 | tr '\n' ' ')"
+        else
+            pass "a guest that runs off its stack's end stops, saying so (${line#*halting: })"
+        fi
+    else
+        fail "stack overflow: xl create" "$(echo "$out" | tail -n 5 | tr '\n' ' ')"
+    fi
 fi
 
 # ---- ACME: the guest gets its certificate from Pebble in dom0 ------------------------------
@@ -585,11 +622,22 @@ JSON
         tail -n +"$((first_from + 1))" "$console_log" 2>/dev/null || echo "(no console log)"
         echo "----- Pebble's log, last lines -----"
         tail -n 30 /tmp/pebble.log
+        echo "----- guest lines in xl dmesg -----"
+        guest_dmesg 90
         echo "----- end of guest output -----"
         if guest_running; then run "acme: xl destroy" xl destroy "$guest" || true; fi
     else
         fail "acme: Pebble starts in dom0" "no directory at https://192.0.2.1:14000/dir within 120 s"
     fi
     acme_stop
+fi
+
+# Every guest of this run logs its stack's deepest use once it passes half
+# (stack.c): the stack is 64 KiB and the deepest call measured about 12 KiB,
+# so a line here means some path grew a lot deeper than it was.
+if stack_lines=$(grep 'unihost: stack: ' "$console_log" 2>/dev/null); then
+    fail "every guest used less than half its stack" "$(echo "$stack_lines" | sort -u | tr '\n' ' ')"
+else
+    pass "every guest used less than half its stack (no 'unihost: stack:' line)"
 fi
 finish
