@@ -128,6 +128,7 @@ boot_gdt_descriptor:
 
     .section .bss.boot, "aw", @nobits
     .balign 4096
+    .globl boot_pml4
 boot_pml4:
     .skip 4096
 boot_pdpt:
@@ -135,6 +136,8 @@ boot_pdpt:
     .globl boot_pd
 boot_pd:
     .skip 4096 * GIB_MAPPED
+    .globl boot_pd_end
+boot_pd_end:
     .globl boot_stack_guard, boot_stack, boot_stack_top
 boot_stack_guard:
     .skip 4096

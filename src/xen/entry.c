@@ -14,6 +14,7 @@
 #include "xen/exceptions.h"
 #include "xen/hypercall.h"
 #include "xen/memory.h"
+#include "xen/page_tables.h"
 #include "core/platform.h"
 #include "xen/platform_xen.h"
 #include "xen/shared_info.h"
@@ -33,7 +34,7 @@ extern const char unihost_manage_key[], unihost_manage_key_end[];
 extern const char unihost_acme_ca[], unihost_acme_ca_end[];
 extern const char unihost_acme_account_key[], unihost_acme_account_key_end[];
 
-/* A test image's hook (tests/xen/stack_overflow.c), shown the command line
+/* A test image's hook (tests/xen/fault_hooks.c), shown the command line
  * before the core parses it; an image made to serve has none. */
 void xen_test_hook(const char *cmdline) __attribute__((weak));
 
@@ -125,7 +126,8 @@ _Noreturn void xen_c_entry(const struct hvm_start_info *si);
 _Noreturn void xen_c_entry(const struct hvm_start_info *si)
 {
     xen_exceptions_init();
-    xen_stack_init();
+    bool guarded = xen_stack_init();
+    bool protected = guarded && xen_page_tables_protect();
     xen_console_printf("unihost: PVH entry reached C");
     if (si->magic != XEN_HVM_START_MAGIC_VALUE)
         xen_shutdown_with_reason(XEN_EXIT_CRASH, "bad hvm_start_info magic: not a PVH boot");
@@ -146,6 +148,10 @@ _Noreturn void xen_c_entry(const struct hvm_start_info *si)
     uint32_t v = xen_version();
     xen_console_printf("unihost: on Xen %u.%u, console %s", v >> 16, v & 0xffff,
                        ring ? "ring" : "debug port only");
+    if (!protected)
+        xen_console_printf("unihost: memory: out of page tables: %s", guarded
+                           ? "code, read-only data and tables stay writable"
+                           : "the stack has no guard page, and code and tables stay writable");
     if (xen_test_hook)
         xen_test_hook(cmdline);
     size_t free_bytes = memory_init(si);

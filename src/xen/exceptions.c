@@ -3,8 +3,11 @@
 
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 
+#include "xen/console.h"
 #include "xen/hypercall.h"
+#include "xen/page_tables.h"
 #include "xen/shutdown.h"
 #include "xen/stack.h"
 #include "xen/xen_abi.h"
@@ -21,7 +24,7 @@ struct idt_gate {
 } __attribute__((packed));
 
 extern const uint64_t xen_exception_stubs[32];
-static struct idt_gate idt[32] __attribute__((aligned(16)));
+static struct idt_gate idt[32] __attribute__((aligned(16))) XEN_DESCRIPTOR_TABLE;
 
 void xen_exceptions_init(void)
 {
@@ -65,6 +68,8 @@ _Noreturn void xen_exception(uint64_t vector, uint64_t error, uint64_t rip)
      * and a fault on a TSS stack would start again at its top, forever. */
     static volatile int reporting;
     if (reporting++) {
+        static const char again[] = "unihost: another fault while reporting one; stopping\n";
+        xen_debug_port_write(again, sizeof again - 1);
         struct sched_shutdown s = {.reason = SHUTDOWN_crash};
         for (;;)
             xen_sched_op(SCHEDOP_shutdown, &s);
@@ -87,5 +92,11 @@ _Noreturn void xen_exception(uint64_t vector, uint64_t error, uint64_t rip)
     else
         snprintf(reason, sizeof reason, "CPU exception %lu (%s) at rip %#lx, error %#lx",
                  (unsigned long)vector, name, (unsigned long)rip, (unsigned long)error);
+    /* In Xen's log at once: the halt below first writes out the lines the
+     * log still holds, which may fault again if the fault left memory bad. */
+    static const char prefix[] = "unihost: fault: ";
+    xen_debug_port_write(prefix, sizeof prefix - 1);
+    xen_debug_port_write(reason, strlen(reason));
+    xen_debug_port_write("\n", 1);
     xen_shutdown_with_reason(XEN_EXIT_CRASH, reason);
 }

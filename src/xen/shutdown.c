@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "core/log.h"
 #include "xen/console.h"
 #include "xen/hypercall.h"
 #include "xen/platform_xen.h"
@@ -30,6 +31,14 @@ _Noreturn void xen_emulator_poweroff(void)
 
 _Noreturn void xen_shutdown_with_reason(enum xen_exit_kind kind, const char *reason)
 {
+    /* The lines the log batches (log.h) before the reason: they say what
+     * the guest was doing when it stopped. Once only: a halt while
+     * flushing goes straight on. */
+    static bool flushing;
+    if (!flushing) {
+        flushing = true;
+        log_flush();
+    }
     static const char prefix[] = "unihost: halting: ";
     xen_console_write(prefix, sizeof prefix - 1);
     xen_console_write(reason, strlen(reason));

@@ -10,8 +10,9 @@
 
 /* Unmaps the guard page, loads a TSS whose IST gives the double fault and
  * the page fault stacks of their own (exceptions.c points them there), and
- * paints the stack below the caller. Called once, first thing in C. */
-void xen_stack_init(void);
+ * paints the stack below the caller. Called once, first thing in C, after
+ * the IDT; false if the guard page could not be unmapped. */
+bool xen_stack_init(void);
 
 /* The stack's size, and how much of it the deepest call so far used. */
 size_t xen_stack_size(void);

@@ -46,6 +46,18 @@ info() { echo "XENTEST INFO $*"; }
 # Xen's log from the first line about a guest on: the guest's own lines
 # (dN) and what Xen says of it, such as the register dump of a crash.
 guest_dmesg() { xl dmesg 2>/dev/null | awk '/\(d[1-9]|d[1-9]v[0-9]/ { on = 1 } on' | grep -v 'HVM[0-9]* restore:\|HVM d[0-9]*v*[0-9]* save:' | tail -n "$1"; }
+# Xen's log from here on is about the next guest: what came before is kept
+# in /tmp/xen-dmesg.log, and guest_dmesg and stop_reason see only the new.
+xen_log_mark() { xl dmesg -c >> /tmp/xen-dmesg.log 2>&1; }
+# Why a guest stopped, for a failure's one line (CI keeps the end of a run):
+# its own last words (CONSOLE, then Xen's log), or what Xen said of it.
+stop_reason() {     # stop_reason CONSOLE_TEXT
+    _why=$({ echo "$1"; xl dmesg 2>/dev/null; } | grep -m 1 'halting: ')
+    [ -z "$_why" ] && _why=$(xl dmesg 2>/dev/null | grep -m 1 'unihost: fault: \|unihost: another fault')
+    [ -z "$_why" ] && _why=$(xl dmesg 2>/dev/null | grep -E 'd[1-9][0-9]*v[0-9]|[Cc]rash|[Tt]riple' |
+                             grep -v 'save:\|restore:' | tail -n 3 | tr '\n' ' ')
+    [ -n "$_why" ] && echo "; ${_why#*unihost: }"
+}
 stamp() { echo "xentest: [dom0 uptime $(cut -d' ' -f1 /proc/uptime) s] $*"; }
 now() { date +%s.%N; }
 elapsed() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.2f", b - a }'; }
@@ -126,6 +138,7 @@ info "guest: $(wc -c < $T/guest.xen) bytes, memory $memory MiB, cmdline: $(cat $
 created=false
 stamp "xl create"
 t0=$(now)
+xen_log_mark
 if out=$(xl create /run/guest.cfg 2>&1); then
     info "xl create returned after $(elapsed "$t0") s"
     pass "xl-create"
@@ -387,7 +400,7 @@ if $created; then
     if guest_running; then
         run "xl-destroy" xl destroy "$guest"
     else
-        info "the guest was no longer running at teardown"
+        info "the guest was no longer running at teardown$(stop_reason "$(cat "$console_log" 2>/dev/null)")"
         pass "xl-destroy"
     fi
     guest_running && fail "guest-gone" "the guest still exists after xl destroy" || pass "guest-gone"
@@ -402,6 +415,7 @@ elif ! guest_running; then
     sed -e "s|^kernel = .*|kernel = \"$T/fixture.xen\"|" /run/guest.cfg > /run/fixture.cfg
     stamp "xl create (fixture guest)"
     fixture_from=$(wc -l < "$console_log" 2>/dev/null || echo 0)
+    xen_log_mark
     if out=$(xl create /run/fixture.cfg 2>&1); then
         pass "xl-create fixture guest"
         deadline=$(( $(date +%s) + dns_timeout ))
@@ -416,7 +430,7 @@ elif ! guest_running; then
         if [ "$got" = "$want" ] && [ "${size:-0}" -gt 32768 ]; then
             pass "dns many.bulk.test TXT over TCP: all $want records in one answer of $size bytes (over the 32 KiB send buffer)"
         else
-            fail "dns many.bulk.test TXT over TCP" "$got of $want records, message size '${size}'; dig: $(tail -n 3 /tmp/many | tr '\n' ' ')"
+            fail "dns many.bulk.test TXT over TCP" "$got of $want records, message size '${size}'; dig: $(tail -n 3 /tmp/many | tr '\n' ' ')$(guest_running || stop_reason "$(tail -n +"$((fixture_from + 1))" "$console_log" 2>/dev/null)")"
             echo "----- guest console (fixture guest; running: $(guest_running && echo yes || echo no)) -----"
             tail -n +"$((fixture_from + 1))" "$console_log" 2>/dev/null | tail -n 40 || echo "(no console log)"
             echo "----- guest lines in xl dmesg -----"
@@ -431,32 +445,40 @@ else
     fail "fixture guest" "the first guest is still running"
 fi
 
-# ---- the stack's guard page ------------------------------------------------------------
-# The fixture guest links a test hook (tests/xen/stack_overflow.c) that, asked
-# on the command line, calls deeper until the stack runs out. The page below
-# the stack is unmapped and the page fault runs on a stack of its own: the
-# guest must stop with a line that says so, not write over what lies below.
-if [ -s $T/fixture.xen ] && ! guest_running; then
+# ---- memory bugs stop the guest with a line that says so ------------------------------
+# The fixture guest links test hooks (tests/xen/fault_hooks.c) that, asked on
+# the command line, do what a memory bug would: run off the stack's end (the
+# page below it is unmapped, and the page fault runs on a stack of its own),
+# or write to the code (mapped read-only, with the page tables and the
+# descriptor tables). Each must stop the guest with a line that names it,
+# not write over what it hit and die without a word.
+fault_guest() {     # fault_guest WORD EXPECTED_LINE_PART NAME
     sed -e "s|^kernel = .*|kernel = \"$T/fixture.xen\"|" \
-        -e 's|^cmdline = "\(.*\)"$|cmdline = "\1 xentest-overflow-stack"|' /run/guest.cfg > /run/overflow.cfg
-    overflow_from=$(wc -l < "$console_log" 2>/dev/null || echo 0)
-    stamp "xl create (a guest that runs off its stack's end)"
-    if out=$(xl create /run/overflow.cfg 2>&1); then
-        deadline=$(( $(date +%s) + 60 ))
-        while [ "$(date +%s)" -lt "$deadline" ] && guest_running; do sleep 0.5; done
-        line=$({ tail -n +"$((overflow_from + 1))" "$console_log" 2>/dev/null; xl dmesg 2>/dev/null; } |
-               grep -m 1 'halting: stack overflow')
-        if guest_running; then
-            fail "stack overflow" "the guest still runs 60 s after it was told to run off its stack"
-            xl destroy "$guest" || true
-        elif [ -z "$line" ]; then
-            fail "stack overflow" "the guest stopped without saying why; its last lines: $({ tail -n +"$((overflow_from + 1))" "$console_log" 2>/dev/null; guest_dmesg 20; } | tail -n 12 | tr '\n' ' ')"
-        else
-            pass "a guest that runs off its stack's end stops, saying so (${line#*halting: })"
-        fi
-    else
-        fail "stack overflow: xl create" "$(echo "$out" | tail -n 5 | tr '\n' ' ')"
+        -e "s|^cmdline = \"\\(.*\\)\"\$|cmdline = \"\\1 $1\"|" /run/guest.cfg > /run/fault.cfg
+    _from=$(wc -l < "$console_log" 2>/dev/null || echo 0)
+    stamp "xl create (fixture guest with $1)"
+    xen_log_mark
+    if ! _out=$(xl create /run/fault.cfg 2>&1); then
+        fail "$3: xl create" "$(echo "$_out" | tail -n 5 | tr '\n' ' ')"
+        return
     fi
+    _deadline=$(( $(date +%s) + 60 ))
+    while [ "$(date +%s)" -lt "$_deadline" ] && guest_running; do sleep 0.5; done
+    _line=$({ tail -n +"$((_from + 1))" "$console_log" 2>/dev/null; xl dmesg 2>/dev/null; } |
+            grep -m 1 "halting: .*$2")
+    if guest_running; then
+        fail "$3" "the guest still runs 60 s after $1"
+        xl destroy "$guest" || true
+    elif [ -z "$_line" ]; then
+        fail "$3" "no 'halting: ...$2' line; its last lines: $({ tail -n +"$((_from + 1))" "$console_log" 2>/dev/null; guest_dmesg 20; } | tail -n 12 | tr '\n' ' ')"
+    else
+        pass "$3 (${_line#*halting: })"
+    fi
+}
+if [ -s $T/fixture.xen ] && ! guest_running; then
+    fault_guest xentest-overflow-stack "stack overflow: " "a guest that runs off its stack's end stops, saying so"
+    fault_guest xentest-write-code "CPU exception 14 (page fault) .*error 0x3" \
+        "a guest that writes to its own code stops, saying so"
 fi
 
 # ---- ACME: the guest gets its certificate from Pebble in dom0 ------------------------------
@@ -482,6 +504,7 @@ acme_boot() {
     acme_secs= acme_ready_secs=
     stamp "xl create (ACME guest, $1)"
     _t=$(now)
+    xen_log_mark
     if ! out=$(xl create /run/acme.cfg 2>&1); then
         fail "acme: xl create ($1)" "$(echo "$out" | tail -n 5 | tr '\n' ' ')"
         return 1
@@ -499,7 +522,7 @@ acme_boot() {
     _running=no
     guest_running && _running=yes
     fail "acme: the guest gets its certificate from Pebble ($1)" \
-         "no 'acme: HTTPS now uses the new certificate' within $acme_timeout s (guest running: $_running); its last acme lines: $(acme_log | grep 'acme: ' | tail -n 4 | tr '\n' ' ')"
+         "no 'acme: HTTPS now uses the new certificate' within $acme_timeout s (guest running: $_running$(stop_reason "$(acme_log)")); its last acme lines: $(acme_log | grep 'acme: ' | tail -n 4 | tr '\n' ' ')"
     return 1
 }
 acme_log() { tail -n +"$((acme_from + 1))" "$console_log" 2>/dev/null; }
@@ -558,6 +581,7 @@ JSON
         # debug port in case the console was not read before it went).
         sed -e "s|^cmdline = .*|cmdline = \"$acme_cmdline\"|" /run/guest.cfg > /run/noacme.cfg
         acme_from=$(wc -l < "$console_log" 2>/dev/null || echo 0)
+        xen_log_mark
         if out=$(xl create /run/noacme.cfg 2>&1); then
             for _ in $(seq 1 60); do guest_running || break; sleep 0.5; done
             why=$({ acme_log; xl dmesg 2>/dev/null; } | grep 'halting: --acme-directory: this guest has no ACME CA roots built in' | head -n 1)
