@@ -63,8 +63,9 @@ bool xen_page_tables_protect(void)
 {
     uintptr_t desc_start = (uintptr_t)__descriptors_start, desc_end = (uintptr_t)__descriptors_end;
     uintptr_t split_start = (uintptr_t)split_tables, split_end = split_start + sizeof split_tables;
-    /* Every large page these lie in is split before any is made
-     * read-only: the split tables are among them. */
+    /* Until CR0.WP is set below, the CPU's own writes pass read-only
+     * pages: the tables (the split ones among what is made read-only) can
+     * be written in any order here. */
     if (!xen_pages_map((uintptr_t)__image_start, (uintptr_t)__readonly_end, PAGE_PRESENT) ||
         !xen_pages_map(desc_start, desc_end, PAGE_PRESENT) ||
         !xen_pages_map((uintptr_t)boot_pml4, (uintptr_t)boot_pd_end, PAGE_PRESENT) ||
