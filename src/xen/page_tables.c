@@ -6,6 +6,7 @@ extern char __image_start[], __readonly_end[], __descriptors_start[], __descript
 
 #define PAGE_SIZE 4096u
 #define LARGE_PAGE_SIZE (2u << 20)
+#define PAGE_LARGE 0x080u     /* a directory entry that maps 2 MiB itself */
 #define CR0_WP (1u << 16)
 /* Enough for an image of 14 MiB spread over 8 large pages; the guard page
  * lies inside the image. */
@@ -25,7 +26,7 @@ static uint64_t *directory_entry(uintptr_t address)
 static uint64_t *table_for(uintptr_t address)
 {
     uint64_t *entry = directory_entry(address);
-    if (!(*entry & 0x80u))  /* not a large page: split already */
+    if (!(*entry & PAGE_LARGE))     /* split already: it points to a table */
         return (uint64_t *)(uintptr_t)(*entry & ~(uint64_t)(PAGE_SIZE - 1));
     if (split_used == SPLIT_TABLES)
         return 0;
@@ -42,7 +43,7 @@ bool xen_pages_map(uintptr_t start, uintptr_t end, uint64_t flags)
     /* Split first, so that running out changes nothing. */
     unsigned needed = 0;
     for (uintptr_t region = start & ~(uintptr_t)(LARGE_PAGE_SIZE - 1); region < end; region += LARGE_PAGE_SIZE)
-        needed += (*directory_entry(region) & 0x80u) != 0;
+        needed += (*directory_entry(region) & PAGE_LARGE) != 0;
     if (needed > SPLIT_TABLES - split_used)
         return false;
     for (uintptr_t page = start; page < end; page += PAGE_SIZE) {

@@ -43,6 +43,10 @@ console_log=/var/log/xen/console/guest-$guest.log
 pass() { echo "XENTEST PASS $1"; }
 fail() { echo "XENTEST FAIL $1: $2"; }
 info() { echo "XENTEST INFO $*"; }
+# The guests share one console log: console_mark says where it ends now,
+# console_since MARK prints what came after (one guest's lines).
+console_mark() { wc -l < "$console_log" 2>/dev/null || echo 0; }
+console_since() { tail -n +"$(($1 + 1))" "$console_log" 2>/dev/null; }
 # Xen's log from the first line about a guest on: the guest's own lines
 # (dN) and what Xen says of it, such as the register dump of a crash.
 guest_dmesg() { xl dmesg 2>/dev/null | awk '/\(d[1-9]|d[1-9]v[0-9]/ { on = 1 } on' | grep -v 'HVM[0-9]* restore:\|HVM d[0-9]*v*[0-9]* save:' | tail -n "$1"; }
@@ -414,7 +418,7 @@ if ! [ -s $T/fixture.xen ]; then
 elif ! guest_running; then
     sed -e "s|^kernel = .*|kernel = \"$T/fixture.xen\"|" /run/guest.cfg > /run/fixture.cfg
     stamp "xl create (fixture guest)"
-    fixture_from=$(wc -l < "$console_log" 2>/dev/null || echo 0)
+    fixture_from=$(console_mark)
     xen_log_mark
     if out=$(xl create /run/fixture.cfg 2>&1); then
         pass "xl-create fixture guest"
@@ -430,9 +434,9 @@ elif ! guest_running; then
         if [ "$got" = "$want" ] && [ "${size:-0}" -gt 32768 ]; then
             pass "dns many.bulk.test TXT over TCP: all $want records in one answer of $size bytes (over the 32 KiB send buffer)"
         else
-            fail "dns many.bulk.test TXT over TCP" "$got of $want records, message size '${size}'; dig: $(tail -n 3 /tmp/many | tr '\n' ' ')$(guest_running || stop_reason "$(tail -n +"$((fixture_from + 1))" "$console_log" 2>/dev/null)")"
+            fail "dns many.bulk.test TXT over TCP" "$got of $want records, message size '${size}'; dig: $(tail -n 3 /tmp/many | tr '\n' ' ')$(guest_running || stop_reason "$(console_since "$fixture_from")")"
             echo "----- guest console (fixture guest; running: $(guest_running && echo yes || echo no)) -----"
-            tail -n +"$((fixture_from + 1))" "$console_log" 2>/dev/null | tail -n 40 || echo "(no console log)"
+            console_since "$fixture_from" | tail -n 40 || echo "(no console log)"
             echo "----- guest lines in xl dmesg -----"
             guest_dmesg 90
             echo "----- end of guest output -----"
@@ -455,7 +459,7 @@ fi
 fault_guest() {     # fault_guest WORD EXPECTED_LINE_PART NAME
     sed -e "s|^kernel = .*|kernel = \"$T/fixture.xen\"|" \
         -e "s|^cmdline = \"\\(.*\\)\"\$|cmdline = \"\\1 $1\"|" /run/guest.cfg > /run/fault.cfg
-    _from=$(wc -l < "$console_log" 2>/dev/null || echo 0)
+    _from=$(console_mark)
     stamp "xl create (fixture guest with $1)"
     xen_log_mark
     if ! _out=$(xl create /run/fault.cfg 2>&1); then
@@ -464,13 +468,13 @@ fault_guest() {     # fault_guest WORD EXPECTED_LINE_PART NAME
     fi
     _deadline=$(( $(date +%s) + 60 ))
     while [ "$(date +%s)" -lt "$_deadline" ] && guest_running; do sleep 0.5; done
-    _line=$({ tail -n +"$((_from + 1))" "$console_log" 2>/dev/null; xl dmesg 2>/dev/null; } |
+    _line=$({ console_since "$_from"; xl dmesg 2>/dev/null; } |
             grep -m 1 "halting: .*$2")
     if guest_running; then
         fail "$3" "the guest still runs 60 s after $1"
         xl destroy "$guest" || true
     elif [ -z "$_line" ]; then
-        fail "$3" "no 'halting: ...$2' line; its last lines: $({ tail -n +"$((_from + 1))" "$console_log" 2>/dev/null; guest_dmesg 20; } | tail -n 12 | tr '\n' ' ')"
+        fail "$3" "no 'halting: ...$2' line; its last lines: $({ console_since "$_from"; guest_dmesg 20; } | tail -n 12 | tr '\n' ' ')"
     else
         pass "$3 (${_line#*halting: })"
     fi
@@ -500,7 +504,7 @@ acme_stop() {       # Pebble and its resolver, by the PIDs started here
 # (to the guest's ready line), and returns non-zero (after a FAIL line) if
 # the certificate did not come.
 acme_boot() {
-    acme_from=$(wc -l < "$console_log" 2>/dev/null || echo 0)
+    acme_from=$(console_mark)
     acme_secs= acme_ready_secs=
     stamp "xl create (ACME guest, $1)"
     _t=$(now)
@@ -525,7 +529,7 @@ acme_boot() {
          "no 'acme: HTTPS now uses the new certificate' within $acme_timeout s (guest running: $_running$(stop_reason "$(acme_log)")); its last acme lines: $(acme_log | grep 'acme: ' | tail -n 4 | tr '\n' ' ')"
     return 1
 }
-acme_log() { tail -n +"$((acme_from + 1))" "$console_log" 2>/dev/null; }
+acme_log() { console_since "$acme_from"; }
 # The page over HTTPS for www.unihost.test at the guest's address, checked
 # against CAFILE: 0 if verified and byte for byte, else curl's words in
 # /tmp/acme-curl.err.
@@ -580,7 +584,7 @@ JSON
         # must stop at start-up and say why (on its console, and on Xen's
         # debug port in case the console was not read before it went).
         sed -e "s|^cmdline = .*|cmdline = \"$acme_cmdline\"|" /run/guest.cfg > /run/noacme.cfg
-        acme_from=$(wc -l < "$console_log" 2>/dev/null || echo 0)
+        acme_from=$(console_mark)
         xen_log_mark
         if out=$(xl create /run/noacme.cfg 2>&1); then
             for _ in $(seq 1 60); do guest_running || break; sleep 0.5; done
@@ -599,7 +603,7 @@ JSON
         sed -e "s|^kernel = .*|kernel = \"$T/acme.xen\"|" -e "s|^cmdline = .*|cmdline = \"$acme_cmdline\"|" \
             /run/guest.cfg > /run/acme.cfg
         info "ACME guest: $(wc -c < $T/acme.xen) bytes, memory $memory MiB, $(sed -n 's/^cmdline = //p' /run/acme.cfg)"
-        first_from=$(wc -l < "$console_log" 2>/dev/null || echo 0)
+        first_from=$(console_mark)
         if acme_boot "first boot"; then
             first_account=$(acme_account)
             info "time from xl create to 'acme: HTTPS now uses the new certificate' (first boot): $acme_secs s (ready line after ${acme_ready_secs:-?} s)"
@@ -643,7 +647,7 @@ JSON
             fi
         fi
         echo "----- guest console (ACME guest, from its first boot) -----"
-        tail -n +"$((first_from + 1))" "$console_log" 2>/dev/null || echo "(no console log)"
+        console_since "$first_from" || echo "(no console log)"
         echo "----- Pebble's log, last lines -----"
         tail -n 30 /tmp/pebble.log
         echo "----- guest lines in xl dmesg -----"
