@@ -22,6 +22,10 @@
 #   tap write    writev() on the tap, and the kernel's work for it: the
 #                tun code and the delivery of the answer to the client's
 #                socket, which the kernel does in the writer's context
+#   log          the log's lines (src/log/, core/log.c, the query
+#                records), and the kernel's writing of them to the
+#                console's file: nothing unless PROFILE_FLAGS turns on
+#                a line per query
 #   other        the event loop, lwIP's timers, clocks, interrupts: most
 #                of them, on a machine where the client runs on another
 #                CPU, are the kernel's IPIs to free on this CPU the answers
@@ -50,7 +54,10 @@
 #               script prints them (samples), the binary, the query count
 #   --from DIR  splits a kept profile again with the current table, without
 #               running anything (to check a change of the table)
-# PERIOD_US sets the sampling period. Needs perf (linux-perf). Not a test.
+# PERIOD_US sets the sampling period. PROFILE_FLAGS gives unihost more
+# options (PROFILE_FLAGS=--dns-log: what a line per query costs, in the
+# "log" stage; the console is then a file on tmpfs when there is one, as
+# bench/observability_paired.sh's). Needs perf (linux-perf). Not a test.
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
@@ -77,11 +84,15 @@ period_us=${PERIOD_US:-1000}
 # rule places is "other".
 rules='
 tap_write    kernel sym~^skb_defer_free_flush$
+log          kernel sym~^(shmem_file_write_iter|ext4_file_write_iter|generic_perform_write)$
 other        kernel sym~^(asm_sysvec_|asm_common_interrupt|asm_exc_|sysvec_|common_interrupt$|exc_page_fault$)
 tap_read     kernel sym~^(tun_chr_read_iter|tun_do_read|do_readv|__x64_sys_readv|__x64_sys_read|ksys_read|do_sys_poll|__x64_sys_poll|__x64_sys_ppoll|__x64_sys_io_uring_enter|__do_sys_io_uring_enter)$
 tap_write    kernel sym~^(tun_chr_write_iter|tun_get_user|do_writev|__x64_sys_writev|__x64_sys_write|ksys_write)$
 inherit      kernel
 inherit      user dso~(libc|ld-linux|vdso)
+log          user src~/src/log/
+log          user src~/src/core/(log|syslog_sink)\.c$
+log          user sym~^(log_query|query_record_line|plat_console_try_write|console_put)$
 tap_read     user sym~^(plat_net_read|plat_wait|tap_wait|tap_ring_read|tap_ring_wait)$
 tap_write    user sym~^(plat_net_write|plat_net_write_pieces|describe_tcp)$
 lwip_input   user sym~^netif_platform_poll$
@@ -100,7 +111,7 @@ lwip_output  user src~lwip sym~(_output|_send|_sendto|_sendto_if|_sendto_if_src)
 inherit      user src~lwip
 inherit      user sym~^(pbuf_|mem_|memp_)
 '
-stages="tap_read lwip_input fast_path engine answer lwip_output tap_write other"
+stages="tap_read lwip_input fast_path engine answer lwip_output tap_write log other"
 
 # split SAMPLES BINARY QUERIES: the stages of perf script's SAMPLES of
 # BINARY over QUERIES answered
@@ -223,13 +234,18 @@ cleanup() {
     [ -z "$tap_pid" ] || stop_server "$tap_pid"
     netns_delete "$ns"
     rm -rf "$tmp"
+    [ -z "${unihost_log:-}" ] || rm -f "$unihost_log"
 }
 . "$top/bench/dns_common.sh"
 trap cleanup EXIT INT TERM
 
 dns_bench_prepare
 dns_bench_netns "$ns" "$tap"
-start_unihost "$ns" "$tap"
+if [ -n "${PROFILE_FLAGS:-}" ] && [ -d /dev/shm ] && [ -w /dev/shm ]; then
+    unihost_log=$(mktemp /dev/shm/uh-prof.XXXXXX)
+fi
+# shellcheck disable=SC2086  # PROFILE_FLAGS is a list of options
+start_unihost "$ns" "$tap" "$tmp/bench.blob" ${PROFILE_FLAGS:-}
 tap_pid=$server_pid
 wait_answer "$ns" "$UNIHOST_GUEST4"
 ip netns exec "$ns" python3 bench/dns_mix.py check "$DNS_MIX" "$UNIHOST_GUEST4" > "$tmp/check" ||

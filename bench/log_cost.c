@@ -13,7 +13,7 @@
  * rows) it gives the share of the server's work the log takes.
  *
  * The server keeps each line's record and makes the lines in batches
- * (log_defer, src/core/log.h), where their code stays in the CPU's caches
+ * (log_defer_reserve, src/core/log.h), where their code stays in the CPU's caches
  * as it does in this loop; this figure leaves out the record's copy
  * (a few hundred bytes) and, as any loop does, the cache misses a line
  * made alone would take.

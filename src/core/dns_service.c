@@ -76,7 +76,7 @@ static void env_tick(void)
 }
 
 /* What a query line is made from, kept until the log makes it
- * (log_defer): the query's first bytes, enough for its header and any
+ * (log_defer_reserve): the query's first bytes, enough for its header and any
  * valid question (a name is at most 255 bytes; a bogus one past 512,
  * kept in part, shows as qname=-), and of the answer only its header
  * (for the RCODE) and length. */
@@ -106,21 +106,21 @@ static void query_record_line(const void *record, struct log_line *line)
     query_line_format(line, &c, r->msg, r->msg_len, r->answered ? r->answer_head : NULL, r->answer_len);
 }
 
-/* One query line (--dns-log). */
+/* One query line (--dns-log): its record written where the log keeps it. */
 static void log_query(const struct stream_peer *from, bool tcp, const uint8_t *msg, size_t len,
                       const uint8_t *answer, size_t answer_len)
 {
-    struct query_record r;
-    r.wall_ns = turn_wallclock_ns();
-    r.peer = *from;
-    r.tcp = tcp;
-    r.answered = answer != NULL;
+    struct query_record *r = log_defer_reserve();
+    r->wall_ns = turn_wallclock_ns();
+    r->peer = *from;
+    r->tcp = tcp;
+    r->answered = answer != NULL;
     if (answer)
-        memcpy(r.answer_head, answer, answer_len < DNS_HEADER_SIZE ? answer_len : DNS_HEADER_SIZE);
-    r.answer_len = answer_len;
-    r.msg_len = len < sizeof r.msg ? len : sizeof r.msg;
-    memcpy(r.msg, msg, r.msg_len);
-    log_defer(LOG_QUERY, query_record_line, &r, offsetof(struct query_record, msg) + r.msg_len, r.wall_ns);
+        memcpy(r->answer_head, answer, answer_len < DNS_HEADER_SIZE ? answer_len : DNS_HEADER_SIZE);
+    r->answer_len = answer_len;
+    r->msg_len = len < sizeof r->msg ? len : sizeof r->msg;
+    memcpy(r->msg, msg, r->msg_len);
+    log_defer_commit(LOG_QUERY, query_record_line, offsetof(struct query_record, msg) + r->msg_len, r->wall_ns);
 }
 
 /* ---- UDP ----------------------------------------------------------------- */

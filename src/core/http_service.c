@@ -117,7 +117,7 @@ static void access_begun(void *ctx)
 
 /*
  * What an access line is made from, kept until the log makes it
- * (log_defer): the request's numbers, and its client bytes as far as the
+ * (log_defer_reserve): the request's numbers, and its client bytes as far as the
  * line shows them. Each is kept to one byte past its field's bound in
  * the line: escaping never shortens, so a field that did not fit still
  * does not, and is cut in the line just as it would have been from all
@@ -179,25 +179,27 @@ static void access_done(void *ctx, const struct http_access *a)
         return;
     bool tls = s->kind == HTTP_STREAM_TLS && s->tls && tls_conn_handshake_done(s->tls);
     const char *sni = tls ? tls_conn_server_name(s->tls) : NULL;
-    struct access_record r;     /* (field by field: an initializer would clear all of text) */
-    r.wall_ns = turn_wallclock_ns();
-    r.duration_us = (plat_monotonic_ns() - request_started[slot_of(s)]) / 1000u;
-    r.bytes = a->bytes;
-    r.peer = s->peer;
-    r.tls = tls ? tls_conn_version_name(s->tls) : NULL;
-    r.status = a->status;
-    r.complete = a->complete;
-    r.has_method = a->method != NULL;
-    r.has_sni = sni && sni[0];
-    r.has_user_agent = a->user_agent != NULL;
-    r.target_cut = a->target_cut;
-    r.user_agent_cut = a->user_agent_cut;
+    /* Written where the log keeps it, field by field (an initializer
+     * would clear all of text). */
+    struct access_record *r = log_defer_reserve();
+    r->wall_ns = turn_wallclock_ns();
+    r->duration_us = (plat_monotonic_ns() - request_started[slot_of(s)]) / 1000u;
+    r->bytes = a->bytes;
+    r->peer = s->peer;
+    r->tls = tls ? tls_conn_version_name(s->tls) : NULL;
+    r->status = a->status;
+    r->complete = a->complete;
+    r->has_method = a->method != NULL;
+    r->has_sni = sni && sni[0];
+    r->has_user_agent = a->user_agent != NULL;
+    r->target_cut = a->target_cut;
+    r->user_agent_cut = a->user_agent_cut;
     size_t used = 0;
-    r.method_len = keep(&r, &used, a->method, a->method_len, KEPT(ACCESS_METHOD_MAX));
-    r.target_len = keep(&r, &used, a->target, a->target_len, KEPT(ACCESS_PATH_MAX));
-    r.user_agent_len = keep(&r, &used, a->user_agent, a->user_agent_len, KEPT(ACCESS_UA_MAX));
-    r.sni_len = keep(&r, &used, r.has_sni ? sni : NULL, r.has_sni ? strlen(sni) : 0, KEPT(ACCESS_SNI_MAX));
-    log_defer(LOG_ACCESS, access_record_line, &r, offsetof(struct access_record, text) + used, r.wall_ns);
+    r->method_len = keep(r, &used, a->method, a->method_len, KEPT(ACCESS_METHOD_MAX));
+    r->target_len = keep(r, &used, a->target, a->target_len, KEPT(ACCESS_PATH_MAX));
+    r->user_agent_len = keep(r, &used, a->user_agent, a->user_agent_len, KEPT(ACCESS_UA_MAX));
+    r->sni_len = keep(r, &used, r->has_sni ? sni : NULL, r->has_sni ? strlen(sni) : 0, KEPT(ACCESS_SNI_MAX));
+    log_defer_commit(LOG_ACCESS, access_record_line, offsetof(struct access_record, text) + used, r->wall_ns);
 }
 
 /* ---- TLS states --------------------------------------------------------------- */

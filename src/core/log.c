@@ -1,6 +1,8 @@
 /* The log: see log.h. */
 #include "core/log.h"
 
+#include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -34,16 +36,21 @@ static uint64_t console_waiting_since;  /* when the oldest unwritten line was ma
 static unsigned long syslog_refused;    /* records the sink gave up on */
 
 /*
- * Lines to be made (log_defer): each a head and the caller's record. The
+ * Lines to be made (log_defer_reserve): each a head and the caller's record. The
  * access and query lines were made one by one, each between a request's
  * system calls and the kernel's network path, which leave the line's code
  * and tables cold: --dns-log's own functions took 3.7% of the server's
  * CPU at full load in a profile, where bench/log_cost's loop, which keeps
  * them in cache, makes a query line in 0.08 us (about 1%). Made in
  * batches, --dns-log cost DNS 3.9-4.6% of its CPU at full load, not 6.3%
- * (bench/observability_paired.sh, PAIRED_SATURATE=1). The ring holds a
+ * (bench/observability_paired.sh, PAIRED_SATURATE=1). The buffer holds a
  * batch of typical records; a large one that does not fit makes the
  * batch's lines at once.
+ *
+ * A batch is always made whole, so the records lie one after another from
+ * the buffer's start, each at an aligned offset: the caller writes its
+ * record in place (log_defer_reserve) and the line is made from it there,
+ * with no copy into the buffer or out of it.
  */
 struct deferred_head {
     log_format_fn format;
@@ -51,32 +58,38 @@ struct deferred_head {
     uint16_t len;
     uint8_t kind;
 };
-static uint8_t deferred_bytes[16384];
-static struct log_ring deferred = {deferred_bytes, sizeof deferred_bytes, 0, 0, 0};
+#define DEFERRED_ALIGN _Alignof(max_align_t)
+#define ALIGN_UP(n) (((n) + DEFERRED_ALIGN - 1) / DEFERRED_ALIGN * DEFERRED_ALIGN)
+#define RECORD_AT ALIGN_UP(sizeof(struct deferred_head))
+static _Alignas(max_align_t) uint8_t deferred_bytes[16384];
+static size_t deferred_len;             /* bytes of whole records (heads, records, padding) */
+static size_t reserved_at = SIZE_MAX;   /* where log_defer_reserve() put the caller's record */
 static unsigned deferred_count;
 static uint64_t deferred_since;         /* when the oldest was kept */
-_Static_assert(sizeof(struct deferred_head) + LOG_RECORD_MAX <= sizeof deferred_bytes, "a record always fits an empty ring");
+static bool settling;
+_Static_assert(RECORD_AT + ALIGN_UP(LOG_RECORD_MAX) <= sizeof deferred_bytes, "a record always fits an empty buffer");
 
 static void emit(enum log_kind kind, const char *text, size_t len, uint64_t wall_ns);
 
-/* Makes the lines that wait, in order. */
+/* Makes the lines that wait, in order. (emit() may write the console,
+ * whose log_flush() comes back here: the batch under way is left to the
+ * outer call.) */
 static void settle(void)
 {
-    while (deferred.len > 0) {
-        struct deferred_head head;
-        union {
-            max_align_t align;      /* the caller's record is a struct */
-            uint8_t bytes[LOG_RECORD_MAX];
-        } record;
-        log_ring_copy(&deferred, 0, &head, sizeof head);
-        log_ring_copy(&deferred, sizeof head, record.bytes, head.len);
-        log_ring_consume(&deferred, sizeof head + head.len);
+    if (settling || deferred_count == 0)
+        return;
+    settling = true;
+    for (size_t at = 0; at < deferred_len;) {
+        const struct deferred_head *head = (const struct deferred_head *)(deferred_bytes + at);
         struct log_line line;
-        head.format(record.bytes, &line);
-        emit((enum log_kind)head.kind, line.buf, line.len, head.wall_ns);
+        head->format(deferred_bytes + at + RECORD_AT, &line);
+        emit((enum log_kind)head->kind, line.buf, line.len, head->wall_ns);
+        at += RECORD_AT + ALIGN_UP((size_t)head->len);
     }
+    deferred_len = 0;
     deferred_count = 0;
     deferred_since = 0;
+    settling = false;
 }
 
 void log_syslog_enable(void)
@@ -159,15 +172,23 @@ void log_emit(enum log_kind kind, const char *text, size_t len)
     emit(kind, text, len, turn_wallclock_ns());
 }
 
-void log_defer(enum log_kind kind, log_format_fn format, const void *record, size_t len, uint64_t wall_ns)
+void *log_defer_reserve(void)
 {
-    if (len > LOG_RECORD_MAX)
-        return;     /* the callers' records are bounded below it */
-    struct deferred_head head = {format, wall_ns, (uint16_t)len, (uint8_t)kind};
-    if (deferred.size - deferred.len < sizeof head + len)
+    if (sizeof deferred_bytes - deferred_len < RECORD_AT + ALIGN_UP(LOG_RECORD_MAX))
         settle();
-    log_ring_append(&deferred, &head, sizeof head);
-    log_ring_append(&deferred, record, len);
+    reserved_at = deferred_len;
+    return deferred_bytes + reserved_at + RECORD_AT;
+}
+
+void log_defer_commit(enum log_kind kind, log_format_fn format, size_t len, uint64_t wall_ns)
+{
+    bool reserved = reserved_at == deferred_len;
+    reserved_at = SIZE_MAX;
+    if (len > LOG_RECORD_MAX || !reserved)
+        return;     /* the callers' records are bounded below it; a commit without its reserve */
+    struct deferred_head *head = (struct deferred_head *)(deferred_bytes + deferred_len);
+    *head = (struct deferred_head){format, wall_ns, (uint16_t)len, (uint8_t)kind};
+    deferred_len += RECORD_AT + ALIGN_UP(len);
     if (deferred_count++ == 0)
         deferred_since = turn_monotonic_ns();
     if (!batching || deferred_count >= LOG_DEFER_BATCH)

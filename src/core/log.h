@@ -52,11 +52,14 @@ void log_emit(enum log_kind kind, const char *text, size_t len);
 
 /*
  * A line made later, with others, from a record of the caller's: what the
- * access and query lines use, one per request or query. While batching
- * (log_batching), `record` (len bytes, at most LOG_RECORD_MAX) is kept,
- * and `format` makes the line from a copy of it when the lines are next
- * written out (a batch of LOG_DEFER_BATCH, the loop going idle, any other
- * line, or LOG_FLUSH_WAIT_NS), in the order they came. Made one at a time
+ * access and query lines use, one per request or query.
+ * log_defer_reserve() gives room for a record of up to LOG_RECORD_MAX
+ * bytes, aligned for any type, where the caller writes it (no copy);
+ * log_defer_commit() then keeps its first len bytes, and `format` makes
+ * the line from them when the lines are next written out (a batch of
+ * LOG_DEFER_BATCH, the loop going idle, any other line, or
+ * LOG_FLUSH_WAIT_NS; at once when not batching), in the order they came.
+ * Nothing may be logged between the two calls. Made one at a time
  * between requests, a line's code and tables are out of the CPU's caches
  * each time: in a batch they stay in, and the lines cost the server about
  * a third less (log.c). wall_ns is when the line is of (for syslog).
@@ -64,7 +67,8 @@ void log_emit(enum log_kind kind, const char *text, size_t len);
 #define LOG_RECORD_MAX 1024
 #define LOG_DEFER_BATCH 64
 typedef void (*log_format_fn)(const void *record, struct log_line *line);
-void log_defer(enum log_kind kind, log_format_fn format, const void *record, size_t len, uint64_t wall_ns);
+void *log_defer_reserve(void);
+void log_defer_commit(enum log_kind kind, log_format_fn format, size_t len, uint64_t wall_ns);
 
 /* Lines from now on also go to the syslog ring, for syslog_sink.h. */
 void log_syslog_enable(void);
@@ -85,7 +89,7 @@ void log_flush_idle(uint64_t now_ns);
 #define LOG_IDLE_GAP_NS 1000000u
 
 /* True while the console ring holds bytes the console did not take yet,
- * or lines wait to be made (log_defer). */
+ * or lines wait to be made (log_defer_reserve). */
 bool log_console_pending(void);
 
 /* Writes out what the console ring holds, waiting for the console (at

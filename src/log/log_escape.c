@@ -12,7 +12,7 @@ static const char hex[] = "0123456789abcdef";
 #define KEEP16(b) ((b) >= 0x20 && (b) <= 0x7e && (b) != '\\' && (b) != '"')
 #define KEEP4(b) KEEP16(b), KEEP16((b) + 1), KEEP16((b) + 2), KEEP16((b) + 3)
 #define KEEP16_ROW(b) KEEP4(b), KEEP4((b) + 4), KEEP4((b) + 8), KEEP4((b) + 12)
-static const uint8_t keep[256] = {
+const uint8_t log_escape_keeps[256] = {
     KEEP16_ROW(0x00), KEEP16_ROW(0x10), KEEP16_ROW(0x20), KEEP16_ROW(0x30),
     KEEP16_ROW(0x40), KEEP16_ROW(0x50), KEEP16_ROW(0x60), KEEP16_ROW(0x70),
     KEEP16_ROW(0x80), KEEP16_ROW(0x90), KEEP16_ROW(0xa0), KEEP16_ROW(0xb0),
@@ -28,7 +28,7 @@ size_t log_escape(char *out, size_t room, const void *in, size_t len, int cut)
     while (i < len) {
         /* A run of bytes that stay: measured, then copied at once. */
         size_t run = 0;
-        while (i + run < len && keep[p[i + run]])
+        while (i + run < len && log_escape_keeps[p[i + run]])
             run++;
         if (run > room - used)
             run = room - used;
@@ -37,7 +37,7 @@ size_t log_escape(char *out, size_t room, const void *in, size_t len, int cut)
         i += run;
         if (i == len)
             break;
-        if (keep[p[i]] || used + 4 > room)
+        if (log_escape_keeps[p[i]] || used + 4 > room)
             break;      /* the run was cut at the room's end, or the escape does not fit */
         uint8_t b = p[i++];
         out[used++] = '\\';

@@ -18,6 +18,7 @@
 #define UNIHOST_LOG_ESCAPE_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #define LOG_ESCAPE_CUT "\\..."
 #define LOG_ESCAPE_CUT_LEN 4
@@ -29,5 +30,8 @@
  * keeper, the output ends with LOG_ESCAPE_CUT and still fits `room`.
  */
 size_t log_escape(char *out, size_t room, const void *in, size_t len, int cut);
+
+/* 1 for a byte that stays as it is, 0 for one that becomes \xHH. */
+extern const uint8_t log_escape_keeps[256];
 
 #endif

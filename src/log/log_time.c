@@ -1,6 +1,8 @@
 /* The log's timestamps: see log_time.h. */
 #include "log/log_time.h"
 
+#include <string.h>
+
 #include "http/http_date.h"
 
 #define YEAR_2000 946684800u            /* 2000-01-01T00:00:00Z */
@@ -14,34 +16,49 @@ static void digits(char *p, uint64_t v, int n)
 
 size_t log_time_format(uint64_t wall_ns, char out[LOG_TIME_LEN])
 {
+    /* A busy log stamps a hundred thousand lines a second, most of them
+     * with the time of their turn of the loop (turn_clock.h), which many
+     * lines share: the last stamp is kept whole. Up to the second it
+     * changes once a second, and is made again only then; the calendar
+     * date only when the day changes. */
+    static uint64_t cached_ns = UINT64_MAX, cached_second = UINT64_MAX, cached_day = UINT64_MAX;
+    static char stamp[LOG_TIME_LEN];
+    static int64_t year;
+    static unsigned month, day;
+    static char upto_second[20];    /* "2026-12-05T07:49:42." */
+    if (wall_ns == cached_ns) {
+        memcpy(out, stamp, LOG_TIME_LEN);
+        return LOG_TIME_LEN;
+    }
     uint64_t s = wall_ns / 1000000000u;
     if (s < YEAR_2000 || s >= YEAR_10000) {
         out[0] = '-';
         return 1;
     }
-    /* The calendar date changes once a day: worked out again only then
-     * (a busy log formats thousands of lines a second). */
-    static uint64_t cached_day = UINT64_MAX;
-    static int64_t year;
-    static unsigned month, day;
-    if (s / 86400 != cached_day) {
-        http_date_civil(s, &year, &month, &day);
-        cached_day = s / 86400;
+    if (s != cached_second) {
+        if (s / 86400 != cached_day) {
+            http_date_civil(s, &year, &month, &day);
+            cached_day = s / 86400;
+        }
+        unsigned secs = (unsigned)(s % 86400);
+        digits(upto_second, (uint64_t)year, 4);
+        upto_second[4] = '-';
+        digits(upto_second + 5, month, 2);
+        upto_second[7] = '-';
+        digits(upto_second + 8, day, 2);
+        upto_second[10] = 'T';
+        digits(upto_second + 11, secs / 3600, 2);
+        upto_second[13] = ':';
+        digits(upto_second + 14, secs / 60 % 60, 2);
+        upto_second[16] = ':';
+        digits(upto_second + 17, secs % 60, 2);
+        upto_second[19] = '.';
+        cached_second = s;
     }
-    unsigned secs = (unsigned)(s % 86400);
-    digits(out, (uint64_t)year, 4);
-    out[4] = '-';
-    digits(out + 5, month, 2);
-    out[7] = '-';
-    digits(out + 8, day, 2);
-    out[10] = 'T';
-    digits(out + 11, secs / 3600, 2);
-    out[13] = ':';
-    digits(out + 14, secs / 60 % 60, 2);
-    out[16] = ':';
-    digits(out + 17, secs % 60, 2);
-    out[19] = '.';
-    digits(out + 20, wall_ns / 1000u % 1000000u, 6);
-    out[26] = 'Z';
+    memcpy(stamp, upto_second, sizeof upto_second);
+    digits(stamp + 20, (wall_ns - s * 1000000000u) / 1000u, 6);
+    stamp[26] = 'Z';
+    cached_ns = wall_ns;
+    memcpy(out, stamp, LOG_TIME_LEN);
     return LOG_TIME_LEN;
 }

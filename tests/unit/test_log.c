@@ -203,6 +203,29 @@ static void test_time(void)
     CHECK("time: a leap day", n == LOG_TIME_LEN && memcmp(t, "2000-02-29T00:00:00.000000Z", n) == 0);
     n = log_time_format(5000000000ull, t);
     CHECK("time: an unset clock is NILVALUE", n == 1 && t[0] == '-');
+    /* What it keeps from the last stamp (the same time, the same second,
+     * the same day) gives the same stamps as made from nothing. */
+    static const struct {
+        uint64_t ns;
+        const char *want;
+    } in_turn[] = {
+        {1764921599999999999ull, "2025-12-05T07:59:59.999999Z"},
+        {1764921599999999999ull, "2025-12-05T07:59:59.999999Z"},
+        {1764921600000000999ull, "2025-12-05T08:00:00.000000Z"},
+        {1764921600000001000ull, "2025-12-05T08:00:00.000001Z"},
+        {1764921600000001000ull, "2025-12-05T08:00:00.000001Z"},
+        {1764979199500000000ull, "2025-12-05T23:59:59.500000Z"},
+        {1764979200500000000ull, "2025-12-06T00:00:00.500000Z"},
+        {1764921600000001000ull, "2025-12-05T08:00:00.000001Z"},
+        {5000000000ull, "-"},
+        {1764921600000001000ull, "2025-12-05T08:00:00.000001Z"},
+    };
+    bool same = true;
+    for (size_t i = 0; i < sizeof in_turn / sizeof in_turn[0]; i++) {
+        n = log_time_format(in_turn[i].ns, t);
+        same = same && n == strlen(in_turn[i].want) && memcmp(t, in_turn[i].want, n) == 0;
+    }
+    CHECK("time: stamps of the same time, second and day, one after another", same);
 }
 
 /*

@@ -1,10 +1,12 @@
 /*
- * The log's deferred lines (log_defer, src/core/log.c): kept as records
+ * The log's deferred lines (log_defer_reserve/commit, src/core/log.c):
+ * kept as records, written by the caller where the log keeps them,
  * while the loop batches, made later in the order they came, before any
  * line that comes after them, and with the time they were of; on a
  * platform of this file's own (a console that keeps what it is given, a
  * clock the test sets).
  */
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -51,14 +53,14 @@ void plat_wait(uint64_t deadline_ns)
 
 /* ---- records ------------------------------------------------------------- */
 
-/* A record is kept to the size defer() is given: its number, and as much
- * of the filler as that takes (up to one byte past the largest). */
+/* A record is kept to the size defer() is given: its number, and
+ * whatever lies after it in the log's buffer up to that size. */
 struct record {
     unsigned number;
-    char filler[LOG_RECORD_MAX];
 };
 
 static unsigned made;           /* lines the formatter made */
+static unsigned misaligned;     /* records given room not aligned for any type */
 
 static void record_line(const void *record, struct log_line *line)
 {
@@ -71,8 +73,11 @@ static void record_line(const void *record, struct log_line *line)
 
 static void defer(unsigned number, size_t size)
 {
-    struct record r = {number, {0}};
-    log_defer(LOG_QUERY, record_line, &r, size, wall_ns + number);
+    struct record *r = log_defer_reserve();
+    if ((uintptr_t)r % _Alignof(max_align_t) != 0)
+        misaligned++;
+    r->number = number;
+    log_defer_commit(LOG_QUERY, record_line, size, wall_ns + number);
 }
 
 static size_t lines_with(const char *s)
@@ -134,7 +139,7 @@ int main(void)
     log_flush();
     CHECK("defer: ... in order", in_order(100, 100 + LOG_DEFER_BATCH - 1));
 
-    /* Large records: the ring fills before a batch does, and what it held
+    /* Large records: the buffer fills before a batch does, and what it held
      * is made first, so none is lost or reordered. */
     made = 0;
     for (unsigned i = 200; i < 220; i++)
@@ -142,9 +147,13 @@ int main(void)
     CHECK("defer: records of the largest size, made as the ring fills", made > 0 && made < 20);
     log_flush();
     CHECK("defer: ... all of them, in order", made == 20 && in_order(200, 219));
+    CHECK("defer: every record's room is aligned for any type", misaligned == 0);
     defer(300, LOG_RECORD_MAX + 1);
     log_flush();
     CHECK("defer: a record past the largest is refused", lines_with("record=300\n") == 0);
+    log_defer_commit(LOG_QUERY, record_line, 32, wall_ns);
+    log_flush();
+    CHECK("defer: a commit without its reserve keeps nothing", made == 20);
 
     /* Left alone while the loop is busy, they are written after
      * LOG_FLUSH_WAIT_NS's 10 ms (log_flush_due), or by the idle turn. */
