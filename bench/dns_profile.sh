@@ -25,7 +25,9 @@
 #   log          the log's lines (src/log/, core/log.c, the query
 #                records), and the kernel's writing of them to the
 #                console's file: nothing unless PROFILE_FLAGS turns on
-#                a line per query
+#                a line per query, and syslog's messages (their
+#                formatting and lwIP; the tap's writes of them are
+#                "tap write")
 #   other        the event loop, lwIP's timers, clocks, interrupts: most
 #                of them, on a machine where the client runs on another
 #                CPU, are the kernel's IPIs to free on this CPU the answers
@@ -228,9 +230,10 @@ make -s -j"$(nproc)" all >/dev/null
 ns=uh-prof-$$
 tap=uhp$$
 tmp=$(mktemp -d)
-tap_pid= perf_pid= stat_pid=
+tap_pid= perf_pid= stat_pid= drain_pid=
 cleanup() {
     for pid in $perf_pid $stat_pid; do kill -INT "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done
+    [ -z "$drain_pid" ] || { kill -TERM "$drain_pid" 2>/dev/null || true; wait "$drain_pid" 2>/dev/null || true; }
     [ -z "$tap_pid" ] || stop_server "$tap_pid"
     netns_delete "$ns"
     rm -rf "$tmp"
@@ -244,6 +247,13 @@ dns_bench_netns "$ns" "$tap"
 if [ -n "${PROFILE_FLAGS:-}" ] && [ -d /dev/shm ] && [ -w /dev/shm ]; then
     unihost_log=$(mktemp /dev/shm/uh-prof.XXXXXX)
 fi
+# --syslog ADDR:514 in PROFILE_FLAGS: a receiver there, on the namespace's
+# side of the tap (bench/observability_paired.sh's), so that the messages
+# are delivered as they would be, not refused with ICMP.
+case " ${PROFILE_FLAGS:-} " in *" --syslog "*)
+    $client_pin ip netns exec "$ns" python3 "$top/bench/syslog_drain.py" "$UNIHOST_HOST4" 514 >/dev/null 2>&1 &
+    drain_pid=$! ;;
+esac
 # shellcheck disable=SC2086  # PROFILE_FLAGS is a list of options
 start_unihost "$ns" "$tap" "$tmp/bench.blob" ${PROFILE_FLAGS:-}
 tap_pid=$server_pid
@@ -275,7 +285,7 @@ echo "bench/dns_profile: $duration s of the bench/dns mix at saturation: $qps qu
 
 # Then 3 s more, counting unihost's system calls on the tap (tracepoints
 # cost each call some 100 ns: not during the profile).
-$client_pin perf stat -x, -e syscalls:sys_enter_readv,syscalls:sys_enter_writev,syscalls:sys_enter_poll \
+$client_pin perf stat -x, -e syscalls:sys_enter_readv,syscalls:sys_enter_writev,syscalls:sys_enter_poll,syscalls:sys_enter_write \
     -p "$tap_pid" -o "$tmp/syscalls" 2>>"$tmp/perf.log" &
 stat_pid=$!
 sleep 1
@@ -285,9 +295,9 @@ wait "$stat_pid" 2>/dev/null || true
 stat_pid=
 counted=$(awk '/Queries completed/ { print $3 }' "$tmp/count.perf")
 
-awk -F, -v q="$counted" '$3 ~ /sys_enter_(readv|writev|poll)$/ && q > 0 {
-        sub(/^syscalls:sys_enter_/, "", $3); printf "%s%s %.3f", (n++ ? ", " : ""), $3, $1 / q }
-    END { if (n) printf " per query\n" }' "$tmp/syscalls" | sed 's/^/bench\/dns_profile: system calls on the tap: /'
+awk -F, -v q="$counted" '$3 ~ /sys_enter_(readv|writev|poll|write)$/ && q > 0 {
+        sub(/^syscalls:sys_enter_/, "", $3); printf "%s%s %.4f", (n++ ? ", " : ""), $3, $1 / q }
+    END { if (n) printf " per query\n" }' "$tmp/syscalls" | sed "s/^/bench\/dns_profile: system calls (readv, writev, poll: the tap; write: the console): /"
 perf script -i "$tmp/perf.data" -F period,ip,sym,dso --no-inline 2>/dev/null > "$tmp/samples"
 split_samples "$tmp/samples" "$top/build/unihost" "$completed"
 if [ -n "$keep" ]; then

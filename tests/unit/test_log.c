@@ -178,6 +178,20 @@ static void test_line_words(void)
     log_line_puts(&l, " ");
     log_line_putu(&l, 1000);
     CHECK("putu: zero, the largest, and trailing zeros", l.len == 27 && memcmp(l.buf, "0 18446744073709551615 1000", 27) == 0);
+    /* Each count of digits, odd and even, and each side of a power of ten,
+     * against printf's. */
+    bool as_printf = true;
+    for (uint64_t p = 1; p != 0 && p <= UINT64_MAX / 10; p *= 10) {
+        const uint64_t around[] = {p - 1, p, p + 1, p * 10 - 1, p * 3 + 7};
+        for (size_t i = 0; i < sizeof around / sizeof around[0]; i++) {
+            char want[24];
+            int n = snprintf(want, sizeof want, "%llu", (unsigned long long)around[i]);
+            log_line_start(&l);
+            log_line_putu(&l, around[i]);
+            as_printf = as_printf && !l.cut && l.len == (size_t)n && memcmp(l.buf, want, (size_t)n) == 0;
+        }
+    }
+    CHECK("putu: every length of number as printf writes it", as_printf);
     /* A number that does not fit is left out whole, and the line cut. */
     log_line_start(&l);
     memset(l.buf, 'x', sizeof l.buf);
