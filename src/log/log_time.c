@@ -18,44 +18,41 @@ size_t log_time_format(uint64_t wall_ns, char out[LOG_TIME_LEN])
 {
     /* A busy log stamps a hundred thousand lines a second, most of them
      * with the time of their turn of the loop (turn_clock.h), which many
-     * lines share: the last stamp is kept whole. Up to the second it
-     * changes once a second, and is made again only then; the calendar
-     * date only when the day changes. */
-    static uint64_t cached_ns = UINT64_MAX, cached_second = UINT64_MAX, cached_day = UINT64_MAX;
+     * lines share: the last stamp is kept whole. Its part up to the
+     * second changes once a second, and is made again only then; the
+     * calendar date only when the day changes. */
+    static uint64_t cached_ns, cached_day = UINT64_MAX;     /* cached_ns 0: none yet */
     static char stamp[LOG_TIME_LEN];
     static int64_t year;
     static unsigned month, day;
-    static char upto_second[20];    /* "2026-12-05T07:49:42." */
-    if (wall_ns == cached_ns) {
-        memcpy(out, stamp, LOG_TIME_LEN);
-        return LOG_TIME_LEN;
-    }
     uint64_t s = wall_ns / 1000000000u;
     if (s < YEAR_2000 || s >= YEAR_10000) {
         out[0] = '-';
         return 1;
     }
-    if (s != cached_second) {
+    if (wall_ns == cached_ns) {
+        memcpy(out, stamp, LOG_TIME_LEN);
+        return LOG_TIME_LEN;
+    }
+    if (cached_ns == 0 || s != cached_ns / 1000000000u) {
         if (s / 86400 != cached_day) {
             http_date_civil(s, &year, &month, &day);
             cached_day = s / 86400;
         }
         unsigned secs = (unsigned)(s % 86400);
-        digits(upto_second, (uint64_t)year, 4);
-        upto_second[4] = '-';
-        digits(upto_second + 5, month, 2);
-        upto_second[7] = '-';
-        digits(upto_second + 8, day, 2);
-        upto_second[10] = 'T';
-        digits(upto_second + 11, secs / 3600, 2);
-        upto_second[13] = ':';
-        digits(upto_second + 14, secs / 60 % 60, 2);
-        upto_second[16] = ':';
-        digits(upto_second + 17, secs % 60, 2);
-        upto_second[19] = '.';
-        cached_second = s;
+        digits(stamp, (uint64_t)year, 4);
+        stamp[4] = '-';
+        digits(stamp + 5, month, 2);
+        stamp[7] = '-';
+        digits(stamp + 8, day, 2);
+        stamp[10] = 'T';
+        digits(stamp + 11, secs / 3600, 2);
+        stamp[13] = ':';
+        digits(stamp + 14, secs / 60 % 60, 2);
+        stamp[16] = ':';
+        digits(stamp + 17, secs % 60, 2);
+        stamp[19] = '.';
     }
-    memcpy(stamp, upto_second, sizeof upto_second);
     digits(stamp + 20, (wall_ns - s * 1000000000u) / 1000u, 6);
     stamp[26] = 'Z';
     cached_ns = wall_ns;

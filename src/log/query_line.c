@@ -83,7 +83,8 @@ static size_t question_name(const uint8_t *msg, size_t len, char *out, size_t *e
         if (label > len - at)
             return 0;
         /* The common case, a label with nothing to escape that fits: as it
-         * is, at once. */
+         * is, at once; otherwise byte by byte, each as log_escape() writes
+         * it. */
         const uint8_t *bytes = msg + at;
         size_t plain = 0;
         while (plain < label && log_escape_keeps[bytes[plain]] && bytes[plain] != '.')
@@ -98,10 +99,7 @@ static size_t question_name(const uint8_t *msg, size_t len, char *out, size_t *e
             char e[4];
             size_t n;
             const char *p = e;
-            if (b > 0x20 && b <= 0x7e && b != '\\' && b != '"' && b != '.') {
-                e[0] = (char)b;     /* the common case, as log_escape() would write it */
-                n = 1;
-            } else if (b == '.') {
+            if (b == '.') {
                 p = "\\x2e";        /* a dot inside a label is not a label's end */
                 n = 4;
             } else {

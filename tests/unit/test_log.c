@@ -233,6 +233,8 @@ static void test_time(void)
         {1764921600000001000ull, "2025-12-05T08:00:00.000001Z"},
         {5000000000ull, "-"},
         {1764921600000001000ull, "2025-12-05T08:00:00.000001Z"},
+        {UINT64_MAX, "2554-07-21T23:34:33.709551Z"},
+        {UINT64_MAX, "2554-07-21T23:34:33.709551Z"},
     };
     bool same = true;
     for (size_t i = 0; i < sizeof in_turn / sizeof in_turn[0]; i++) {
