@@ -324,6 +324,12 @@ void dns_service_set_challenges(const struct dns_challenges *challenges)
     env.challenges = challenges;
 }
 
+bool dns_service_toggle_query_log(void)
+{
+    log_queries = !log_queries;
+    return log_queries;
+}
+
 int dns_service_start(const struct blob *blob, bool log_all)
 {
     log_queries = log_all;

@@ -14,6 +14,10 @@
  * `log_queries`, every message gets a line in the log (query_line.h). */
 int dns_service_start(const struct blob *blob, bool log_queries);
 
+/* Turns the query log on or off while serving (SIGUSR2 on tap): from the
+ * next message on. Returns whether it is now on. */
+bool dns_service_toggle_query_log(void);
+
 /* The ACME DNS-01 records the engine answers beside the zones (before
  * dns_service_start()). */
 struct dns_challenges;

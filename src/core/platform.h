@@ -54,6 +54,12 @@ bool plat_stop_requested(void);
  * then logs one "stats:" line (src/net/net_stats.h). */
 bool plat_stats_requested(void);
 
+/* How many times since the last call the host asked to turn the query
+ * log (--dns-log) on or off (SIGUSR2 on unix, as BIND's `rndc querylog`;
+ * never on Xen, which has no such channel yet). The core flips it that
+ * many times and logs the state it ends in. */
+unsigned plat_query_log_toggles_take(void);
+
 /* ---- content that arrives while running ------------------------------ */
 
 /*

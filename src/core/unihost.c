@@ -80,6 +80,19 @@ static void report_drops(bool now)
              console, syslog);
 }
 
+/* The query log turned on or off as the host asked (SIGUSR2 on unix), an
+ * event line saying the state it ends in. */
+static void take_query_log_toggles(void)
+{
+    unsigned toggles = plat_query_log_toggles_take();
+    if (toggles == 0)
+        return;
+    bool on = false;
+    for (unsigned i = 0; i < toggles; i++)
+        on = dns_service_toggle_query_log();
+    log_line("dns-log: %s (a line per DNS query; SIGUSR2 turns it %s)", on ? "on" : "off", on ? "off" : "on");
+}
+
 /* A reload the host asked for (SIGHUP on unix): the blob read again,
  * checked and swapped in, or refused with the old one serving on. */
 static void take_reload(void)
@@ -112,6 +125,7 @@ static int serve(struct netif *netif)
             net_stats_log();
             dns_service_log_stats();
         }
+        take_query_log_toggles();
         /* The lines out, as far as each sink takes them now: the console's
          * in batches (log.h). */
         report_drops(false);
@@ -278,7 +292,7 @@ int unihost_run(const struct unihost_config *cfg, const void *blob, size_t blob_
                  to, cfg->syslog_port, (unsigned)cfg->syslog_rate);
     }
     log_line("log: access lines %s, DNS query lines %s", cfg->access_log ? "on" : "off (--no-access-log)",
-             cfg->dns_log ? "on (--dns-log)" : "off");
+             cfg->dns_log ? "on (--dns-log; SIGUSR2 turns them off on tap)" : "off (--dns-log, or SIGUSR2 on tap)");
 
     if (cfg->acme_directory)
         dns_service_set_challenges(acme_service_dns_challenges());

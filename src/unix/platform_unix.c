@@ -1,14 +1,16 @@
 /*
  * The platform contract on Linux: clocks from clock_gettime, waiting with
  * poll on the tap, the console on stderr (never blocking the loop), entropy from getrandom,
- * SIGINT/SIGTERM as the stop request, SIGUSR1 as the request for stats and
- * SIGHUP as the request to read the --blob file again.
+ * SIGINT/SIGTERM as the stop request, SIGUSR1 as the request for stats,
+ * SIGUSR2 as the request to turn the query log on or off, and SIGHUP as
+ * the request to read the --blob file again.
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +26,14 @@
 #include "unix/tap.h"
 
 static volatile sig_atomic_t stop_requested, stats_requested, reload_requested;
+/* Counted, not flagged: two signals delivered between turns of the loop
+ * are two toggles, so the log ends as the sender meant (on, off: off).
+ * (The kernel merges a signal sent while the same one is still pending:
+ * a sender that needs a state waits for the line saying it.) A lock-free
+ * atomic, so that the handler's increment and the loop's take cannot lose
+ * one another's. */
+static atomic_uint query_log_toggles;
+_Static_assert(ATOMIC_INT_LOCK_FREE == 2, "an atomic the signal handler may touch");
 static const char *reload_path;     /* --blob FILE; NULL: the embedded blob, nothing to read again */
 
 static void console_init(void);
@@ -38,6 +48,12 @@ static void on_stats_signal(int sig)
 {
     (void)sig;
     stats_requested = 1;
+}
+
+static void on_query_log_signal(int sig)
+{
+    (void)sig;
+    atomic_fetch_add(&query_log_toggles, 1);
 }
 
 static void on_reload_signal(int sig)
@@ -57,6 +73,8 @@ void unix_platform_init(void)
     sigaction(SIGTERM, &sa, NULL);
     sa.sa_handler = on_stats_signal;
     sigaction(SIGUSR1, &sa, NULL);
+    sa.sa_handler = on_query_log_signal;
+    sigaction(SIGUSR2, &sa, NULL);
     sa.sa_handler = on_reload_signal;
     sigaction(SIGHUP, &sa, NULL);
     signal(SIGPIPE, SIG_IGN);
@@ -123,6 +141,11 @@ bool plat_stats_requested(void)
         return false;
     stats_requested = 0;
     return true;
+}
+
+unsigned plat_query_log_toggles_take(void)
+{
+    return atomic_exchange(&query_log_toggles, 0);
 }
 
 /*

@@ -207,6 +207,11 @@ bool plat_stats_requested(void)
     return false;
 }
 
+unsigned plat_query_log_toggles_take(void)
+{
+    return 0;
+}
+
 /* Xen has no SIGHUP: new content comes by a push to --manage. */
 int plat_reload_take(void **memory, size_t *size, char *origin, size_t origin_size, char *err, size_t err_size)
 {

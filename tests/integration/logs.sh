@@ -2,7 +2,9 @@
 # Integration test: the log (docs/logs.md). In a network namespace, with a
 # syslog receiver (lib/syslogd.py) on the kernel's side of the tap:
 #  - one access line per HTTP(S) response on the console and in syslog,
-#    with its fields right; one query line per DNS query with --dns-log;
+#    with its fields right; one query line per DNS query with --dns-log,
+#    or after SIGUSR2 turned the query log on (and none after it turned
+#    it off again);
 #  - every syslog datagram a well-formed RFC 5424 message (the header
 #    parsed strictly), one per datagram, every line of the run among them,
 #    over IPv4 and IPv6;
@@ -238,6 +240,32 @@ check "syslog to [$UNIHOST_HOST6]:5515: every line, HOSTNAME unihost's IPv6 addr
     "[ '$lines' = \"\$(grep -c '^<[0-9]*>1 [^ ]* 2001:DB8::2 unihost - ' '$RECV6')\" ] && grep -q 'ua=\"logs-test/6\"' '$RECV6'"
 kill "$RECV6_PID" 2>/dev/null
 RECV6_PID=
+
+# ---- the query log turned on and off while serving (SIGUSR2) -----------------------------
+# Started without --dns-log: a query makes no line; after SIGUSR2 one makes
+# exactly one; after a second SIGUSR2 none again. Each switch says the
+# state it ends in.
+uh_start --no-access-log || { notok "start" "unihost did not start"; exit 1; }
+query_marked() { nsx dig +short +time=2 +tries=1 @"$IP4" "$1.unihost.test" A > /dev/null; }
+query_marked "toggle-before"
+kill -USR2 "$UH_PID"
+wait_for '^unihost: dns-log: on ' "$UH_LOG"
+check "SIGUSR2 turns the query log on, and says so" "$(grep 'dns-log:' "$UH_LOG")" \
+    grep -q '^unihost: dns-log: on (a line per DNS query; SIGUSR2 turns it off)$' "$UH_LOG"
+query_marked "toggle-during"
+wait_for 'qname="toggle-during.unihost.test."' "$UH_LOG"
+kill -USR2 "$UH_PID"
+wait_for '^unihost: dns-log: off ' "$UH_LOG"
+query_marked "toggle-after"
+# unihost writes every line it made before it exits: had the last query
+# made one, the file holds it after the stop.
+uh_stop || notok "stop" "unihost did not stop"
+check "with it on, exactly one line for the query" "$(grep -F 'qname="toggle-' "$UH_LOG")" \
+    [ "$(grep -cF 'qname="toggle-during.unihost.test." qtype=A rcode=NXDOMAIN' "$UH_LOG")" = 1 ]
+check "before it and after the second SIGUSR2, none" "$(grep -F 'qname="toggle-' "$UH_LOG")" \
+    sh -c "! grep -qF -e 'qname=\"toggle-before' -e 'qname=\"toggle-after' '$UH_LOG'"
+check "the second SIGUSR2 turns it off, and says so" "$(grep 'dns-log:' "$UH_LOG")" \
+    grep -q '^unihost: dns-log: off (a line per DNS query; SIGUSR2 turns it on)$' "$UH_LOG"
 
 # ---- the syslog budget (--syslog-rate): a burst of query lines goes at that rate ---------
 # 1000 queries, each a query line; at most 20 messages a second may go, in
