@@ -21,16 +21,12 @@ static const char two_digits[] =
     "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
     "8081828384858687888990919293949596979899";
 
-void log_line_putu(struct log_line *l, uint64_t v)
+size_t log_line_digits(char *out, uint64_t v)
 {
     size_t n = 1;
     for (uint64_t rest = v; rest >= 10; rest /= 10)
         n++;
-    if (l->cut || n > sizeof l->buf - l->len) {
-        l->cut = true;
-        return;
-    }
-    char *end = l->buf + l->len + n;
+    char *end = out + n;
     while (v >= 100) {
         const char *pair = two_digits + 2 * (v % 100);
         *--end = pair[1];
@@ -43,7 +39,17 @@ void log_line_putu(struct log_line *l, uint64_t v)
     } else {
         *--end = (char)('0' + v);
     }
-    l->len += n;
+    return n;
+}
+
+void log_line_putu(struct log_line *l, uint64_t v)
+{
+    if (!l->cut && sizeof l->buf - l->len >= LOG_LINE_DIGITS_MAX) {
+        l->len += log_line_digits(l->buf + l->len, v);
+        return;
+    }
+    char digits[LOG_LINE_DIGITS_MAX];
+    log_line_put(l, digits, log_line_digits(digits, v));
 }
 
 void log_line_stamp(struct log_line *l, uint64_t wall_ns)

@@ -45,6 +45,11 @@ static inline void log_line_puts(struct log_line *l, const char *s)
 
 void log_line_putu(struct log_line *l, uint64_t v);
 
+/* The decimal digits of v at out (room for LOG_LINE_DIGITS_MAX), returning
+ * how many. */
+#define LOG_LINE_DIGITS_MAX 20
+size_t log_line_digits(char *out, uint64_t v);
+
 /* Appends the log_time.h timestamp of wall_ns. */
 void log_line_stamp(struct log_line *l, uint64_t wall_ns);
 

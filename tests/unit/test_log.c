@@ -404,6 +404,17 @@ static void test_query_line(void)
     big[at++] = 0, big[at++] = 1, big[at++] = 0, big[at++] = 1;
     query_line_format(&l, &c, big, at, NULL, 0);
     CHECK("query: a long name is cut to its bound and the type still read", has(&l, "\\...\" qtype=A ") && !l.cut);
+    /* Every word at its longest at once (the line is written without a
+     * check per word, on a bound proved for the whole line): it fits,
+     * whole. */
+    big[at - 4] = 0xff, big[at - 3] = 0xff;       /* TYPE65535 */
+    struct query_context widest = {UINT64_MAX / 2, "ffff:ffff:ffff:ffff:ffff:ffff:255.255.255.255", 45, 65535, true};
+    uint8_t refused[12] = {0, 0, 0x80, 0x0f};     /* RCODE15 */
+    query_line_format(&l, &widest, big, at, refused, SIZE_MAX);
+    CHECK("query: the widest line fits, every word whole",
+          !l.cut && l.len <= LOG_LINE_MAX && has(&l, "client=ffff:ffff:ffff:ffff:ffff:ffff:255.255.255.255 port=65535") &&
+          has(&l, "\\...\" qtype=TYPE65535 rcode=RCODE15 bytes=18446744073709551615") &&
+          l.buf[l.len - 1] == '5' && printable_only(l.buf, l.len));
     /* Every RCODE a header can carry has a word. */
     answer[3] = 0x8a;
     query_line_format(&l, &c, q, sizeof q, answer, sizeof answer);
