@@ -65,8 +65,11 @@ ns=uh-tog-$$
 tap=uht$$
 tmp=$(mktemp -d)
 console=$tmp/console.log
-if [ -d /dev/shm ] && [ -w /dev/shm ]; then console=$(mktemp /dev/shm/uh-toggle.XXXXXX); fi
-[ -z "${TOGGLE_CONSOLE:-}" ] || console=$TOGGLE_CONSOLE
+if [ -n "${TOGGLE_CONSOLE:-}" ]; then
+    console=$TOGGLE_CONSOLE
+elif [ -d /dev/shm ] && [ -w /dev/shm ]; then
+    console=$(mktemp /dev/shm/uh-toggle.XXXXXX)
+fi
 unihost_pid= drain_pid= load_pid= scraper_pid=
 cleanup() {
     for pid in $scraper_pid $load_pid $drain_pid $unihost_pid; do kill -TERM "$pid" 2>/dev/null || true; done
