@@ -145,6 +145,10 @@ bool plat_stats_requested(void)
 
 unsigned plat_query_log_toggles_take(void)
 {
+    /* Asked every turn of the loop: a plain load when there is nothing
+     * to take, the exchange (a locked instruction) only when there is. */
+    if (atomic_load_explicit(&query_log_toggles, memory_order_relaxed) == 0)
+        return 0;
     return atomic_exchange(&query_log_toggles, 0);
 }
 
