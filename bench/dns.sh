@@ -132,7 +132,7 @@ answer_size=$(ip netns exec "$ns" python3 bench/dns_mix.py check "$DNS_MIX" "$NS
 wait_quiet
 echo "bench/dns: in-process engine, same blob and mix, no network: $($server_pin build/bench/dns_engine "$tmp/bench.blob" 2 "$tmp/queries.bin" | sed 's/^dns engine: //')"
 if [ -n "$server_pin" ]; then pinning="server on CPU $server_core, dnsperf on the others"; else pinning="no CPU pinning"; fi
-echo "bench/dns: $rounds rounds of $duration s per server; dnsperf -B -c 8 -q 200; $pinning"
+echo "bench/dns: $rounds rounds of $duration s per server; dnsperf -B $DNSPERF_LOAD; $pinning"
 
 # run SERVER: start it if it is a tap server, load it, stop it; appends a
 # row to $tmp/rounds and prints it

@@ -29,6 +29,10 @@
 
 NSD4=198.51.100.53
 DNS_MIX=$top/bench/dns_mix.txt
+# dnsperf's load in every DNS bench, so that they all measure under the
+# same one: -c 8 sockets, -q 200 queries in flight, -t a lost query
+# counts after 1 s.
+DNSPERF_LOAD="-c 8 -q 200 -t 1"
 # Where the server and the load generator run: each on its own CPU when
 # there are two or more (the server on the last, dnsperf on the others),
 # so that neither is time-sliced out by the other; DNS_BENCH_PIN=0 leaves
@@ -211,9 +215,9 @@ server_ticks_now() {
 dnsperf_run() {
     _t0=$(child_ticks)
     _s0=$(server_ticks_now "${5:-0}")
-    # -c: 8 sockets; -q: queries in flight; -t: a lost query counts after 1 s
+    # shellcheck disable=SC2086  # DNSPERF_LOAD is a list of options
     timeout $(($3 + 30)) $client_pin ip netns exec "$1" dnsperf -B -d "${6:-$tmp/queries.bin}" -s "$2" -l "$3" \
-        -c 8 -q 200 -t 1 ${dnsperf_rate:+-Q "$dnsperf_rate"} >"$4" 2>&1 || true
+        $DNSPERF_LOAD ${dnsperf_rate:+-Q "$dnsperf_rate"} >"$4" 2>&1 || true
     _s1=$(server_ticks_now "${5:-0}")
     _t1=$(child_ticks)
     server_ticks=$((_s1 - _s0))

@@ -132,8 +132,9 @@ phase() {
 
 wait_quiet
 total=$((rounds * 2 * (duration + 1) + 10))
+# shellcheck disable=SC2086  # DNSPERF_LOAD is a list of options
 $client_pin ip netns exec "$ns" timeout $((total + 30)) dnsperf -B -d "$tmp/queries.bin" -s "$UNIHOST_GUEST4" \
-    -l "$total" -c 8 -q 200 -t 1 > "$tmp/load.perf" 2>&1 &
+    -l "$total" $DNSPERF_LOAD > "$tmp/load.perf" 2>&1 &
 load_pid=$!
 ( while :; do
       $client_pin ip netns exec "$ns" curl -s -m 1 -o /dev/null "http://$UNIHOST_GUEST4:9100/metrics" || true

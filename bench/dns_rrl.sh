@@ -165,7 +165,7 @@ ip netns exec "$ns_a" ip addr add "$FLOOD4/32" dev lo
 
 python3 bench/dns_mix.py summary "$DNS_MIX" | sed 's/^/bench\/dns_rrl: /'
 if [ -n "$server_pin" ]; then pinning="servers on CPU $server_core, dnsperf on the others"; else pinning="no CPU pinning"; fi
-echo "bench/dns_rrl: $rounds rounds of $duration s per configuration; dnsperf -B -c 8 -q 200; $pinning"
+echo "bench/dns_rrl: $rounds rounds of $duration s per configuration; dnsperf -B $DNSPERF_LOAD; $pinning"
 
 # serve A|B BLOB [OPTION...]: unihost in namespace A or B with BLOB, until
 # the part ends; sets pid_a or pid_b once it answers

@@ -124,7 +124,7 @@ load() {
     http) taskset -c "$client_cpus" ip netns exec "$2" timeout $((duration + 30)) \
               wrk -t1 -c16 $wrk_pacing -d"${duration}s" "http://$UNIHOST_GUEST4/" > "$3" 2>&1 & ;;
     dns)  taskset -c "$client_cpus" ip netns exec "$2" timeout $((duration + 30)) \
-              dnsperf -B -d "$tmp/queries.bin" -s "$UNIHOST_GUEST4" -l "$duration" -c 8 -q 200 -t 1 \
+              dnsperf -B -d "$tmp/queries.bin" -s "$UNIHOST_GUEST4" -l "$duration" $DNSPERF_LOAD \
               -Q "$dns_rate" > "$3" 2>&1 & ;;
     esac
 }
